@@ -1,0 +1,53 @@
+/**
+ * Request and reply bodies of the widget <-> proxy protocol. The proxy validates with these schemas;
+ * the widget imports their types only (`import type`).
+ */
+import { z } from 'zod'
+import { limits } from './wire.ts'
+
+export const visitorProfile = z.strictObject({
+  name: z.string().trim().max(limits.nameLength).optional(),
+  email: z.email().max(limits.emailLength).optional(),
+  phone: z.string().trim().max(limits.phoneLength).optional(),
+})
+export type VisitorProfile = z.infer<typeof visitorProfile>
+
+/** POST /v1/conversations */
+export const startBody = z.strictObject({
+  department: z.int().positive().optional(),
+  visitor: visitorProfile.optional(),
+  /** The page the visitor is on, shown to the agent. */
+  page: z
+    .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })
+    .optional(),
+})
+export type StartBody = z.infer<typeof startBody>
+
+export const startReply = z.object({
+  conversationId: z.string(),
+  /** Bearer credential for every later call and the event stream. Never put it in a URL. */
+  credential: z.string(),
+  expiresAt: z.string(),
+})
+export type StartReply = z.infer<typeof startReply>
+
+/** POST /v1/conversations/:id/messages. `clientId` makes a retried send idempotent. */
+export const messageBody = z.strictObject({
+  clientId: z
+    .string()
+    .min(8)
+    .max(limits.clientIdLength)
+    .regex(/^[\w-]+$/),
+  text: z.string().trim().min(1).max(limits.textLength),
+})
+export type MessageBody = z.infer<typeof messageBody>
+
+export const messageReply = z.object({ messageId: z.string(), eventId: z.number() })
+export type MessageReply = z.infer<typeof messageReply>
+
+/** PUT /v1/conversations/:id/rating */
+export const ratingBody = z.strictObject({
+  mood: z.enum(['positive', 'negative']),
+  comment: z.string().trim().max(limits.commentLength).optional(),
+})
+export type RatingBody = z.infer<typeof ratingBody>

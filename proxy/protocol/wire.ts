@@ -1,0 +1,73 @@
+/**
+ * The widget <-> proxy wire: limits, routes, events and error bodies. No dependencies, so the widget
+ * can import values from here without pulling zod into the drop-in bundle. zChat's own field names
+ * stay in zchat/ and never appear here.
+ */
+import type { RatingBody } from './schemas.ts'
+
+/** Bounds of our own choosing: zChat documents none (see ../shared/zchat/README.md). */
+export const limits = {
+  textLength: 4000,
+  nameLength: 100,
+  emailLength: 254,
+  phoneLength: 32,
+  commentLength: 1000,
+  clientIdLength: 64,
+  bodyBytes: 16 * 1024,
+} as const
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'file'
+
+/** What happens in a conversation, in order. Each is logged once and relayed over SSE. */
+export type ConversationEvent =
+  | { type: 'queued'; position: number | null }
+  | { type: 'accepted' }
+  | { type: 'unavailable' }
+  | { type: 'typing' }
+  | { type: 'cleared' }
+  | { type: 'finished'; by: 'agent' | 'visitor' }
+  | { type: 'rated'; mood: RatingBody['mood'] }
+  | {
+      type: 'message'
+      author: 'agent' | 'visitor'
+      messageId: string
+      text: string
+      media?: { kind: MediaKind; url: string }
+      agentName?: string
+      clientId?: string
+    }
+
+/** An event as stored and sent: `id` is monotonic per conversation and is the SSE id. */
+export type LoggedEvent = ConversationEvent & { id: number; at: string }
+
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'AUTHENTICATION_ERROR'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNPROCESSABLE'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'INTERNAL_ERROR'
+
+/** Every proxy failure has this body, in the Zenvia style. */
+export type ErrorBody = {
+  code: ErrorCode
+  message: string
+  details?: Array<{ path: string; message: string }>
+}
+
+/** The routes, so the widget and the proxy cannot drift apart. */
+export const routes = {
+  start: '/v1/conversations',
+  messages: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/messages`,
+  typing: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/typing`,
+  cleared: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/cleared`,
+  finish: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/finish`,
+  rating: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/rating`,
+  events: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/events`,
+} as const

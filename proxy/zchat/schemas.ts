@@ -1,0 +1,139 @@
+/**
+ * The zChat ClientApi V1 contract (../shared/zchat/clientapi-v1.md) as zod schemas.
+ *
+ * One module, shared by the proxy's client, its webhook route, the emulator and the tests.
+ * Parsing is tolerant where the document is vague: an interaction hash is an opaque string
+ * (the documented example is not a canonical UUID), `url` may be absent or null, and unknown
+ * extra fields are kept (`looseObject`) so a newer zChat does not break us.
+ */
+import { z } from 'zod'
+
+/** Opaque id. Never parsed; bounded so a hostile sender cannot make us store megabytes of key. */
+export const interactionHash = z.string().min(1).max(200)
+
+export const mediaType = z.enum(['TEXT', 'SMS', 'WHATSAPP'])
+export const messageType = z.enum(['text', 'image', 'video', 'audio', 'file'])
+export type MessageType = z.infer<typeof messageType>
+export const mood = z.enum(['POSITIVE', 'NEGATIVE'])
+export type Mood = z.infer<typeof mood>
+
+export const customer = z.looseObject({
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  cpf: z.string().optional(),
+})
+export type Customer = z.infer<typeof customer>
+
+const withToken = { token: z.string().min(1) }
+
+// ---- Requests -------------------------------------------------------------------------------
+
+/** POST /interactions. `media_type: null` is saved as TEXT. */
+export const startRequest = z.looseObject({
+  ...withToken,
+  department_id: z.int(),
+  media_type: mediaType.nullish(),
+  customer: customer.optional(),
+  extra: z.record(z.string(), z.unknown()).optional(),
+  external_history: z.url().optional(),
+})
+export type StartRequest = z.infer<typeof startRequest>
+
+/** PUT /interactions/{hash}. */
+export const updateRequest = z.looseObject({
+  ...withToken,
+  mood: mood.optional(),
+  tag_ids: z.array(z.string()).optional(),
+  customer_key: z.string().optional(),
+  note: z.string().optional(),
+})
+export type UpdateRequest = z.infer<typeof updateRequest>
+
+/** POST /interactions/{hash}/messages. `type: null` is saved as text; `url` for every type but text. */
+export const sendMessageRequest = z.looseObject({
+  ...withToken,
+  content: z.string(),
+  type: messageType.nullish(),
+  url: z.string().nullish(),
+})
+export type SendMessageRequest = z.infer<typeof sendMessageRequest>
+
+/** PUT /interactions/{hash}/typing, /cleared and /finish. */
+export const tokenOnlyRequest = z.looseObject(withToken)
+export type TokenOnlyRequest = z.infer<typeof tokenOnlyRequest>
+
+// ---- Responses ------------------------------------------------------------------------------
+
+export const startResponse = z.looseObject({
+  message: z.string().optional(),
+  data: z.looseObject({ interaction_hash: interactionHash }),
+})
+export type StartResponse = z.infer<typeof startResponse>
+
+export const sendMessageResponse = z.looseObject({
+  message: z.string().optional(),
+  status: z.number().optional(),
+  data: z.looseObject({ interaction_hash: interactionHash }).optional(),
+})
+
+/** Update, typing, cleared and finish: the document shows `{message, status}` for update only. */
+export const statusResponse = z.looseObject({
+  message: z.string().optional(),
+  status: z.number().optional(),
+})
+export type StatusResponse = z.infer<typeof statusResponse>
+
+export const errorResponse = z.looseObject({
+  message: z.string(),
+  status: z.number().optional(),
+})
+export type ErrorResponse = z.infer<typeof errorResponse>
+
+// ---- External history -----------------------------------------------------------------------
+
+export const historyDirection = z.enum(['CLIENT', 'AGENT'])
+/** "YYYY-MM-DD HH:mm:ss", as in the document. */
+export const historyTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+export const externalHistory = z.looseObject({
+  messages: z.array(
+    z.looseObject({ time: historyTime, direction: historyDirection, content: z.string() }),
+  ),
+})
+export type ExternalHistory = z.infer<typeof externalHistory>
+
+// ---- Webhook triggers -----------------------------------------------------------------------
+
+const extra = z.record(z.string(), z.unknown()).nullish()
+
+export const stateTrigger = z.looseObject({
+  interaction_hash: interactionHash,
+  state: z.enum(['queued', 'accepted', 'unavailable', 'finished', 'typing', 'cleared']),
+  position: z.number().int().nonnegative().nullish(),
+  extra,
+})
+export type StateTrigger = z.infer<typeof stateTrigger>
+export type TriggerState = StateTrigger['state']
+
+export const messageTrigger = z.looseObject({
+  interaction_hash: interactionHash,
+  message: z.looseObject({
+    hash: z.string().min(1).max(200),
+    content: z.string().nullish(),
+    type: messageType.nullish(),
+    url: z.string().nullish(),
+  }),
+  agent: z
+    .looseObject({ id: z.union([z.number(), z.string()]).nullish(), name: z.string().nullish() })
+    .nullish(),
+  extra,
+})
+export type MessageTrigger = z.infer<typeof messageTrigger>
+
+/** Anything zChat POSTs to the webhook URL. A message trigger has no `state`. */
+export const trigger = z.union([messageTrigger, stateTrigger])
+export type Trigger = z.infer<typeof trigger>
+
+export function isMessageTrigger(t: Trigger): t is MessageTrigger {
+  return 'message' in t && typeof t.message === 'object' && t.message !== null
+}
