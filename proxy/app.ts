@@ -1,0 +1,82 @@
+/**
+ * buildApp(deps): the proxy as a Fastify instance, with every dependency injected so tests build
+ * it in-process against the emulator and production builds it against zChat.
+ */
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { ApiError, handleError } from './errors.ts'
+import type { EventLog } from './events/log.ts'
+import { eventRoutes } from './routes/events.ts'
+import { interactionRoutes } from './routes/interactions.ts'
+import { webhookRoutes } from './routes/webhook.ts'
+import { widgetRoutes } from './routes/widget.ts'
+import type { Visitors } from './visitors.ts'
+import type { ZChatClient } from './zchat/client.ts'
+
+export type AppDeps = {
+  zchat: ZChatClient
+  log: EventLog
+  visitors: Visitors
+  webhookSecret: string
+  allowedOrigins: '*' | string[]
+  allowedDepartments: number[] | null
+  widgetDir: string
+  heartbeatMs?: number
+  logger?: FastifyBaseLogger | boolean | { level: string }
+  /** Requests per minute per client IP, over all visitor routes. */
+  rateLimitPerMinute?: number
+  trustProxy?: boolean
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(typeof deps.logger === 'object' && 'info' in deps.logger
+      ? { loggerInstance: deps.logger }
+      : { logger: deps.logger ?? false }),
+    trustProxy: deps.trustProxy ?? false,
+    // Open event streams must not hold a shutdown hostage.
+    forceCloseConnections: true,
+    bodyLimit: 64 * 1024,
+    // zChat hashes are opaque; keep room for long ones in the path.
+    routerOptions: { maxParamLength: 500 },
+  })
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(new ApiError('NOT_FOUND', 'Not found').toBody()))
+
+  const isAllowed = (origin: string) => deps.allowedOrigins === '*' || deps.allowedOrigins.includes(origin)
+
+  await app.register(helmet, {
+    // JSON and scripts only; the widget is embedded by other origins.
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
+    methods: ['GET', 'POST', 'PUT'],
+    allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+    exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    maxAge: 600,
+  })
+  // CORS only stops a browser from reading the answer; refuse the call itself from other sites.
+  app.addHook('onRequest', async (request) => {
+    const origin = request.headers.origin
+    if (origin && request.url.startsWith('/v1/') && !isAllowed(origin)) {
+      throw new ApiError('FORBIDDEN', `Origin ${origin} may not use this chat`)
+    }
+  })
+  await app.register(rateLimit, {
+    max: deps.rateLimitPerMinute ?? 300,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new ApiError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+  })
+
+  app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }))
+  await app.register(interactionRoutes, deps)
+  await app.register(eventRoutes, { log: deps.log, visitors: deps.visitors, heartbeatMs: deps.heartbeatMs ?? 15_000 })
+  await app.register(webhookRoutes, { log: deps.log, secret: deps.webhookSecret })
+  await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
+  return app
+}

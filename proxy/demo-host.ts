@@ -1,0 +1,37 @@
+/**
+ * The demo website: serves index.html on its own origin, as a site owner's page would be, with the
+ * snippet's proxy URL rewritten to wherever the proxy really listens.
+ */
+import { readFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type DemoHost = { url: string; close(): Promise<void> }
+
+/** The origin written in index.html's snippet. */
+const snippetOrigin = 'http://localhost:8787'
+
+export async function startDemoHost({ htmlPath, proxyUrl, port, host }: { htmlPath: string; proxyUrl: string; port: number; host: string }): Promise<DemoHost> {
+  const server: Server = createServer(async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname
+    if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
+      return
+    }
+    try {
+      const html = (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl)
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html)
+    } catch {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('index.html is missing')
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, resolve)
+  })
+  const { port: actual } = server.address() as AddressInfo
+  return {
+    url: `http://localhost:${actual}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * One error class for every failure the proxy reports, and the one body shape it is sent in.
+ * Routes throw `ApiError`; the app's error handler turns it (and Fastify's own errors) into an
+ * `ErrorBody` with the right status.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodError } from 'zod'
+import type { ErrorBody, ErrorCode } from './protocol/wire.ts'
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  AUTHENTICATION_ERROR: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_TIMEOUT: 504,
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError'
+  readonly status: number
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorBody['details'],
+  ) {
+    super(message)
+    this.status = statusOf[code]
+  }
+
+  toBody(): ErrorBody {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+  }
+}
+
+export function validationError(error: ZodError, what: string): ApiError {
+  const details = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }))
+  return new ApiError('VALIDATION_ERROR', `Invalid ${what}`, details)
+}
+
+/** Fastify's own errors carry a code; map the ones a client can cause to our shape. */
+function fromFastify(error: FastifyError): ApiError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('VALIDATION_ERROR', 'Request body is empty')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('VALIDATION_ERROR', 'Request body is not valid JSON')
+  }
+  if (error.statusCode === 429) return new ApiError('RATE_LIMITED', error.message)
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new ApiError('VALIDATION_ERROR', 'Request body is not valid JSON')
+  }
+  if (error.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large')
+  if (error.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type')
+  return new ApiError('INTERNAL_ERROR', 'Something went wrong on our side')
+}
+
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
+  if (apiError.status >= 500) request.log.error({ err: error }, apiError.message)
+  else request.log.info({ code: apiError.code }, apiError.message)
+  return reply.status(apiError.status).type('application/json').send(apiError.toBody())
+}

@@ -1,0 +1,29 @@
+/**
+ * The per-conversation event log: the record of a conversation and the source of the SSE stream.
+ *
+ * Ids are monotonic per conversation and double as SSE ids, so a reconnect with Last-Event-ID
+ * replays exactly what was missed. The in-memory log is the embedded default; a Redis log fills
+ * the same interface when several proxy instances share the work.
+ */
+import type { ConversationEvent, LoggedEvent } from '../protocol/wire.ts'
+
+export type ConversationStatus = { opened: boolean; ended: boolean; keys: ReadonlySet<string> }
+
+export type Listener = (event: LoggedEvent) => void
+
+export type EventLog = {
+  /** Marks a conversation as started through this proxy: only opened ones are served. */
+  open(conversationId: string): Promise<void>
+  status(conversationId: string): Promise<ConversationStatus | null>
+  /**
+   * Appends an event and notifies subscribers. Returns null, and stores nothing, when `dedupeKey`
+   * was seen before or when the conversation has ended and the event no longer matters.
+   */
+  append(conversationId: string, event: ConversationEvent, dedupeKey?: string): Promise<LoggedEvent | null>
+  /** Events with id > afterId, oldest first. */
+  readAfter(conversationId: string, afterId: number): Promise<LoggedEvent[]>
+  subscribe(conversationId: string, listener: Listener): () => void
+  close(): Promise<void>
+}
+
+export const endingEvents: ReadonlySet<ConversationEvent['type']> = new Set(['finished', 'unavailable'])

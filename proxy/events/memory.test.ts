@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { LoggedEvent } from '../protocol/wire.ts'
+import { createMemoryLog } from './memory.ts'
+
+describe('memory event log', () => {
+  it('numbers events per conversation and reads after an id', async () => {
+    const log = createMemoryLog()
+    await log.open('a')
+    await log.append('a', { type: 'queued', position: 1 })
+    await log.append('b', { type: 'accepted' })
+    await log.append('a', { type: 'accepted' })
+    expect((await log.readAfter('a', 0)).map((e) => e.id)).toEqual([1, 2])
+    expect((await log.readAfter('a', 1)).map((e) => e.type)).toEqual(['accepted'])
+    expect((await log.readAfter('b', 0)).map((e) => e.id)).toEqual([1])
+    expect(await log.readAfter('a', 2)).toEqual([])
+    await log.close()
+  })
+
+  it('stores a keyed event once and ignores what no longer matters after the end', async () => {
+    const log = createMemoryLog()
+    const seen: LoggedEvent[] = []
+    log.subscribe('a', (e) => seen.push(e))
+    expect(await log.append('a', { type: 'finished', by: 'agent' }, 'finished')).not.toBeNull()
+    expect(await log.append('a', { type: 'finished', by: 'visitor' }, 'finished')).toBeNull()
+    expect(await log.append('a', { type: 'typing' })).toBeNull()
+    expect(await log.append('a', { type: 'message', author: 'agent', messageId: 'm', text: 'late' }, 'agent-message:m')).not.toBeNull()
+    expect(seen.map((e) => e.type)).toEqual(['finished', 'message'])
+    expect((await log.status('a'))?.ended).toBe(true)
+    await log.close()
+  })
+
+  it('forgets idle conversations, unopened ones sooner', async () => {
+    let t = 0
+    const log = createMemoryLog({ now: () => t, retentionMs: 1000, unopenedMs: 100 })
+    await log.open('opened')
+    await log.append('stray', { type: 'accepted' })
+    t = 500
+    log.sweep()
+    expect(await log.status('stray')).toBeNull()
+    expect(await log.status('opened')).not.toBeNull()
+    t = 2000
+    log.sweep()
+    expect(await log.status('opened')).toBeNull()
+    await log.close()
+  })
+})

@@ -1,0 +1,107 @@
+/**
+ * The visitor's calls: start a conversation, send a message, typing / cleared, finish, rate.
+ * Each is forwarded to zChat with the token added server-side; the outcome is logged so every tab
+ * and every reconnect sees the same conversation.
+ */
+import type { FastifyInstance } from 'fastify'
+import { ApiError } from '../errors.ts'
+import type { EventLog } from '../events/log.ts'
+import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
+import { limits, routes } from '../protocol/wire.ts'
+import type { Visitors } from '../visitors.ts'
+import type { ZChatClient } from '../zchat/client.ts'
+import { assertOpen, authorize, parseBody } from './guard.ts'
+import { upstream } from './upstream.ts'
+
+export type InteractionDeps = {
+  zchat: ZChatClient
+  log: EventLog
+  visitors: Visitors
+  allowedDepartments: number[] | null
+}
+
+const byId = (path: (id: string) => string) => path(':id')
+
+export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, allowedDepartments }: InteractionDeps) {
+  const bodyLimit = limits.bodyBytes
+  // Two concurrent retries of one message must reach zChat once.
+  const inFlight = new Map<string, Promise<unknown>>()
+
+  app.post(routes.start, { bodyLimit, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const body = parseBody(startBody, request.body, 'conversation')
+    const department = body.department ?? (allowedDepartments?.length === 1 ? allowedDepartments[0] : undefined)
+    if (department === undefined) throw new ApiError('VALIDATION_ERROR', 'department is required', [{ path: 'department', message: 'Required' }])
+    if (allowedDepartments && !allowedDepartments.includes(department)) {
+      throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
+    }
+    const { visitor, page } = body
+    const customer = visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
+    const { interactionHash } = await upstream(() =>
+      zchat.start({
+        departmentId: department,
+        ...(customer && Object.keys(customer).length > 0 && { customer }),
+        // Echoed on every trigger by zChat; kept small for that reason.
+        extra: { channel: 'web-widget', ...(page && { page_url: page.url }), ...(page?.title && { page_title: page.title }) },
+      }),
+    )
+    await log.open(interactionHash)
+    const { credential, expiresAt } = visitors.issue(interactionHash)
+    return reply.status(201).send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+  })
+
+  app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
+    const auth = await authorize(request, visitors, log)
+    const { clientId, text } = parseBody(messageBody, request.body, 'message')
+    const key = `visitor-message:${clientId}`
+    const findSent = async () =>
+      (await log.readAfter(auth.conversationId, 0)).find((e) => e.type === 'message' && e.clientId === clientId)
+    const send = async () => {
+      // A retry of a message that already reached zChat: answer as before, send nothing.
+      if (auth.status.keys.has(key)) return findSent()
+      assertOpen(auth)
+      await upstream(() => zchat.sendMessage(auth.conversationId, { content: text }))
+      const logged = await log.append(auth.conversationId, { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId }, key)
+      return logged ?? findSent()
+    }
+    const flightKey = `${auth.conversationId}\n${clientId}`
+    let pending = inFlight.get(flightKey)
+    if (!pending) {
+      pending = send().finally(() => inFlight.delete(flightKey))
+      inFlight.set(flightKey, pending)
+    }
+    const logged = (await pending) as Awaited<ReturnType<typeof send>>
+    if (!logged) throw new ApiError('CONFLICT', 'This conversation has ended')
+    return reply.status(202).send({ messageId: logged.type === 'message' ? logged.messageId : `v-${clientId}`, eventId: logged.id })
+  })
+
+  for (const [path, call] of [
+    [routes.typing, zchat.typing],
+    [routes.cleared, zchat.cleared],
+  ] as const) {
+    app.put(byId(path), { bodyLimit, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (request, reply) => {
+      const auth = await authorize(request, visitors, log)
+      assertOpen(auth)
+      await upstream(() => call(auth.conversationId))
+      return reply.status(204).send()
+    })
+  }
+
+  app.put(byId(routes.finish), { bodyLimit }, async (request, reply) => {
+    const auth = await authorize(request, visitors, log)
+    if (auth.status.ended) return reply.status(204).send()
+    await upstream(() => zchat.finish(auth.conversationId))
+    await log.append(auth.conversationId, { type: 'finished', by: 'visitor' }, 'finished')
+    return reply.status(204).send()
+  })
+
+  app.put(byId(routes.rating), { bodyLimit }, async (request, reply) => {
+    const auth = await authorize(request, visitors, log)
+    const { mood, comment } = parseBody(ratingBody, request.body, 'rating')
+    if (auth.status.keys.has('rated')) throw new ApiError('CONFLICT', 'This conversation has already been rated')
+    await upstream(() =>
+      zchat.update(auth.conversationId, { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }),
+    )
+    await log.append(auth.conversationId, { type: 'rated', mood }, 'rated')
+    return reply.status(204).send()
+  })
+}

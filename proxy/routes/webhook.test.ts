@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routes } from '../protocol/wire.ts'
+import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } from '../testing.ts'
+
+let h: Harness
+let conversationId: string
+let headers: Record<string, string>
+beforeAll(async () => {
+  h = await startHarness()
+  const started = await h.app.inject({ method: 'POST', url: routes.start, payload: { department: 1 }, headers: { origin: siteOrigin } })
+  const body = started.json()
+  conversationId = body.conversationId
+  headers = { authorization: `Bearer ${body.credential}` }
+})
+afterAll(() => h.close())
+
+const post = (secret: string, payload: unknown) =>
+  h.app.inject({ method: 'POST', url: `/webhooks/zchat/${secret}`, payload: payload as object })
+
+const agentMessage = (hash: string, content: string) => ({
+  interaction_hash: conversationId,
+  message: { hash, content, type: 'text', url: null },
+  agent: { id: 7, name: 'Carla' },
+  extra: {},
+})
+
+describe('webhook', () => {
+  it('ignores a forged trigger: wrong secret is a plain 404 and changes nothing', async () => {
+    const forged = await post('wrong-secret-000000000', agentMessage('forged-1', 'Send me your password'))
+    expect(forged.statusCode).toBe(404)
+    expect(forged.json()).toEqual({ code: 'NOT_FOUND', message: 'Not found' })
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.length >= 1)
+    expect(events.map((e) => e.type)).toEqual(['queued'])
+  })
+
+  it('rejects a malformed trigger with a validation error', async () => {
+    for (const bad of [{ state: 'queued' }, { interaction_hash: conversationId, state: 'exploded' }, { interaction_hash: 42, state: 'accepted' }]) {
+      const response = await post(webhookSecret, bad)
+      expect(response.statusCode).toBe(400)
+      expect(response.json().code).toBe('VALIDATION_ERROR')
+    }
+  })
+
+  it('relays an agent message once however often zChat delivers it, with unknown fields tolerated', async () => {
+    for (let i = 0; i < 3; i++) {
+      const response = await post(webhookSecret, { ...agentMessage('m-1', 'Hello'), brand_new_field: true })
+      expect(response.statusCode).toBe(200)
+    }
+    await post(webhookSecret, { interaction_hash: conversationId, message: { hash: 'm-2', content: 'See this', type: 'image', url: 'javascript:alert(1)' }, agent: null })
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.length >= 3)
+    expect(events.filter((e) => e.type === 'message').map((e) => e.type === 'message' && [e.messageId, e.text, e.media])).toEqual([
+      ['m-1', 'Hello', undefined],
+      ['m-2', 'See this', undefined],
+    ])
+  })
+
+  it('keeps a trigger that arrives before the start call answered', async () => {
+    const early = await post(webhookSecret, { interaction_hash: 'not-yet-opened', state: 'queued', position: 3, extra: {} })
+    expect(early.statusCode).toBe(200)
+  })
+
+  it('drops typing and queue updates that arrive after the end, but keeps a late agent message', async () => {
+    await post(webhookSecret, { interaction_hash: conversationId, state: 'finished', extra: {} })
+    await post(webhookSecret, { interaction_hash: conversationId, state: 'finished', extra: {} })
+    await post(webhookSecret, { interaction_hash: conversationId, state: 'typing', extra: {} })
+    await post(webhookSecret, { interaction_hash: conversationId, state: 'queued', position: 1, extra: {} })
+    await post(webhookSecret, agentMessage('m-3', 'Bye!'))
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.some((x) => x.type === 'message' && x.messageId === 'm-3'))
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['finished', 'message'])
+  })
+})

@@ -1,0 +1,32 @@
+/**
+ * POST /webhooks/zchat/:secret: zChat's triggers in.
+ *
+ * zChat signs nothing and sends no sequence numbers, so the sender is authenticated by the secret
+ * in the URL (compared in constant time; a wrong one gets the same 404 as any unknown path), and
+ * ordering and duplicates are handled by the adapter and the log. The answer is quick: the work is
+ * a validation and an append.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { ApiError, validationError } from '../errors.ts'
+import type { EventLog } from '../events/log.ts'
+import { adaptTrigger } from '../zchat/adapter.ts'
+import { trigger } from '../zchat/schemas.ts'
+
+export type WebhookDeps = { log: EventLog; secret: string }
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+export async function webhookRoutes(app: FastifyInstance, { log, secret }: WebhookDeps) {
+  const expected = digest(secret)
+  app.post('/webhooks/zchat/:secret', { bodyLimit: 64 * 1024, config: { rateLimit: false } }, async (request, reply) => {
+    const { secret: given } = request.params as { secret: string }
+    if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')
+    const parsed = trigger.safeParse(request.body)
+    if (!parsed.success) throw validationError(parsed.error, 'zChat trigger')
+    const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
+    const logged = await log.append(conversationId, event, dedupeKey)
+    request.log.debug({ conversationId, type: event.type, eventId: logged?.id ?? null }, 'trigger')
+    return reply.status(200).send({ received: true })
+  })
+}

@@ -1,0 +1,111 @@
+/**
+ * Test helpers shared by the proxy's suites: a proxy wired to a real emulator over real HTTP, and
+ * a small SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
+ */
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.ts'
+import { createMemoryLog } from './events/memory.ts'
+import type { LoggedEvent } from './protocol/wire.ts'
+import { createVisitors } from './visitors.ts'
+import { createZChatClient } from './zchat/client.ts'
+import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
+
+export const testToken = 'test-zchat-token'
+export const webhookSecret = 'test-webhook-secret-0123456789'
+export const siteOrigin = 'http://site.example'
+
+export type Harness = { app: FastifyInstance; url: string; emulator: Emulator; close(): Promise<void> }
+
+export async function startHarness(options: { timeoutMs?: number; widgetDir?: string; heartbeatMs?: number } = {}): Promise<Harness> {
+  const emulator = await startEmulator({ token: testToken })
+  const app = await buildApp({
+    zchat: createZChatClient({ apiUrl: emulator.apiUrl, token: testToken, timeoutMs: options.timeoutMs ?? 2000 }),
+    log: createMemoryLog(),
+    visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
+    webhookSecret,
+    allowedOrigins: [siteOrigin],
+    allowedDepartments: null,
+    widgetDir: options.widgetDir ?? '/nonexistent',
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    rateLimitPerMinute: 10_000,
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  emulator.setWebhookUrl(`${url}/webhooks/zchat/${webhookSecret}`)
+  return {
+    app,
+    url,
+    emulator,
+    async close() {
+      await app.close()
+      await emulator.close()
+    },
+  }
+}
+
+/** Calls the emulator's control API as the agent console would. */
+export async function agent(emulator: Emulator, hash: string, action: string, body: object = {}) {
+  const response = await fetch(`${emulator.url}/control/interactions/${encodeURIComponent(hash)}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`agent ${action} failed: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+export type InteractionView = {
+  hash: string
+  state: string
+  mood: string | null
+  note: string | null
+  customer: Record<string, unknown> | null
+  extra: Record<string, unknown> | null
+  messages: Array<{ direction: string; content: string; type: string | null; url: string | null }>
+}
+
+export async function interaction(emulator: Emulator, hash: string): Promise<InteractionView> {
+  const response = await fetch(`${emulator.url}/control/interactions/${encodeURIComponent(hash)}`)
+  return (await response.json()) as InteractionView
+}
+
+/** Opens an event stream and collects events until `until` holds, or fails after `timeoutMs`. */
+export async function readEvents(
+  url: string,
+  headers: Record<string, string>,
+  until: (events: LoggedEvent[]) => boolean,
+  timeoutMs = 5000,
+): Promise<{ events: LoggedEvent[]; comments: string[]; status: number }> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  const events: LoggedEvent[] = []
+  const comments: string[] = []
+  try {
+    const response = await fetch(url, { headers, signal: controller.signal })
+    if (!response.ok || !response.body) return { events, comments, status: response.status }
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true })
+      let end = buffer.indexOf('\n\n')
+      while (end >= 0) {
+        const block = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        for (const line of block.split('\n')) {
+          if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as LoggedEvent)
+          else if (line.startsWith(':')) comments.push(line.slice(1).trim())
+        }
+        end = buffer.indexOf('\n\n')
+      }
+      if (until(events)) break
+    }
+    return { events, comments, status: response.status }
+  } catch (error) {
+    if (controller.signal.aborted) throw new Error(`timed out waiting for events; got ${JSON.stringify(events)}`)
+    throw error
+  } finally {
+    clearTimeout(timer)
+    controller.abort()
+  }
+}

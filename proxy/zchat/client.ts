@@ -1,0 +1,151 @@
+/**
+ * The zChat ClientApi V1 client: one function per call, the token injected into every body.
+ *
+ * Failures are classified by type, never by message text: `ZChatHttpError` (zChat answered an
+ * error status), `ZChatTimeoutError`, `ZChatNetworkError` (no answer at all) and
+ * `ZChatResponseError` (a 2xx whose body is not what the contract says).
+ */
+import type { z } from 'zod'
+import {
+  errorResponse,
+  type Customer,
+  type MessageType,
+  type Mood,
+  sendMessageResponse,
+  startResponse,
+  statusResponse,
+} from './schemas.ts'
+
+export class ZChatError extends Error {
+  override name = 'ZChatError'
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${message} (${method} ${path})`, options)
+  }
+}
+export class ZChatHttpError extends ZChatError {
+  override name = 'ZChatHttpError'
+  constructor(
+    readonly status: number,
+    readonly upstreamMessage: string,
+    method: string,
+    path: string,
+  ) {
+    super(`zChat answered ${status}: ${upstreamMessage}`, method, path)
+  }
+}
+export class ZChatTimeoutError extends ZChatError {
+  override name = 'ZChatTimeoutError'
+}
+export class ZChatNetworkError extends ZChatError {
+  override name = 'ZChatNetworkError'
+}
+export class ZChatResponseError extends ZChatError {
+  override name = 'ZChatResponseError'
+}
+
+export type StartInput = {
+  departmentId: number
+  customer?: Customer
+  extra?: Record<string, unknown>
+  externalHistory?: string
+}
+export type MessageInput = { content: string; type?: MessageType; url?: string }
+
+export type ZChatClient = {
+  start(input: StartInput): Promise<{ interactionHash: string }>
+  update(hash: string, input: { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }): Promise<void>
+  sendMessage(hash: string, input: MessageInput): Promise<void>
+  typing(hash: string): Promise<void>
+  cleared(hash: string): Promise<void>
+  finish(hash: string): Promise<void>
+}
+
+export type ZChatClientOptions = { apiUrl: string; token: string; timeoutMs: number; fetch?: typeof fetch }
+
+export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = fetch }: ZChatClientOptions): ZChatClient {
+  const base = apiUrl.replace(/\/+$/, '')
+
+  async function call<S extends z.ZodType>(method: string, path: string, body: object, schema: S): Promise<z.infer<S>> {
+    let response: Response
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ token, ...body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new ZChatTimeoutError(`zChat did not answer within ${timeoutMs} ms`, method, path, { cause: error })
+      }
+      throw new ZChatNetworkError('zChat could not be reached', method, path, { cause: error })
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new ZChatTimeoutError(`zChat did not finish answering within ${timeoutMs} ms`, method, path, { cause: error })
+      }
+      throw new ZChatNetworkError('zChat dropped the connection mid-answer', method, path, { cause: error })
+    }
+    // The document shows no success body for typing / cleared / finish: an empty 2xx is a success.
+    if (response.ok && text.trim() === '' && schema.safeParse({}).success) return schema.parse({})
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (error) {
+      if (!response.ok) throw new ZChatHttpError(response.status, response.statusText || 'no error body', method, path)
+      throw new ZChatResponseError(`zChat answered ${response.status} with a body that is not JSON`, method, path, { cause: error })
+    }
+    if (!response.ok) {
+      const parsed = errorResponse.safeParse(json)
+      throw new ZChatHttpError(response.status, parsed.success ? parsed.data.message : 'unreadable error body', method, path)
+    }
+    const parsed = schema.safeParse(json)
+    if (!parsed.success) {
+      throw new ZChatResponseError(`zChat answered ${response.status} with an unexpected body`, method, path, { cause: parsed.error })
+    }
+    return parsed.data
+  }
+
+  const at = (hash: string, suffix = '') => `/interactions/${encodeURIComponent(hash)}${suffix}`
+
+  return {
+    async start({ departmentId, customer, extra, externalHistory }) {
+      const reply = await call('POST', '/interactions', {
+        department_id: departmentId,
+        media_type: 'TEXT',
+        ...(customer && { customer }),
+        ...(extra && { extra }),
+        ...(externalHistory && { external_history: externalHistory }),
+      }, startResponse)
+      return { interactionHash: reply.data.interaction_hash }
+    },
+    async update(hash, { mood, note, tagIds, customerKey }) {
+      await call('PUT', at(hash), {
+        ...(mood && { mood }),
+        ...(note !== undefined && { note }),
+        ...(tagIds && { tag_ids: tagIds }),
+        ...(customerKey && { customer_key: customerKey }),
+      }, statusResponse)
+    },
+    async sendMessage(hash, { content, type = 'text', url }) {
+      await call('POST', at(hash, '/messages'), { content, type, ...(url && { url }) }, sendMessageResponse)
+    },
+    async typing(hash) {
+      await call('PUT', at(hash, '/typing'), {}, statusResponse)
+    },
+    async cleared(hash) {
+      await call('PUT', at(hash, '/cleared'), {}, statusResponse)
+    },
+    async finish(hash) {
+      await call('PUT', at(hash, '/finish'), {}, statusResponse)
+    },
+  }
+}
