@@ -9,10 +9,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { eventRoutes } from './routes/events.ts'
+import { historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
-import type { Visitors } from './visitors.ts'
+import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
@@ -20,6 +21,10 @@ export type AppDeps = {
   log: EventLog
   visitors: Visitors
   webhookSecret: string
+  /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
+  ticketSecret: string
+  /** Where zChat reaches this proxy (the external-history URL is built on it). */
+  publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
   widgetDir: string
@@ -74,7 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }))
-  await app.register(interactionRoutes, deps)
+  const tickets = createVisitors(deps.ticketSecret, 60 * 60 * 1000)
+  await app.register(interactionRoutes, { ...deps, tickets })
+  await app.register(historyRoutes, { log: deps.log, tickets })
   await app.register(eventRoutes, { log: deps.log, visitors: deps.visitors, heartbeatMs: deps.heartbeatMs ?? 15_000 })
   await app.register(webhookRoutes, { log: deps.log, secret: deps.webhookSecret })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })

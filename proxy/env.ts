@@ -52,8 +52,8 @@ export type Config = {
   webhookSecret: string
   sessionSecret: string
   sessionTtlMs: number
-  /** '*' allows any site to embed the widget. */
-  allowedOrigins: '*' | string[]
+  /** '*' allows any site to embed the widget; null (emulator mode only) means the demo website. */
+  allowedOrigins: '*' | string[] | null
   allowedDepartments: number[] | null
   redisUrl: string | null
   mediaDir: string
@@ -95,7 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookSecret: e.ZCHAT_WEBHOOK_SECRET ?? secret(),
     sessionSecret: e.SESSION_SECRET ?? secret(),
     sessionTtlMs: e.SESSION_TTL_HOURS * 60 * 60 * 1000,
-    allowedOrigins: e.ALLOWED_ORIGINS ?? [`http://localhost:${e.DEMO_PORT}`, `http://127.0.0.1:${e.DEMO_PORT}`],
+    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     allowedDepartments: e.ALLOWED_DEPARTMENTS ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mediaDir: e.MEDIA_DIR,

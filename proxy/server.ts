@@ -23,15 +23,26 @@ export type Running = {
   close(): Promise<void>
 }
 
-export async function startServer(config: Config, options: { heartbeatMs?: number; logger?: boolean } = {}): Promise<Running> {
-  const emulator = config.mode === 'emulator' ? await startEmulator({ token: config.zchatToken, port: config.emulatorPort, host: config.host }) : null
+export type ServerOptions = { heartbeatMs?: number; logger?: boolean }
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<Running> {
+  const emulated = config.mode === 'emulator'
+  let proxyUrl = config.publicUrl
+  const emulator = emulated ? await startEmulator({ token: config.zchatToken, port: config.emulatorPort, host: config.host }) : null
+  // The demo website starts first: its origin is the one the proxy lets embed the widget.
+  const demo = emulated
+    ? await startDemoHost({ htmlPath: `${root}index.html`, proxyUrl: () => proxyUrl, port: config.demoPort, host: config.host })
+    : null
+  const demoOrigins = demo ? [demo.url, demo.url.replace('localhost', '127.0.0.1')] : []
   const log = createMemoryLog()
   const app = await buildApp({
     zchat: createZChatClient({ apiUrl: emulator?.apiUrl ?? config.zchatApiUrl, token: config.zchatToken, timeoutMs: config.zchatTimeoutMs }),
     log,
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
-    allowedOrigins: config.allowedOrigins,
+    ticketSecret: `${config.sessionSecret}:history`,
+    publicUrl: () => proxyUrl,
+    allowedOrigins: config.allowedOrigins ?? demoOrigins,
     allowedDepartments: config.allowedDepartments,
     widgetDir: `${root}dist/widget`,
     logger: options.logger ?? { level: config.logLevel },
@@ -40,12 +51,9 @@ export async function startServer(config: Config, options: { heartbeatMs?: numbe
   await app.listen({ port: config.port, host: config.host })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  // In emulator mode the proxy's real port is only known now (PORT=0 picks a free one).
-  const proxyUrl = config.mode === 'emulator' ? `http://localhost:${port}` : config.publicUrl
+  // In emulator mode the proxy's port is only known now (PORT=0 picks a free one).
+  if (emulated) proxyUrl = `http://localhost:${port}`
   emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/zchat/${config.webhookSecret}`)
-  const demo = emulator
-    ? await startDemoHost({ htmlPath: `${root}index.html`, proxyUrl, port: config.demoPort, host: config.host })
-    : null
   return {
     app,
     proxyUrl,

@@ -18,11 +18,14 @@ export type Harness = { app: FastifyInstance; url: string; emulator: Emulator; c
 
 export async function startHarness(options: { timeoutMs?: number; widgetDir?: string; heartbeatMs?: number } = {}): Promise<Harness> {
   const emulator = await startEmulator({ token: testToken })
+  let url = ''
   const app = await buildApp({
     zchat: createZChatClient({ apiUrl: emulator.apiUrl, token: testToken, timeoutMs: options.timeoutMs ?? 2000 }),
     log: createMemoryLog(),
     visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
     webhookSecret,
+    ticketSecret: 'test-ticket-secret-0123456789abcdef',
+    publicUrl: () => url,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     widgetDir: options.widgetDir ?? '/nonexistent',
@@ -31,7 +34,7 @@ export async function startHarness(options: { timeoutMs?: number; widgetDir?: st
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   emulator.setWebhookUrl(`${url}/webhooks/zchat/${webhookSecret}`)
   return {
     app,

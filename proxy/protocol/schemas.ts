@@ -20,6 +20,10 @@ export const startBody = z.strictObject({
   page: z
     .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })
     .optional(),
+  /** The visitor's previous conversation on this site, shown to the agent as earlier history. */
+  previous: z
+    .strictObject({ conversationId: z.string().max(200), credential: z.string().max(2048) })
+    .optional(),
 })
 export type StartBody = z.infer<typeof startBody>
 

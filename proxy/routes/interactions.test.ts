@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../protocol/wire.ts'
-import { agent, type Harness, interaction, readEvents, siteOrigin, startHarness, testToken } from '../testing.ts'
+import { agent, type Harness, interaction, type InteractionView, readEvents, siteOrigin, startHarness, testToken } from '../testing.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -157,5 +157,34 @@ describe('zChat failures', () => {
     const messages = (await interaction(h.emulator, conversationId)).messages
     // The timed-out call may have reached zChat before the proxy gave up; the retry is still one log entry.
     expect(messages.length).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('earlier history', () => {
+  it('shows the agent what the visitor said in their previous conversation', async () => {
+    const first = await start()
+    await h.app.inject({ method: 'POST', url: routes.messages(first.conversationId), payload: { clientId: 'history-001', text: 'My order #123 is late' }, headers: bearer(first.credential) })
+    await agent(h.emulator, first.conversationId, 'accept')
+    await agent(h.emulator, first.conversationId, 'messages', { content: 'Checking it now' })
+    await readEvents(`${h.url}${routes.events(first.conversationId)}`, bearer(first.credential), (e) => e.some((x) => x.type === 'message' && x.author === 'agent'))
+    const second = await start({ department: 1, previous: { conversationId: first.conversationId, credential: first.credential } })
+    await expect
+      .poll(async () => (await interaction(h.emulator, second.conversationId) as InteractionView & { externalHistory: { messages?: unknown[] } | null }).externalHistory?.messages)
+      .toMatchObject([
+        { direction: 'CLIENT', content: 'My order #123 is late' },
+        { direction: 'AGENT', content: 'Checking it now' },
+      ])
+  })
+
+  it('passes no history for a previous conversation the visitor cannot prove is theirs', async () => {
+    const first = await start()
+    const other = await start()
+    const second = await start({ department: 1, previous: { conversationId: first.conversationId, credential: other.credential } })
+    expect((await interaction(h.emulator, second.conversationId) as InteractionView & { externalHistory: unknown }).externalHistory).toBeNull()
+  })
+
+  it('refuses a forged history ticket', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/v1/history/v1.eyJjIjoieCIsImUiOjk5OTk5OTk5OTk5OTl9.AAAA' })
+    expect(response.statusCode).toBe(401)
   })
 })

@@ -11,21 +11,37 @@ import { limits, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
 import type { ZChatClient } from '../zchat/client.ts'
 import { assertOpen, authorize, parseBody } from './guard.ts'
+import { historyPath } from './history.ts'
 import { upstream } from './upstream.ts'
 
 export type InteractionDeps = {
   zchat: ZChatClient
   log: EventLog
   visitors: Visitors
+  /** Read-only tickets for the external-history URL zChat fetches. */
+  tickets: Visitors
+  publicUrl: () => string
   allowedDepartments: number[] | null
 }
 
 const byId = (path: (id: string) => string) => path(':id')
 
-export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, allowedDepartments }: InteractionDeps) {
+export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, tickets, publicUrl, allowedDepartments }: InteractionDeps) {
   const bodyLimit = limits.bodyBytes
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<unknown>>()
+
+  /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
+  async function previousHistory(previous: { conversationId: string; credential: string } | undefined) {
+    if (!previous) return undefined
+    try {
+      visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+    } catch {
+      return undefined
+    }
+    const said = (await log.readAfter(previous.conversationId, 0)).some((e) => e.type === 'message')
+    return said ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}` : undefined
+  }
 
   app.post(routes.start, { bodyLimit, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parseBody(startBody, request.body, 'conversation')
@@ -35,6 +51,7 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
       throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
     }
     const { visitor, page } = body
+    const externalHistory = await previousHistory(body.previous)
     const customer = visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
     const { interactionHash } = await upstream(() =>
       zchat.start({
@@ -42,6 +59,7 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
         ...(customer && Object.keys(customer).length > 0 && { customer }),
         // Echoed on every trigger by zChat; kept small for that reason.
         extra: { channel: 'web-widget', ...(page && { page_url: page.url }), ...(page?.title && { page_title: page.title }) },
+        ...(externalHistory && { externalHistory }),
       }),
     )
     await log.open(interactionHash)

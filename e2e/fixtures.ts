@@ -1,0 +1,70 @@
+/**
+ * Two browser pages, the way the product is used: a visitor on the demo website and an agent on
+ * the emulator's console, both talking to a real proxy over real HTTP. One stack per worker, started
+ * through the same `startServer` as `npm start`.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import { loadConfig } from '../proxy/env.ts'
+import { type Running, startServer } from '../proxy/server.ts'
+
+type Stack = Running & { demoUrl: string; consoleUrl: string; zchatToken: string; webhookSecret: string }
+
+export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, { stack: Stack }>({
+  stack: [
+    async ({}, use) => {
+      const config = loadConfig({ PORT: '0', DEMO_PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' })
+      const running = await startServer(config, { logger: false, heartbeatMs: 2000 })
+      await use({
+        ...running,
+        demoUrl: `${running.demo!.url}/`,
+        consoleUrl: running.emulator!.consoleUrl,
+        zchatToken: config.zchatToken,
+        webhookSecret: config.webhookSecret,
+      })
+      await running.close()
+    },
+    { scope: 'worker' },
+  ],
+  visitor: async ({ browser, stack }, use) => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(stack.demoUrl)
+    await use(page)
+    await context.close()
+  },
+  agent: async ({ browser, stack }, use) => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(stack.consoleUrl)
+    await use(page)
+    await context.close()
+  },
+  chat: async ({ visitor }, use) => {
+    await use(visitor.getByRole('dialog', { name: 'Chat with us' }))
+  },
+})
+
+export { expect }
+
+/** Opens the chat on the visitor's page and sends a first message, which starts the conversation. */
+export async function startChat(visitor: Page, text: string): Promise<Locator> {
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  await send(chat, text)
+  return chat
+}
+
+export async function send(chat: Locator, text: string) {
+  await chat.getByRole('textbox', { name: 'Message' }).fill(text)
+  await chat.getByRole('button', { name: 'Send' }).click()
+}
+
+/** The agent console's card for the conversation that contains `text`. */
+export function interactionWith(agent: Page, text: string): Locator {
+  return agent.getByRole('article').filter({ hasText: text })
+}
+
+export async function reply(card: Locator, text: string) {
+  await card.getByRole('textbox', { name: 'Reply' }).fill(text)
+  await card.getByRole('button', { name: 'Send' }).click()
+}

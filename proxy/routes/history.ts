@@ -1,0 +1,40 @@
+/**
+ * GET /v1/history/:ticket: a visitor's previous conversation, in zChat's external-history format.
+ *
+ * When a visitor starts a new conversation after an earlier one, the proxy passes zChat an
+ * `external_history` URL so the agent sees what was said before. zChat GETs it without headers,
+ * so the URL itself carries a read-only ticket: signed, bound to one conversation, valid for an
+ * hour (long enough for zChat to fetch it, short enough to be worthless in a log).
+ */
+import type { FastifyInstance } from 'fastify'
+import type { EventLog } from '../events/log.ts'
+import type { Visitors } from '../visitors.ts'
+import type { ExternalHistory } from '../zchat/schemas.ts'
+
+export const historyPath = (ticket: string) => `/v1/history/${ticket}`
+
+/** "YYYY-MM-DD HH:mm:ss" in UTC, as the document's example. */
+export function formatHistoryTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ')
+}
+
+export async function historyRoutes(app: FastifyInstance, { log, tickets }: { log: EventLog; tickets: Visitors }) {
+  app.get(historyPath(':ticket'), async (request, reply) => {
+    const { ticket } = request.params as { ticket: string }
+    const [, payload] = ticket.split('.')
+    let conversationId = ''
+    try {
+      conversationId = String(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()).c)
+    } catch {
+      // Verified (and refused) below.
+    }
+    tickets.verify(`Bearer ${ticket}`, conversationId)
+    const events = await log.readAfter(conversationId, 0)
+    const messages: ExternalHistory['messages'] = events.flatMap((event) =>
+      event.type === 'message'
+        ? [{ time: formatHistoryTime(event.at), direction: event.author === 'agent' ? 'AGENT' : 'CLIENT', content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text }]
+        : [],
+    )
+    return reply.header('cache-control', 'no-store').send({ messages })
+  })
+}

@@ -1,0 +1,81 @@
+/**
+ * Injected failures, so the proxy's handling of a slow, failing or confused zChat can be tested.
+ *
+ * API faults apply to `/core/api/v1` only, never to the control API or the console.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { errorBody } from './errors.ts'
+
+export const faultsPatch = z.strictObject({
+  latencyMs: z.int().min(0).max(60_000).optional(),
+  failNext: z
+    .strictObject({ status: z.int().min(400).max(599), count: z.int().min(0) })
+    .nullable()
+    .optional(),
+  garbageNext: z.int().min(0).optional(),
+  duplicateWebhooks: z.boolean().optional(),
+  webhookDelayMs: z.int().min(0).max(60_000).optional(),
+})
+export type FaultsPatch = z.infer<typeof faultsPatch>
+
+export type Faults = {
+  latencyMs: number
+  failNext: { status: number; count: number } | null
+  garbageNext: number
+  duplicateWebhooks: boolean
+  webhookDelayMs: number
+}
+
+const none = (): Faults => ({
+  latencyMs: 0,
+  failNext: null,
+  garbageNext: 0,
+  duplicateWebhooks: false,
+  webhookDelayMs: 0,
+})
+
+// What a misconfigured gateway in front of zChat might answer: a 200 that is not JSON.
+const garbage = '<html><body><h1>Service temporarily unavailable</h1></body></html>'
+
+export function createFaults() {
+  let current = none()
+
+  return {
+    get: (): Faults => current,
+    /** Omitted fields keep their value; `failNext: null` (or a count of 0) clears it. */
+    apply(patch: FaultsPatch): Faults {
+      const { failNext } = patch
+      current = {
+        latencyMs: patch.latencyMs ?? current.latencyMs,
+        failNext: failNext === undefined ? current.failNext : failNext?.count ? failNext : null,
+        garbageNext: patch.garbageNext ?? current.garbageNext,
+        duplicateWebhooks: patch.duplicateWebhooks ?? current.duplicateWebhooks,
+        webhookDelayMs: patch.webhookDelayMs ?? current.webhookDelayMs,
+      }
+      return current
+    },
+    reset(): void {
+      current = none()
+    },
+
+    /** An `onRequest` hook for the API: wait, then maybe answer in place of the real handler. */
+    async onApiRequest(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+      if (current.latencyMs > 0) await sleep(current.latencyMs)
+      const fail = current.failNext
+      if (fail) {
+        current = { ...current, failNext: fail.count > 1 ? { ...fail, count: fail.count - 1 } : null }
+        return reply
+          .code(fail.status)
+          .send(errorBody(fail.status, `Injected failure: HTTP ${fail.status}`))
+      }
+      if (current.garbageNext > 0) {
+        current = { ...current, garbageNext: current.garbageNext - 1 }
+        return reply.code(200).type('text/html; charset=utf-8').send(garbage)
+      }
+      return undefined
+    },
+  }
+}
+export type FaultInjector = ReturnType<typeof createFaults>
