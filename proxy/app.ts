@@ -32,6 +32,8 @@ export type AppDeps = {
   logger?: FastifyBaseLogger | boolean | { level: string }
   /** Requests per minute per client IP, over all visitor routes. */
   rateLimitPerMinute?: number
+  /** New conversations per minute per client IP. */
+  startsPerMinute?: number
   trustProxy?: boolean
 }
 
@@ -48,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 500 },
   })
   app.setErrorHandler(handleError)
+  // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
+  app.removeContentTypeParser('text/plain')
   app.setNotFoundHandler((_request, reply) => reply.status(404).send(new ApiError('NOT_FOUND', 'Not found').toBody()))
 
   const isAllowed = (origin: string) => deps.allowedOrigins === '*' || deps.allowedOrigins.includes(origin)

@@ -31,6 +31,7 @@ export async function startHarness(options: { timeoutMs?: number; widgetDir?: st
     widgetDir: options.widgetDir ?? '/nonexistent',
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimitPerMinute: 10_000,
+    startsPerMinute: 10_000,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

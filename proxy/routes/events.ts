@@ -13,6 +13,7 @@ import type { EventLog } from '../events/log.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
 import { authorize } from './guard.ts'
+import { byId } from './interactions.ts'
 
 export type EventsDeps = { log: EventLog; visitors: Visitors; heartbeatMs: number }
 
@@ -26,7 +27,7 @@ function lastEventId(header: string | string[] | undefined): number {
 const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
 
 export async function eventRoutes(app: FastifyInstance, { log, visitors, heartbeatMs }: EventsDeps) {
-  app.get(routes.events(':id'), async (request, reply) => {
+  app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await authorize(request, visitors, log)
     let lastSent = lastEventId(request.headers['last-event-id'])
 

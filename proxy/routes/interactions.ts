@@ -22,11 +22,14 @@ export type InteractionDeps = {
   tickets: Visitors
   publicUrl: () => string
   allowedDepartments: number[] | null
+  /** New conversations per minute per client IP. */
+  startsPerMinute?: number
 }
 
-const byId = (path: (id: string) => string) => path(':id')
+/** The route pattern of a path builder: its id segment becomes Fastify's `:id` parameter. */
+export const byId = (path: (id: string) => string) => path('\0').replace('%00', ':id')
 
-export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, tickets, publicUrl, allowedDepartments }: InteractionDeps) {
+export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, tickets, publicUrl, allowedDepartments, startsPerMinute = 20 }: InteractionDeps) {
   const bodyLimit = limits.bodyBytes
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<unknown>>()
@@ -43,7 +46,7 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
     return said ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}` : undefined
   }
 
-  app.post(routes.start, { bodyLimit, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post(routes.start, { bodyLimit, config: { rateLimit: { max: startsPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parseBody(startBody, request.body, 'conversation')
     const department = body.department ?? (allowedDepartments?.length === 1 ? allowedDepartments[0] : undefined)
     if (department === undefined) throw new ApiError('VALIDATION_ERROR', 'department is required', [{ path: 'department', message: 'Required' }])

@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createZChatClient, ZChatHttpError, ZChatNetworkError, ZChatResponseError, ZChatTimeoutError } from './client.ts'
+
+/** A stand-in zChat that answers whatever the test sets, and records what it received. */
+let answer: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end()
+const received: Array<{ method: string; url: string; body: unknown }> = []
+const server = createServer((req, res) => {
+  let raw = ''
+  req.on('data', (chunk) => {
+    raw += chunk
+  })
+  req.on('end', () => {
+    received.push({ method: req.method ?? '', url: req.url ?? '', body: JSON.parse(raw || 'null') })
+    answer(req, res)
+  })
+})
+let apiUrl = ''
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/core/api/v1/`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+const client = () => createZChatClient({ apiUrl, token: 'secret-token', timeoutMs: 300 })
+const json = (status: number, body: unknown) => (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+}
+
+async function failure(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a failure')
+}
+
+describe('zChat client', () => {
+  it('puts the token in the JSON body of every call and reads the hash', async () => {
+    answer = json(200, { message: 'Interaction created successfully', data: { interaction_hash: '0000a-000b' } })
+    expect(await client().start({ departmentId: 3, customer: { name: 'Ana' } })).toEqual({ interactionHash: '0000a-000b' })
+    expect(received.at(-1)).toEqual({
+      method: 'POST',
+      url: '/core/api/v1/interactions',
+      body: { token: 'secret-token', department_id: 3, media_type: 'TEXT', customer: { name: 'Ana' } },
+    })
+    answer = (_req, res) => res.writeHead(200).end()
+    await client().typing('a/b')
+    expect(received.at(-1)).toMatchObject({ method: 'PUT', url: '/core/api/v1/interactions/a%2Fb/typing', body: { token: 'secret-token' } })
+  })
+
+  it('classifies each kind of failure by type', async () => {
+    answer = json(422, { message: 'Department inactive', status: 422 })
+    const http = await failure(client().start({ departmentId: 9 }))
+    expect(http).toBeInstanceOf(ZChatHttpError)
+    expect(http).toMatchObject({ status: 422, upstreamMessage: 'Department inactive' })
+    expect((http as Error).message).toContain('POST /interactions')
+
+    answer = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
+    expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
+    answer = json(200, { data: {} })
+    expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
+    answer = (_req, res) => res.writeHead(502).end('Bad gateway')
+    expect(await failure(client().finish('h'))).toMatchObject({ status: 502 })
+
+    answer = (_req, res) => setTimeout(() => res.writeHead(200).end(), 1000)
+    expect(await failure(client().finish('h'))).toBeInstanceOf(ZChatTimeoutError)
+
+    const down = createZChatClient({ apiUrl: 'http://127.0.0.1:1/core/api/v1', token: 't', timeoutMs: 1000 })
+    expect(await failure(down.finish('h'))).toBeInstanceOf(ZChatNetworkError)
+  })
+})
