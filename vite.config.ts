@@ -1,0 +1,81 @@
+/**
+ * Two builds, run in order by `npm run build`:
+ *   vite build               widget/chat/mount.tsx -> dist/widget/chat/chat-[hash].js (ES module) + manifest
+ *   vite build --mode loader widget/loader.ts      -> dist/widget/widget.js (classic-script IIFE)
+ * The loader build reads the first build's manifest and injects the chat's hashed file name, so
+ * widget.js (short cache) always points at an immutable, long-cached chat chunk. The proxy serves
+ * dist/widget/chat/* at /widget/* and dist/widget/widget.js at /widget.js.
+ */
+import { readFileSync } from 'node:fs'
+import { defineConfig, type Manifest, type UserConfig } from 'vite'
+
+const chatEntry = 'widget/chat/mount.tsx'
+const chatOutDir = 'dist/widget/chat'
+
+const shared: UserConfig = {
+  // The chat uses Preact's automatic JSX runtime (as tsconfig.json says, for the type checker).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  publicDir: false,
+}
+
+function chatFileName(): string {
+  const path = `${chatOutDir}/.vite/manifest.json`
+  let manifest: Manifest
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest
+  } catch {
+    throw new Error(
+      `${path} is missing: run \`vite build\` (the chat) before \`vite build --mode loader\``,
+    )
+  }
+  const entry = manifest[chatEntry]
+  if (!entry?.isEntry) throw new Error(`${path} has no entry for ${chatEntry}`)
+  return entry.file
+}
+
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'loader') {
+    return {
+      ...shared,
+      define: { __ZCHAT_CHAT_FILE__: JSON.stringify(chatFileName()) },
+      build: {
+        outDir: 'dist/widget',
+        // The chat build wrote into dist/widget/chat: keep it.
+        emptyOutDir: false,
+        target: 'es2020',
+        minify: true,
+        // Library mode: an app build would wrap the chat's import() in Vite's preload helper.
+        // The loader has no exports, so the IIFE defines no global despite `name`.
+        lib: {
+          entry: 'widget/loader.ts',
+          formats: ['iife'],
+          name: 'zchatLoader',
+          fileName: () => 'widget.js',
+        },
+      },
+    }
+  }
+  if (mode !== 'production') return shared
+  return {
+    ...shared,
+    build: {
+      outDir: chatOutDir,
+      // Only this build writes here; clearing it drops chunks of earlier builds.
+      emptyOutDir: true,
+      manifest: true,
+      target: 'es2020',
+      minify: true,
+      modulePreload: false,
+      rolldownOptions: {
+        input: { chat: chatEntry },
+        // The loader calls the entry's `mount` export: an app build would drop it.
+        preserveEntrySignatures: 'strict',
+        output: {
+          format: 'es',
+          entryFileNames: '[name]-[hash].js',
+          chunkFileNames: '[name]-[hash].js',
+        },
+      },
+    },
+  }
+})

@@ -1,0 +1,59 @@
+/**
+ * The lazily loaded chat: wires the proxy transport, the session store and the conversation model,
+ * and renders ChatWindow into the loader's panel. Everything the host page sees goes through `host`.
+ */
+import { effect, signal } from '@preact/signals'
+import { render } from 'preact'
+import type { ChatHandle, ChatHost } from '../contract.ts'
+import { createConversationModel, type Transport } from '../conversation/model.ts'
+import { createApi } from '../transport/api.ts'
+import { openEventStream } from '../transport/events.ts'
+import { createSessionStore } from '../transport/session.ts'
+import { adoptStyles } from '../ui/adoptStyles.ts'
+import { ChatWindow } from '../ui/ChatWindow.tsx'
+import { chatCss } from '../ui/styles.ts'
+import { newClientId } from './clientId.ts'
+
+export function mount(host: ChatHost): ChatHandle {
+  const { options } = host
+  const base = options.proxy
+  adoptStyles(host.shadow, chatCss)
+
+  const transport: Transport = {
+    ...createApi(base),
+    subscribe: (auth, handlers) => openEventStream({ base, auth }, handlers),
+  }
+  const model = createConversationModel({
+    transport,
+    session: createSessionStore(base),
+    startContext: () => ({
+      ...(options.department !== undefined && { department: options.department }),
+      page: {
+        url: location.href.slice(0, 2048),
+        ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
+      },
+    }),
+    newClientId,
+    onAgentMessage: host.message,
+    onPhase: host.state,
+  })
+  model.setProfile(host.profile)
+  effect(() => host.unread(model.unread.value))
+  model.restore()
+
+  const focusRequest = signal(0)
+  render(
+    <ChatWindow model={model} options={options} focusRequest={focusRequest} onClose={host.close} />,
+    host.container,
+  )
+
+  return {
+    setOpen(open, focus) {
+      model.setVisible(open)
+      if (open && focus) focusRequest.value++
+    },
+    identify(profile) {
+      model.setProfile(profile)
+    },
+  }
+}

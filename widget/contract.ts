@@ -1,0 +1,39 @@
+/**
+ * What the loader (every page, tiny) and the lazily loaded chat chunk promise each other. Types only:
+ * the loader must not pull chat code in.
+ */
+import type { VisitorProfile } from '../proxy/protocol/schemas.ts'
+import type { AgentMessage } from './conversation/model.ts'
+
+/** The embed's `data-*` options, parsed and defaulted by loader/options.ts. */
+export type WidgetOptions = {
+  /** Proxy base URL: the script's src without `/widget.js` and query. */
+  proxy: string
+  department?: number
+  title: string
+  color?: string
+  position: 'right' | 'left'
+  greeting?: string
+  open: boolean
+}
+
+export type ChatHost = {
+  options: WidgetOptions
+  shadow: ShadowRoot
+  /** Where the chat renders; the loader shows and hides it. */
+  container: HTMLElement
+  profile: VisitorProfile
+  /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
+  close(): void
+  unread(count: number): void
+  message(message: AgentMessage): void
+  state(name: string): void
+}
+
+export type ChatHandle = {
+  /** `focus`: move focus into the window (the visitor asked for it, not a page-load default). */
+  setOpen(open: boolean, focus: boolean): void
+  identify(profile: VisitorProfile): void
+}
+
+export type ChatModule = { mount(host: ChatHost): ChatHandle }

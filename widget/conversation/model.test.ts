@@ -1,0 +1,507 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createFakeTransport, future, memoryStorage } from '../testing/fakes.ts'
+import { HttpFailure, NetworkFailure } from '../transport/api.ts'
+import { createSessionStore } from '../transport/session.ts'
+import { type ConversationDeps, createConversationModel } from './model.ts'
+
+const base = 'https://proxy.test'
+
+function setup(overrides: Partial<ConversationDeps> = {}, storage = memoryStorage()) {
+  const fake = createFakeTransport()
+  const session = createSessionStore(base, storage)
+  let n = 0
+  const onAgentMessage = vi.fn()
+  const onPhase = vi.fn()
+  const model = createConversationModel({
+    transport: fake.transport,
+    session,
+    startContext: () => ({ department: 1, page: { url: 'https://shop.test/', title: 'Shop' } }),
+    newClientId: () => `client-${++n}`,
+    onAgentMessage,
+    onPhase,
+    ...overrides,
+  })
+  return { model, fake, session, storage, onAgentMessage, onPhase }
+}
+
+/** Let pending promise callbacks run (fake timers do not advance by themselves). */
+const settle = () => vi.advanceTimersByTimeAsync(0)
+
+async function chatting() {
+  const t = setup()
+  t.model.restore()
+  t.model.setDraft('Hello')
+  t.model.send()
+  await settle()
+  t.fake.emit({ type: 'queued', position: 1 })
+  t.fake.emit({
+    type: 'message',
+    author: 'visitor',
+    messageId: 'm-client-1',
+    text: 'Hello',
+    clientId: 'client-1',
+  })
+  t.fake.emit({ type: 'accepted' })
+  return t
+}
+
+const visitorOf = (entries: ReturnType<typeof setup>['model']['transcript']['value']) =>
+  entries.filter((e) => e.kind === 'visitor').map((e) => `${e.text}:${e.delivery}`)
+
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
+
+describe('starting a conversation', () => {
+  it('starts with the first message, sending the profile, department and page, then posts it', async () => {
+    const { model, fake, session } = setup()
+    model.restore()
+    expect(model.phase.value.name).toBe('prechat')
+    model.setProfile({ name: ' Ada ', email: 'ada@example.com' })
+    model.setDraft('  Where is my order?  ')
+    model.send()
+    expect(model.phase.value.name).toBe('starting')
+    expect(model.draft.value).toBe('')
+    expect(visitorOf(model.transcript.value)).toEqual(['Where is my order?:sending'])
+    await settle()
+    expect(fake.transport.start).toHaveBeenCalledWith({
+      department: 1,
+      page: { url: 'https://shop.test/', title: 'Shop' },
+      visitor: { name: 'Ada', email: 'ada@example.com' },
+    })
+    expect(session.load()).toMatchObject({
+      conversationId: 'c1',
+      credential: 'k1',
+      finished: false,
+    })
+    expect(fake.transport.subscribe).toHaveBeenCalledWith(
+      { conversationId: 'c1', credential: 'k1' },
+      expect.anything(),
+    )
+    expect(fake.transport.send).toHaveBeenCalledWith(
+      { conversationId: 'c1', credential: 'k1' },
+      { clientId: 'client-1', text: 'Where is my order?' },
+    )
+    expect(model.phase.value).toEqual({ name: 'queued', position: null })
+    expect(visitorOf(model.transcript.value)).toEqual(['Where is my order?:sent'])
+  })
+
+  it('starts without a profile when the form is skipped', async () => {
+    const { model, fake } = setup()
+    model.restore()
+    model.setDraft('Hi')
+    model.send()
+    await settle()
+    expect(fake.transport.start.mock.calls[0]?.[0]).not.toHaveProperty('visitor')
+  })
+
+  it('refuses an invalid email and keeps the draft', () => {
+    const { model, fake } = setup()
+    model.restore()
+    model.setProfile({ email: 'not-an-email' })
+    model.setDraft('Hi')
+    model.send()
+    expect(model.alert.value).toBe('email-invalid')
+    expect(model.draft.value).toBe('Hi')
+    expect(fake.transport.start).not.toHaveBeenCalled()
+    model.setProfile({ email: '' })
+    expect(model.alert.value).toBeNull()
+  })
+
+  it('does not send an empty or over-long message', () => {
+    const { model } = setup()
+    model.restore()
+    model.setDraft('   ')
+    model.send()
+    expect(model.transcript.value).toEqual([])
+    model.setDraft('x'.repeat(4001))
+    model.send()
+    expect(model.alert.value).toBe('too-long')
+    expect(model.phase.value.name).toBe('prechat')
+  })
+
+  it('fails retryably when the proxy cannot be reached, and Try again sends the waiting message', async () => {
+    const { model, fake } = setup()
+    fake.transport.start.mockRejectedValueOnce(new NetworkFailure('POST', 'u', 'x'))
+    model.restore()
+    model.setDraft('Hi')
+    model.send()
+    await settle()
+    expect(model.phase.value).toEqual({ name: 'failed', reason: 'offline', retryable: true })
+    model.tryAgain()
+    await settle()
+    expect(model.phase.value.name).toBe('queued')
+    expect(fake.transport.send).toHaveBeenCalledOnce()
+    expect(visitorOf(model.transcript.value)).toEqual(['Hi:sent'])
+  })
+
+  it('reports a rate limit as busy and a refusal as not retryable', async () => {
+    const busy = setup()
+    busy.fake.transport.start.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 429, 'RATE_LIMITED', 1000),
+    )
+    busy.model.restore()
+    busy.model.setDraft('Hi')
+    busy.model.send()
+    await settle()
+    expect(busy.model.phase.value).toMatchObject({ reason: 'busy', retryable: true })
+
+    const refused = setup()
+    refused.fake.transport.start.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 404, 'NOT_FOUND', undefined),
+    )
+    refused.model.restore()
+    refused.model.setDraft('Hi')
+    refused.model.send()
+    await settle()
+    expect(refused.model.phase.value).toMatchObject({ reason: 'rejected', retryable: false })
+  })
+})
+
+describe('the outbox', () => {
+  it('retries a transient failure by itself', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 502, 'UPSTREAM_ERROR', undefined),
+    )
+    model.setDraft('Again')
+    model.send()
+    await settle()
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Again:sending')
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Again:sent')
+    expect(fake.transport.send.mock.calls.map((c) => c[1].clientId)).toEqual([
+      'client-1',
+      'client-2',
+      'client-2',
+    ])
+  })
+
+  it('marks a message failed after repeated failures; Retry sends it with the same clientId', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValue(new NetworkFailure('POST', 'u', 'x'))
+    model.setDraft('Lost')
+    model.send()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:failed')
+    expect(fake.transport.send).toHaveBeenCalledTimes(4)
+    fake.transport.send.mockReset()
+    fake.transport.send.mockResolvedValue({ messageId: 'm2', eventId: 9 })
+    model.retry('client-2')
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:sending')
+    await settle()
+    expect(fake.transport.send).toHaveBeenCalledWith(expect.anything(), {
+      clientId: 'client-2',
+      text: 'Lost',
+    })
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:sent')
+  })
+
+  it('does not retry a message the proxy refuses', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 422, 'UNPROCESSABLE', undefined),
+    )
+    model.setDraft('Bad')
+    model.send()
+    await settle()
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Bad:failed')
+    expect(fake.transport.send).toHaveBeenCalledTimes(2)
+  })
+
+  it('sends messages one at a time, in order', async () => {
+    const { model, fake } = await chatting()
+    let release = () => {}
+    fake.transport.send.mockImplementationOnce(
+      (_a, body) =>
+        new Promise(
+          (resolve) => (release = () => resolve({ messageId: body.clientId, eventId: 0 })),
+        ),
+    )
+    model.setDraft('one')
+    model.send()
+    model.setDraft('two')
+    model.send()
+    await settle()
+    expect(fake.transport.send).toHaveBeenCalledTimes(2)
+    release()
+    await settle()
+    expect(fake.transport.send.mock.calls.map((c) => c[1].text)).toEqual(['Hello', 'one', 'two'])
+  })
+
+  it('marks a message delivered by its echo even when the echo beats the reply', async () => {
+    const { model, fake } = await chatting()
+    let release = () => {}
+    fake.transport.send.mockImplementationOnce(
+      () => new Promise((resolve) => (release = () => resolve({ messageId: 'm9', eventId: 9 }))),
+    )
+    model.setDraft('Quick')
+    model.send()
+    await settle()
+    fake.emit({
+      type: 'message',
+      author: 'visitor',
+      messageId: 'm9',
+      text: 'Quick',
+      clientId: 'client-2',
+    })
+    expect(visitorOf(model.transcript.value)).toEqual(['Hello:sent', 'Quick:sent'])
+    release()
+    await settle()
+    expect(visitorOf(model.transcript.value)).toEqual(['Hello:sent', 'Quick:sent'])
+  })
+
+  it('stops on 409: the chat has ended and what is left is marked failed', async () => {
+    const { model, fake, session } = await chatting()
+    fake.transport.send.mockRejectedValue(new HttpFailure('POST', 'u', 409, 'CONFLICT', undefined))
+    model.setDraft('Late')
+    model.send()
+    await settle()
+    expect(model.phase.value.name).toBe('finished')
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Late:failed')
+    expect(session.load()?.finished).toBe(true)
+  })
+})
+
+describe('typing notifications', () => {
+  it('sends at most one typing per 3 s, cleared after 2 s idle', async () => {
+    const { model, fake } = await chatting()
+    for (let i = 0; i < 5; i++) {
+      model.setDraft('x'.repeat(i + 1))
+      await vi.advanceTimersByTimeAsync(500)
+    }
+    expect(fake.transport.typing).toHaveBeenCalledTimes(1)
+    expect(fake.transport.cleared).not.toHaveBeenCalled()
+    model.setDraft('xxxxxx')
+    expect(fake.transport.typing).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    model.setDraft('xxxxxxx')
+    expect(fake.transport.typing).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(fake.transport.cleared).toHaveBeenCalledTimes(1)
+  })
+
+  it('sends cleared on send, and nothing before the conversation exists', async () => {
+    const { model, fake } = setup()
+    model.restore()
+    model.setDraft('typing in prechat')
+    expect(fake.transport.typing).not.toHaveBeenCalled()
+    model.send()
+    await settle()
+    model.setDraft('more')
+    expect(fake.transport.typing).toHaveBeenCalledOnce()
+    model.send()
+    expect(fake.transport.cleared).toHaveBeenCalledOnce()
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(fake.transport.cleared).toHaveBeenCalledOnce()
+  })
+})
+
+describe('events from the stream', () => {
+  it('shows the agent joining, typing and replying, and tells the host page', async () => {
+    const { model, fake, onAgentMessage, onPhase } = await chatting()
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+    fake.emit({ type: 'typing' })
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    fake.emit({
+      type: 'message',
+      author: 'agent',
+      messageId: 'a1',
+      text: 'Hi Ada',
+      agentName: 'Ana',
+    })
+    expect(model.phase.value).toEqual({ name: 'chatting', agentName: 'Ana', agentTyping: false })
+    expect(model.transcript.value.map((e) => e.kind)).toEqual(['visitor', 'joined', 'agent'])
+    expect(onAgentMessage).toHaveBeenCalledWith({
+      text: 'Hi Ada',
+      at: expect.any(String),
+      agentName: 'Ana',
+    })
+    expect(onPhase.mock.calls.map((c) => c[0])).toEqual([
+      'prechat',
+      'starting',
+      'queued',
+      'chatting',
+    ])
+  })
+
+  it('counts unread agent messages while the window is closed', async () => {
+    const { model, fake, session } = await chatting()
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: '1' })
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a2', text: '2' })
+    expect(model.unread.value).toBe(2)
+    model.setVisible(true)
+    expect(model.unread.value).toBe(0)
+    expect(session.load()?.readId).toBe(5)
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a3', text: '3' })
+    expect(model.unread.value).toBe(0)
+  })
+
+  it('starts over when the conversation is gone', async () => {
+    const { model, fake, session } = await chatting()
+    fake.gone()
+    expect(model.phase.value).toEqual({ name: 'failed', reason: 'gone', retryable: false })
+    expect(session.load()).toBeNull()
+    expect(fake.subscriptions[0]?.closed).toBe(true)
+    model.startNew()
+    expect(model.phase.value.name).toBe('prechat')
+  })
+})
+
+describe('restoring after a reload', () => {
+  it('resumes the stored conversation from the start of its log', async () => {
+    const storage = memoryStorage()
+    const first = setup({}, storage)
+    first.model.restore()
+    first.model.setDraft('Hello')
+    first.model.send()
+    await settle()
+    first.fake.emit({ type: 'queued', position: null })
+    first.fake.emit({
+      type: 'message',
+      author: 'visitor',
+      messageId: 'm1',
+      text: 'Hello',
+      clientId: 'client-1',
+    })
+    first.fake.emit({ type: 'accepted' })
+    first.fake.emit({
+      type: 'message',
+      author: 'agent',
+      messageId: 'a1',
+      text: 'Hi!',
+      agentName: 'Ana',
+    })
+    first.model.setVisible(true)
+    first.model.dispose()
+
+    const second = setup({}, storage)
+    second.model.restore()
+    expect(second.model.phase.value.name).toBe('starting')
+    expect(second.fake.transport.subscribe).toHaveBeenCalledWith(
+      { conversationId: 'c1', credential: 'k1' },
+      expect.anything(),
+    )
+    second.fake.emit({ type: 'queued', position: null }, 1)
+    second.fake.emit({
+      type: 'message',
+      author: 'visitor',
+      messageId: 'm1',
+      text: 'Hello',
+      clientId: 'client-1',
+    })
+    second.fake.emit({ type: 'accepted' })
+    second.fake.emit({
+      type: 'message',
+      author: 'agent',
+      messageId: 'a1',
+      text: 'Hi!',
+      agentName: 'Ana',
+    })
+    expect(second.model.phase.value).toEqual({
+      name: 'chatting',
+      agentName: 'Ana',
+      agentTyping: false,
+    })
+    expect(second.model.transcript.value).toHaveLength(3)
+    // Already seen and read before the reload: no badge, no second `message` to the host page.
+    expect(second.model.unread.value).toBe(0)
+    expect(second.onAgentMessage).not.toHaveBeenCalled()
+    second.fake.emit({ type: 'message', author: 'agent', messageId: 'a2', text: 'New' })
+    expect(second.model.unread.value).toBe(1)
+    expect(second.onAgentMessage).toHaveBeenCalledOnce()
+  })
+
+  it('opens a new chat when nothing is stored or it expired', () => {
+    const storage = memoryStorage()
+    createSessionStore(base, storage).save({
+      conversationId: 'c',
+      credential: 'k',
+      expiresAt: '2000-01-01T00:00:00Z',
+      finished: false,
+      readId: 0,
+      seenId: 0,
+    })
+    const { model, fake } = setup({}, storage)
+    model.restore()
+    expect(model.phase.value.name).toBe('prechat')
+    expect(fake.transport.subscribe).not.toHaveBeenCalled()
+  })
+})
+
+describe('ending and rating', () => {
+  it('ends the chat only after confirmation', async () => {
+    const { model, fake, session } = await chatting()
+    model.requestEnd()
+    expect(model.confirmingEnd.value).toBe(true)
+    model.cancelEnd()
+    expect(fake.transport.finish).not.toHaveBeenCalled()
+    model.requestEnd()
+    await model.confirmEnd()
+    expect(fake.transport.finish).toHaveBeenCalledOnce()
+    expect(model.phase.value.name).toBe('finished')
+    expect(session.load()?.finished).toBe(true)
+    fake.emit({ type: 'finished', by: 'visitor' })
+    expect(model.phase.value.name).toBe('finished')
+  })
+
+  it('treats 409 on finish as already ended, and says so when ending fails', async () => {
+    const ended = await chatting()
+    ended.fake.transport.finish.mockRejectedValueOnce(
+      new HttpFailure('PUT', 'u', 409, 'CONFLICT', undefined),
+    )
+    await ended.model.confirmEnd()
+    expect(ended.model.phase.value.name).toBe('finished')
+
+    const failing = await chatting()
+    failing.fake.transport.finish.mockRejectedValueOnce(new NetworkFailure('PUT', 'u', 'x'))
+    await failing.model.confirmEnd()
+    expect(failing.model.phase.value.name).toBe('chatting')
+    expect(failing.model.alert.value).toBe('end-failed')
+  })
+
+  it('sends the rating with its optional comment', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'finished', by: 'agent' })
+    await model.sendRating()
+    expect(fake.transport.rate).not.toHaveBeenCalled()
+    model.chooseMood('positive')
+    model.setComment('  Very helpful ')
+    const sending = model.sendRating()
+    expect(model.phase.value).toEqual({ name: 'rating', mood: 'positive' })
+    await sending
+    expect(fake.transport.rate).toHaveBeenCalledWith(expect.anything(), {
+      mood: 'positive',
+      comment: 'Very helpful',
+    })
+    expect(model.phase.value).toEqual({ name: 'rated', mood: 'positive' })
+  })
+
+  it('lets the visitor try the rating again when sending it fails', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'finished', by: 'agent' })
+    fake.transport.rate.mockRejectedValueOnce(new NetworkFailure('PUT', 'u', 'x'))
+    model.chooseMood('negative')
+    await model.sendRating()
+    expect(model.phase.value).toEqual({ name: 'finished', ratingFailed: true })
+    expect(fake.transport.rate.mock.calls[0]?.[1]).toEqual({ mood: 'negative' })
+    await model.sendRating()
+    expect(model.phase.value).toEqual({ name: 'rated', mood: 'negative' })
+  })
+
+  it('starts a new chat: forgets the old one and keeps the profile', async () => {
+    const { model, fake, session } = await chatting()
+    model.setProfile({ name: 'Ada' })
+    fake.emit({ type: 'finished', by: 'agent' })
+    model.startNew()
+    expect(session.load()).toBeNull()
+    expect(fake.subscriptions[0]?.closed).toBe(true)
+    expect(model.phase.value.name).toBe('prechat')
+    expect(model.transcript.value).toEqual([])
+    expect(model.profile.value).toEqual({ name: 'Ada' })
+    model.setDraft('Second chat')
+    model.send()
+    await settle()
+    expect(fake.transport.start).toHaveBeenCalledTimes(2)
+    expect(session.load()?.expiresAt).toBe(future)
+  })
+})

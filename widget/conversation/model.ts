@@ -1,0 +1,322 @@
+/**
+ * The conversation as signals and actions over the pure machine. Components read the signals and
+ * call the actions; every side effect (proxy calls, the event stream, storage) goes through the
+ * injected transport and session store, so tests drive it all with fakes.
+ */
+import { batch, computed, signal } from '@preact/signals'
+import type { StartBody, VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../proxy/protocol/wire.ts'
+import { type Api, type Credentials, classify } from '../transport/api.ts'
+import type { StreamHandlers, StreamStatus } from '../transport/events.ts'
+import type { SessionStore } from '../transport/session.ts'
+import {
+  type Conversation,
+  canCompose,
+  initialConversation,
+  type MachineEvent,
+  type Mood,
+  type PhaseName,
+  transition,
+} from './machine.ts'
+import { createOutbox } from './outbox.ts'
+import { createRating } from './rating.ts'
+import type { AgentEntry, Entry, VisitorEntry } from './transcript.ts'
+import { createTypingNotifier } from './typing.ts'
+
+export type Transport = Api & { subscribe(auth: Credentials, handlers: StreamHandlers): () => void }
+
+export type AgentMessage = Pick<AgentEntry, 'text' | 'at' | 'agentName' | 'media'>
+
+export type ConversationDeps = {
+  transport: Transport
+  session: SessionStore
+  /** Department and page for the start request; the visitor's profile is added from the form. */
+  startContext(): Omit<StartBody, 'visitor'>
+  newClientId(): string
+  /** Reports to the host page's `zchat('on', ...)` listeners. */
+  onAgentMessage?(message: AgentMessage): void
+  onPhase?(name: PhaseName): void
+}
+
+/** Transient trouble shown above the composer, in the visitor's words by ui/AlertLine.tsx. */
+export type Alert = 'end-failed' | 'email-invalid' | 'too-long'
+
+export type ConversationModel = ReturnType<typeof createConversationModel>
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export function createConversationModel(deps: ConversationDeps) {
+  const { transport, session } = deps
+  const state = signal<Conversation>(initialConversation)
+  const connection = signal<StreamStatus | 'closed'>('closed')
+  const profile = signal<VisitorProfile>({})
+  const draft = signal('')
+  const alert = signal<Alert | null>(null)
+  const confirmingEnd = signal(false)
+  const visible = signal(false)
+  const unread = signal(0)
+  const phase = computed(() => state.value.phase)
+
+  let auth: Credentials | null = null
+  let closeStream: (() => void) | null = null
+  /** Events up to here were handled before this page load: replaying them notifies nobody. */
+  let seenId = 0
+  let readId = 0
+
+  function dispatch(event: MachineEvent): void {
+    const before = state.value.phase
+    state.value = transition(state.value, event)
+    const after = state.value.phase
+    if (after === before) return
+    if (after.name === 'finished' && auth) session.update({ finished: true })
+    if (after.name !== 'chatting' && after.name !== 'queued') typing.stop()
+    if (after.name === 'failed' && after.reason === 'gone') forget()
+    if (after.name !== before.name) deps.onPhase?.(after.name)
+  }
+
+  const typing = createTypingNotifier({
+    typing: () => auth && transport.typing(auth).catch(ignore),
+    cleared: () => auth && transport.cleared(auth).catch(ignore),
+  })
+
+  let outbox = newOutbox()
+  function newOutbox() {
+    return createOutbox({
+      pending: () => state.value.transcript.filter(isSending),
+      post: (entry) => {
+        if (!auth) return Promise.reject(new Error('no conversation'))
+        return transport.send(auth, { clientId: entry.clientId, text: entry.text })
+      },
+      sent: (clientId, messageId) =>
+        dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId }),
+      failed: (clientId) => dispatch({ type: 'delivery', clientId, delivery: 'failed' }),
+      halted: (kind) =>
+        batch(() => {
+          if (kind === 'gone') return dispatch({ type: 'fail', reason: 'gone' })
+          dispatch({ type: 'finished', by: 'agent' })
+          for (const entry of state.value.transcript.filter(isSending)) {
+            dispatch({ type: 'delivery', clientId: entry.clientId, delivery: 'failed' })
+          }
+        }),
+    })
+  }
+
+  function receive(event: LoggedEvent): void {
+    batch(() => {
+      dispatch(event)
+      if (event.type === 'message' && event.author === 'agent') {
+        if (!visible.value && event.id > readId) unread.value++
+        if (event.id > seenId) {
+          const { text, at, agentName, media } = event
+          deps.onAgentMessage?.({
+            text,
+            at,
+            ...(agentName && { agentName }),
+            ...(media && { media }),
+          })
+        }
+      }
+    })
+    if (event.id > seenId) session.update({ seenId: event.id })
+  }
+
+  function listen(credentials: Credentials): void {
+    auth = credentials
+    closeStream?.()
+    closeStream = transport.subscribe(credentials, {
+      onEvent: receive,
+      onStatus: (status) => {
+        connection.value = status
+      },
+      onGone: () => dispatch({ type: 'fail', reason: 'gone' }),
+    })
+  }
+
+  function forget(): void {
+    closeStream?.()
+    closeStream = null
+    auth = null
+    connection.value = 'closed'
+    session.clear()
+  }
+
+  async function start(): Promise<void> {
+    dispatch({ type: 'start' })
+    if (state.value.phase.name !== 'starting') return
+    const visitor = cleanProfile(profile.value)
+    try {
+      const reply = await transport.start({ ...deps.startContext(), ...(visitor && { visitor }) })
+      if (state.value.phase.name !== 'starting') return
+      session.save({ ...reply, finished: false, readId: 0, seenId: 0 })
+      listen({ conversationId: reply.conversationId, credential: reply.credential })
+      dispatch({ type: 'started' })
+      outbox.flush()
+    } catch (error) {
+      const kind = classify(error)
+      dispatch({
+        type: 'fail',
+        reason: kind === 'busy' ? 'busy' : kind === 'retryable' ? 'offline' : 'rejected',
+      })
+    }
+  }
+
+  const rating = createRating({
+    phase,
+    send: async (body) => {
+      if (!auth) throw new Error('no conversation')
+      await transport.rate(auth, body)
+    },
+    dispatch,
+  })
+
+  return {
+    state,
+    phase,
+    connection,
+    profile,
+    draft,
+    alert,
+    confirmingEnd,
+    unread,
+    rating: rating.signals,
+    transcript: computed(() => state.value.transcript),
+    composable: computed(() => canCompose(phase.value)),
+
+    /** Resume the stored conversation, if any, else get ready for a new one. Called once at mount. */
+    restore(): void {
+      const stored = session.load()
+      if (!stored) {
+        dispatch({ type: 'open' })
+        return
+      }
+      seenId = stored.seenId
+      readId = stored.readId
+      dispatch({ type: 'resume' })
+      listen({ conversationId: stored.conversationId, credential: stored.credential })
+    },
+
+    setVisible(open: boolean): void {
+      visible.value = open
+      if (!open) return
+      unread.value = 0
+      readId = state.value.lastEventId
+      if (auth) session.update({ readId })
+    },
+
+    setProfile(patch: Partial<VisitorProfile>): void {
+      profile.value = { ...profile.value, ...patch }
+      if (alert.value === 'email-invalid' && 'email' in patch) alert.value = null
+    },
+
+    setDraft(text: string): void {
+      draft.value = text
+      if (alert.value === 'too-long' && text.length <= limits.textLength) alert.value = null
+      if (auth && (phase.value.name === 'chatting' || phase.value.name === 'queued'))
+        typing.input(text)
+    },
+
+    /** Send the draft. In prechat the first message starts the conversation. */
+    send(): void {
+      const text = draft.value.trim()
+      if (text === '' || !canCompose(phase.value)) return
+      if (text.length > limits.textLength) {
+        alert.value = 'too-long'
+        return
+      }
+      const email = profile.value.email?.trim()
+      if (phase.value.name === 'prechat' && email && !emailPattern.test(email)) {
+        alert.value = 'email-invalid'
+        return
+      }
+      batch(() => {
+        alert.value = null
+        draft.value = ''
+        dispatch({
+          type: 'compose',
+          clientId: deps.newClientId(),
+          text,
+          at: new Date().toISOString(),
+        })
+      })
+      typing.stop()
+      if (phase.value.name === 'prechat') void start()
+      else outbox.flush()
+    },
+
+    retry(clientId: string): void {
+      if (!canCompose(phase.value)) return
+      dispatch({ type: 'delivery', clientId, delivery: 'sending' })
+      outbox.flush()
+    },
+
+    /** After a retryable failure to start. */
+    tryAgain(): void {
+      void start()
+    },
+
+    requestEnd(): void {
+      confirmingEnd.value = true
+    },
+    cancelEnd(): void {
+      confirmingEnd.value = false
+    },
+    async confirmEnd(): Promise<void> {
+      confirmingEnd.value = false
+      alert.value = null
+      if (!auth) return
+      try {
+        await transport.finish(auth)
+        dispatch({ type: 'finished', by: 'visitor' })
+      } catch (error) {
+        const kind = classify(error)
+        if (kind === 'finished') dispatch({ type: 'finished', by: 'visitor' })
+        else if (kind === 'gone') dispatch({ type: 'fail', reason: 'gone' })
+        else alert.value = 'end-failed'
+      }
+    },
+
+    chooseMood: (mood: Mood) => rating.choose(mood),
+    setComment: (text: string) => rating.setComment(text),
+    sendRating: () => rating.submit(),
+
+    startNew(): void {
+      outbox.stop()
+      forget()
+      batch(() => {
+        dispatch({ type: 'reset' })
+        draft.value = ''
+        alert.value = null
+        confirmingEnd.value = false
+        unread.value = 0
+        rating.reset()
+      })
+      seenId = 0
+      readId = 0
+      outbox = newOutbox()
+    },
+
+    dispose(): void {
+      outbox.stop()
+      typing.stop()
+      closeStream?.()
+    },
+  }
+}
+
+function isSending(entry: Entry): entry is VisitorEntry {
+  return entry.kind === 'visitor' && entry.delivery === 'sending'
+}
+
+function cleanProfile(profile: VisitorProfile): VisitorProfile | undefined {
+  const clean: VisitorProfile = {}
+  const name = profile.name?.trim().slice(0, limits.nameLength)
+  const email = profile.email?.trim()
+  const phone = profile.phone?.trim().slice(0, limits.phoneLength)
+  if (name) clean.name = name
+  if (email && email.length <= limits.emailLength && emailPattern.test(email)) clean.email = email
+  if (phone) clean.phone = phone
+  return Object.keys(clean).length > 0 ? clean : undefined
+}
+
+function ignore(): void {}

@@ -1,0 +1,73 @@
+/**
+ * Sends the visitor's messages one at a time, in order, so the agent reads them as written. A message
+ * that fails transiently is retried (its clientId makes that idempotent at the proxy); one that keeps
+ * failing, or is refused, is marked failed and waits for the visitor's Retry.
+ */
+import type { MessageReply } from '../../proxy/protocol/schemas.ts'
+import { classify, type FailureKind, retryAfter } from '../transport/api.ts'
+import type { VisitorEntry } from './transcript.ts'
+
+export type OutboxDeps = {
+  /** Messages waiting to be sent, oldest first. */
+  pending(): VisitorEntry[]
+  post(entry: VisitorEntry): Promise<MessageReply>
+  sent(clientId: string, messageId: string): void
+  failed(clientId: string): void
+  /** The conversation cannot take messages any more (gone or finished). */
+  halted(kind: Extract<FailureKind, 'gone' | 'finished'>): void
+  attempts?: number
+  delayMs?: number
+}
+
+export type Outbox = { flush(): void; stop(): void }
+
+export function createOutbox(deps: OutboxDeps): Outbox {
+  const { attempts = 3, delayMs = 1_000 } = deps
+  let running = false
+  let stopped = false
+
+  async function deliver(entry: VisitorEntry): Promise<'ok' | 'halt'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await deps.post(entry)
+        if (!stopped) deps.sent(entry.clientId, reply.messageId)
+        return 'ok'
+      } catch (error) {
+        if (stopped) return 'halt'
+        const kind = classify(error)
+        if (kind === 'gone' || kind === 'finished') {
+          deps.halted(kind)
+          return 'halt'
+        }
+        if (kind === 'rejected' || attempt >= attempts) {
+          deps.failed(entry.clientId)
+          return 'ok'
+        }
+        const wait =
+          kind === 'busy' ? (retryAfter(error) ?? delayMs * 2) : delayMs * 2 ** (attempt - 1)
+        await new Promise((resolve) => setTimeout(resolve, wait))
+        if (stopped) return 'halt'
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    running = true
+    try {
+      for (let next = deps.pending()[0]; next && !stopped; next = deps.pending()[0]) {
+        if ((await deliver(next)) === 'halt') break
+      }
+    } finally {
+      running = false
+    }
+  }
+
+  return {
+    flush() {
+      if (!running && !stopped) void drain()
+    },
+    stop() {
+      stopped = true
+    },
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * widget.js, on every page of the host site: reads the snippet's options, puts the launcher in an
+ * open shadow root, replays the `zchat.q` queue and replaces `window.zchat` with the real function.
+ * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
+ * is going on so a reload picks it up.
+ */
+import type { VisitorProfile } from '../proxy/protocol/schemas.ts'
+import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
+import { createCommands } from './loader/commands.ts'
+import { textOn } from './loader/contrast.ts'
+import { createLauncher } from './loader/launcher.ts'
+import { proxyBase, readOptions } from './loader/options.ts'
+import { launcherCss } from './loader/styles.ts'
+import { hasOngoingSession } from './transport/session.ts'
+import { adoptStyles } from './ui/adoptStyles.ts'
+import { warn } from './warn.ts'
+
+type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean }
+type ZchatWindow = Window & { zchat?: Stub }
+
+// Only valid synchronously, at the top level of the script's first run.
+const script = document.currentScript as HTMLScriptElement | null
+
+function boot(): void {
+  const page = window as ZchatWindow
+  if (page.zchat?.loaded) {
+    warn('widget.js is included twice; ignoring the second copy')
+    return
+  }
+  const base = script ? proxyBase(script.src) : null
+  if (!script || base === null) {
+    warn('cannot find the widget.js script tag; not starting')
+    return
+  }
+  const { options, problems } = readOptions(base, { ...script.dataset }, (v) =>
+    CSS.supports('color', v),
+  )
+  if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
+  const widget = render(options)
+  const queued = page.zchat?.q ?? []
+  const real: Stub = widget.zchat
+  real.loaded = true
+  page.zchat = real
+  for (const args of Array.from(queued)) real(...Array.from(args))
+  if (options.open) widget.open(false)
+  else if (hasOngoingSession(base)) widget.preload()
+}
+
+function render(options: WidgetOptions) {
+  const host = document.createElement('div')
+  host.setAttribute('data-zchat', '')
+  // Page CSS can reach the host element itself: reset it so no transform or filter moves our fixed UI.
+  host.style.cssText = 'all:initial!important'
+  const shadow = host.attachShadow({ mode: 'open' })
+  adoptStyles(shadow, launcherCss)
+  const root = document.createElement('div')
+  root.className = 'zc'
+  root.dataset.side = options.position
+  shadow.append(root)
+  document.body.append(host)
+  if (options.color) {
+    root.style.setProperty('--zc-accent', options.color)
+    root.style.color = options.color
+    root.style.setProperty('--zc-on-accent', textOn(getComputedStyle(root).color))
+    root.style.color = ''
+  }
+  const panel = document.createElement('div')
+  panel.className = 'zc-panel'
+  panel.id = 'zc-panel'
+  panel.hidden = true
+  const launcher = createLauncher(panel.id)
+  root.append(panel, launcher.button)
+
+  let open = false
+  let focusOnMount = false
+  let chat: ChatHandle | null = null
+  let loading: Promise<ChatModule> | null = null
+  let mounting: Promise<void> | null = null
+  let profile: VisitorProfile = {}
+
+  const load = () =>
+    (loading ??= (
+      import(
+        /* @vite-ignore */ `${options.proxy}/widget/${__ZCHAT_CHAT_FILE__}`
+      ) as Promise<ChatModule>
+    ).catch((error: unknown) => {
+      loading = null
+      throw error
+    }))
+
+  const chatHost: ChatHost = {
+    options,
+    shadow,
+    container: panel,
+    get profile() {
+      return profile
+    },
+    close: () => setOpen(false, true),
+    unread: (count) => launcher.setUnread(open ? 0 : count),
+    message: (message) => commands.emit('message', message),
+    state: (name) => commands.emit('state', name),
+  }
+
+  function mount(): Promise<void> {
+    if (mounting) return mounting
+    launcher.setBusy(true)
+    mounting = load()
+      .then((module) => {
+        chat = module.mount(chatHost)
+        chat.setOpen(open, focusOnMount)
+      })
+      .catch((error: unknown) => {
+        mounting = null
+        warn('could not load the chat', error)
+      })
+      .finally(() => launcher.setBusy(false))
+    return mounting
+  }
+
+  function setOpen(next: boolean, focus: boolean): void {
+    if (next === open) return
+    const focusInside = shadow.activeElement !== null && shadow.activeElement !== launcher.button
+    open = next
+    panel.hidden = !open
+    launcher.setOpen(open)
+    if (open) launcher.setUnread(0)
+    commands.emit(open ? 'open' : 'close')
+    focusOnMount = focus
+    if (chat) chat.setOpen(open, focus)
+    else if (open) void mount()
+    // Focus was in the window that just closed: give it back to what opened it.
+    if (!open && focusInside) launcher.button.focus()
+  }
+
+  const commands = createCommands({
+    open: () => setOpen(true, true),
+    close: () => setOpen(false, false),
+    toggle: () => setOpen(!open, true),
+    identify: (next) => {
+      profile = { ...profile, ...next }
+      chat?.identify(profile)
+    },
+  })
+
+  launcher.button.addEventListener('click', () => setOpen(!open, true))
+  const prefetch = () => void load().catch(() => {})
+  launcher.button.addEventListener('pointerenter', prefetch, { once: true })
+  launcher.button.addEventListener('focus', prefetch, { once: true })
+
+  return {
+    zchat: commands.zchat,
+    open: (focus: boolean) => setOpen(true, focus),
+    preload: () => void mount(),
+  }
+}
+
+function start(): void {
+  try {
+    boot()
+  } catch (error) {
+    warn('could not start', error)
+  }
+}
+
+if (document.body) start()
+else document.addEventListener('DOMContentLoaded', start, { once: true })

@@ -1,0 +1,82 @@
+/**
+ * The host page's `zchat(...)` function: commands and event listeners. Nothing here may throw into the
+ * page: bad calls are warned about once each, and a listener that throws is reported and skipped.
+ */
+import type { VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import { limits } from '../../proxy/protocol/wire.ts'
+import { warn } from '../warn.ts'
+
+export type WidgetEvent = 'open' | 'close' | 'message' | 'state'
+export type Controls = {
+  open(): void
+  close(): void
+  toggle(): void
+  identify(profile: VisitorProfile): void
+}
+
+const eventNames: ReadonlySet<string> = new Set<WidgetEvent>(['open', 'close', 'message', 'state'])
+
+export function createCommands(controls: Controls) {
+  const listeners = new Map<string, Set<(payload?: unknown) => void>>()
+  const warned = new Set<string>()
+  const once = (key: string, message: string) => {
+    if (warned.has(key)) return
+    warned.add(key)
+    warn(message)
+  }
+
+  function listen(add: boolean, event: unknown, fn: unknown): void {
+    if (typeof event !== 'string' || !eventNames.has(event) || typeof fn !== 'function') {
+      once(
+        `on:${String(event)}`,
+        `zchat('${add ? 'on' : 'off'}', event, fn) expects an event name and a function`,
+      )
+      return
+    }
+    const set = listeners.get(event) ?? new Set()
+    listeners.set(event, set)
+    if (add) set.add(fn as (payload?: unknown) => void)
+    else set.delete(fn as (payload?: unknown) => void)
+  }
+
+  function zchat(...args: unknown[]): void {
+    const [command, a, b] = args
+    try {
+      if (command === 'open') controls.open()
+      else if (command === 'close') controls.close()
+      else if (command === 'toggle') controls.toggle()
+      else if (command === 'on' || command === 'off') listen(command === 'on', a, b)
+      else if (command === 'identify') controls.identify(readProfile(a))
+      else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
+    } catch (error) {
+      warn(`zchat('${String(command)}') failed`, error)
+    }
+  }
+
+  function emit(event: WidgetEvent, payload?: unknown): void {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        fn(payload)
+      } catch (error) {
+        warn(`a '${event}' listener threw`, error)
+      }
+    }
+  }
+
+  return { zchat, emit }
+}
+
+/** Accepts only string name/email/phone, trimmed and bounded like the proxy's schema. */
+export function readProfile(value: unknown): VisitorProfile {
+  const profile: VisitorProfile = {}
+  if (typeof value !== 'object' || value === null) return profile
+  const fields = value as Record<string, unknown>
+  const pick = (key: 'name' | 'email' | 'phone', max: number) => {
+    const v = fields[key]
+    if (typeof v === 'string' && v.trim() && v.trim().length <= max) profile[key] = v.trim()
+  }
+  pick('name', limits.nameLength)
+  pick('email', limits.emailLength)
+  pick('phone', limits.phoneLength)
+  return profile
+}

@@ -1,0 +1,73 @@
+/**
+ * Narrows the proxy's event JSON into a LoggedEvent by hand: the widget bundle carries no zod. Anything
+ * malformed is dropped rather than crashing the stream; unknown fields are ignored.
+ */
+import type { LoggedEvent, MediaKind } from '../../proxy/protocol/wire.ts'
+
+type Fields = Record<string, unknown>
+
+const mediaKinds: ReadonlySet<string> = new Set<MediaKind>(['image', 'video', 'audio', 'file'])
+
+export function decodeEvent(json: string): LoggedEvent | null {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return null
+  }
+  if (!isObject(value) || !Number.isSafeInteger(value.id) || typeof value.at !== 'string')
+    return null
+  const base = { id: value.id as number, at: value.at }
+  switch (value.type) {
+    case 'queued': {
+      const { position } = value
+      if (position !== null && !Number.isSafeInteger(position)) return null
+      return { ...base, type: 'queued', position: position as number | null }
+    }
+    case 'accepted':
+    case 'unavailable':
+    case 'typing':
+    case 'cleared':
+      return { ...base, type: value.type }
+    case 'finished':
+      return value.by === 'agent' || value.by === 'visitor'
+        ? { ...base, type: 'finished', by: value.by }
+        : null
+    case 'rated':
+      return value.mood === 'positive' || value.mood === 'negative'
+        ? { ...base, type: 'rated', mood: value.mood }
+        : null
+    case 'message':
+      return decodeMessage(value, base)
+    default:
+      return null
+  }
+}
+
+function decodeMessage(value: Fields, base: { id: number; at: string }): LoggedEvent | null {
+  const { author, messageId, text, media, agentName, clientId } = value
+  if (author !== 'agent' && author !== 'visitor') return null
+  if (typeof messageId !== 'string' || typeof text !== 'string') return null
+  const event: Extract<LoggedEvent, { type: 'message' }> = {
+    ...base,
+    type: 'message',
+    author,
+    messageId,
+    text,
+  }
+  if (typeof agentName === 'string' && agentName.trim() !== '') event.agentName = agentName.trim()
+  if (typeof clientId === 'string') event.clientId = clientId
+  if (
+    isObject(media) &&
+    typeof media.url === 'string' &&
+    typeof media.kind === 'string' &&
+    mediaKinds.has(media.kind)
+  ) {
+    event.media = { kind: media.kind as MediaKind, url: media.url }
+  }
+  return event
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { memoryStorage } from '../testing/fakes.ts'
+import { createSessionStore, hasOngoingSession, type StoredSession, sessionKey } from './session.ts'
+
+const base = 'https://proxy.test'
+const session: StoredSession = {
+  conversationId: 'c1',
+  credential: 'k',
+  expiresAt: '2030-01-01T00:00:00.000Z',
+  finished: false,
+  readId: 0,
+  seenId: 0,
+}
+const now = () => Date.UTC(2029, 0, 1)
+
+describe('createSessionStore', () => {
+  it('saves, loads, updates and clears under a key of the proxy base URL', () => {
+    const storage = memoryStorage()
+    const store = createSessionStore(base, storage, now)
+    store.save(session)
+    expect(storage.getItem(sessionKey(base))).not.toBeNull()
+    expect(createSessionStore('https://other.test', storage, now).load()).toBeNull()
+    store.update({ readId: 4 })
+    expect(store.load()).toEqual({ ...session, readId: 4 })
+    store.clear()
+    expect(store.load()).toBeNull()
+  })
+
+  it('forgets an expired conversation', () => {
+    const storage = memoryStorage()
+    createSessionStore(base, storage, now).save({ ...session, expiresAt: '2028-01-01T00:00:00Z' })
+    expect(createSessionStore(base, storage, now).load()).toBeNull()
+    expect(storage.length).toBe(0)
+  })
+
+  it('ignores garbage and fills in missing optional fields', () => {
+    const storage = memoryStorage()
+    const store = createSessionStore(base, storage, now)
+    storage.setItem(sessionKey(base), '{not json')
+    expect(store.load()).toBeNull()
+    storage.setItem(sessionKey(base), JSON.stringify({ conversationId: 1 }))
+    expect(store.load()).toBeNull()
+    storage.setItem(
+      sessionKey(base),
+      JSON.stringify({ conversationId: 'c', credential: 'k', expiresAt: session.expiresAt }),
+    )
+    expect(store.load()).toEqual({ ...session, conversationId: 'c' })
+  })
+
+  it('survives storage that throws or is missing', () => {
+    const throwing = memoryStorage()
+    throwing.getItem = () => {
+      throw new Error('SecurityError')
+    }
+    throwing.setItem = throwing.getItem
+    expect(() => createSessionStore(base, throwing, now).save(session)).not.toThrow()
+    expect(createSessionStore(base, throwing, now).load()).toBeNull()
+    expect(createSessionStore(base, null, now).load()).toBeNull()
+  })
+
+  it('tells the loader about ongoing conversations only', () => {
+    const storage = memoryStorage()
+    const store = createSessionStore(base, storage)
+    expect(hasOngoingSession(base, storage)).toBe(false)
+    store.save({ ...session, expiresAt: new Date(Date.now() + 60_000).toISOString() })
+    expect(hasOngoingSession(base, storage)).toBe(true)
+    store.update({ finished: true })
+    expect(hasOngoingSession(base, storage)).toBe(false)
+  })
+})

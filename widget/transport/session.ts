@@ -1,0 +1,106 @@
+/**
+ * The visitor's conversation, remembered in localStorage so a reload or another page resumes it.
+ * Keyed by the proxy's base URL, so two widgets of different proxies on one site never mix. Storage
+ * can throw (Safari private mode, sandboxed iframes, quota): then the widget just forgets.
+ */
+export type StoredSession = {
+  conversationId: string
+  credential: string
+  expiresAt: string
+  /** Ended conversations stay viewable (and ratable) but do not make the loader fetch the chat. */
+  finished: boolean
+  /** Highest event id the visitor has seen with the window open: the unread badge counts past it. */
+  readId: number
+  /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
+  seenId: number
+}
+
+export type SessionStore = {
+  load(): StoredSession | null
+  save(session: StoredSession): void
+  update(patch: Partial<StoredSession>): void
+  clear(): void
+}
+
+export function sessionKey(base: string): string {
+  return `zchat:session:${base}`
+}
+
+export function browserStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
+
+export function createSessionStore(
+  base: string,
+  storage: Storage | null = browserStorage(),
+  now: () => number = Date.now,
+): SessionStore {
+  const key = sessionKey(base)
+  const store: SessionStore = {
+    load() {
+      const session = parse(attempt(() => storage?.getItem(key)) ?? null)
+      if (session === null) return null
+      if (!(Date.parse(session.expiresAt) > now())) {
+        store.clear()
+        return null
+      }
+      return session
+    },
+    save(session) {
+      attempt(() => storage?.setItem(key, JSON.stringify(session)))
+    },
+    update(patch) {
+      const session = store.load()
+      if (session) store.save({ ...session, ...patch })
+    },
+    clear() {
+      attempt(() => storage?.removeItem(key))
+    },
+  }
+  return store
+}
+
+/** For the loader: is there a live conversation worth loading the chat for right away? */
+export function hasOngoingSession(base: string, storage?: Storage | null): boolean {
+  const session = createSessionStore(base, storage).load()
+  return session !== null && !session.finished
+}
+
+function parse(text: string | null): StoredSession | null {
+  if (text === null) return null
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Partial<Record<keyof StoredSession, unknown>>
+  if (
+    typeof v.conversationId !== 'string' ||
+    typeof v.credential !== 'string' ||
+    typeof v.expiresAt !== 'string'
+  ) {
+    return null
+  }
+  return {
+    conversationId: v.conversationId,
+    credential: v.credential,
+    expiresAt: v.expiresAt,
+    finished: v.finished === true,
+    readId: typeof v.readId === 'number' ? v.readId : 0,
+    seenId: typeof v.seenId === 'number' ? v.seenId : 0,
+  }
+}
+
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn()
+  } catch {
+    return undefined
+  }
+}

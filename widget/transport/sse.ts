@@ -1,0 +1,68 @@
+/**
+ * A streaming parser for text/event-stream, per the HTML spec's "interpret an event stream": any line
+ * ending (CRLF, LF, CR), comments, multi-line data, chunks split anywhere (even between CR and LF).
+ * Needed because EventSource cannot send an Authorization header.
+ */
+export type SseMessage = { id: string | undefined; event: string; data: string }
+
+export type SseParser = {
+  /** Feed decoded text; complete messages are passed to the callback as they end. */
+  push(text: string): void
+}
+
+export function createSseParser(onMessage: (message: SseMessage) => void): SseParser {
+  let buffer = ''
+  let first = true
+  /** A CR ended the last chunk: a LF at the start of the next one belongs to it. */
+  let pendingCr = false
+  let data: string[] = []
+  let event = ''
+  let id: string | undefined
+
+  function dispatch(): void {
+    if (data.length > 0) onMessage({ id, event: event || 'message', data: data.join('\n') })
+    data = []
+    event = ''
+  }
+
+  function line(text: string): void {
+    if (text === '') {
+      dispatch()
+      return
+    }
+    if (text.startsWith(':')) return
+    const colon = text.indexOf(':')
+    const field = colon === -1 ? text : text.slice(0, colon)
+    let value = colon === -1 ? '' : text.slice(colon + 1)
+    if (value.startsWith(' ')) value = value.slice(1)
+    if (field === 'data') data.push(value)
+    else if (field === 'event') event = value
+    // The spec drops ids containing NUL; `id` persists across messages until changed.
+    else if (field === 'id' && !value.includes('\0')) id = value
+  }
+
+  return {
+    push(text) {
+      if (text === '') return
+      if (first) {
+        first = false
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      }
+      if (pendingCr && text.startsWith('\n')) text = text.slice(1)
+      pendingCr = false
+      buffer += text
+      let start = 0
+      for (let i = 0; i < buffer.length; i++) {
+        const c = buffer[i]
+        if (c !== '\n' && c !== '\r') continue
+        line(buffer.slice(start, i))
+        if (c === '\r') {
+          if (i + 1 === buffer.length) pendingCr = true
+          else if (buffer[i + 1] === '\n') i++
+        }
+        start = i + 1
+      }
+      buffer = buffer.slice(start)
+    },
+  }
+}

@@ -1,0 +1,30 @@
+/** The window's title bar: the site's title, "End chat" while a conversation is on, "Minimize". */
+import type { ConversationModel } from '../conversation/model.ts'
+
+export function ChatHeader({
+  title,
+  model,
+  onMinimize,
+}: {
+  title: string
+  model: ConversationModel
+  onMinimize: () => void
+}) {
+  const phase = model.phase.value.name
+  const canEnd = (phase === 'queued' || phase === 'chatting') && !model.confirmingEnd.value
+  return (
+    <div class="zc-header">
+      <h2 class="zc-title">{title}</h2>
+      {canEnd && (
+        <button type="button" onClick={model.requestEnd}>
+          End chat
+        </button>
+      )}
+      <button type="button" class="zc-icon" aria-label="Minimize" onClick={onMinimize}>
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M5 11h14v2H5z" />
+        </svg>
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,83 @@
+/**
+ * The chat window: a non-modal dialog named after the widget's title. Escape minimizes (or cancels
+ * the end-chat question); opening from the launcher moves focus to the message box.
+ */
+import type { ReadonlySignal } from '@preact/signals'
+import { useEffect, useRef } from 'preact/hooks'
+import type { WidgetOptions } from '../contract.ts'
+import type { ConversationModel } from '../conversation/model.ts'
+import { AlertLine } from './AlertLine.tsx'
+import { ChatEnded } from './ChatEnded.tsx'
+import { ChatHeader } from './ChatHeader.tsx'
+import { Composer } from './Composer.tsx'
+import { EndChatConfirm } from './EndChatConfirm.tsx'
+import { FailureNotice } from './FailureNotice.tsx'
+import { MessageList } from './MessageList.tsx'
+import { PrechatForm } from './PrechatForm.tsx'
+import { StatusLine } from './StatusLine.tsx'
+import { Unavailable } from './Unavailable.tsx'
+
+type Props = {
+  model: ConversationModel
+  options: WidgetOptions
+  /** Bumped each time the visitor opens the window and focus should move into it. */
+  focusRequest: ReadonlySignal<number>
+  onClose: () => void
+}
+
+export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
+  const dialog = useRef<HTMLDivElement>(null)
+  const input = useRef<HTMLTextAreaElement>(null)
+  const phase = model.phase.value
+  const request = focusRequest.value
+
+  const focusFirst = () =>
+    (
+      input.current ??
+      dialog.current?.querySelector<HTMLElement>('.zc-panel-body button, .zc-form input')
+    )?.focus()
+
+  useEffect(() => {
+    if (request > 0) focusFirst()
+  }, [request])
+
+  // The focused control may have gone with the old phase (the composer, once the chat ends): without
+  // this, focus would fall back to the host page's <body>.
+  useEffect(() => {
+    if (request > 0 && document.activeElement === document.body) focusFirst()
+  }, [phase.name])
+
+  return (
+    <div
+      ref={dialog}
+      class="zc-window"
+      role="dialog"
+      aria-label={options.title}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return
+        e.stopPropagation()
+        if (model.confirmingEnd.value) model.cancelEnd()
+        else onClose()
+      }}
+    >
+      <ChatHeader title={options.title} model={model} onMinimize={onClose} />
+      {model.confirmingEnd.value && <EndChatConfirm model={model} />}
+      <MessageList model={model} greeting={options.greeting} />
+      <StatusLine model={model} />
+      <AlertLine model={model} />
+      {phase.name === 'prechat' && <PrechatForm model={model} />}
+      {(phase.name === 'prechat' ||
+        phase.name === 'starting' ||
+        phase.name === 'queued' ||
+        phase.name === 'chatting') && <Composer model={model} inputRef={input} />}
+      {(phase.name === 'finished' || phase.name === 'rating' || phase.name === 'rated') && (
+        <ChatEnded model={model} />
+      )}
+      {phase.name === 'unavailable' && <Unavailable model={model} />}
+      {phase.name === 'failed' && (
+        <FailureNotice model={model} reason={phase.reason} retryable={phase.retryable} />
+      )}
+    </div>
+  )
+}

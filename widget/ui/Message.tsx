@@ -1,0 +1,56 @@
+/** One message in the log. Text is only ever text (links included): never HTML from anyone. */
+import type { AgentEntry, VisitorEntry } from '../conversation/transcript.ts'
+import { formatTime, linkify } from './format.ts'
+import { MessageMedia } from './MessageMedia.tsx'
+
+type Props =
+  | { entry: AgentEntry; onRetry?: never }
+  | { entry: VisitorEntry; onRetry: ((clientId: string) => void) | null }
+
+const deliveryText = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' } as const
+
+export function Message({ entry, onRetry }: Props) {
+  const time = formatTime(entry.at)
+  const visitor = entry.kind === 'visitor'
+  return (
+    <div class={`zc-msg zc-msg--${entry.kind}`}>
+      {!visitor && entry.agentName && <span class="zc-author">{entry.agentName}</span>}
+      <div class="zc-bubble">
+        <span class="zc-sr">{visitor ? 'You: ' : entry.agentName ? '' : 'Agent: '}</span>
+        <MessageText text={entry.text} />
+        {!visitor && entry.media && (
+          <MessageMedia media={entry.media} agentName={entry.agentName} />
+        )}
+      </div>
+      <span class="zc-meta">
+        {time && <time dateTime={entry.at}>{time}</time>}
+        {visitor && (
+          <span class={entry.delivery === 'failed' ? 'zc-failed' : undefined}>
+            {deliveryText[entry.delivery]}
+          </span>
+        )}
+        {visitor && entry.delivery === 'failed' && onRetry && (
+          <button type="button" onClick={() => onRetry(entry.clientId)}>
+            Retry
+          </button>
+        )}
+      </span>
+    </div>
+  )
+}
+
+function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((part, i) =>
+        part.href ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
+  )
+}

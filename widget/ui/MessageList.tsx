@@ -1,0 +1,59 @@
+/**
+ * The conversation log (role="log": screen readers announce what is added). Keeps the newest message
+ * in view unless the visitor has scrolled up to read.
+ */
+import { useLayoutEffect, useRef } from 'preact/hooks'
+import { canCompose } from '../conversation/machine.ts'
+import type { ConversationModel } from '../conversation/model.ts'
+import { Message } from './Message.tsx'
+
+export function MessageList({
+  model,
+  greeting,
+}: {
+  model: ConversationModel
+  greeting: string | undefined
+}) {
+  const log = useRef<HTMLDivElement>(null)
+  const stick = useRef(true)
+  const entries = model.transcript.value
+  const retry = canCompose(model.phase.value) ? model.retry : null
+
+  useLayoutEffect(() => {
+    const el = log.current
+    if (el && stick.current) el.scrollTop = el.scrollHeight
+  })
+
+  const onScroll = () => {
+    const el = log.current
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40
+  }
+
+  return (
+    <div
+      ref={log}
+      class="zc-log"
+      role="log"
+      aria-live="polite"
+      aria-label="Messages"
+      onScroll={onScroll}
+    >
+      {greeting && (
+        <div class="zc-msg zc-msg--agent">
+          <div class="zc-bubble">{greeting}</div>
+        </div>
+      )}
+      {entries.map((entry, i) =>
+        entry.kind === 'joined' ? (
+          <p key={`j${i}`} class="zc-event">
+            {entry.agentName ? `${entry.agentName} joined the chat` : 'An agent joined the chat'}
+          </p>
+        ) : entry.kind === 'agent' ? (
+          <Message key={`a${entry.messageId}`} entry={entry} />
+        ) : (
+          <Message key={`v${entry.clientId}`} entry={entry} onRetry={retry} />
+        ),
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,63 @@
+/** "Rate this chat": Good or Bad, an optional comment, then "Send rating"; afterwards a thank-you. */
+import { limits } from '../../proxy/protocol/wire.ts'
+import type { ConversationModel } from '../conversation/model.ts'
+
+export function RatingForm({ model }: { model: ConversationModel }) {
+  const phase = model.phase.value
+  if (phase.name === 'rated') return <p role="status">Thanks for your feedback</p>
+  const sending = phase.name === 'rating'
+  const { mood, comment } = model.rating
+  const choose = (value: 'positive' | 'negative') => () => model.chooseMood(value)
+  return (
+    <form
+      class="zc-rating"
+      aria-labelledby="zc-rate"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (!sending) void model.sendRating()
+      }}
+    >
+      <p id="zc-rate">Rate this chat</p>
+      <div class="zc-row">
+        <button
+          type="button"
+          class="zc-secondary"
+          aria-pressed={mood.value === 'positive'}
+          onClick={choose('positive')}
+        >
+          Good
+        </button>
+        <button
+          type="button"
+          class="zc-secondary"
+          aria-pressed={mood.value === 'negative'}
+          onClick={choose('negative')}
+        >
+          Bad
+        </button>
+      </div>
+      {mood.value !== null && (
+        <>
+          <label for="zc-comment">Comment (optional)</label>
+          <textarea
+            id="zc-comment"
+            rows={2}
+            maxLength={limits.commentLength}
+            value={comment.value}
+            onInput={(e) => model.setComment(e.currentTarget.value)}
+          />
+          <div class="zc-row">
+            <button type="submit" class="zc-primary" aria-disabled={sending}>
+              Send rating
+            </button>
+          </div>
+        </>
+      )}
+      {phase.name === 'finished' && phase.ratingFailed && (
+        <p class="zc-failed" role="alert">
+          We couldn't send your rating. Please try again.
+        </p>
+      )}
+    </form>
+  )
+}

@@ -1,0 +1,27 @@
+/**
+ * One polite live region that stays mounted, so screen readers announce each change of it:
+ * connecting, the queue, the agent typing, a dropped connection.
+ */
+
+import { isLive } from '../conversation/machine.ts'
+import type { ConversationModel } from '../conversation/model.ts'
+import { QueueStatus } from './QueueStatus.tsx'
+import { TypingIndicator } from './TypingIndicator.tsx'
+
+export function StatusLine({ model }: { model: ConversationModel }) {
+  const phase = model.phase.value
+  const reconnecting = model.connection.value === 'reconnecting' && isLive(phase)
+  return (
+    <div class="zc-status" role="status">
+      {reconnecting ? (
+        'Connection lost. Reconnecting…'
+      ) : phase.name === 'starting' ? (
+        'Connecting…'
+      ) : phase.name === 'queued' ? (
+        <QueueStatus position={phase.position} />
+      ) : phase.name === 'chatting' && phase.agentTyping ? (
+        <TypingIndicator />
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { formatTime, linkify, safeUrl } from './format.ts'
+
+describe('safeUrl', () => {
+  it('accepts http and https only', () => {
+    expect(safeUrl('https://cdn.test/a.png')).toBe('https://cdn.test/a.png')
+    expect(safeUrl('http://cdn.test/a b.png')).toBe('http://cdn.test/a%20b.png')
+    for (const bad of [
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      'data:text/html,<b>x</b>',
+      'vbscript:x',
+      '//cdn.test/a.png',
+      '/a.png',
+      'file:///etc/passwd',
+      '',
+    ]) {
+      expect(safeUrl(bad)).toBeNull()
+    }
+  })
+})
+
+describe('linkify', () => {
+  it('turns http(s) URLs into links and leaves the rest as text', () => {
+    expect(linkify('See https://shop.test/track?id=1. Thanks')).toEqual([
+      { text: 'See ' },
+      { text: 'https://shop.test/track?id=1', href: 'https://shop.test/track?id=1' },
+      { text: '. Thanks' },
+    ])
+  })
+
+  it('never links other schemes and keeps markup as text', () => {
+    expect(linkify('javascript:alert(1) <img src=x onerror=alert(1)>')).toEqual([
+      { text: 'javascript:alert(1) <img src=x onerror=alert(1)>' },
+    ])
+  })
+
+  it('handles text without links and several links', () => {
+    expect(linkify('')).toEqual([])
+    expect(linkify('a http://x.test b https://y.test')).toHaveLength(4)
+  })
+})
+
+describe('formatTime', () => {
+  it('shows a time, or nothing for a missing one', () => {
+    expect(formatTime('2025-01-01T10:00:00.000Z')).toMatch(/\d/)
+    expect(formatTime('')).toBe('')
+  })
+})

@@ -1,0 +1,36 @@
+/** Display helpers shared by the message components. Pure, so Node tests cover them. */
+
+/** Only http(s) URLs become links or images; `javascript:`, `data:` and the rest stay plain text. */
+export function safeUrl(value: string): string | null {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null
+  } catch {
+    return null
+  }
+}
+
+export function formatTime(at: string): string {
+  const date = new Date(at)
+  if (Number.isNaN(date.getTime())) return ''
+  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
+export type TextPart = { text: string; href?: string }
+
+/** Splits message text into plain runs and http(s) links, so links are clickable without any HTML. */
+export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = []
+  let last = 0
+  for (const match of text.matchAll(/\bhttps?:\/\/[^\s<>"']+/gi)) {
+    // Trailing punctuation usually ends the sentence, not the URL.
+    const raw = match[0].replace(/[.,;:!?)\]]+$/, '')
+    const href = safeUrl(raw)
+    if (!href) continue
+    if (match.index > last) parts.push({ text: text.slice(last, match.index) })
+    parts.push({ text: raw, href })
+    last = match.index + raw.length
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) })
+  return parts
+}

@@ -1,0 +1,59 @@
+/**
+ * The chat window's CSS, one string added to the widget's shadow root. `--zc-accent` and
+ * `--zc-on-accent` come from the loader (data-color). Under 480 px the window fills the screen.
+ */
+export const chatCss = `
+.zc-window{box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
+.zc-window *{box-sizing:border-box}
+@keyframes zc-in{from{opacity:0;transform:translateY(12px)}}
+.zc-header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--zc-accent);color:var(--zc-on-accent)}
+.zc-title{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.zc-header button{font:inherit;font-size:13px;color:inherit;background:transparent;border:1px solid currentColor;border-radius:8px;padding:4px 10px;cursor:pointer}
+.zc-header .zc-icon{border-color:transparent;padding:4px;display:grid;place-items:center}
+.zc-icon svg{width:20px;height:20px;fill:currentColor}
+.zc-header button:focus-visible{outline:2px solid currentColor;outline-offset:2px}
+.zc-bar{border:0;border-bottom:1px solid #e3e5e8;padding:10px 16px;background:#f4f5f7;font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+fieldset.zc-bar,fieldset.zc-form{margin:0;min-width:0}
+fieldset.zc-form{border:0}
+.zc-bar legend{float:left;padding:0;margin-right:auto}
+.zc-form legend{float:left;padding:0;margin:0 0 2px;font-size:13px;color:#5b6169}
+.zc-log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
+.zc-msg{max-width:85%;display:flex;flex-direction:column;gap:2px}
+.zc-msg--visitor{align-self:flex-end;align-items:flex-end}
+.zc-msg--agent{align-self:flex-start}
+.zc-bubble{padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;background:#f0f1f3}
+.zc-msg--visitor .zc-bubble{background:var(--zc-accent);color:var(--zc-on-accent);border-bottom-right-radius:4px}
+.zc-msg--agent .zc-bubble{border-bottom-left-radius:4px}
+.zc-bubble a{color:inherit}
+.zc-author,.zc-meta{font-size:12px;color:#5b6169}
+.zc-meta{display:flex;gap:6px;align-items:center}
+.zc-failed{color:#b42318}
+.zc-meta button,.zc-link{font:inherit;color:var(--zc-accent);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
+.zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
+.zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
+.zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
+.zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
+.zc-composer textarea{flex:1;resize:none;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
+.zc-count{font-size:12px;color:#5b6169;padding:0 16px}
+.zc-count[data-over]{color:#b42318}
+.zc-primary{font:inherit;font-weight:600;border:0;border-radius:10px;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent);cursor:pointer}
+.zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
+.zc-secondary{font:inherit;border:1px solid #c9cdd2;border-radius:10px;padding:8px 14px;background:#fff;color:inherit;cursor:pointer}
+.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent);box-shadow:inset 0 0 0 1px var(--zc-accent);font-weight:600}
+.zc-window :focus-visible{outline:2px solid var(--zc-accent);outline-offset:2px}
+.zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
+.zc-panel-body p{margin:0}
+.zc-row{display:flex;gap:8px;flex-wrap:wrap}
+.zc-form{display:grid;gap:6px;padding:12px 16px 0}
+.zc-form p{margin:0;font-size:13px}
+.zc-form label,.zc-panel-body label{font-size:13px;font-weight:600}
+.zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
+.zc-form input[aria-invalid=true]{border-color:#b42318}
+.zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+@media (max-width:479px){
+.zc-window{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0}
+.zc-launcher[aria-expanded=true]{display:none}
+}
+@media (prefers-reduced-motion:reduce){.zc-window{animation:none}}
+`
