@@ -11,7 +11,7 @@ import { textOn } from './loader/contrast.ts'
 import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
-import { hasOngoingSession } from './transport/session.ts'
+import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adoptStyles.ts'
 import { warn } from './warn.ts'
 
@@ -42,7 +42,7 @@ function boot(): void {
   real.loaded = true
   page.zchat = real
   for (const args of Array.from(queued)) real(...Array.from(args))
-  if (options.open) widget.open(false)
+  if (options.open || wasOpen(base)) widget.open(false)
   else if (hasOngoingSession(base)) widget.preload()
 }
 
@@ -124,6 +124,7 @@ function render(options: WidgetOptions) {
     panel.hidden = !open
     launcher.setOpen(open)
     if (open) launcher.setUnread(0)
+    rememberOpen(options.proxy, open)
     commands.emit(open ? 'open' : 'close')
     focusOnMount = focus
     if (chat) chat.setOpen(open, focus)

@@ -488,6 +488,30 @@ describe('ending and rating', () => {
     expect(model.phase.value).toEqual({ name: 'rated', mood: 'negative' })
   })
 
+  it('tells the proxy which conversation a new one follows, once', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'finished', by: 'agent' })
+    model.startNew()
+    model.setDraft('Me again')
+    model.send()
+    await settle()
+    expect(fake.transport.start.mock.calls[1]?.[0]).toMatchObject({
+      previous: { conversationId: 'c1', credential: 'k1' },
+    })
+    model.startNew()
+    fake.transport.start.mockResolvedValueOnce({
+      conversationId: 'c3',
+      credential: 'k3',
+      expiresAt: future,
+    })
+    model.setDraft('Third')
+    model.send()
+    await settle()
+    expect(fake.transport.start.mock.calls[2]?.[0]).toMatchObject({
+      previous: { conversationId: 'c1', credential: 'k1' },
+    })
+  })
+
   it('starts a new chat: forgets the old one and keeps the profile', async () => {
     const { model, fake, session } = await chatting()
     model.setProfile({ name: 'Ada' })

@@ -59,6 +59,8 @@ export function createConversationModel(deps: ConversationDeps) {
   const phase = computed(() => state.value.phase)
 
   let auth: Credentials | null = null
+  /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
+  let previous: Credentials | null = null
   let closeStream: (() => void) | null = null
   /** Events up to here were handled before this page load: replaying them notifies nobody. */
   let seenId = 0
@@ -146,8 +148,13 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name !== 'starting') return
     const visitor = cleanProfile(profile.value)
     try {
-      const reply = await transport.start({ ...deps.startContext(), ...(visitor && { visitor }) })
+      const reply = await transport.start({
+        ...deps.startContext(),
+        ...(visitor && { visitor }),
+        ...(previous && { previous }),
+      })
       if (state.value.phase.name !== 'starting') return
+      previous = null
       session.save({ ...reply, finished: false, readId: 0, seenId: 0 })
       listen({ conversationId: reply.conversationId, credential: reply.credential })
       dispatch({ type: 'started' })
@@ -282,6 +289,7 @@ export function createConversationModel(deps: ConversationDeps) {
 
     startNew(): void {
       outbox.stop()
+      if (auth) previous = auth
       forget()
       batch(() => {
         dispatch({ type: 'reset' })

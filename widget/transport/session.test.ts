@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '../testing/fakes.ts'
-import { createSessionStore, hasOngoingSession, type StoredSession, sessionKey } from './session.ts'
+import {
+  createSessionStore,
+  hasOngoingSession,
+  rememberOpen,
+  type StoredSession,
+  sessionKey,
+  wasOpen,
+} from './session.ts'
 
 const base = 'https://proxy.test'
 const session: StoredSession = {
@@ -66,5 +73,25 @@ describe('createSessionStore', () => {
     expect(hasOngoingSession(base, storage)).toBe(true)
     store.update({ finished: true })
     expect(hasOngoingSession(base, storage)).toBe(false)
+  })
+})
+
+describe('rememberOpen', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('remembers per proxy whether the window was open in this tab', () => {
+    vi.stubGlobal('sessionStorage', memoryStorage())
+    expect(wasOpen(base)).toBe(false)
+    rememberOpen(base, true)
+    expect(wasOpen(base)).toBe(true)
+    expect(wasOpen('https://other.test')).toBe(false)
+    rememberOpen(base, false)
+    expect(wasOpen(base)).toBe(false)
+  })
+
+  it('does nothing without sessionStorage', () => {
+    vi.stubGlobal('sessionStorage', undefined)
+    expect(() => rememberOpen(base, true)).not.toThrow()
+    expect(wasOpen(base)).toBe(false)
   })
 })

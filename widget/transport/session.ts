@@ -104,3 +104,18 @@ function attempt<T>(fn: () => T): T | undefined {
     return undefined
   }
 }
+
+/**
+ * Whether the window was open in this tab, so it stays open across pages and reloads. Per tab
+ * (sessionStorage): another tab of the site does not pop the chat open.
+ */
+export function rememberOpen(base: string, open: boolean): void {
+  attempt(() => {
+    if (open) globalThis.sessionStorage.setItem(`zchat:open:${base}`, '1')
+    else globalThis.sessionStorage.removeItem(`zchat:open:${base}`)
+  })
+}
+
+export function wasOpen(base: string): boolean {
+  return attempt(() => globalThis.sessionStorage.getItem(`zchat:open:${base}`)) === '1'
+}

@@ -9,7 +9,7 @@ export function EndChatConfirm({ model }: { model: ConversationModel }) {
     <fieldset class="zc-bar">
       <legend>End this chat?</legend>
       <button type="button" class="zc-primary" onClick={() => void model.confirmEnd()}>
-        Yes, end it
+        Yes, end chat
       </button>
       <button type="button" ref={cancel} class="zc-secondary" onClick={model.cancelEnd}>
         Cancel

@@ -39,9 +39,10 @@ export function Message({ entry, onRetry }: Props) {
   )
 }
 
+/** In its own element, so the message's text can be found exactly, without the "You: " prefix. */
 function MessageText({ text }: { text: string }) {
   return (
-    <>
+    <span>
       {linkify(text).map((part, i) =>
         part.href ? (
           <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
@@ -51,6 +52,6 @@ function MessageText({ text }: { text: string }) {
           part.text
         ),
       )}
-    </>
+    </span>
   )
 }
