@@ -5,12 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
-import {
-  sendMessageRequest,
-  startRequest,
-  tokenOnlyRequest,
-  updateRequest,
-} from '../schemas.ts'
+import { sendMessageRequest, startRequest, tokenOnlyRequest, updateRequest } from '../schemas.ts'
 import { EmulatorError } from './errors.ts'
 import type { FaultInjector } from './faults.ts'
 import { fetchExternalHistory } from './history.ts'
@@ -28,7 +23,8 @@ type HashRoute = { Params: { hash: string } }
 
 function authenticate(body: unknown, token: string): void {
   const given = typeof body === 'object' && body !== null ? Reflect.get(body, 'token') : undefined
-  if (typeof given !== 'string' || given === '') throw new EmulatorError(401, 'The API token is missing')
+  if (typeof given !== 'string' || given === '')
+    throw new EmulatorError(401, 'The API token is missing')
   if (given !== token) throw new EmulatorError(401, 'The API token is invalid')
 }
 
@@ -70,7 +66,10 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         authenticate(request.body, token)
         const body = validate(startRequest, request.body)
         if (!departments.has(body.department_id)) {
-          throw new EmulatorError(422, `Department ${body.department_id} does not exist or is not active`)
+          throw new EmulatorError(
+            422,
+            `Department ${body.department_id} does not exist or is not active`,
+          )
         }
         const url = body.external_history ?? null
         const interaction = interactions.create({
@@ -85,7 +84,10 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
             interactions.setHistory(interaction.hash, result),
           )
         }
-        return { message: 'Interaction created successfully', data: { interaction_hash: interaction.hash } }
+        return {
+          message: 'Interaction created successfully',
+          data: { interaction_hash: interaction.hash },
+        }
       })
 
       // Allowed after finish, so the visitor can still rate; refused only when it never started.

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { messageType } from '../schemas.ts'
 import { EmulatorError } from './errors.ts'
 import { type FaultInjector, faultsPatch } from './faults.ts'
-import type { Agent, Interaction, Interactions, InteractionState } from './interactions.ts'
+import type { Agent, Interaction, InteractionState, Interactions } from './interactions.ts'
 import type { Webhooks } from './webhooks.ts'
 
 export type ControlDeps = {
@@ -97,7 +97,11 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
           throw new EmulatorError(400, `url: a message of type ${body.type} needs a URL`)
         }
         expectState(interaction, ['accepted'], 'send a message')
-        interactions.addMessage(interaction, 'AGENT', { content: body.content, type: body.type, url })
+        interactions.addMessage(interaction, 'AGENT', {
+          content: body.content,
+          type: body.type,
+          url,
+        })
         return interaction
       })
 

@@ -28,11 +28,16 @@ const fastifyMessages: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send application/json',
 }
 
-function describe(error: unknown): { status: number; message: string } {
+function classify(error: unknown): { status: number; message: string } {
   if (error instanceof EmulatorError) return { status: error.status, message: error.message }
   if (typeof error !== 'object' || error === null) return { status: 500, message: 'Internal error' }
-  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown }
-  const status = typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500
+  const { statusCode, code, message } = error as {
+    statusCode?: unknown
+    code?: unknown
+    message?: unknown
+  }
+  const status =
+    typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500
   if (status === 500) return { status, message: 'Internal error' }
   const known = typeof code === 'string' ? fastifyMessages[code] : undefined
   return { status, message: known ?? (typeof message === 'string' ? message : 'Request failed') }
@@ -40,7 +45,7 @@ function describe(error: unknown): { status: number; message: string } {
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const { status, message } = describe(error)
+    const { status, message } = classify(error)
     if (status >= 500) request.log.error({ err: error }, 'emulator error')
     return reply.code(status).send(errorBody(status, message))
   })

@@ -61,11 +61,17 @@ export function createFaults() {
     },
 
     /** An `onRequest` hook for the API: wait, then maybe answer in place of the real handler. */
-    async onApiRequest(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    async onApiRequest(
+      _request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<FastifyReply | undefined> {
       if (current.latencyMs > 0) await sleep(current.latencyMs)
       const fail = current.failNext
       if (fail) {
-        current = { ...current, failNext: fail.count > 1 ? { ...fail, count: fail.count - 1 } : null }
+        current = {
+          ...current,
+          failNext: fail.count > 1 ? { ...fail, count: fail.count - 1 } : null,
+        }
         return reply
           .code(fail.status)
           .send(errorBody(fail.status, `Injected failure: HTTP ${fail.status}`))

@@ -49,7 +49,10 @@ export type Interaction = {
   messages: ChatMessage[]
 }
 
-export type NewInteraction = Pick<Interaction, 'departmentId' | 'mediaType' | 'customer' | 'extra'> & {
+export type NewInteraction = Pick<
+  Interaction,
+  'departmentId' | 'mediaType' | 'customer' | 'extra'
+> & {
   externalHistoryUrl: string | null
 }
 export type NewMessage = { content: string; type: MessageType; url: string | null }
@@ -59,7 +62,13 @@ export type SendTrigger = (hash: string, body: StateTrigger | MessageTrigger) =>
 /** Shaped like the document's example (`0000a-000b-0c00-0d0e-f00d00f11111`): opaque, not a UUID. */
 function createHash(): string {
   const hex = randomBytes(15).toString('hex')
-  return [hex.slice(0, 5), hex.slice(5, 9), hex.slice(9, 13), hex.slice(13, 17), hex.slice(17)].join('-')
+  return [
+    hex.slice(0, 5),
+    hex.slice(5, 9),
+    hex.slice(9, 13),
+    hex.slice(13, 17),
+    hex.slice(17),
+  ].join('-')
 }
 
 export type Interactions = ReturnType<typeof createInteractions>
@@ -149,8 +158,17 @@ export function createInteractions(send: SendTrigger) {
       return interaction
     },
 
-    addMessage(interaction: Interaction, direction: ChatMessage['direction'], message: NewMessage): ChatMessage {
-      const saved: ChatMessage = { hash: randomUUID(), direction, ...message, at: new Date().toISOString() }
+    addMessage(
+      interaction: Interaction,
+      direction: ChatMessage['direction'],
+      message: NewMessage,
+    ): ChatMessage {
+      const saved: ChatMessage = {
+        hash: randomUUID(),
+        direction,
+        ...message,
+        at: new Date().toISOString(),
+      }
       interaction.messages.push(saved)
       if (direction === 'CLIENT') {
         // A sent message ends the typing it came from, whether or not the visitor says "cleared".

@@ -9,7 +9,12 @@ import { startEmulator } from './server.ts'
 const env = z
   .object({
     ZCHAT_TOKEN: z.string().min(1).default('emulator-token'),
-    EMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(8788),
+    EMULATOR_PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, 'a port number')
+      .default('8788')
+      .transform(Number)
+      .pipe(z.int().max(65_535)),
     ZCHAT_WEBHOOK_URL: z.url().optional(),
   })
   .safeParse(process.env)

@@ -52,9 +52,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let webhookUrl = options.webhookUrl
   const app = Fastify({
     bodyLimit,
+    // close() must be prompt even with a stream open or a call held by an injected latency.
+    forceCloseConnections: true,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   })
   installErrorHandlers(app)
+  // JSON only, like the documented API: a text/plain body gets 415 rather than a confusing 401.
+  app.removeContentTypeParser('text/plain')
 
   const faults = createFaults()
   const webhooks = createWebhooks({
@@ -82,6 +86,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       .send(consolePage(nonce))
   })
   app.get('/', async (_request, reply) => reply.redirect('/console'))
+  // Browsers ask for it; a 404 would be the only error in the console's devtools.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send())
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const { address, port } = app.server.address() as AddressInfo

@@ -27,7 +27,8 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') {
     return `Timed out after ${timeoutMs} ms`
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
   return error instanceof Error ? `${error.message}${cause}` : String(error)
 }
 
@@ -63,7 +64,8 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
       await response.arrayBuffer()
       record({ body, status: response.status, error: null, at })
     } catch (error) {
-      if (!signal.aborted) record({ body, status: null, error: describeFailure(error, timeoutMs), at })
+      if (!signal.aborted)
+        record({ body, status: null, error: describeFailure(error, timeoutMs), at })
     }
   }
 

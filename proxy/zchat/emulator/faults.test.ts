@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eventually, type Setup, setup, token } from './test-support.ts'
+
+let s: Setup
+beforeAll(async () => {
+  s = await setup()
+})
+afterAll(() => s.close())
+beforeEach(() => s.reset())
+
+const fault = (body: object) => s.control('POST', '/faults', body)
+const count = async () => ((await s.control('GET', '/interactions')).json as unknown[]).length
+
+describe('API faults', () => {
+  it('delays every API answer by latencyMs, but not the control API', async () => {
+    await fault({ latencyMs: 100 })
+    let started = Date.now()
+    await s.start()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95)
+    // A latency far above any scheduling noise, so the bound below holds on a loaded machine.
+    await fault({ latencyMs: 3000 })
+    started = Date.now()
+    await s.control('GET', '/interactions')
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+
+  it('fails the next calls with the given status, doing nothing, then recovers', async () => {
+    await fault({ failNext: { status: 503, count: 2 } })
+    for (const _ of [1, 2]) {
+      const answer = await s.api('POST', '/interactions', { token, department_id: 1 })
+      expect(answer.status).toBe(503)
+      expect(answer.json).toEqual({ message: expect.any(String), status: 503 })
+    }
+    expect(await count()).toBe(0)
+    await s.start()
+    expect(await count()).toBe(1)
+  })
+
+  it('answers 200 with a body that is not JSON for the next garbageNext calls', async () => {
+    const hash = await s.start()
+    await fault({ garbageNext: 1 })
+    const garbage = await s.api('POST', `/interactions/${hash}/messages`, { token, content: 'x' })
+    expect(garbage.status).toBe(200)
+    expect(garbage.json).toBeNull()
+    expect(garbage.text.length).toBeGreaterThan(0)
+    expect(garbage.contentType).toMatch(/^text\/html/)
+    const ok = await s.api('POST', `/interactions/${hash}/messages`, { token, content: 'x' })
+    expect(ok.json).toMatchObject({ status: 200 })
+  })
+
+  it('refuses an invalid fault, and reports the current ones', async () => {
+    expect((await fault({ failNext: { status: 200, count: 1 } })).status).toBe(400)
+    expect((await fault({ latency: 5 })).status).toBe(400)
+    await fault({ latencyMs: 10 })
+    await fault({ garbageNext: 2 })
+    expect((await s.control('GET', '/faults')).json).toEqual({
+      latencyMs: 10,
+      failNext: null,
+      garbageNext: 2,
+      duplicateWebhooks: false,
+      webhookDelayMs: 0,
+    })
+  })
+})
+
+describe('webhook faults', () => {
+  it('delivers every trigger twice', async () => {
+    await fault({ duplicateWebhooks: true })
+    const hash = await s.start()
+    await s.control('POST', `/interactions/${hash}/accept`)
+    await eventually(() => expect(s.receiver.received).toHaveLength(4))
+    const states = s.receiver.received.map((body) => (body as { state: string }).state)
+    expect(states).toEqual(['queued', 'queued', 'accepted', 'accepted'])
+  })
+
+  it('waits webhookDelayMs before each trigger', async () => {
+    await fault({ webhookDelayMs: 150 })
+    await s.start()
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(s.receiver.received).toHaveLength(0)
+    await eventually(() => expect(s.receiver.received).toHaveLength(1))
+  })
+})
