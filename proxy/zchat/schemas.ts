@@ -18,10 +18,10 @@ export const mood = z.enum(['POSITIVE', 'NEGATIVE'])
 export type Mood = z.infer<typeof mood>
 
 export const customer = z.looseObject({
-  name: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  cpf: z.string().optional(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+  cpf: z.string().nullish(),
 })
 export type Customer = z.infer<typeof customer>
 
@@ -34,9 +34,10 @@ export const startRequest = z.looseObject({
   ...withToken,
   department_id: z.int(),
   media_type: mediaType.nullish(),
-  customer: customer.optional(),
-  extra: z.record(z.string(), z.unknown()).optional(),
-  external_history: z.url().optional(),
+  customer: customer.nullish(),
+  extra: z.record(z.string(), z.unknown()).nullish(),
+  /** zChat GETs it, so only a web URL makes sense. */
+  external_history: z.url({ protocol: /^https?$/ }).nullish(),
 })
 export type StartRequest = z.infer<typeof startRequest>
 
