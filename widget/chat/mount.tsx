@@ -11,6 +11,7 @@ import { openEventStream } from '../transport/events.ts'
 import { createSessionStore } from '../transport/session.ts'
 import { adoptStyles } from '../ui/adoptStyles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
+import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { newClientId } from './clientId.ts'
 
@@ -43,7 +44,14 @@ export function mount(host: ChatHost): ChatHandle {
 
   const focusRequest = signal(0)
   render(
-    <ChatWindow model={model} options={options} focusRequest={focusRequest} onClose={host.close} />,
+    <CrashGuard title={options.title}>
+      <ChatWindow
+        model={model}
+        options={options}
+        focusRequest={focusRequest}
+        onClose={host.close}
+      />
+    </CrashGuard>,
     host.container,
   )
 

@@ -10,6 +10,8 @@ import { limits } from '../../proxy/protocol/wire.ts'
 import { type Api, type Credentials, classify } from '../transport/api.ts'
 import type { StreamHandlers, StreamStatus } from '../transport/events.ts'
 import type { SessionStore } from '../transport/session.ts'
+import { type AgentMessage, createAttention } from './attention.ts'
+import { createEnding } from './ending.ts'
 import {
   type Conversation,
   canCompose,
@@ -20,13 +22,14 @@ import {
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
+import { cleanProfile, isEmail } from './profile.ts'
 import { createRating } from './rating.ts'
-import type { AgentEntry, Entry, VisitorEntry } from './transcript.ts'
+import type { Entry, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
 
 export type Transport = Api & { subscribe(auth: Credentials, handlers: StreamHandlers): () => void }
 
-export type AgentMessage = Pick<AgentEntry, 'text' | 'at' | 'agentName' | 'media'>
+export type { AgentMessage }
 
 export type ConversationDeps = {
   transport: Transport
@@ -44,8 +47,6 @@ export type Alert = 'end-failed' | 'email-invalid' | 'too-long'
 
 export type ConversationModel = ReturnType<typeof createConversationModel>
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
 export function createConversationModel(deps: ConversationDeps) {
   const { transport, session } = deps
   const state = signal<Conversation>(initialConversation)
@@ -53,18 +54,13 @@ export function createConversationModel(deps: ConversationDeps) {
   const profile = signal<VisitorProfile>({})
   const draft = signal('')
   const alert = signal<Alert | null>(null)
-  const confirmingEnd = signal(false)
-  const visible = signal(false)
-  const unread = signal(0)
   const phase = computed(() => state.value.phase)
 
   let auth: Credentials | null = null
   /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
   let previous: Credentials | null = null
   let closeStream: (() => void) | null = null
-  /** Events up to here were handled before this page load: replaying them notifies nobody. */
-  let seenId = 0
-  let readId = 0
+  const attention = createAttention(session, deps.onAgentMessage)
 
   function dispatch(event: MachineEvent): void {
     const before = state.value.phase
@@ -107,20 +103,8 @@ export function createConversationModel(deps: ConversationDeps) {
   function receive(event: LoggedEvent): void {
     batch(() => {
       dispatch(event)
-      if (event.type === 'message' && event.author === 'agent') {
-        if (!visible.value && event.id > readId) unread.value++
-        if (event.id > seenId) {
-          const { text, at, agentName, media } = event
-          deps.onAgentMessage?.({
-            text,
-            at,
-            ...(agentName && { agentName }),
-            ...(media && { media }),
-          })
-        }
-      }
+      attention.received(event)
     })
-    if (event.id > seenId) session.update({ seenId: event.id })
   }
 
   function listen(credentials: Credentials): void {
@@ -168,6 +152,18 @@ export function createConversationModel(deps: ConversationDeps) {
     }
   }
 
+  const ending = createEnding({
+    finish: async () => {
+      if (!auth) return false
+      await transport.finish(auth)
+      return true
+    },
+    dispatch,
+    setFailed: (failed) => {
+      alert.value = failed ? 'end-failed' : null
+    },
+  })
+
   const rating = createRating({
     phase,
     send: async (body) => {
@@ -184,10 +180,11 @@ export function createConversationModel(deps: ConversationDeps) {
     profile,
     draft,
     alert,
-    confirmingEnd,
-    unread,
+    confirmingEnd: ending.confirming,
+    unread: attention.unread,
     rating: rating.signals,
     transcript: computed(() => state.value.transcript),
+    /** The visitor can write (and retry failed messages). */
     composable: computed(() => canCompose(phase.value)),
 
     /** Resume the stored conversation, if any, else get ready for a new one. Called once at mount. */
@@ -197,18 +194,13 @@ export function createConversationModel(deps: ConversationDeps) {
         dispatch({ type: 'open' })
         return
       }
-      seenId = stored.seenId
-      readId = stored.readId
+      attention.restore(stored)
       dispatch({ type: 'resume' })
       listen({ conversationId: stored.conversationId, credential: stored.credential })
     },
 
     setVisible(open: boolean): void {
-      visible.value = open
-      if (!open) return
-      unread.value = 0
-      readId = state.value.lastEventId
-      if (auth) session.update({ readId })
+      attention.setVisible(open, state.value.lastEventId)
     },
 
     setProfile(patch: Partial<VisitorProfile>): void {
@@ -232,7 +224,7 @@ export function createConversationModel(deps: ConversationDeps) {
         return
       }
       const email = profile.value.email?.trim()
-      if (phase.value.name === 'prechat' && email && !emailPattern.test(email)) {
+      if (phase.value.name === 'prechat' && email && !isEmail(email)) {
         alert.value = 'email-invalid'
         return
       }
@@ -262,26 +254,9 @@ export function createConversationModel(deps: ConversationDeps) {
       void start()
     },
 
-    requestEnd(): void {
-      confirmingEnd.value = true
-    },
-    cancelEnd(): void {
-      confirmingEnd.value = false
-    },
-    async confirmEnd(): Promise<void> {
-      confirmingEnd.value = false
-      alert.value = null
-      if (!auth) return
-      try {
-        await transport.finish(auth)
-        dispatch({ type: 'finished', by: 'visitor' })
-      } catch (error) {
-        const kind = classify(error)
-        if (kind === 'finished') dispatch({ type: 'finished', by: 'visitor' })
-        else if (kind === 'gone') dispatch({ type: 'fail', reason: 'gone' })
-        else alert.value = 'end-failed'
-      }
-    },
+    requestEnd: ending.request,
+    cancelEnd: ending.cancel,
+    confirmEnd: ending.confirm,
 
     chooseMood: (mood: Mood) => rating.choose(mood),
     setComment: (text: string) => rating.setComment(text),
@@ -295,12 +270,10 @@ export function createConversationModel(deps: ConversationDeps) {
         dispatch({ type: 'reset' })
         draft.value = ''
         alert.value = null
-        confirmingEnd.value = false
-        unread.value = 0
+        ending.cancel()
+        attention.reset()
         rating.reset()
       })
-      seenId = 0
-      readId = 0
       outbox = newOutbox()
     },
 
@@ -314,17 +287,6 @@ export function createConversationModel(deps: ConversationDeps) {
 
 function isSending(entry: Entry): entry is VisitorEntry {
   return entry.kind === 'visitor' && entry.delivery === 'sending'
-}
-
-function cleanProfile(profile: VisitorProfile): VisitorProfile | undefined {
-  const clean: VisitorProfile = {}
-  const name = profile.name?.trim().slice(0, limits.nameLength)
-  const email = profile.email?.trim()
-  const phone = profile.phone?.trim().slice(0, limits.phoneLength)
-  if (name) clean.name = name
-  if (email && email.length <= limits.emailLength && emailPattern.test(email)) clean.email = email
-  if (phone) clean.phone = phone
-  return Object.keys(clean).length > 0 ? clean : undefined
 }
 
 function ignore(): void {}

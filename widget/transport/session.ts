@@ -65,9 +65,16 @@ export function createSessionStore(
 }
 
 /** For the loader: is there a live conversation worth loading the chat for right away? */
-export function hasOngoingSession(base: string, storage?: Storage | null): boolean {
-  const session = createSessionStore(base, storage).load()
-  return session !== null && !session.finished
+export function hasOngoingSession(base: string, storage = browserStorage()): boolean {
+  // A lighter read than load(): this runs in the loader on every page, and forgets nothing.
+  const value: unknown = attempt(() => JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'))
+  if (typeof value !== 'object' || value === null) return false
+  const session = value as Partial<Record<keyof StoredSession, unknown>>
+  return (
+    typeof session.expiresAt === 'string' &&
+    Date.parse(session.expiresAt) > Date.now() &&
+    session.finished !== true
+  )
 }
 
 function parse(text: string | null): StoredSession | null {

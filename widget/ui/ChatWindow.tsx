@@ -67,10 +67,7 @@ export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
       <StatusLine model={model} />
       <AlertLine model={model} />
       {phase.name === 'prechat' && <PrechatForm model={model} />}
-      {(phase.name === 'prechat' ||
-        phase.name === 'starting' ||
-        phase.name === 'queued' ||
-        phase.name === 'chatting') && <Composer model={model} inputRef={input} />}
+      {model.composable.value && <Composer model={model} inputRef={input} />}
       {(phase.name === 'finished' || phase.name === 'rating' || phase.name === 'rated') && (
         <ChatEnded model={model} />
       )}

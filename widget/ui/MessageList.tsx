@@ -3,7 +3,6 @@
  * in view unless the visitor has scrolled up to read.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
-import { canCompose } from '../conversation/machine.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { Message } from './Message.tsx'
 
@@ -17,7 +16,7 @@ export function MessageList({
   const log = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const entries = model.transcript.value
-  const retry = canCompose(model.phase.value) ? model.retry : null
+  const retry = model.composable.value ? model.retry : null
 
   useLayoutEffect(() => {
     const el = log.current

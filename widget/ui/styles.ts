@@ -32,6 +32,9 @@ fieldset.zc-form{border:0}
 .zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
+.zc-status:empty{padding:0}
+.zc-rating{display:grid;gap:8px}
+.zc-rating p{margin:0}
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
 .zc-composer textarea{flex:1;resize:none;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}

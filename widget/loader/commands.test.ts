@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createCommands, readProfile } from './commands.ts'
+
+function setup() {
+  const controls = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), identify: vi.fn() }
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  return { controls, warn, ...createCommands(controls) }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('zchat()', () => {
+  it('runs open, close, toggle and identify', () => {
+    const { zchat, controls } = setup()
+    zchat('open')
+    zchat('close')
+    zchat('toggle')
+    zchat('identify', { name: ' Ada ', email: 'ada@example.com', phone: 42, admin: true })
+    expect(controls.open).toHaveBeenCalledOnce()
+    expect(controls.close).toHaveBeenCalledOnce()
+    expect(controls.toggle).toHaveBeenCalledOnce()
+    expect(controls.identify).toHaveBeenCalledWith({ name: 'Ada', email: 'ada@example.com' })
+  })
+
+  it('calls listeners with the payload until they are removed', () => {
+    const { zchat, emit } = setup()
+    const fn = vi.fn()
+    zchat('on', 'message', fn)
+    emit('message', { text: 'Hi' })
+    emit('state', 'chatting')
+    zchat('off', 'message', fn)
+    emit('message', { text: 'again' })
+    expect(fn.mock.calls).toEqual([[{ text: 'Hi' }]])
+  })
+
+  it('never throws into the page, and warns once per mistake with the prefix', () => {
+    const { zchat, emit, controls, warn } = setup()
+    controls.open.mockImplementation(() => {
+      throw new Error('boom')
+    })
+    expect(() => zchat('open')).not.toThrow()
+    zchat('explode')
+    zchat('explode')
+    zchat('on', 'nope', () => {})
+    zchat('on', 'open', 'not a function')
+    zchat('on', 'open', () => {
+      throw new Error('listener bug')
+    })
+    expect(() => emit('open')).not.toThrow()
+    expect(warn).toHaveBeenCalledTimes(5)
+    for (const [message] of warn.mock.calls) expect(message).toMatch(/^\[zchat\] /)
+  })
+})
+
+describe('readProfile', () => {
+  it('keeps bounded strings only', () => {
+    expect(readProfile(null)).toEqual({})
+    expect(readProfile('Ada')).toEqual({})
+    expect(readProfile({ name: 'x'.repeat(101), phone: ' +1 555 ' })).toEqual({ phone: '+1 555' })
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { proxyBase, readOptions } from './options.ts'
+
+const isColor = (v: string) => /^#[0-9a-f]{3,8}$|^(red|teal)$/i.test(v)
+
+describe('proxyBase', () => {
+  it('strips /widget.js, the query and the hash, keeping a path prefix', () => {
+    expect(proxyBase('https://chat.example.com/widget.js')).toBe('https://chat.example.com')
+    expect(proxyBase('https://example.com/chat/widget.js?v=3#x')).toBe('https://example.com/chat')
+    expect(proxyBase('http://localhost:8787/widget.js')).toBe('http://localhost:8787')
+  })
+
+  it('refuses what cannot be a proxy', () => {
+    expect(proxyBase('')).toBeNull()
+    expect(proxyBase('data:text/javascript,1')).toBeNull()
+  })
+})
+
+describe('readOptions', () => {
+  const base = 'https://p.test'
+
+  it('uses the defaults when nothing is set', () => {
+    expect(readOptions(base, {}, isColor)).toEqual({
+      options: { proxy: base, title: 'Chat with us', position: 'right', open: false },
+      problems: [],
+    })
+  })
+
+  it('reads every option', () => {
+    const data = {
+      department: '12',
+      title: ' Help ',
+      color: 'teal',
+      position: 'left',
+      greeting: 'Hi there!',
+      open: 'true',
+    }
+    expect(readOptions(base, data, isColor)).toEqual({
+      options: {
+        proxy: base,
+        department: 12,
+        title: 'Help',
+        color: 'teal',
+        position: 'left',
+        greeting: 'Hi there!',
+        open: true,
+      },
+      problems: [],
+    })
+  })
+
+  it('reports each bad value and keeps its default', () => {
+    const data = {
+      department: '1.5',
+      title: '  ',
+      color: 'url(x)',
+      position: 'top',
+      greeting: 'x'.repeat(501),
+      open: 'yes',
+    }
+    const { options, problems } = readOptions(base, data, isColor)
+    expect(options).toEqual({ proxy: base, title: 'Chat with us', position: 'right', open: false })
+    expect(problems).toHaveLength(6)
+    expect(problems[0]).toBe('data-department="1.5" (expected a positive whole number)')
+  })
+
+  it('refuses department 0 and negative or huge numbers', () => {
+    for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
+      expect(readOptions(base, { department }, isColor).options.department).toBeUndefined()
+    }
+  })
+})
