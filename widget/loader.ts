@@ -57,7 +57,8 @@ function render(options: WidgetOptions) {
   root.className = 'zc'
   root.dataset.side = options.position
   shadow.append(root)
-  document.body.append(host)
+  // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
+  document.documentElement.append(host)
   if (options.color) {
     root.style.setProperty('--zc-accent', options.color)
     root.style.color = options.color
