@@ -55,7 +55,6 @@ export default defineConfig(({ mode }): UserConfig => {
       },
     }
   }
-  if (mode !== 'production') return shared
   return {
     ...shared,
     build: {

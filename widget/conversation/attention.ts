@@ -33,9 +33,10 @@ export function createAttention(
         if (event.id > seenId) {
           const { text, at, agentName, media } = event
           onAgentMessage?.({ text, at, ...(agentName && { agentName }), ...(media && { media }) })
+          // Only agent messages are reported, so only they need remembering (one write each).
+          session.update({ seenId: event.id })
         }
       }
-      if (event.id > seenId) session.update({ seenId: event.id })
     },
     /** The window opened or closed; `lastEventId` is what the visitor can now see. */
     setVisible(open: boolean, lastEventId: number): void {

@@ -37,7 +37,7 @@ fieldset.zc-form{border:0}
 .zc-rating p{margin:0}
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
-.zc-composer textarea{flex:1;resize:none;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
+.zc-composer textarea{flex:1;resize:none;field-sizing:content;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
 .zc-count{font-size:12px;color:#5b6169;padding:0 16px}
 .zc-count[data-over]{color:#b42318}
 .zc-primary{font:inherit;font-weight:600;border:0;border-radius:10px;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent);cursor:pointer}
