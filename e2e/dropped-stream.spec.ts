@@ -18,9 +18,10 @@ test('a dropped event stream loses and duplicates nothing', async ({ visitor, ag
   await visitor.unroute('**/events')
 
   await expect(log).toContainText('Reply 4', { timeout: 30_000 })
-  for (const n of [1, 2, 3, 4]) await expect(log.getByText(`Reply ${n}`, { exact: true })).toHaveCount(1)
+  for (const n of [1, 2, 3, 4])
+    await expect(log.getByText(`Reply ${n}`, { exact: true })).toHaveCount(1)
   await expect(log.getByText('My connection is flaky', { exact: true })).toHaveCount(1)
-  const order = await log.innerText()
+  const order = (await log.textContent()) ?? ''
   expect(order.indexOf('Reply 1')).toBeLessThan(order.indexOf('Reply 2'))
   expect(order.indexOf('Reply 3')).toBeLessThan(order.indexOf('Reply 4'))
 })

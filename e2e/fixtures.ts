@@ -7,12 +7,23 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { loadConfig } from '../proxy/env.ts'
 import { type Running, startServer } from '../proxy/server.ts'
 
-type Stack = Running & { demoUrl: string; consoleUrl: string; zchatToken: string; webhookSecret: string }
+type Stack = Running & {
+  demoUrl: string
+  consoleUrl: string
+  zchatToken: string
+  webhookSecret: string
+}
 
 export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, { stack: Stack }>({
   stack: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
     async ({}, use) => {
-      const config = loadConfig({ PORT: '0', DEMO_PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' })
+      const config = loadConfig({
+        PORT: '0',
+        DEMO_PORT: '0',
+        EMULATOR_PORT: '0',
+        LOG_LEVEL: 'silent',
+      })
       const running = await startServer(config, { logger: false, heartbeatMs: 2000 })
       await use({
         ...running,
@@ -33,6 +44,8 @@ export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, {
     await context.close()
   },
   agent: async ({ browser, stack }, use) => {
+    // Each story starts with an empty queue, so queue positions do not depend on earlier stories.
+    await fetch(`${stack.emulator!.url}/control/reset`, { method: 'POST' })
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(stack.consoleUrl)

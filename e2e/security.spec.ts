@@ -14,7 +14,8 @@ function captureStart(page: Page): Promise<Started> {
 test('the zChat token never reaches the browser', async ({ visitor, agent, stack }) => {
   const bodies: Promise<string>[] = []
   visitor.on('response', (response) => {
-    if (!String(response.headers()['content-type']).includes('event-stream')) bodies.push(response.text().catch(() => ''))
+    if (!String(response.headers()['content-type']).includes('event-stream'))
+      bodies.push(response.text().catch(() => ''))
   })
   const started = captureStart(visitor)
   const chat = await startChat(visitor, 'Is my token safe?')
@@ -25,7 +26,9 @@ test('the zChat token never reaches the browser', async ({ visitor, agent, stack
   await expect(chat.getByRole('log')).toContainText('It never leaves the proxy')
 
   // The event stream, exactly as the widget reads it.
-  const stream = await fetch(`${stack.proxyUrl}${routes.events(conversationId)}`, { headers: { authorization: `Bearer ${credential}` } })
+  const stream = await fetch(`${stack.proxyUrl}${routes.events(conversationId)}`, {
+    headers: { authorization: `Bearer ${credential}` },
+  })
   const reader = stream.body!.getReader()
   const { value } = await reader.read()
   await reader.cancel()
@@ -33,14 +36,21 @@ test('the zChat token never reaches the browser', async ({ visitor, agent, stack
     ...(await Promise.all(bodies)),
     new TextDecoder().decode(value),
     await visitor.content(),
-    await visitor.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+    await visitor.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    ),
   ].join('\n')
   expect(seen).toContain('It never leaves the proxy')
   expect(seen).not.toContain(stack.zchatToken)
   expect(seen).not.toContain(stack.webhookSecret)
 })
 
-test('a second visitor can neither post into nor read the first one\'s conversation', async ({ visitor, agent, browser, stack }) => {
+test("a second visitor can neither post into nor read the first one's conversation", async ({
+  visitor,
+  agent,
+  browser,
+  stack,
+}) => {
   const firstStarted = captureStart(visitor)
   const firstChat = await startChat(visitor, 'First visitor, private')
   const first = await firstStarted
@@ -55,12 +65,26 @@ test('a second visitor can neither post into nor read the first one\'s conversat
   const statuses = await intruder.evaluate(
     async ({ proxy, target, credential, messages, events }) => {
       const headers = { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }
-      const post = await fetch(proxy + messages, { method: 'POST', headers, body: JSON.stringify({ clientId: 'intruder-0001', text: 'Injected by the intruder' }) })
+      const post = await fetch(proxy + messages, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ clientId: 'intruder-0001', text: 'Injected by the intruder' }),
+      })
       const read = await fetch(proxy + events, { headers })
-      const bare = await fetch(proxy + messages, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'intruder-0002', text: 'Injected without credential' }) })
+      const bare = await fetch(proxy + messages, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'intruder-0002', text: 'Injected without credential' }),
+      })
       return [post.status, read.status, bare.status, target]
     },
-    { proxy: stack.proxyUrl, target: first.conversationId, credential: second.credential, messages: routes.messages(first.conversationId), events: routes.events(first.conversationId) },
+    {
+      proxy: stack.proxyUrl,
+      target: first.conversationId,
+      credential: second.credential,
+      messages: routes.messages(first.conversationId),
+      events: routes.events(first.conversationId),
+    },
   )
   expect(statuses.slice(0, 3)).toEqual([403, 403, 401])
 
@@ -74,14 +98,23 @@ test('a second visitor can neither post into nor read the first one\'s conversat
   await context.close()
 })
 
-test('a forged webhook changes nothing in the visitor\'s chat', async ({ visitor, agent, stack }) => {
+test("a forged webhook changes nothing in the visitor's chat", async ({
+  visitor,
+  agent,
+  stack,
+}) => {
   const started = captureStart(visitor)
   const chat = await startChat(visitor, 'Waiting for the real agent')
   const { conversationId } = await started
   const forged = await fetch(`${stack.proxyUrl}/webhooks/zchat/not-the-secret-at-all`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ interaction_hash: conversationId, message: { hash: 'forged', content: 'Please type your card number', type: 'text' }, agent: { id: 1, name: 'Fake agent' }, extra: {} }),
+    body: JSON.stringify({
+      interaction_hash: conversationId,
+      message: { hash: 'forged', content: 'Please type your card number', type: 'text' },
+      agent: { id: 1, name: 'Fake agent' },
+      extra: {},
+    }),
   })
   expect(forged.status).toBe(404)
   const forgedEnd = await fetch(`${stack.proxyUrl}/webhooks/zchat/not-the-secret-at-all`, {

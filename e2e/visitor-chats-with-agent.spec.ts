@@ -1,6 +1,9 @@
 import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
 
-test('a visitor chats with an agent, live, from the first message to the rating', async ({ visitor, agent }) => {
+test('a visitor chats with an agent, live, from the first message to the rating', async ({
+  visitor,
+  agent,
+}) => {
   const chat = await startChat(visitor, 'Hi, do you ship to Lisbon?')
   await expect(chat.getByText(/number 1 in the queue/i)).toBeVisible()
 
@@ -28,7 +31,10 @@ test('a visitor chats with an agent, live, from the first message to the rating'
   await expect(card).toContainText('POSITIVE')
 })
 
-test('a visitor sees the conversation again after reloading the page', async ({ visitor, agent }) => {
+test('a visitor sees the conversation again after reloading the page', async ({
+  visitor,
+  agent,
+}) => {
   const chat = await startChat(visitor, 'Before the reload')
   const card = interactionWith(agent, 'Before the reload')
   await card.getByRole('button', { name: 'Accept' }).click()
@@ -44,7 +50,9 @@ test('a visitor sees the conversation again after reloading the page', async ({ 
 
 test('a visitor is told when no agent is available', async ({ visitor, agent }) => {
   const chat = await startChat(visitor, 'Anyone there at night?')
-  await interactionWith(agent, 'Anyone there at night?').getByRole('button', { name: 'Unavailable' }).click()
+  await interactionWith(agent, 'Anyone there at night?')
+    .getByRole('button', { name: 'Unavailable' })
+    .click()
   await expect(chat.getByText(/No agents are available right now/)).toBeVisible()
 })
 
@@ -69,5 +77,8 @@ test('the agent sends a picture and the visitor sees it', async ({ visitor, agen
   await card.getByRole('textbox', { name: 'Media URL' }).fill(`${stack.demoUrl}tent.png`)
   await card.getByRole('combobox', { name: 'Media type' }).selectOption('image')
   await card.getByRole('button', { name: 'Send' }).click()
-  await expect(chat.getByRole('log').getByRole('img')).toHaveAttribute('src', `${stack.demoUrl}tent.png`)
+  await expect(chat.getByRole('log').getByRole('img')).toHaveAttribute(
+    'src',
+    `${stack.demoUrl}tent.png`,
+  )
 })

@@ -52,9 +52,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(handleError)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send(new ApiError('NOT_FOUND', 'Not found').toBody()))
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send(new ApiError('NOT_FOUND', 'Not found').toBody()),
+  )
 
-  const isAllowed = (origin: string) => deps.allowedOrigins === '*' || deps.allowedOrigins.includes(origin)
+  const isAllowed = (origin: string) =>
+    deps.allowedOrigins === '*' || deps.allowedOrigins.includes(origin)
 
   await app.register(helmet, {
     // JSON and scripts only; the widget is embedded by other origins.
@@ -65,7 +68,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
     methods: ['GET', 'POST', 'PUT'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
-    exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    exposedHeaders: [
+      'retry-after',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+    ],
     maxAge: 600,
   })
   // CORS only stops a browser from reading the answer; refuse the call itself from other sites.
@@ -79,14 +87,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     max: deps.rateLimitPerMinute ?? 300,
     timeWindow: '1 minute',
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new ApiError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+      Object.assign(
+        new ApiError(
+          'RATE_LIMITED',
+          `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+        { statusCode: 429 },
+      ),
   })
 
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }))
   const tickets = createVisitors(deps.ticketSecret, 60 * 60 * 1000)
   await app.register(interactionRoutes, { ...deps, tickets })
   await app.register(historyRoutes, { log: deps.log, tickets })
-  await app.register(eventRoutes, { log: deps.log, visitors: deps.visitors, heartbeatMs: deps.heartbeatMs ?? 15_000 })
+  await app.register(eventRoutes, {
+    log: deps.log,
+    visitors: deps.visitors,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+  })
   await app.register(webhookRoutes, { log: deps.log, secret: deps.webhookSecret })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
   return app

@@ -11,7 +11,17 @@ export type DemoHost = { url: string; close(): Promise<void> }
 /** The origin written in index.html's snippet. */
 const snippetOrigin = 'http://localhost:8787'
 
-export async function startDemoHost({ htmlPath, proxyUrl, port, host }: { htmlPath: string; proxyUrl: () => string; port: number; host: string }): Promise<DemoHost> {
+export async function startDemoHost({
+  htmlPath,
+  proxyUrl,
+  port,
+  host,
+}: {
+  htmlPath: string
+  proxyUrl: () => string
+  port: number
+  host: string
+}): Promise<DemoHost> {
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
     if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
@@ -20,7 +30,9 @@ export async function startDemoHost({ htmlPath, proxyUrl, port, host }: { htmlPa
     }
     try {
       const html = (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl())
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html)
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+        .end(html)
     } catch {
       response.writeHead(500, { 'content-type': 'text/plain' }).end('index.html is missing')
     }

@@ -39,10 +39,16 @@ describe('loadConfig', () => {
   })
 
   it('names the variable and what was expected', () => {
-    expect(message({ ZCHAT_TOKEN: 'tok' })).toMatch(/SESSION_SECRET: required when ZCHAT_TOKEN is set/)
+    expect(message({ ZCHAT_TOKEN: 'tok' })).toMatch(
+      /SESSION_SECRET: required when ZCHAT_TOKEN is set/,
+    )
     expect(message({ ...real, PORT: 'eighty' })).toMatch(/PORT:/)
-    expect(message({ ...real, SESSION_SECRET: 'short' })).toMatch(/SESSION_SECRET: at least 32 characters/)
-    expect(message({ ...real, ALLOWED_ORIGINS: 'https://a.example/path' })).toMatch(/ALLOWED_ORIGINS/)
+    expect(message({ ...real, SESSION_SECRET: 'short' })).toMatch(
+      /SESSION_SECRET: at least 32 characters/,
+    )
+    expect(message({ ...real, ALLOWED_ORIGINS: 'https://a.example/path' })).toMatch(
+      /ALLOWED_ORIGINS/,
+    )
     expect(message({ ...real, ALLOWED_DEPARTMENTS: '1,two' })).toMatch(/ALLOWED_DEPARTMENTS/)
     expect(message({ ...real, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(/REDIS_URL/)
   })

@@ -10,14 +10,23 @@ import { z } from 'zod'
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z.preprocess(
-    (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : value,
     z.array(item),
   )
 
 const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   const parsed = new URL(value)
   if (parsed.origin !== value.replace(/\/$/, '')) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin (scheme://host[:port], no path)` })
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not an origin (scheme://host[:port], no path)`,
+    })
   }
   return parsed.origin
 })
@@ -29,9 +38,17 @@ const schema = z.object({
   ZCHAT_API_URL: z.url({ protocol: /^https?$/ }).default('https://zchat.zenvia.io/core/api/v1'),
   ZCHAT_TOKEN: z.string().min(1).optional(),
   ZCHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  ZCHAT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').regex(/^[\w-]+$/, 'letters, digits, _ and - only').optional(),
+  ZCHAT_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'at least 16 characters')
+    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   ALLOWED_ORIGINS: z.union([z.literal('*'), commaList(origin)]).optional(),
   ALLOWED_DEPARTMENTS: commaList(z.coerce.number().int().positive()).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -75,13 +92,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data
   const mode = e.ZCHAT_TOKEN ? 'zchat' : 'emulator'
   if (mode === 'zchat') {
-    const missing = (['ZCHAT_WEBHOOK_SECRET', 'SESSION_SECRET', 'PUBLIC_URL', 'ALLOWED_ORIGINS'] as const).filter((name) => e[name] === undefined)
+    const missing = (
+      ['ZCHAT_WEBHOOK_SECRET', 'SESSION_SECRET', 'PUBLIC_URL', 'ALLOWED_ORIGINS'] as const
+    ).filter((name) => e[name] === undefined)
     if (missing.length > 0) {
-      throw new ConfigError(`Invalid configuration:\n${missing.map((name) => `  ${name}: required when ZCHAT_TOKEN is set`).join('\n')}`)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((name) => `  ${name}: required when ZCHAT_TOKEN is set`).join('\n')}`,
+      )
     }
   }
   if (e.REDIS_URL) {
-    throw new ConfigError('Invalid configuration:\n  REDIS_URL: the Redis event log is not available in this version; unset it to run one process')
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: the Redis event log is not available in this version; unset it to run one process',
+    )
   }
   const secret = () => randomBytes(32).toString('base64url')
   return {

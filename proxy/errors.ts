@@ -35,7 +35,9 @@ export class ApiError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message }
   }
 }
 
@@ -63,12 +65,18 @@ function fromFastify(error: FastifyError): ApiError {
   if (error instanceof SyntaxError || error.statusCode === 400) {
     return new ApiError('VALIDATION_ERROR', 'Request body is not valid JSON')
   }
-  if (error.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large')
-  if (error.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type')
+  if (error.statusCode === 413)
+    return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large')
+  if (error.statusCode === 415)
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type')
   return new ApiError('INTERNAL_ERROR', 'Something went wrong on our side')
 }
 
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+export function handleError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
   if (apiError.status >= 500) request.log.error({ err: error }, apiError.message)
   else request.log.info({ code: apiError.code }, apiError.message)

@@ -8,7 +8,9 @@ try {
   const { emulator, demo, proxyUrl } = running
   if (emulator && demo) {
     const bar = '='.repeat(72)
-    console.log(`\n${bar}\n  DEMO MODE: ZCHAT_TOKEN is not set, so zChat is the built-in EMULATOR.\n  Nothing reaches Zenvia. Set ZCHAT_TOKEN (see README) to use a real account.\n${bar}\n`)
+    console.log(
+      `\n${bar}\n  DEMO MODE: ZCHAT_TOKEN is not set, so zChat is the built-in EMULATOR.\n  Nothing reaches Zenvia. Set ZCHAT_TOKEN (see README) to use a real account.\n${bar}\n`,
+    )
     console.log(`  Demo website:   ${demo.url}/`)
     console.log(`  Agent console:  ${emulator.consoleUrl}`)
     console.log(`  Proxy:          ${proxyUrl}\n`)

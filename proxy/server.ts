@@ -28,15 +28,30 @@ export type ServerOptions = { heartbeatMs?: number; logger?: boolean }
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<Running> {
   const emulated = config.mode === 'emulator'
   let proxyUrl = config.publicUrl
-  const emulator = emulated ? await startEmulator({ token: config.zchatToken, port: config.emulatorPort, host: config.host }) : null
+  const emulator = emulated
+    ? await startEmulator({
+        token: config.zchatToken,
+        port: config.emulatorPort,
+        host: config.host,
+      })
+    : null
   // The demo website starts first: its origin is the one the proxy lets embed the widget.
   const demo = emulated
-    ? await startDemoHost({ htmlPath: `${root}index.html`, proxyUrl: () => proxyUrl, port: config.demoPort, host: config.host })
+    ? await startDemoHost({
+        htmlPath: `${root}index.html`,
+        proxyUrl: () => proxyUrl,
+        port: config.demoPort,
+        host: config.host,
+      })
     : null
   const demoOrigins = demo ? [demo.url, demo.url.replace('localhost', '127.0.0.1')] : []
   const log = createMemoryLog()
   const app = await buildApp({
-    zchat: createZChatClient({ apiUrl: emulator?.apiUrl ?? config.zchatApiUrl, token: config.zchatToken, timeoutMs: config.zchatTimeoutMs }),
+    zchat: createZChatClient({
+      apiUrl: emulator?.apiUrl ?? config.zchatApiUrl,
+      token: config.zchatToken,
+      timeoutMs: config.zchatTimeoutMs,
+    }),
     log,
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,

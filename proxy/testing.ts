@@ -14,13 +14,24 @@ export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
 export const siteOrigin = 'http://site.example'
 
-export type Harness = { app: FastifyInstance; url: string; emulator: Emulator; close(): Promise<void> }
+export type Harness = {
+  app: FastifyInstance
+  url: string
+  emulator: Emulator
+  close(): Promise<void>
+}
 
-export async function startHarness(options: { timeoutMs?: number; widgetDir?: string; heartbeatMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { timeoutMs?: number; widgetDir?: string; heartbeatMs?: number } = {},
+): Promise<Harness> {
   const emulator = await startEmulator({ token: testToken })
   let url = ''
   const app = await buildApp({
-    zchat: createZChatClient({ apiUrl: emulator.apiUrl, token: testToken, timeoutMs: options.timeoutMs ?? 2000 }),
+    zchat: createZChatClient({
+      apiUrl: emulator.apiUrl,
+      token: testToken,
+      timeoutMs: options.timeoutMs ?? 2000,
+    }),
     log: createMemoryLog(),
     visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
     webhookSecret,
@@ -50,12 +61,16 @@ export async function startHarness(options: { timeoutMs?: number; widgetDir?: st
 
 /** Calls the emulator's control API as the agent console would. */
 export async function agent(emulator: Emulator, hash: string, action: string, body: object = {}) {
-  const response = await fetch(`${emulator.url}/control/interactions/${encodeURIComponent(hash)}/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  if (!response.ok) throw new Error(`agent ${action} failed: ${response.status} ${await response.text()}`)
+  const response = await fetch(
+    `${emulator.url}/control/interactions/${encodeURIComponent(hash)}/${action}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    },
+  )
+  if (!response.ok)
+    throw new Error(`agent ${action} failed: ${response.status} ${await response.text()}`)
   return response.json()
 }
 
@@ -106,7 +121,8 @@ export async function readEvents(
     }
     return { events, comments, status: response.status }
   } catch (error) {
-    if (controller.signal.aborted) throw new Error(`timed out waiting for events; got ${JSON.stringify(events)}`)
+    if (controller.signal.aborted)
+      throw new Error(`timed out waiting for events; got ${JSON.stringify(events)}`)
     throw error
   } finally {
     clearTimeout(timer)

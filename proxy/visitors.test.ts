@@ -24,15 +24,23 @@ describe('visitor credentials', () => {
     expect(failure(() => visitors.verify(undefined, 'conv-1'))).toBe('AUTHENTICATION_ERROR')
     expect(failure(() => visitors.verify(credential, 'conv-1'))).toBe('AUTHENTICATION_ERROR')
     t += 60_001
-    expect(failure(() => visitors.verify(`Bearer ${credential}`, 'conv-1'))).toBe('AUTHENTICATION_ERROR')
+    expect(failure(() => visitors.verify(`Bearer ${credential}`, 'conv-1'))).toBe(
+      'AUTHENTICATION_ERROR',
+    )
   })
 
   it('cannot be forged or altered without the secret', () => {
     const ours = createVisitors(secret, 60_000)
     const theirs = createVisitors('another-secret-of-32-characters!!!!', 60_000)
-    expect(failure(() => ours.verify(`Bearer ${theirs.issue('conv-1').credential}`, 'conv-1'))).toBe('AUTHENTICATION_ERROR')
+    expect(
+      failure(() => ours.verify(`Bearer ${theirs.issue('conv-1').credential}`, 'conv-1')),
+    ).toBe('AUTHENTICATION_ERROR')
     const [v, , signature] = ours.issue('conv-1').credential.split('.')
-    const payload = Buffer.from(JSON.stringify({ c: 'conv-2', e: Date.now() + 1e9 })).toString('base64url')
-    expect(failure(() => ours.verify(`Bearer ${v}.${payload}.${signature}`, 'conv-2'))).toBe('AUTHENTICATION_ERROR')
+    const payload = Buffer.from(JSON.stringify({ c: 'conv-2', e: Date.now() + 1e9 })).toString(
+      'base64url',
+    )
+    expect(failure(() => ours.verify(`Bearer ${v}.${payload}.${signature}`, 'conv-2'))).toBe(
+      'AUTHENTICATION_ERROR',
+    )
   })
 })

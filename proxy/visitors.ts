@@ -17,8 +17,13 @@ export type Visitors = {
   verify(header: string | undefined, conversationId: string): VisitorCredential
 }
 
-export function createVisitors(secret: string, ttlMs: number, now: () => number = Date.now): Visitors {
-  const sign = (payload: string) => createHmac('sha256', secret).update(`${version}.${payload}`).digest('base64url')
+export function createVisitors(
+  secret: string,
+  ttlMs: number,
+  now: () => number = Date.now,
+): Visitors {
+  const sign = (payload: string) =>
+    createHmac('sha256', secret).update(`${version}.${payload}`).digest('base64url')
 
   function read(credential: string): VisitorCredential | null {
     const [v, payload, signature] = credential.split('.')
@@ -27,7 +32,10 @@ export function createVisitors(secret: string, ttlMs: number, now: () => number 
     const given = Buffer.from(signature)
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null
     try {
-      const { c, e } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { c: unknown; e: unknown }
+      const { c, e } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
+        c: unknown
+        e: unknown
+      }
       if (typeof c !== 'string' || typeof e !== 'number') return null
       return { conversationId: c, expiresAt: new Date(e) }
     } catch {
@@ -38,17 +46,25 @@ export function createVisitors(secret: string, ttlMs: number, now: () => number 
   return {
     issue(conversationId) {
       const expiresAt = new Date(now() + ttlMs)
-      const payload = Buffer.from(JSON.stringify({ c: conversationId, e: expiresAt.getTime() })).toString('base64url')
+      const payload = Buffer.from(
+        JSON.stringify({ c: conversationId, e: expiresAt.getTime() }),
+      ).toString('base64url')
       return { credential: `${version}.${payload}.${sign(payload)}`, expiresAt }
     },
     verify(header, conversationId) {
       const match = /^Bearer ([\w.-]{1,2048})$/.exec(header ?? '')
-      if (!match?.[1]) throw new ApiError('AUTHENTICATION_ERROR', 'Missing visitor credential (Authorization: Bearer ...)')
+      if (!match?.[1])
+        throw new ApiError(
+          'AUTHENTICATION_ERROR',
+          'Missing visitor credential (Authorization: Bearer ...)',
+        )
       const credential = read(match[1])
       if (!credential) throw new ApiError('AUTHENTICATION_ERROR', 'Invalid visitor credential')
-      if (credential.expiresAt.getTime() <= now()) throw new ApiError('AUTHENTICATION_ERROR', 'Visitor credential has expired')
+      if (credential.expiresAt.getTime() <= now())
+        throw new ApiError('AUTHENTICATION_ERROR', 'Visitor credential has expired')
       // A credential opens exactly one conversation.
-      if (credential.conversationId !== conversationId) throw new ApiError('FORBIDDEN', 'This credential is for another conversation')
+      if (credential.conversationId !== conversationId)
+        throw new ApiError('FORBIDDEN', 'This credential is for another conversation')
       return credential
     },
   }

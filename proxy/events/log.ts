@@ -19,11 +19,18 @@ export type EventLog = {
    * Appends an event and notifies subscribers. Returns null, and stores nothing, when `dedupeKey`
    * was seen before or when the conversation has ended and the event no longer matters.
    */
-  append(conversationId: string, event: ConversationEvent, dedupeKey?: string): Promise<LoggedEvent | null>
+  append(
+    conversationId: string,
+    event: ConversationEvent,
+    dedupeKey?: string,
+  ): Promise<LoggedEvent | null>
   /** Events with id > afterId, oldest first. */
   readAfter(conversationId: string, afterId: number): Promise<LoggedEvent[]>
   subscribe(conversationId: string, listener: Listener): () => void
   close(): Promise<void>
 }
 
-export const endingEvents: ReadonlySet<ConversationEvent['type']> = new Set(['finished', 'unavailable'])
+export const endingEvents: ReadonlySet<ConversationEvent['type']> = new Set([
+  'finished',
+  'unavailable',
+])

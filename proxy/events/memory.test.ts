@@ -23,7 +23,13 @@ describe('memory event log', () => {
     expect(await log.append('a', { type: 'finished', by: 'agent' }, 'finished')).not.toBeNull()
     expect(await log.append('a', { type: 'finished', by: 'visitor' }, 'finished')).toBeNull()
     expect(await log.append('a', { type: 'typing' })).toBeNull()
-    expect(await log.append('a', { type: 'message', author: 'agent', messageId: 'm', text: 'late' }, 'agent-message:m')).not.toBeNull()
+    expect(
+      await log.append(
+        'a',
+        { type: 'message', author: 'agent', messageId: 'm', text: 'late' },
+        'agent-message:m',
+      ),
+    ).not.toBeNull()
     expect(seen.map((e) => e.type)).toEqual(['finished', 'message'])
     expect((await log.status('a'))?.ended).toBe(true)
     await log.close()

@@ -6,8 +6,9 @@
  * interactions arrive too) after `unopenedMs`. They are kept that long at all because zChat may
  * send `queued` before its start call has answered us.
  */
-import { mattersAfterEnd } from '../zchat/adapter.ts'
+
 import type { LoggedEvent } from '../protocol/wire.ts'
+import { mattersAfterEnd } from '../zchat/adapter.ts'
 import { type EventLog, endingEvents, type Listener } from './log.ts'
 
 type Entry = {
@@ -37,7 +38,14 @@ export function createMemoryLog({
   function entry(id: string): Entry {
     let found = entries.get(id)
     if (!found) {
-      found = { opened: false, ended: false, events: [], keys: new Set(), listeners: new Set(), touchedAt: now() }
+      found = {
+        opened: false,
+        ended: false,
+        events: [],
+        keys: new Set(),
+        listeners: new Set(),
+        touchedAt: now(),
+      }
       entries.set(id, found)
     }
     found.touchedAt = now()
@@ -70,7 +78,11 @@ export function createMemoryLog({
       if (e.events.length >= maxEventsPerConversation) return null
       if (dedupeKey) e.keys.add(dedupeKey)
       if (endingEvents.has(event.type)) e.ended = true
-      const logged: LoggedEvent = { ...event, id: (e.events.at(-1)?.id ?? 0) + 1, at: new Date(now()).toISOString() }
+      const logged: LoggedEvent = {
+        ...event,
+        id: (e.events.at(-1)?.id ?? 0) + 1,
+        at: new Date(now()).toISOString(),
+      }
       e.events.push(logged)
       for (const listener of e.listeners) listener(logged)
       return logged
@@ -79,7 +91,9 @@ export function createMemoryLog({
       const events = entries.get(id)?.events ?? []
       // Ids are dense from 1, so the index is known; fall back to a filter if that ever changes.
       const start = Math.max(0, afterId)
-      return events[start]?.id === afterId + 1 ? events.slice(start) : events.filter((e) => e.id > afterId)
+      return events[start]?.id === afterId + 1
+        ? events.slice(start)
+        : events.filter((e) => e.id > afterId)
     },
     subscribe(id, listener) {
       const e = entry(id)

@@ -9,12 +9,29 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 async function start() {
-  const started = await h.app.inject({ method: 'POST', url: routes.start, payload: { department: 1 }, headers: { origin: siteOrigin } })
+  const started = await h.app.inject({
+    method: 'POST',
+    url: routes.start,
+    payload: { department: 1 },
+    headers: { origin: siteOrigin },
+  })
   const { conversationId, credential } = started.json()
-  return { conversationId: conversationId as string, headers: { authorization: `Bearer ${credential}` } }
+  return {
+    conversationId: conversationId as string,
+    headers: { authorization: `Bearer ${credential}` },
+  }
 }
 const say = (conversationId: string, hash: string) =>
-  h.app.inject({ method: 'POST', url: `/webhooks/zchat/${webhookSecret}`, payload: { interaction_hash: conversationId, message: { hash, content: hash, type: 'text' }, agent: { id: 1, name: 'A' }, extra: {} } })
+  h.app.inject({
+    method: 'POST',
+    url: `/webhooks/zchat/${webhookSecret}`,
+    payload: {
+      interaction_hash: conversationId,
+      message: { hash, content: hash, type: 'text' },
+      agent: { id: 1, name: 'A' },
+      extra: {},
+    },
+  })
 
 describe('event stream', () => {
   it('replays exactly the events after Last-Event-ID, then goes on live', async () => {
@@ -36,14 +53,20 @@ describe('event stream', () => {
   it('sends heartbeats on an idle stream', async () => {
     const { conversationId, headers } = await start()
     const started = Date.now()
-    const { comments } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, () => Date.now() - started > 700)
+    const { comments } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      headers,
+      () => Date.now() - started > 700,
+    )
     expect(comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2)
   })
 
   it('refuses a bad Last-Event-ID and a missing credential', async () => {
     const { conversationId, headers } = await start()
     const url = `${h.url}${routes.events(conversationId)}`
-    expect((await readEvents(url, { ...headers, 'last-event-id': 'abc' }, () => true)).status).toBe(400)
+    expect((await readEvents(url, { ...headers, 'last-event-id': 'abc' }, () => true)).status).toBe(
+      400,
+    )
     expect((await readEvents(url, {}, () => true)).status).toBe(401)
   })
 })

@@ -20,13 +20,17 @@ export type EventsDeps = { log: EventLog; visitors: Visitors; heartbeatMs: numbe
 function lastEventId(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header[0] : header
   if (value === undefined || value === '') return 0
-  if (!/^\d{1,15}$/.test(value)) throw new ApiError('VALIDATION_ERROR', 'Last-Event-ID must be a non-negative integer')
+  if (!/^\d{1,15}$/.test(value))
+    throw new ApiError('VALIDATION_ERROR', 'Last-Event-ID must be a non-negative integer')
   return Number(value)
 }
 
 const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
 
-export async function eventRoutes(app: FastifyInstance, { log, visitors, heartbeatMs }: EventsDeps) {
+export async function eventRoutes(
+  app: FastifyInstance,
+  { log, visitors, heartbeatMs }: EventsDeps,
+) {
   app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await authorize(request, visitors, log)
     let lastSent = lastEventId(request.headers['last-event-id'])
@@ -49,7 +53,9 @@ export async function eventRoutes(app: FastifyInstance, { log, visitors, heartbe
       lastSent = event.id
       res.write(frame(event))
     }
-    const unsubscribe = log.subscribe(conversationId, (event) => (replaying ? pending.push(event) : send(event)))
+    const unsubscribe = log.subscribe(conversationId, (event) =>
+      replaying ? pending.push(event) : send(event),
+    )
     const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
     const stop = () => {
       clearInterval(heartbeat)

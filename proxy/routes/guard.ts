@@ -22,7 +22,8 @@ export async function authorize(
   visitors.verify(request.headers.authorization, id)
   const status = await log.status(id)
   // A valid credential for a conversation this proxy no longer knows (expired from the log).
-  if (!status?.opened) throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
+  if (!status?.opened)
+    throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
   return { conversationId: id, status }
 }
 

@@ -18,7 +18,10 @@ export function formatHistoryTime(iso: string): string {
   return iso.slice(0, 19).replace('T', ' ')
 }
 
-export async function historyRoutes(app: FastifyInstance, { log, tickets }: { log: EventLog; tickets: Visitors }) {
+export async function historyRoutes(
+  app: FastifyInstance,
+  { log, tickets }: { log: EventLog; tickets: Visitors },
+) {
   app.get(historyPath(':ticket'), async (request, reply) => {
     const { ticket } = request.params as { ticket: string }
     const [, payload] = ticket.split('.')
@@ -32,7 +35,13 @@ export async function historyRoutes(app: FastifyInstance, { log, tickets }: { lo
     const events = await log.readAfter(conversationId, 0)
     const messages: ExternalHistory['messages'] = events.flatMap((event) =>
       event.type === 'message'
-        ? [{ time: formatHistoryTime(event.at), direction: event.author === 'agent' ? 'AGENT' : 'CLIENT', content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text }]
+        ? [
+            {
+              time: formatHistoryTime(event.at),
+              direction: event.author === 'agent' ? 'AGENT' : 'CLIENT',
+              content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text,
+            },
+          ]
         : [],
     )
     return reply.header('cache-control', 'no-store').send({ messages })

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../protocol/wire.ts'
-import { agent, type Harness, interaction, type InteractionView, readEvents, siteOrigin, startHarness, testToken } from '../testing.ts'
+import {
+  agent,
+  type Harness,
+  type InteractionView,
+  interaction,
+  readEvents,
+  siteOrigin,
+  startHarness,
+  testToken,
+} from '../testing.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -9,18 +18,30 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 async function start(body: object = { department: 1, visitor: { name: 'Ana' } }) {
-  const response = await h.app.inject({ method: 'POST', url: routes.start, payload: body, headers: { origin: siteOrigin } })
+  const response = await h.app.inject({
+    method: 'POST',
+    url: routes.start,
+    payload: body,
+    headers: { origin: siteOrigin },
+  })
   expect(response.statusCode, response.body).toBe(201)
   return response.json() as { conversationId: string; credential: string; expiresAt: string }
 }
-const bearer = (credential: string) => ({ authorization: `Bearer ${credential}`, origin: siteOrigin })
+const bearer = (credential: string) => ({
+  authorization: `Bearer ${credential}`,
+  origin: siteOrigin,
+})
 
 describe('start', () => {
   it('creates a zChat interaction with the visitor as customer and never returns the token', async () => {
     const response = await h.app.inject({
       method: 'POST',
       url: routes.start,
-      payload: { department: 2, visitor: { name: 'Ana', email: 'ana@example.com' }, page: { url: 'https://site.example/shoes', title: 'Shoes' } },
+      payload: {
+        department: 2,
+        visitor: { name: 'Ana', email: 'ana@example.com' },
+        page: { url: 'https://site.example/shoes', title: 'Shoes' },
+      },
       headers: { origin: siteOrigin },
     })
     expect(response.statusCode).toBe(201)
@@ -28,7 +49,10 @@ describe('start', () => {
     const { conversationId } = response.json()
     const view = await interaction(h.emulator, conversationId)
     expect(view.customer).toMatchObject({ name: 'Ana', email: 'ana@example.com' })
-    expect(view.extra).toMatchObject({ channel: 'web-widget', page_url: 'https://site.example/shoes' })
+    expect(view.extra).toMatchObject({
+      channel: 'web-widget',
+      page_url: 'https://site.example/shoes',
+    })
   })
 
   it('rejects bad input with a clear error and creates nothing', async () => {
@@ -37,9 +61,17 @@ describe('start', () => {
       { payload: { department: 'one' }, status: 400, code: 'VALIDATION_ERROR' },
       { payload: { department: 1.5 }, status: 400, code: 'VALIDATION_ERROR' },
       { payload: {}, status: 400, code: 'VALIDATION_ERROR' },
-      { payload: { department: 1, visitor: { email: 'not-an-email' } }, status: 400, code: 'VALIDATION_ERROR' },
+      {
+        payload: { department: 1, visitor: { email: 'not-an-email' } },
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      },
       { payload: { department: 1, extra: 'field' }, status: 400, code: 'VALIDATION_ERROR' },
-      { payload: { department: 1, page: { url: 'x'.repeat(20_000) } }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+      {
+        payload: { department: 1, page: { url: 'x'.repeat(20_000) } },
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+      },
       { payload: { department: 99 }, status: 422, code: 'UNPROCESSABLE' },
     ]
     const before = await (await fetch(`${h.emulator.url}/control/interactions`)).json()
@@ -58,13 +90,23 @@ describe('start', () => {
   })
 
   it('answers 415 to a body that is not JSON', async () => {
-    const response = await h.app.inject({ method: 'POST', url: routes.start, payload: 'department=1', headers: { 'content-type': 'text/plain', origin: siteOrigin } })
+    const response = await h.app.inject({
+      method: 'POST',
+      url: routes.start,
+      payload: 'department=1',
+      headers: { 'content-type': 'text/plain', origin: siteOrigin },
+    })
     expect(response.statusCode).toBe(415)
     expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE')
   })
 
   it('refuses a call from a site that is not allowed', async () => {
-    const response = await h.app.inject({ method: 'POST', url: routes.start, payload: { department: 1 }, headers: { origin: 'https://evil.example' } })
+    const response = await h.app.inject({
+      method: 'POST',
+      url: routes.start,
+      payload: { department: 1 },
+      headers: { origin: 'https://evil.example' },
+    })
     expect(response.statusCode).toBe(403)
     expect(response.headers['access-control-allow-origin']).toBeUndefined()
   })
@@ -73,60 +115,137 @@ describe('start', () => {
 describe('a conversation', () => {
   it('carries messages both ways and logs them in order for the event stream', async () => {
     const { conversationId, credential } = await start()
-    const sent = await h.app.inject({ method: 'POST', url: routes.messages(conversationId), payload: { clientId: 'client-0001', text: 'Hello' }, headers: bearer(credential) })
+    const sent = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(conversationId),
+      payload: { clientId: 'client-0001', text: 'Hello' },
+      headers: bearer(credential),
+    })
     expect(sent.statusCode).toBe(202)
     await agent(h.emulator, conversationId, 'accept', { agentName: 'Bruna' })
     await agent(h.emulator, conversationId, 'typing')
     await agent(h.emulator, conversationId, 'messages', { content: 'Hi Ana!' })
-    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, bearer(credential), (e) => e.some((x) => x.type === 'message' && x.author === 'agent'))
-    expect(events.map((e) => e.type)).toEqual(['queued', 'message', 'accepted', 'typing', 'message'])
+    const { events } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      bearer(credential),
+      (e) => e.some((x) => x.type === 'message' && x.author === 'agent'),
+    )
+    expect(events.map((e) => e.type)).toEqual([
+      'queued',
+      'message',
+      'accepted',
+      'typing',
+      'message',
+    ])
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5])
     expect(events[4]).toMatchObject({ author: 'agent', text: 'Hi Ana!', agentName: 'Bruna' })
-    expect((await interaction(h.emulator, conversationId)).messages).toMatchObject([{ direction: 'CLIENT', content: 'Hello' }, { direction: 'AGENT', content: 'Hi Ana!' }])
+    expect((await interaction(h.emulator, conversationId)).messages).toMatchObject([
+      { direction: 'CLIENT', content: 'Hello' },
+      { direction: 'AGENT', content: 'Hi Ana!' },
+    ])
   })
 
   it('sends a retried message to zChat once', async () => {
     const { conversationId, credential } = await start()
-    const send = () => h.app.inject({ method: 'POST', url: routes.messages(conversationId), payload: { clientId: 'retry-0001', text: 'Once' }, headers: bearer(credential) })
+    const send = () =>
+      h.app.inject({
+        method: 'POST',
+        url: routes.messages(conversationId),
+        payload: { clientId: 'retry-0001', text: 'Once' },
+        headers: bearer(credential),
+      })
     const [a, b] = await Promise.all([send(), send()])
     const c = await send()
     expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([202, 202, 202])
     expect(new Set([a.json().eventId, b.json().eventId, c.json().eventId]).size).toBe(1)
-    expect((await interaction(h.emulator, conversationId)).messages.filter((m) => m.content === 'Once')).toHaveLength(1)
+    expect(
+      (await interaction(h.emulator, conversationId)).messages.filter((m) => m.content === 'Once'),
+    ).toHaveLength(1)
   })
 
   it('forwards typing, cleared, finish and the rating to zChat', async () => {
     const { conversationId, credential } = await start()
     for (const path of [routes.typing, routes.cleared]) {
-      const response = await h.app.inject({ method: 'PUT', url: path(conversationId), headers: bearer(credential) })
+      const response = await h.app.inject({
+        method: 'PUT',
+        url: path(conversationId),
+        headers: bearer(credential),
+      })
       expect(response.statusCode).toBe(204)
     }
-    const finish = await h.app.inject({ method: 'PUT', url: routes.finish(conversationId), headers: bearer(credential) })
+    const finish = await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(conversationId),
+      headers: bearer(credential),
+    })
     expect(finish.statusCode).toBe(204)
     expect((await interaction(h.emulator, conversationId)).state).toBe('finished')
-    const late = await h.app.inject({ method: 'POST', url: routes.messages(conversationId), payload: { clientId: 'late-0001', text: 'Hello?' }, headers: bearer(credential) })
+    const late = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(conversationId),
+      payload: { clientId: 'late-0001', text: 'Hello?' },
+      headers: bearer(credential),
+    })
     expect(late.statusCode).toBe(409)
-    const rating = await h.app.inject({ method: 'PUT', url: routes.rating(conversationId), payload: { mood: 'positive', comment: 'Great help' }, headers: bearer(credential) })
+    const rating = await h.app.inject({
+      method: 'PUT',
+      url: routes.rating(conversationId),
+      payload: { mood: 'positive', comment: 'Great help' },
+      headers: bearer(credential),
+    })
     expect(rating.statusCode).toBe(204)
-    expect(await interaction(h.emulator, conversationId)).toMatchObject({ mood: 'POSITIVE', note: 'Great help' })
-    const again = await h.app.inject({ method: 'PUT', url: routes.rating(conversationId), payload: { mood: 'negative' }, headers: bearer(credential) })
+    expect(await interaction(h.emulator, conversationId)).toMatchObject({
+      mood: 'POSITIVE',
+      note: 'Great help',
+    })
+    const again = await h.app.inject({
+      method: 'PUT',
+      url: routes.rating(conversationId),
+      payload: { mood: 'negative' },
+      headers: bearer(credential),
+    })
     expect(again.statusCode).toBe(409)
-    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, bearer(credential), (e) => e.some((x) => x.type === 'rated'))
-    expect(events.filter((e) => e.type === 'finished')).toEqual([expect.objectContaining({ by: 'visitor' })])
+    const { events } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      bearer(credential),
+      (e) => e.some((x) => x.type === 'rated'),
+    )
+    expect(events.filter((e) => e.type === 'finished')).toEqual([
+      expect.objectContaining({ by: 'visitor' }),
+    ])
   })
 })
 
 describe('visitor credentials', () => {
-  it('keep a second visitor out of the first one\'s conversation', async () => {
+  it("keep a second visitor out of the first one's conversation", async () => {
     const first = await start()
     const second = await start()
-    const post = await h.app.inject({ method: 'POST', url: routes.messages(first.conversationId), payload: { clientId: 'intruder-01', text: 'Hijack' }, headers: bearer(second.credential) })
+    const post = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(first.conversationId),
+      payload: { clientId: 'intruder-01', text: 'Hijack' },
+      headers: bearer(second.credential),
+    })
     expect(post.statusCode).toBe(403)
-    const read = await readEvents(`${h.url}${routes.events(first.conversationId)}`, bearer(second.credential), () => true)
+    const read = await readEvents(
+      `${h.url}${routes.events(first.conversationId)}`,
+      bearer(second.credential),
+      () => true,
+    )
     expect(read.status).toBe(403)
-    const none = await h.app.inject({ method: 'PUT', url: routes.finish(first.conversationId), headers: { origin: siteOrigin } })
+    const none = await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(first.conversationId),
+      headers: { origin: siteOrigin },
+    })
     expect(none.statusCode).toBe(401)
-    const forged = await h.app.inject({ method: 'PUT', url: routes.finish(first.conversationId), headers: bearer(`v1.${Buffer.from(JSON.stringify({ c: first.conversationId, e: Date.now() + 1e6 })).toString('base64url')}.AAAA`) })
+    const forged = await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(first.conversationId),
+      headers: bearer(
+        `v1.${Buffer.from(JSON.stringify({ c: first.conversationId, e: Date.now() + 1e6 })).toString('base64url')}.AAAA`,
+      ),
+    })
     expect(forged.statusCode).toBe(401)
     const view = await interaction(h.emulator, first.conversationId)
     expect(view.state).toBe('queued')
@@ -136,12 +255,22 @@ describe('visitor credentials', () => {
 
 describe('zChat failures', () => {
   async function fault(body: object) {
-    await fetch(`${h.emulator.url}/control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await fetch(`${h.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
   }
 
   it('maps a zChat error status, garbage and a timeout to 502 / 504 and loses the conversation nothing', async () => {
     const { conversationId, credential } = await start()
-    const send = (clientId: string) => h.app.inject({ method: 'POST', url: routes.messages(conversationId), payload: { clientId, text: 'Are you there?' }, headers: bearer(credential) })
+    const send = (clientId: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: routes.messages(conversationId),
+        payload: { clientId, text: 'Are you there?' },
+        headers: bearer(credential),
+      })
     await fault({ failNext: { status: 500, count: 1 } })
     expect((await send('fail-00001')).json()).toMatchObject({ code: 'UPSTREAM_ERROR' })
     await fault({ garbageNext: 1 })
@@ -163,13 +292,32 @@ describe('zChat failures', () => {
 describe('earlier history', () => {
   it('shows the agent what the visitor said in their previous conversation', async () => {
     const first = await start()
-    await h.app.inject({ method: 'POST', url: routes.messages(first.conversationId), payload: { clientId: 'history-001', text: 'My order #123 is late' }, headers: bearer(first.credential) })
+    await h.app.inject({
+      method: 'POST',
+      url: routes.messages(first.conversationId),
+      payload: { clientId: 'history-001', text: 'My order #123 is late' },
+      headers: bearer(first.credential),
+    })
     await agent(h.emulator, first.conversationId, 'accept')
     await agent(h.emulator, first.conversationId, 'messages', { content: 'Checking it now' })
-    await readEvents(`${h.url}${routes.events(first.conversationId)}`, bearer(first.credential), (e) => e.some((x) => x.type === 'message' && x.author === 'agent'))
-    const second = await start({ department: 1, previous: { conversationId: first.conversationId, credential: first.credential } })
+    await readEvents(
+      `${h.url}${routes.events(first.conversationId)}`,
+      bearer(first.credential),
+      (e) => e.some((x) => x.type === 'message' && x.author === 'agent'),
+    )
+    const second = await start({
+      department: 1,
+      previous: { conversationId: first.conversationId, credential: first.credential },
+    })
     await expect
-      .poll(async () => (await interaction(h.emulator, second.conversationId) as InteractionView & { externalHistory: { messages?: unknown[] } | null }).externalHistory?.messages)
+      .poll(
+        async () =>
+          (
+            (await interaction(h.emulator, second.conversationId)) as InteractionView & {
+              externalHistory: { messages?: unknown[] } | null
+            }
+          ).externalHistory?.messages,
+      )
       .toMatchObject([
         { direction: 'CLIENT', content: 'My order #123 is late' },
         { direction: 'AGENT', content: 'Checking it now' },
@@ -179,12 +327,24 @@ describe('earlier history', () => {
   it('passes no history for a previous conversation the visitor cannot prove is theirs', async () => {
     const first = await start()
     const other = await start()
-    const second = await start({ department: 1, previous: { conversationId: first.conversationId, credential: other.credential } })
-    expect((await interaction(h.emulator, second.conversationId) as InteractionView & { externalHistory: unknown }).externalHistory).toBeNull()
+    const second = await start({
+      department: 1,
+      previous: { conversationId: first.conversationId, credential: other.credential },
+    })
+    expect(
+      (
+        (await interaction(h.emulator, second.conversationId)) as InteractionView & {
+          externalHistory: unknown
+        }
+      ).externalHistory,
+    ).toBeNull()
   })
 
   it('refuses a forged history ticket', async () => {
-    const response = await h.app.inject({ method: 'GET', url: '/v1/history/v1.eyJjIjoieCIsImUiOjk5OTk5OTk5OTk5OTl9.AAAA' })
+    const response = await h.app.inject({
+      method: 'GET',
+      url: '/v1/history/v1.eyJjIjoieCIsImUiOjk5OTk5OTk5OTk5OTl9.AAAA',
+    })
     expect(response.statusCode).toBe(401)
   })
 })

@@ -29,13 +29,26 @@ export type InteractionDeps = {
 /** The route pattern of a path builder: its id segment becomes Fastify's `:id` parameter. */
 export const byId = (path: (id: string) => string) => path('\0').replace('%00', ':id')
 
-export async function interactionRoutes(app: FastifyInstance, { zchat, log, visitors, tickets, publicUrl, allowedDepartments, startsPerMinute = 20 }: InteractionDeps) {
+export async function interactionRoutes(
+  app: FastifyInstance,
+  {
+    zchat,
+    log,
+    visitors,
+    tickets,
+    publicUrl,
+    allowedDepartments,
+    startsPerMinute = 20,
+  }: InteractionDeps,
+) {
   const bodyLimit = limits.bodyBytes
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<unknown>>()
 
   /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
-  async function previousHistory(previous: { conversationId: string; credential: string } | undefined) {
+  async function previousHistory(
+    previous: { conversationId: string; credential: string } | undefined,
+  ) {
     if (!previous) return undefined
     try {
       visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
@@ -43,45 +56,68 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
       return undefined
     }
     const said = (await log.readAfter(previous.conversationId, 0)).some((e) => e.type === 'message')
-    return said ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}` : undefined
+    return said
+      ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
+      : undefined
   }
 
-  app.post(routes.start, { bodyLimit, config: { rateLimit: { max: startsPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
-    const body = parseBody(startBody, request.body, 'conversation')
-    const department = body.department ?? (allowedDepartments?.length === 1 ? allowedDepartments[0] : undefined)
-    if (department === undefined) throw new ApiError('VALIDATION_ERROR', 'department is required', [{ path: 'department', message: 'Required' }])
-    if (allowedDepartments && !allowedDepartments.includes(department)) {
-      throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
-    }
-    const { visitor, page } = body
-    const externalHistory = await previousHistory(body.previous)
-    const customer = visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
-    const { interactionHash } = await upstream(() =>
-      zchat.start({
-        departmentId: department,
-        ...(customer && Object.keys(customer).length > 0 && { customer }),
-        // Echoed on every trigger by zChat; kept small for that reason.
-        extra: { channel: 'web-widget', ...(page && { page_url: page.url }), ...(page?.title && { page_title: page.title }) },
-        ...(externalHistory && { externalHistory }),
-      }),
-    )
-    await log.open(interactionHash)
-    const { credential, expiresAt } = visitors.issue(interactionHash)
-    return reply.status(201).send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
-  })
+  app.post(
+    routes.start,
+    { bodyLimit, config: { rateLimit: { max: startsPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const body = parseBody(startBody, request.body, 'conversation')
+      const department =
+        body.department ?? (allowedDepartments?.length === 1 ? allowedDepartments[0] : undefined)
+      if (department === undefined)
+        throw new ApiError('VALIDATION_ERROR', 'department is required', [
+          { path: 'department', message: 'Required' },
+        ])
+      if (allowedDepartments && !allowedDepartments.includes(department)) {
+        throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
+      }
+      const { visitor, page } = body
+      const externalHistory = await previousHistory(body.previous)
+      const customer =
+        visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
+      const { interactionHash } = await upstream(() =>
+        zchat.start({
+          departmentId: department,
+          ...(customer && Object.keys(customer).length > 0 && { customer }),
+          // Echoed on every trigger by zChat; kept small for that reason.
+          extra: {
+            channel: 'web-widget',
+            ...(page && { page_url: page.url }),
+            ...(page?.title && { page_title: page.title }),
+          },
+          ...(externalHistory && { externalHistory }),
+        }),
+      )
+      await log.open(interactionHash)
+      const { credential, expiresAt } = visitors.issue(interactionHash)
+      return reply
+        .status(201)
+        .send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+    },
+  )
 
   app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
     const auth = await authorize(request, visitors, log)
     const { clientId, text } = parseBody(messageBody, request.body, 'message')
     const key = `visitor-message:${clientId}`
     const findSent = async () =>
-      (await log.readAfter(auth.conversationId, 0)).find((e) => e.type === 'message' && e.clientId === clientId)
+      (await log.readAfter(auth.conversationId, 0)).find(
+        (e) => e.type === 'message' && e.clientId === clientId,
+      )
     const send = async () => {
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth)
       await upstream(() => zchat.sendMessage(auth.conversationId, { content: text }))
-      const logged = await log.append(auth.conversationId, { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId }, key)
+      const logged = await log.append(
+        auth.conversationId,
+        { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId },
+        key,
+      )
       return logged ?? findSent()
     }
     const flightKey = `${auth.conversationId}\n${clientId}`
@@ -92,19 +128,26 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
     }
     const logged = (await pending) as Awaited<ReturnType<typeof send>>
     if (!logged) throw new ApiError('CONFLICT', 'This conversation has ended')
-    return reply.status(202).send({ messageId: logged.type === 'message' ? logged.messageId : `v-${clientId}`, eventId: logged.id })
+    return reply.status(202).send({
+      messageId: logged.type === 'message' ? logged.messageId : `v-${clientId}`,
+      eventId: logged.id,
+    })
   })
 
   for (const [path, call] of [
     [routes.typing, zchat.typing],
     [routes.cleared, zchat.cleared],
   ] as const) {
-    app.put(byId(path), { bodyLimit, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (request, reply) => {
-      const auth = await authorize(request, visitors, log)
-      assertOpen(auth)
-      await upstream(() => call(auth.conversationId))
-      return reply.status(204).send()
-    })
+    app.put(
+      byId(path),
+      { bodyLimit, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const auth = await authorize(request, visitors, log)
+        assertOpen(auth)
+        await upstream(() => call(auth.conversationId))
+        return reply.status(204).send()
+      },
+    )
   }
 
   app.put(byId(routes.finish), { bodyLimit }, async (request, reply) => {
@@ -118,9 +161,13 @@ export async function interactionRoutes(app: FastifyInstance, { zchat, log, visi
   app.put(byId(routes.rating), { bodyLimit }, async (request, reply) => {
     const auth = await authorize(request, visitors, log)
     const { mood, comment } = parseBody(ratingBody, request.body, 'rating')
-    if (auth.status.keys.has('rated')) throw new ApiError('CONFLICT', 'This conversation has already been rated')
+    if (auth.status.keys.has('rated'))
+      throw new ApiError('CONFLICT', 'This conversation has already been rated')
     await upstream(() =>
-      zchat.update(auth.conversationId, { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }),
+      zchat.update(auth.conversationId, {
+        mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE',
+        ...(comment && { note: comment }),
+      }),
     )
     await log.append(auth.conversationId, { type: 'rated', mood }, 'rated')
     return reply.status(204).send()

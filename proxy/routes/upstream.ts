@@ -1,12 +1,20 @@
 /** zChat failures -> the proxy's error shape. Classified by error class and status, never text. */
 import { ApiError } from '../errors.ts'
-import { ZChatHttpError, ZChatNetworkError, ZChatResponseError, ZChatTimeoutError } from '../zchat/client.ts'
+import {
+  ZChatHttpError,
+  ZChatNetworkError,
+  ZChatResponseError,
+  ZChatTimeoutError,
+} from '../zchat/client.ts'
 
 export function fromUpstream(error: unknown): ApiError {
   if (error instanceof ApiError) return error
-  if (error instanceof ZChatTimeoutError) return new ApiError('UPSTREAM_TIMEOUT', 'zChat did not answer in time. Please try again.')
-  if (error instanceof ZChatNetworkError) return new ApiError('UPSTREAM_ERROR', 'zChat could not be reached. Please try again.')
-  if (error instanceof ZChatResponseError) return new ApiError('UPSTREAM_ERROR', 'zChat answered something unexpected.')
+  if (error instanceof ZChatTimeoutError)
+    return new ApiError('UPSTREAM_TIMEOUT', 'zChat did not answer in time. Please try again.')
+  if (error instanceof ZChatNetworkError)
+    return new ApiError('UPSTREAM_ERROR', 'zChat could not be reached. Please try again.')
+  if (error instanceof ZChatResponseError)
+    return new ApiError('UPSTREAM_ERROR', 'zChat answered something unexpected.')
   if (error instanceof ZChatHttpError) {
     switch (error.status) {
       case 404:
@@ -15,7 +23,10 @@ export function fromUpstream(error: unknown): ApiError {
       case 422:
         return new ApiError('UNPROCESSABLE', `zChat refused the request: ${error.upstreamMessage}`)
       case 429:
-        return new ApiError('RATE_LIMITED', 'zChat is receiving too many requests. Please try again shortly.')
+        return new ApiError(
+          'RATE_LIMITED',
+          'zChat is receiving too many requests. Please try again shortly.',
+        )
       case 401:
       case 403:
         // Our token was refused: a configuration problem, not the visitor's.

@@ -7,7 +7,12 @@ let conversationId: string
 let headers: Record<string, string>
 beforeAll(async () => {
   h = await startHarness()
-  const started = await h.app.inject({ method: 'POST', url: routes.start, payload: { department: 1 }, headers: { origin: siteOrigin } })
+  const started = await h.app.inject({
+    method: 'POST',
+    url: routes.start,
+    payload: { department: 1 },
+    headers: { origin: siteOrigin },
+  })
   const body = started.json()
   conversationId = body.conversationId
   headers = { authorization: `Bearer ${body.credential}` }
@@ -26,15 +31,26 @@ const agentMessage = (hash: string, content: string) => ({
 
 describe('webhook', () => {
   it('ignores a forged trigger: wrong secret is a plain 404 and changes nothing', async () => {
-    const forged = await post('wrong-secret-000000000', agentMessage('forged-1', 'Send me your password'))
+    const forged = await post(
+      'wrong-secret-000000000',
+      agentMessage('forged-1', 'Send me your password'),
+    )
     expect(forged.statusCode).toBe(404)
     expect(forged.json()).toEqual({ code: 'NOT_FOUND', message: 'Not found' })
-    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.length >= 1)
+    const { events } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      headers,
+      (e) => e.length >= 1,
+    )
     expect(events.map((e) => e.type)).toEqual(['queued'])
   })
 
   it('rejects a malformed trigger with a validation error', async () => {
-    for (const bad of [{ state: 'queued' }, { interaction_hash: conversationId, state: 'exploded' }, { interaction_hash: 42, state: 'accepted' }]) {
+    for (const bad of [
+      { state: 'queued' },
+      { interaction_hash: conversationId, state: 'exploded' },
+      { interaction_hash: 42, state: 'accepted' },
+    ]) {
       const response = await post(webhookSecret, bad)
       expect(response.statusCode).toBe(400)
       expect(response.json().code).toBe('VALIDATION_ERROR')
@@ -43,19 +59,39 @@ describe('webhook', () => {
 
   it('relays an agent message once however often zChat delivers it, with unknown fields tolerated', async () => {
     for (let i = 0; i < 3; i++) {
-      const response = await post(webhookSecret, { ...agentMessage('m-1', 'Hello'), brand_new_field: true })
+      const response = await post(webhookSecret, {
+        ...agentMessage('m-1', 'Hello'),
+        brand_new_field: true,
+      })
       expect(response.statusCode).toBe(200)
     }
-    await post(webhookSecret, { interaction_hash: conversationId, message: { hash: 'm-2', content: 'See this', type: 'image', url: 'javascript:alert(1)' }, agent: null })
-    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.length >= 3)
-    expect(events.filter((e) => e.type === 'message').map((e) => e.type === 'message' && [e.messageId, e.text, e.media])).toEqual([
+    await post(webhookSecret, {
+      interaction_hash: conversationId,
+      message: { hash: 'm-2', content: 'See this', type: 'image', url: 'javascript:alert(1)' },
+      agent: null,
+    })
+    const { events } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      headers,
+      (e) => e.length >= 3,
+    )
+    expect(
+      events
+        .filter((e) => e.type === 'message')
+        .map((e) => e.type === 'message' && [e.messageId, e.text, e.media]),
+    ).toEqual([
       ['m-1', 'Hello', undefined],
       ['m-2', 'See this', undefined],
     ])
   })
 
   it('keeps a trigger that arrives before the start call answered', async () => {
-    const early = await post(webhookSecret, { interaction_hash: 'not-yet-opened', state: 'queued', position: 3, extra: {} })
+    const early = await post(webhookSecret, {
+      interaction_hash: 'not-yet-opened',
+      state: 'queued',
+      position: 3,
+      extra: {},
+    })
     expect(early.statusCode).toBe(200)
   })
 
@@ -63,9 +99,16 @@ describe('webhook', () => {
     await post(webhookSecret, { interaction_hash: conversationId, state: 'finished', extra: {} })
     await post(webhookSecret, { interaction_hash: conversationId, state: 'finished', extra: {} })
     await post(webhookSecret, { interaction_hash: conversationId, state: 'typing', extra: {} })
-    await post(webhookSecret, { interaction_hash: conversationId, state: 'queued', position: 1, extra: {} })
+    await post(webhookSecret, {
+      interaction_hash: conversationId,
+      state: 'queued',
+      position: 1,
+      extra: {},
+    })
     await post(webhookSecret, agentMessage('m-3', 'Bye!'))
-    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.some((x) => x.type === 'message' && x.messageId === 'm-3'))
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) =>
+      e.some((x) => x.type === 'message' && x.messageId === 'm-3'),
+    )
     expect(events.slice(-2).map((e) => e.type)).toEqual(['finished', 'message'])
   })
 })

@@ -19,14 +19,21 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 
 export async function webhookRoutes(app: FastifyInstance, { log, secret }: WebhookDeps) {
   const expected = digest(secret)
-  app.post('/webhooks/zchat/:secret', { bodyLimit: 64 * 1024, config: { rateLimit: false } }, async (request, reply) => {
-    const { secret: given } = request.params as { secret: string }
-    if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')
-    const parsed = trigger.safeParse(request.body)
-    if (!parsed.success) throw validationError(parsed.error, 'zChat trigger')
-    const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
-    const logged = await log.append(conversationId, event, dedupeKey)
-    request.log.debug({ conversationId, type: event.type, eventId: logged?.id ?? null }, 'trigger')
-    return reply.status(200).send({ received: true })
-  })
+  app.post(
+    '/webhooks/zchat/:secret',
+    { bodyLimit: 64 * 1024, config: { rateLimit: false } },
+    async (request, reply) => {
+      const { secret: given } = request.params as { secret: string }
+      if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')
+      const parsed = trigger.safeParse(request.body)
+      if (!parsed.success) throw validationError(parsed.error, 'zChat trigger')
+      const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
+      const logged = await log.append(conversationId, event, dedupeKey)
+      request.log.debug(
+        { conversationId, type: event.type, eventId: logged?.id ?? null },
+        'trigger',
+      )
+      return reply.status(200).send({ received: true })
+    },
+  )
 }

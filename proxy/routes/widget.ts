@@ -42,7 +42,12 @@ export async function widgetRoutes(app: FastifyInstance, { widgetDir }: { widget
     return asset
   }
 
-  async function serve(request: FastifyRequest, reply: FastifyReply, path: string, cacheControl: string) {
+  async function serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    path: string,
+    cacheControl: string,
+  ) {
     const asset = await load(path)
     const ext = path.split('.').pop() ?? ''
     reply
@@ -61,11 +66,21 @@ export async function widgetRoutes(app: FastifyInstance, { widgetDir }: { widget
   }
 
   app.get('/widget.js', (request, reply) =>
-    serve(request, reply, join(widgetDir, 'widget.js'), 'public, max-age=300, stale-while-revalidate=86400'),
+    serve(
+      request,
+      reply,
+      join(widgetDir, 'widget.js'),
+      'public, max-age=300, stale-while-revalidate=86400',
+    ),
   )
   app.get('/widget/:file', (request, reply) => {
     const { file } = request.params as { file: string }
     if (!/^[\w-]+\.(js|css|map)$/.test(file)) throw new ApiError('NOT_FOUND', 'Not found')
-    return serve(request, reply, join(widgetDir, 'chat', file), 'public, max-age=31536000, immutable')
+    return serve(
+      request,
+      reply,
+      join(widgetDir, 'chat', file),
+      'public, max-age=31536000, immutable',
+    )
   })
 }

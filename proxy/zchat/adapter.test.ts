@@ -6,13 +6,31 @@ const adapt = (body: unknown) => adaptTrigger(trigger.parse(body))
 
 describe('adaptTrigger', () => {
   it('turns every documented state trigger into an event', () => {
-    expect(adapt({ interaction_hash: 'h', state: 'queued', position: 2, extra: {} })).toEqual({ conversationId: 'h', event: { type: 'queued', position: 2 } })
-    expect(adapt({ interaction_hash: 'h', state: 'queued', extra: {} }).event).toEqual({ type: 'queued', position: null })
-    expect(adapt({ interaction_hash: 'h', state: 'accepted', extra: {} }).event).toEqual({ type: 'accepted' })
-    expect(adapt({ interaction_hash: 'h', state: 'typing', extra: {} }).event).toEqual({ type: 'typing' })
-    expect(adapt({ interaction_hash: 'h', state: 'cleared', extra: {} }).event).toEqual({ type: 'cleared' })
-    expect(adapt({ interaction_hash: 'h', state: 'finished', extra: {} })).toMatchObject({ event: { type: 'finished', by: 'agent' }, dedupeKey: 'finished' })
-    expect(adapt({ interaction_hash: 'h', state: 'unavailable', extra: {} })).toMatchObject({ event: { type: 'unavailable' }, dedupeKey: 'unavailable' })
+    expect(adapt({ interaction_hash: 'h', state: 'queued', position: 2, extra: {} })).toEqual({
+      conversationId: 'h',
+      event: { type: 'queued', position: 2 },
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'queued', extra: {} }).event).toEqual({
+      type: 'queued',
+      position: null,
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'accepted', extra: {} }).event).toEqual({
+      type: 'accepted',
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'typing', extra: {} }).event).toEqual({
+      type: 'typing',
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'cleared', extra: {} }).event).toEqual({
+      type: 'cleared',
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'finished', extra: {} })).toMatchObject({
+      event: { type: 'finished', by: 'agent' },
+      dedupeKey: 'finished',
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'unavailable', extra: {} })).toMatchObject({
+      event: { type: 'unavailable' },
+      dedupeKey: 'unavailable',
+    })
   })
 
   it('turns the documented agent message into a message keyed by its hash', () => {
@@ -24,14 +42,24 @@ describe('adaptTrigger', () => {
     })
     expect(adapted).toEqual({
       conversationId: '322e458c-540c-4c11-ab5c-d38d39f57213',
-      event: { type: 'message', author: 'agent', messageId: '3110a5da', text: 'Message', agentName: 'Atendente' },
+      event: {
+        type: 'message',
+        author: 'agent',
+        messageId: '3110a5da',
+        text: 'Message',
+        agentName: 'Atendente',
+      },
       dedupeKey: 'agent-message:3110a5da',
     })
   })
 
   it('keeps web media URLs and drops any other scheme', () => {
-    const media = (url: string | null) => adapt({ interaction_hash: 'h', message: { hash: 'm', content: 'x', type: 'image', url } }).event
-    expect(media('https://cdn.example/a.png')).toMatchObject({ media: { kind: 'image', url: 'https://cdn.example/a.png' } })
+    const media = (url: string | null) =>
+      adapt({ interaction_hash: 'h', message: { hash: 'm', content: 'x', type: 'image', url } })
+        .event
+    expect(media('https://cdn.example/a.png')).toMatchObject({
+      media: { kind: 'image', url: 'https://cdn.example/a.png' },
+    })
     expect(media('javascript:alert(1)')).not.toHaveProperty('media')
     expect(media(null)).not.toHaveProperty('media')
     expect(isWebUrl('data:text/html,hi')).toBe(false)

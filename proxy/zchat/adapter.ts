@@ -33,7 +33,8 @@ export function adaptTrigger(trigger: Trigger): Adapted {
       author: 'agent',
       messageId: message.hash,
       text: message.content ?? '',
-      ...(kind !== 'text' && isWebUrl(message.url) && { media: { kind: kind as MediaKind, url: message.url } }),
+      ...(kind !== 'text' &&
+        isWebUrl(message.url) && { media: { kind: kind as MediaKind, url: message.url } }),
       ...(agent?.name && { agentName: agent.name }),
     }
     return { conversationId, event, dedupeKey: `agent-message:${message.hash}` }

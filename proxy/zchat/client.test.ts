@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createZChatClient, ZChatHttpError, ZChatNetworkError, ZChatResponseError, ZChatTimeoutError } from './client.ts'
+import {
+  createZChatClient,
+  ZChatHttpError,
+  ZChatNetworkError,
+  ZChatResponseError,
+  ZChatTimeoutError,
+} from './client.ts'
 
 /** A stand-in zChat that answers whatever the test sets, and records what it received. */
 let answer: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end()
@@ -39,16 +45,30 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
 
 describe('zChat client', () => {
   it('puts the token in the JSON body of every call and reads the hash', async () => {
-    answer = json(200, { message: 'Interaction created successfully', data: { interaction_hash: '0000a-000b' } })
-    expect(await client().start({ departmentId: 3, customer: { name: 'Ana' } })).toEqual({ interactionHash: '0000a-000b' })
+    answer = json(200, {
+      message: 'Interaction created successfully',
+      data: { interaction_hash: '0000a-000b' },
+    })
+    expect(await client().start({ departmentId: 3, customer: { name: 'Ana' } })).toEqual({
+      interactionHash: '0000a-000b',
+    })
     expect(received.at(-1)).toEqual({
       method: 'POST',
       url: '/core/api/v1/interactions',
-      body: { token: 'secret-token', department_id: 3, media_type: 'TEXT', customer: { name: 'Ana' } },
+      body: {
+        token: 'secret-token',
+        department_id: 3,
+        media_type: 'TEXT',
+        customer: { name: 'Ana' },
+      },
     })
     answer = (_req, res) => res.writeHead(200).end()
     await client().typing('a/b')
-    expect(received.at(-1)).toMatchObject({ method: 'PUT', url: '/core/api/v1/interactions/a%2Fb/typing', body: { token: 'secret-token' } })
+    expect(received.at(-1)).toMatchObject({
+      method: 'PUT',
+      url: '/core/api/v1/interactions/a%2Fb/typing',
+      body: { token: 'secret-token' },
+    })
   })
 
   it('classifies each kind of failure by type', async () => {
@@ -58,7 +78,8 @@ describe('zChat client', () => {
     expect(http).toMatchObject({ status: 422, upstreamMessage: 'Department inactive' })
     expect((http as Error).message).toContain('POST /interactions')
 
-    answer = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
+    answer = (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
     expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
     answer = json(200, { data: {} })
     expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
@@ -68,7 +89,11 @@ describe('zChat client', () => {
     answer = (_req, res) => setTimeout(() => res.writeHead(200).end(), 1000)
     expect(await failure(client().finish('h'))).toBeInstanceOf(ZChatTimeoutError)
 
-    const down = createZChatClient({ apiUrl: 'http://127.0.0.1:1/core/api/v1', token: 't', timeoutMs: 1000 })
+    const down = createZChatClient({
+      apiUrl: 'http://127.0.0.1:1/core/api/v1',
+      token: 't',
+      timeoutMs: 1000,
+    })
     expect(await failure(down.finish('h'))).toBeInstanceOf(ZChatNetworkError)
   })
 })

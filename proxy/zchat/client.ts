@@ -7,8 +7,8 @@
  */
 import type { z } from 'zod'
 import {
-  errorResponse,
   type Customer,
+  errorResponse,
   type MessageType,
   type Mood,
   sendMessageResponse,
@@ -58,19 +58,37 @@ export type MessageInput = { content: string; type?: MessageType; url?: string }
 
 export type ZChatClient = {
   start(input: StartInput): Promise<{ interactionHash: string }>
-  update(hash: string, input: { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }): Promise<void>
+  update(
+    hash: string,
+    input: { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string },
+  ): Promise<void>
   sendMessage(hash: string, input: MessageInput): Promise<void>
   typing(hash: string): Promise<void>
   cleared(hash: string): Promise<void>
   finish(hash: string): Promise<void>
 }
 
-export type ZChatClientOptions = { apiUrl: string; token: string; timeoutMs: number; fetch?: typeof fetch }
+export type ZChatClientOptions = {
+  apiUrl: string
+  token: string
+  timeoutMs: number
+  fetch?: typeof fetch
+}
 
-export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = fetch }: ZChatClientOptions): ZChatClient {
+export function createZChatClient({
+  apiUrl,
+  token,
+  timeoutMs,
+  fetch: doFetch = fetch,
+}: ZChatClientOptions): ZChatClient {
   const base = apiUrl.replace(/\/+$/, '')
 
-  async function call<S extends z.ZodType>(method: string, path: string, body: object, schema: S): Promise<z.infer<S>> {
+  async function call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    body: object,
+    schema: S,
+  ): Promise<z.infer<S>> {
     let response: Response
     try {
       response = await doFetch(`${base}${path}`, {
@@ -81,7 +99,9 @@ export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = f
       })
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ZChatTimeoutError(`zChat did not answer within ${timeoutMs} ms`, method, path, { cause: error })
+        throw new ZChatTimeoutError(`zChat did not answer within ${timeoutMs} ms`, method, path, {
+          cause: error,
+        })
       }
       throw new ZChatNetworkError('zChat could not be reached', method, path, { cause: error })
     }
@@ -90,9 +110,16 @@ export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = f
       text = await response.text()
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ZChatTimeoutError(`zChat did not finish answering within ${timeoutMs} ms`, method, path, { cause: error })
+        throw new ZChatTimeoutError(
+          `zChat did not finish answering within ${timeoutMs} ms`,
+          method,
+          path,
+          { cause: error },
+        )
       }
-      throw new ZChatNetworkError('zChat dropped the connection mid-answer', method, path, { cause: error })
+      throw new ZChatNetworkError('zChat dropped the connection mid-answer', method, path, {
+        cause: error,
+      })
     }
     // The document shows no success body for typing / cleared / finish: an empty 2xx is a success.
     if (response.ok && text.trim() === '' && schema.safeParse({}).success) return schema.parse({})
@@ -100,16 +127,37 @@ export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = f
     try {
       json = JSON.parse(text)
     } catch (error) {
-      if (!response.ok) throw new ZChatHttpError(response.status, response.statusText || 'no error body', method, path)
-      throw new ZChatResponseError(`zChat answered ${response.status} with a body that is not JSON`, method, path, { cause: error })
+      if (!response.ok)
+        throw new ZChatHttpError(
+          response.status,
+          response.statusText || 'no error body',
+          method,
+          path,
+        )
+      throw new ZChatResponseError(
+        `zChat answered ${response.status} with a body that is not JSON`,
+        method,
+        path,
+        { cause: error },
+      )
     }
     if (!response.ok) {
       const parsed = errorResponse.safeParse(json)
-      throw new ZChatHttpError(response.status, parsed.success ? parsed.data.message : 'unreadable error body', method, path)
+      throw new ZChatHttpError(
+        response.status,
+        parsed.success ? parsed.data.message : 'unreadable error body',
+        method,
+        path,
+      )
     }
     const parsed = schema.safeParse(json)
     if (!parsed.success) {
-      throw new ZChatResponseError(`zChat answered ${response.status} with an unexpected body`, method, path, { cause: parsed.error })
+      throw new ZChatResponseError(
+        `zChat answered ${response.status} with an unexpected body`,
+        method,
+        path,
+        { cause: parsed.error },
+      )
     }
     return parsed.data
   }
@@ -118,25 +166,40 @@ export function createZChatClient({ apiUrl, token, timeoutMs, fetch: doFetch = f
 
   return {
     async start({ departmentId, customer, extra, externalHistory }) {
-      const reply = await call('POST', '/interactions', {
-        department_id: departmentId,
-        media_type: 'TEXT',
-        ...(customer && { customer }),
-        ...(extra && { extra }),
-        ...(externalHistory && { external_history: externalHistory }),
-      }, startResponse)
+      const reply = await call(
+        'POST',
+        '/interactions',
+        {
+          department_id: departmentId,
+          media_type: 'TEXT',
+          ...(customer && { customer }),
+          ...(extra && { extra }),
+          ...(externalHistory && { external_history: externalHistory }),
+        },
+        startResponse,
+      )
       return { interactionHash: reply.data.interaction_hash }
     },
     async update(hash, { mood, note, tagIds, customerKey }) {
-      await call('PUT', at(hash), {
-        ...(mood && { mood }),
-        ...(note !== undefined && { note }),
-        ...(tagIds && { tag_ids: tagIds }),
-        ...(customerKey && { customer_key: customerKey }),
-      }, statusResponse)
+      await call(
+        'PUT',
+        at(hash),
+        {
+          ...(mood && { mood }),
+          ...(note !== undefined && { note }),
+          ...(tagIds && { tag_ids: tagIds }),
+          ...(customerKey && { customer_key: customerKey }),
+        },
+        statusResponse,
+      )
     },
     async sendMessage(hash, { content, type = 'text', url }) {
-      await call('POST', at(hash, '/messages'), { content, type, ...(url && { url }) }, sendMessageResponse)
+      await call(
+        'POST',
+        at(hash, '/messages'),
+        { content, type, ...(url && { url }) },
+        sendMessageResponse,
+      )
     },
     async typing(hash) {
       await call('PUT', at(hash, '/typing'), {}, statusResponse)
