@@ -12,7 +12,7 @@ try {
       `\n${bar}\n  DEMO MODE: ZCHAT_TOKEN is not set, so zChat is the built-in EMULATOR.\n  Nothing reaches Zenvia. Set ZCHAT_TOKEN (see README) to use a real account.\n${bar}\n`,
     )
     console.log(`  Demo website:   ${demo.url}/`)
-    console.log(`  Agent console:  ${emulator.consoleUrl}`)
+    console.log(`  Agent console:  ${emulator.consoleUrl.replace('127.0.0.1', 'localhost')}`)
     console.log(`  Proxy:          ${proxyUrl}\n`)
   } else {
     console.log(`zChat proxy listening; widget at ${proxyUrl}/widget.js`)

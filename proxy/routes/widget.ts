@@ -65,7 +65,10 @@ export async function widgetRoutes(app: FastifyInstance, { widgetDir }: { widget
     return reply.send(asset.raw)
   }
 
-  app.get('/widget.js', (request, reply) =>
+  // Every page view of every embedding site fetches these, often many visitors behind one NAT:
+  // they are cheap, cached files, so they are not rate limited.
+  const config = { rateLimit: false } as const
+  app.get('/widget.js', { config }, (request, reply) =>
     serve(
       request,
       reply,
@@ -73,7 +76,7 @@ export async function widgetRoutes(app: FastifyInstance, { widgetDir }: { widget
       'public, max-age=300, stale-while-revalidate=86400',
     ),
   )
-  app.get('/widget/:file', (request, reply) => {
+  app.get('/widget/:file', { config }, (request, reply) => {
     const { file } = request.params as { file: string }
     if (!/^[\w-]+\.(js|css|map)$/.test(file)) throw new ApiError('NOT_FOUND', 'Not found')
     return serve(
