@@ -2,10 +2,12 @@
  * Reads the output of `npm test` on stdin and prints one closing line, "N passed, N failed", adding
  * up the Vitest and Playwright counts, so CI reports every test in one place.
  */
+import { stripVTControlCharacters } from 'node:util'
+
 let text = ''
 for await (const chunk of process.stdin) text += chunk
 // Colour codes would split the numbers from their words.
-const plain = text.replace(/\x1b\[[0-9;]*m/g, '')
+const plain = stripVTControlCharacters(text)
 
 let passed = 0
 let failed = 0
