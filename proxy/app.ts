@@ -5,7 +5,7 @@
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -29,25 +29,48 @@ export type AppDeps = {
   allowedDepartments: number[] | null
   widgetDir: string
   heartbeatMs?: number
-  logger?: FastifyBaseLogger | boolean | { level: string }
+  logger?: false | { level: string }
   /** Requests per minute per client IP, over all visitor routes. */
   rateLimitPerMinute?: number
   /** New conversations per minute per client IP. */
   startsPerMinute?: number
-  trustProxy?: boolean
+  /** Fastify's trustProxy: true, a hop count, or addresses/CIDRs of the load balancers. */
+  trustProxy?: boolean | number | string[]
+}
+
+/** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
+function trustProxyOption(value: AppDeps['trustProxy']) {
+  return typeof value === 'number'
+    ? (_address: string, hop: number) => hop < value
+    : (value ?? false)
+}
+
+/** Paths whose last segment is a secret (the webhook's) or a capability (a history ticket). */
+const secretPaths = /^(\/webhooks\/zchat\/|\/v1\/history\/)[^/?]+/
+
+/** What a request log line shows of the request: never a secret from the path, never a header. */
+export function describeRequest(request: { method: string; url: string }) {
+  return { method: request.method, url: request.url.replace(secretPaths, '$1***') }
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(typeof deps.logger === 'object' && 'info' in deps.logger
-      ? { loggerInstance: deps.logger }
-      : { logger: deps.logger ?? false }),
-    trustProxy: deps.trustProxy ?? false,
+    logger: deps.logger
+      ? { level: deps.logger.level, serializers: { req: describeRequest } }
+      : false,
+    trustProxy: trustProxyOption(deps.trustProxy),
     // Open event streams must not hold a shutdown hostage.
     forceCloseConnections: true,
     bodyLimit: 64 * 1024,
     // zChat hashes are opaque; keep room for long ones in the path.
     routerOptions: { maxParamLength: 500 },
+    // A malformed URL (bad percent-encoding) gets our error shape, not Fastify's.
+    frameworkErrors: (_error, _request, reply) => {
+      // Typed for every server flavour; this app is plain HTTP/1.
+      ;(reply as FastifyReply)
+        .status(400)
+        .send(new ApiError('VALIDATION_ERROR', 'Malformed URL').toBody())
+    },
   })
   app.setErrorHandler(handleError)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.

@@ -38,6 +38,16 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads whom to trust for the client address', () => {
+    expect(loadConfig({ ...real }).trustProxy).toBe(false)
+    expect(loadConfig({ ...real, TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+    expect(loadConfig({ ...real, TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ ...real, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ])
+  })
+
   it('names the variable and what was expected', () => {
     expect(message({ ZCHAT_TOKEN: 'tok' })).toMatch(
       /SESSION_SECRET: required when ZCHAT_TOKEN is set/,

@@ -55,6 +55,14 @@ const schema = z.object({
   MEDIA_DIR: z.string().min(1).default('.media'),
   DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[\w.:/,\s-]+)$/,
+      "'true', 'false', a hop count or a comma list of addresses",
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -77,6 +85,8 @@ export type Config = {
   demoPort: number
   emulatorPort: number
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
+  /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
+  trustProxy: boolean | number | string[]
 }
 
 export class ConfigError extends Error {
@@ -125,5 +135,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPort: e.DEMO_PORT,
     emulatorPort: e.EMULATOR_PORT,
     logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) return Number(value)
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
 }

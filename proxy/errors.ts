@@ -78,7 +78,9 @@ export function handleError(
   reply: FastifyReply,
 ) {
   const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
-  if (apiError.status >= 500) request.log.error({ err: error }, apiError.message)
-  else request.log.info({ code: apiError.code }, apiError.message)
+  // An upstream failure carries zChat's own answer as its cause: for the log, not the visitor.
+  const cause = error.cause instanceof Error ? error.cause.message : undefined
+  if (apiError.status >= 500) request.log.error({ err: error, cause }, apiError.message)
+  else request.log.info({ code: apiError.code, cause }, apiError.message)
   return reply.status(apiError.status).type('application/json').send(apiError.toBody())
 }

@@ -60,7 +60,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     allowedOrigins: config.allowedOrigins ?? demoOrigins,
     allowedDepartments: config.allowedDepartments,
     widgetDir: `${root}dist/widget`,
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger === false ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
   })
   await app.listen({ port: config.port, host: config.host })

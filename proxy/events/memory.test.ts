@@ -49,4 +49,17 @@ describe('memory event log', () => {
     expect(await log.status('opened')).toBeNull()
     await log.close()
   })
+
+  it('at its cap drops momentary events but never a message or the end', async () => {
+    const log = createMemoryLog({ maxEventsPerConversation: 2 })
+    await log.append('a', { type: 'queued', position: 1 })
+    await log.append('a', { type: 'accepted' })
+    expect(await log.append('a', { type: 'typing' })).toBeNull()
+    expect(
+      await log.append('a', { type: 'message', author: 'agent', messageId: 'm', text: 'hi' }),
+    ).not.toBeNull()
+    expect(await log.append('a', { type: 'finished', by: 'agent' }, 'finished')).not.toBeNull()
+    expect((await log.status('a'))?.ended).toBe(true)
+    await log.close()
+  })
 })

@@ -11,6 +11,9 @@ import type { LoggedEvent } from '../protocol/wire.ts'
 import { mattersAfterEnd } from '../zchat/adapter.ts'
 import { type EventLog, endingEvents, type Listener } from './log.ts'
 
+/** Events whose meaning fades in seconds. */
+const momentary: ReadonlySet<string> = new Set(['typing', 'cleared', 'queued'])
+
 type Entry = {
   opened: boolean
   ended: boolean
@@ -75,7 +78,8 @@ export function createMemoryLog({
       const e = entry(id)
       if (dedupeKey && e.keys.has(dedupeKey)) return null
       if (e.ended && !mattersAfterEnd(event)) return null
-      if (e.events.length >= maxEventsPerConversation) return null
+      // At the cap, drop only what is momentary; a message or the end is never lost.
+      if (e.events.length >= maxEventsPerConversation && momentary.has(event.type)) return null
       if (dedupeKey) e.keys.add(dedupeKey)
       if (endingEvents.has(event.type)) e.ended = true
       const logged: LoggedEvent = {

@@ -69,4 +69,45 @@ describe('event stream', () => {
     )
     expect((await readEvents(url, {}, () => true)).status).toBe(401)
   })
+
+  it('keeps at most four streams per conversation, closing the oldest', async () => {
+    const { conversationId, headers } = await start()
+    const url = `${h.url}${routes.events(conversationId)}`
+    const streams = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await fetch(url, { headers })).body!.getReader()),
+    )
+    await (await fetch(url, { headers })).body!.cancel()
+    // The oldest stream ends; the others stay open (they get heartbeats, not an end).
+    const read = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+      for (;;) {
+        const { done } = await reader.read()
+        if (done) return 'closed'
+      }
+    }
+    expect(await read(streams[0]!)).toBe('closed')
+    const stillOpen = await Promise.race([
+      read(streams[3]!),
+      new Promise((r) => setTimeout(() => r('open'), 500)),
+    ])
+    expect(stillOpen).toBe('open')
+    for (const reader of streams) await reader.cancel()
+  })
+})
+
+describe('request logs', () => {
+  it('never show the webhook secret or a history ticket', async () => {
+    const { describeRequest } = await import('../app.ts')
+    expect(describeRequest({ method: 'POST', url: `/webhooks/zchat/${webhookSecret}` }).url).toBe(
+      '/webhooks/zchat/***',
+    )
+    expect(describeRequest({ method: 'GET', url: '/v1/history/v1.abc.def?x=1' }).url).toBe(
+      '/v1/history/***?x=1',
+    )
+  })
+
+  it('answer a malformed URL in the house error shape', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/v1/conversations/%E0%A4%A/events' })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({ code: 'VALIDATION_ERROR', message: 'Malformed URL' })
+  })
 })

@@ -15,7 +15,15 @@ import type { Visitors } from '../visitors.ts'
 import { authorize } from './guard.ts'
 import { byId } from './interactions.ts'
 
-export type EventsDeps = { log: EventLog; visitors: Visitors; heartbeatMs: number }
+export type EventsDeps = {
+  log: EventLog
+  visitors: Visitors
+  heartbeatMs: number
+  /** Open streams per conversation (tabs of one visitor); a new one closes the oldest. */
+  maxStreamsPerConversation?: number
+  /** Open streams per process: each costs memory for as long as it stays open. */
+  maxStreams?: number
+}
 
 function lastEventId(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header[0] : header
@@ -29,11 +37,23 @@ const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(e
 
 export async function eventRoutes(
   app: FastifyInstance,
-  { log, visitors, heartbeatMs }: EventsDeps,
+  { log, visitors, heartbeatMs, maxStreamsPerConversation = 4, maxStreams = 20_000 }: EventsDeps,
 ) {
+  /** Open streams by conversation, oldest first, each with the function that closes it. */
+  const open = new Map<string, Set<() => void>>()
+  let openCount = 0
+
   app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await authorize(request, visitors, log)
     let lastSent = lastEventId(request.headers['last-event-id'])
+    if (openCount >= maxStreams)
+      throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
+    const siblings = open.get(conversationId) ?? new Set()
+    open.set(conversationId, siblings)
+    for (const close of siblings) {
+      if (siblings.size < maxStreamsPerConversation) break
+      close()
+    }
 
     reply.hijack()
     const res = reply.raw
@@ -58,9 +78,18 @@ export async function eventRoutes(
     )
     const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
     const stop = () => {
+      if (!siblings.delete(closeStream)) return
+      openCount--
+      if (siblings.size === 0) open.delete(conversationId)
       clearInterval(heartbeat)
       unsubscribe()
     }
+    const closeStream = () => {
+      stop()
+      res.end()
+    }
+    siblings.add(closeStream)
+    openCount++
     res.on('close', stop)
 
     try {

@@ -21,7 +21,8 @@ export function fromUpstream(error: unknown): ApiError {
         return new ApiError('NOT_FOUND', 'Conversation not found')
       case 400:
       case 422:
-        return new ApiError('UNPROCESSABLE', `zChat refused the request: ${error.upstreamMessage}`)
+        // zChat's own wording stays in our log (the error's cause): it is not for visitors.
+        return new ApiError('UNPROCESSABLE', 'zChat refused the request.')
       case 429:
         return new ApiError(
           'RATE_LIMITED',

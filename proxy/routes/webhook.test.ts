@@ -48,8 +48,9 @@ describe('webhook', () => {
   it('rejects a malformed trigger with a validation error', async () => {
     for (const bad of [
       { state: 'queued' },
-      { interaction_hash: conversationId, state: 'exploded' },
+      { interaction_hash: conversationId, state: 42 },
       { interaction_hash: 42, state: 'accepted' },
+      { interaction_hash: conversationId, message: { content: 'no hash' } },
     ]) {
       const response = await post(webhookSecret, bad)
       expect(response.statusCode).toBe(400)
@@ -110,5 +111,33 @@ describe('webhook', () => {
       e.some((x) => x.type === 'message' && x.messageId === 'm-3'),
     )
     expect(events.slice(-2).map((e) => e.type)).toEqual(['finished', 'message'])
+  })
+
+  it('acknowledges a trigger with a state it does not know and keeps an unknown message type as a file', async () => {
+    const unknown = await post(webhookSecret, {
+      interaction_hash: conversationId,
+      state: 'transferred',
+      extra: {},
+    })
+    expect(unknown.statusCode).toBe(200)
+    const document = await post(webhookSecret, {
+      interaction_hash: conversationId,
+      message: {
+        hash: 'm-doc',
+        content: 'Your invoice',
+        type: 'document',
+        url: 'https://cdn.example/invoice.pdf',
+      },
+      agent: { id: 7, name: 'Carla' },
+      extra: {},
+    })
+    expect(document.statusCode).toBe(200)
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) =>
+      e.some((x) => x.type === 'message' && x.messageId === 'm-doc'),
+    )
+    expect(events.at(-1)).toMatchObject({
+      text: 'Your invoice',
+      media: { kind: 'file', url: 'https://cdn.example/invoice.pdf' },
+    })
   })
 })

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { adaptTrigger } from '../zchat/adapter.ts'
-import { trigger } from '../zchat/schemas.ts'
+import { trigger, unknownStateTrigger } from '../zchat/schemas.ts'
 
 export type WebhookDeps = { log: EventLog; secret: string }
 
@@ -26,7 +26,15 @@ export async function webhookRoutes(app: FastifyInstance, { log, secret }: Webho
       const { secret: given } = request.params as { secret: string }
       if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')
       const parsed = trigger.safeParse(request.body)
-      if (!parsed.success) throw validationError(parsed.error, 'zChat trigger')
+      if (!parsed.success) {
+        // A state added to zChat after this code: acknowledge it, or zChat may retry or give up on us.
+        const unknown = unknownStateTrigger.safeParse(request.body)
+        if (unknown.success) {
+          request.log.warn({ state: unknown.data.state }, 'ignored a trigger with an unknown state')
+          return reply.status(200).send({ received: true })
+        }
+        throw validationError(parsed.error, 'zChat trigger')
+      }
       const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
       const logged = await log.append(conversationId, event, dedupeKey)
       request.log.debug(

@@ -23,18 +23,26 @@ export function isWebUrl(value: string | null | undefined): value is string {
   }
 }
 
+const mediaKinds: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file'])
+
+/** A documented media type, or 'file' for one zChat invented since; null for text. */
+function mediaKind(type: string | null | undefined): MediaKind | null {
+  const lower = type?.toLowerCase()
+  if (!lower || lower === 'text') return null
+  return mediaKinds.has(lower) ? (lower as MediaKind) : 'file'
+}
+
 export function adaptTrigger(trigger: Trigger): Adapted {
   const conversationId = trigger.interaction_hash
   if (isMessageTrigger(trigger)) {
     const { message, agent } = trigger
-    const kind = message.type ?? 'text'
+    const kind = mediaKind(message.type)
     const event: ConversationEvent = {
       type: 'message',
       author: 'agent',
       messageId: message.hash,
       text: message.content ?? '',
-      ...(kind !== 'text' &&
-        isWebUrl(message.url) && { media: { kind: kind as MediaKind, url: message.url } }),
+      ...(kind && isWebUrl(message.url) && { media: { kind, url: message.url } }),
       ...(agent?.name && { agentName: agent.name }),
     }
     return { conversationId, event, dedupeKey: `agent-message:${message.hash}` }

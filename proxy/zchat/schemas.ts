@@ -121,7 +121,9 @@ export const messageTrigger = z.looseObject({
   message: z.looseObject({
     hash: z.string().min(1).max(200),
     content: z.string().nullish(),
-    type: messageType.nullish(),
+    // Documented: text, image, video, audio, file. Anything else is kept, not refused: a message
+    // zChat sends is never lost over a type name (the adapter maps unknown ones).
+    type: z.union([messageType, z.string().max(50)]).nullish(),
     url: z.string().nullish(),
   }),
   agent: z
@@ -130,6 +132,12 @@ export const messageTrigger = z.looseObject({
   extra,
 })
 export type MessageTrigger = z.infer<typeof messageTrigger>
+
+/** A state this code does not know yet: acknowledged and ignored rather than refused. */
+export const unknownStateTrigger = z.looseObject({
+  interaction_hash: interactionHash,
+  state: z.string().min(1).max(50),
+})
 
 /** Anything zChat POSTs to the webhook URL. A message trigger has no `state`. */
 export const trigger = z.union([messageTrigger, stateTrigger])
