@@ -31,6 +31,7 @@ const events = {
   failGone: { type: 'fail', reason: 'gone' },
   rate: { type: 'rate', mood: 'negative' },
   ratingFailed: { type: 'rating-failed' },
+  typingExpired: { type: 'typing-expired' },
   reset: { type: 'reset' },
   queued: { type: 'queued', position: 1 },
   accepted: { type: 'accepted' },
@@ -56,6 +57,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: same,
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -75,6 +77,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: same,
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -94,6 +97,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: 'queued',
     accepted: 'chatting',
@@ -113,6 +117,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: 'queued',
     accepted: 'chatting',
@@ -132,6 +137,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -151,6 +157,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: 'rating',
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -170,6 +177,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: 'finished',
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -189,6 +197,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -208,6 +217,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -227,6 +237,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    typingExpired: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -376,6 +387,19 @@ describe('server events, in order and out of it', () => {
     expect(transition(state, { type: 'cleared', id: 3 }).phase).toMatchObject({
       agentTyping: false,
     })
+  })
+
+  it('lets the typing indicator lapse and keeps the agent name', () => {
+    const state = run(
+      { type: 'resume' },
+      { type: 'message', author: 'agent', messageId: 'a', text: 'x', agentName: 'Ana', id: 1 },
+      { type: 'typing', id: 2 },
+    )
+    expect(state.phase).toMatchObject({ agentTyping: true })
+    const lapsed = transition(state, { type: 'typing-expired' })
+    expect(lapsed.phase).toEqual({ name: 'chatting', agentName: 'Ana', agentTyping: false })
+    expect(lapsed.lastEventId).toBe(2)
+    expect(transition(lapsed, { type: 'typing-expired' })).toBe(lapsed)
   })
 
   it('adds a new joined line when another agent takes over', () => {

@@ -52,6 +52,8 @@ export type LocalEvent =
   | { type: 'delivery'; clientId: string; delivery: Delivery; messageId?: string }
   | { type: 'rate'; mood: Mood }
   | { type: 'rating-failed' }
+  /** No fresh `typing` for a while: its `cleared` was lost or is late (see agentTyping.ts). */
+  | { type: 'typing-expired' }
   | { type: 'reset' }
 
 /** A server event, from the stream (with id and time) or echoed locally after a 2xx (without). */
@@ -117,6 +119,10 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
     case 'rating-failed':
       return state.phase.name === 'rating'
         ? withPhase(state, { name: 'finished', ratingFailed: true })
+        : state
+    case 'typing-expired':
+      return state.phase.name === 'chatting' && state.phase.agentTyping
+        ? withPhase(state, { ...state.phase, agentTyping: false })
         : state
     case 'reset':
       return { phase: { name: 'prechat' }, transcript: [], lastEventId: 0 }

@@ -85,6 +85,35 @@ describe('starting a conversation', () => {
     expect(visitorOf(model.transcript.value)).toEqual(['Where is my order?:sent'])
   })
 
+  it('sends what the visitor writes while the start is pending once it answers: in order, once each', async () => {
+    const { model, fake } = setup()
+    let answer = () => {}
+    fake.transport.start.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          answer = () => resolve({ conversationId: 'c1', credential: 'k1', expiresAt: future })
+        }),
+    )
+    model.restore()
+    model.setDraft('First')
+    model.send()
+    await settle()
+    model.setDraft('Second')
+    model.send()
+    // Long enough for every retry the outbox would make.
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(model.phase.value.name).toBe('starting')
+    expect(fake.transport.send).not.toHaveBeenCalled()
+    expect(visitorOf(model.transcript.value)).toEqual(['First:sending', 'Second:sending'])
+    answer()
+    await settle()
+    expect(fake.transport.send.mock.calls.map((c) => c[1])).toEqual([
+      { clientId: 'client-1', text: 'First' },
+      { clientId: 'client-2', text: 'Second' },
+    ])
+    expect(visitorOf(model.transcript.value)).toEqual(['First:sent', 'Second:sent'])
+  })
+
   it('starts without a profile when the form is skipped', async () => {
     const { model, fake } = setup()
     model.restore()
@@ -324,6 +353,22 @@ describe('events from the stream', () => {
     ])
   })
 
+  it('lets "Agent is typing…" lapse 10 s after the last typing when cleared never comes', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'typing' })
+    await vi.advanceTimersByTimeAsync(8_000)
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    // A fresh typing restarts the 10 s.
+    fake.emit({ type: 'typing' })
+    await vi.advanceTimersByTimeAsync(8_000)
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+    // And the next typing shows it again.
+    fake.emit({ type: 'typing' })
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+  })
+
   it('counts unread agent messages while the window is closed', async () => {
     const { model, fake, session } = await chatting()
     fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: '1' })
@@ -409,6 +454,33 @@ describe('restoring after a reload', () => {
     second.fake.emit({ type: 'message', author: 'agent', messageId: 'a2', text: 'New' })
     expect(second.model.unread.value).toBe(1)
     expect(second.onAgentMessage).toHaveBeenCalledOnce()
+  })
+
+  it('does not show an agent typing replayed from before the reload, only one still fresh', async () => {
+    const storage = memoryStorage()
+    createSessionStore(base, storage).save({
+      conversationId: 'c1',
+      credential: 'k1',
+      expiresAt: future,
+      finished: false,
+      readId: 0,
+      seenId: 0,
+    })
+    const { model, fake } = setup({}, storage)
+    model.restore()
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
+    fake.emit({ type: 'accepted' }, 1, ago(120_000))
+    // The agent's typing whose cleared was lost, a minute before the reload.
+    fake.emit({ type: 'typing' }, 2, ago(60_000))
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+
+    // Typing logged 4 s before it arrives shows for what is left of its 10 s.
+    fake.emit({ type: 'typing' }, 3, ago(4_000))
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(5_900)
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(model.phase.value).toMatchObject({ agentTyping: false })
   })
 
   it('opens a new chat when nothing is stored or it expired', () => {

@@ -10,6 +10,7 @@ import { limits } from '../../proxy/protocol/wire.ts'
 import { type Api, type Credentials, classify } from '../transport/api.ts'
 import type { StreamHandlers, StreamStatus } from '../transport/events.ts'
 import type { SessionStore } from '../transport/session.ts'
+import { createTypingExpiry } from './agentTyping.ts'
 import { type AgentMessage, createAttention } from './attention.ts'
 import { createEnding } from './ending.ts'
 import {
@@ -61,6 +62,7 @@ export function createConversationModel(deps: ConversationDeps) {
   let previous: Credentials | null = null
   let closeStream: (() => void) | null = null
   const attention = createAttention(session, deps.onAgentMessage)
+  const agentTyping = createTypingExpiry(() => dispatch({ type: 'typing-expired' }))
 
   function dispatch(event: MachineEvent): void {
     const before = state.value.phase
@@ -69,6 +71,7 @@ export function createConversationModel(deps: ConversationDeps) {
     if (after === before) return
     if (after.name === 'finished' && auth) session.update({ finished: true })
     if (after.name !== 'chatting' && after.name !== 'queued') typing.stop()
+    if (after.name !== 'chatting' || !after.agentTyping) agentTyping.stop()
     if (after.name === 'failed' && after.reason === 'gone') forget()
     if (after.name !== before.name) deps.onPhase?.(after.name)
   }
@@ -81,6 +84,7 @@ export function createConversationModel(deps: ConversationDeps) {
   let outbox = newOutbox()
   function newOutbox() {
     return createOutbox({
+      ready: () => auth !== null,
       pending: () => state.value.transcript.filter(isSending),
       post: (entry) => {
         if (!auth) return Promise.reject(new Error('no conversation'))
@@ -102,7 +106,10 @@ export function createConversationModel(deps: ConversationDeps) {
 
   function receive(event: LoggedEvent): void {
     batch(() => {
+      const before = state.value
       dispatch(event)
+      // Only a `typing` the machine applied (not a replay it ignored) restarts the window.
+      if (event.type === 'typing' && state.value !== before) agentTyping.typing(event.at)
       attention.received(event)
     })
   }
@@ -280,6 +287,7 @@ export function createConversationModel(deps: ConversationDeps) {
     dispose(): void {
       outbox.stop()
       typing.stop()
+      agentTyping.stop()
       closeStream?.()
     },
   }

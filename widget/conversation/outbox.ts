@@ -1,13 +1,17 @@
 /**
  * Sends the visitor's messages one at a time, in order, so the agent reads them as written. A message
  * that fails transiently is retried (its clientId makes that idempotent at the proxy); one that keeps
- * failing, or is refused, is marked failed and waits for the visitor's Retry.
+ * failing, or is refused, is marked failed and waits for the visitor's Retry. Until there is a
+ * conversation to send to (the start call has not answered yet) messages just wait: the model
+ * flushes again once it has one.
  */
 import type { MessageReply } from '../../proxy/protocol/schemas.ts'
 import { classify, type FailureKind, retryAfter } from '../transport/api.ts'
 import type { VisitorEntry } from './transcript.ts'
 
 export type OutboxDeps = {
+  /** There is a conversation to post to; `post` is only called while this is true. */
+  ready(): boolean
   /** Messages waiting to be sent, oldest first. */
   pending(): VisitorEntry[]
   post(entry: VisitorEntry): Promise<MessageReply>
@@ -28,6 +32,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   async function deliver(entry: VisitorEntry): Promise<'ok' | 'halt'> {
     for (let attempt = 1; ; attempt++) {
+      if (!deps.ready()) return 'halt'
       try {
         const reply = await deps.post(entry)
         if (!stopped) deps.sent(entry.clientId, reply.messageId)
@@ -64,7 +69,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   return {
     flush() {
-      if (!running && !stopped) void drain()
+      if (!running && !stopped && deps.ready()) void drain()
     },
     stop() {
       stopped = true

@@ -37,10 +37,13 @@ export function createFakeTransport() {
   return {
     transport,
     subscriptions,
-    /** Push a server event down the open stream, numbered like the proxy's log. */
-    emit(event: ConversationEvent, id = nextId): LoggedEvent {
+    /**
+     * Push a server event down the open stream, numbered and stamped like the proxy's log: by default
+     * logged just now, as a live event is; pass an earlier `at` to replay history.
+     */
+    emit(event: ConversationEvent, id = nextId, at = new Date().toISOString()): LoggedEvent {
       nextId = id + 1
-      const logged = { ...event, id, at: '2025-01-01T10:00:00.000Z' } as LoggedEvent
+      const logged = { ...event, id, at } as LoggedEvent
       handlers?.onEvent(logged)
       return logged
     },

@@ -3,7 +3,7 @@
  * any other URL is shown as text so a `javascript:` link can never be clicked.
  */
 import type { Media } from '../conversation/transcript.ts'
-import { safeUrl } from './format.ts'
+import { deriveFileName, safeUrl } from './format.ts'
 
 const labels = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' } as const
 
@@ -23,14 +23,9 @@ export function MessageMedia({
         {media.kind === 'image' ? (
           <img src={href} alt={alt} loading="lazy" decoding="async" referrerpolicy="no-referrer" />
         ) : (
-          `Open ${labels[media.kind].toLowerCase()}: ${fileName(href)}`
+          `Open ${labels[media.kind].toLowerCase()}: ${deriveFileName(href)}`
         )}
       </a>
     </span>
   )
-}
-
-function fileName(href: string): string {
-  const path = new URL(href).pathname
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || new URL(href).host
 }
