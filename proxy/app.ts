@@ -91,7 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
     methods: ['GET', 'POST', 'PUT'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+    // `date` lets the widget measure its clock against ours (event `at` times are ours).
     exposedHeaders: [
+      'date',
       'retry-after',
       'x-ratelimit-limit',
       'x-ratelimit-remaining',
