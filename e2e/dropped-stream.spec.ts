@@ -25,3 +25,21 @@ test('a dropped event stream loses and duplicates nothing', async ({ visitor, ag
   expect(order.indexOf('Reply 1')).toBeLessThan(order.indexOf('Reply 2'))
   expect(order.indexOf('Reply 3')).toBeLessThan(order.indexOf('Reply 4'))
 })
+
+test('triggers that zChat delivers twice show once', async ({ visitor, agent, stack }) => {
+  await fetch(`${stack.emulator!.url}/control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ duplicateWebhooks: true }),
+  })
+  const chat = await startChat(visitor, 'Say it only once')
+  const card = interactionWith(agent, 'Say it only once')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, 'Said once')
+  await reply(card, 'Said twice?')
+  const log = chat.getByRole('log')
+  await expect(log).toContainText('Said twice?')
+  await expect(log.getByText('Said once', { exact: true })).toHaveCount(1)
+  await expect(log.getByText('Said twice?', { exact: true })).toHaveCount(1)
+  await expect(log.getByText(/joined the chat/)).toHaveCount(1)
+})
