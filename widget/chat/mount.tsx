@@ -8,6 +8,7 @@ import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel, type Transport } from '../conversation/model.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
+import { createServerClock } from '../transport/serverClock.ts'
 import { createSessionStore } from '../transport/session.ts'
 import { adoptStyles } from '../ui/adoptStyles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
@@ -20,9 +21,12 @@ export function mount(host: ChatHost): ChatHandle {
   const base = options.proxy
   adoptStyles(host.shadow, chatCss)
 
+  // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
+  const clock = createServerClock()
   const transport: Transport = {
-    ...createApi(base),
-    subscribe: (auth, handlers) => openEventStream({ base, auth }, handlers),
+    ...createApi(base, clock.fetch),
+    subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
+    serverNow: clock.now,
   }
   const model = createConversationModel({
     transport,

@@ -369,6 +369,32 @@ describe('events from the stream', () => {
     expect(model.phase.value).toMatchObject({ agentTyping: true })
   })
 
+  it("times agent typing on the proxy's clock when the visitor's runs a minute ahead", async () => {
+    const { model, fake } = await chatting()
+    fake.setClockOffset(-60_000)
+    // Logged just now by the proxy, which is a minute "ago" on the visitor's clock.
+    fake.emit({ type: 'typing' })
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(9_900)
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+  })
+
+  it("times agent typing on the proxy's clock when the visitor's runs a minute behind", async () => {
+    const { model, fake } = await chatting()
+    fake.setClockOffset(60_000)
+    // 20 s old on the proxy's clock, though 40 s in the future on the visitor's: never shown.
+    fake.emit({ type: 'typing' }, undefined, fake.ago(20_000))
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+    fake.emit({ type: 'typing' })
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(9_900)
+    expect(model.phase.value).toMatchObject({ agentTyping: true })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
+  })
+
   it('counts unread agent messages while the window is closed', async () => {
     const { model, fake, session } = await chatting()
     fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: '1' })

@@ -28,7 +28,11 @@ import { createRating } from './rating.ts'
 import type { Entry, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
 
-export type Transport = Api & { subscribe(auth: Credentials, handlers: StreamHandlers): () => void }
+export type Transport = Api & {
+  subscribe(auth: Credentials, handlers: StreamHandlers): () => void
+  /** The proxy's clock, which stamps every event's `at`, estimated from its responses. */
+  serverNow(): number
+}
 
 export type { AgentMessage }
 
@@ -62,7 +66,9 @@ export function createConversationModel(deps: ConversationDeps) {
   let previous: Credentials | null = null
   let closeStream: (() => void) | null = null
   const attention = createAttention(session, deps.onAgentMessage)
-  const agentTyping = createTypingExpiry(() => dispatch({ type: 'typing-expired' }))
+  const agentTyping = createTypingExpiry(() => dispatch({ type: 'typing-expired' }), {
+    now: () => transport.serverNow(),
+  })
 
   function dispatch(event: MachineEvent): void {
     const before = state.value.phase

@@ -10,6 +10,8 @@ export const future = '2099-01-01T00:00:00.000Z'
 export function createFakeTransport() {
   let handlers: StreamHandlers | null = null
   let nextId = 1
+  /** The proxy's clock minus the page's. */
+  let clockOffset = 0
   const subscriptions: Array<{ auth: Credentials; closed: boolean }> = []
   const transport = {
     start: vi.fn<Transport['start']>(async () => ({
@@ -33,19 +35,28 @@ export function createFakeTransport() {
         subscription.closed = true
       }
     }),
+    serverNow: () => Date.now() + clockOffset,
   } satisfies Transport
+  /** An ISO time `ms` before now on the proxy's clock, as the proxy stamps events. */
+  const ago = (ms: number) => new Date(transport.serverNow() - ms).toISOString()
   return {
     transport,
     subscriptions,
     /**
      * Push a server event down the open stream, numbered and stamped like the proxy's log: by default
-     * logged just now, as a live event is; pass an earlier `at` to replay history.
+     * logged just now on the proxy's clock, as a live event is; pass an earlier `at` (see `ago`) to
+     * replay history.
      */
-    emit(event: ConversationEvent, id = nextId, at = new Date().toISOString()): LoggedEvent {
+    emit(event: ConversationEvent, id = nextId, at = ago(0)): LoggedEvent {
       nextId = id + 1
       const logged = { ...event, id, at } as LoggedEvent
       handlers?.onEvent(logged)
       return logged
+    },
+    ago,
+    /** Skew the visitor's clock: the proxy's runs `ms` ahead of it (negative: behind). */
+    setClockOffset(ms: number) {
+      clockOffset = ms
     },
     gone: () => handlers?.onGone(),
     status: (s: Parameters<StreamHandlers['onStatus']>[0]) => handlers?.onStatus(s),
