@@ -24,6 +24,10 @@ export async function startDemoHost({
 }): Promise<DemoHost> {
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end()
+      return
+    }
     if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
       return
