@@ -93,7 +93,7 @@ export async function interaction(emulator: Emulator, hash: string): Promise<Int
 export async function readEvents(
   url: string,
   headers: Record<string, string>,
-  until: (events: LoggedEvent[]) => boolean,
+  until: (events: LoggedEvent[], comments: string[]) => boolean,
   timeoutMs = 5000,
 ): Promise<{ events: LoggedEvent[]; comments: string[]; status: number }> {
   const controller = new AbortController()
@@ -117,7 +117,7 @@ export async function readEvents(
         }
         end = buffer.indexOf('\n\n')
       }
-      if (until(events)) break
+      if (until(events, comments)) break
     }
     return { events, comments, status: response.status }
   } catch (error) {
