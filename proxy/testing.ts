@@ -22,7 +22,12 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: { timeoutMs?: number; widgetDir?: string; heartbeatMs?: number } = {},
+  options: {
+    timeoutMs?: number
+    widgetDir?: string
+    heartbeatMs?: number
+    startsPerMinute?: number
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({ token: testToken })
   let url = ''
@@ -42,7 +47,7 @@ export async function startHarness(
     widgetDir: options.widgetDir ?? '/nonexistent',
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimitPerMinute: 10_000,
-    startsPerMinute: 10_000,
+    startsPerMinute: options.startsPerMinute ?? 10_000,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
