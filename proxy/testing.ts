@@ -18,6 +18,8 @@ export type Harness = {
   app: FastifyInstance
   url: string
   emulator: Emulator
+  /** Replaces the app with a new one on the same port, with an empty log and the same secrets. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
@@ -31,37 +33,50 @@ export async function startHarness(
 ): Promise<Harness> {
   const emulator = await startEmulator({ token: testToken })
   let url = ''
-  const app = await buildApp({
-    zchat: createZChatClient({
-      apiUrl: emulator.apiUrl,
-      token: testToken,
-      timeoutMs: options.timeoutMs ?? 2000,
-    }),
-    log: createMemoryLog(),
-    visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
-    webhookSecret,
-    ticketSecret: 'test-ticket-secret-0123456789abcdef',
-    publicUrl: () => url,
-    allowedOrigins: [siteOrigin],
-    allowedDepartments: null,
-    widgetDir: options.widgetDir ?? '/nonexistent',
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-    rateLimitPerMinute: 10_000,
-    startsPerMinute: options.startsPerMinute ?? 10_000,
-  })
+  // A new app with a new, empty log each time: what a restart of the proxy process looks like.
+  const build = () =>
+    buildApp({
+      zchat: createZChatClient({
+        apiUrl: emulator.apiUrl,
+        token: testToken,
+        timeoutMs: options.timeoutMs ?? 2000,
+      }),
+      log: createMemoryLog(),
+      visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
+      webhookSecret,
+      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      publicUrl: () => url,
+      allowedOrigins: [siteOrigin],
+      allowedDepartments: null,
+      widgetDir: options.widgetDir ?? '/nonexistent',
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      rateLimitPerMinute: 10_000,
+      startsPerMinute: options.startsPerMinute ?? 10_000,
+    })
+  const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
-  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  const port = typeof address === 'object' && address ? address.port : 0
+  url = `http://127.0.0.1:${port}`
   emulator.setWebhookUrl(`${url}/webhooks/zchat/${webhookSecret}`)
-  return {
+  const harness: Harness = {
     app,
     url,
     emulator,
+    async restart() {
+      await harness.app.close()
+      // Let this process's fetch pool notice the sockets the old server closed; otherwise the next
+      // call may go out on one of them and fail (a browser would just retry, as the widget does).
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      harness.app = await build()
+      await harness.app.listen({ port, host: '127.0.0.1' })
+    },
     async close() {
-      await app.close()
+      await harness.app.close()
       await emulator.close()
     },
   }
+  return harness
 }
 
 /** Calls the emulator's control API as the agent console would. */

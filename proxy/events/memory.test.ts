@@ -9,11 +9,27 @@ describe('memory event log', () => {
     await log.append('a', { type: 'queued', position: 1 })
     await log.append('b', { type: 'accepted' })
     await log.append('a', { type: 'accepted' })
-    expect((await log.readAfter('a', 0)).map((e) => e.id)).toEqual([1, 2])
-    expect((await log.readAfter('a', 1)).map((e) => e.type)).toEqual(['accepted'])
-    expect((await log.readAfter('b', 0)).map((e) => e.id)).toEqual([1])
-    expect(await log.readAfter('a', 2)).toEqual([])
+    const [first, second] = await log.readAfter('a', 0)
+    expect(second!.id).toBeGreaterThan(first!.id)
+    expect((await log.readAfter('a', first!.id)).map((e) => e.type)).toEqual(['accepted'])
+    expect((await log.readAfter('b', 0)).map((e) => e.type)).toEqual(['accepted'])
+    expect(await log.readAfter('a', second!.id)).toEqual([])
     await log.close()
+  })
+
+  it('numbers events above any id an earlier process handed out, even within one millisecond', async () => {
+    let t = 1_000_000
+    const before = createMemoryLog({ now: () => t })
+    const a = await before.append('a', { type: 'accepted' })
+    const b = await before.append('a', { type: 'typing' })
+    expect(b!.id).toBe(a!.id + 1)
+    await before.close()
+    // A restart empties the log; the clock has moved on, and so do the ids.
+    t += 5
+    const after = createMemoryLog({ now: () => t })
+    const c = await after.append('a', { type: 'cleared' })
+    expect(c!.id).toBeGreaterThan(b!.id)
+    await after.close()
   })
 
   it('stores a keyed event once and ignores what no longer matters after the end', async () => {

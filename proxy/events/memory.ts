@@ -14,6 +14,27 @@ import { type EventLog, endingEvents, type Listener } from './log.ts'
 /** Events whose meaning fades in seconds. */
 const momentary: ReadonlySet<string> = new Set(['typing', 'cleared', 'queued'])
 
+/**
+ * Ids are the log time in ms, bumped by one when two events share a millisecond: monotonic within a
+ * process and, because the clock moves on, above every id an earlier process handed out. So after a
+ * restart (which empties this log) a widget resuming with its Last-Event-ID still gets what is new.
+ */
+export function nextId(lastId: number, nowMs: number): number {
+  return Math.max(lastId + 1, nowMs)
+}
+
+/** Index of the first event with an id above `afterId` (events are sorted by id). */
+function firstAfter(events: readonly LoggedEvent[], afterId: number): number {
+  let low = 0
+  let high = events.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (events[mid]!.id <= afterId) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
 type Entry = {
   opened: boolean
   ended: boolean
@@ -84,7 +105,7 @@ export function createMemoryLog({
       if (endingEvents.has(event.type)) e.ended = true
       const logged: LoggedEvent = {
         ...event,
-        id: (e.events.at(-1)?.id ?? 0) + 1,
+        id: nextId(e.events.at(-1)?.id ?? 0, now()),
         at: new Date(now()).toISOString(),
       }
       e.events.push(logged)
@@ -93,11 +114,7 @@ export function createMemoryLog({
     },
     async readAfter(id, afterId) {
       const events = entries.get(id)?.events ?? []
-      // Ids are dense from 1, so the index is known; fall back to a filter if that ever changes.
-      const start = Math.max(0, afterId)
-      return events[start]?.id === afterId + 1
-        ? events.slice(start)
-        : events.filter((e) => e.id > afterId)
+      return events.slice(firstAfter(events, afterId))
     },
     subscribe(id, listener) {
       const e = entry(id)

@@ -39,15 +39,36 @@ describe('event stream', () => {
     for (const hash of ['a', 'b', 'c']) await say(conversationId, hash)
     const url = `${h.url}${routes.events(conversationId)}`
     const all = await readEvents(url, headers, (e) => e.length >= 4)
-    expect(all.events.map((e) => e.id)).toEqual([1, 2, 3, 4])
-    const resumed = readEvents(url, { ...headers, 'last-event-id': '2' }, (e) => e.length >= 3)
+    const ids = all.events.map((e) => e.id)
+    expect(ids).toEqual([...ids].sort((x, y) => x - y))
+    expect(new Set(ids).size).toBe(4)
+    const resumed = readEvents(
+      url,
+      { ...headers, 'last-event-id': String(ids[1]) },
+      (e) => e.length >= 3,
+    )
     setTimeout(() => void say(conversationId, 'd'), 100)
     const { events } = await resumed
-    expect(events.map((e) => [e.id, e.type === 'message' && e.text])).toEqual([
-      [3, 'b'],
-      [4, 'c'],
-      [5, 'd'],
-    ])
+    expect(events.map((e) => e.type === 'message' && e.text)).toEqual(['b', 'c', 'd'])
+    expect(events.slice(0, 2).map((e) => e.id)).toEqual(ids.slice(2))
+  })
+
+  it('takes a conversation up again after a restart emptied the log, and resumes above the old ids', async () => {
+    const { conversationId, headers } = await start()
+    await say(conversationId, 'before')
+    const url = `${h.url}${routes.events(conversationId)}`
+    const { events: seen } = await readEvents(url, headers, (e) => e.length >= 2)
+    const lastSeen = seen.at(-1)!.id
+    await h.restart()
+    const resumed = readEvents(
+      url,
+      { ...headers, 'last-event-id': String(lastSeen) },
+      (e) => e.length >= 1,
+    )
+    setTimeout(() => void say(conversationId, 'after'), 100)
+    const { events } = await resumed
+    expect(events).toMatchObject([{ type: 'message', text: 'after' }])
+    expect(events[0]!.id).toBeGreaterThan(lastSeen)
   })
 
   it('sends heartbeats on an idle stream', async () => {

@@ -20,10 +20,15 @@ export async function authorize(
 ): Promise<Authorized> {
   const { id } = request.params as { id: string }
   visitors.verify(request.headers.authorization, id)
-  const status = await log.status(id)
-  // A valid credential for a conversation this proxy no longer knows (expired from the log).
-  if (!status?.opened)
-    throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
+  let status = await log.status(id)
+  if (!status?.opened) {
+    // We signed this credential, so the conversation started here; the log has forgotten it (a
+    // restart of the in-memory log, or retention). Take it up again: the visitor chats on, and
+    // zChat still answers for the interaction itself (404 or 422 if it is gone or over).
+    await log.open(id)
+    status = await log.status(id)
+  }
+  if (!status) throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
   return { conversationId: id, status }
 }
 
