@@ -93,12 +93,12 @@ describe('event stream', () => {
     expect((await readEvents(url, {}, () => true)).status).toBe(401)
   })
 
-  it('keeps at most four streams per conversation, closing the oldest', async () => {
+  it('keeps at most eight streams per conversation (tabs), closing the oldest', async () => {
     const { conversationId, headers } = await start()
     const url = `${h.url}${routes.events(conversationId)}`
-    const streams = await Promise.all(
-      [1, 2, 3, 4].map(async () => (await fetch(url, { headers })).body!.getReader()),
-    )
+    // One after the other, so which stream is the oldest is known.
+    const streams: ReadableStreamDefaultReader<Uint8Array>[] = []
+    for (let i = 0; i < 8; i++) streams.push((await fetch(url, { headers })).body!.getReader())
     await (await fetch(url, { headers })).body!.cancel()
     // The oldest stream ends; the others stay open (they get heartbeats, not an end).
     const read = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
@@ -109,7 +109,7 @@ describe('event stream', () => {
     }
     expect(await read(streams[0]!)).toBe('closed')
     const stillOpen = await Promise.race([
-      read(streams[3]!),
+      read(streams[7]!),
       new Promise((r) => setTimeout(() => r('open'), 500)),
     ])
     expect(stillOpen).toBe('open')

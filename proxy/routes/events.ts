@@ -19,7 +19,10 @@ export type EventsDeps = {
   log: EventLog
   visitors: Visitors
   heartbeatMs: number
-  /** Open streams per conversation (tabs of one visitor); a new one closes the oldest. */
+  /**
+   * Open streams per conversation (tabs of one visitor). A new one closes the oldest, which is most
+   * likely a connection the network dropped without telling us; 8 leaves room for many live tabs.
+   */
   maxStreamsPerConversation?: number
   /** Open streams per process: each costs memory for as long as it stays open. */
   maxStreams?: number
@@ -37,7 +40,7 @@ const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(e
 
 export async function eventRoutes(
   app: FastifyInstance,
-  { log, visitors, heartbeatMs, maxStreamsPerConversation = 4, maxStreams = 20_000 }: EventsDeps,
+  { log, visitors, heartbeatMs, maxStreamsPerConversation = 8, maxStreams = 20_000 }: EventsDeps,
 ) {
   /** Open streams by conversation, oldest first, each with the function that closes it. */
   const open = new Map<string, Set<() => void>>()
