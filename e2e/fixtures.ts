@@ -80,4 +80,6 @@ export function interactionWith(agent: Page, text: string): Locator {
 export async function reply(card: Locator, text: string) {
   await card.getByRole('textbox', { name: 'Reply' }).fill(text)
   await card.getByRole('button', { name: 'Send' }).click()
+  // The agent sees their message in the conversation before writing the next one.
+  await expect(card.getByRole('list', { name: 'Messages' })).toContainText(text)
 }

@@ -128,12 +128,17 @@ export const script = String.raw`
     form.addEventListener('submit', async (event) => {
       event.preventDefault()
       if (card.send.disabled) return
-      const body = { content: card.reply.value, type: card.type.value }
-      if (card.url.value.trim() !== '') body.url = card.url.value.trim()
-      if (await act(card, 'messages', body)) {
-        card.reply.value = ''
-        card.url.value = ''
-        card.type.value = 'text'
+      const typed = { reply: card.reply.value, url: card.url.value, type: card.type.value }
+      const body = { content: typed.reply, type: typed.type }
+      if (typed.url.trim() !== '') body.url = typed.url.trim()
+      // Cleared now, not when the answer comes: the agent may already be typing the next reply.
+      card.reply.value = ''
+      card.url.value = ''
+      card.type.value = 'text'
+      if (!(await act(card, 'messages', body)) && card.reply.value === '' && card.url.value === '') {
+        card.reply.value = typed.reply
+        card.url.value = typed.url
+        card.type.value = typed.type
       }
     })
 
