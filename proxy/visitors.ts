@@ -14,6 +14,9 @@ export type VisitorCredential = { conversationId: string; expiresAt: Date }
 
 export type Visitors = {
   issue(conversationId: string): { credential: string; expiresAt: Date }
+  /** A genuine, unexpired credential, whichever conversation it opens; 401 otherwise. */
+  check(credential: string): VisitorCredential
+  /** The Authorization header of a call on `conversationId`: 401 if absent or not genuine, 403 if for another. */
   verify(header: string | undefined, conversationId: string): VisitorCredential
 }
 
@@ -43,6 +46,14 @@ export function createVisitors(
     }
   }
 
+  function check(given: string): VisitorCredential {
+    const credential = read(given)
+    if (!credential) throw new ApiError('AUTHENTICATION_ERROR', 'Invalid visitor credential')
+    if (credential.expiresAt.getTime() <= now())
+      throw new ApiError('AUTHENTICATION_ERROR', 'Visitor credential has expired')
+    return credential
+  }
+
   return {
     issue(conversationId) {
       const expiresAt = new Date(now() + ttlMs)
@@ -51,6 +62,7 @@ export function createVisitors(
       ).toString('base64url')
       return { credential: `${version}.${payload}.${sign(payload)}`, expiresAt }
     },
+    check,
     verify(header, conversationId) {
       const match = /^Bearer ([\w.-]{1,2048})$/.exec(header ?? '')
       if (!match?.[1])
@@ -58,10 +70,7 @@ export function createVisitors(
           'AUTHENTICATION_ERROR',
           'Missing visitor credential (Authorization: Bearer ...)',
         )
-      const credential = read(match[1])
-      if (!credential) throw new ApiError('AUTHENTICATION_ERROR', 'Invalid visitor credential')
-      if (credential.expiresAt.getTime() <= now())
-        throw new ApiError('AUTHENTICATION_ERROR', 'Visitor credential has expired')
+      const credential = check(match[1])
       // A credential opens exactly one conversation.
       if (credential.conversationId !== conversationId)
         throw new ApiError('FORBIDDEN', 'This credential is for another conversation')

@@ -12,8 +12,7 @@ import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
-import { authorize } from './guard.ts'
-import { byId } from './interactions.ts'
+import { authorize, byId } from './guard.ts'
 
 export type EventsDeps = {
   log: EventLog

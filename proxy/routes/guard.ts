@@ -5,6 +5,9 @@ import { ApiError, validationError } from '../errors.ts'
 import type { ConversationStatus, EventLog } from '../events/log.ts'
 import type { Visitors } from '../visitors.ts'
 
+/** The route pattern of a path builder: its id segment becomes Fastify's `:id` parameter. */
+export const byId = (path: (id: string) => string) => path('\0').replace('%00', ':id')
+
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(body ?? {})
   if (!parsed.success) throw validationError(parsed.error, what)

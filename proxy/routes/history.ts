@@ -24,14 +24,7 @@ export async function historyRoutes(
 ) {
   app.get(historyPath(':ticket'), async (request, reply) => {
     const { ticket } = request.params as { ticket: string }
-    const [, payload] = ticket.split('.')
-    let conversationId = ''
-    try {
-      conversationId = String(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()).c)
-    } catch {
-      // Verified (and refused) below.
-    }
-    tickets.verify(`Bearer ${ticket}`, conversationId)
+    const { conversationId } = tickets.check(ticket)
     const events = await log.readAfter(conversationId, 0)
     const messages: ExternalHistory['messages'] = events.flatMap((event) =>
       event.type === 'message'

@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
-import { limits, routes } from '../protocol/wire.ts'
+import { type LoggedEvent, limits, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
 import type { ZChatClient } from '../zchat/client.ts'
-import { assertOpen, authorize, parseBody } from './guard.ts'
+import { assertOpen, authorize, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { upstream } from './upstream.ts'
 
@@ -26,9 +26,6 @@ export type InteractionDeps = {
   startsPerMinute?: number
 }
 
-/** The route pattern of a path builder: its id segment becomes Fastify's `:id` parameter. */
-export const byId = (path: (id: string) => string) => path('\0').replace('%00', ':id')
-
 export async function interactionRoutes(
   app: FastifyInstance,
   {
@@ -43,7 +40,7 @@ export async function interactionRoutes(
 ) {
   const bodyLimit = limits.bodyBytes
   // Two concurrent retries of one message must reach zChat once.
-  const inFlight = new Map<string, Promise<unknown>>()
+  const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
   /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
   async function previousHistory(
@@ -126,7 +123,7 @@ export async function interactionRoutes(
       pending = send().finally(() => inFlight.delete(flightKey))
       inFlight.set(flightKey, pending)
     }
-    const logged = (await pending) as Awaited<ReturnType<typeof send>>
+    const logged = await pending
     if (!logged) throw new ApiError('CONFLICT', 'This conversation has ended')
     return reply.status(202).send({
       messageId: logged.type === 'message' ? logged.messageId : `v-${clientId}`,
