@@ -10,7 +10,7 @@ test('a dropped event stream loses and duplicates nothing', async ({ visitor, ag
 
   // Cut the stream server-side and keep the widget from reconnecting while the agent goes on.
   await visitor.route('**/events', (route) => route.abort('internetdisconnected'))
-  stack.app.server.closeAllConnections()
+  stack.proxy.app.server.closeAllConnections()
   for (const n of [2, 3, 4]) {
     await reply(card, `Reply ${n}`)
     await expect(card.getByRole('list', { name: 'Messages' })).toContainText(`Reply ${n}`)
@@ -27,7 +27,7 @@ test('a dropped event stream loses and duplicates nothing', async ({ visitor, ag
 })
 
 test('triggers that zChat delivers twice show once', async ({ visitor, agent, stack }) => {
-  await fetch(`${stack.emulator!.url}/control/faults`, {
+  await fetch(`${stack.emulator.url}/control/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ duplicateWebhooks: true }),

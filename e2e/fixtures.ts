@@ -1,13 +1,13 @@
 /**
  * Two browser pages, the way the product is used: a visitor on the demo website and an agent on
  * the emulator's console, both talking to a real proxy over real HTTP. One stack per worker, started
- * through the same `startServer` as `npm start`.
+ * through the same `startDemo` as `npm start`.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
-import { loadConfig } from '../proxy/env.ts'
-import { type Running, startServer } from '../proxy/server.ts'
+import { loadDemoConfig } from '../proxy/demo/config.ts'
+import { type Demo, startDemo } from '../proxy/demo/start.ts'
 
-type Stack = Running & {
+type Stack = Demo & {
   demoUrl: string
   consoleUrl: string
   zchatToken: string
@@ -18,21 +18,22 @@ export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, {
   stack: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
     async ({}, use) => {
-      const config = loadConfig({
+      const config = loadDemoConfig({
         PORT: '0',
         DEMO_PORT: '0',
         EMULATOR_PORT: '0',
         LOG_LEVEL: 'silent',
+        HEARTBEAT_MS: '2000',
       })
-      const running = await startServer(config, { logger: false, heartbeatMs: 2000 })
+      const demo = await startDemo(config, { logger: false })
       await use({
-        ...running,
-        demoUrl: `${running.demo!.url}/`,
-        consoleUrl: running.emulator!.consoleUrl,
-        zchatToken: config.zchatToken,
-        webhookSecret: config.webhookSecret,
+        ...demo,
+        demoUrl: `${demo.site.url}/`,
+        consoleUrl: demo.emulator.consoleUrl,
+        zchatToken: config.proxy.zchatToken,
+        webhookSecret: config.proxy.webhookSecret,
       })
-      await running.close()
+      await demo.close()
     },
     { scope: 'worker' },
   ],
@@ -45,7 +46,7 @@ export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, {
   },
   agent: async ({ browser, stack }, use) => {
     // Each story starts with an empty queue, so queue positions do not depend on earlier stories.
-    await fetch(`${stack.emulator!.url}/control/reset`, { method: 'POST' })
+    await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(stack.consoleUrl)

@@ -46,7 +46,7 @@ test('when zChat is down the visitor is told, and trying again loses nothing', a
   stack,
 }) => {
   const faults = (body: object) =>
-    fetch(`${stack.emulator!.url}/control/faults`, {
+    fetch(`${stack.emulator.url}/control/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -6,6 +6,7 @@ import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import type { Limits } from './env.ts'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -13,12 +14,14 @@ import { historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
+import type { Streams } from './streams.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
   zchat: ZChatClient
   log: EventLog
+  streams: Streams
   visitors: Visitors
   webhookSecret: string
   /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
@@ -28,14 +31,12 @@ export type AppDeps = {
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
   widgetDir: string
-  heartbeatMs?: number
   logger?: false | { level: string }
-  /** Requests per minute per client IP, over all visitor routes. */
-  rateLimitPerMinute?: number
-  /** New conversations per minute per client IP. */
-  startsPerMinute?: number
   /** Fastify's trustProxy: true, a hop count, or addresses/CIDRs of the load balancers. */
   trustProxy?: boolean | number | string[]
+  limits: Limits
+  /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
+  isDraining?: () => boolean
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -54,14 +55,20 @@ export function describeRequest(request: { method: string; url: string }) {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { limits } = deps
   const app = Fastify({
     logger: deps.logger
       ? { level: deps.logger.level, serializers: { req: describeRequest } }
       : false,
     trustProxy: trustProxyOption(deps.trustProxy),
-    // Open event streams must not hold a shutdown hostage.
-    forceCloseConnections: true,
-    bodyLimit: 64 * 1024,
+    // On close, idle keep-alive sockets go at once; a call in flight is answered first (the drain
+    // ends event streams itself, and cuts what is left after SHUTDOWN_TIMEOUT_MS).
+    forceCloseConnections: 'idle',
+    // Slow senders: a request must arrive whole in time (event streams are responses, not bound by it).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs },
+    bodyLimit: limits.bodyLimitBytes,
     // zChat hashes are opaque; keep room for long ones in the path.
     routerOptions: { maxParamLength: 500 },
     // A malformed URL (bad percent-encoding) gets our error shape, not Fastify's.
@@ -109,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   })
   await app.register(rateLimit, {
-    max: deps.rateLimitPerMinute ?? 300,
+    max: limits.rateLimitPerMinute,
     timeWindow: '1 minute',
     errorResponseBuilder: (_request, context) =>
       Object.assign(
@@ -122,15 +129,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }))
+  // Ready: configured (we got this far), the event store answers, and not draining.
+  app.get('/readyz', { config: { rateLimit: false } }, async (_request, reply) => {
+    const draining = deps.isDraining?.() ?? false
+    const store = await deps.log.healthy().catch(() => false)
+    const ready = store && !draining
+    return reply.status(ready ? 200 : 503).send({ ready, store, draining })
+  })
   const tickets = createVisitors(deps.ticketSecret, 60 * 60 * 1000)
   await app.register(interactionRoutes, { ...deps, tickets })
   await app.register(historyRoutes, { log: deps.log, tickets })
   await app.register(eventRoutes, {
     log: deps.log,
     visitors: deps.visitors,
-    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    streams: deps.streams,
+    heartbeatMs: limits.heartbeatMs,
   })
-  await app.register(webhookRoutes, { log: deps.log, secret: deps.webhookSecret })
+  await app.register(webhookRoutes, {
+    log: deps.log,
+    secret: deps.webhookSecret,
+    bodyLimit: limits.webhookBodyLimitBytes,
+    perMinute: limits.webhookPerMinute,
+  })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
   return app
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './env.ts'
+import { loadDemoConfig } from './demo/config.ts'
+import { ConfigError, defaultLimits, type Env, loadConfig } from './env.ts'
 
 const real = {
   ZCHAT_TOKEN: 'tok',
@@ -9,9 +10,9 @@ const real = {
   ALLOWED_ORIGINS: 'https://www.example.com, https://shop.example.com',
 }
 
-function message(env: Record<string, string>): string {
+function message(load: (env: Env) => unknown, env: Env): string {
   try {
-    loadConfig(env)
+    load(env)
   } catch (error) {
     if (error instanceof ConfigError) return error.message
     throw error
@@ -19,23 +20,70 @@ function message(env: Record<string, string>): string {
   return 'no error'
 }
 
-describe('loadConfig', () => {
-  it('runs against the emulator when no token is set, with made-up secrets', () => {
-    const config = loadConfig({})
-    expect(config.mode).toBe('emulator')
-    expect(config.port).toBe(8787)
-    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32)
+describe('loadConfig (production)', () => {
+  it('refuses to start without an account, naming every missing variable at once', () => {
+    const text = message(loadConfig, {})
+    for (const name of [
+      'ZCHAT_TOKEN',
+      'ZCHAT_WEBHOOK_SECRET',
+      'SESSION_SECRET',
+      'PUBLIC_URL',
+      'ALLOWED_ORIGINS',
+    ]) {
+      expect(text).toMatch(new RegExp(`^  ${name}: required`, 'm'))
+    }
+    // A missing variable and a bad value are reported together.
+    const both = message(loadConfig, { ...real, ZCHAT_TOKEN: '', PORT: 'eighty' })
+    expect(both).toMatch(/ZCHAT_TOKEN: required/)
+    expect(both).toMatch(/PORT:/)
   })
 
   it('reads a real account configuration', () => {
     const config = loadConfig({ ...real, ALLOWED_DEPARTMENTS: '1, 4' })
     expect(config).toMatchObject({
-      mode: 'zchat',
       publicUrl: 'https://chat.example.com',
       zchatApiUrl: 'https://zchat.zenvia.io/core/api/v1',
+      zchatToken: 'tok',
       allowedOrigins: ['https://www.example.com', 'https://shop.example.com'],
       allowedDepartments: [1, 4],
+      limits: defaultLimits,
+      metrics: { token: null, port: null, host: '127.0.0.1' },
     })
+  })
+
+  it('reads every limit an operator tunes', () => {
+    const config = loadConfig({
+      ...real,
+      RATE_LIMIT_PER_MINUTE: '100',
+      STARTS_PER_MINUTE: '5',
+      WEBHOOK_PER_MINUTE: '9000',
+      MAX_STREAMS: '50',
+      MAX_STREAMS_PER_CONVERSATION: '2',
+      ENDED_RETENTION_MINUTES: '5',
+      MAX_CONVERSATIONS: '1000',
+      MAX_EVENTS_PER_CONVERSATION: '300',
+      REQUEST_TIMEOUT_MS: '5000',
+      HEADERS_TIMEOUT_MS: '20000',
+      SHUTDOWN_TIMEOUT_MS: '2500',
+    })
+    expect(config.limits).toMatchObject({
+      rateLimitPerMinute: 100,
+      startsPerMinute: 5,
+      webhookPerMinute: 9000,
+      maxStreams: 50,
+      maxStreamsPerConversation: 2,
+      endedRetentionMs: 5 * 60_000,
+      maxConversations: 1000,
+      maxEventsPerConversation: 300,
+      requestTimeoutMs: 5000,
+      // Node wants the headers within the whole request's time.
+      headersTimeoutMs: 5000,
+      shutdownTimeoutMs: 2500,
+    })
+    expect(message(loadConfig, { ...real, MAX_STREAMS: '0' })).toMatch(/MAX_STREAMS:/)
+    expect(message(loadConfig, { ...real, SHUTDOWN_TIMEOUT_MS: 'soon' })).toMatch(
+      /SHUTDOWN_TIMEOUT_MS:/,
+    )
   })
 
   it('reads whom to trust for the client address', () => {
@@ -49,17 +97,47 @@ describe('loadConfig', () => {
   })
 
   it('names the variable and what was expected', () => {
-    expect(message({ ZCHAT_TOKEN: 'tok' })).toMatch(
-      /SESSION_SECRET: required when ZCHAT_TOKEN is set/,
-    )
-    expect(message({ ...real, PORT: 'eighty' })).toMatch(/PORT:/)
-    expect(message({ ...real, SESSION_SECRET: 'short' })).toMatch(
+    expect(message(loadConfig, { ...real, PORT: 'eighty' })).toMatch(/PORT:/)
+    expect(message(loadConfig, { ...real, SESSION_SECRET: 'short' })).toMatch(
       /SESSION_SECRET: at least 32 characters/,
     )
-    expect(message({ ...real, ALLOWED_ORIGINS: 'https://a.example/path' })).toMatch(
+    expect(message(loadConfig, { ...real, ALLOWED_ORIGINS: 'https://a.example/path' })).toMatch(
       /ALLOWED_ORIGINS/,
     )
-    expect(message({ ...real, ALLOWED_DEPARTMENTS: '1,two' })).toMatch(/ALLOWED_DEPARTMENTS/)
-    expect(message({ ...real, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(/REDIS_URL/)
+    expect(message(loadConfig, { ...real, ALLOWED_DEPARTMENTS: '1,two' })).toMatch(
+      /ALLOWED_DEPARTMENTS/,
+    )
+    expect(message(loadConfig, { ...real, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(
+      /REDIS_URL/,
+    )
+  })
+})
+
+describe('loadDemoConfig', () => {
+  it('runs with nothing set, with made-up secrets, on loopback', () => {
+    const config = loadDemoConfig({})
+    expect(config.proxy.port).toBe(8787)
+    expect(config.proxy.host).toBe('127.0.0.1')
+    expect(config.proxy.sessionSecret.length).toBeGreaterThanOrEqual(32)
+    expect(config.warning).toBeNull()
+    expect(loadDemoConfig({ HOST: '::1' }).warning).toBeNull()
+    expect(loadDemoConfig({ HOST: 'localhost' }).warning).toBeNull()
+  })
+
+  it('refuses a non-loopback HOST: the agent console would be open to the network', () => {
+    for (const host of ['0.0.0.0', '192.0.2.10', '::', 'chat.example.com']) {
+      expect(message(loadDemoConfig, { HOST: host })).toMatch(
+        /HOST: the demo listens on loopback only.*DEMO_ALLOW_REMOTE=1/,
+      )
+    }
+  })
+
+  it('takes a non-loopback HOST only when told explicitly, and then warns', () => {
+    const config = loadDemoConfig({ HOST: '0.0.0.0', DEMO_ALLOW_REMOTE: '1' })
+    expect(config.proxy.host).toBe('0.0.0.0')
+    expect(config.warning).toMatch(/WARNING.*0\.0\.0\.0.*answer as an agent/)
+    expect(message(loadDemoConfig, { DEMO_ALLOW_REMOTE: 'yes please' })).toMatch(
+      /DEMO_ALLOW_REMOTE/,
+    )
   })
 })

@@ -1,11 +1,10 @@
 /**
  * Configuration, parsed once at start-up. A bad value stops the process with the variable's name
- * and what was expected.
+ * and what was expected; every missing required variable is named in the same message.
  *
- * Without ZCHAT_TOKEN the proxy runs in emulator mode: it starts the zChat emulator in-process and
- * makes up the secrets it needs, so `npm start` works on a fresh clone with nothing to configure.
+ * Production needs a zChat account: there is no fallback to the emulator here. The demo
+ * (`npm start`, proxy/demo/) makes up its own secrets and points at the emulator instead.
  */
-import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 const commaList = <T extends z.ZodType>(item: T) =>
@@ -31,13 +30,111 @@ const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   return parsed.origin
 })
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback)
+const port = (fallback: number) => int(0, 65_535, fallback)
+
+/** What an operator may tune. Every entry is an environment variable with this default. */
+export const limitsSchema = z.object({
+  /** Visitor calls per minute per client address, over all visitor routes. */
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 300),
+  /** New conversations per minute per client address (each one is a zChat interaction). */
+  STARTS_PER_MINUTE: int(1, 100_000, 20),
+  /** Typing and cleared notices per minute per client address. */
+  TYPING_PER_MINUTE: int(1, 100_000, 60),
+  /** Webhook calls per minute per sender address. */
+  WEBHOOK_PER_MINUTE: int(1, 10_000_000, 60_000),
+  /** Open event streams per process. */
+  MAX_STREAMS: int(1, 1_000_000, 20_000),
+  /** Open event streams per conversation (tabs of one visitor); a new one closes the oldest. */
+  MAX_STREAMS_PER_CONVERSATION: int(1, 100, 8),
+  /** Heartbeat comments on idle event streams, for proxies that cut silent connections. */
+  HEARTBEAT_MS: int(1000, 120_000, 15_000),
+  /** Largest visitor request body (JSON). */
+  BODY_LIMIT_BYTES: int(1024, 1_048_576, 16 * 1024),
+  /** Largest webhook body zChat may send. */
+  WEBHOOK_BODY_LIMIT_BYTES: int(1024, 10_485_760, 64 * 1024),
+  /** How long an ended conversation stays in memory (transcript, rating, de-duplication). */
+  ENDED_RETENTION_MINUTES: int(1, 7 * 24 * 60, 60),
+  /** How long a conversation with no activity and no open stream stays in memory. */
+  IDLE_RETENTION_MINUTES: int(1, 30 * 24 * 60, 24 * 60),
+  /** Conversations held in memory at most; past it the oldest ended ones go first. */
+  MAX_CONVERSATIONS: int(10, 10_000_000, 20_000),
+  /** Events kept per conversation at most; past it the oldest go. */
+  MAX_EVENTS_PER_CONVERSATION: int(10, 100_000, 2000),
+  /** How long a zChat call may take before the visitor gets 504 UPSTREAM_TIMEOUT. */
+  ZCHAT_TIMEOUT_MS: int(100, 120_000, 10_000),
+  /** How long a client may take to send a whole request (headers and body); 0 turns it off. */
+  REQUEST_TIMEOUT_MS: int(0, 600_000, 30_000),
+  /** How long a client may take to send the request headers. */
+  HEADERS_TIMEOUT_MS: int(1000, 600_000, 10_000),
+  /** How long an idle keep-alive connection stays open; above a load balancer's (often 60 s). */
+  KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000, 72_000),
+  /** How long SIGTERM / SIGINT may take to drain before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 10_000),
+})
+export type LimitSettings = z.infer<typeof limitsSchema>
+
+/** Tunables as the app uses them. */
+export type Limits = {
+  rateLimitPerMinute: number
+  startsPerMinute: number
+  typingPerMinute: number
+  webhookPerMinute: number
+  maxStreams: number
+  maxStreamsPerConversation: number
+  heartbeatMs: number
+  bodyLimitBytes: number
+  webhookBodyLimitBytes: number
+  endedRetentionMs: number
+  idleRetentionMs: number
+  maxConversations: number
+  maxEventsPerConversation: number
+  zchatTimeoutMs: number
+  requestTimeoutMs: number
+  headersTimeoutMs: number
+  keepAliveTimeoutMs: number
+  shutdownTimeoutMs: number
+}
+
+const minutes = 60 * 1000
+
+function toLimits(e: LimitSettings): Limits {
+  return {
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    startsPerMinute: e.STARTS_PER_MINUTE,
+    typingPerMinute: e.TYPING_PER_MINUTE,
+    webhookPerMinute: e.WEBHOOK_PER_MINUTE,
+    maxStreams: e.MAX_STREAMS,
+    maxStreamsPerConversation: e.MAX_STREAMS_PER_CONVERSATION,
+    heartbeatMs: e.HEARTBEAT_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+    endedRetentionMs: e.ENDED_RETENTION_MINUTES * minutes,
+    idleRetentionMs: e.IDLE_RETENTION_MINUTES * minutes,
+    maxConversations: e.MAX_CONVERSATIONS,
+    maxEventsPerConversation: e.MAX_EVENTS_PER_CONVERSATION,
+    zchatTimeoutMs: e.ZCHAT_TIMEOUT_MS,
+    // Node requires headersTimeout <= requestTimeout when the latter is on.
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs:
+      e.REQUEST_TIMEOUT_MS > 0
+        ? Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS)
+        : e.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  }
+}
+
+/** The defaults, for tests and tools that build the app without an environment. */
+export const defaultLimits: Limits = toLimits(limitsSchema.parse({}))
+
+const settingsSchema = limitsSchema.extend({
+  PORT: port(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ZCHAT_API_URL: z.url({ protocol: /^https?$/ }).default('https://zchat.zenvia.io/core/api/v1'),
   ZCHAT_TOKEN: z.string().min(1).optional(),
-  ZCHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ZCHAT_WEBHOOK_SECRET: z
     .string()
     .min(16, 'at least 16 characters')
@@ -53,8 +150,6 @@ const schema = z.object({
   ALLOWED_DEPARTMENTS: commaList(z.coerce.number().int().positive()).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   MEDIA_DIR: z.string().min(1).default('.media'),
-  DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
   TRUST_PROXY: z
     .string()
@@ -64,78 +159,111 @@ const schema = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token that opens GET /metrics on the main port. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** A separate listener for GET /metrics (not exposed to the public). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 })
+export type Settings = z.infer<typeof settingsSchema>
 
 export type Config = {
-  mode: 'zchat' | 'emulator'
   port: number
   host: string
   publicUrl: string
   zchatApiUrl: string
   zchatToken: string
-  zchatTimeoutMs: number
   webhookSecret: string
   sessionSecret: string
   sessionTtlMs: number
-  /** '*' allows any site to embed the widget; null (emulator mode only) means the demo website. */
-  allowedOrigins: '*' | string[] | null
+  /** '*' allows any site to embed the widget. */
+  allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
-  redisUrl: string | null
   mediaDir: string
-  demoPort: number
-  emulatorPort: number
-  logLevel: z.infer<typeof schema>['LOG_LEVEL']
+  logLevel: Settings['LOG_LEVEL']
   /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
   trustProxy: boolean | number | string[]
+  metrics: { token: string | null; port: number | null; host: string }
+  limits: Limits
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
-  }
-  const e = parsed.data
-  const mode = e.ZCHAT_TOKEN ? 'zchat' : 'emulator'
-  if (mode === 'zchat') {
-    const missing = (
-      ['ZCHAT_WEBHOOK_SECRET', 'SESSION_SECRET', 'PUBLIC_URL', 'ALLOWED_ORIGINS'] as const
-    ).filter((name) => e[name] === undefined)
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `Invalid configuration:\n${missing.map((name) => `  ${name}: required when ZCHAT_TOKEN is set`).join('\n')}`,
-      )
-    }
-  }
-  if (e.REDIS_URL) {
-    throw new ConfigError(
-      'Invalid configuration:\n  REDIS_URL: the Redis event log is not available in this version; unset it to run one process',
+export type Env = Record<string, string | undefined>
+
+const problem = (name: string, message: string) => `  ${name}: ${message}`
+
+function fail(lines: string[]): never {
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}
+
+/** Every variable, read and checked; nothing is required yet. */
+export function readSettings(env: Env, extraLines: string[] = []): Settings {
+  // An empty variable (`FOO=` in a .env file) means "not set", as it does for most tools.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = settingsSchema.safeParse(given)
+  const lines = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => problem(issue.path.join('.'), issue.message))
+  if (parsed.success && parsed.data.REDIS_URL) {
+    lines.push(
+      problem(
+        'REDIS_URL',
+        'the Redis event log is not available in this version; unset it to run one process',
+      ),
     )
   }
-  const secret = () => randomBytes(32).toString('base64url')
+  if (lines.length > 0 || extraLines.length > 0 || !parsed.success) fail([...extraLines, ...lines])
+  return parsed.data
+}
+
+const required = [
+  ['ZCHAT_TOKEN', 'the zChat API token (zChat > Settings > Integrations > API)'],
+  ['ZCHAT_WEBHOOK_SECRET', 'the secret path of the webhook URL (16+ letters, digits, _ or -)'],
+  ['SESSION_SECRET', 'signs visitor credentials (32+ characters)'],
+  ['PUBLIC_URL', "the proxy's public URL, as the snippet's src uses it"],
+  ['ALLOWED_ORIGINS', 'comma list of site origins allowed to use the chat, or *'],
+] as const
+
+/** The production configuration: every required variable set, every value valid. */
+export function loadConfig(env: Env = process.env): Config {
+  const missing = required
+    .filter(([name]) => !env[name])
+    .map(([name, what]) => problem(name, `required: ${what}`))
+  const s = readSettings(env, missing)
+  return toConfig(s, {
+    zchatToken: s.ZCHAT_TOKEN!,
+    webhookSecret: s.ZCHAT_WEBHOOK_SECRET!,
+    sessionSecret: s.SESSION_SECRET!,
+    publicUrl: s.PUBLIC_URL!,
+    allowedOrigins: s.ALLOWED_ORIGINS!,
+  })
+}
+
+export type Secrets = Pick<
+  Config,
+  'zchatToken' | 'webhookSecret' | 'sessionSecret' | 'publicUrl' | 'allowedOrigins'
+>
+
+export function toConfig(s: Settings, secrets: Secrets): Config {
   return {
-    mode,
-    port: e.PORT,
-    host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    zchatApiUrl: e.ZCHAT_API_URL,
-    zchatToken: e.ZCHAT_TOKEN ?? secret(),
-    zchatTimeoutMs: e.ZCHAT_TIMEOUT_MS,
-    webhookSecret: e.ZCHAT_WEBHOOK_SECRET ?? secret(),
-    sessionSecret: e.SESSION_SECRET ?? secret(),
-    sessionTtlMs: e.SESSION_TTL_HOURS * 60 * 60 * 1000,
-    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
-    allowedDepartments: e.ALLOWED_DEPARTMENTS ?? null,
-    redisUrl: e.REDIS_URL ?? null,
-    mediaDir: e.MEDIA_DIR,
-    demoPort: e.DEMO_PORT,
-    emulatorPort: e.EMULATOR_PORT,
-    logLevel: e.LOG_LEVEL,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    port: s.PORT,
+    host: s.HOST,
+    publicUrl: secrets.publicUrl.replace(/\/+$/, ''),
+    zchatApiUrl: s.ZCHAT_API_URL,
+    zchatToken: secrets.zchatToken,
+    webhookSecret: secrets.webhookSecret,
+    sessionSecret: secrets.sessionSecret,
+    sessionTtlMs: s.SESSION_TTL_HOURS * 60 * minutes,
+    allowedOrigins: secrets.allowedOrigins,
+    allowedDepartments: s.ALLOWED_DEPARTMENTS ?? null,
+    mediaDir: s.MEDIA_DIR,
+    logLevel: s.LOG_LEVEL,
+    trustProxy: parseTrustProxy(s.TRUST_PROXY),
+    metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },
+    limits: toLimits(s),
   }
 }
 

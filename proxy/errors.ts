@@ -25,12 +25,12 @@ const statusOf: Record<ErrorCode, number> = {
 export class ApiError extends Error {
   override name = 'ApiError'
   readonly status: number
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: ErrorBody['details'],
-  ) {
+  readonly code: ErrorCode
+  readonly details: ErrorBody['details'] | undefined
+  constructor(code: ErrorCode, message: string, details?: ErrorBody['details']) {
     super(message)
+    this.code = code
+    this.details = details
     this.status = statusOf[code]
   }
 

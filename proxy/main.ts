@@ -1,28 +1,29 @@
-/** Entry point of `npm start` and `npm run proxy`: read the environment once, start, report. */
+/**
+ * The production entry (`npm run proxy`, built to dist/proxy/main.js): read the environment once,
+ * start the proxy, drain on SIGTERM / SIGINT. Only the product: the emulator and the demo website
+ * start from demo/main.ts, never from here.
+ */
+import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig } from './env.ts'
-import { startServer } from './server.ts'
+import { startProxy } from './server.ts'
 
 try {
   const config = loadConfig()
-  const running = await startServer(config)
-  const { emulator, demo, proxyUrl } = running
-  if (emulator && demo) {
-    const bar = '='.repeat(72)
-    console.log(
-      `\n${bar}\n  DEMO MODE: ZCHAT_TOKEN is not set, so zChat is the built-in EMULATOR.\n  Nothing reaches Zenvia. Set ZCHAT_TOKEN (see README) to use a real account.\n${bar}\n`,
-    )
-    console.log(`  Demo website:   ${demo.url}/`)
-    console.log(`  Agent console:  ${emulator.consoleUrl.replace('127.0.0.1', 'localhost')}`)
-    console.log(`  Proxy:          ${proxyUrl}\n`)
-  } else {
-    console.log(`zChat proxy listening; widget at ${proxyUrl}/widget.js`)
-    console.log(`Webhook URL to set in zChat: ${proxyUrl}/webhooks/zchat/<ZCHAT_WEBHOOK_SECRET>`)
-  }
+  // Built, this file is dist/proxy/main.js and the widget is dist/widget/.
+  const widgetDir = fileURLToPath(new URL('../widget/', import.meta.url))
+  const running = await startProxy(config, { widgetDir })
+  running.app.log.info(
+    { url: running.url, publicUrl: config.publicUrl },
+    'zChat proxy listening; set the zChat webhook URL to {PUBLIC_URL}/webhooks/zchat/{ZCHAT_WEBHOOK_SECRET}',
+  )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      running.close().then(
+      running.drain().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          running.app.log.error({ err: error }, 'drain failed')
+          process.exit(1)
+        },
       )
     })
   }

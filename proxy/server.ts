@@ -1,85 +1,100 @@
 /**
- * Starts everything `npm start` and `npm run proxy` need from a parsed config: the proxy, and in
- * emulator mode the zChat emulator with its agent console and the demo website. Used by main.ts
- * and by the end-to-end tests, so both run the very same wiring.
+ * Starts the proxy from a parsed config: the app on its port, the metrics listener when one is
+ * configured, and the drain that SIGTERM runs. The production entry (main.ts) and the demo
+ * (demo/main.ts) both start the product through here.
  */
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { type DemoHost, startDemoHost } from './demo-host.ts'
 import type { Config } from './env.ts'
+import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
-import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
 
 export type Running = {
   app: FastifyInstance
-  proxyUrl: string
-  emulator: Emulator | null
-  demo: DemoHost | null
+  /** Where the proxy listens, as a URL (its public URL may differ). */
+  url: string
+  /** Stops taking work, lets what is in flight finish, tells streams to reconnect, closes. */
+  drain(): Promise<void>
   close(): Promise<void>
 }
 
-export type ServerOptions = { heartbeatMs?: number; logger?: boolean }
+export type ServerOptions = {
+  /** The built widget (dist/widget): its loader and chat chunk. */
+  widgetDir: string
+  logger?: boolean
+  /** The demo learns its public URL only once it listens (PORT=0 picks a free port). */
+  publicUrlFromAddress?: boolean
+}
 
-export async function startServer(config: Config, options: ServerOptions = {}): Promise<Running> {
-  const emulated = config.mode === 'emulator'
-  let proxyUrl = config.publicUrl
-  const emulator = emulated
-    ? await startEmulator({
-        token: config.zchatToken,
-        port: config.emulatorPort,
-        host: config.host,
-      })
-    : null
-  // The demo website starts first: its origin is the one the proxy lets embed the widget.
-  const demo = emulated
-    ? await startDemoHost({
-        htmlPath: `${root}index.html`,
-        proxyUrl: () => proxyUrl,
-        port: config.demoPort,
-        host: config.host,
-      })
-    : null
-  const demoOrigins = demo ? [demo.url, demo.url.replace('localhost', '127.0.0.1')] : []
-  const log = createMemoryLog()
+export async function startProxy(config: Config, options: ServerOptions): Promise<Running> {
+  let publicUrl = config.publicUrl
+  let draining = false
+  const log: EventLog = createMemoryLog({
+    endedRetentionMs: config.limits.endedRetentionMs,
+    idleRetentionMs: config.limits.idleRetentionMs,
+    maxConversations: config.limits.maxConversations,
+    maxEventsPerConversation: config.limits.maxEventsPerConversation,
+  })
+  const streams = createStreams(config.limits)
   const app = await buildApp({
     zchat: createZChatClient({
-      apiUrl: emulator?.apiUrl ?? config.zchatApiUrl,
+      apiUrl: config.zchatApiUrl,
       token: config.zchatToken,
-      timeoutMs: config.zchatTimeoutMs,
+      timeoutMs: config.limits.zchatTimeoutMs,
     }),
     log,
+    streams,
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
     ticketSecret: `${config.sessionSecret}:history`,
-    publicUrl: () => proxyUrl,
-    allowedOrigins: config.allowedOrigins ?? demoOrigins,
+    publicUrl: () => publicUrl,
+    allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
-    widgetDir: `${root}dist/widget`,
+    widgetDir: options.widgetDir,
     logger: options.logger === false ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
-    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    limits: config.limits,
+    isDraining: () => draining,
   })
   await app.listen({ port: config.port, host: config.host })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  // In emulator mode the proxy's port is only known now (PORT=0 picks a free one).
-  if (emulated) proxyUrl = `http://localhost:${port}`
-  emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/zchat/${config.webhookSecret}`)
-  return {
-    app,
-    proxyUrl,
-    emulator,
-    demo,
-    async close() {
-      await demo?.close()
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  if (options.publicUrlFromAddress) publicUrl = `http://localhost:${port}`
+
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
       await app.close()
       await log.close()
-      await emulator?.close()
+    })()
+    return closing
+  }
+
+  return {
+    app,
+    url,
+    async drain() {
+      if (draining) return close()
+      draining = true
+      app.log.info({ streams: streams.count() }, 'draining')
+      // Streams first: each tells its browser to reconnect (elsewhere) after a jittered delay.
+      streams.drain()
+      const force = setTimeout(() => {
+        app.log.warn('drain timed out; closing the connections still open')
+        app.server.closeAllConnections()
+      }, config.limits.shutdownTimeoutMs)
+      force.unref()
+      try {
+        // Stops accepting, answers in-flight calls, then closes their connections.
+        await close()
+      } finally {
+        clearTimeout(force)
+      }
     },
+    close,
   }
 }

@@ -4,8 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
+import { defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
+import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
 import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
@@ -24,13 +26,15 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: {
-    timeoutMs?: number
-    widgetDir?: string
-    heartbeatMs?: number
-    startsPerMinute?: number
-  } = {},
+  options: { widgetDir?: string; limits?: Partial<Limits> } = {},
 ): Promise<Harness> {
+  const limits: Limits = {
+    ...defaultLimits,
+    zchatTimeoutMs: 2000,
+    rateLimitPerMinute: 10_000,
+    startsPerMinute: 10_000,
+    ...options.limits,
+  }
   const emulator = await startEmulator({ token: testToken })
   let url = ''
   // A new app with a new, empty log each time: what a restart of the proxy process looks like.
@@ -39,9 +43,10 @@ export async function startHarness(
       zchat: createZChatClient({
         apiUrl: emulator.apiUrl,
         token: testToken,
-        timeoutMs: options.timeoutMs ?? 2000,
+        timeoutMs: limits.zchatTimeoutMs,
       }),
       log: createMemoryLog(),
+      streams: createStreams(limits),
       visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
       webhookSecret,
       ticketSecret: 'test-ticket-secret-0123456789abcdef',
@@ -49,9 +54,7 @@ export async function startHarness(
       allowedOrigins: [siteOrigin],
       allowedDepartments: null,
       widgetDir: options.widgetDir ?? '/nonexistent',
-      heartbeatMs: options.heartbeatMs ?? 15_000,
-      rateLimitPerMinute: 10_000,
-      startsPerMinute: options.startsPerMinute ?? 10_000,
+      limits,
     })
   const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })

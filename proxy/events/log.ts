@@ -27,6 +27,10 @@ export type EventLog = {
   /** Events with id > afterId, oldest first. */
   readAfter(conversationId: string, afterId: number): Promise<LoggedEvent[]>
   subscribe(conversationId: string, listener: Listener): () => void
+  /** Whether the store answers (for /readyz). */
+  healthy(): Promise<boolean>
+  /** What is held now (for /metrics). */
+  stats(): { conversations: number; events: number }
   close(): Promise<void>
 }
 
@@ -34,3 +38,8 @@ export const endingEvents: ReadonlySet<ConversationEvent['type']> = new Set([
   'finished',
   'unavailable',
 ])
+
+/** After the end, only messages (a late agent reply) and the rating still mean something. */
+export function mattersAfterEnd(event: ConversationEvent): boolean {
+  return event.type === 'message' || event.type === 'rated'
+}

@@ -1,18 +1,19 @@
 /**
- * In-memory event log for a single proxy process.
- *
- * Bounded: conversations idle for `retentionMs` are forgotten, and so are triggers for
- * interactions never opened here (the webhook serves the whole zChat account, so other channels'
- * interactions arrive too) after `unopenedMs`. They are kept that long at all because zChat may
- * send `queued` before its start call has answered us.
+ * In-memory event log for a single proxy process. Bounded, and every eviction is reported:
+ * - an ended conversation is kept `endedRetentionMs` after its last activity, then forgotten;
+ * - one with no activity and no open stream is forgotten after `idleRetentionMs`;
+ * - triggers for interactions never opened here (the webhook serves the whole zChat account, so
+ *   other channels' interactions arrive too) after `unopenedMs`. They are kept that long at all
+ *   because zChat may send `queued` before its start call has answered us;
+ * - past `maxConversations`, the least recently active go first: ended ones, then unopened ones,
+ *   then open ones nobody is watching;
+ * - past `maxEventsPerConversation`, a conversation's oldest events go.
+ * A forgotten conversation still resumes: its credential takes it up again (see routes/guard.ts),
+ * and the browser keeps the transcript it has shown.
  */
 
 import type { LoggedEvent } from '../protocol/wire.ts'
-import { mattersAfterEnd } from '../zchat/adapter.ts'
-import { type EventLog, endingEvents, type Listener } from './log.ts'
-
-/** Events whose meaning fades in seconds. */
-const momentary: ReadonlySet<string> = new Set(['typing', 'cleared', 'queued'])
+import { type EventLog, endingEvents, type Listener, mattersAfterEnd } from './log.ts'
 
 /**
  * Ids are the log time in ms, bumped by one when two events share a millisecond: monotonic within a
@@ -35,85 +36,163 @@ function firstAfter(events: readonly LoggedEvent[], afterId: number): number {
   return low
 }
 
+/** Why a conversation (or an event) was forgotten: a label of the evictions metric. */
+export type EvictionReason = 'ended' | 'idle' | 'unopened' | 'cap' | 'event-cap'
+
+type Kind = 'unopened' | 'open' | 'ended'
+
 type Entry = {
-  opened: boolean
-  ended: boolean
+  id: string
+  kind: Kind
   events: LoggedEvent[]
+  lastId: number
   keys: Set<string>
   listeners: Set<Listener>
   touchedAt: number
 }
 
 export type MemoryLogOptions = {
-  retentionMs?: number
+  endedRetentionMs?: number
+  idleRetentionMs?: number
   unopenedMs?: number
+  maxConversations?: number
   maxEventsPerConversation?: number
+  sweepEveryMs?: number
   now?: () => number
+  onEvict?: (reason: EvictionReason, count: number) => void
 }
 
+export type MemoryLog = EventLog & { sweep(): void }
+
 export function createMemoryLog({
-  retentionMs = 24 * 60 * 60 * 1000,
+  endedRetentionMs = 60 * 60 * 1000,
+  idleRetentionMs = 24 * 60 * 60 * 1000,
   unopenedMs = 2 * 60 * 1000,
-  maxEventsPerConversation = 5000,
+  maxConversations = 20_000,
+  maxEventsPerConversation = 2000,
+  sweepEveryMs = 30_000,
   now = Date.now,
-}: MemoryLogOptions = {}): EventLog & { sweep(): void } {
-  const entries = new Map<string, Entry>()
+  onEvict = () => {},
+}: MemoryLogOptions = {}): MemoryLog {
+  /** One map per kind, each in order of last activity (a touch moves an entry to the end). */
+  const byKind: Record<Kind, Map<string, Entry>> = {
+    unopened: new Map(),
+    open: new Map(),
+    ended: new Map(),
+  }
+  const ttl: Record<Kind, number> = {
+    unopened: unopenedMs,
+    open: idleRetentionMs,
+    ended: endedRetentionMs,
+  }
+  const reasonOf: Record<Kind, EvictionReason> = {
+    unopened: 'unopened',
+    open: 'idle',
+    ended: 'ended',
+  }
+  let eventCount = 0
+
+  const find = (id: string) =>
+    byKind.open.get(id) ?? byKind.ended.get(id) ?? byKind.unopened.get(id)
+  const size = () => byKind.open.size + byKind.ended.size + byKind.unopened.size
+
+  function place(e: Entry, kind: Kind) {
+    byKind[e.kind].delete(e.id)
+    e.kind = kind
+    e.touchedAt = now()
+    byKind[kind].set(e.id, e)
+  }
+
+  function forget(e: Entry) {
+    byKind[e.kind].delete(e.id)
+    eventCount -= e.events.length
+  }
+
+  /** Makes room for one more conversation: least recently active first, watched ones never. */
+  function makeRoom() {
+    for (const kind of ['ended', 'unopened', 'open'] as const) {
+      for (const e of byKind[kind].values()) {
+        if (size() < maxConversations) return
+        if (e.listeners.size > 0) continue
+        forget(e)
+        onEvict('cap', 1)
+      }
+    }
+  }
 
   function entry(id: string): Entry {
-    let found = entries.get(id)
-    if (!found) {
-      found = {
-        opened: false,
-        ended: false,
-        events: [],
-        keys: new Set(),
-        listeners: new Set(),
-        touchedAt: now(),
-      }
-      entries.set(id, found)
+    const found = find(id)
+    if (found) {
+      place(found, found.kind)
+      return found
     }
-    found.touchedAt = now()
-    return found
+    if (size() >= maxConversations) makeRoom()
+    const created: Entry = {
+      id,
+      kind: 'unopened',
+      events: [],
+      lastId: 0,
+      keys: new Set(),
+      listeners: new Set(),
+      touchedAt: now(),
+    }
+    byKind.unopened.set(id, created)
+    return created
   }
 
   function sweep() {
     const t = now()
-    for (const [id, e] of entries) {
-      const ttl = e.opened ? retentionMs : unopenedMs
-      if (e.listeners.size === 0 && t - e.touchedAt > ttl) entries.delete(id)
+    for (const kind of ['unopened', 'open', 'ended'] as const) {
+      let evicted = 0
+      for (const e of byKind[kind].values()) {
+        // In order of activity: the first recent one means the rest are recent too.
+        if (t - e.touchedAt <= ttl[kind]) break
+        if (e.listeners.size > 0) continue
+        forget(e)
+        evicted++
+      }
+      if (evicted > 0) onEvict(reasonOf[kind], evicted)
     }
   }
-  const timer = setInterval(sweep, 60_000)
+  const timer = setInterval(sweep, sweepEveryMs)
   timer.unref()
 
   return {
     sweep,
     async open(id) {
-      entry(id).opened = true
+      const e = entry(id)
+      if (e.kind === 'unopened') place(e, 'open')
     },
     async status(id) {
-      const e = entries.get(id)
-      return e ? { opened: e.opened, ended: e.ended, keys: e.keys } : null
+      const e = find(id)
+      return e ? { opened: e.kind !== 'unopened', ended: e.kind === 'ended', keys: e.keys } : null
     },
     async append(id, event, dedupeKey) {
       const e = entry(id)
       if (dedupeKey && e.keys.has(dedupeKey)) return null
-      if (e.ended && !mattersAfterEnd(event)) return null
-      // At the cap, drop only what is momentary; a message or the end is never lost.
-      if (e.events.length >= maxEventsPerConversation && momentary.has(event.type)) return null
+      if (e.kind === 'ended' && !mattersAfterEnd(event)) return null
       if (dedupeKey) e.keys.add(dedupeKey)
-      if (endingEvents.has(event.type)) e.ended = true
+      if (endingEvents.has(event.type)) place(e, 'ended')
+      const t = now()
       const logged: LoggedEvent = {
         ...event,
-        id: nextId(e.events.at(-1)?.id ?? 0, now()),
-        at: new Date(now()).toISOString(),
+        id: nextId(e.lastId, t),
+        at: new Date(t).toISOString(),
       }
+      e.lastId = logged.id
       e.events.push(logged)
+      eventCount++
+      if (e.events.length > maxEventsPerConversation) {
+        const over = e.events.length - maxEventsPerConversation
+        e.events.splice(0, over)
+        eventCount -= over
+        onEvict('event-cap', over)
+      }
       for (const listener of e.listeners) listener(logged)
       return logged
     },
     async readAfter(id, afterId) {
-      const events = entries.get(id)?.events ?? []
+      const events = find(id)?.events ?? []
       return events.slice(firstAfter(events, afterId))
     },
     subscribe(id, listener) {
@@ -121,12 +200,19 @@ export function createMemoryLog({
       e.listeners.add(listener)
       return () => {
         e.listeners.delete(listener)
-        e.touchedAt = now()
+        if (find(id) === e) place(e, e.kind)
       }
+    },
+    async healthy() {
+      return true
+    },
+    stats() {
+      return { conversations: size(), events: eventCount }
     },
     async close() {
       clearInterval(timer)
-      entries.clear()
+      for (const map of Object.values(byKind)) map.clear()
+      eventCount = 0
     },
   }
 }

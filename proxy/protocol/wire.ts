@@ -5,7 +5,7 @@
  */
 import type { RatingBody } from './schemas.ts'
 
-/** Bounds of our own choosing: zChat documents none (see ../shared/zchat/README.md). */
+/** Bounds of our own choosing: zChat documents none (docs/zchat/README.md#no-documented-limits). */
 export const limits = {
   textLength: 4000,
   nameLength: 100,

@@ -4,7 +4,7 @@ import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } fro
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness({ heartbeatMs: 200 })
+  h = await startHarness({ limits: { heartbeatMs: 200 } })
 })
 afterAll(() => h.close())
 

@@ -11,20 +11,15 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
+import type { Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { authorize, byId } from './guard.ts'
 
 export type EventsDeps = {
   log: EventLog
   visitors: Visitors
+  streams: Streams
   heartbeatMs: number
-  /**
-   * Open streams per conversation (tabs of one visitor). A new one closes the oldest, which is most
-   * likely a connection the network dropped without telling us; 8 leaves room for many live tabs.
-   */
-  maxStreamsPerConversation?: number
-  /** Open streams per process: each costs memory for as long as it stays open. */
-  maxStreams?: number
 }
 
 function lastEventId(header: string | string[] | undefined): number {
@@ -39,23 +34,13 @@ const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(e
 
 export async function eventRoutes(
   app: FastifyInstance,
-  { log, visitors, heartbeatMs, maxStreamsPerConversation = 8, maxStreams = 20_000 }: EventsDeps,
+  { log, visitors, streams, heartbeatMs }: EventsDeps,
 ) {
-  /** Open streams by conversation, oldest first, each with the function that closes it. */
-  const open = new Map<string, Set<() => void>>()
-  let openCount = 0
-
   app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await authorize(request, visitors, log)
     let lastSent = lastEventId(request.headers['last-event-id'])
-    if (openCount >= maxStreams)
+    if (!streams.hasRoom())
       throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
-    const siblings = open.get(conversationId) ?? new Set()
-    open.set(conversationId, siblings)
-    for (const close of siblings) {
-      if (siblings.size < maxStreamsPerConversation) break
-      close()
-    }
 
     reply.hijack()
     const res = reply.raw
@@ -79,19 +64,21 @@ export async function eventRoutes(
       replaying ? pending.push(event) : send(event),
     )
     const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
+    let remove = () => {}
+    let stopped = false
     const stop = () => {
-      if (!siblings.delete(closeStream)) return
-      openCount--
-      if (siblings.size === 0) open.delete(conversationId)
+      if (stopped) return
+      stopped = true
+      remove()
       clearInterval(heartbeat)
       unsubscribe()
     }
-    const closeStream = () => {
+    const closeStream = (retryMs?: number) => {
       stop()
-      res.end()
+      // `retry:` sets how long the widget waits before it reconnects (and resumes).
+      res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`)
     }
-    siblings.add(closeStream)
-    openCount++
+    remove = streams.add(conversationId, closeStream)
     res.on('close', stop)
 
     try {

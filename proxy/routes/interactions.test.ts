@@ -74,7 +74,9 @@ describe('start', () => {
       },
       { payload: { department: 99 }, status: 422, code: 'UNPROCESSABLE' },
     ]
-    const before = await (await fetch(`${h.emulator.url}/control/interactions`)).json()
+    const before = (await (
+      await fetch(`${h.emulator.url}/control/interactions`)
+    ).json()) as unknown[]
     for (const { payload, status, code } of cases) {
       const response = await h.app.inject({
         method: 'POST',
@@ -85,7 +87,9 @@ describe('start', () => {
       expect(response.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(status)
       expect(response.json()).toMatchObject({ code, message: expect.any(String) })
     }
-    const after = await (await fetch(`${h.emulator.url}/control/interactions`)).json()
+    const after = (await (
+      await fetch(`${h.emulator.url}/control/interactions`)
+    ).json()) as unknown[]
     expect(after).toHaveLength(before.length)
   })
 

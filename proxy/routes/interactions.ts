@@ -4,10 +4,11 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance } from 'fastify'
+import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
-import { type LoggedEvent, limits, routes } from '../protocol/wire.ts'
+import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
 import type { ZChatClient } from '../zchat/client.ts'
 import { assertOpen, authorize, byId, parseBody } from './guard.ts'
@@ -22,23 +23,14 @@ export type InteractionDeps = {
   tickets: Visitors
   publicUrl: () => string
   allowedDepartments: number[] | null
-  /** New conversations per minute per client IP. */
-  startsPerMinute?: number
+  limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes'>
 }
 
 export async function interactionRoutes(
   app: FastifyInstance,
-  {
-    zchat,
-    log,
-    visitors,
-    tickets,
-    publicUrl,
-    allowedDepartments,
-    startsPerMinute = 20,
-  }: InteractionDeps,
+  { zchat, log, visitors, tickets, publicUrl, allowedDepartments, limits }: InteractionDeps,
 ) {
-  const bodyLimit = limits.bodyBytes
+  const bodyLimit = limits.bodyLimitBytes
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
@@ -60,7 +52,7 @@ export async function interactionRoutes(
 
   app.post(
     routes.start,
-    { bodyLimit, config: { rateLimit: { max: startsPerMinute, timeWindow: '1 minute' } } },
+    { bodyLimit, config: { rateLimit: { max: limits.startsPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const body = parseBody(startBody, request.body, 'conversation')
       const department =
@@ -137,7 +129,7 @@ export async function interactionRoutes(
   ] as const) {
     app.put(
       byId(path),
-      { bodyLimit, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+      { bodyLimit, config: { rateLimit: { max: limits.typingPerMinute, timeWindow: '1 minute' } } },
       async (request, reply) => {
         const auth = await authorize(request, visitors, log)
         assertOpen(auth)

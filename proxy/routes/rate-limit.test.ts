@@ -4,7 +4,7 @@ import { type Harness, siteOrigin, startHarness } from '../testing.ts'
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness({ startsPerMinute: 2 })
+  h = await startHarness({ limits: { startsPerMinute: 2 } })
 })
 afterAll(() => h.close())
 

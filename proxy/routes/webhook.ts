@@ -13,15 +13,18 @@ import type { EventLog } from '../events/log.ts'
 import { adaptTrigger } from '../zchat/adapter.ts'
 import { trigger, unknownStateTrigger } from '../zchat/schemas.ts'
 
-export type WebhookDeps = { log: EventLog; secret: string }
+export type WebhookDeps = { log: EventLog; secret: string; bodyLimit: number; perMinute: number }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
-export async function webhookRoutes(app: FastifyInstance, { log, secret }: WebhookDeps) {
+export async function webhookRoutes(
+  app: FastifyInstance,
+  { log, secret, bodyLimit, perMinute }: WebhookDeps,
+) {
   const expected = digest(secret)
   app.post(
     '/webhooks/zchat/:secret',
-    { bodyLimit: 64 * 1024, config: { rateLimit: false } },
+    { bodyLimit, config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { secret: given } = request.params as { secret: string }
       if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')

@@ -3,7 +3,7 @@
  * turned into ours.
  *
  * Triggers carry no sequence number or timestamp and may come twice, late or out of order
- * (../shared/zchat/README.md). Each event gets a de-duplication key where repeating it would be
+ * (docs/zchat/README.md#trigger-delivery). Each event gets a de-duplication key where repeating it would be
  * wrong: an agent message by its `message.hash`, and the terminal `finished` / `unavailable`
  * states, which can happen once per conversation.
  */
@@ -57,9 +57,4 @@ export function adaptTrigger(trigger: Trigger): Adapted {
     default:
       return { conversationId, event: { type: trigger.state } }
   }
-}
-
-/** After the end, only messages (a late agent reply) and the rating still mean something. */
-export function mattersAfterEnd(event: ConversationEvent): boolean {
-  return event.type === 'message' || event.type === 'rated'
 }

@@ -18,24 +18,22 @@ import {
 
 export class ZChatError extends Error {
   override name = 'ZChatError'
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly path: string,
-    options?: ErrorOptions,
-  ) {
+  readonly method: string
+  readonly path: string
+  constructor(message: string, method: string, path: string, options?: ErrorOptions) {
     super(`${message} (${method} ${path})`, options)
+    this.method = method
+    this.path = path
   }
 }
 export class ZChatHttpError extends ZChatError {
   override name = 'ZChatHttpError'
-  constructor(
-    readonly status: number,
-    readonly upstreamMessage: string,
-    method: string,
-    path: string,
-  ) {
+  readonly status: number
+  readonly upstreamMessage: string
+  constructor(status: number, upstreamMessage: string, method: string, path: string) {
     super(`zChat answered ${status}: ${upstreamMessage}`, method, path)
+    this.status = status
+    this.upstreamMessage = upstreamMessage
   }
 }
 export class ZChatTimeoutError extends ZChatError {

@@ -1,5 +1,6 @@
 /**
- * The zChat ClientApi V1 contract (../shared/zchat/clientapi-v1.md) as zod schemas.
+ * The zChat ClientApi V1 contract (docs/zchat/clientapi-v1.md) as zod schemas: the proxy's reading
+ * of it (docs/zchat/README.md#how-this-project-reads-it).
  *
  * One module, shared by the proxy's client, its webhook route, the emulator and the tests.
  * Parsing is tolerant where the document is vague: an interaction hash is an opaque string

@@ -23,25 +23,31 @@ export type Api = {
 }
 
 export class ApiFailure extends Error {
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    detail: string,
-  ) {
+  readonly method: string
+  readonly url: string
+  constructor(method: string, url: string, detail: string) {
     super(`${method} ${url}: ${detail}`)
     this.name = new.target.name
+    this.method = method
+    this.url = url
   }
 }
 export class HttpFailure extends ApiFailure {
+  readonly status: number
+  readonly code: ErrorBody['code'] | undefined
+  /** From Retry-After on a 429, in milliseconds. */
+  readonly retryAfterMs: number | undefined
   constructor(
     method: string,
     url: string,
-    readonly status: number,
-    readonly code: ErrorBody['code'] | undefined,
-    /** From Retry-After on a 429, in milliseconds. */
-    readonly retryAfterMs: number | undefined,
+    status: number,
+    code: ErrorBody['code'] | undefined,
+    retryAfterMs: number | undefined,
   ) {
     super(method, url, `HTTP ${status}${code ? ` ${code}` : ''}`)
+    this.status = status
+    this.code = code
+    this.retryAfterMs = retryAfterMs
   }
 }
 export class TimeoutFailure extends ApiFailure {}

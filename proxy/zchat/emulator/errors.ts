@@ -8,11 +8,10 @@ export type ErrorBody = { message: string; status: number }
 /** Thrown by handlers; the error handler turns it into the body above with the same HTTP status. */
 export class EmulatorError extends Error {
   override name = 'EmulatorError'
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number
+  constructor(status: number, message: string) {
     super(message)
+    this.status = status
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * A faithful zChat ClientApi V1 emulator (../../../shared/zchat/clientapi-v1.md) with an agent
+ * A faithful zChat ClientApi V1 emulator (docs/zchat/clientapi-v1.md) with an agent
  * console: the API under `/core/api/v1`, triggers POSTed to a webhook URL, a control API under
  * `/control` and the console at `/console`.
  */

@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export type DemoHost = { url: string; close(): Promise<void> }
+export type DemoSite = { url: string; close(): Promise<void> }
 
 /** The origin written in index.html's snippet. */
 const snippetOrigin = 'http://localhost:8787'
 
-export async function startDemoHost({
+export async function startDemoSite({
   htmlPath,
   proxyUrl,
   port,
@@ -21,7 +21,7 @@ export async function startDemoHost({
   proxyUrl: () => string
   port: number
   host: string
-}): Promise<DemoHost> {
+}): Promise<DemoSite> {
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
     if (path === '/favicon.ico') {
