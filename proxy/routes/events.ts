@@ -13,7 +13,8 @@ import type { EventLog } from '../events/log.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
-import { authorize, byId } from './guard.ts'
+import { visitorConversation } from './conversation.ts'
+import { byId } from './guard.ts'
 
 export type EventsDeps = {
   log: EventLog
@@ -37,7 +38,7 @@ export async function eventRoutes(
   { log, visitors, streams, heartbeatMs }: EventsDeps,
 ) {
   app.get(byId(routes.events), async (request, reply) => {
-    const { conversationId } = await authorize(request, visitors, log)
+    const { conversationId } = await visitorConversation(request, visitors, log)
     let lastSent = lastEventId(request.headers['last-event-id'])
     if (!streams.hasRoom())
       throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')

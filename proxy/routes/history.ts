@@ -9,14 +9,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { EventLog } from '../events/log.ts'
 import type { Visitors } from '../visitors.ts'
-import type { ExternalHistory } from '../zchat/schemas.ts'
+import { toExternalHistory } from '../zchat/adapter.ts'
 
 export const historyPath = (ticket: string) => `/v1/history/${ticket}`
-
-/** "YYYY-MM-DD HH:mm:ss" in UTC, as the document's example. */
-export function formatHistoryTime(iso: string): string {
-  return iso.slice(0, 19).replace('T', ' ')
-}
 
 export async function historyRoutes(
   app: FastifyInstance,
@@ -26,17 +21,6 @@ export async function historyRoutes(
     const { ticket } = request.params as { ticket: string }
     const { conversationId } = tickets.check(ticket)
     const events = await log.readAfter(conversationId, 0)
-    const messages: ExternalHistory['messages'] = events.flatMap((event) =>
-      event.type === 'message'
-        ? [
-            {
-              time: formatHistoryTime(event.at),
-              direction: event.author === 'agent' ? 'AGENT' : 'CLIENT',
-              content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text,
-            },
-          ]
-        : [],
-    )
-    return reply.header('cache-control', 'no-store').send({ messages })
+    return reply.header('cache-control', 'no-store').send(toExternalHistory(events))
   })
 }

@@ -10,8 +10,10 @@ import type { EventLog } from '../events/log.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
+import { toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
-import { assertOpen, authorize, byId, parseBody } from './guard.ts'
+import { visitorConversation } from './conversation.ts'
+import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { upstream } from './upstream.ts'
 
@@ -64,22 +66,9 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
-      const { visitor, page } = body
       const externalHistory = await previousHistory(body.previous)
-      const customer =
-        visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
       const { interactionHash } = await upstream(() =>
-        zchat.start({
-          departmentId: department,
-          ...(customer && Object.keys(customer).length > 0 && { customer }),
-          // Echoed on every trigger by zChat; kept small for that reason.
-          extra: {
-            channel: 'web-widget',
-            ...(page && { page_url: page.url }),
-            ...(page?.title && { page_title: page.title }),
-          },
-          ...(externalHistory && { externalHistory }),
-        }),
+        zchat.start(toStartInput({ ...body, department, externalHistory })),
       )
       await log.open(interactionHash)
       const { credential, expiresAt } = visitors.issue(interactionHash)
@@ -90,7 +79,7 @@ export async function interactionRoutes(
   )
 
   app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
-    const auth = await authorize(request, visitors, log)
+    const auth = await visitorConversation(request, visitors, log)
     const { clientId, text } = parseBody(messageBody, request.body, 'message')
     const key = `visitor-message:${clientId}`
     const findSent = async () =>
@@ -100,8 +89,8 @@ export async function interactionRoutes(
     const send = async () => {
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
-      assertOpen(auth)
-      await upstream(() => zchat.sendMessage(auth.conversationId, { content: text }))
+      assertOpen(auth.status)
+      await upstream(() => zchat.sendMessage(auth.conversationId, toMessageInput(text)))
       const logged = await log.append(
         auth.conversationId,
         { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId },
@@ -131,8 +120,8 @@ export async function interactionRoutes(
       byId(path),
       { bodyLimit, config: { rateLimit: { max: limits.typingPerMinute, timeWindow: '1 minute' } } },
       async (request, reply) => {
-        const auth = await authorize(request, visitors, log)
-        assertOpen(auth)
+        const auth = await visitorConversation(request, visitors, log)
+        assertOpen(auth.status)
         await upstream(() => call(auth.conversationId))
         return reply.status(204).send()
       },
@@ -140,7 +129,7 @@ export async function interactionRoutes(
   }
 
   app.put(byId(routes.finish), { bodyLimit }, async (request, reply) => {
-    const auth = await authorize(request, visitors, log)
+    const auth = await visitorConversation(request, visitors, log)
     if (auth.status.ended) return reply.status(204).send()
     await upstream(() => zchat.finish(auth.conversationId))
     await log.append(auth.conversationId, { type: 'finished', by: 'visitor' }, 'finished')
@@ -148,17 +137,12 @@ export async function interactionRoutes(
   })
 
   app.put(byId(routes.rating), { bodyLimit }, async (request, reply) => {
-    const auth = await authorize(request, visitors, log)
-    const { mood, comment } = parseBody(ratingBody, request.body, 'rating')
+    const auth = await visitorConversation(request, visitors, log)
+    const rating = parseBody(ratingBody, request.body, 'rating')
     if (auth.status.keys.has('rated'))
       throw new ApiError('CONFLICT', 'This conversation has already been rated')
-    await upstream(() =>
-      zchat.update(auth.conversationId, {
-        mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE',
-        ...(comment && { note: comment }),
-      }),
-    )
-    await log.append(auth.conversationId, { type: 'rated', mood }, 'rated')
+    await upstream(() => zchat.update(auth.conversationId, toRatingInput(rating)))
+    await log.append(auth.conversationId, { type: 'rated', mood: rating.mood }, 'rated')
     return reply.status(204).send()
   })
 }

@@ -1,14 +1,17 @@
 /**
- * zChat triggers -> conversation events. Pure: the only place where zChat's field names are
- * turned into ours.
+ * zChat's shapes <-> ours, both ways. Pure: the only place where zChat's field names meet ours.
+ * Triggers in: conversation events. Out: the start, message and rating inputs of the client, and
+ * the external-history document zChat fetches.
  *
  * Triggers carry no sequence number or timestamp and may come twice, late or out of order
  * (docs/zchat/README.md#trigger-delivery). Each event gets a de-duplication key where repeating it would be
  * wrong: an agent message by its `message.hash`, and the terminal `finished` / `unavailable`
  * states, which can happen once per conversation.
  */
-import type { ConversationEvent, MediaKind } from '../protocol/wire.ts'
-import { isMessageTrigger, type Trigger } from './schemas.ts'
+import type { RatingBody, StartBody } from '../protocol/schemas.ts'
+import type { ConversationEvent, LoggedEvent, MediaKind } from '../protocol/wire.ts'
+import type { MessageInput, StartInput, UpdateInput } from './client.ts'
+import { type ExternalHistory, isMessageTrigger, type Trigger } from './schemas.ts'
 
 export type Adapted = { conversationId: string; event: ConversationEvent; dedupeKey?: string }
 
@@ -56,5 +59,63 @@ export function adaptTrigger(trigger: Trigger): Adapted {
       return { conversationId, event: { type: 'unavailable' }, dedupeKey: 'unavailable' }
     default:
       return { conversationId, event: { type: trigger.state } }
+  }
+}
+
+// ---- Out: our requests -> zChat's inputs ------------------------------------------------------
+
+export type StartRequest = Pick<StartBody, 'visitor' | 'page'> & {
+  department: number
+  externalHistory: string | undefined
+}
+
+export function toStartInput({
+  department,
+  visitor,
+  page,
+  externalHistory,
+}: StartRequest): StartInput {
+  const customer =
+    visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
+  return {
+    departmentId: department,
+    ...(customer && Object.keys(customer).length > 0 && { customer }),
+    // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small.
+    extra: {
+      channel: 'web-widget',
+      ...(page && { page_url: page.url }),
+      ...(page?.title && { page_title: page.title }),
+    },
+    ...(externalHistory && { externalHistory }),
+  }
+}
+
+export function toMessageInput(text: string): MessageInput {
+  return { content: text }
+}
+
+export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {
+  return { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }
+}
+
+/** "YYYY-MM-DD HH:mm:ss" in UTC: the document's format, with no zone (our choice, see docs/zchat/README.md#external-history-timing). */
+export function formatHistoryTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ')
+}
+
+/** A conversation's messages as the external-history document zChat GETs. */
+export function toExternalHistory(events: readonly LoggedEvent[]): ExternalHistory {
+  return {
+    messages: events.flatMap((event) =>
+      event.type === 'message'
+        ? [
+            {
+              time: formatHistoryTime(event.at),
+              direction: event.author === 'agent' ? ('AGENT' as const) : ('CLIENT' as const),
+              content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text,
+            },
+          ]
+        : [],
+    ),
   }
 }

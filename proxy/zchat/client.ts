@@ -53,13 +53,11 @@ export type StartInput = {
   externalHistory?: string
 }
 export type MessageInput = { content: string; type?: MessageType; url?: string }
+export type UpdateInput = { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }
 
 export type ZChatClient = {
   start(input: StartInput): Promise<{ interactionHash: string }>
-  update(
-    hash: string,
-    input: { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string },
-  ): Promise<void>
+  update(hash: string, input: UpdateInput): Promise<void>
   sendMessage(hash: string, input: MessageInput): Promise<void>
   typing(hash: string): Promise<void>
   cleared(hash: string): Promise<void>

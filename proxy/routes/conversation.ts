@@ -1,0 +1,27 @@
+/**
+ * The conversation a visitor's call is about, as the log has it. One the log has forgotten (a
+ * restart of the in-memory log, or its retention) is taken up again: we signed the credential, so
+ * it started here, and zChat still answers for the interaction itself (404 or 422 if it is over).
+ */
+import type { FastifyRequest } from 'fastify'
+import { ApiError } from '../errors.ts'
+import type { ConversationStatus, EventLog } from '../events/log.ts'
+import type { Visitors } from '../visitors.ts'
+import { authorize } from './guard.ts'
+
+export type VisitorConversation = { conversationId: string; status: ConversationStatus }
+
+export async function visitorConversation(
+  request: FastifyRequest,
+  visitors: Visitors,
+  log: EventLog,
+): Promise<VisitorConversation> {
+  const conversationId = authorize(request, visitors)
+  let status = await log.status(conversationId)
+  if (!status?.opened) {
+    await log.open(conversationId)
+    status = await log.status(conversationId)
+  }
+  if (!status) throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
+  return { conversationId, status }
+}
