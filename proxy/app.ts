@@ -128,10 +128,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ),
   })
 
+  // While draining, an answered call closes its connection: the client's next call opens a new
+  // one, which the load balancer sends to an instance that is not going away.
+  const isDraining = deps.isDraining ?? (() => false)
+  app.addHook('onSend', async (_request, reply) => {
+    if (isDraining()) reply.header('connection', 'close')
+  })
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }))
   // Ready: configured (we got this far), the event store answers, and not draining.
   app.get('/readyz', { config: { rateLimit: false } }, async (_request, reply) => {
-    const draining = deps.isDraining?.() ?? false
+    const draining = isDraining()
     const store = await deps.log.healthy().catch(() => false)
     const ready = store && !draining
     return reply.status(ready ? 200 : 503).send({ ready, store, draining })
