@@ -45,7 +45,10 @@ export async function startHarness(
         token: testToken,
         timeoutMs: limits.zchatTimeoutMs,
       }),
-      log: createMemoryLog(),
+      log: createMemoryLog({
+        maxConversations: limits.maxConversations,
+        maxEventsPerConversation: limits.maxEventsPerConversation,
+      }),
       streams: createStreams(limits),
       visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
       webhookSecret,

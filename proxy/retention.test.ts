@@ -1,0 +1,76 @@
+/**
+ * Bounded memory, as a visitor and zChat see it: past MAX_CONVERSATIONS the oldest ended
+ * conversation is forgotten first, the live ones keep their transcript, and a forgotten one still
+ * answers its visitor.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routes } from './protocol/wire.ts'
+import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } from './testing.ts'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness({ limits: { maxConversations: 2 } })
+})
+afterAll(() => h.close())
+
+async function start() {
+  const started = await h.app.inject({
+    method: 'POST',
+    url: routes.start,
+    payload: { department: 1 },
+    headers: { origin: siteOrigin },
+  })
+  expect(started.statusCode).toBe(201)
+  const { conversationId, credential } = started.json()
+  return {
+    conversationId: conversationId as string,
+    headers: { authorization: `Bearer ${credential}`, origin: siteOrigin },
+  }
+}
+
+const agentSays = (conversationId: string, text: string) =>
+  h.app.inject({
+    method: 'POST',
+    url: `/webhooks/zchat/${webhookSecret}`,
+    payload: {
+      interaction_hash: conversationId,
+      message: { hash: `${conversationId}-${text}`, content: text, type: 'text' },
+      agent: { id: 1, name: 'Ana' },
+      extra: {},
+    },
+  })
+
+const transcript = async (conversationId: string, headers: Record<string, string>, n: number) =>
+  (
+    await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) => e.length >= n)
+  ).events.flatMap((e) => (e.type === 'message' ? [e.text] : []))
+
+describe('MAX_CONVERSATIONS', () => {
+  it('forgets the oldest ended conversation first and keeps the live ones whole', async () => {
+    const ended = await start()
+    await agentSays(ended.conversationId, 'bye')
+    const finished = await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(ended.conversationId),
+      headers: ended.headers,
+    })
+    expect(finished.statusCode).toBe(204)
+    const live = await start()
+    await agentSays(live.conversationId, 'hello')
+    // A third conversation: one must go, and it is the ended one, not the older live one.
+    const newest = await start()
+    await agentSays(newest.conversationId, 'welcome')
+
+    expect(await transcript(live.conversationId, live.headers, 1)).toEqual(['hello'])
+    expect(await transcript(newest.conversationId, newest.headers, 1)).toEqual(['welcome'])
+    // The forgotten one still answers its visitor, with nothing left to replay: the browser
+    // keeps what it has shown.
+    const forgotten = await readEvents(
+      `${h.url}${routes.events(ended.conversationId)}`,
+      ended.headers,
+      (_events, comments) => comments.includes('stream open'),
+    )
+    expect(forgotten.status).toBe(200)
+    expect(forgotten.events).toEqual([])
+  })
+})
