@@ -182,13 +182,24 @@ describe('POST /interactions/:hash/messages', () => {
     ['no content', { token }, 422, /content/],
     ['blank content', { token, content: '   ' }, 422, /content/],
     ['an unknown type', { token, content: 'x', type: 'sticker' }, 422, /type/],
-    ['an image without url', { token, content: 'x', type: 'image' }, 422, /url/],
-    ['a file with an empty url', { token, content: 'x', type: 'file', url: '' }, 422, /url/],
     ['a wrong token', { token: 'x', content: 'x' }, 401, /token/],
   ])('refuses %s', async (_case, body, status, text) => {
     const hash = await s.start()
     expectError(await s.api('POST', `/interactions/${hash}/messages`, body), status, text)
     expect((await view(hash)).messages).toEqual([])
+  })
+
+  it('takes a file without a url, as the document marks it optional', async () => {
+    const hash = await s.start()
+    const answer = await s.api('POST', `/interactions/${hash}/messages`, {
+      token,
+      content: 'invoice.pdf',
+      type: 'file',
+    })
+    expect(answer.status).toBe(200)
+    expect((await view(hash)).messages).toEqual([
+      expect.objectContaining({ content: 'invoice.pdf', type: 'file', url: null }),
+    ])
   })
 
   it('answers 404 to an unknown hash', async () => {

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
-import { sendMessageRequest, startRequest, tokenOnlyRequest, updateRequest } from '../schemas.ts'
+import { messageBody, startBody, updateBody } from './contract.ts'
 import { EmulatorError } from './errors.ts'
 import type { FaultInjector } from './faults.ts'
 import { fetchExternalHistory } from './history.ts'
@@ -26,6 +26,14 @@ function authenticate(body: unknown, token: string): void {
   if (typeof given !== 'string' || given === '')
     throw new EmulatorError(401, 'The API token is missing')
   if (given !== token) throw new EmulatorError(401, 'The API token is invalid')
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol)
+  } catch {
+    return false
+  }
 }
 
 function validate<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -64,14 +72,17 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
       api.post('/interactions', async (request) => {
         authenticate(request.body, token)
-        const body = validate(startRequest, request.body)
+        const body = validate(startBody, request.body)
         if (!departments.has(body.department_id)) {
           throw new EmulatorError(
             422,
             `Department ${body.department_id} does not exist or is not active`,
           )
         }
-        const url = body.external_history ?? null
+        const url = body.external_history || null
+        if (url !== null && !isWebUrl(url)) {
+          throw new EmulatorError(422, 'external_history: must be a URL zChat can GET')
+        }
         const interaction = interactions.create({
           departmentId: body.department_id,
           mediaType: body.media_type ?? 'TEXT',
@@ -93,7 +104,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       // Allowed after finish, so the visitor can still rate; refused only when it never started.
       api.put<HashRoute>('/interactions/:hash', async (request) => {
         const interaction = authorize(request.body, request.params.hash)
-        const body = validate(updateRequest, request.body)
+        const body = validate(updateBody, request.body)
         if (interaction.state === 'unavailable') {
           throw new EmulatorError(422, 'Cannot update: the interaction is unavailable')
         }
@@ -108,14 +119,13 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
       api.post<HashRoute>('/interactions/:hash/messages', async (request) => {
         const interaction = authorize(request.body, request.params.hash)
-        const body = validate(sendMessageRequest, request.body)
+        const body = validate(messageBody, request.body)
         const type = body.type ?? 'text'
         // Required means present and not blank, as API validators usually read it.
         if (body.content.trim() === '') throw new EmulatorError(422, 'content: must not be blank')
+        // The document marks `url` optional for every type: a file without one is stored as sent
+        // (the console shows that the agent cannot open it).
         const url = body.url?.trim() || null
-        if (type !== 'text' && url === null) {
-          throw new EmulatorError(422, `url: required for a message of type ${type}`)
-        }
         ensureOpen(interaction, 'send a message')
         interactions.addMessage(interaction, 'CLIENT', { content: body.content, type, url })
         return {
@@ -127,7 +137,6 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
       api.put<HashRoute>('/interactions/:hash/typing', async (request) => {
         const interaction = authorize(request.body, request.params.hash)
-        validate(tokenOnlyRequest, request.body)
         ensureOpen(interaction, 'notify typing')
         interactions.setVisitorTyping(interaction, true)
         return { message: 'Typing notified successfully', status: 200 }
@@ -135,7 +144,6 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
       api.put<HashRoute>('/interactions/:hash/cleared', async (request) => {
         const interaction = authorize(request.body, request.params.hash)
-        validate(tokenOnlyRequest, request.body)
         ensureOpen(interaction, 'notify cleared')
         interactions.setVisitorTyping(interaction, false)
         return { message: 'Cleared notified successfully', status: 200 }
@@ -143,7 +151,6 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
       api.put<HashRoute>('/interactions/:hash/finish', async (request) => {
         const interaction = authorize(request.body, request.params.hash)
-        validate(tokenOnlyRequest, request.body)
         ensureOpen(interaction, 'finish')
         interactions.end(interaction, 'finished')
         return { message: 'Interaction finished successfully', status: 200 }

@@ -36,7 +36,9 @@ export function consoleSecurityPolicy(nonce: string): string {
     `script-src 'nonce-${nonce}'`,
     `style-src 'nonce-${nonce}'`,
     "connect-src 'self'",
-    "img-src 'self'",
+    // Visitors' files live on the proxy's origin (or wherever PUBLIC_URL points).
+    "img-src 'self' http: https:",
+    'media-src http: https:',
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

@@ -155,6 +155,22 @@ export const script = String.raw`
     return card
   }
 
+  function link(href, text) {
+    return el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, text)
+  }
+
+  /** What an agent's screen shows of a file: the picture, a player, or a link to open it. */
+  function renderMedia(message) {
+    const box = el('div', { class: 'media' })
+    if (message.type === 'image') {
+      box.append(el('img', { src: message.url, alt: message.content || 'Image from the visitor' }))
+    } else if (message.type === 'video' || message.type === 'audio') {
+      box.append(el(message.type, { src: message.url, controls: '', preload: 'metadata', 'aria-label': message.content || message.type }))
+    }
+    box.append(link(message.url, 'Open ' + (message.content || message.type)))
+    return box
+  }
+
   function renderMessage(interaction, message) {
     const item = el('li', { class: message.direction })
     const who = message.direction === 'CLIENT' ? 'Visitor' : (interaction.agent && interaction.agent.name) || 'Agent'
@@ -163,12 +179,18 @@ export const script = String.raw`
       document.createTextNode(' '),
       el('span', { class: 'content' }, message.content),
     )
-    if (message.url) {
+    if (message.type && message.type !== 'text') {
       item.append(document.createTextNode(' '), el('span', { class: 'meta' }, '[' + message.type + '] '))
-      const link = isWebUrl(message.url)
-        ? el('a', { href: message.url, target: '_blank', rel: 'noopener noreferrer' }, message.url)
-        : el('span', {}, message.url)
-      item.append(link)
+      if (!message.url) {
+        item.append(el('span', { class: 'error' }, 'sent without a URL: the agent cannot open it'))
+      } else if (!isWebUrl(message.url)) {
+        item.append(el('span', {}, message.url))
+      } else {
+        item.append(renderMedia(message))
+      }
+    } else if (message.url) {
+      item.append(document.createTextNode(' '), el('span', { class: 'meta' }, '[' + message.type + '] '))
+      item.append(isWebUrl(message.url) ? link(message.url, message.url) : el('span', {}, message.url))
     }
     item.append(document.createTextNode(' '), el('time', { datetime: message.at }, time(message.at)))
     return item

@@ -32,4 +32,6 @@ export const style = `
   button:disabled { opacity: .45; cursor: default; }
   .error { color: #b3261e; margin: .5rem 0 0; }
   .error:empty { display: none; }
+  .media { margin-top: .3rem; display: flex; flex-direction: column; gap: .2rem; align-items: start; }
+  .media img, .media video { max-width: 16rem; max-height: 12rem; border-radius: 4px; }
 `

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { messageType } from '../schemas.ts'
+import { messageTypes } from './contract.ts'
 import { EmulatorError } from './errors.ts'
 import { type FaultInjector, faultsPatch } from './faults.ts'
 import type { Agent, Interaction, InteractionState, Interactions } from './interactions.ts'
@@ -22,7 +22,7 @@ type HashRoute = { Params: { hash: string } }
 const acceptBody = z.strictObject({ agentName: z.string().trim().min(1).max(100).optional() })
 const messageBody = z.strictObject({
   content: z.string().max(10_000).default(''),
-  type: messageType.default('text'),
+  type: z.enum(messageTypes).default('text'),
   url: z.string().trim().max(2_000).optional(),
 })
 const queueBody = z.strictObject({ position: z.int().min(0) })

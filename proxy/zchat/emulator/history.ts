@@ -2,7 +2,7 @@
  * `external_history`: zChat GETs the URL given at start and shows the messages to the agent.
  * Every failure becomes a sentence for the console, classified by what went wrong.
  */
-import { externalHistory } from '../schemas.ts'
+import { historyDocument } from './contract.ts'
 import type { HistoryView } from './interactions.ts'
 
 // The document sets no bound; a history bigger than this is surely a mistake.
@@ -35,7 +35,7 @@ export async function fetchExternalHistory(
   } catch {
     return { error: 'The history URL did not answer JSON' }
   }
-  const parsed = externalHistory.safeParse(json)
+  const parsed = historyDocument.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue?.path.length ? issue.path.join('.') : 'body'

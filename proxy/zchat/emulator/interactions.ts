@@ -7,13 +7,13 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type {
   Customer,
-  ExternalHistory,
+  HistoryMessage,
   MessageTrigger,
   MessageType,
   Mood,
-  StartRequest,
+  mediaTypes,
   StateTrigger,
-} from '../schemas.ts'
+} from './contract.ts'
 
 export type InteractionState = 'queued' | 'accepted' | 'finished' | 'unavailable'
 export type Agent = { id: number; name: string }
@@ -26,14 +26,14 @@ export type ChatMessage = {
   at: string
 }
 /** Only `url` while the GET is in flight; then `messages` or `error`. */
-export type HistoryView = { url: string; messages?: ExternalHistory['messages']; error?: string }
+export type HistoryView = { url: string; messages?: HistoryMessage[]; error?: string }
 
 /** Also the view the control API and the console read. */
 export type Interaction = {
   hash: string
   state: InteractionState
   departmentId: number
-  mediaType: NonNullable<StartRequest['media_type']>
+  mediaType: (typeof mediaTypes)[number]
   customer: Customer
   extra: Record<string, unknown>
   position: number | null

@@ -4,7 +4,7 @@
  * another), and recorded so tests can see what zChat would have sent and what came back.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { MessageTrigger, StateTrigger } from '../schemas.ts'
+import type { MessageTrigger, StateTrigger } from './contract.ts'
 import type { Faults } from './faults.ts'
 
 export type Delivery = {

@@ -1,0 +1,80 @@
+/**
+ * The emulator's own reading of ClientApi V1 (docs/zchat/clientapi-v1.md), written from the
+ * document and not from the proxy's schemas (proxy/zchat/schemas.ts): a misreading in the proxy
+ * then fails a test instead of being agreed with.
+ *
+ * As strict as the document where it is strict (required fields, enums, the history's time
+ * format) and as lenient where it is lenient: `url` is marked optional for every message type,
+ * `type` and `media_type` may be null, and fields the document does not list are ignored.
+ */
+import { z } from 'zod'
+
+export const mediaTypes = ['TEXT', 'SMS', 'WHATSAPP'] as const
+export const messageTypes = ['text', 'image', 'video', 'audio', 'file'] as const
+export type MessageType = (typeof messageTypes)[number]
+export const moods = ['POSITIVE', 'NEGATIVE'] as const
+export type Mood = (typeof moods)[number]
+
+/** The document gives no types for the customer's fields; its examples are strings. */
+export const customerFields = z.looseObject({
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  cpf: z.string().nullable().optional(),
+})
+export type Customer = z.infer<typeof customerFields>
+
+/** POST /interactions */
+export const startBody = z.looseObject({
+  department_id: z.int('department_id: an integer is required'),
+  media_type: z.enum(mediaTypes).nullable().optional(),
+  customer: customerFields.nullable().optional(),
+  /** "Anything you like", as long as it is an object: it comes back on every trigger. */
+  extra: z.record(z.string(), z.unknown()).nullable().optional(),
+  external_history: z.string().nullable().optional(),
+})
+
+/** PUT /interactions/{hash} */
+export const updateBody = z.looseObject({
+  mood: z.enum(moods).optional(),
+  tag_ids: z.array(z.string()).optional(),
+  customer_key: z.string().optional(),
+  note: z.string().optional(),
+})
+
+/** POST /interactions/{hash}/messages */
+export const messageBody = z.looseObject({
+  content: z.string('content: a string is required'),
+  type: z.enum(messageTypes).nullable().optional(),
+  url: z.string().nullable().optional(),
+})
+
+/** The external-history document zChat GETs. */
+export const historyDocument = z.looseObject({
+  messages: z.array(
+    z.looseObject({
+      time: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'YYYY-MM-DD HH:mm:ss'),
+      direction: z.enum(['CLIENT', 'AGENT']),
+      content: z.string(),
+    }),
+  ),
+})
+export type HistoryMessage = z.infer<typeof historyDocument>['messages'][number]
+
+// ---- What the emulator sends: triggers, shaped as the document's examples --------------------
+
+export type TriggerState = 'queued' | 'accepted' | 'unavailable' | 'finished' | 'typing' | 'cleared'
+
+export type StateTrigger = {
+  interaction_hash: string
+  state: TriggerState
+  position?: number | null
+  extra: Record<string, unknown>
+}
+
+export type MessageTrigger = {
+  interaction_hash: string
+  message: { hash: string; content: string; type: MessageType; url: string | null }
+  agent: { id: number; name: string }
+  extra: Record<string, unknown>
+}
