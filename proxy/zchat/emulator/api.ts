@@ -3,6 +3,7 @@
  * would meet them: unreadable body 400, token 401, unknown hash 404, invalid body or a write the
  * interaction's state forbids 422.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import { messageBody, startBody, updateBody } from './contract.ts'
@@ -56,7 +57,11 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   function find(hash: string): Interaction {
     const interaction = interactions.get(hash)
-    if (!interaction) throw new EmulatorError(404, `Interaction ${hash} not found`)
+    if (!interaction)
+      throw new EmulatorError(
+        faults.get().unknownAs422 ? 422 : 404,
+        `Interaction ${hash} not found`,
+      )
     return interaction
   }
 
@@ -91,9 +96,17 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           externalHistoryUrl: url,
         })
         if (url !== null) {
-          void fetchExternalHistory(url, historyTimeoutMs).then((result) =>
-            interactions.setHistory(interaction.hash, result),
-          )
+          // The document does not say when or how often zChat fetches it: faults make it late and repeated.
+          const { historyDelayMs, historyFetches } = faults.get()
+          void (async () => {
+            for (let fetchNo = 0; fetchNo < historyFetches; fetchNo++) {
+              await sleep(historyDelayMs)
+              interactions.setHistory(
+                interaction.hash,
+                await fetchExternalHistory(url, historyTimeoutMs),
+              )
+            }
+          })()
         }
         return {
           message: 'Interaction created successfully',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { eventually, type Setup, setup, token } from './test-support.ts'
+import { eventually, type Setup, setup, startFileServer, token } from './test-support.ts'
 
 let s: Setup
 beforeAll(async () => {
@@ -56,10 +56,54 @@ describe('API faults', () => {
     expect((await s.control('GET', '/faults')).json).toEqual({
       latencyMs: 10,
       failNext: null,
+      unknownAs422: false,
+      oddTriggers: false,
+      historyDelayMs: 0,
+      historyFetches: 1,
       garbageNext: 2,
       duplicateWebhooks: false,
       webhookDelayMs: 0,
     })
+  })
+
+  it('answers HTTP 200 with an error body, doing nothing, when failNext says so', async () => {
+    const hash = await s.start()
+    await fault({ failNext: { status: 422, count: 1, as: 'body' } })
+    const refused = await s.api('POST', `/interactions/${hash}/messages`, { token, content: 'x' })
+    expect(refused.status).toBe(200)
+    expect(refused.json).toEqual({ message: expect.any(String), status: 422 })
+    expect((await s.control('GET', `/interactions/${hash}`)).json).toMatchObject({ messages: [] })
+  })
+
+  it('answers 422 instead of 404 for an unknown interaction when unknownAs422 is on', async () => {
+    await fault({ unknownAs422: true })
+    const answer = await s.api('PUT', '/interactions/no-such-hash/typing', { token })
+    expect(answer.status).toBe(422)
+    expect(answer.json).toEqual({ message: expect.stringMatching(/not found/), status: 422 })
+  })
+})
+
+describe('external history faults', () => {
+  it('fetches the history late, and as often as historyFetches says', async () => {
+    let gets = 0
+    const files = await startFileServer(() => {
+      gets++
+      return { status: 200, body: '{"messages":[]}' }
+    })
+    try {
+      await fault({ historyDelayMs: 200, historyFetches: 2 })
+      const hash = await s.start({ external_history: `${files.url}/history` })
+      const history = async () =>
+        ((await s.control('GET', `/interactions/${hash}`)).json as { externalHistory: object })
+          .externalHistory
+      expect(await history()).toEqual({ url: `${files.url}/history` })
+      await eventually(async () =>
+        expect(await history()).toMatchObject({ fetches: 2, messages: [] }),
+      )
+      expect(gets).toBe(2)
+    } finally {
+      await files.close()
+    }
   })
 })
 
@@ -71,6 +115,17 @@ describe('webhook faults', () => {
     await eventually(() => expect(s.receiver.received).toHaveLength(4))
     const states = s.receiver.received.map((body) => (body as { state: string }).state)
     expect(states).toEqual(['queued', 'queued', 'accepted', 'accepted'])
+  })
+
+  it('writes odd but readable fields when oddTriggers is on', async () => {
+    await fault({ oddTriggers: true })
+    const hash = await s.start()
+    await s.control('POST', `/interactions/${hash}/accept`)
+    await eventually(() => expect(s.receiver.received).toHaveLength(2))
+    expect(s.receiver.received).toEqual([
+      { interaction_hash: hash, state: 'QUEUED', position: '1', extra: [] },
+      { interaction_hash: hash, state: 'ACCEPTED', extra: [] },
+    ])
   })
 
   it('waits webhookDelayMs before each trigger', async () => {

@@ -11,9 +11,22 @@ import { errorBody } from './errors.ts'
 export const faultsPatch = z.strictObject({
   latencyMs: z.int().min(0).max(60_000).optional(),
   failNext: z
-    .strictObject({ status: z.int().min(400).max(599), count: z.int().min(0) })
+    .strictObject({
+      status: z.int().min(400).max(599),
+      count: z.int().min(0),
+      /** `body`: HTTP 200 whose body says `{message, status}` (the document's error shape). */
+      as: z.enum(['status', 'body']).default('status'),
+    })
     .nullable()
     .optional(),
+  /** Unknown interactions answered 422 instead of 404 (the document shows no other status). */
+  unknownAs422: z.boolean().optional(),
+  /** Triggers with odd but readable fields: `state` in capitals, `position` a string, `extra` []. */
+  oddTriggers: z.boolean().optional(),
+  /** The external history is fetched this long after the start... */
+  historyDelayMs: z.int().min(0).max(3_600_000).optional(),
+  /** ...and this many times. */
+  historyFetches: z.int().min(1).max(5).optional(),
   garbageNext: z.int().min(0).optional(),
   duplicateWebhooks: z.boolean().optional(),
   webhookDelayMs: z.int().min(0).max(60_000).optional(),
@@ -22,7 +35,11 @@ export type FaultsPatch = z.infer<typeof faultsPatch>
 
 export type Faults = {
   latencyMs: number
-  failNext: { status: number; count: number } | null
+  failNext: { status: number; count: number; as: 'status' | 'body' } | null
+  unknownAs422: boolean
+  oddTriggers: boolean
+  historyDelayMs: number
+  historyFetches: number
   garbageNext: number
   duplicateWebhooks: boolean
   webhookDelayMs: number
@@ -31,6 +48,10 @@ export type Faults = {
 const none = (): Faults => ({
   latencyMs: 0,
   failNext: null,
+  unknownAs422: false,
+  oddTriggers: false,
+  historyDelayMs: 0,
+  historyFetches: 1,
   garbageNext: 0,
   duplicateWebhooks: false,
   webhookDelayMs: 0,
@@ -50,6 +71,10 @@ export function createFaults() {
       current = {
         latencyMs: patch.latencyMs ?? current.latencyMs,
         failNext: failNext === undefined ? current.failNext : failNext?.count ? failNext : null,
+        unknownAs422: patch.unknownAs422 ?? current.unknownAs422,
+        oddTriggers: patch.oddTriggers ?? current.oddTriggers,
+        historyDelayMs: patch.historyDelayMs ?? current.historyDelayMs,
+        historyFetches: patch.historyFetches ?? current.historyFetches,
         garbageNext: patch.garbageNext ?? current.garbageNext,
         duplicateWebhooks: patch.duplicateWebhooks ?? current.duplicateWebhooks,
         webhookDelayMs: patch.webhookDelayMs ?? current.webhookDelayMs,
@@ -73,8 +98,8 @@ export function createFaults() {
           failNext: fail.count > 1 ? { ...fail, count: fail.count - 1 } : null,
         }
         return reply
-          .code(fail.status)
-          .send(errorBody(fail.status, `Injected failure: HTTP ${fail.status}`))
+          .code(fail.as === 'body' ? 200 : fail.status)
+          .send(errorBody(fail.status, `Injected failure: ${fail.status}`))
       }
       if (current.garbageNext > 0) {
         current = { ...current, garbageNext: current.garbageNext - 1 }

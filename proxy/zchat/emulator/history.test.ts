@@ -47,7 +47,7 @@ describe('external history', () => {
     expect(await history(hash)).toEqual({ url })
     await eventually(() => expect(release).not.toBeNull())
     release?.()
-    await eventually(async () => expect(await history(hash)).toEqual({ url, ...valid }))
+    await eventually(async () => expect(await history(hash)).toEqual({ url, ...valid, fetches: 1 }))
   })
 
   it.each([

@@ -26,7 +26,13 @@ export type ChatMessage = {
   at: string
 }
 /** Only `url` while the GET is in flight; then `messages` or `error`. */
-export type HistoryView = { url: string; messages?: HistoryMessage[]; error?: string }
+export type HistoryView = {
+  url: string
+  messages?: HistoryMessage[]
+  error?: string
+  /** How many times it has been fetched (a fault can make zChat fetch it late, and again). */
+  fetches?: number
+}
 
 /** Also the view the control API and the console read. */
 export type Interaction = {
@@ -221,10 +227,11 @@ export function createInteractions(send: SendTrigger) {
     },
 
     /** Ignored when the interaction is gone (a reset while the GET was in flight). */
-    setHistory(hash: string, result: Omit<HistoryView, 'url'>): void {
+    setHistory(hash: string, result: Pick<HistoryView, 'messages' | 'error'>): void {
       const interaction = all.get(hash)
       if (!interaction?.externalHistory) return
-      interaction.externalHistory = { url: interaction.externalHistory.url, ...result }
+      const { url, fetches = 0 } = interaction.externalHistory
+      interaction.externalHistory = { url, ...result, fetches: fetches + 1 }
       changed()
     },
 

@@ -32,6 +32,18 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   return error instanceof Error ? `${error.message}${cause}` : String(error)
 }
 
+/** The same trigger with fields a sloppier sender might write: still readable by a liberal receiver. */
+export function oddly(body: Delivery['body']): unknown {
+  const extra = Object.keys(body.extra).length === 0 ? [] : body.extra
+  if ('message' in body) return { ...body, extra }
+  return {
+    ...body,
+    state: body.state.toUpperCase(),
+    ...(body.position != null && { position: String(body.position) }),
+    extra,
+  }
+}
+
 export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions) {
   const chains = new Map<string, Promise<void>>()
   const log: Delivery[] = []
@@ -57,7 +69,7 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'zchat-emulator' },
-        body: JSON.stringify(body),
+        body: JSON.stringify(faults().oddTriggers ? oddly(body) : body),
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       })
       // Drain the answer so the connection can be reused; its content does not matter to zChat.
