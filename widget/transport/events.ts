@@ -5,18 +5,9 @@
  * dead connection that no error will report, so it is dropped and reopened.
  */
 import { createSseParser } from '../../proxy/protocol/sse.ts'
-import { type LoggedEvent, routes } from '../../proxy/protocol/wire.ts'
-import type { Credentials } from './api.ts'
+import { routes } from '../../proxy/protocol/wire.ts'
+import type { Credentials, StreamHandlers } from '../conversation/ports.ts'
 import { decodeEvent } from './decode.ts'
-
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting'
-
-export type StreamHandlers = {
-  onEvent(event: LoggedEvent): void
-  onStatus(status: StreamStatus): void
-  /** 401/403/404: the conversation or its credential no longer exists. The stream has stopped. */
-  onGone(): void
-}
 
 export type StreamOptions = {
   base: string
