@@ -1,11 +1,12 @@
 /**
  * Test helpers shared by the proxy's suites: a proxy wired to a real emulator over real HTTP, and
- * a small SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
+ * an SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
  */
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
@@ -129,20 +130,14 @@ export async function readEvents(
   try {
     const response = await fetch(url, { headers, signal: controller.signal })
     if (!response.ok || !response.body) return { events, comments, status: response.status }
+    // The widget's own parser (protocol/sse.ts): the tests read the stream as the widget does.
+    const parser = createSseParser(
+      (message) => events.push(JSON.parse(message.data) as LoggedEvent),
+      (comment) => comments.push(comment.trim()),
+    )
     const decoder = new TextDecoder()
-    let buffer = ''
     for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-      let end = buffer.indexOf('\n\n')
-      while (end >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        for (const line of block.split('\n')) {
-          if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as LoggedEvent)
-          else if (line.startsWith(':')) comments.push(line.slice(1).trim())
-        }
-        end = buffer.indexOf('\n\n')
-      }
+      parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))
       if (until(events, comments)) break
     }
     return { events, comments, status: response.status }

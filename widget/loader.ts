@@ -12,7 +12,7 @@ import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
-import { adoptStyles } from './ui/adoptStyles.ts'
+import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean }

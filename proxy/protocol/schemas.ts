@@ -3,7 +3,7 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
-import { limits } from './wire.ts'
+import { limits, moods } from './wire.ts'
 
 export const visitorProfile = z.strictObject({
   name: z.string().trim().max(limits.nameLength).optional(),
@@ -51,7 +51,7 @@ export type MessageReply = z.infer<typeof messageReply>
 
 /** PUT /v1/conversations/:id/rating */
 export const ratingBody = z.strictObject({
-  mood: z.enum(['positive', 'negative']),
+  mood: z.enum(moods),
   comment: z.string().trim().max(limits.commentLength).optional(),
 })
 export type RatingBody = z.infer<typeof ratingBody>

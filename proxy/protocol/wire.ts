@@ -1,9 +1,8 @@
 /**
- * The widget <-> proxy wire: limits, routes, events and error bodies. No dependencies, so the widget
- * can import values from here without pulling zod into the drop-in bundle. zChat's own field names
- * stay in zchat/ and never appear here.
+ * The widget <-> proxy wire: limits, moods, routes, events and error bodies. No dependencies (not
+ * even schemas.ts, which builds on this), so the widget can import values from here without pulling
+ * zod into the drop-in bundle. zChat's own field names stay in zchat/ and never appear here.
  */
-import type { RatingBody } from './schemas.ts'
 
 /** Bounds of our own choosing: zChat documents none (docs/zchat/README.md#no-documented-limits). */
 export const limits = {
@@ -13,8 +12,11 @@ export const limits = {
   phoneLength: 32,
   commentLength: 1000,
   clientIdLength: 64,
-  bodyBytes: 16 * 1024,
 } as const
+
+/** How a visitor rates a conversation. Here, not in schemas.ts, so this module imports nothing. */
+export const moods = ['positive', 'negative'] as const
+export type Mood = (typeof moods)[number]
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'file'
 
@@ -26,7 +28,7 @@ export type ConversationEvent =
   | { type: 'typing' }
   | { type: 'cleared' }
   | { type: 'finished'; by: 'agent' | 'visitor' }
-  | { type: 'rated'; mood: RatingBody['mood'] }
+  | { type: 'rated'; mood: Mood }
   | {
       type: 'message'
       author: 'agent' | 'visitor'

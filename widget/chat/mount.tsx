@@ -5,16 +5,17 @@
 import { effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { ChatHandle, ChatHost } from '../contract.ts'
-import { createConversationModel, type Transport } from '../conversation/model.ts'
+import { createConversationModel } from '../conversation/model.ts'
+import type { Transport } from '../conversation/ports.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
-import { createServerClock } from '../transport/serverClock.ts'
+import { createServerClock } from '../transport/server-clock.ts'
 import { createSessionStore } from '../transport/session.ts'
-import { adoptStyles } from '../ui/adoptStyles.ts'
+import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
-import { newClientId } from './clientId.ts'
+import { newClientId } from './client-id.ts'
 
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host

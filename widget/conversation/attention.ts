@@ -5,7 +5,7 @@
  */
 import { signal } from '@preact/signals'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
-import type { SessionStore } from '../transport/session.ts'
+import type { SessionStore } from './ports.ts'
 import type { AgentEntry } from './transcript.ts'
 
 export type AgentMessage = Pick<AgentEntry, 'text' | 'at' | 'agentName' | 'media'>

@@ -3,7 +3,7 @@
  * which is what the visitor wanted; 401/403/404 mean it is gone.
  */
 import { signal } from '@preact/signals'
-import { classify } from '../transport/api.ts'
+import { classify } from './failure.ts'
 import type { MachineEvent } from './machine.ts'
 
 export type EndingDeps = {

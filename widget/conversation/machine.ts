@@ -52,7 +52,7 @@ export type LocalEvent =
   | { type: 'delivery'; clientId: string; delivery: Delivery; messageId?: string }
   | { type: 'rate'; mood: Mood }
   | { type: 'rating-failed' }
-  /** No fresh `typing` for a while: its `cleared` was lost or is late (see agentTyping.ts). */
+  /** No fresh `typing` for a while: its `cleared` was lost or is late (see agent-typing.ts). */
   | { type: 'typing-expired' }
   | { type: 'reset' }
 

@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeTransport, future, memoryStorage } from '../testing/fakes.ts'
-import { HttpFailure, NetworkFailure } from '../transport/api.ts'
-import { createSessionStore } from '../transport/session.ts'
+import { createFakeTransport, future, memorySessionStore } from '../testing/fakes.ts'
+import { HttpFailure, NetworkFailure } from './failure.ts'
 import { type ConversationDeps, createConversationModel } from './model.ts'
 
-const base = 'https://proxy.test'
-
-function setup(overrides: Partial<ConversationDeps> = {}, storage = memoryStorage()) {
+function setup(overrides: Partial<ConversationDeps> = {}, session = memorySessionStore()) {
   const fake = createFakeTransport()
-  const session = createSessionStore(base, storage)
   let n = 0
   const onAgentMessage = vi.fn()
   const onPhase = vi.fn()
@@ -21,7 +17,7 @@ function setup(overrides: Partial<ConversationDeps> = {}, storage = memoryStorag
     onPhase,
     ...overrides,
   })
-  return { model, fake, session, storage, onAgentMessage, onPhase }
+  return { model, fake, session, onAgentMessage, onPhase }
 }
 
 /** Let pending promise callbacks run (fake timers do not advance by themselves). */
@@ -420,8 +416,8 @@ describe('events from the stream', () => {
 
 describe('restoring after a reload', () => {
   it('resumes the stored conversation from the start of its log', async () => {
-    const storage = memoryStorage()
-    const first = setup({}, storage)
+    const session = memorySessionStore()
+    const first = setup({}, session)
     first.model.restore()
     first.model.setDraft('Hello')
     first.model.send()
@@ -445,7 +441,7 @@ describe('restoring after a reload', () => {
     first.model.setVisible(true)
     first.model.dispose()
 
-    const second = setup({}, storage)
+    const second = setup({}, session)
     second.model.restore()
     expect(second.model.phase.value.name).toBe('starting')
     expect(second.fake.transport.subscribe).toHaveBeenCalledWith(
@@ -483,8 +479,8 @@ describe('restoring after a reload', () => {
   })
 
   it('does not show an agent typing replayed from before the reload, only one still fresh', async () => {
-    const storage = memoryStorage()
-    createSessionStore(base, storage).save({
+    const session = memorySessionStore()
+    session.save({
       conversationId: 'c1',
       credential: 'k1',
       expiresAt: future,
@@ -492,7 +488,7 @@ describe('restoring after a reload', () => {
       readId: 0,
       seenId: 0,
     })
-    const { model, fake } = setup({}, storage)
+    const { model, fake } = setup({}, session)
     model.restore()
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
     fake.emit({ type: 'accepted' }, 1, ago(120_000))
@@ -510,8 +506,8 @@ describe('restoring after a reload', () => {
   })
 
   it('opens a new chat when nothing is stored or it expired', () => {
-    const storage = memoryStorage()
-    createSessionStore(base, storage).save({
+    const session = memorySessionStore()
+    session.save({
       conversationId: 'c',
       credential: 'k',
       expiresAt: '2000-01-01T00:00:00Z',
@@ -519,7 +515,7 @@ describe('restoring after a reload', () => {
       readId: 0,
       seenId: 0,
     })
-    const { model, fake } = setup({}, storage)
+    const { model, fake } = setup({}, session)
     model.restore()
     expect(model.phase.value.name).toBe('prechat')
     expect(fake.transport.subscribe).not.toHaveBeenCalled()

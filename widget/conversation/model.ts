@@ -1,18 +1,16 @@
 /**
  * The conversation as signals and actions over the pure machine. Components read the signals and
  * call the actions; every side effect (proxy calls, the event stream, storage) goes through the
- * injected transport and session store, so tests drive it all with fakes.
+ * injected transport and session store (ports.ts), so tests drive it all with fakes.
  */
 import { batch, computed, signal } from '@preact/signals'
 import type { StartBody, VisitorProfile } from '../../proxy/protocol/schemas.ts'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
-import { type Api, type Credentials, classify } from '../transport/api.ts'
-import type { StreamHandlers, StreamStatus } from '../transport/events.ts'
-import type { SessionStore } from '../transport/session.ts'
-import { createTypingExpiry } from './agentTyping.ts'
+import { createTypingExpiry } from './agent-typing.ts'
 import { type AgentMessage, createAttention } from './attention.ts'
 import { createEnding } from './ending.ts'
+import { classify } from './failure.ts'
 import {
   type Conversation,
   canCompose,
@@ -23,16 +21,11 @@ import {
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
+import type { Credentials, SessionStore, StreamStatus, Transport } from './ports.ts'
 import { cleanProfile, isEmail } from './profile.ts'
 import { createRating } from './rating.ts'
 import type { Entry, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
-
-export type Transport = Api & {
-  subscribe(auth: Credentials, handlers: StreamHandlers): () => void
-  /** The proxy's clock, which stamps every event's `at`, estimated from its responses. */
-  serverNow(): number
-}
 
 export type { AgentMessage }
 

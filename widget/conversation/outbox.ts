@@ -6,7 +6,7 @@
  * flushes again once it has one.
  */
 import type { MessageReply } from '../../proxy/protocol/schemas.ts'
-import { classify, type FailureKind, retryAfter } from '../transport/api.ts'
+import { classify, type FailureKind, retryAfter } from './failure.ts'
 import type { VisitorEntry } from './transcript.ts'
 
 export type OutboxDeps = {

@@ -5,7 +5,7 @@
 import { batch, type ReadonlySignal, signal } from '@preact/signals'
 import type { RatingBody } from '../../proxy/protocol/schemas.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
-import { classify } from '../transport/api.ts'
+import { classify } from './failure.ts'
 import type { MachineEvent, Mood, Phase } from './machine.ts'
 
 export type RatingDeps = {

@@ -1,9 +1,16 @@
-/** Test doubles for the widget's edges: a transport whose event stream tests `emit()` into, and storage. */
+/**
+ * Test doubles for the widget's edges: a transport whose event stream tests `emit()` into, a session
+ * store, and storage.
+ */
 import { vi } from 'vitest'
 import type { ConversationEvent, LoggedEvent } from '../../proxy/protocol/wire.ts'
-import type { Transport } from '../conversation/model.ts'
-import type { Credentials } from '../transport/api.ts'
-import type { StreamHandlers } from '../transport/events.ts'
+import type {
+  Credentials,
+  SessionStore,
+  StoredSession,
+  StreamHandlers,
+  Transport,
+} from '../conversation/ports.ts'
 
 export const future = '2099-01-01T00:00:00.000Z'
 
@@ -61,6 +68,31 @@ export function createFakeTransport() {
     gone: () => handlers?.onGone(),
     status: (s: Parameters<StreamHandlers['onStatus']>[0]) => handlers?.onStatus(s),
   }
+}
+
+/**
+ * The conversation's session store in memory, keeping the port's promises: what is saved is copied,
+ * and an expired conversation loads as none (and is forgotten), as in the browser's.
+ */
+export function memorySessionStore(now: () => number = Date.now): SessionStore {
+  let stored: StoredSession | null = null
+  const store: SessionStore = {
+    load() {
+      if (stored && !(Date.parse(stored.expiresAt) > now())) stored = null
+      return stored && { ...stored }
+    },
+    save(session) {
+      stored = { ...session }
+    },
+    update(patch) {
+      const session = store.load()
+      if (session) store.save({ ...session, ...patch })
+    },
+    clear() {
+      stored = null
+    },
+  }
+  return store
 }
 
 export function memoryStorage(): Storage {

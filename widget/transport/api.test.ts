@@ -1,13 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import {
-  classify,
-  createApi,
   HttpFailure,
   NetworkFailure,
-  parseRetryAfter,
   ReplyFailure,
   TimeoutFailure,
-} from './api.ts'
+} from '../conversation/failure.ts'
+import { createApi, parseRetryAfter } from './api.ts'
 
 const base = 'https://proxy.test/chat'
 const auth = { conversationId: 'c/1', credential: 'secret' }
@@ -115,32 +113,6 @@ describe('createApi', () => {
   it('throws a ReplyFailure when a 2xx reply breaks the protocol', async () => {
     const { fetch } = fakeFetch(() => json(201, { conversationId: 1 }))
     await expect(createApi(base, fetch).start({})).rejects.toBeInstanceOf(ReplyFailure)
-  })
-})
-
-describe('classify', () => {
-  const http = (status: number) => new HttpFailure('PUT', 'u', status, undefined, undefined)
-  it.each([
-    [401, 'gone'],
-    [403, 'gone'],
-    [404, 'gone'],
-    [409, 'finished'],
-    [429, 'busy'],
-    [502, 'retryable'],
-    [504, 'retryable'],
-    [500, 'retryable'],
-    [400, 'rejected'],
-    [413, 'rejected'],
-    [422, 'rejected'],
-  ])('HTTP %i is %s', (status, kind) => {
-    expect(classify(http(status))).toBe(kind)
-  })
-
-  it('treats timeouts and network failures as retryable, anything else as rejected', () => {
-    expect(classify(new TimeoutFailure('GET', 'u', 'x'))).toBe('retryable')
-    expect(classify(new NetworkFailure('GET', 'u', 'x'))).toBe('retryable')
-    expect(classify(new ReplyFailure('GET', 'u', 'x'))).toBe('rejected')
-    expect(classify(new Error('network timeout 502'))).toBe('rejected')
   })
 })
 

@@ -1,78 +1,17 @@
 /**
- * The visitor's calls to the proxy, one function each. Failures are thrown as one class per kind
- * (HTTP status, timeout, network, unusable reply) and classified by type, never by message text.
+ * The visitor's calls to the proxy, one function each: the conversation's `Api` port. Failures are
+ * thrown as the conversation's failure classes, one per kind (HTTP status, timeout, network,
+ * unusable reply), so it classifies them by type, never by message text.
  */
-import type {
-  MessageBody,
-  MessageReply,
-  RatingBody,
-  StartBody,
-  StartReply,
-} from '../../proxy/protocol/schemas.ts'
+import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
 import { type ErrorBody, routes } from '../../proxy/protocol/wire.ts'
-
-export type Credentials = { conversationId: string; credential: string }
-
-export type Api = {
-  start(body: StartBody): Promise<StartReply>
-  send(auth: Credentials, body: MessageBody): Promise<MessageReply>
-  typing(auth: Credentials): Promise<void>
-  cleared(auth: Credentials): Promise<void>
-  finish(auth: Credentials): Promise<void>
-  rate(auth: Credentials, body: RatingBody): Promise<void>
-}
-
-export class ApiFailure extends Error {
-  readonly method: string
-  readonly url: string
-  constructor(method: string, url: string, detail: string) {
-    super(`${method} ${url}: ${detail}`)
-    this.name = new.target.name
-    this.method = method
-    this.url = url
-  }
-}
-export class HttpFailure extends ApiFailure {
-  readonly status: number
-  readonly code: ErrorBody['code'] | undefined
-  /** From Retry-After on a 429, in milliseconds. */
-  readonly retryAfterMs: number | undefined
-  constructor(
-    method: string,
-    url: string,
-    status: number,
-    code: ErrorBody['code'] | undefined,
-    retryAfterMs: number | undefined,
-  ) {
-    super(method, url, `HTTP ${status}${code ? ` ${code}` : ''}`)
-    this.status = status
-    this.code = code
-    this.retryAfterMs = retryAfterMs
-  }
-}
-export class TimeoutFailure extends ApiFailure {}
-export class NetworkFailure extends ApiFailure {}
-/** A 2xx whose body is not what the protocol promises. */
-export class ReplyFailure extends ApiFailure {}
-
-/**
- * What a failure means for the conversation: `gone` (401/403/404: start over), `finished` (409),
- * `busy` (429), `retryable` (502/504/5xx, timeout, network), `rejected` (anything else).
- */
-export type FailureKind = 'gone' | 'finished' | 'busy' | 'retryable' | 'rejected'
-
-export function classify(error: unknown): FailureKind {
-  if (error instanceof TimeoutFailure || error instanceof NetworkFailure) return 'retryable'
-  if (!(error instanceof HttpFailure)) return 'rejected'
-  if (error.status === 401 || error.status === 403 || error.status === 404) return 'gone'
-  if (error.status === 409) return 'finished'
-  if (error.status === 429) return 'busy'
-  return error.status >= 500 ? 'retryable' : 'rejected'
-}
-
-export function retryAfter(error: unknown): number | undefined {
-  return error instanceof HttpFailure ? error.retryAfterMs : undefined
-}
+import {
+  HttpFailure,
+  NetworkFailure,
+  ReplyFailure,
+  TimeoutFailure,
+} from '../conversation/failure.ts'
+import type { Api, Credentials } from '../conversation/ports.ts'
 
 type Fetch = typeof fetch
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
-import { openEventStream, type StreamStatus } from './events.ts'
+import type { StreamStatus } from '../conversation/ports.ts'
+import { openEventStream } from './events.ts'
 
 const base = 'https://proxy.test'
 const auth = { conversationId: 'c1', credential: 'secret' }

@@ -4,20 +4,10 @@
  * proxy replays exactly what was missed. No bytes for `idleMs` (the proxy pings every ~15 s) means a
  * dead connection that no error will report, so it is dropped and reopened.
  */
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import { createSseParser } from '../../proxy/protocol/sse.ts'
 import { routes } from '../../proxy/protocol/wire.ts'
-import type { Credentials } from './api.ts'
+import type { Credentials, StreamHandlers } from '../conversation/ports.ts'
 import { decodeEvent } from './decode.ts'
-import { createSseParser } from './sse.ts'
-
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting'
-
-export type StreamHandlers = {
-  onEvent(event: LoggedEvent): void
-  onStatus(status: StreamStatus): void
-  /** 401/403/404: the conversation or its credential no longer exists. The stream has stopped. */
-  onGone(): void
-}
 
 export type StreamOptions = {
   base: string

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { StoredSession } from '../conversation/ports.ts'
 import { memoryStorage } from '../testing/fakes.ts'
 import {
   createSessionStore,
   hasOngoingSession,
   rememberOpen,
-  type StoredSession,
   sessionKey,
   wasOpen,
 } from './session.ts'

@@ -3,24 +3,7 @@
  * Keyed by the proxy's base URL, so two widgets of different proxies on one site never mix. Storage
  * can throw (Safari private mode, sandboxed iframes, quota): then the widget just forgets.
  */
-export type StoredSession = {
-  conversationId: string
-  credential: string
-  expiresAt: string
-  /** Ended conversations stay viewable (and ratable) but do not make the loader fetch the chat. */
-  finished: boolean
-  /** Highest event id the visitor has seen with the window open: the unread badge counts past it. */
-  readId: number
-  /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
-  seenId: number
-}
-
-export type SessionStore = {
-  load(): StoredSession | null
-  save(session: StoredSession): void
-  update(patch: Partial<StoredSession>): void
-  clear(): void
-}
+import type { SessionStore, StoredSession } from '../conversation/ports.ts'
 
 export function sessionKey(base: string): string {
   return `zchat:session:${base}`

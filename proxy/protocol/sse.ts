@@ -1,7 +1,8 @@
 /**
  * A streaming parser for text/event-stream, per the HTML spec's "interpret an event stream": any line
  * ending (CRLF, LF, CR), comments, multi-line data, chunks split anywhere (even between CR and LF).
- * Needed because EventSource cannot send an Authorization header.
+ * The widget needs it because EventSource cannot send an Authorization header; the proxy's tests
+ * read its streams with it too, so both sides agree on one reading of the wire. No dependencies.
  */
 export type SseMessage = { id: string | undefined; event: string; data: string }
 
@@ -10,7 +11,14 @@ export type SseParser = {
   push(text: string): void
 }
 
-export function createSseParser(onMessage: (message: SseMessage) => void): SseParser {
+/**
+ * `onComment` receives each comment line's text after the colon, as sent (the spec ignores comments;
+ * the proxy's heartbeats are comments, which its tests count).
+ */
+export function createSseParser(
+  onMessage: (message: SseMessage) => void,
+  onComment?: (text: string) => void,
+): SseParser {
   let buffer = ''
   let first = true
   /** A CR ended the last chunk: a LF at the start of the next one belongs to it. */
@@ -30,7 +38,10 @@ export function createSseParser(onMessage: (message: SseMessage) => void): SsePa
       dispatch()
       return
     }
-    if (text.startsWith(':')) return
+    if (text.startsWith(':')) {
+      onComment?.(text.slice(1))
+      return
+    }
     const colon = text.indexOf(':')
     const field = colon === -1 ? text : text.slice(0, colon)
     let value = colon === -1 ? '' : text.slice(colon + 1)

@@ -58,6 +58,19 @@ describe('createSseParser', () => {
     expect(parse(['\ufeffdata: x\n\n'])).toEqual([{ id: undefined, event: 'message', data: 'x' }])
   })
 
+  it('passes comment lines to the optional comment callback, wherever the chunks split', () => {
+    const text = ': stream open\n\n:ping\r\ndata: x\n: \n\n'
+    for (const chunks of splits(text)) {
+      const seen: string[] = []
+      const parser = createSseParser(
+        (m) => seen.push(`message ${m.data}`),
+        (c) => seen.push(`comment ${c}`),
+      )
+      for (const chunk of chunks) parser.push(chunk)
+      expect(seen).toEqual(['comment  stream open', 'comment ping', 'comment  ', 'message x'])
+    }
+  })
+
   it('ignores unknown fields and ids containing NUL', () => {
     expect(parse(['id: 1\nretry: 10\nfoo: bar\ndata: a\n\nid: 2\0\ndata: b\n\n'])).toEqual([
       { id: '1', event: 'message', data: 'a' },

@@ -3,7 +3,7 @@
  * whose `cleared` never comes would otherwise show until the agent's next message, and every reload
  * would replay it. The indicator lasts `windowMs` from when the proxy logged the latest `typing`, so
  * one replayed from older history lapses at once (in the same batch, so it is never drawn). `at` is
- * the proxy's time, so `now` must be the proxy's clock too (transport/serverClock.ts): a visitor's
+ * the proxy's time, so `now` must be the proxy's clock too (transport/server-clock.ts): a visitor's
  * clock a minute ahead would otherwise hide every `typing`, and one behind would show stale replays.
  */
 export type TypingExpiry = {

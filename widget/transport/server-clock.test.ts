@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createServerClock, estimateOffset } from './serverClock.ts'
+import { createServerClock, estimateOffset } from './server-clock.ts'
 
 const received = Date.parse('2025-01-01T12:00:00.000Z')
 

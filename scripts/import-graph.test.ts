@@ -1,0 +1,141 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import {
+  boundaryRules,
+  extractSpecifiers,
+  findCycles,
+  findViolations,
+  formatViolation,
+  type ImportGraph,
+  readImportGraph,
+  type Violation,
+} from './import-graph.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const { graph, unresolved } = readImportGraph(root, ['widget', 'proxy'])
+
+const routesMapZChat = 'e: routes never map zChat bodies (the adapter owns both directions)'
+
+/** Known violations, each with its way out. Anything not listed here fails the build. */
+const allowed: Violation[] = [
+  // The webhook route parses zChat's trigger before handing it to the adapter: the parse belongs
+  // in the adapter too (not yet planned; proxy/routes/ and the adapter are being changed elsewhere).
+  { from: 'proxy/routes/webhook.ts', to: 'proxy/zchat/schemas.ts', rule: routesMapZChat },
+]
+const isAllowed = (v: Violation) => allowed.some((a) => formatViolation(a) === formatViolation(v))
+
+describe('the import graph of widget/ and proxy/', () => {
+  it('reads the whole tree', () => {
+    // A guard on the reader itself: an empty or partial graph would pass every rule.
+    expect(graph.get('widget/chat/mount.tsx')).toContain('widget/conversation/model.ts')
+    expect(graph.get('widget/conversation/model.test.ts')).toContain('widget/testing/fakes.ts')
+    expect(graph.get('proxy/testing.ts')).toContain('proxy/protocol/sse.ts')
+    expect([...graph.keys()].some((file) => file.includes('node_modules'))).toBe(false)
+  })
+
+  it('resolves every relative import to a file', () => {
+    expect(unresolved.map(formatViolation)).toEqual([])
+  })
+
+  it('points every import the allowed way', () => {
+    const found = findViolations(graph, boundaryRules)
+    expect(found.filter((v) => !isAllowed(v)).map(formatViolation)).toEqual([])
+  })
+
+  it('allows only violations that still happen (remove the fixed ones from `allowed`)', () => {
+    const found = findViolations(graph, boundaryRules).map(formatViolation)
+    expect(allowed.map(formatViolation).filter((v) => !found.includes(v))).toEqual([])
+  })
+
+  it('has no import cycles', () => {
+    expect(findCycles(graph).map((cycle) => cycle.join(' -> '))).toEqual([])
+  })
+})
+
+describe('the import checker', () => {
+  it('finds static, type-only, re-exported and dynamic imports, and none in comments', () => {
+    const source = [
+      '/**',
+      " * import { old } from './in-a-comment.ts'",
+      ' */',
+      "// import { gone } from './commented-out.ts'",
+      "import { z } from 'zod'",
+      "import type { A } from './a.ts'",
+      'import {',
+      '  b,',
+      '  type B,',
+      "} from '../b.ts'",
+      "import * as c from './c.ts'",
+      "import './d.ts'",
+      "export { e } from './e.ts'",
+      "export type { F } from './f.ts'",
+      "export * from './g.ts'",
+      'export const h = 1',
+      "const i = await import('./i.ts')",
+    ].join('\n')
+    expect(extractSpecifiers(source).sort()).toEqual(
+      [
+        'zod',
+        './a.ts',
+        '../b.ts',
+        './c.ts',
+        './d.ts',
+        './e.ts',
+        './f.ts',
+        './g.ts',
+        './i.ts',
+      ].sort(),
+    )
+  })
+
+  it('reports a violation of every rule, and cycles', () => {
+    const fake: ImportGraph = new Map([
+      ['widget/ui/Composer.tsx', ['proxy/app.ts', 'proxy/protocol/wire.ts']],
+      ['widget/conversation/model.ts', ['widget/transport/api.ts', 'widget/conversation/ports.ts']],
+      ['widget/conversation/outbox.ts', ['widget/ui/format.ts', 'widget/chat/client-id.ts']],
+      ['proxy/protocol/schemas.ts', ['proxy/env.ts', 'proxy/protocol/wire.ts']],
+      ['proxy/events/memory.ts', ['proxy/zchat/adapter.ts']],
+      ['proxy/routes/webhook.ts', ['proxy/zchat/schemas.ts', 'proxy/zchat/adapter.ts']],
+      ['proxy/server.ts', ['proxy/demo/config.ts', 'proxy/zchat/emulator/server.ts']],
+      ['proxy/errors.ts', ['widget/warn.ts']],
+      // Test code may use the emulator and the demo: no violation.
+      ['proxy/testing.ts', ['proxy/zchat/emulator/server.ts']],
+      ['proxy/routes/events.test.ts', ['proxy/demo/config.ts']],
+      ['proxy/zchat/emulator/api.ts', ['proxy/zchat/schemas.ts']],
+      // A cycle of three, a self-import and a cycle of two.
+      ['widget/loader/a.ts', ['widget/loader/b.ts']],
+      ['widget/loader/b.ts', ['widget/loader/c.ts']],
+      ['widget/loader/c.ts', ['widget/loader/a.ts']],
+      ['proxy/visitors.ts', ['proxy/visitors.ts']],
+      ['proxy/protocol/wire.ts', ['proxy/protocol/schemas.ts']],
+    ])
+    const reported = findViolations(fake, boundaryRules).map(
+      (v) => `${v.from} -> ${v.to} ${v.rule[0]}`,
+    )
+    expect(reported.sort()).toEqual(
+      [
+        'widget/ui/Composer.tsx -> proxy/app.ts a',
+        'widget/conversation/model.ts -> widget/transport/api.ts b',
+        'widget/conversation/outbox.ts -> widget/ui/format.ts b',
+        'widget/conversation/outbox.ts -> widget/chat/client-id.ts b',
+        'proxy/protocol/schemas.ts -> proxy/env.ts c',
+        'proxy/events/memory.ts -> proxy/zchat/adapter.ts d',
+        'proxy/routes/webhook.ts -> proxy/zchat/schemas.ts e',
+        'proxy/server.ts -> proxy/demo/config.ts f',
+        'proxy/server.ts -> proxy/zchat/emulator/server.ts f',
+        'proxy/errors.ts -> widget/warn.ts f',
+      ].sort(),
+    )
+    expect(findCycles(fake).map((cycle) => cycle.join(' -> '))).toEqual([
+      'proxy/protocol/schemas.ts -> proxy/protocol/wire.ts -> proxy/protocol/schemas.ts',
+      'proxy/visitors.ts -> proxy/visitors.ts',
+      'widget/loader/a.ts -> widget/loader/b.ts -> widget/loader/c.ts -> widget/loader/a.ts',
+    ])
+  })
+
+  it('prints a violation as file -> imported file (rule)', () => {
+    expect(formatViolation({ from: 'proxy/a.ts', to: 'proxy/b.ts', rule: 'x' })).toBe(
+      'proxy/a.ts -> proxy/b.ts (x)',
+    )
+  })
+})

@@ -1,0 +1,63 @@
+/**
+ * What the conversation needs from the outside world, in its own terms: calls to the proxy, the
+ * event stream, the proxy's clock and somewhere to remember the conversation. widget/transport/
+ * implements these; tests pass fakes (widget/testing/fakes.ts). Nothing here imports transport code.
+ */
+import type {
+  MessageBody,
+  MessageReply,
+  RatingBody,
+  StartBody,
+  StartReply,
+} from '../../proxy/protocol/schemas.ts'
+import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+
+export type Credentials = { conversationId: string; credential: string }
+
+/** The visitor's calls to the proxy. Failures reject with the classes in failure.ts. */
+export type Api = {
+  start(body: StartBody): Promise<StartReply>
+  send(auth: Credentials, body: MessageBody): Promise<MessageReply>
+  typing(auth: Credentials): Promise<void>
+  cleared(auth: Credentials): Promise<void>
+  finish(auth: Credentials): Promise<void>
+  rate(auth: Credentials, body: RatingBody): Promise<void>
+}
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting'
+
+export type StreamHandlers = {
+  onEvent(event: LoggedEvent): void
+  onStatus(status: StreamStatus): void
+  /** 401/403/404: the conversation or its credential no longer exists. The stream has stopped. */
+  onGone(): void
+}
+
+export type Transport = Api & {
+  /** Opens the conversation's event stream; returns a function that closes it for good. */
+  subscribe(auth: Credentials, handlers: StreamHandlers): () => void
+  /** The proxy's clock, which stamps every event's `at`, estimated from its responses. */
+  serverNow(): number
+}
+
+export type StoredSession = {
+  conversationId: string
+  credential: string
+  expiresAt: string
+  /** Ended conversations stay viewable (and ratable) but do not make the loader fetch the chat. */
+  finished: boolean
+  /** Highest event id the visitor has seen with the window open: the unread badge counts past it. */
+  readId: number
+  /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
+  seenId: number
+}
+
+/** The conversation remembered across reloads and pages. Never throws: storage may be unusable. */
+export type SessionStore = {
+  /** The stored conversation, or null when there is none or it has expired. */
+  load(): StoredSession | null
+  save(session: StoredSession): void
+  /** Patches the stored conversation, if there is one. */
+  update(patch: Partial<StoredSession>): void
+  clear(): void
+}
