@@ -133,7 +133,7 @@ export async function readEvents(
     // The widget's own parser (protocol/sse.ts): the tests read the stream as the widget does.
     const parser = createSseParser(
       (message) => events.push(JSON.parse(message.data) as LoggedEvent),
-      (comment) => comments.push(comment.trim()),
+      { onComment: (comment) => comments.push(comment.trim()) },
     )
     const decoder = new TextDecoder()
     for await (const chunk of response.body) {

@@ -62,13 +62,19 @@ describe('createSseParser', () => {
     const text = ': stream open\n\n:ping\r\ndata: x\n: \n\n'
     for (const chunks of splits(text)) {
       const seen: string[] = []
-      const parser = createSseParser(
-        (m) => seen.push(`message ${m.data}`),
-        (c) => seen.push(`comment ${c}`),
-      )
+      const parser = createSseParser((m) => seen.push(`message ${m.data}`), {
+        onComment: (c) => seen.push(`comment ${c}`),
+      })
       for (const chunk of chunks) parser.push(chunk)
       expect(seen).toEqual(['comment  stream open', 'comment ping', 'comment  ', 'message x'])
     }
+  })
+
+  it('passes a retry field of digits to the optional retry callback, and ignores any other', () => {
+    const retries: number[] = []
+    const parser = createSseParser(() => {}, { onRetry: (ms) => retries.push(ms) })
+    parser.push('retry: 2500\n\nretry: soon\n\nretry: -1\n\nretry:40\n\n')
+    expect(retries).toEqual([2500, 40])
   })
 
   it('ignores unknown fields and ids containing NUL', () => {

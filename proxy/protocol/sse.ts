@@ -11,13 +11,19 @@ export type SseParser = {
   push(text: string): void
 }
 
-/**
- * `onComment` receives each comment line's text after the colon, as sent (the spec ignores comments;
- * the proxy's heartbeats are comments, which its tests count).
- */
+export type SseExtras = {
+  /**
+   * Each comment line's text after the colon, as sent (the spec ignores comments; the proxy's
+   * heartbeats are comments, which its tests count).
+   */
+  onComment?: (text: string) => void
+  /** A `retry:` field: how long to wait before reconnecting, in ms (the proxy sends one when it drains). */
+  onRetry?: (ms: number) => void
+}
+
 export function createSseParser(
   onMessage: (message: SseMessage) => void,
-  onComment?: (text: string) => void,
+  { onComment, onRetry }: SseExtras = {},
 ): SseParser {
   let buffer = ''
   let first = true
@@ -50,6 +56,8 @@ export function createSseParser(
     else if (field === 'event') event = value
     // The spec drops ids containing NUL; `id` persists across messages until changed.
     else if (field === 'id' && !value.includes('\0')) id = value
+    // The spec takes only ASCII digits, and ignores the field otherwise.
+    else if (field === 'retry' && /^\d+$/.test(value)) onRetry?.(Number(value))
   }
 
   return {

@@ -97,6 +97,29 @@ describe('openEventStream', () => {
     close()
   })
 
+  it('waits as long as a draining proxy says before it reconnects, then resumes', async () => {
+    const server = fakeServer()
+    const close = openEventStream(
+      { base, auth, fetch: server.fetch, random: () => 0 },
+      collect().handlers,
+    )
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(`${frame(4)}retry: 3700\n\n`)
+    server.end()
+    await vi.advanceTimersByTimeAsync(3_699)
+    expect(server.requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(server.requests).toHaveLength(2)
+    expect(server.requests[1]?.headers['Last-Event-ID']).toBe('4')
+    // Only once: the next drop backs off as usual.
+    server.write(': ping\n\n')
+    await vi.advanceTimersByTimeAsync(0)
+    server.end()
+    await vi.advanceTimersByTimeAsync(500)
+    expect(server.requests).toHaveLength(3)
+    close()
+  })
+
   it('resumes after the given id', async () => {
     const server = fakeServer()
     const close = openEventStream({ base, auth, fetch: server.fetch, after: 9 }, collect().handlers)

@@ -34,6 +34,8 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
   } = options
   let last = options.after ?? 0
   let attempt = 0
+  /** The proxy's own `retry:` (sent when it drains, already jittered): the next wait, once. */
+  let serverRetryMs: number | null = null
   let closed = false
   let controller: AbortController | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -65,7 +67,11 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
     if (response.status === 401 || response.status === 403 || response.status === 404) return 'gone'
     if (!response.ok || response.body === null) return 'dropped'
     handlers.onStatus('live')
-    const parser = createSseParser((message) => deliver(message.data))
+    const parser = createSseParser((message) => deliver(message.data), {
+      onRetry: (ms) => {
+        serverRetryMs = Math.min(ms, maxDelayMs)
+      },
+    })
     const reader = response.body.getReader()
     const decoder = new TextDecoder()
     for (;;) {
@@ -92,8 +98,10 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
       handlers.onStatus('reconnecting')
       const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** attempt)
       attempt++
+      const delay = serverRetryMs ?? ceiling / 2 + (random() * ceiling) / 2
+      serverRetryMs = null
       await new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ceiling / 2 + (random() * ceiling) / 2)
+        timer = setTimeout(resolve, delay)
       })
     }
   }
