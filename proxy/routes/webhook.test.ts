@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../protocol/wire.ts'
-import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } from '../testing.ts'
+import {
+  agent,
+  type Harness,
+  readEvents,
+  siteOrigin,
+  startHarness,
+  webhookSecret,
+} from '../testing.ts'
 
 let h: Harness
 let conversationId: string
@@ -139,5 +146,39 @@ describe('webhook', () => {
       text: 'Your invoice',
       media: { kind: 'file', url: 'https://cdn.example/invoice.pdf' },
     })
+  })
+})
+
+describe('webhook against a sloppier zChat', () => {
+  it('relays triggers whose fields are odd but readable (capital states, string positions, extra [])', async () => {
+    await fetch(`${h.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ oddTriggers: true }),
+    })
+    try {
+      const started = await h.app.inject({
+        method: 'POST',
+        url: routes.start,
+        payload: { department: 2 },
+        headers: { origin: siteOrigin },
+      })
+      const { conversationId: id, credential } = started.json()
+      await agent(h.emulator, id, 'accept')
+      await agent(h.emulator, id, 'finish')
+      const { events } = await readEvents(
+        `${h.url}${routes.events(id)}`,
+        { authorization: `Bearer ${credential}` },
+        (e) => e.some((event) => event.type === 'finished'),
+      )
+      expect(events.map((e) => e.type)).toEqual(['queued', 'accepted', 'finished'])
+      expect(events[0]).toMatchObject({ type: 'queued', position: 1 })
+    } finally {
+      await fetch(`${h.emulator.url}/control/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ oddTriggers: false }),
+      })
+    }
   })
 })

@@ -53,6 +53,31 @@ describe('adaptTrigger', () => {
     })
   })
 
+  it('reads odd but meaningful fields instead of dropping the trigger', () => {
+    expect(
+      adapt({ interaction_hash: 'h', state: 'QUEUED', position: '3', extra: [] }).event,
+    ).toEqual({ type: 'queued', position: 3 })
+    expect(adapt({ interaction_hash: 'h', state: ' Finished ', extra: null })).toMatchObject({
+      event: { type: 'finished', by: 'agent' },
+      dedupeKey: 'finished',
+    })
+    expect(adapt({ interaction_hash: 'h', state: 'Unavailable', extra: 'x' }).event).toEqual({
+      type: 'unavailable',
+    })
+    // An unreadable position still queues the visitor.
+    expect(adapt({ interaction_hash: 'h', state: 'queued', position: 'first' }).event).toEqual({
+      type: 'queued',
+      position: null,
+    })
+    expect(
+      adapt({
+        interaction_hash: 'h',
+        message: { hash: 'm', content: 'look', type: 'IMAGE', url: 'https://cdn.example/a.png' },
+        extra: [],
+      }).event,
+    ).toMatchObject({ media: { kind: 'image' } })
+  })
+
   it('keeps web media URLs and drops any other scheme', () => {
     const media = (url: string | null) =>
       adapt({ interaction_hash: 'h', message: { hash: 'm', content: 'x', type: 'image', url } })

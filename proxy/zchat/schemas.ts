@@ -106,12 +106,29 @@ export type ExternalHistory = z.infer<typeof externalHistory>
 
 // ---- Webhook triggers -----------------------------------------------------------------------
 
-const extra = z.record(z.string(), z.unknown()).nullish()
+// Be liberal in what triggers carry (docs/zchat/README.md#trigger-delivery): a `finished` lost
+// over a field's spelling would leave a visitor waiting for ever. `extra` is never read back (we
+// know what we sent), so any value is fine; a state is case-folded; a position may come as a string.
+const extra = z.unknown().optional()
+const foldedText = (value: unknown) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value
+const numberish = (value: unknown) =>
+  typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+
+export const triggerStates = [
+  'queued',
+  'accepted',
+  'unavailable',
+  'finished',
+  'typing',
+  'cleared',
+] as const
 
 export const stateTrigger = z.looseObject({
   interaction_hash: interactionHash,
-  state: z.enum(['queued', 'accepted', 'unavailable', 'finished', 'typing', 'cleared']),
-  position: z.number().int().nonnegative().nullish(),
+  state: z.preprocess(foldedText, z.enum(triggerStates)),
+  // A position we cannot read is no reason to drop the trigger: the visitor is queued either way.
+  position: z.preprocess(numberish, z.number().int().nonnegative().nullish()).catch(null),
   extra,
 })
 export type StateTrigger = z.infer<typeof stateTrigger>
@@ -124,7 +141,7 @@ export const messageTrigger = z.looseObject({
     content: z.string().nullish(),
     // Documented: text, image, video, audio, file. Anything else is kept, not refused: a message
     // zChat sends is never lost over a type name (the adapter maps unknown ones).
-    type: z.union([messageType, z.string().max(50)]).nullish(),
+    type: z.preprocess(foldedText, z.union([messageType, z.string().max(50)]).nullish()),
     url: z.string().nullish(),
   }),
   agent: z
