@@ -9,6 +9,7 @@ import {
   siteOrigin,
   startHarness,
   testToken,
+  webhookSecret,
 } from '../testing.ts'
 
 let h: Harness
@@ -291,6 +292,62 @@ describe('zChat failures', () => {
     const messages = (await interaction(h.emulator, conversationId)).messages
     // The timed-out call may have reached zChat before the proxy gave up; the retry is still one log entry.
     expect(messages.length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('ends the conversation when zChat says the interaction is over, though its trigger was lost', async () => {
+    const { conversationId, credential } = await start()
+    // The agent finishes it, and the `finished` trigger never reaches us.
+    h.emulator.setWebhookUrl('http://127.0.0.1:9/lost')
+    try {
+      await agent(h.emulator, conversationId, 'finish')
+    } finally {
+      h.emulator.setWebhookUrl(`${h.url}/webhooks/zchat/${webhookSecret}`)
+    }
+    const sent = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(conversationId),
+      payload: { clientId: 'over-00001', text: 'Hello?' },
+      headers: bearer(credential),
+    })
+    // Not a failure to retry: the chat has ended, and every tab hears it.
+    expect(sent.statusCode).toBe(409)
+    expect(sent.json()).toMatchObject({ code: 'CONFLICT' })
+    const { events } = await readEvents(
+      `${h.url}${routes.events(conversationId)}`,
+      bearer(credential),
+      (e) => e.some((event) => event.type === 'finished'),
+    )
+    expect(events.at(-1)).toMatchObject({ type: 'finished' })
+    // Finishing an interaction zChat already ended is granted, not an error.
+    const finished = await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(conversationId),
+      headers: bearer(credential),
+    })
+    expect(finished.statusCode).toBe(204)
+  })
+
+  it('ends the conversation when zChat answers 422 for an interaction it no longer knows', async () => {
+    const { conversationId, credential } = await start()
+    await fetch(`${h.emulator.url}/control/reset`, { method: 'POST' })
+    await fault({ unknownAs422: true })
+    try {
+      const typing = await h.app.inject({
+        method: 'PUT',
+        url: routes.typing(conversationId),
+        headers: bearer(credential),
+      })
+      expect(typing.statusCode).toBe(409)
+      const sent = await h.app.inject({
+        method: 'POST',
+        url: routes.messages(conversationId),
+        payload: { clientId: 'over-00002', text: 'Anyone?' },
+        headers: bearer(credential),
+      })
+      expect(sent.statusCode).toBe(409)
+    } finally {
+      await fault({ unknownAs422: false })
+    }
   })
 })
 

@@ -15,7 +15,7 @@ import type { ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
-import { upstream } from './upstream.ts'
+import { isInteractionOver, upstream } from './upstream.ts'
 
 export type InteractionDeps = {
   zchat: ZChatClient
@@ -78,6 +78,23 @@ export async function interactionRoutes(
     },
   )
 
+  /**
+   * A call on an interaction. When zChat says it is over (its `finished` trigger may have been
+   * lost), the conversation ends here too: every tab hears it, and the visitor is offered a new one
+   * instead of a retry that can never succeed.
+   */
+  async function onInteraction(conversationId: string, call: () => Promise<unknown>) {
+    try {
+      await upstream(call)
+    } catch (error) {
+      if (!isInteractionOver(error)) throw error
+      await log.append(conversationId, { type: 'finished', by: 'agent' }, 'finished')
+      throw Object.assign(new ApiError('CONFLICT', 'This conversation has ended'), {
+        cause: error,
+      })
+    }
+  }
+
   app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
     const auth = await visitorConversation(request, visitors, log)
     const { clientId, text } = parseBody(messageBody, request.body, 'message')
@@ -90,7 +107,9 @@ export async function interactionRoutes(
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
-      await upstream(() => zchat.sendMessage(auth.conversationId, toMessageInput(text)))
+      await onInteraction(auth.conversationId, () =>
+        zchat.sendMessage(auth.conversationId, toMessageInput(text)),
+      )
       const logged = await log.append(
         auth.conversationId,
         { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId },
@@ -122,7 +141,7 @@ export async function interactionRoutes(
       async (request, reply) => {
         const auth = await visitorConversation(request, visitors, log)
         assertOpen(auth.status)
-        await upstream(() => call(auth.conversationId))
+        await onInteraction(auth.conversationId, () => call(auth.conversationId))
         return reply.status(204).send()
       },
     )
@@ -131,7 +150,12 @@ export async function interactionRoutes(
   app.put(byId(routes.finish), { bodyLimit }, async (request, reply) => {
     const auth = await visitorConversation(request, visitors, log)
     if (auth.status.ended) return reply.status(204).send()
-    await upstream(() => zchat.finish(auth.conversationId))
+    try {
+      await upstream(() => zchat.finish(auth.conversationId))
+    } catch (error) {
+      // Already over in zChat: the visitor's wish is granted all the same.
+      if (!isInteractionOver(error)) throw error
+    }
     await log.append(auth.conversationId, { type: 'finished', by: 'visitor' }, 'finished')
     return reply.status(204).send()
   })

@@ -47,3 +47,13 @@ export async function upstream<T>(call: () => Promise<T>): Promise<T> {
     throw Object.assign(fromUpstream(error), { cause: error })
   }
 }
+
+/**
+ * zChat no longer takes calls on this interaction: 404 (unknown), or 422 on a call whose body we
+ * already checked (the document shows 422 as its one error, and it is what a finished interaction
+ * gets). The conversation is over for the visitor, whether or not its trigger reached us.
+ */
+export function isInteractionOver(error: unknown): boolean {
+  const cause = error instanceof ApiError ? error.cause : error
+  return cause instanceof ZChatHttpError && (cause.status === 404 || cause.status === 422)
+}
