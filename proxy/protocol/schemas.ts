@@ -3,6 +3,7 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
+import { type ExtraValue, extraProblems } from './extra.ts'
 import { limits, moods } from './wire.ts'
 
 export const visitorProfile = z.strictObject({
@@ -19,6 +20,13 @@ export const startBody = z.strictObject({
   /** The page the visitor is on, shown to the agent. */
   page: z
     .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })
+    .optional(),
+  /** The site's own data for zChat's `extra`, keys intact (see extra.ts). */
+  extra: z
+    .record(z.string(), z.custom<ExtraValue>())
+    .superRefine((value, ctx) => {
+      for (const message of extraProblems(value)) ctx.addIssue({ code: 'custom', message })
+    })
     .optional(),
   /** The visitor's previous conversation on this site, shown to the agent as earlier history. */
   previous: z

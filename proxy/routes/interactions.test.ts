@@ -50,9 +50,39 @@ describe('start', () => {
     const { conversationId } = response.json()
     const view = await interaction(h.emulator, conversationId)
     expect(view.customer).toMatchObject({ name: 'Ana', email: 'ana@example.com' })
-    expect(view.extra).toMatchObject({
-      channel: 'web-widget',
-      page_url: 'https://site.example/shoes',
+    expect(view.extra).toEqual({
+      widget_channel: 'web',
+      widget_page_url: 'https://site.example/shoes',
+      widget_page_title: 'Shoes',
+    })
+  })
+
+  it("passes the site's extra to zChat with its keys intact, next to the widget's own", async () => {
+    const { conversationId } = await start({
+      department: 1,
+      extra: { clientId: 'c-1', botId: 'b-9', plan: 'gold', vip: true, score: 7, note: null },
+      page: { url: 'https://site.example/' },
+    })
+    expect((await interaction(h.emulator, conversationId)).extra).toEqual({
+      clientId: 'c-1',
+      botId: 'b-9',
+      plan: 'gold',
+      vip: true,
+      score: 7,
+      note: null,
+      widget_channel: 'web',
+      widget_page_url: 'https://site.example/',
+    })
+  })
+
+  it('sends the phone as digits, as zChat shows it', async () => {
+    const { conversationId } = await start({
+      department: 1,
+      visitor: { name: 'Ana', phone: '+55 (11) 99141-7777' },
+    })
+    expect((await interaction(h.emulator, conversationId)).customer).toEqual({
+      name: 'Ana',
+      phone: '11991417777',
     })
   })
 
@@ -74,6 +104,22 @@ describe('start', () => {
         code: 'PAYLOAD_TOO_LARGE',
       },
       { payload: { department: 99 }, status: 422, code: 'UNPROCESSABLE' },
+      { payload: { department: 1, extra: ['a'] }, status: 400, code: 'VALIDATION_ERROR' },
+      {
+        payload: { department: 1, extra: { widget_channel: 'x' } },
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      },
+      {
+        payload: { department: 1, extra: { nested: { a: 1 } } },
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      },
+      {
+        payload: { department: 1, extra: { long: 'x'.repeat(501) } },
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      },
     ]
     const before = (await (
       await fetch(`${h.emulator.url}/control/interactions`)

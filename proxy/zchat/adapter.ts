@@ -11,7 +11,7 @@
 import type { RatingBody, StartBody } from '../protocol/schemas.ts'
 import type { ConversationEvent, LoggedEvent, MediaKind } from '../protocol/wire.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
-import { type ExternalHistory, isMessageTrigger, type Trigger } from './schemas.ts'
+import { type Customer, type ExternalHistory, isMessageTrigger, type Trigger } from './schemas.ts'
 
 export type Adapted = { conversationId: string; event: ConversationEvent; dedupeKey?: string }
 
@@ -64,27 +64,39 @@ export function adaptTrigger(trigger: Trigger): Adapted {
 
 // ---- Out: our requests -> zChat's inputs ------------------------------------------------------
 
-export type StartRequest = Pick<StartBody, 'visitor' | 'page'> & {
+export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
   department: number
   externalHistory: string | undefined
+}
+
+/** Digits only, as the document's example (`11991417777`); a Brazilian +55 prefix is dropped. */
+export function normalizePhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '')
+  return /^55\d{10,11}$/.test(digits) && phone.trim().startsWith('+') ? digits.slice(2) : digits
 }
 
 export function toStartInput({
   department,
   visitor,
   page,
+  extra,
   externalHistory,
 }: StartRequest): StartInput {
-  const customer =
-    visitor && Object.fromEntries(Object.entries(visitor).filter(([, value]) => value))
+  const customer: Customer = {}
+  if (visitor?.name) customer.name = visitor.name
+  if (visitor?.email) customer.email = visitor.email
+  const phone = visitor?.phone && normalizePhone(visitor.phone)
+  if (phone) customer.phone = phone
   return {
     departmentId: department,
-    ...(customer && Object.keys(customer).length > 0 && { customer }),
-    // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small.
+    ...(Object.keys(customer).length > 0 && { customer }),
+    // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small. The
+    // site's keys stay as they are; ours are namespaced with `widget_`, which sites may not use.
     extra: {
-      channel: 'web-widget',
-      ...(page && { page_url: page.url }),
-      ...(page?.title && { page_title: page.title }),
+      ...extra,
+      widget_channel: 'web',
+      ...(page && { widget_page_url: page.url }),
+      ...(page?.title && { widget_page_title: page.title }),
     },
     ...(externalHistory && { externalHistory }),
   }
