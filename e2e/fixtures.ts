@@ -84,3 +84,31 @@ export async function reply(card: Locator, text: string) {
   // The agent sees their message in the conversation before writing the next one.
   await expect(card.getByRole('list', { name: 'Messages' })).toContainText(text)
 }
+
+export type EmulatedInteraction = {
+  hash: string
+  customer: Record<string, unknown>
+  extra: Record<string, unknown>
+  mood: string | null
+  note: string | null
+  customerKey: string | null
+  messages: Array<{ direction: string; content: string; type: string; url: string | null }>
+}
+
+/** What zChat (the emulator) recorded for the conversation in which the visitor wrote `text`. */
+export async function recordedInteraction(
+  stack: { emulator: { url: string } },
+  text: string,
+): Promise<EmulatedInteraction> {
+  let found: EmulatedInteraction | undefined
+  await expect
+    .poll(async () => {
+      const all = (await (
+        await fetch(`${stack.emulator.url}/control/interactions`)
+      ).json()) as EmulatedInteraction[]
+      found = all.find((i) => i.messages.some((m) => m.content === text))
+      return found !== undefined
+    })
+    .toBe(true)
+  return found!
+}

@@ -15,6 +15,8 @@ export type WidgetOptions = {
   position: 'right' | 'left'
   greeting?: string
   open: boolean
+  /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
+  pageUrl: 'path' | 'full' | 'none'
 }
 
 export type ChatHost = {
@@ -23,6 +25,8 @@ export type ChatHost = {
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
   profile: VisitorProfile
+  /** The site's data for zChat's `extra` (`data-extra`, then `zchat('extra', {...})`), not yet checked. */
+  extra: Record<string, unknown>
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
   unread(count: number): void

@@ -9,7 +9,7 @@ import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { createLauncher } from './loader/launcher.ts'
-import { proxyBase, readOptions } from './loader/options.ts'
+import { proxyBase, readExtra, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
@@ -36,7 +36,7 @@ function boot(): void {
     CSS.supports('color', v),
   )
   if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
-  const widget = render(options)
+  const widget = render(options, readExtra(script.dataset.extra))
   const queued = page.zchat?.q ?? []
   const real: Stub = widget.zchat
   real.loaded = true
@@ -46,7 +46,7 @@ function boot(): void {
   else if (hasOngoingSession(base)) widget.preload()
 }
 
-function render(options: WidgetOptions) {
+function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   const host = document.createElement('div')
   host.setAttribute('data-zchat', '')
   // Page CSS can reach the host element itself: reset it so no transform or filter moves our fixed UI.
@@ -78,6 +78,7 @@ function render(options: WidgetOptions) {
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
   let profile: VisitorProfile = {}
+  let extra = initialExtra
 
   const load = () =>
     (loading ??= (
@@ -95,6 +96,9 @@ function render(options: WidgetOptions) {
     container: panel,
     get profile() {
       return profile
+    },
+    get extra() {
+      return extra
     },
     close: () => setOpen(false, true),
     unread: (count) => launcher.setUnread(open ? 0 : count),
@@ -141,6 +145,10 @@ function render(options: WidgetOptions) {
     identify: (next) => {
       profile = { ...profile, ...next }
       chat?.identify(profile)
+    },
+    // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
+    extra: (next) => {
+      extra = { ...extra, ...(next as object) }
     },
   })
 

@@ -1,6 +1,8 @@
 /**
  * The demo website: serves index.html on its own origin, as a site owner's page would be, with the
- * snippet's proxy URL rewritten to wherever the proxy really listens.
+ * snippet's proxy URL rewritten to wherever the proxy really listens. Every path shows the page,
+ * and the query tries snippet options: `/?color=%237dd3fc&extra={"plan":"gold"}` adds
+ * `data-color` and `data-extra` to the snippet, as a site owner would write them.
  */
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -10,6 +12,18 @@ export type DemoSite = { url: string; close(): Promise<void> }
 
 /** The origin written in index.html's snippet. */
 const snippetOrigin = 'http://localhost:8787'
+
+const escapeAttribute = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+
+/** Query parameters named like snippet options become `data-*` attributes of the widget's script tag. */
+export function withOptions(html: string, query: URLSearchParams): string {
+  const attributes = [...query]
+    .filter(([name]) => /^[a-z]+(-[a-z]+)*$/.test(name))
+    .map(([name, value]) => ` data-${name}="${escapeAttribute(value)}"`)
+    .join('')
+  return attributes ? html.replace(/(<script src="[^"]*\/widget\.js")/, `$1${attributes}`) : html
+}
 
 export async function startDemoSite({
   htmlPath,
@@ -28,12 +42,15 @@ export async function startDemoSite({
       response.writeHead(204).end()
       return
     }
-    if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
+    if (request.method !== 'GET') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
       return
     }
     try {
-      const html = (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl())
+      const html = withOptions(
+        (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl()),
+        new URL(request.url ?? '/', 'http://x').searchParams,
+      )
       response
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
         .end(html)

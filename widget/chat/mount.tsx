@@ -15,7 +15,24 @@ import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
+import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
+import { checkExtra } from './extra.ts'
+
+/**
+ * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
+ * default no query or fragment: they carry password-reset, checkout and session tokens.
+ */
+function pageAddress(mode: 'path' | 'full'): string {
+  return mode === 'full' ? location.href : location.origin + location.pathname
+}
+
+function siteExtra(given: Record<string, unknown>) {
+  if (Object.keys(given).length === 0) return {}
+  const { extra, problems } = checkExtra(given)
+  if (problems.length > 0) warn(`leaving out of the site's extra: ${problems.join('; ')}`)
+  return Object.keys(extra).length > 0 ? { extra } : {}
+}
 
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
@@ -34,10 +51,13 @@ export function mount(host: ChatHost): ChatHandle {
     session: createSessionStore(base),
     startContext: () => ({
       ...(options.department !== undefined && { department: options.department }),
-      page: {
-        url: location.href.slice(0, 2048),
-        ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
-      },
+      ...(options.pageUrl !== 'none' && {
+        page: {
+          url: pageAddress(options.pageUrl).slice(0, 2048),
+          ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
+        },
+      }),
+      ...siteExtra(host.extra),
     }),
     newClientId,
     onAgentMessage: host.message,

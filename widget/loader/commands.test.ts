@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCommands, readProfile } from './commands.ts'
 
 function setup() {
-  const controls = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), identify: vi.fn() }
+  const controls = {
+    open: vi.fn(),
+    close: vi.fn(),
+    toggle: vi.fn(),
+    identify: vi.fn(),
+    extra: vi.fn(),
+  }
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
   return { controls, warn, ...createCommands(controls) }
 }
@@ -20,6 +26,16 @@ describe('zchat()', () => {
     expect(controls.close).toHaveBeenCalledOnce()
     expect(controls.toggle).toHaveBeenCalledOnce()
     expect(controls.identify).toHaveBeenCalledWith({ name: 'Ada', email: 'ada@example.com' })
+  })
+
+  it("passes the site's extra on, and warns about one that is not an object", () => {
+    const { zchat, controls, warn } = setup()
+    zchat('extra', { clientId: 'c-1' })
+    zchat('extra', '{"clientId":"c-1"}')
+    zchat('extra', ['c-1'])
+    expect(controls.extra.mock.calls).toEqual([[{ clientId: 'c-1' }]])
+    expect(warn).toHaveBeenCalledOnce()
+    expect(warn.mock.calls[0]?.[0]).toMatch(/zchat\('extra', data\) expects an object/)
   })
 
   it('calls listeners with the payload until they are removed', () => {

@@ -12,6 +12,8 @@ export type Controls = {
   close(): void
   toggle(): void
   identify(profile: VisitorProfile): void
+  /** Merges into the site's extra for the next conversation. */
+  extra(value: unknown): void
 }
 
 const eventNames: ReadonlySet<string> = new Set<WidgetEvent>(['open', 'close', 'message', 'state'])
@@ -47,7 +49,10 @@ export function createCommands(controls: Controls) {
       else if (command === 'toggle') controls.toggle()
       else if (command === 'on' || command === 'off') listen(command === 'on', a, b)
       else if (command === 'identify') controls.identify(readProfile(a))
-      else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
+      else if (command === 'extra') {
+        if (typeof a === 'object' && a !== null && !Array.isArray(a)) controls.extra(a)
+        else once('extra', "zchat('extra', data) expects an object of keys and values")
+      } else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
     } catch (error) {
       warn(`zchat('${String(command)}') failed`, error)
     }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { proxyBase, readOptions } from './options.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { proxyBase, readExtra, readOptions } from './options.ts'
 
 const isColor = (v: string) => /^#[0-9a-f]{3,8}$|^(red|teal)$/i.test(v)
 
@@ -21,7 +21,13 @@ describe('readOptions', () => {
 
   it('uses the defaults when nothing is set', () => {
     expect(readOptions(base, {}, isColor)).toEqual({
-      options: { proxy: base, title: 'Chat with us', position: 'right', open: false },
+      options: {
+        proxy: base,
+        title: 'Chat with us',
+        position: 'right',
+        open: false,
+        pageUrl: 'path',
+      },
       problems: [],
     })
   })
@@ -34,6 +40,7 @@ describe('readOptions', () => {
       position: 'left',
       greeting: 'Hi there!',
       open: 'true',
+      pageUrl: 'full',
     }
     expect(readOptions(base, data, isColor)).toEqual({
       options: {
@@ -44,6 +51,7 @@ describe('readOptions', () => {
         position: 'left',
         greeting: 'Hi there!',
         open: true,
+        pageUrl: 'full',
       },
       problems: [],
     })
@@ -57,10 +65,18 @@ describe('readOptions', () => {
       position: 'top',
       greeting: 'x'.repeat(501),
       open: 'yes',
+      pageUrl: 'everything',
     }
     const { options, problems } = readOptions(base, data, isColor)
-    expect(options).toEqual({ proxy: base, title: 'Chat with us', position: 'right', open: false })
-    expect(problems).toHaveLength(6)
+    expect(options).toEqual({
+      proxy: base,
+      title: 'Chat with us',
+      position: 'right',
+      open: false,
+      pageUrl: 'path',
+    })
+    expect(problems).toHaveLength(7)
+    expect(problems[6]).toBe('data-page-url="everything" (expected "path", "full" or "none")')
     expect(problems[0]).toBe('data-department="1.5" (expected a positive whole number)')
   })
 
@@ -68,5 +84,19 @@ describe('readOptions', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
       expect(readOptions(base, { department }, isColor).options.department).toBeUndefined()
     }
+  })
+})
+
+describe('readExtra', () => {
+  it('parses a JSON object, and warns about anything else', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(readExtra('{"clientId":"c-1","botId":"b-9"}')).toEqual({ clientId: 'c-1', botId: 'b-9' })
+    expect(readExtra(undefined)).toEqual({})
+    expect(warn).not.toHaveBeenCalled()
+    expect(readExtra('{"clientId":"c-1"')).toEqual({})
+    expect(readExtra('["c-1"]')).toEqual({})
+    expect(warn).toHaveBeenCalledTimes(2)
+    expect(warn.mock.calls[0]?.[0]).toMatch(/^\[zchat\] ignoring data-extra/)
+    warn.mockRestore()
   })
 })

@@ -3,6 +3,7 @@
  * (the caller warns once) and replaced by its default: a typo in a snippet must not break the page.
  */
 import type { WidgetOptions } from '../contract.ts'
+import { warn } from '../warn.ts'
 
 export type OptionsResult = { options: WidgetOptions; problems: string[] }
 
@@ -23,11 +24,17 @@ export function readOptions(
   isColor: (value: string) => boolean,
 ): OptionsResult {
   const problems: string[] = []
-  const options: WidgetOptions = { proxy, title: 'Chat with us', position: 'right', open: false }
+  const options: WidgetOptions = {
+    proxy,
+    title: 'Chat with us',
+    position: 'right',
+    open: false,
+    pageUrl: 'path',
+  }
   const reject = (name: string, expected: string) =>
     problems.push(`data-${name}="${data[name]}" (expected ${expected})`)
 
-  const { department, title, color, position, greeting, open } = data
+  const { department, title, color, position, greeting, open, pageUrl } = data
   if (department !== undefined) {
     const n = Number(department)
     if (/^\d+$/.test(department.trim()) && Number.isSafeInteger(n) && n > 0) options.department = n
@@ -56,5 +63,21 @@ export function readOptions(
     if (open === 'true' || open === 'false') options.open = open === 'true'
     else reject('open', '"true" or "false"')
   }
+  if (pageUrl !== undefined) {
+    if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
+    else problems.push(`data-page-url="${pageUrl}" (expected "path", "full" or "none")`)
+  }
   return { options, problems }
+}
+
+/** `data-extra`, parsed only: the chat checks it (and warns) when a conversation starts. */
+export function readExtra(json: string | undefined): Record<string, unknown> {
+  if (json === undefined) return {}
+  try {
+    const value: unknown = JSON.parse(json)
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>
+  } catch {}
+  warn('ignoring data-extra: expected a JSON object of keys and values')
+  return {}
 }

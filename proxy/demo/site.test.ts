@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { withOptions } from './site.ts'
+
+const html =
+  '<p>Shop</p><script src="http://localhost:8787/widget.js" data-department="1" async></script>'
+
+describe('the demo page with snippet options from its query', () => {
+  it('adds them to the snippet as data-* attributes, escaped, before the defaults', () => {
+    const query = new URLSearchParams({ color: '#7dd3fc', extra: '{"a":"<b>"}', reset_token: 'x' })
+    expect(withOptions(html, query)).toBe(
+      '<p>Shop</p><script src="http://localhost:8787/widget.js" data-color="#7dd3fc" data-extra="{&quot;a&quot;:&quot;&lt;b>&quot;}" data-department="1" async></script>',
+    )
+  })
+
+  it('leaves the page as it is without options', () => {
+    expect(withOptions(html, new URLSearchParams())).toBe(html)
+    expect(withOptions(html, new URLSearchParams({ 'on"load': 'x' }))).toBe(html)
+  })
+})
