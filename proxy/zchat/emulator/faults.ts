@@ -11,7 +11,12 @@ import { errorBody } from './errors.ts'
 export const faultsPatch = z.strictObject({
   latencyMs: z.int().min(0).max(60_000).optional(),
   failNext: z
-    .strictObject({ status: z.int().min(400).max(599), count: z.int().min(0) })
+    .strictObject({
+      status: z.int().min(400).max(599),
+      count: z.int().min(0),
+      // A gateway in front of zChat may answer with a whole HTML page: long error text.
+      message: z.string().min(1).max(100_000).optional(),
+    })
     .nullable()
     .optional(),
   garbageNext: z.int().min(0).optional(),
@@ -22,7 +27,7 @@ export type FaultsPatch = z.infer<typeof faultsPatch>
 
 export type Faults = {
   latencyMs: number
-  failNext: { status: number; count: number } | null
+  failNext: { status: number; count: number; message?: string | undefined } | null
   garbageNext: number
   duplicateWebhooks: boolean
   webhookDelayMs: number
@@ -74,7 +79,7 @@ export function createFaults() {
         }
         return reply
           .code(fail.status)
-          .send(errorBody(fail.status, `Injected failure: HTTP ${fail.status}`))
+          .send(errorBody(fail.status, fail.message ?? `Injected failure: HTTP ${fail.status}`))
       }
       if (current.garbageNext > 0) {
         current = { ...current, garbageNext: current.garbageNext - 1 }
