@@ -5,13 +5,21 @@
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify'
 import type { Limits } from './env.ts'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
+import { logRequest, logRequests, requestId } from './logger.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
 import { eventRoutes } from './routes/events.ts'
 import { historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Streams } from './streams.ts'
@@ -31,7 +39,12 @@ export type AppDeps = {
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
   widgetDir: string
-  logger?: false | { level: string }
+  /** A pino logger (logger.ts); none by default. */
+  logger?: false | FastifyBaseLogger
+  /** Where the app counts what it does; a fresh registry by default. */
+  metrics?: Metrics
+  /** Opens GET /metrics on this app's port to `Authorization: Bearer <token>`; without it, 404. */
+  metricsToken?: string | null
   /** Fastify's trustProxy: true, a hop count, or addresses/CIDRs of the load balancers. */
   trustProxy?: boolean | number | string[]
   limits: Limits
@@ -46,20 +59,15 @@ function trustProxyOption(value: AppDeps['trustProxy']) {
     : (value ?? false)
 }
 
-/** Paths whose last segment is a secret (the webhook's) or a capability (a history ticket). */
-const secretPaths = /^(\/webhooks\/zchat\/|\/v1\/history\/)[^/?]+/
-
-/** What a request log line shows of the request: never a secret from the path, never a header. */
-export function describeRequest(request: { method: string; url: string }) {
-  return { method: request.method, url: request.url.replace(secretPaths, '$1***') }
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { limits } = deps
+  const metrics = deps.metrics ?? createMetrics()
+  metrics.observe({ streams: deps.streams, log: deps.log })
   const app = Fastify({
-    logger: deps.logger
-      ? { level: deps.logger.level, serializers: { req: describeRequest } }
-      : false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Our own line per request (logger.ts), in place of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     trustProxy: trustProxyOption(deps.trustProxy),
     // On close, idle keep-alive sockets go at once; a call in flight is answered first (the drain
     // ends event streams itself, and cuts what is left after SHUTDOWN_TIMEOUT_MS).
@@ -72,14 +80,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // zChat hashes are opaque; keep room for long ones in the path.
     routerOptions: { maxParamLength: 500 },
     // A malformed URL (bad percent-encoding) gets our error shape, not Fastify's.
-    frameworkErrors: (_error, _request, reply) => {
+    // No hooks run for it, so it is logged here.
+    frameworkErrors: (_error, request, reply) => {
       // Typed for every server flavour; this app is plain HTTP/1.
       ;(reply as FastifyReply)
         .status(400)
+        .header('x-request-id', request.id)
         .send(new ApiError('VALIDATION_ERROR', 'Malformed URL').toBody())
+      logRequest(request, reply as FastifyReply)
     },
   })
   app.setErrorHandler(handleError)
+  logRequests(app)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
   app.setNotFoundHandler((_request, reply) =>
@@ -118,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: limits.rateLimitPerMinute,
     timeWindow: '1 minute',
+    onExceeded: (request) => metrics.countRateLimited(request.routeOptions.url ?? 'unknown'),
     errorResponseBuilder: (_request, context) =>
       Object.assign(
         new ApiError(
@@ -150,13 +163,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     visitors: deps.visitors,
     streams: deps.streams,
     heartbeatMs: limits.heartbeatMs,
+    metrics,
   })
   await app.register(webhookRoutes, {
     log: deps.log,
+    metrics,
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
     perMinute: limits.webhookPerMinute,
   })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
+  if (deps.metricsToken) await app.register(metricsRoutes, { metrics, token: deps.metricsToken })
   return app
 }

@@ -72,14 +72,21 @@ function fromFastify(error: FastifyError): ApiError {
   return new ApiError('INTERNAL_ERROR', 'Something went wrong on our side')
 }
 
+const maxCause = 200
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
 export function handleError(
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
   const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
-  // An upstream failure carries zChat's own answer as its cause: for the log, not the visitor.
-  const cause = error.cause instanceof Error ? error.cause.message : undefined
+  // An upstream failure carries zChat's own answer as its cause: for the log, not the visitor, and
+  // clipped (a gateway's error page can be kilobytes of HTML).
+  const cause = error.cause instanceof Error ? clip(error.cause.message, maxCause) : undefined
   if (apiError.status >= 500) request.log.error({ err: error, cause }, apiError.message)
   else request.log.info({ code: apiError.code, cause }, apiError.message)
   return reply.status(apiError.status).type('application/json').send(apiError.toBody())

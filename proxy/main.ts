@@ -13,7 +13,7 @@ try {
   const widgetDir = fileURLToPath(new URL('../widget/', import.meta.url))
   const running = await startProxy(config, { widgetDir })
   running.app.log.info(
-    { url: running.url, publicUrl: config.publicUrl },
+    { url: running.url, publicUrl: config.publicUrl, metricsUrl: running.metricsUrl },
     'zChat proxy listening; set the zChat webhook URL to {PUBLIC_URL}/webhooks/zchat/{ZCHAT_WEBHOOK_SECRET}',
   )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

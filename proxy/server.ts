@@ -4,10 +4,13 @@
  * (demo/main.ts) both start the product through here.
  */
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import type { Config } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createLogger } from './logger.ts'
+import { createMetrics, type MetricsListener, startMetricsListener } from './metrics.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
@@ -16,6 +19,8 @@ export type Running = {
   app: FastifyInstance
   /** Where the proxy listens, as a URL (its public URL may differ). */
   url: string
+  /** The separate metrics listener's GET /metrics URL, when METRICS_PORT is set. */
+  metricsUrl: string | null
   /** Stops taking work, lets what is in flight finish, tells streams to reconnect, closes. */
   drain(): Promise<void>
   close(): Promise<void>
@@ -25,6 +30,8 @@ export type ServerOptions = {
   /** The built widget (dist/widget): its loader and chat chunk. */
   widgetDir: string
   logger?: boolean
+  /** Where log lines go; default stdout. */
+  logDestination?: DestinationStream
   /** The demo learns its public URL only once it listens (PORT=0 picks a free port). */
   publicUrlFromAddress?: boolean
 }
@@ -32,7 +39,9 @@ export type ServerOptions = {
 export async function startProxy(config: Config, options: ServerOptions): Promise<Running> {
   let publicUrl = config.publicUrl
   let draining = false
+  const metrics = createMetrics()
   const log: EventLog = createMemoryLog({
+    onEvict: metrics.countEviction,
     endedRetentionMs: config.limits.endedRetentionMs,
     idleRetentionMs: config.limits.idleRetentionMs,
     maxConversations: config.limits.maxConversations,
@@ -44,6 +53,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       apiUrl: config.zchatApiUrl,
       token: config.zchatToken,
       timeoutMs: config.limits.zchatTimeoutMs,
+      onCall: metrics.countZChatCall,
     }),
     log,
     streams,
@@ -54,12 +64,39 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
     widgetDir: options.widgetDir,
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger:
+      options.logger === false
+        ? false
+        : createLogger({
+            level: config.logLevel,
+            secrets: [
+              config.zchatToken,
+              config.webhookSecret,
+              config.sessionSecret,
+              ...(config.metrics.token ? [config.metrics.token] : []),
+            ],
+            ...(options.logDestination && { destination: options.logDestination }),
+          }),
+    metrics,
+    metricsToken: config.metrics.token,
     trustProxy: config.trustProxy,
     limits: config.limits,
     isDraining: () => draining,
   })
-  await app.listen({ port: config.port, host: config.host })
+  let metricsListener: MetricsListener | null = null
+  try {
+    await app.listen({ port: config.port, host: config.host })
+    if (config.metrics.port !== null) {
+      metricsListener = await startMetricsListener(metrics, {
+        port: config.metrics.port,
+        host: config.metrics.host,
+      })
+    }
+  } catch (error) {
+    await app.close()
+    await log.close()
+    throw error
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
@@ -68,7 +105,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {
-      await app.close()
+      await Promise.all([app.close(), metricsListener?.close()])
       await log.close()
     })()
     return closing
@@ -77,6 +114,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   return {
     app,
     url,
+    metricsUrl: metricsListener?.url ?? null,
     async drain() {
       if (draining) return close()
       draining = true

@@ -3,11 +3,13 @@
  * an SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
  */
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
-import { defaultLimits, type Limits } from './env.ts'
+import { type Config, defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
+import { type Running, startProxy } from './server.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
@@ -148,5 +150,147 @@ export async function readEvents(
   } finally {
     clearTimeout(timer)
     controller.abort()
+  }
+}
+
+export type ProductionHarness = { proxy: Running; emulator: Emulator; close(): Promise<void> }
+
+/**
+ * The proxy as production starts it (startProxy: its logger, metrics and listeners) from a config,
+ * against an emulator whose triggers come back over loopback.
+ */
+export async function startProduction(
+  options: {
+    metrics?: Partial<Config['metrics']>
+    limits?: Partial<Limits>
+    logDestination?: DestinationStream
+  } = {},
+): Promise<ProductionHarness> {
+  const emulator = await startEmulator({ token: testToken })
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
+    zchatApiUrl: emulator.apiUrl,
+    zchatToken: testToken,
+    webhookSecret,
+    sessionSecret: 'test-session-secret-0123456789abcdef',
+    sessionTtlMs: 60 * 60 * 1000,
+    allowedOrigins: [siteOrigin],
+    allowedDepartments: null,
+    mediaDir: '.media',
+    logLevel: 'info',
+    trustProxy: false,
+    metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
+    limits: {
+      ...defaultLimits,
+      zchatTimeoutMs: 2000,
+      // Node's fetch sometimes opens a spare connection after a stream is aborted and never sends
+      // on it; the drain would wait for it until the client gives up (about 4 s).
+      shutdownTimeoutMs: 500,
+      ...options.limits,
+    },
+  }
+  const proxy = await startProxy(config, {
+    widgetDir: '/nonexistent',
+    publicUrlFromAddress: true,
+    ...(options.logDestination ? { logDestination: options.logDestination } : { logger: false }),
+  })
+  emulator.setWebhookUrl(`${proxy.url}/webhooks/zchat/${webhookSecret}`)
+  return {
+    proxy,
+    emulator,
+    async close() {
+      // As on SIGTERM: a stream a failed test left open is ended, not waited for.
+      await proxy.drain()
+      await emulator.close()
+    },
+  }
+}
+
+/** A visitor's conversation started over HTTP, with the headers its later calls carry. */
+export async function startConversation(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/v1/conversations`, {
+    method: 'POST',
+    headers: { origin: siteOrigin, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ department: 1 }),
+  })
+  if (response.status !== 201) throw new Error(`start failed: ${response.status}`)
+  const { conversationId, credential } = (await response.json()) as {
+    conversationId: string
+    credential: string
+  }
+  return {
+    conversationId,
+    credential,
+    headers: { authorization: `Bearer ${credential}`, origin: siteOrigin },
+  }
+}
+
+export type OpenStream = {
+  /** Every event received so far. */
+  events: LoggedEvent[]
+  /** Resolves once `until` holds for the events received, or fails after `timeoutMs`. */
+  waitFor(until: (events: LoggedEvent[]) => boolean, timeoutMs?: number): Promise<LoggedEvent[]>
+  close(): void
+}
+
+/** An event stream that stays open until `close()`, for tests that look at the proxy meanwhile. */
+export async function openStream(
+  url: string,
+  headers: Record<string, string>,
+): Promise<OpenStream> {
+  const controller = new AbortController()
+  const response = await fetch(url, { headers, signal: controller.signal })
+  if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`)
+  const body = response.body
+  const events: LoggedEvent[] = []
+  let changed = () => {}
+  let ended = false
+  const read = async () => {
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for await (const chunk of body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true })
+      let end = buffer.indexOf('\n\n')
+      while (end >= 0) {
+        for (const line of buffer.slice(0, end).split('\n')) {
+          if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as LoggedEvent)
+        }
+        buffer = buffer.slice(end + 2)
+        end = buffer.indexOf('\n\n')
+      }
+      changed()
+    }
+  }
+  read()
+    .catch(() => {})
+    .finally(() => {
+      ended = true
+      changed()
+    })
+  return {
+    events,
+    waitFor(until, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const fail = (why: string) => {
+          changed = () => {}
+          reject(new Error(`${why} waiting for events; got ${JSON.stringify(events)}`))
+        }
+        const timer = setTimeout(() => fail('timed out'), timeoutMs)
+        changed = () => {
+          if (until(events)) {
+            clearTimeout(timer)
+            changed = () => {}
+            resolve(events)
+          } else if (ended) {
+            clearTimeout(timer)
+            fail('stream ended')
+          }
+        }
+        changed()
+      })
+    },
+    close: () => controller.abort(),
   }
 }

@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import type { Metrics } from '../metrics.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
@@ -21,6 +22,7 @@ export type EventsDeps = {
   visitors: Visitors
   streams: Streams
   heartbeatMs: number
+  metrics: Pick<Metrics, 'countFrame'>
 }
 
 function lastEventId(header: string | string[] | undefined): number {
@@ -35,7 +37,7 @@ const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(e
 
 export async function eventRoutes(
   app: FastifyInstance,
-  { log, visitors, streams, heartbeatMs }: EventsDeps,
+  { log, visitors, streams, heartbeatMs, metrics }: EventsDeps,
 ) {
   app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await visitorConversation(request, visitors, log)
@@ -60,6 +62,7 @@ export async function eventRoutes(
       if (event.id <= lastSent) return
       lastSent = event.id
       res.write(frame(event))
+      metrics.countFrame()
     }
     const unsubscribe = log.subscribe(conversationId, (event) =>
       replaying ? pending.push(event) : send(event),

@@ -10,16 +10,30 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { ApiError, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import type { Metrics } from '../metrics.ts'
 import { adaptTrigger } from '../zchat/adapter.ts'
-import { trigger, unknownStateTrigger } from '../zchat/schemas.ts'
+import { isMessageTrigger, trigger, unknownStateTrigger } from '../zchat/schemas.ts'
 
-export type WebhookDeps = { log: EventLog; secret: string; bodyLimit: number; perMinute: number }
+export type WebhookDeps = {
+  log: EventLog
+  secret: string
+  bodyLimit: number
+  perMinute: number
+  metrics: Pick<Metrics, 'countTrigger'>
+}
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
+/** The log stores nothing for a repeat (its key was seen) or for what no longer matters after the end. */
+async function whyNotStored(log: EventLog, conversationId: string, dedupeKey?: string) {
+  if (!dedupeKey) return 'ignored'
+  const status = await log.status(conversationId)
+  return status?.keys.has(dedupeKey) ? 'duplicate' : 'ignored'
+}
+
 export async function webhookRoutes(
   app: FastifyInstance,
-  { log, secret, bodyLimit, perMinute }: WebhookDeps,
+  { log, secret, bodyLimit, perMinute, metrics }: WebhookDeps,
 ) {
   const expected = digest(secret)
   app.post(
@@ -27,19 +41,29 @@ export async function webhookRoutes(
     { bodyLimit, config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { secret: given } = request.params as { secret: string }
-      if (!timingSafeEqual(digest(given), expected)) throw new ApiError('NOT_FOUND', 'Not found')
+      if (!timingSafeEqual(digest(given), expected)) {
+        metrics.countTrigger('unknown', 'forbidden')
+        throw new ApiError('NOT_FOUND', 'Not found')
+      }
       const parsed = trigger.safeParse(request.body)
       if (!parsed.success) {
         // A state added to zChat after this code: acknowledge it, or zChat may retry or give up on us.
         const unknown = unknownStateTrigger.safeParse(request.body)
         if (unknown.success) {
+          metrics.countTrigger('unknown', 'ignored')
           request.log.warn({ state: unknown.data.state }, 'ignored a trigger with an unknown state')
           return reply.status(200).send({ received: true })
         }
+        metrics.countTrigger('unknown', 'invalid')
         throw validationError(parsed.error, 'zChat trigger')
       }
+      const type = isMessageTrigger(parsed.data) ? 'message' : parsed.data.state
       const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
       const logged = await log.append(conversationId, event, dedupeKey)
+      metrics.countTrigger(
+        type,
+        logged ? 'stored' : await whyNotStored(log, conversationId, dedupeKey),
+      )
       request.log.debug(
         { conversationId, type: event.type, eventId: logged?.id ?? null },
         'trigger',

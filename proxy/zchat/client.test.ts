@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createZChatClient,
+  type ZChatCall,
   ZChatHttpError,
   ZChatNetworkError,
   ZChatResponseError,
@@ -95,5 +96,45 @@ describe('zChat client', () => {
       timeoutMs: 1000,
     })
     expect(await failure(down.finish('h'))).toBeInstanceOf(ZChatNetworkError)
+  })
+
+  it('keeps at most 200 characters of the error text from zChat', async () => {
+    answer = json(500, { message: `${'x'.repeat(300)}END`, status: 500 })
+    const http = (await failure(client().start({ departmentId: 1 }))) as ZChatHttpError
+    expect(http.upstreamMessage).toBe(`${'x'.repeat(200)}…`)
+    expect(http.message).not.toContain('END')
+  })
+
+  it('reports every call, successful or not, with its endpoint and outcome', async () => {
+    const calls: ZChatCall[] = []
+    const watched = (apiUrlOf = apiUrl) =>
+      createZChatClient({
+        apiUrl: apiUrlOf,
+        token: 't',
+        timeoutMs: 300,
+        onCall: (call) => calls.push(call),
+      })
+    answer = json(201, { data: { interaction_hash: 'h' } })
+    await watched().start({ departmentId: 1 })
+    answer = (_req, res) => res.writeHead(200).end()
+    await watched().typing('h')
+    answer = json(404, { message: 'Interaction not found', status: 404 })
+    await failure(watched().sendMessage('h', { content: 'hi' }))
+    answer = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html/>')
+    await failure(watched().update('h', { mood: 'POSITIVE' }))
+    answer = (_req, res) => setTimeout(() => res.writeHead(200).end(), 1000)
+    await failure(watched().cleared('h'))
+    await failure(watched('http://127.0.0.1:1/core/api/v1').finish('h'))
+
+    expect(calls.map(({ endpoint, status }) => [endpoint, status])).toEqual([
+      ['start', 201],
+      ['typing', 200],
+      ['message', 404],
+      ['update', 'bad_response'],
+      ['cleared', 'timeout'],
+      ['finish', 'network'],
+    ])
+    const timedOut = calls.find((call) => call.status === 'timeout')!
+    expect(timedOut.ms).toBeGreaterThanOrEqual(290)
   })
 })

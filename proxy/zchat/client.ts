@@ -26,14 +26,21 @@ export class ZChatError extends Error {
     this.path = path
   }
 }
+/** zChat's error text is kept this long at most: it ends up in our logs, and a gateway's HTML page can be huge. */
+const maxUpstreamMessage = 200
+
 export class ZChatHttpError extends ZChatError {
   override name = 'ZChatHttpError'
   readonly status: number
   readonly upstreamMessage: string
   constructor(status: number, upstreamMessage: string, method: string, path: string) {
-    super(`zChat answered ${status}: ${upstreamMessage}`, method, path)
+    const clipped =
+      upstreamMessage.length > maxUpstreamMessage
+        ? `${upstreamMessage.slice(0, maxUpstreamMessage)}…`
+        : upstreamMessage
+    super(`zChat answered ${status}: ${clipped}`, method, path)
     this.status = status
-    this.upstreamMessage = upstreamMessage
+    this.upstreamMessage = clipped
   }
 }
 export class ZChatTimeoutError extends ZChatError {
@@ -64,11 +71,29 @@ export type ZChatClient = {
   finish(hash: string): Promise<void>
 }
 
+export type ZChatEndpoint = 'start' | 'update' | 'message' | 'typing' | 'cleared' | 'finish'
+
+/** One call as the metrics see it: its HTTP status, or why there was none worth reading. */
+export type ZChatCall = {
+  endpoint: ZChatEndpoint
+  status: number | 'timeout' | 'network' | 'bad_response'
+  ms: number
+}
+
 export type ZChatClientOptions = {
   apiUrl: string
   token: string
   timeoutMs: number
   fetch?: typeof fetch
+  /** Told of every call once it is over, successful or not (for the metrics). */
+  onCall?: (call: ZChatCall) => void
+}
+
+function statusOf(error: unknown): ZChatCall['status'] {
+  if (error instanceof ZChatHttpError) return error.status
+  if (error instanceof ZChatTimeoutError) return 'timeout'
+  if (error instanceof ZChatResponseError) return 'bad_response'
+  return 'network'
 }
 
 export function createZChatClient({
@@ -76,15 +101,36 @@ export function createZChatClient({
   token,
   timeoutMs,
   fetch: doFetch = fetch,
+  onCall,
 }: ZChatClientOptions): ZChatClient {
   const base = apiUrl.replace(/\/+$/, '')
 
   async function call<S extends z.ZodType>(
+    endpoint: ZChatEndpoint,
     method: string,
     path: string,
     body: object,
     schema: S,
   ): Promise<z.infer<S>> {
+    const startedAt = performance.now()
+    const report = (status: ZChatCall['status']) =>
+      onCall?.({ endpoint, status, ms: performance.now() - startedAt })
+    try {
+      const { status, data } = await send(method, path, body, schema)
+      report(status)
+      return data
+    } catch (error) {
+      report(statusOf(error))
+      throw error
+    }
+  }
+
+  async function send<S extends z.ZodType>(
+    method: string,
+    path: string,
+    body: object,
+    schema: S,
+  ): Promise<{ status: number; data: z.infer<S> }> {
     let response: Response
     try {
       response = await doFetch(`${base}${path}`, {
@@ -118,7 +164,8 @@ export function createZChatClient({
       })
     }
     // The document shows no success body for typing / cleared / finish: an empty 2xx is a success.
-    if (response.ok && text.trim() === '' && schema.safeParse({}).success) return schema.parse({})
+    if (response.ok && text.trim() === '' && schema.safeParse({}).success)
+      return { status: response.status, data: schema.parse({}) }
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -155,7 +202,7 @@ export function createZChatClient({
         { cause: parsed.error },
       )
     }
-    return parsed.data
+    return { status: response.status, data: parsed.data }
   }
 
   const at = (hash: string, suffix = '') => `/interactions/${encodeURIComponent(hash)}${suffix}`
@@ -163,6 +210,7 @@ export function createZChatClient({
   return {
     async start({ departmentId, customer, extra, externalHistory }) {
       const reply = await call(
+        'start',
         'POST',
         '/interactions',
         {
@@ -178,6 +226,7 @@ export function createZChatClient({
     },
     async update(hash, { mood, note, tagIds, customerKey }) {
       await call(
+        'update',
         'PUT',
         at(hash),
         {
@@ -191,6 +240,7 @@ export function createZChatClient({
     },
     async sendMessage(hash, { content, type = 'text', url }) {
       await call(
+        'message',
         'POST',
         at(hash, '/messages'),
         { content, type, ...(url && { url }) },
@@ -198,13 +248,13 @@ export function createZChatClient({
       )
     },
     async typing(hash) {
-      await call('PUT', at(hash, '/typing'), {}, statusResponse)
+      await call('typing', 'PUT', at(hash, '/typing'), {}, statusResponse)
     },
     async cleared(hash) {
-      await call('PUT', at(hash, '/cleared'), {}, statusResponse)
+      await call('cleared', 'PUT', at(hash, '/cleared'), {}, statusResponse)
     },
     async finish(hash) {
-      await call('PUT', at(hash, '/finish'), {}, statusResponse)
+      await call('finish', 'PUT', at(hash, '/finish'), {}, statusResponse)
     },
   }
 }

@@ -36,6 +36,13 @@ describe('API faults', () => {
     expect(await count()).toBe(1)
   })
 
+  it('fails with the given error text, as a gateway in front of zChat might', async () => {
+    const page = `<html>${'<p>Bad gateway</p>'.repeat(100)}</html>`
+    await fault({ failNext: { status: 502, count: 1, message: page } })
+    const answer = await s.api('POST', '/interactions', { token, department_id: 1 })
+    expect(answer.json).toEqual({ message: page, status: 502 })
+  })
+
   it('answers 200 with a body that is not JSON for the next garbageNext calls', async () => {
     const hash = await s.start()
     await fault({ garbageNext: 1 })

@@ -16,6 +16,8 @@ export const faultsPatch = z.strictObject({
       count: z.int().min(0),
       /** `body`: HTTP 200 whose body says `{message, status}` (the document's error shape). */
       as: z.enum(['status', 'body']).default('status'),
+      // A gateway in front of zChat may answer with a whole HTML page: long error text.
+      message: z.string().min(1).max(100_000).optional(),
     })
     .nullable()
     .optional(),
@@ -35,7 +37,12 @@ export type FaultsPatch = z.infer<typeof faultsPatch>
 
 export type Faults = {
   latencyMs: number
-  failNext: { status: number; count: number; as: 'status' | 'body' } | null
+  failNext: {
+    status: number
+    count: number
+    as: 'status' | 'body'
+    message?: string | undefined
+  } | null
   unknownAs422: boolean
   oddTriggers: boolean
   historyDelayMs: number
@@ -99,7 +106,7 @@ export function createFaults() {
         }
         return reply
           .code(fail.as === 'body' ? 200 : fail.status)
-          .send(errorBody(fail.status, `Injected failure: ${fail.status}`))
+          .send(errorBody(fail.status, fail.message ?? `Injected failure: ${fail.status}`))
       }
       if (current.garbageNext > 0) {
         current = { ...current, garbageNext: current.garbageNext - 1 }
