@@ -1,0 +1,38 @@
+# The production proxy, serving the built widget. scripts/production-install.test.ts replays the
+# runtime stage (its COPYs, npm ci, ENV, CMD and HEALTHCHECK) on every `npm test`, so edit both together.
+#
+#   docker build -t zchat-proxy .
+#   docker run --rm -p 8787:8787 -e ZCHAT_TOKEN=... -e ZCHAT_WEBHOOK_SECRET=... -e SESSION_SECRET=... \
+#     -e PUBLIC_URL=https://chat.example.com -e ALLOWED_ORIGINS=https://www.example.com zchat-proxy
+
+# Node 20 as package.json's engines say (>= 20.19, see docs/decisions/004-node-20-pins.md). Pin a digest
+# (node:20.20-slim@sha256:...) for byte-for-byte rebuilds.
+ARG NODE_IMAGE=node:20.20-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# Dependencies first: this layer is reused until the lock file changes.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Only what the server imports; no install scripts run (none of the dependencies needs one).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The files stay root's: the server only reads them.
+USER node
+# Inside a container the proxy must listen on every interface (its default is loopback).
+ENV HOST=0.0.0.0 PORT=8787
+EXPOSE 8787
+# Slim images have no curl; Node 20 has fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# main.js drains on SIGTERM: streams are told to reconnect, calls in flight are answered, exit 0.
+# Exec form, so node is PID 1 and gets the signal itself.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/proxy/main.js"]
