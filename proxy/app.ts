@@ -17,7 +17,7 @@ import type { EventLog } from './events/log.ts'
 import { logRequest, logRequests, requestId } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { eventRoutes } from './routes/events.ts'
-import { historyRoutes } from './routes/history.ts'
+import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { webhookRoutes } from './routes/webhook.ts'
@@ -34,6 +34,13 @@ export type AppDeps = {
   webhookSecret: string
   /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
   ticketSecret: string
+  /**
+   * How long an external-history URL answers. zChat does not say when (or how often) it fetches it,
+   * so as long as the new conversation can be open: a visitor credential's lifetime. Default 24 h.
+   */
+  historyTtlMs?: number
+  /** The zone of the history's zone-less times (docs/zchat/README.md#external-history-timing). */
+  historyTimeZone?: string
   /** Where zChat reaches this proxy (the external-history URL is built on it). */
   publicUrl: () => string
   allowedOrigins: '*' | string[]
@@ -155,9 +162,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const ready = store && !draining
     return reply.status(ready ? 200 : 503).send({ ready, store, draining })
   })
-  const tickets = createVisitors(deps.ticketSecret, 60 * 60 * 1000)
+  const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
   await app.register(interactionRoutes, { ...deps, tickets })
-  await app.register(historyRoutes, { log: deps.log, tickets })
+  await app.register(historyRoutes, {
+    log: deps.log,
+    tickets,
+    timeZone: deps.historyTimeZone ?? defaultHistoryTimeZone,
+  })
   await app.register(eventRoutes, {
     log: deps.log,
     visitors: deps.visitors,

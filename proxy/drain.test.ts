@@ -8,10 +8,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defaultLimits } from './env.ts'
 import { routes } from './protocol/wire.ts'
 import { startProxy } from './server.ts'
-import { interaction } from './testing.ts'
+import { interaction, testConfig } from './testing.ts'
 import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -170,23 +169,12 @@ describe('/readyz', () => {
   it('answers 503 as soon as the drain starts', async () => {
     const emulator = await startEmulator({ token })
     const running = await startProxy(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        publicUrl: 'http://chat.example',
+      testConfig({
         zchatApiUrl: emulator.apiUrl,
         zchatToken: token,
         webhookSecret: secret,
-        sessionSecret: 's'.repeat(40),
-        sessionTtlMs: 60_000,
         allowedOrigins: [origin],
-        allowedDepartments: null,
-        mediaDir: '.media',
-        logLevel: 'silent',
-        trustProxy: false,
-        metrics: { token: null, port: null, host: '127.0.0.1' },
-        limits: defaultLimits,
-      },
+      }),
       { widgetDir: '/nonexistent', logger: false },
     )
     try {

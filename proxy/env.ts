@@ -30,6 +30,15 @@ const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   return parsed.origin
 })
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
 const port = (fallback: number) => int(0, 65_535, fallback)
@@ -135,6 +144,13 @@ const settingsSchema = limitsSchema.extend({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ZCHAT_API_URL: z.url({ protocol: /^https?$/ }).default('https://zchat.zenvia.io/core/api/v1'),
   ZCHAT_TOKEN: z.string().min(1).optional(),
+  /** The update call's token (the rating), when zChat gives it apart; default ZCHAT_TOKEN. */
+  ZCHAT_UPDATE_TOKEN: z.string().min(1).optional(),
+  /** The zone of the external history's zone-less times. */
+  HISTORY_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC')
+    .default('America/Sao_Paulo'),
   ZCHAT_WEBHOOK_SECRET: z
     .string()
     .min(16, 'at least 16 characters')
@@ -173,6 +189,9 @@ export type Config = {
   publicUrl: string
   zchatApiUrl: string
   zchatToken: string
+  /** The update call's token; null means zchatToken. */
+  zchatUpdateToken: string | null
+  historyTimeZone: string
   webhookSecret: string
   sessionSecret: string
   sessionTtlMs: number
@@ -254,6 +273,8 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
     publicUrl: secrets.publicUrl.replace(/\/+$/, ''),
     zchatApiUrl: s.ZCHAT_API_URL,
     zchatToken: secrets.zchatToken,
+    zchatUpdateToken: s.ZCHAT_UPDATE_TOKEN ?? null,
+    historyTimeZone: s.HISTORY_TIME_ZONE,
     webhookSecret: secrets.webhookSecret,
     sessionSecret: secrets.sessionSecret,
     sessionTtlMs: s.SESSION_TTL_HOURS * 60 * minutes,

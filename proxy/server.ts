@@ -52,6 +52,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
       token: config.zchatToken,
+      ...(config.zchatUpdateToken && { updateToken: config.zchatUpdateToken }),
       timeoutMs: config.limits.zchatTimeoutMs,
       onCall: metrics.countZChatCall,
     }),
@@ -60,6 +61,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
     ticketSecret: `${config.sessionSecret}:history`,
+    historyTtlMs: config.sessionTtlMs,
+    historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,

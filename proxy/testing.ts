@@ -153,6 +153,30 @@ export async function readEvents(
   }
 }
 
+/** A complete production config for tests, with the test secrets; `overrides` win. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
+    zchatApiUrl: 'http://127.0.0.1:9/core/api/v1',
+    zchatToken: testToken,
+    zchatUpdateToken: null,
+    historyTimeZone: 'UTC',
+    webhookSecret,
+    sessionSecret: 'test-session-secret-0123456789abcdef',
+    sessionTtlMs: 60 * 60 * 1000,
+    allowedOrigins: [siteOrigin],
+    allowedDepartments: null,
+    mediaDir: '.media',
+    logLevel: 'silent',
+    trustProxy: false,
+    metrics: { token: null, port: null, host: '127.0.0.1' },
+    limits: defaultLimits,
+    ...overrides,
+  }
+}
+
 export type ProductionHarness = { proxy: Running; emulator: Emulator; close(): Promise<void> }
 
 /**
@@ -167,20 +191,9 @@ export async function startProduction(
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'http://127.0.0.1',
+  const config = testConfig({
     zchatApiUrl: emulator.apiUrl,
-    zchatToken: testToken,
-    webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
-    sessionTtlMs: 60 * 60 * 1000,
-    allowedOrigins: [siteOrigin],
-    allowedDepartments: null,
-    mediaDir: '.media',
     logLevel: 'info',
-    trustProxy: false,
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
     limits: {
       ...defaultLimits,
@@ -190,7 +203,7 @@ export async function startProduction(
       shutdownTimeoutMs: 500,
       ...options.limits,
     },
-  }
+  })
   const proxy = await startProxy(config, {
     widgetDir: '/nonexistent',
     publicUrlFromAddress: true,

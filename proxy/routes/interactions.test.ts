@@ -340,6 +340,43 @@ describe('zChat failures', () => {
     expect(messages.length).toBeGreaterThanOrEqual(1)
   })
 
+  it('takes an HTTP 200 whose body states an error as the refusal it is', async () => {
+    const { conversationId, credential } = await start()
+    await fault({ failNext: { status: 500, count: 1, as: 'body' } })
+    const sent = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(conversationId),
+      payload: { clientId: 'body-00001', text: 'Did this arrive?' },
+      headers: bearer(credential),
+    })
+    // Not "sent": the widget keeps it and offers a retry.
+    expect(sent.statusCode).toBe(502)
+    expect(sent.json()).toMatchObject({ code: 'UPSTREAM_ERROR' })
+
+    await h.app.inject({
+      method: 'PUT',
+      url: routes.finish(conversationId),
+      headers: bearer(credential),
+    })
+    await fault({ failNext: { status: 422, count: 1, as: 'body' } })
+    const rate = () =>
+      h.app.inject({
+        method: 'PUT',
+        url: routes.rating(conversationId),
+        payload: { mood: 'negative', comment: 'Slow' },
+        headers: bearer(credential),
+      })
+    const refused = await rate()
+    expect(refused.statusCode).toBe(422)
+    expect((await interaction(h.emulator, conversationId)).mood).toBeNull()
+    // The refused rating was not recorded as done: the visitor may rate again, and it lands.
+    expect((await rate()).statusCode).toBe(204)
+    expect(await interaction(h.emulator, conversationId)).toMatchObject({
+      mood: 'NEGATIVE',
+      note: 'Slow',
+    })
+  })
+
   it('ends the conversation when zChat says the interaction is over, though its trigger was lost', async () => {
     const { conversationId, credential } = await start()
     // The agent finishes it, and the `finished` trigger never reaches us.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adaptTrigger, isWebUrl } from './adapter.ts'
+import { adaptTrigger, formatHistoryTime, isWebUrl } from './adapter.ts'
 import { trigger } from './schemas.ts'
 
 const adapt = (body: unknown) => adaptTrigger(trigger.parse(body))
@@ -88,5 +88,17 @@ describe('adaptTrigger', () => {
     expect(media('javascript:alert(1)')).not.toHaveProperty('media')
     expect(media(null)).not.toHaveProperty('media')
     expect(isWebUrl('data:text/html,hi')).toBe(false)
+  })
+})
+
+describe('formatHistoryTime', () => {
+  it("writes the document's zone-less format in the configured zone", () => {
+    expect(formatHistoryTime('2026-12-01T21:04:05.123Z', 'UTC')).toBe('2026-12-01 21:04:05')
+    expect(formatHistoryTime('2026-12-01T21:04:05.123Z', 'America/Sao_Paulo')).toBe(
+      '2026-12-01 18:04:05',
+    )
+    expect(formatHistoryTime('2026-01-01T02:00:00.000Z', 'America/Sao_Paulo')).toBe(
+      '2025-12-31 23:00:00',
+    )
   })
 })

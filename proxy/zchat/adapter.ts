@@ -110,19 +110,42 @@ export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {
   return { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }
 }
 
-/** "YYYY-MM-DD HH:mm:ss" in UTC: the document's format, with no zone (our choice, see docs/zchat/README.md#external-history-timing). */
-export function formatHistoryTime(iso: string): string {
-  return iso.slice(0, 19).replace('T', ' ')
+const historyFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * "YYYY-MM-DD HH:mm:ss" in `timeZone`: the document's format, which carries no zone
+ * (docs/zchat/README.md#external-history-timing), so the zone is a setting.
+ */
+export function formatHistoryTime(iso: string, timeZone: string): string {
+  let format = historyFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    historyFormats.set(timeZone, format)
+  }
+  const part = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`
 }
 
 /** A conversation's messages as the external-history document zChat GETs. */
-export function toExternalHistory(events: readonly LoggedEvent[]): ExternalHistory {
+export function toExternalHistory(
+  events: readonly LoggedEvent[],
+  timeZone: string,
+): ExternalHistory {
   return {
     messages: events.flatMap((event) =>
       event.type === 'message'
         ? [
             {
-              time: formatHistoryTime(event.at),
+              time: formatHistoryTime(event.at, timeZone),
               direction: event.author === 'agent' ? ('AGENT' as const) : ('CLIENT' as const),
               content: event.media ? `${event.text} ${event.media.url}`.trim() : event.text,
             },

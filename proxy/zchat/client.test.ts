@@ -138,3 +138,22 @@ describe('zChat client', () => {
     expect(timedOut.ms).toBeGreaterThanOrEqual(290)
   })
 })
+
+describe('the update token', () => {
+  it('goes with the update call only, when zChat gives one apart', async () => {
+    received.length = 0
+    answer = json(200, { message: 'ok', status: 200 })
+    const zchat = createZChatClient({
+      apiUrl,
+      token: 'api-token',
+      updateToken: 'client-sdk-token',
+      timeoutMs: 300,
+    })
+    await zchat.update('h', { mood: 'POSITIVE' })
+    await zchat.typing('h')
+    expect(received.map((r) => (r.body as { token: string }).token)).toEqual([
+      'client-sdk-token',
+      'api-token',
+    ])
+  })
+})

@@ -83,10 +83,23 @@ export type ZChatCall = {
 export type ZChatClientOptions = {
   apiUrl: string
   token: string
+  /**
+   * The token of the update call (the rating), which the document calls "your clientSdk token"
+   * while every other call says "your API token". Defaults to `token`.
+   */
+  updateToken?: string
   timeoutMs: number
   fetch?: typeof fetch
   /** Told of every call once it is over, successful or not (for the metrics). */
   onCall?: (call: ZChatCall) => void
+}
+
+/** The `status` a body states, as a number, or null when it states none. */
+function statusInBody(json: unknown): number | null {
+  if (typeof json !== 'object' || json === null) return null
+  const status: unknown = Reflect.get(json, 'status')
+  const n = typeof status === 'string' && /^\d{3}$/.test(status.trim()) ? Number(status) : status
+  return typeof n === 'number' && Number.isInteger(n) ? n : null
 }
 
 function statusOf(error: unknown): ZChatCall['status'] {
@@ -99,6 +112,7 @@ function statusOf(error: unknown): ZChatCall['status'] {
 export function createZChatClient({
   apiUrl,
   token,
+  updateToken = token,
   timeoutMs,
   fetch: doFetch = fetch,
   onCall,
@@ -111,12 +125,13 @@ export function createZChatClient({
     path: string,
     body: object,
     schema: S,
+    callToken = token,
   ): Promise<z.infer<S>> {
     const startedAt = performance.now()
     const report = (status: ZChatCall['status']) =>
       onCall?.({ endpoint, status, ms: performance.now() - startedAt })
     try {
-      const { status, data } = await send(method, path, body, schema)
+      const { status, data } = await send(method, path, { token: callToken, ...body }, schema)
       report(status)
       return data
     } catch (error) {
@@ -136,7 +151,7 @@ export function createZChatClient({
       response = await doFetch(`${base}${path}`, {
         method,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ token, ...body }),
+        body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
@@ -193,6 +208,18 @@ export function createZChatClient({
         path,
       )
     }
+    // Every body the document shows carries `status`, errors included: an HTTP 200 that says 422
+    // is a refusal (docs/zchat/README.md#responses-and-errors), not a success.
+    const bodyStatus = statusInBody(json)
+    if (bodyStatus !== null && bodyStatus >= 400) {
+      const parsedError = errorResponse.safeParse(json)
+      throw new ZChatHttpError(
+        bodyStatus,
+        parsedError.success ? parsedError.data.message : 'unreadable error body',
+        method,
+        path,
+      )
+    }
     const parsed = schema.safeParse(json)
     if (!parsed.success) {
       throw new ZChatResponseError(
@@ -236,6 +263,7 @@ export function createZChatClient({
           ...(customerKey && { customer_key: customerKey }),
         },
         statusResponse,
+        updateToken,
       )
     },
     async sendMessage(hash, { content, type = 'text', url }) {

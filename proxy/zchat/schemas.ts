@@ -75,20 +75,20 @@ export type StartResponse = z.infer<typeof startResponse>
 
 export const sendMessageResponse = z.looseObject({
   message: z.string().optional(),
-  status: z.number().optional(),
+  status: z.union([z.number(), z.string()]).optional(),
   data: z.looseObject({ interaction_hash: interactionHash }).optional(),
 })
 
 /** Update, typing, cleared and finish: the document shows `{message, status}` for update only. */
 export const statusResponse = z.looseObject({
   message: z.string().optional(),
-  status: z.number().optional(),
+  status: z.union([z.number(), z.string()]).optional(),
 })
 export type StatusResponse = z.infer<typeof statusResponse>
 
 export const errorResponse = z.looseObject({
   message: z.string(),
-  status: z.number().optional(),
+  status: z.union([z.number(), z.string()]).optional(),
 })
 export type ErrorResponse = z.infer<typeof errorResponse>
 
