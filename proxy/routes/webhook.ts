@@ -11,8 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { Metrics } from '../metrics.ts'
-import { adaptTrigger } from '../zchat/adapter.ts'
-import { isMessageTrigger, trigger, unknownStateTrigger } from '../zchat/schemas.ts'
+import { readTrigger } from '../zchat/adapter.ts'
 
 export type WebhookDeps = {
   log: EventLog
@@ -45,20 +44,23 @@ export async function webhookRoutes(
         metrics.countTrigger('unknown', 'forbidden')
         throw new ApiError('NOT_FOUND', 'Not found')
       }
-      const parsed = trigger.safeParse(request.body)
-      if (!parsed.success) {
-        // A state added to zChat after this code: acknowledge it, or zChat may retry or give up on us.
-        const unknown = unknownStateTrigger.safeParse(request.body)
-        if (unknown.success) {
-          metrics.countTrigger('unknown', 'ignored')
-          request.log.warn({ state: unknown.data.state }, 'ignored a trigger with an unknown state')
-          return reply.status(200).send({ received: true })
-        }
-        metrics.countTrigger('unknown', 'invalid')
-        throw validationError(parsed.error, 'zChat trigger')
+      const read = readTrigger(request.body)
+      if (read.kind === 'unknown-state') {
+        // Acknowledged, or zChat may retry or give up on us; counted and logged for the operator.
+        metrics.countTrigger('unknown', 'ignored')
+        request.log.warn(
+          { state: read.state.slice(0, 50) },
+          'ignored a trigger with an unknown state',
+        )
+        return reply.status(200).send({ received: true })
       }
-      const type = isMessageTrigger(parsed.data) ? 'message' : parsed.data.state
-      const { conversationId, event, dedupeKey } = adaptTrigger(parsed.data)
+      if (read.kind === 'invalid') {
+        metrics.countTrigger('unknown', 'invalid')
+        request.log.warn('refused a webhook body that is no zChat trigger')
+        throw validationError(read.error, 'zChat trigger')
+      }
+      const { type } = read
+      const { conversationId, event, dedupeKey } = read.adapted
       const logged = await log.append(conversationId, event, dedupeKey)
       metrics.countTrigger(
         type,

@@ -8,10 +8,19 @@
  * wrong: an agent message by its `message.hash`, and the terminal `finished` / `unavailable`
  * states, which can happen once per conversation.
  */
+
+import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../protocol/schemas.ts'
 import type { ConversationEvent, LoggedEvent, MediaKind } from '../protocol/wire.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
-import { type Customer, type ExternalHistory, isMessageTrigger, type Trigger } from './schemas.ts'
+import {
+  type Customer,
+  type ExternalHistory,
+  isMessageTrigger,
+  type Trigger,
+  trigger,
+  unknownStateTrigger,
+} from './schemas.ts'
 
 export type Adapted = { conversationId: string; event: ConversationEvent; dedupeKey?: string }
 
@@ -33,6 +42,25 @@ function mediaKind(type: string | null | undefined): MediaKind | null {
   const lower = type?.toLowerCase()
   if (!lower || lower === 'text') return null
   return mediaKinds.has(lower) ? (lower as MediaKind) : 'file'
+}
+
+/** What a webhook body turned out to be. */
+export type ReadTrigger =
+  | { kind: 'event'; type: string; adapted: Adapted }
+  /** A state added to zChat after this code: acknowledged and counted, not refused. */
+  | { kind: 'unknown-state'; state: string }
+  | { kind: 'invalid'; error: ZodError }
+
+/** A webhook body, read as liberally as the contract allows, then adapted. */
+export function readTrigger(body: unknown): ReadTrigger {
+  const parsed = trigger.safeParse(body)
+  if (parsed.success) {
+    const type = isMessageTrigger(parsed.data) ? 'message' : parsed.data.state
+    return { kind: 'event', type, adapted: adaptTrigger(parsed.data) }
+  }
+  const unknown = unknownStateTrigger.safeParse(body)
+  if (unknown.success) return { kind: 'unknown-state', state: unknown.data.state }
+  return { kind: 'invalid', error: parsed.error }
 }
 
 export function adaptTrigger(trigger: Trigger): Adapted {
