@@ -43,15 +43,27 @@ export const startReply = z.object({
 })
 export type StartReply = z.infer<typeof startReply>
 
-/** POST /v1/conversations/:id/messages. `clientId` makes a retried send idempotent. */
-export const messageBody = z.strictObject({
-  clientId: z
-    .string()
-    .min(8)
-    .max(limits.clientIdLength)
-    .regex(/^[\w-]+$/),
-  text: z.string().trim().min(1).max(limits.textLength),
-})
+/**
+ * POST /v1/conversations/:id/messages. `clientId` makes a retried send idempotent. A message is
+ * text, or an upload (from POST .../uploads) with an optional caption in `text`.
+ */
+export const messageBody = z
+  .strictObject({
+    clientId: z
+      .string()
+      .min(8)
+      .max(limits.clientIdLength)
+      .regex(/^[\w-]+$/),
+    text: z.string().trim().max(limits.textLength).default(''),
+    upload: z
+      .string()
+      .regex(/^[\w-]{16,64}$/)
+      .optional(),
+  })
+  .refine((body) => body.text !== '' || body.upload !== undefined, {
+    message: 'Write some text or attach a file',
+    path: ['text'],
+  })
 export type MessageBody = z.infer<typeof messageBody>
 
 export const messageReply = z.object({ messageId: z.string(), eventId: z.number() })

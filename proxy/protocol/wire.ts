@@ -20,6 +20,26 @@ export type Mood = (typeof moods)[number]
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'file'
 
+/** A file as a message carries it: where to GET it, and what it is. */
+export type Media = {
+  kind: MediaKind
+  url: string
+  /** The visitor's file name (visitor uploads); agents' media may have none. */
+  name?: string
+  /** The sniffed type, e.g. image/png (visitor uploads). */
+  type?: string
+  size?: number
+}
+
+/** GET /v1/config: what this proxy lets visitors do; the widget checks files against it first. */
+export type WidgetConfig = {
+  /** null: uploads are off. */
+  uploads: { maxBytes: number; types: string[] } | null
+}
+
+/** POST /v1/conversations/:id/uploads (multipart/form-data, one part named `file`): 201. */
+export type UploadReply = Media & { uploadId: string; name: string; type: string; size: number }
+
 /** What happens in a conversation, in order. Each is logged once and relayed over SSE. */
 export type ConversationEvent =
   | { type: 'queued'; position: number | null }
@@ -34,7 +54,7 @@ export type ConversationEvent =
       author: 'agent' | 'visitor'
       messageId: string
       text: string
-      media?: { kind: MediaKind; url: string }
+      media?: Media
       agentName?: string
       clientId?: string
     }
@@ -72,4 +92,6 @@ export const routes = {
   finish: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/finish`,
   rating: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/rating`,
   events: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/events`,
+  uploads: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/uploads`,
+  config: '/v1/config',
 } as const
