@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from './protocol/wire.ts'
-import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } from './testing.ts'
+import {
+  agentMessageTrigger,
+  type Harness,
+  postTrigger,
+  readEvents,
+  startConversation,
+  startHarness,
+} from './testing.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -13,32 +20,9 @@ beforeAll(async () => {
 })
 afterAll(() => h.close())
 
-async function start() {
-  const started = await h.app.inject({
-    method: 'POST',
-    url: routes.start,
-    payload: { department: 1 },
-    headers: { origin: siteOrigin },
-  })
-  expect(started.statusCode).toBe(201)
-  const { conversationId, credential } = started.json()
-  return {
-    conversationId: conversationId as string,
-    headers: { authorization: `Bearer ${credential}`, origin: siteOrigin },
-  }
-}
-
+const start = () => startConversation(h.url)
 const agentSays = (conversationId: string, text: string) =>
-  h.app.inject({
-    method: 'POST',
-    url: `/webhooks/zchat/${webhookSecret}`,
-    payload: {
-      interaction_hash: conversationId,
-      message: { hash: `${conversationId}-${text}`, content: text, type: 'text' },
-      agent: { id: 1, name: 'Ana' },
-      extra: {},
-    },
-  })
+  postTrigger(h.url, agentMessageTrigger(conversationId, text, `${conversationId}-${text}`))
 
 const transcript = async (conversationId: string, headers: Record<string, string>, n: number) =>
   (

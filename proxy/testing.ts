@@ -240,6 +240,25 @@ export async function startConversation(url: string, headers: Record<string, str
   }
 }
 
+/** What zChat POSTs when an agent writes `text` (the message hash defaults to the text). */
+export function agentMessageTrigger(conversationId: string, text: string, hash = text) {
+  return {
+    interaction_hash: conversationId,
+    message: { hash, content: text, type: 'text', url: null },
+    agent: { id: 1, name: 'Ana' },
+    extra: {},
+  }
+}
+
+/** Delivers a trigger to the proxy's webhook as zChat would, with the right secret. */
+export function postTrigger(url: string, trigger: object) {
+  return fetch(`${url}/webhooks/zchat/${webhookSecret}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(trigger),
+  })
+}
+
 export type OpenStream = {
   /** Every event received so far. */
   events: LoggedEvent[]

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../protocol/wire.ts'
-import { type Harness, readEvents, siteOrigin, startHarness, webhookSecret } from '../testing.ts'
+import {
+  agentMessageTrigger,
+  type Harness,
+  postTrigger,
+  readEvents,
+  startConversation,
+  startHarness,
+} from '../testing.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -8,30 +15,9 @@ beforeAll(async () => {
 })
 afterAll(() => h.close())
 
-async function start() {
-  const started = await h.app.inject({
-    method: 'POST',
-    url: routes.start,
-    payload: { department: 1 },
-    headers: { origin: siteOrigin },
-  })
-  const { conversationId, credential } = started.json()
-  return {
-    conversationId: conversationId as string,
-    headers: { authorization: `Bearer ${credential}` },
-  }
-}
-const say = (conversationId: string, hash: string) =>
-  h.app.inject({
-    method: 'POST',
-    url: `/webhooks/zchat/${webhookSecret}`,
-    payload: {
-      interaction_hash: conversationId,
-      message: { hash, content: hash, type: 'text' },
-      agent: { id: 1, name: 'A' },
-      extra: {},
-    },
-  })
+const start = () => startConversation(h.url)
+const say = (conversationId: string, text: string) =>
+  postTrigger(h.url, agentMessageTrigger(conversationId, text))
 
 describe('event stream', () => {
   it('replays exactly the events after Last-Event-ID, then goes on live', async () => {
