@@ -174,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     visitors: deps.visitors,
     streams: deps.streams,
     heartbeatMs: limits.heartbeatMs,
+    maxBufferedBytes: limits.streamBufferBytes,
     metrics,
   })
   await app.register(webhookRoutes, {

@@ -55,6 +55,11 @@ export const limitsSchema = z.object({
   WEBHOOK_PER_MINUTE: int(1, 10_000_000, 60_000),
   /** Open event streams per process. */
   MAX_STREAMS: int(1, 1_000_000, 20_000),
+  /** Open event streams per client address, so that one address cannot take them all. */
+  // Mobile carriers put many visitors behind one address (CGNAT): not too tight.
+  MAX_STREAMS_PER_IP: int(1, 100_000, 200),
+  /** Bytes waiting for a slow reader (socket buffer and queue) before its stream is dropped. */
+  STREAM_BUFFER_BYTES: int(16 * 1024, 64 * 1024 * 1024, 256 * 1024),
   /** Open event streams per conversation (tabs of one visitor); a new one closes the oldest. */
   MAX_STREAMS_PER_CONVERSATION: int(1, 100, 8),
   /** Heartbeat comments on idle event streams, for proxies that cut silent connections. */
@@ -92,6 +97,8 @@ export type Limits = {
   webhookPerMinute: number
   maxStreams: number
   maxStreamsPerConversation: number
+  maxStreamsPerIp: number
+  streamBufferBytes: number
   heartbeatMs: number
   bodyLimitBytes: number
   webhookBodyLimitBytes: number
@@ -116,6 +123,8 @@ function toLimits(e: LimitSettings): Limits {
     webhookPerMinute: e.WEBHOOK_PER_MINUTE,
     maxStreams: e.MAX_STREAMS,
     maxStreamsPerConversation: e.MAX_STREAMS_PER_CONVERSATION,
+    maxStreamsPerIp: e.MAX_STREAMS_PER_IP,
+    streamBufferBytes: e.STREAM_BUFFER_BYTES,
     heartbeatMs: e.HEARTBEAT_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,

@@ -4,13 +4,16 @@ import {
   agent,
   openStream,
   type ProductionHarness,
+  postTrigger,
+  readMetric,
+  scrape,
   startConversation,
   startProduction,
-  webhookSecret,
 } from './testing.ts'
 
 const metricsToken = 'metrics-token-0123456789abcdef'
 const asScraper = { authorization: `Bearer ${metricsToken}` }
+const scrapeAs = (url: string, headers: Record<string, string> = asScraper) => scrape(url, headers)
 
 let p: ProductionHarness | null = null
 afterEach(async () => {
@@ -18,47 +21,12 @@ afterEach(async () => {
   p = null
 })
 
-/**
- * The sum of a metric's series whose labels match (a string exactly, a RegExp by test), read from
- * the exposition text the way Prometheus would; 0 when there is none.
- */
-function readMetric(text: string, name: string, labels: Record<string, string | RegExp> = {}) {
-  let sum = 0
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (!match || match[1] !== name) continue
-    const given = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    )
-    const matches = Object.entries(labels).every(([key, want]) => {
-      const value = given[key]
-      return value !== undefined && (typeof want === 'string' ? value === want : want.test(value))
-    })
-    if (matches) sum += Number(match[3])
-  }
-  return sum
-}
-
-async function scrape(url: string, headers: Record<string, string> = asScraper) {
-  const response = await fetch(url, { headers })
-  expect(response.status, await response.clone().text()).toBe(200)
-  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
-  return response.text()
-}
-
-const postTrigger = (url: string, payload: object) =>
-  fetch(`${url}/webhooks/zchat/${webhookSecret}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  })
-
 describe('GET /metrics', () => {
   it('counts a real conversation: zChat calls, triggers, frames, streams and what is held', async () => {
     p = await startProduction({ metrics: { token: metricsToken, port: 0 } })
     const { url } = p.proxy
     const metricsUrl = `${url}/metrics`
-    const before = await scrape(metricsUrl)
+    const before = await scrapeAs(metricsUrl)
     const delta = (after: string, name: string, labels: Record<string, string | RegExp> = {}) =>
       readMetric(after, name, labels) - readMetric(before, name, labels)
 
@@ -81,7 +49,7 @@ describe('GET /metrics', () => {
     )
     expect(events.map((e) => e.type)).toEqual(['queued', 'message', 'accepted', 'message'])
 
-    const after = await scrape(metricsUrl)
+    const after = await scrapeAs(metricsUrl)
     const ok = /^2\d\d$/
     expect(delta(after, 'zchat_proxy_zchat_calls_total', { endpoint: 'start', status: ok })).toBe(1)
     expect(delta(after, 'zchat_proxy_zchat_calls_total', { endpoint: 'message', status: ok })).toBe(
@@ -109,7 +77,7 @@ describe('GET /metrics', () => {
     stream.close()
     await expect
       .poll(async () =>
-        readMetric(await scrape(p!.proxy.metricsUrl!, {}), 'zchat_proxy_open_streams'),
+        readMetric(await scrapeAs(p!.proxy.metricsUrl!, {}), 'zchat_proxy_open_streams'),
       )
       .toBe(0)
   })
@@ -139,7 +107,7 @@ describe('GET /metrics', () => {
     })
     expect(forged.status).toBe(404)
 
-    const text = await scrape(`${url}/metrics`)
+    const text = await scrapeAs(`${url}/metrics`)
     const triggers = (type: string, outcome: string) =>
       readMetric(text, 'zchat_proxy_webhook_triggers_total', { type, outcome })
     expect(triggers('message', 'stored')).toBe(1)
@@ -176,8 +144,8 @@ describe('GET /metrics', () => {
     // Three calls a minute from one address: the fourth guess is refused before it is checked.
     expect(statuses).toEqual([401, 401, 429])
     // The scraper itself is never rate limited, however often it comes.
-    for (let i = 0; i < 5; i++) await scrape(metricsUrl)
-    const text = await scrape(metricsUrl)
+    for (let i = 0; i < 5; i++) await scrapeAs(metricsUrl)
+    const text = await scrapeAs(metricsUrl)
     expect(readMetric(text, 'zchat_proxy_rate_limited_total', { route: '/metrics' })).toBe(1)
     expect(text).not.toContain(metricsToken)
   })
@@ -199,7 +167,7 @@ describe('GET /metrics', () => {
     const listener = new URL(metricsUrl!)
     expect(listener.hostname).toBe('127.0.0.1')
     expect(listener.port).not.toBe(new URL(url).port)
-    expect(readMetric(await scrape(metricsUrl!, {}), 'zchat_proxy_open_streams')).toBe(0)
+    expect(readMetric(await scrapeAs(metricsUrl!, {}), 'zchat_proxy_open_streams')).toBe(0)
     // Only the metrics there; and no token set means no /metrics on the main port.
     expect((await fetch(`${listener.origin}/healthz`)).status).toBe(404)
     expect((await fetch(`${url}/metrics`)).status).toBe(404)
@@ -227,7 +195,7 @@ describe('GET /metrics', () => {
         agent: null,
       })
     }
-    const text = await scrape(p.proxy.metricsUrl!, {})
+    const text = await scrapeAs(p.proxy.metricsUrl!, {})
     expect(readMetric(text, 'zchat_proxy_evictions_total', { reason: 'cap' })).toBe(1)
     expect(readMetric(text, 'zchat_proxy_evictions_total', { reason: 'event-cap' })).toBe(2)
     expect(readMetric(text, 'zchat_proxy_conversations_held')).toBe(2)

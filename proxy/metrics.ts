@@ -20,13 +20,15 @@ export type WebhookOutcome = 'stored' | 'duplicate' | 'ignored' | 'invalid' | 'f
 
 /** Where the gauges read from; set once the app has its log and streams. */
 export type MetricSources = {
-  streams: Pick<Streams, 'count'>
+  streams: Pick<Streams, 'count' | 'bufferedBytes'>
   log: Pick<EventLog, 'stats'>
 }
 
 export type Metrics = {
   observe(sources: MetricSources): void
   countFrame(): void
+  /** A stream dropped because its reader fell too far behind. */
+  countSlowReader(): void
   countTrigger(type: string, outcome: WebhookOutcome): void
   countZChatCall(call: ZChatCall): void
   countRateLimited(route: string): void
@@ -58,6 +60,14 @@ export function createMetrics(): Metrics {
     },
   })
   new Gauge({
+    name: `${prefix}stream_buffered_bytes`,
+    help: 'Bytes written to event streams and not yet taken by their readers (socket buffers and queues)',
+    registers,
+    collect() {
+      if (sources) this.set(sources.streams.bufferedBytes())
+    },
+  })
+  new Gauge({
     name: `${prefix}conversations_held`,
     help: 'Conversations held in the event log now',
     registers,
@@ -76,6 +86,11 @@ export function createMetrics(): Metrics {
   const frames = new Counter({
     name: `${prefix}frames_relayed_total`,
     help: 'Conversation events written to the event streams of visitors',
+    registers,
+  })
+  const slowReaders = new Counter({
+    name: `${prefix}slow_readers_dropped_total`,
+    help: 'Event streams dropped because the reader fell more than STREAM_BUFFER_BYTES behind',
     registers,
   })
   const triggers = new Counter({
@@ -115,6 +130,7 @@ export function createMetrics(): Metrics {
       sources = next
     },
     countFrame: () => frames.inc(),
+    countSlowReader: () => slowReaders.inc(),
     countTrigger: (type, outcome) => triggers.inc({ type, outcome }),
     countZChatCall({ endpoint, status, ms }) {
       zchatCalls.inc({ endpoint, status: String(status) })

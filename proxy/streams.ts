@@ -6,12 +6,20 @@
 /** Closes a stream; with `retryMs` it first tells the browser when to reconnect. */
 export type CloseStream = (retryMs?: number) => void
 
+export type OpenStream = {
+  close: CloseStream
+  /** Bytes waiting for this stream's reader. */
+  buffered(): number
+}
+
 export type Streams = {
   /** Registers a stream, closing the oldest of its conversation when that one is at its cap. */
-  add(conversationId: string, close: CloseStream): () => void
-  /** Whether one more stream fits in the process. */
-  hasRoom(): boolean
+  add(conversationId: string, address: string, stream: OpenStream): () => void
+  /** Whether one more stream fits in the process, and for this client address. */
+  hasRoom(address: string): boolean
   count(): number
+  /** Bytes waiting for readers, over every open stream (for /metrics). */
+  bufferedBytes(): number
   /** Every stream is told to reconnect after a jittered delay, then closed. */
   drain(): void
 }
@@ -19,6 +27,8 @@ export type Streams = {
 export type StreamsOptions = {
   maxStreams: number
   maxStreamsPerConversation: number
+  /** One address must not take every stream: a cap per client address (as TRUST_PROXY sees it). */
+  maxStreamsPerIp: number
   /** Reconnect delays are spread over this window so a drained process's visitors do not all come back at once. */
   drainRetryMs?: { min: number; max: number }
   random?: () => number
@@ -27,15 +37,17 @@ export type StreamsOptions = {
 export function createStreams({
   maxStreams,
   maxStreamsPerConversation,
+  maxStreamsPerIp,
   drainRetryMs = { min: 500, max: 5000 },
   random = Math.random,
 }: StreamsOptions): Streams {
   /** Open streams by conversation, oldest first. */
-  const open = new Map<string, Set<CloseStream>>()
+  const open = new Map<string, Set<OpenStream>>()
+  const perAddress = new Map<string, number>()
   let total = 0
 
   return {
-    add(conversationId, close) {
+    add(conversationId, address, stream) {
       let siblings = open.get(conversationId)
       if (!siblings) {
         siblings = new Set()
@@ -44,23 +56,33 @@ export function createStreams({
       // The oldest is most likely a connection the network dropped without telling us.
       for (const oldest of siblings) {
         if (siblings.size < maxStreamsPerConversation) break
-        oldest()
+        oldest.close()
       }
-      siblings.add(close)
+      siblings.add(stream)
       total++
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
       const group = siblings
       return () => {
-        if (!group.delete(close)) return
+        if (!group.delete(stream)) return
         total--
+        const left = (perAddress.get(address) ?? 1) - 1
+        if (left > 0) perAddress.set(address, left)
+        else perAddress.delete(address)
         if (group.size === 0 && open.get(conversationId) === group) open.delete(conversationId)
       }
     },
-    hasRoom: () => total < maxStreams,
+    hasRoom: (address) => total < maxStreams && (perAddress.get(address) ?? 0) < maxStreamsPerIp,
     count: () => total,
+    bufferedBytes() {
+      let bytes = 0
+      for (const siblings of open.values())
+        for (const stream of siblings) bytes += stream.buffered()
+      return bytes
+    },
     drain() {
       const { min, max } = drainRetryMs
       for (const siblings of [...open.values()]) {
-        for (const close of [...siblings]) close(Math.round(min + random() * (max - min)))
+        for (const stream of [...siblings]) stream.close(Math.round(min + random() * (max - min)))
       }
     },
   }

@@ -145,7 +145,9 @@ export async function readEvents(
     return { events, comments, status: response.status }
   } catch (error) {
     if (controller.signal.aborted)
-      throw new Error(`timed out waiting for events; got ${JSON.stringify(events)}`)
+      throw new Error(
+        `timed out waiting for events; got ${events.length}: ${JSON.stringify(events).slice(0, 600)}`,
+      )
     throw error
   } finally {
     clearTimeout(timer)
@@ -325,4 +327,40 @@ export async function openStream(
     },
     close: () => controller.abort(),
   }
+}
+
+/**
+ * The sum of a metric's series whose labels match (a string exactly, a RegExp by test), read from
+ * the exposition text the way Prometheus would; 0 when there is none.
+ */
+export function readMetric(
+  text: string,
+  name: string,
+  labels: Record<string, string | RegExp> = {},
+) {
+  let sum = 0
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line)
+    if (!match || match[1] !== name) continue
+    const given = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
+    )
+    const matches = Object.entries(labels).every(([key, want]) => {
+      const value = given[key]
+      return value !== undefined && (typeof want === 'string' ? value === want : want.test(value))
+    })
+    if (matches) sum += Number(match[3])
+  }
+  return sum
+}
+
+/** GET /metrics as Prometheus would, failing on anything but the exposition text. */
+export async function scrape(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers })
+  if (
+    response.status !== 200 ||
+    !/^text\/plain; version=0\.0\.4/.test(response.headers.get('content-type') ?? '')
+  )
+    throw new Error(`scrape failed: ${response.status} ${await response.text()}`)
+  return response.text()
 }

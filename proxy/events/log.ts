@@ -24,8 +24,8 @@ export type EventLog = {
     event: ConversationEvent,
     dedupeKey?: string,
   ): Promise<LoggedEvent | null>
-  /** Events with id > afterId, oldest first. */
-  readAfter(conversationId: string, afterId: number): Promise<LoggedEvent[]>
+  /** Events with id > afterId, oldest first; at most `limit` of them when given. */
+  readAfter(conversationId: string, afterId: number, limit?: number): Promise<LoggedEvent[]>
   subscribe(conversationId: string, listener: Listener): () => void
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>

@@ -191,9 +191,10 @@ export function createMemoryLog({
       for (const listener of e.listeners) listener(logged)
       return logged
     },
-    async readAfter(id, afterId) {
+    async readAfter(id, afterId, limit) {
       const events = find(id)?.events ?? []
-      return events.slice(firstAfter(events, afterId))
+      const first = firstAfter(events, afterId)
+      return events.slice(first, limit === undefined ? undefined : first + limit)
     },
     subscribe(id, listener) {
       const e = entry(id)

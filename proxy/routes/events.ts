@@ -2,9 +2,10 @@
  * GET /v1/conversations/:id/events: the conversation as Server-Sent Events.
  *
  * Written on the raw Node response (an idle stream costs about 11 KB there, against about 31 KB
- * through a framework's SSE helper). On connect it replays every event after Last-Event-ID, then
- * relays live ones; subscribing before reading the backlog, and skipping ids already sent, makes
- * the hand-over lose and duplicate nothing. Heartbeat comments keep idle streams alive through
+ * through a framework's SSE helper), with backpressure (event-stream.ts). On connect it replays
+ * every event after Last-Event-ID, a page at a time as the reader takes them, then relays live
+ * ones; subscribing before reading the backlog, and skipping ids already sent, makes the hand-over
+ * lose and duplicate nothing. Heartbeat comments keep idle streams alive through
  * proxies that cut silent connections.
  */
 import type { FastifyInstance } from 'fastify'
@@ -15,6 +16,7 @@ import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { visitorConversation } from './conversation.ts'
+import { createEventStream } from './event-stream.ts'
 import { byId } from './guard.ts'
 
 export type EventsDeps = {
@@ -22,7 +24,9 @@ export type EventsDeps = {
   visitors: Visitors
   streams: Streams
   heartbeatMs: number
-  metrics: Pick<Metrics, 'countFrame'>
+  /** A reader further behind than this (bytes waiting for it) is dropped; it resumes on reconnect. */
+  maxBufferedBytes: number
+  metrics: Pick<Metrics, 'countFrame' | 'countSlowReader'>
 }
 
 function lastEventId(header: string | string[] | undefined): number {
@@ -33,16 +37,17 @@ function lastEventId(header: string | string[] | undefined): number {
   return Number(value)
 }
 
-const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
+/** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
+const replayPage = 100
 
 export async function eventRoutes(
   app: FastifyInstance,
-  { log, visitors, streams, heartbeatMs, metrics }: EventsDeps,
+  { log, visitors, streams, heartbeatMs, maxBufferedBytes, metrics }: EventsDeps,
 ) {
   app.get(byId(routes.events), async (request, reply) => {
     const { conversationId } = await visitorConversation(request, visitors, log)
-    let lastSent = lastEventId(request.headers['last-event-id'])
-    if (!streams.hasRoom())
+    const after = lastEventId(request.headers['last-event-id'])
+    if (!streams.hasRoom(request.ip))
       throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
 
     reply.hijack()
@@ -56,18 +61,32 @@ export async function eventRoutes(
       'x-accel-buffering': 'no',
     })
 
+    const stream = createEventStream(res, {
+      after,
+      maxBufferedBytes,
+      // A reader that takes nothing for two heartbeats is not coming back on this connection.
+      stallMs: 2 * heartbeatMs,
+      onFrame: metrics.countFrame,
+      onOverflow: () => {
+        metrics.countSlowReader()
+        request.log.info({ conversationId }, 'dropped a stream whose reader fell behind')
+      },
+    })
+    // While the backlog is replayed, live events wait: only those since the last page read (the
+    // next page covers the others), so a reader that stalls the replay holds nothing extra.
     const pending: LoggedEvent[] = []
+    /** Live events were let go during the replay: read on from the log before going live. */
+    let missed = false
     let replaying = true
-    const send = (event: LoggedEvent) => {
-      if (event.id <= lastSent) return
-      lastSent = event.id
-      res.write(frame(event))
-      metrics.countFrame()
-    }
-    const unsubscribe = log.subscribe(conversationId, (event) =>
-      replaying ? pending.push(event) : send(event),
-    )
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
+    const unsubscribe = log.subscribe(conversationId, (event) => {
+      if (!replaying) stream.send(event)
+      else if (pending.length < replayPage) pending.push(event)
+      else {
+        pending.length = 0
+        missed = true
+      }
+    })
+    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs)
     let remove = () => {}
     let stopped = false
     const stop = () => {
@@ -76,21 +95,35 @@ export async function eventRoutes(
       remove()
       clearInterval(heartbeat)
       unsubscribe()
+      pending.length = 0
     }
     const closeStream = (retryMs?: number) => {
       stop()
       // `retry:` sets how long the widget waits before it reconnects (and resumes).
       res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`)
     }
-    remove = streams.add(conversationId, closeStream)
+    remove = streams.add(conversationId, request.ip, {
+      close: closeStream,
+      buffered: stream.buffered,
+    })
     res.on('close', stop)
 
     try {
-      res.write(': stream open\n\n')
-      for (const event of await log.readAfter(conversationId, lastSent)) send(event)
-      for (const event of pending) send(event)
-      pending.length = 0
+      stream.comment('stream open')
+      // The backlog goes at the reader's pace: each frame once the socket has room for it.
+      replay: for (;;) {
+        pending.length = 0
+        missed = false
+        const page = await log.readAfter(conversationId, stream.lastSent(), replayPage)
+        for (const event of page) {
+          stream.send(event)
+          if (!(await stream.room())) break replay
+        }
+        if ((page.length < replayPage && !missed) || stopped) break
+      }
       replaying = false
+      for (const event of pending) stream.send(event)
+      pending.length = 0
     } catch (error) {
       request.log.error({ err: error }, 'event replay failed')
       stop()
