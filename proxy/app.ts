@@ -52,8 +52,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Opens GET /metrics on this app's port to `Authorization: Bearer <token>`; without it, 404. */
   metricsToken?: string | null
-  /** Fastify's trustProxy: true, a hop count, or addresses/CIDRs of the load balancers. */
-  trustProxy?: boolean | number | string[]
+  /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
+  trustProxy?: false | number | string[]
   limits: Limits
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
   isDraining?: () => boolean

@@ -178,10 +178,11 @@ const settingsSchema = limitsSchema.extend({
   /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
   TRUST_PROXY: z
     .string()
-    .regex(
-      /^(true|false|\d{1,2}|[\w.:/,\s-]+)$/,
-      "'true', 'false', a hop count or a comma list of addresses",
+    .refine(
+      (value) => value !== 'true',
+      "'true' would believe any X-Forwarded-For a client writes, and every per-address limit would fall to one header: give the number of proxies in front (e.g. 1) or their addresses/CIDRs",
     )
+    .regex(/^(false|\d{1,2}|[\w.:/,\s-]+)$/, "'false', a hop count or a comma list of addresses")
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token that opens GET /metrics on the main port. */
@@ -210,7 +211,7 @@ export type Config = {
   mediaDir: string
   logLevel: Settings['LOG_LEVEL']
   /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
-  trustProxy: boolean | number | string[]
+  trustProxy: false | number | string[]
   metrics: { token: string | null; port: number | null; host: string }
   limits: Limits
 }
@@ -297,9 +298,8 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
   }
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+function parseTrustProxy(value: string | undefined): false | number | string[] {
   if (value === undefined || value === 'false') return false
-  if (value === 'true') return true
   if (/^\d+$/.test(value)) return Number(value)
   return value
     .split(',')

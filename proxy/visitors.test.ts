@@ -43,4 +43,14 @@ describe('visitor credentials', () => {
       'AUTHENTICATION_ERROR',
     )
   })
+
+  it('refuses a genuine credential with anything appended', () => {
+    const visitors = createVisitors(secret, 60_000)
+    const { credential } = visitors.issue('conv-1')
+    for (const altered of [`${credential}.x`, `${credential}.`, `x.${credential}`]) {
+      expect(failure(() => visitors.verify(`Bearer ${altered}`, 'conv-1'))).toBe(
+        'AUTHENTICATION_ERROR',
+      )
+    }
+  })
 })

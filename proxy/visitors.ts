@@ -29,7 +29,10 @@ export function createVisitors(
     createHmac('sha256', secret).update(`${version}.${payload}`).digest('base64url')
 
   function read(credential: string): VisitorCredential | null {
-    const [v, payload, signature] = credential.split('.')
+    // Exactly version.payload.signature: anything appended is not a credential we issued.
+    const parts = credential.split('.')
+    if (parts.length !== 3) return null
+    const [v, payload, signature] = parts
     if (v !== version || !payload || !signature) return null
     const expected = Buffer.from(sign(payload))
     const given = Buffer.from(signature)
