@@ -2,6 +2,8 @@
  * buildApp(deps): the proxy as a Fastify instance, with every dependency injected so tests build
  * it in-process against the emulator and production builds it against zChat.
  */
+
+import type { Server } from 'node:http'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -66,6 +68,28 @@ function trustProxyOption(value: AppDeps['trustProxy']) {
     : (value ?? false)
 }
 
+/**
+ * One address may hold at most `max` connections; past it a new one is closed at once, before a
+ * byte of it is read. Slow senders thus cannot hold the server's sockets.
+ */
+function capConnections(server: Server, max: number) {
+  const open = new Map<string, number>()
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? ''
+    const count = (open.get(address) ?? 0) + 1
+    if (count > max) {
+      socket.destroy()
+      return
+    }
+    open.set(address, count)
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1
+      if (left > 0) open.set(address, left)
+      else open.delete(address)
+    })
+  })
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { limits } = deps
   const metrics = deps.metrics ?? createMetrics()
@@ -82,7 +106,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Slow senders: a request must arrive whole in time (event streams are responses, not bound by it).
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs },
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node looks for overdue requests only this often (30 s by default): often enough that a
+      // slow sender is cut close to its timeout.
+      connectionsCheckingInterval: Math.max(
+        250,
+        Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs || Infinity) / 2,
+      ),
+    },
     bodyLimit: limits.bodyLimitBytes,
     // zChat hashes are opaque; keep room for long ones in the path.
     routerOptions: { maxParamLength: 500 },
@@ -99,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setErrorHandler(handleError)
   logRequests(app)
+  if (limits.maxConnectionsPerIp > 0) capConnections(app.server, limits.maxConnectionsPerIp)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
   app.setNotFoundHandler((_request, reply) =>

@@ -55,6 +55,11 @@ export const limitsSchema = z.object({
   WEBHOOK_PER_MINUTE: int(1, 10_000_000, 60_000),
   /** Open event streams per process. */
   MAX_STREAMS: int(1, 1_000_000, 20_000),
+  /**
+   * Open connections per peer address (0: no cap). Behind a load balancer every connection comes
+   * from its address: raise this or set 0 there, and rely on the per-visitor limits.
+   */
+  MAX_CONNECTIONS_PER_IP: int(0, 1_000_000, 512),
   /** Open event streams per client address, so that one address cannot take them all. */
   // Mobile carriers put many visitors behind one address (CGNAT): not too tight.
   MAX_STREAMS_PER_IP: int(1, 100_000, 200),
@@ -98,6 +103,7 @@ export type Limits = {
   maxStreams: number
   maxStreamsPerConversation: number
   maxStreamsPerIp: number
+  maxConnectionsPerIp: number
   streamBufferBytes: number
   heartbeatMs: number
   bodyLimitBytes: number
@@ -124,6 +130,7 @@ function toLimits(e: LimitSettings): Limits {
     maxStreams: e.MAX_STREAMS,
     maxStreamsPerConversation: e.MAX_STREAMS_PER_CONVERSATION,
     maxStreamsPerIp: e.MAX_STREAMS_PER_IP,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     streamBufferBytes: e.STREAM_BUFFER_BYTES,
     heartbeatMs: e.HEARTBEAT_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -37,13 +37,20 @@ export async function webhookRoutes(
   const expected = digest(secret)
   app.post(
     '/webhooks/zchat/:secret',
-    { bodyLimit, config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const { secret: given } = request.params as { secret: string }
-      if (!timingSafeEqual(digest(given), expected)) {
+    {
+      bodyLimit,
+      config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } },
+      // The secret is checked before a byte of the body is read: a forger cannot hold a socket
+      // open by sending a body slowly, and gets the same 404 as any unknown path.
+      onRequest: async (request, reply) => {
+        const { secret: given } = request.params as { secret: string }
+        if (timingSafeEqual(digest(given), expected)) return
         metrics.countTrigger('unknown', 'forbidden')
+        reply.header('connection', 'close')
         throw new ApiError('NOT_FOUND', 'Not found')
-      }
+      },
+    },
+    async (request, reply) => {
       const read = readTrigger(request.body)
       if (read.kind === 'unknown-state') {
         // Acknowledged, or zChat may retry or give up on us; counted and logged for the operator.
