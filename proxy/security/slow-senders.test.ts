@@ -61,7 +61,8 @@ describe('slow senders', () => {
     const socket = await open()
     const closed = answer(socket)
     socket.write(`POST /webhooks/zchat/${webhookSecret} HTTP/1.1\r\nHost: x\r\nX-Slow: `)
-    expect(await closed).toMatch(/^(HTTP\/1\.1 408|)$|^HTTP\/1\.1 408/)
+    // Node answers 408, or closes without a word when no request line came whole.
+    expect(await closed).toMatch(/^(HTTP\/1\.1 408[\s\S]*)?$/)
   })
 
   it('a forged webhook is answered 404 before its body is read, and closed', async () => {
