@@ -173,5 +173,13 @@ describe('the log', () => {
     expect(describeRequest({ method: 'GET', url: '/v1/history/v1.abc.def?x=1' }).url).toBe(
       '/v1/history/***?x=1',
     )
+    // The absolute form of a request line, and a doubled slash, hide nothing either.
+    for (const url of [
+      `http://chat.example.com/webhooks/zchat/${webhookSecret}`,
+      `//webhooks/zchat/${webhookSecret}`,
+      `/WEBHOOKS/ZCHAT/${webhookSecret}`,
+    ]) {
+      expect(describeRequest({ method: 'POST', url }).url).not.toContain(webhookSecret)
+    }
   })
 })

@@ -24,8 +24,12 @@ const redactPaths = [
   ),
 ]
 
-/** Paths whose last segment is a secret (the webhook's) or a capability (a history ticket). */
-const secretPaths = /^(\/webhooks\/zchat\/|\/v1\/history\/)[^/?]+/
+/**
+ * Paths whose last segment is a secret (the webhook's) or a capability (a history ticket or a
+ * visitor's file), wherever they stand: an absolute-form request line (`POST http://host/webhooks/...`)
+ * or a doubled slash must not slip past.
+ */
+const secretPaths = /(\/webhooks\/zchat\/|\/v1\/history\/|\/media\/)[^/?#\s]+/gi
 
 /** What a request log line shows of the request: never a secret from the path, never a header. */
 export function describeRequest(request: { method: string; url: string }) {

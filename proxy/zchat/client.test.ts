@@ -157,3 +157,18 @@ describe('the update token', () => {
     ])
   })
 })
+
+describe('an answer too large to be one', () => {
+  it('is refused without being read whole, declared or not', async () => {
+    const huge = 'x'.repeat(300 * 1024)
+    answer = json(200, { message: huge, status: 200 })
+    expect(await failure(client().typing('h'))).toBeInstanceOf(ZChatResponseError)
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      // No Content-Length: chunked, and far longer than any zChat answer.
+      for (let i = 0; i < 40; i++) res.write('x'.repeat(16 * 1024))
+      res.end()
+    }
+    expect(await failure(client().finish('h'))).toBeInstanceOf(ZChatResponseError)
+  })
+})

@@ -94,6 +94,32 @@ export type ZChatClientOptions = {
   onCall?: (call: ZChatCall) => void
 }
 
+/** zChat's answers are a few hundred bytes; anything near this is not an answer to read whole. */
+const maxAnswerBytes = 256 * 1024
+
+class AnswerTooLarge extends Error {}
+
+/** The body as text, refusing (and cancelling) one longer than `max` bytes. */
+async function readCapped(response: Response, max: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > max) {
+    await response.body?.cancel()
+    throw new AnswerTooLarge()
+  }
+  if (!response.body) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += chunk.byteLength
+    if (size > max) {
+      await response.body.cancel().catch(() => {})
+      throw new AnswerTooLarge()
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 /** The `status` a body states, as a number, or null when it states none. */
 function statusInBody(json: unknown): number | null {
   if (typeof json !== 'object' || json === null) return null
@@ -164,8 +190,15 @@ export function createZChatClient({
     }
     let text: string
     try {
-      text = await response.text()
+      text = await readCapped(response, maxAnswerBytes)
     } catch (error) {
+      if (error instanceof AnswerTooLarge) {
+        throw new ZChatResponseError(
+          `zChat answered more than ${maxAnswerBytes} bytes`,
+          method,
+          path,
+        )
+      }
       if (error instanceof DOMException && error.name === 'TimeoutError') {
         throw new ZChatTimeoutError(
           `zChat did not finish answering within ${timeoutMs} ms`,
