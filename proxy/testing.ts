@@ -29,7 +29,7 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: { widgetDir?: string; limits?: Partial<Limits> } = {},
+  options: { widgetDir?: string; limits?: Partial<Limits>; sessionTtlMs?: number } = {},
 ): Promise<Harness> {
   const limits: Limits = {
     ...defaultLimits,
@@ -53,7 +53,10 @@ export async function startHarness(
         maxEventsPerConversation: limits.maxEventsPerConversation,
       }),
       streams: createStreams(limits),
-      visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
+      visitors: createVisitors(
+        'test-session-secret-0123456789abcdef',
+        options.sessionTtlMs ?? 60 * 60 * 1000,
+      ),
       webhookSecret,
       ticketSecret: 'test-ticket-secret-0123456789abcdef',
       publicUrl: () => url,

@@ -83,6 +83,12 @@ export type ErrorBody = {
   details?: Array<{ path: string; message: string }>
 }
 
+/**
+ * Named SSE events beside the conversation's own (which are unnamed `message`s): `expired` ends a
+ * stream whose credential has run out, so the widget stops rather than reconnecting.
+ */
+export const streamEvents = { expired: 'expired' } as const
+
 /** The routes, so the widget and the proxy cannot drift apart. */
 export const routes = {
   start: '/v1/conversations',

@@ -9,19 +9,24 @@ import type { ConversationStatus, EventLog } from '../events/log.ts'
 import type { Visitors } from '../visitors.ts'
 import { authorize } from './guard.ts'
 
-export type VisitorConversation = { conversationId: string; status: ConversationStatus }
+export type VisitorConversation = {
+  conversationId: string
+  status: ConversationStatus
+  /** When the caller's credential stops opening it. */
+  expiresAt: Date
+}
 
 export async function visitorConversation(
   request: FastifyRequest,
   visitors: Visitors,
   log: EventLog,
 ): Promise<VisitorConversation> {
-  const conversationId = authorize(request, visitors)
+  const { conversationId, expiresAt } = authorize(request, visitors)
   let status = await log.status(conversationId)
   if (!status?.opened) {
     await log.open(conversationId)
     status = await log.status(conversationId)
   }
   if (!status) throw new ApiError('NOT_FOUND', 'Conversation not found; please start a new one')
-  return { conversationId, status }
+  return { conversationId, status, expiresAt }
 }

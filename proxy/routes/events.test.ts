@@ -110,3 +110,21 @@ describe('request logs', () => {
     expect(response.json()).toEqual({ code: 'VALIDATION_ERROR', message: 'Malformed URL' })
   })
 })
+
+describe('a stream whose credential runs out', () => {
+  it('ends with an `expired` event instead of living on', async () => {
+    const short = await startHarness({ limits: { heartbeatMs: 100 }, sessionTtlMs: 1000 })
+    try {
+      const { conversationId, headers } = await startConversation(short.url)
+      const response = await fetch(`${short.url}${routes.events(conversationId)}`, { headers })
+      expect(response.status).toBe(200)
+      // The proxy ends the stream itself: reading to the end returns.
+      const text = await response.text()
+      expect(text).toMatch(/^event: expired\ndata: \{\}$/m)
+      const again = await fetch(`${short.url}${routes.events(conversationId)}`, { headers })
+      expect(again.status).toBe(401)
+    } finally {
+      await short.close()
+    }
+  })
+})

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { Metrics } from '../metrics.ts'
-import { type LoggedEvent, routes } from '../protocol/wire.ts'
+import { type LoggedEvent, routes, streamEvents } from '../protocol/wire.ts'
 import type { Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { visitorConversation } from './conversation.ts'
@@ -37,6 +37,9 @@ function lastEventId(header: string | string[] | undefined): number {
   return Number(value)
 }
 
+/** The last frame of a stream whose credential expired: the widget stops instead of retrying. */
+const expiredFrame = `event: ${streamEvents.expired}\ndata: {}\n\n`
+
 /** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
 const replayPage = 100
 
@@ -45,7 +48,7 @@ export async function eventRoutes(
   { log, visitors, streams, heartbeatMs, maxBufferedBytes, metrics }: EventsDeps,
 ) {
   app.get(byId(routes.events), async (request, reply) => {
-    const { conversationId } = await visitorConversation(request, visitors, log)
+    const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
     const after = lastEventId(request.headers['last-event-id'])
     if (!streams.hasRoom(request.ip))
       throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
@@ -86,7 +89,11 @@ export async function eventRoutes(
         missed = true
       }
     })
-    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs)
+    const heartbeat = setInterval(() => {
+      // A stream lives no longer than the credential that opened it; the widget is told why.
+      if (Date.now() >= expiresAt.getTime()) closeStream(undefined, expiredFrame)
+      else stream.comment('ping')
+    }, heartbeatMs)
     let remove = () => {}
     let stopped = false
     const stop = () => {
@@ -97,10 +104,10 @@ export async function eventRoutes(
       unsubscribe()
       pending.length = 0
     }
-    const closeStream = (retryMs?: number) => {
+    const closeStream = (retryMs?: number, last?: string) => {
       stop()
       // `retry:` sets how long the widget waits before it reconnects (and resumes).
-      res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`)
+      res.end(last ?? (retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`))
     }
     remove = streams.add(conversationId, request.ip, {
       close: closeStream,

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { ApiError, validationError } from '../errors.ts'
 import type { ConversationStatus } from '../events/log.ts'
-import type { Visitors } from '../visitors.ts'
+import type { VisitorCredential, Visitors } from '../visitors.ts'
 
 /** The route pattern of a path builder: its id segment becomes Fastify's `:id` parameter. */
 export const byId = (path: (id: string) => string) => path('\0').replace('%00', ':id')
@@ -15,10 +15,9 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: s
 }
 
 /** The conversation the caller's credential opens: 401 without a genuine one, 403 for another's. */
-export function authorize(request: FastifyRequest, visitors: Visitors): string {
+export function authorize(request: FastifyRequest, visitors: Visitors): VisitorCredential {
   const { id } = request.params as { id: string }
-  visitors.verify(request.headers.authorization, id)
-  return id
+  return visitors.verify(request.headers.authorization, id)
 }
 
 export function assertOpen(status: ConversationStatus) {

@@ -120,6 +120,20 @@ describe('openEventStream', () => {
     close()
   })
 
+  it('stops for good when the proxy says the credential expired', async () => {
+    const server = fakeServer()
+    const out = collect()
+    const close = openEventStream({ base, auth, fetch: server.fetch }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(`${frame(1)}event: expired\ndata: {}\n\n`)
+    server.end()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(out.gone).toHaveBeenCalledOnce()
+    expect(server.requests).toHaveLength(1)
+    expect(out.events.map((e) => e.id)).toEqual([1])
+    close()
+  })
+
   it('resumes after the given id', async () => {
     const server = fakeServer()
     const close = openEventStream({ base, auth, fetch: server.fetch, after: 9 }, collect().handlers)

@@ -5,7 +5,7 @@
  * dead connection that no error will report, so it is dropped and reopened.
  */
 import { createSseParser } from '../../proxy/protocol/sse.ts'
-import { routes } from '../../proxy/protocol/wire.ts'
+import { routes, streamEvents } from '../../proxy/protocol/wire.ts'
 import type { Credentials, StreamHandlers } from '../conversation/ports.ts'
 import { decodeEvent } from './decode.ts'
 
@@ -67,11 +67,18 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
     if (response.status === 401 || response.status === 403 || response.status === 404) return 'gone'
     if (!response.ok || response.body === null) return 'dropped'
     handlers.onStatus('live')
-    const parser = createSseParser((message) => deliver(message.data), {
-      onRetry: (ms) => {
-        serverRetryMs = Math.min(ms, maxDelayMs)
+    let expired = false
+    const parser = createSseParser(
+      (message) => {
+        if (message.event === streamEvents.expired) expired = true
+        else deliver(message.data)
       },
-    })
+      {
+        onRetry: (ms) => {
+          serverRetryMs = Math.min(ms, maxDelayMs)
+        },
+      },
+    )
     const reader = response.body.getReader()
     const decoder = new TextDecoder()
     for (;;) {
@@ -81,7 +88,8 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
       watchdog()
       parser.push(decoder.decode(value, { stream: true }))
     }
-    return 'dropped'
+    // The credential ran out: reconnecting would only be refused.
+    return expired ? 'gone' : 'dropped'
   }
 
   async function run(): Promise<void> {
