@@ -16,6 +16,7 @@ import Fastify, {
 import type { Limits } from './env.ts'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
+import { createIdentityVerifier } from './identity.ts'
 import { logRequest, logRequests, requestId } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -47,6 +48,10 @@ export type AppDeps = {
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
+  /** Checks signed identities (identity.ts); without it, an identity is refused. */
+  identitySecret?: string | null
+  /** Department id -> zChat tag ids its new interactions get. */
+  departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string
   /** A pino logger (logger.ts); none by default. */
   logger?: false | FastifyBaseLogger
@@ -196,7 +201,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(ready ? 200 : 503).send({ ready, store, draining })
   })
   const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
-  await app.register(interactionRoutes, { ...deps, tickets })
+  await app.register(interactionRoutes, {
+    ...deps,
+    tickets,
+    verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
+    departmentTags: deps.departmentTags ?? new Map(),
+  })
   await app.register(historyRoutes, {
     log: deps.log,
     tickets,

@@ -98,6 +98,30 @@ describe('loadConfig (production)', () => {
     ])
   })
 
+  it('reads the identity secret and the tags each department gives its interactions', () => {
+    const config = loadConfig({
+      ...real,
+      IDENTITY_SECRET: 'i'.repeat(32),
+      DEPARTMENT_TAGS: '1:10|11, 2 : 20,3:a-1|a-1',
+    })
+    expect(config.identitySecret).toBe('i'.repeat(32))
+    expect(config.departmentTags).toEqual(
+      new Map([
+        [1, ['10', '11']],
+        [2, ['20']],
+        [3, ['a-1']],
+      ]),
+    )
+    expect(loadConfig(real)).toMatchObject({ identitySecret: null, departmentTags: new Map() })
+    expect(message(loadConfig, { ...real, IDENTITY_SECRET: 'short' })).toMatch(
+      /IDENTITY_SECRET: at least 32 characters/,
+    )
+    for (const bad of ['1', '1:', 'one:10', '0:10', '1:10,,2', '1:10 11'])
+      expect(message(loadConfig, { ...real, DEPARTMENT_TAGS: bad }), bad).toMatch(
+        /DEPARTMENT_TAGS: .*department:tag\|tag/,
+      )
+  })
+
   it('names the variable and what was expected', () => {
     expect(message(loadConfig, { ...real, PORT: 'eighty' })).toMatch(/PORT:/)
     expect(message(loadConfig, { ...real, SESSION_SECRET: 'short' })).toMatch(

@@ -39,6 +39,24 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** `1:10|11,2:20`: department 1 gets tags 10 and 11, department 2 tag 20. */
+const departmentTags = z.string().transform((value, ctx) => {
+  const tags = new Map<number, string[]>()
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const match = /^(\d+)\s*:\s*([\w-]+(?:\s*\|\s*[\w-]+)*)$/.exec(entry)
+    const department = Number(match?.[1])
+    if (!match?.[2] || !Number.isSafeInteger(department) || department <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not department:tag|tag (e.g. 1:10|11,2:20)`,
+      })
+      return z.NEVER
+    }
+    tags.set(department, [...new Set(match[2].split('|').map((tag) => tag.trim()))])
+  }
+  return tags
+})
+
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
 const port = (fallback: number) => int(0, 65_535, fallback)
@@ -180,6 +198,10 @@ const settingsSchema = limitsSchema.extend({
     .default(24),
   ALLOWED_ORIGINS: z.union([z.literal('*'), commaList(origin)]).optional(),
   ALLOWED_DEPARTMENTS: commaList(z.coerce.number().int().positive()).optional(),
+  /** Shared with the site's server, which signs visitors' identity with it (docs/identity.md). */
+  IDENTITY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** zChat tag ids every new interaction of a department gets. */
+  DEPARTMENT_TAGS: departmentTags.optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   MEDIA_DIR: z.string().min(1).default('.media'),
   /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
@@ -215,6 +237,10 @@ export type Config = {
   /** '*' allows any site to embed the widget. */
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
+  /** Checks signed identities; null: an identity is refused (422). */
+  identitySecret: string | null
+  /** Department id -> zChat tag ids given to its new interactions. */
+  departmentTags: ReadonlyMap<number, readonly string[]>
   mediaDir: string
   logLevel: Settings['LOG_LEVEL']
   /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
@@ -297,6 +323,8 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
     sessionTtlMs: s.SESSION_TTL_HOURS * 60 * minutes,
     allowedOrigins: secrets.allowedOrigins,
     allowedDepartments: s.ALLOWED_DEPARTMENTS ?? null,
+    identitySecret: s.IDENTITY_SECRET ?? null,
+    departmentTags: s.DEPARTMENT_TAGS ?? new Map(),
     mediaDir: s.MEDIA_DIR,
     logLevel: s.LOG_LEVEL,
     trustProxy: parseTrustProxy(s.TRUST_PROXY),

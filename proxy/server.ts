@@ -66,6 +66,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
+    identitySecret: config.identitySecret,
+    departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
     logger:
       options.logger === false
@@ -77,6 +79,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
               config.webhookSecret,
               config.sessionSecret,
               ...(config.metrics.token ? [config.metrics.token] : []),
+              ...(config.identitySecret ? [config.identitySecret] : []),
             ],
             ...(options.logDestination && { destination: options.logDestination }),
           }),

@@ -29,7 +29,13 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: { widgetDir?: string; limits?: Partial<Limits>; sessionTtlMs?: number } = {},
+  options: {
+    widgetDir?: string
+    limits?: Partial<Limits>
+    sessionTtlMs?: number
+    identitySecret?: string
+    departmentTags?: Config['departmentTags']
+  } = {},
 ): Promise<Harness> {
   const limits: Limits = {
     ...defaultLimits,
@@ -62,6 +68,8 @@ export async function startHarness(
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
       allowedDepartments: null,
+      identitySecret: options.identitySecret ?? null,
+      ...(options.departmentTags && { departmentTags: options.departmentTags }),
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
     })
@@ -112,6 +120,8 @@ export type InteractionView = {
   mood: string | null
   note: string | null
   customer: Record<string, unknown> | null
+  tagIds: string[]
+  customerKey: string | null
   extra: Record<string, unknown> | null
   messages: Array<{ direction: string; content: string; type: string | null; url: string | null }>
 }
@@ -173,6 +183,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
+    identitySecret: null,
+    departmentTags: new Map(),
     mediaDir: '.media',
     logLevel: 'silent',
     trustProxy: false,

@@ -2,8 +2,16 @@
  * What the loader (every page, tiny) and the lazily loaded chat chunk promise each other. Types only:
  * the loader must not pull chat code in.
  */
-import type { VisitorProfile } from '../proxy/protocol/schemas.ts'
+import type { SignedIdentity, VisitorProfile } from '../proxy/protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
+
+/** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
+export type ChatAttributes = Partial<
+  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature', string>
+>
+
+/** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */
+export type SiteProfile = VisitorProfile & { identity?: SignedIdentity }
 
 /** The embed's `data-*` options, parsed and defaulted by loader/options.ts. */
 export type WidgetOptions = {
@@ -17,6 +25,7 @@ export type WidgetOptions = {
   open: boolean
   /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
   pageUrl: 'path' | 'full' | 'none'
+  attributes: ChatAttributes
 }
 
 export type ChatHost = {
@@ -24,7 +33,7 @@ export type ChatHost = {
   shadow: ShadowRoot
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
-  profile: VisitorProfile
+  profile: SiteProfile
   /** The site's data for zChat's `extra` (`data-extra`, then `zchat('extra', {...})`), not yet checked. */
   extra: Record<string, unknown>
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
@@ -37,7 +46,7 @@ export type ChatHost = {
 export type ChatHandle = {
   /** `focus`: move focus into the window (the visitor asked for it, not a page-load default). */
   setOpen(open: boolean, focus: boolean): void
-  identify(profile: VisitorProfile): void
+  identify(profile: SiteProfile): void
 }
 
 export type ChatModule = { mount(host: ChatHost): ChatHandle }

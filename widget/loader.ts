@@ -4,8 +4,7 @@
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
  * is going on so a reload picks it up.
  */
-import type { VisitorProfile } from '../proxy/protocol/schemas.ts'
-import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
+import type { ChatHandle, ChatHost, ChatModule, SiteProfile, WidgetOptions } from './contract.ts'
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { createLauncher } from './loader/launcher.ts'
@@ -77,7 +76,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   let chat: ChatHandle | null = null
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
-  let profile: VisitorProfile = {}
+  let profile: SiteProfile = {}
   let extra = initialExtra
 
   const load = () =>

@@ -3,20 +3,40 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
+import { cpfLength, emailPattern, isCpf } from './checks.ts'
 import { type ExtraValue, extraProblems } from './extra.ts'
 import { limits, moods } from './wire.ts'
 
 export const visitorProfile = z.strictObject({
   name: z.string().trim().max(limits.nameLength).optional(),
-  email: z.email().max(limits.emailLength).optional(),
+  email: z.email({ pattern: emailPattern }).max(limits.emailLength).optional(),
   phone: z.string().trim().max(limits.phoneLength).optional(),
+  cpf: z
+    .string()
+    .trim()
+    .max(cpfLength)
+    .refine(isCpf, 'Not a valid CPF (11 digits whose check digits add up)')
+    .optional(),
 })
 export type VisitorProfile = z.infer<typeof visitorProfile>
+
+/**
+ * Identity data the site's server signed (docs/identity.md): `payload` is base64url JSON,
+ * `signature` base64url HMAC-SHA256 of `payload`. The proxy checks both (identity.ts); a missing
+ * signature is refused there, as an unsigned identity, not here as a malformed body.
+ */
+export const signedIdentity = z.strictObject({
+  payload: z.string().max(4096),
+  signature: z.string().max(200).optional(),
+})
+export type SignedIdentity = z.infer<typeof signedIdentity>
 
 /** POST /v1/conversations */
 export const startBody = z.strictObject({
   department: z.int().positive().optional(),
   visitor: visitorProfile.optional(),
+  /** Who the visitor is, as the site's server signed it; it overrides `visitor`. */
+  identity: signedIdentity.optional(),
   /** The page the visitor is on, shown to the agent. */
   page: z
     .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })

@@ -7,10 +7,11 @@ import type { FastifyInstance } from 'fastify'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import type { VerifyIdentity } from '../identity.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
 import { type LoggedEvent, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
-import { toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
+import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
@@ -25,12 +26,24 @@ export type InteractionDeps = {
   tickets: Visitors
   publicUrl: () => string
   allowedDepartments: number[] | null
+  verifyIdentity: VerifyIdentity
+  departmentTags: ReadonlyMap<number, readonly string[]>
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes'>
 }
 
 export async function interactionRoutes(
   app: FastifyInstance,
-  { zchat, log, visitors, tickets, publicUrl, allowedDepartments, limits }: InteractionDeps,
+  {
+    zchat,
+    log,
+    visitors,
+    tickets,
+    publicUrl,
+    allowedDepartments,
+    verifyIdentity,
+    departmentTags,
+    limits,
+  }: InteractionDeps,
 ) {
   const bodyLimit = limits.bodyLimitBytes
   // Two concurrent retries of one message must reach zChat once.
@@ -66,11 +79,20 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
+      const identity = body.identity && verifyIdentity(body.identity)
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
-        zchat.start(toStartInput({ ...body, department, externalHistory })),
+        zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
       )
       await log.open(interactionHash)
+      // zChat takes the customer key and tags only in an update. Should it fail, the conversation
+      // still goes on (the visitor is already queued), and the log says what the agent will miss.
+      const update = toCustomerUpdate(identity, departmentTags.get(department))
+      if (update) {
+        await upstream(() => zchat.update(interactionHash, update)).catch((error: unknown) =>
+          request.log.error({ err: error, interactionHash }, 'could not set customer key and tags'),
+        )
+      }
       const { credential, expiresAt } = visitors.issue(interactionHash)
       return reply
         .status(201)

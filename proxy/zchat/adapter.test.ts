@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { adaptTrigger, formatHistoryTime, isWebUrl } from './adapter.ts'
+import {
+  adaptTrigger,
+  formatHistoryTime,
+  isWebUrl,
+  toCustomerUpdate,
+  toStartInput,
+} from './adapter.ts'
 import { trigger } from './schemas.ts'
 
 const adapt = (body: unknown) => adaptTrigger(trigger.parse(body))
@@ -100,5 +106,45 @@ describe('formatHistoryTime', () => {
     expect(formatHistoryTime('2026-01-01T02:00:00.000Z', 'America/Sao_Paulo')).toBe(
       '2025-12-31 23:00:00',
     )
+  })
+})
+
+describe('toStartInput', () => {
+  const base = { department: 1, page: undefined, extra: undefined, externalHistory: undefined }
+
+  it("sends the customer as zChat's examples show it: phone and CPF as digits", () => {
+    const input = toStartInput({
+      ...base,
+      visitor: { name: 'Ana', phone: '+55 (11) 99141-7777', cpf: '529.982.247-25' },
+    })
+    expect(input.customer).toEqual({ name: 'Ana', phone: '11991417777', cpf: '52998224725' })
+  })
+
+  it("lets the site's signed details win over what the visitor typed, field by field", () => {
+    const input = toStartInput({
+      ...base,
+      visitor: { name: 'A', email: 'typed@example.com', phone: '11991417777' },
+      identity: { name: 'Ana Souza', cpf: '52998224725', customerKey: 'crm-42' },
+    })
+    expect(input.customer).toEqual({
+      name: 'Ana Souza',
+      email: 'typed@example.com',
+      phone: '11991417777',
+      cpf: '52998224725',
+    })
+  })
+})
+
+describe('toCustomerUpdate', () => {
+  it("joins the department's tags and the signed ones, once each, with the customer key", () => {
+    expect(toCustomerUpdate({ customerKey: 'crm-42', tagIds: ['11', '30'] }, ['10', '11'])).toEqual(
+      { customerKey: 'crm-42', tagIds: ['10', '11', '30'] },
+    )
+    expect(toCustomerUpdate(undefined, ['10'])).toEqual({ tagIds: ['10'] })
+  })
+
+  it('is nothing to send when there is nothing to set', () => {
+    expect(toCustomerUpdate(undefined)).toBeNull()
+    expect(toCustomerUpdate({ name: 'Ana' }, [])).toBeNull()
   })
 })

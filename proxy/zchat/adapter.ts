@@ -10,6 +10,7 @@
  */
 
 import type { ZodError } from 'zod'
+import type { VerifiedIdentity } from '../identity.ts'
 import type { RatingBody, StartBody } from '../protocol/schemas.ts'
 import type { ConversationEvent, LoggedEvent, MediaKind } from '../protocol/wire.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
@@ -95,6 +96,8 @@ export function adaptTrigger(trigger: Trigger): Adapted {
 export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
   department: number
   externalHistory: string | undefined
+  /** What the site's server signed: its name, email, phone and CPF win over the visitor's. */
+  identity?: VerifiedIdentity | undefined
 }
 
 /** Digits only, as the document's example (`11991417777`); a Brazilian +55 prefix is dropped. */
@@ -109,12 +112,17 @@ export function toStartInput({
   page,
   extra,
   externalHistory,
+  identity,
 }: StartRequest): StartInput {
+  const person = { ...visitor, ...definedOnly(identity) }
   const customer: Customer = {}
-  if (visitor?.name) customer.name = visitor.name
-  if (visitor?.email) customer.email = visitor.email
-  const phone = visitor?.phone && normalizePhone(visitor.phone)
+  if (person.name) customer.name = person.name
+  if (person.email) customer.email = person.email
+  const phone = person.phone && normalizePhone(person.phone)
   if (phone) customer.phone = phone
+  // Digits only, as the document's example (`12345678900`).
+  const cpf = person.cpf?.replace(/\D/g, '')
+  if (cpf) customer.cpf = cpf
   return {
     departmentId: department,
     ...(Object.keys(customer).length > 0 && { customer }),
@@ -128,6 +136,34 @@ export function toStartInput({
     },
     ...(externalHistory && { externalHistory }),
   }
+}
+
+/** The signed name, email, phone and CPF, without the keys the signer left out. */
+function definedOnly(identity: VerifiedIdentity | undefined) {
+  const { name, email, phone, cpf } = identity ?? {}
+  return {
+    ...(name && { name }),
+    ...(email && { email }),
+    ...(phone && { phone }),
+    ...(cpf && { cpf }),
+  }
+}
+
+/**
+ * What only the site may set on a new interaction: the verified customer key, and tag ids from the
+ * signed identity and the department's settings (DEPARTMENT_TAGS), once each. zChat takes them in
+ * the update call only; null when there is nothing to send.
+ */
+export function toCustomerUpdate(
+  identity: VerifiedIdentity | undefined,
+  departmentTags: readonly string[] = [],
+): UpdateInput | null {
+  const tagIds = [...new Set([...departmentTags, ...(identity?.tagIds ?? [])])]
+  const update: UpdateInput = {
+    ...(identity?.customerKey && { customerKey: identity.customerKey }),
+    ...(tagIds.length > 0 && { tagIds }),
+  }
+  return Object.keys(update).length > 0 ? update : null
 }
 
 export function toMessageInput(text: string): MessageInput {

@@ -4,7 +4,7 @@
  */
 import { effect, signal } from '@preact/signals'
 import { render } from 'preact'
-import type { ChatHandle, ChatHost } from '../contract.ts'
+import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { createApi } from '../transport/api.ts'
@@ -18,6 +18,7 @@ import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { checkExtra } from './extra.ts'
+import { identityDetails, readChatAttributes } from './site-options.ts'
 
 /**
  * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
@@ -38,6 +39,14 @@ export function mount(host: ChatHost): ChatHandle {
   const { options } = host
   const base = options.proxy
   adoptStyles(host.shadow, chatCss)
+  const site = readChatAttributes(options.attributes)
+  if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
+  // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
+  const identity = () => host.profile.identity ?? site.identity
+  const identify = (profile: SiteProfile) => {
+    const { identity: _, ...details } = profile
+    model.identify({ ...details, ...identityDetails(profile.identity ?? site.identity) })
+  }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
   const clock = createServerClock()
@@ -58,12 +67,14 @@ export function mount(host: ChatHost): ChatHandle {
         },
       }),
       ...siteExtra(host.extra),
+      ...(identity() && { identity: identity() }),
     }),
     newClientId,
+    prechat: site.prechat,
     onAgentMessage: host.message,
     onPhase: host.state,
   })
-  model.setProfile(host.profile)
+  identify(host.profile)
   effect(() => host.unread(model.unread.value))
   model.restore()
 
@@ -85,8 +96,6 @@ export function mount(host: ChatHost): ChatHandle {
       model.setVisible(open)
       if (open && focus) focusRequest.value++
     },
-    identify(profile) {
-      model.setProfile(profile)
-    },
+    identify,
   }
 }

@@ -125,11 +125,11 @@ describe('starting a conversation', () => {
     model.setProfile({ email: 'not-an-email' })
     model.setDraft('Hi')
     model.send()
-    expect(model.alert.value).toBe('email-invalid')
+    expect(model.prechat.problems.value).toEqual({ email: 'invalid' })
     expect(model.draft.value).toBe('Hi')
     expect(fake.transport.start).not.toHaveBeenCalled()
     model.setProfile({ email: '' })
-    expect(model.alert.value).toBeNull()
+    expect(model.prechat.problems.value).toEqual({})
   })
 
   it('does not send an empty or over-long message', () => {

@@ -22,7 +22,8 @@ import {
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
 import type { Credentials, SessionStore, StreamStatus, Transport } from './ports.ts'
-import { cleanProfile, isEmail } from './profile.ts'
+import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
+import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
 import type { Entry, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
@@ -35,13 +36,15 @@ export type ConversationDeps = {
   /** Department and page for the start request; the visitor's profile is added from the form. */
   startContext(): Omit<StartBody, 'visitor'>
   newClientId(): string
+  /** The site's pre-chat form (`data-prechat`, consent); name and email, optional, by default. */
+  prechat?: PrechatSettings
   /** Reports to the host page's `zchat('on', ...)` listeners. */
   onAgentMessage?(message: AgentMessage): void
   onPhase?(name: PhaseName): void
 }
 
 /** Transient trouble shown above the composer, in the visitor's words by ui/AlertLine.tsx. */
-export type Alert = 'end-failed' | 'email-invalid' | 'too-long'
+export type Alert = 'end-failed' | 'too-long'
 
 export type ConversationModel = ReturnType<typeof createConversationModel>
 
@@ -53,6 +56,7 @@ export function createConversationModel(deps: ConversationDeps) {
   const draft = signal('')
   const alert = signal<Alert | null>(null)
   const phase = computed(() => state.value.phase)
+  const prechat = createPrechat(deps.prechat ?? defaultPrechat, profile)
 
   let auth: Credentials | null = null
   /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
@@ -188,6 +192,7 @@ export function createConversationModel(deps: ConversationDeps) {
     alert,
     confirmingEnd: ending.confirming,
     unread: attention.unread,
+    prechat,
     rating: rating.signals,
     transcript: computed(() => state.value.transcript),
     /** The visitor can write (and retry failed messages). */
@@ -211,7 +216,14 @@ export function createConversationModel(deps: ConversationDeps) {
 
     setProfile(patch: Partial<VisitorProfile>): void {
       profile.value = { ...profile.value, ...patch }
-      if (alert.value === 'email-invalid' && 'email' in patch) alert.value = null
+    },
+
+    /** What the site knows of the visitor: fills the form, and may make it unnecessary. */
+    identify(known: VisitorProfile): void {
+      batch(() => {
+        profile.value = { ...profile.value, ...known }
+        prechat.known.value = { ...prechat.known.value, ...known }
+      })
     },
 
     setDraft(text: string): void {
@@ -229,11 +241,7 @@ export function createConversationModel(deps: ConversationDeps) {
         alert.value = 'too-long'
         return
       }
-      const email = profile.value.email?.trim()
-      if (phase.value.name === 'prechat' && email && !isEmail(email)) {
-        alert.value = 'email-invalid'
-        return
-      }
+      if (phase.value.name === 'prechat' && !prechat.check()) return
       batch(() => {
         alert.value = null
         draft.value = ''
@@ -277,6 +285,7 @@ export function createConversationModel(deps: ConversationDeps) {
         draft.value = ''
         alert.value = null
         ending.cancel()
+        prechat.reset()
         attention.reset()
         rating.reset()
       })

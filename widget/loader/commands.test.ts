@@ -74,4 +74,17 @@ describe('readProfile', () => {
     expect(readProfile('Ada')).toEqual({})
     expect(readProfile({ name: 'x'.repeat(101), phone: ' +1 555 ' })).toEqual({ phone: '+1 555' })
   })
+
+  it('takes a CPF and an identity, signed or not (the proxy judges it)', () => {
+    expect(
+      readProfile({
+        cpf: ' 529.982.247-25 ',
+        identity: { payload: 'eyJleHAiOjF9', signature: 'c2ln', extra: 1 },
+      }),
+    ).toEqual({ cpf: '529.982.247-25', identity: { payload: 'eyJleHAiOjF9', signature: 'c2ln' } })
+    expect(readProfile({ cpf: '1'.repeat(15), identity: { payload: 'x', signature: 2 } })).toEqual({
+      identity: { payload: 'x' },
+    })
+    expect(readProfile({ identity: 'eyJleHAiOjF9.c2ln' })).toEqual({})
+  })
 })

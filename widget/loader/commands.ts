@@ -2,8 +2,9 @@
  * The host page's `zchat(...)` function: commands and event listeners. Nothing here may throw into the
  * page: bad calls are warned about once each, and a listener that throws is reported and skipped.
  */
-import type { VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import { cpfLength } from '../../proxy/protocol/checks.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
+import type { SiteProfile } from '../contract.ts'
 import { warn } from '../warn.ts'
 
 export type WidgetEvent = 'open' | 'close' | 'message' | 'state'
@@ -11,7 +12,7 @@ export type Controls = {
   open(): void
   close(): void
   toggle(): void
-  identify(profile: VisitorProfile): void
+  identify(profile: SiteProfile): void
   /** Merges into the site's extra for the next conversation. */
   extra(value: unknown): void
 }
@@ -71,17 +72,25 @@ export function createCommands(controls: Controls) {
   return { zchat, emit }
 }
 
-/** Accepts only string name/email/phone, trimmed and bounded like the proxy's schema. */
-export function readProfile(value: unknown): VisitorProfile {
-  const profile: VisitorProfile = {}
+/**
+ * Accepts only string name/email/phone/cpf, trimmed and bounded like the proxy's schema, and an
+ * `identity` of string `payload` and `signature` (the proxy checks the rest).
+ */
+export function readProfile(value: unknown): SiteProfile {
+  const profile: SiteProfile = {}
   if (typeof value !== 'object' || value === null) return profile
   const fields = value as Record<string, unknown>
-  const pick = (key: 'name' | 'email' | 'phone', max: number) => {
+  const pick = (key: 'name' | 'email' | 'phone' | 'cpf', max: number) => {
     const v = fields[key]
     if (typeof v === 'string' && v.trim() && v.trim().length <= max) profile[key] = v.trim()
   }
   pick('name', limits.nameLength)
   pick('email', limits.emailLength)
   pick('phone', limits.phoneLength)
+  pick('cpf', cpfLength)
+  // Unsigned goes on too: the proxy refuses it with a reason the site can read.
+  const { payload, signature } = (fields.identity ?? {}) as Record<string, unknown>
+  if (typeof payload === 'string')
+    profile.identity = typeof signature === 'string' ? { payload, signature } : { payload }
   return profile
 }

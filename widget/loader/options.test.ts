@@ -27,6 +27,7 @@ describe('readOptions', () => {
         position: 'right',
         open: false,
         pageUrl: 'path',
+        attributes: {},
       },
       problems: [],
     })
@@ -52,6 +53,7 @@ describe('readOptions', () => {
         greeting: 'Hi there!',
         open: true,
         pageUrl: 'full',
+        attributes: data,
       },
       problems: [],
     })
@@ -74,10 +76,16 @@ describe('readOptions', () => {
       position: 'right',
       open: false,
       pageUrl: 'path',
+      attributes: data,
     })
     expect(problems).toHaveLength(7)
     expect(problems[6]).toBe('data-page-url="everything" (expected "path", "full" or "none")')
     expect(problems[0]).toBe('data-department="1.5" (expected a positive whole number)')
+  })
+
+  it('hands the prechat, consent and identity attributes to the chat as they are', () => {
+    const data = { prechat: 'name*,cpf', privacyUrl: 'https://site.test/privacy', identity: 'e30' }
+    expect(readOptions(base, data, isColor).options.attributes).toMatchObject(data)
   })
 
   it('refuses department 0 and negative or huge numbers', () => {

@@ -30,6 +30,7 @@ export function readOptions(
     position: 'right',
     open: false,
     pageUrl: 'path',
+    attributes: data,
   }
   const reject = (name: string, expected: string) =>
     problems.push(`data-${name}="${data[name]}" (expected ${expected})`)

@@ -1,40 +1,147 @@
 /**
- * Optional name and email before the first message. Skippable: writing a message starts the chat
- * with whatever is filled in. `zchat('identify', ...)` pre-fills it.
+ * The fields the site asks for before the first message (`data-prechat`), and its privacy-policy
+ * consent (`data-privacy-url`, `data-consent`). Writing a message starts the chat once nothing is
+ * missing; each problem shows under its field (role=alert) and focus moves to the first one.
  */
+import { Fragment } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { cpfLength } from '../../proxy/protocol/checks.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import type { FieldProblem, PrechatField } from '../conversation/validate.ts'
 
-export function PrechatForm({ model }: { model: ConversationModel }) {
+type Model = Pick<ConversationModel, 'prechat' | 'profile' | 'setProfile'>
+
+const inputs = {
+  name: { label: 'Name', type: 'text', autocomplete: 'name', maxLength: limits.nameLength },
+  email: { label: 'Email', type: 'email', autocomplete: 'email', maxLength: limits.emailLength },
+  phone: { label: 'Phone', type: 'tel', autocomplete: 'tel', maxLength: limits.phoneLength },
+  // Not `number`: a CPF is written with dots and a dash, and may start with 0.
+  cpf: { label: 'CPF', type: 'text', autocomplete: 'off', maxLength: cpfLength },
+} as const
+
+const sentences: Record<PrechatField, Record<FieldProblem, string>> = {
+  name: { missing: 'Please enter your name.', invalid: 'Please enter your name.' },
+  email: {
+    missing: 'Please enter your email address.',
+    invalid: 'Please enter a valid email address, like name@example.com.',
+  },
+  phone: {
+    missing: 'Please enter your phone number.',
+    invalid: 'Please enter a Brazilian phone number with its area code, like (11) 91234-5678.',
+  },
+  cpf: {
+    missing: 'Please enter your CPF.',
+    invalid: 'This CPF is not valid. Please check its 11 digits.',
+  },
+}
+
+export function PrechatForm({ model }: { model: Model }) {
+  const form = useRef<HTMLDivElement>(null)
+  const attempts = model.prechat.attempts.value
+  // A refused start: take the visitor to the first thing to fix.
+  useEffect(() => {
+    if (attempts > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [attempts])
+  return (
+    <div ref={form}>
+      <PrechatFields model={model} />
+    </div>
+  )
+}
+
+/** The form itself, with no hooks (tests render it without a DOM). */
+export function PrechatFields({ model }: { model: Model }) {
+  const { settings, skipFields } = model.prechat
+  const problems = model.prechat.problems.value
   const profile = model.profile.value
-  const emailInvalid = model.alert.value === 'email-invalid'
+  const fields = skipFields.value ? [] : settings.fields
+  const consent = settings.privacyUrl && (
+    <Consent model={model} url={settings.privacyUrl} problem={problems.consent} />
+  )
+  if (fields.length === 0) return consent ? <div class="zc-form">{consent}</div> : null
+  const anyRequired = fields.some((spec) => spec.required)
   return (
     <fieldset class="zc-form">
-      <legend>Tell us who you are (optional), then write your message below.</legend>
-      <label for="zc-name">Name</label>
-      <input
-        id="zc-name"
-        autocomplete="name"
-        maxLength={limits.nameLength}
-        value={profile.name ?? ''}
-        onInput={(e) => model.setProfile({ name: e.currentTarget.value })}
-      />
-      <label for="zc-email">Email</label>
-      <input
-        id="zc-email"
-        type="email"
-        autocomplete="email"
-        maxLength={limits.emailLength}
-        value={profile.email ?? ''}
-        aria-invalid={emailInvalid}
-        aria-describedby={emailInvalid ? 'zc-email-error' : undefined}
-        onInput={(e) => model.setProfile({ email: e.currentTarget.value })}
-      />
-      {emailInvalid && (
-        <p id="zc-email-error" class="zc-failed" role="alert">
-          Please enter a valid email address, or leave it empty.
+      <legend>
+        {anyRequired
+          ? 'Tell us who you are, then write your message below.'
+          : 'Tell us who you are (optional), then write your message below.'}
+      </legend>
+      {anyRequired && <p class="zc-hint">Fields marked * are required.</p>}
+      {fields.map(({ field, required }) => {
+        const id = `zc-${field}`
+        const problem = problems[field]
+        const input = inputs[field]
+        return (
+          <Fragment key={field}>
+            <label for={id}>
+              {input.label}
+              {required && <span aria-hidden="true"> *</span>}
+            </label>
+            <input
+              id={id}
+              // Preact types each input type as its own variant; a union of three matches none.
+              type={input.type as 'text'}
+              autocomplete={input.autocomplete}
+              inputMode={field === 'cpf' ? 'numeric' : undefined}
+              maxLength={input.maxLength}
+              required={required}
+              value={profile[field] ?? ''}
+              aria-invalid={problem !== undefined}
+              aria-describedby={problem ? `${id}-error` : undefined}
+              onInput={(e) => model.setProfile({ [field]: e.currentTarget.value })}
+            />
+            {problem && (
+              <p id={`${id}-error`} class="zc-failed" role="alert">
+                {sentences[field][problem]}
+                {!required && ' Or leave it empty.'}
+              </p>
+            )}
+          </Fragment>
+        )
+      })}
+      {consent}
+    </fieldset>
+  )
+}
+
+/** Required: a checkbox the visitor must tick. Otherwise a notice: nothing to tick, nothing recorded. */
+function Consent({
+  model,
+  url,
+  problem,
+}: {
+  model: Model
+  url: string
+  problem: FieldProblem | undefined
+}) {
+  const link = (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      privacy policy
+    </a>
+  )
+  if (!model.prechat.settings.consentRequired)
+    return <p class="zc-hint">By chatting with us, you agree to our {link}.</p>
+  return (
+    <>
+      <div class="zc-consent">
+        <input
+          id="zc-consent"
+          type="checkbox"
+          required
+          checked={model.prechat.consent.value}
+          aria-invalid={problem !== undefined}
+          aria-describedby={problem ? 'zc-consent-error' : undefined}
+          onChange={(e) => model.prechat.setConsent(e.currentTarget.checked)}
+        />
+        <label for="zc-consent">I agree to the {link}</label>
+      </div>
+      {problem && (
+        <p id="zc-consent-error" class="zc-failed" role="alert">
+          Please agree to the privacy policy to start the chat.
         </p>
       )}
-    </fieldset>
+    </>
   )
 }

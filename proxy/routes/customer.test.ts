@@ -1,0 +1,157 @@
+/**
+ * What zChat learns about the visitor, checked in the emulator's record: the customer at start,
+ * the site's signed identity (customer key, tags) and the department's tags in the update right
+ * after, and the rating's comment as the note.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signIdentity } from '../identity.ts'
+import { routes } from '../protocol/wire.ts'
+import { type Harness, interaction, siteOrigin, startHarness } from '../testing.ts'
+
+const identitySecret = 'site-identity-secret-0123456789abcdef'
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600
+
+let h: Harness
+let unconfigured: Harness
+beforeAll(async () => {
+  ;[h, unconfigured] = await Promise.all([
+    startHarness({
+      identitySecret,
+      departmentTags: new Map([
+        [1, ['10', '11']],
+        [3, ['30']],
+      ]),
+    }),
+    startHarness(),
+  ])
+})
+afterAll(() => Promise.all([h.close(), unconfigured.close()]))
+
+function start(body: object, on: Harness = h) {
+  return on.app.inject({
+    method: 'POST',
+    url: routes.start,
+    payload: body,
+    headers: { origin: siteOrigin },
+  })
+}
+
+async function interactionCount(on: Harness = h): Promise<number> {
+  const response = await fetch(`${on.emulator.url}/control/interactions`)
+  return ((await response.json()) as unknown[]).length
+}
+
+describe('the customer zChat sees', () => {
+  it('gets the CPF as digits only', async () => {
+    const response = await start({
+      department: 2,
+      visitor: { name: 'Ana', email: 'ana@example.com', cpf: '529.982.247-25' },
+    })
+    expect(response.statusCode, response.body).toBe(201)
+    const view = await interaction(h.emulator, response.json().conversationId)
+    expect(view.customer).toEqual({ name: 'Ana', email: 'ana@example.com', cpf: '52998224725' })
+    // Department 2 has no tags and there is no identity: no update call, nothing set.
+    expect(view).toMatchObject({ tagIds: [], customerKey: null })
+  })
+
+  it('refuses an invalid CPF with 400, naming the field, and creates no interaction', async () => {
+    const before = await interactionCount()
+    for (const cpf of ['111.111.111-11', '123.456.789-00', '529.982.247', 'abc']) {
+      const response = await start({ department: 2, visitor: { cpf } })
+      expect(response.statusCode, cpf).toBe(400)
+      expect(response.json()).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        details: [{ path: 'visitor.cpf', message: expect.stringMatching(/CPF/) }],
+      })
+    }
+    expect(await interactionCount()).toBe(before)
+  })
+})
+
+describe("the site's signed identity", () => {
+  it("sets the customer key and tags through the update, and its details win over the visitor's", async () => {
+    const identity = signIdentity(identitySecret, {
+      customerKey: 'crm-42',
+      tagIds: ['11', '99'],
+      name: 'Ana Souza',
+      cpf: '529.982.247-25',
+      exp: inAnHour(),
+    })
+    const response = await start({
+      department: 1,
+      visitor: { name: 'Visitor typed this', email: 'ana@example.com' },
+      identity,
+    })
+    expect(response.statusCode, response.body).toBe(201)
+    const view = await interaction(h.emulator, response.json().conversationId)
+    expect(view.customer).toEqual({
+      name: 'Ana Souza',
+      email: 'ana@example.com',
+      cpf: '52998224725',
+    })
+    expect(view.customerKey).toBe('crm-42')
+    // The department's tags (DEPARTMENT_TAGS 1:10|11) and the signed ones, once each.
+    expect(view.tagIds).toEqual(['10', '11', '99'])
+  })
+
+  it("gives a department's tags to every new interaction there", async () => {
+    const response = await start({ department: 3 })
+    expect(response.statusCode).toBe(201)
+    const view = await interaction(h.emulator, response.json().conversationId)
+    expect(view).toMatchObject({ tagIds: ['30'], customerKey: null })
+  })
+
+  it('refuses an unsigned, forged or expired identity with 401 and creates no interaction', async () => {
+    const before = await interactionCount()
+    const { payload } = signIdentity(identitySecret, { customerKey: 'crm-1', exp: inAnHour() })
+    const forged = signIdentity('guessed-secret-0123456789abcdefghijk', {
+      customerKey: 'crm-1',
+      exp: inAnHour(),
+    })
+    const expired = signIdentity(identitySecret, {
+      customerKey: 'crm-1',
+      exp: Math.floor(Date.now() / 1000) - 60,
+    })
+    for (const identity of [{ payload }, forged, expired]) {
+      const response = await start({ department: 1, identity })
+      expect(response.statusCode).toBe(401)
+      expect(response.json()).toMatchObject({
+        code: 'AUTHENTICATION_ERROR',
+        message: expect.stringMatching(/^Identity /),
+      })
+    }
+    expect(await interactionCount()).toBe(before)
+  })
+
+  it('is refused with 422 where no IDENTITY_SECRET is configured', async () => {
+    const identity = signIdentity(identitySecret, { customerKey: 'crm-1', exp: inAnHour() })
+    const response = await start({ department: 1, identity }, unconfigured)
+    expect(response.statusCode).toBe(422)
+    expect(response.json()).toMatchObject({
+      code: 'UNPROCESSABLE',
+      message: expect.stringMatching(/identity verification is not configured/i),
+    })
+    expect(await interactionCount(unconfigured)).toBe(0)
+  })
+})
+
+describe("the rating's comment", () => {
+  it('reaches zChat as the note, trimmed, with the mood', async () => {
+    const started = await start({ department: 2 })
+    const { conversationId, credential } = started.json()
+    const headers = { authorization: `Bearer ${credential}`, origin: siteOrigin }
+    await h.app.inject({ method: 'PUT', url: routes.finish(conversationId), headers })
+    expect((await interaction(h.emulator, conversationId)).note).toBeNull()
+    const rated = await h.app.inject({
+      method: 'PUT',
+      url: routes.rating(conversationId),
+      payload: { mood: 'negative', comment: '  Took a while, but Bruna solved it. Obrigada!  ' },
+      headers,
+    })
+    expect(rated.statusCode).toBe(204)
+    expect(await interaction(h.emulator, conversationId)).toMatchObject({
+      mood: 'NEGATIVE',
+      note: 'Took a while, but Bruna solved it. Obrigada!',
+    })
+  })
+})

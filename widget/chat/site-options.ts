@@ -1,0 +1,67 @@
+/**
+ * The snippet attributes the loader hands over unparsed (contract.ts ChatAttributes): the pre-chat
+ * fields, the privacy-policy consent and a signed identity. Bad values are reported (the caller warns
+ * once) and left out, as the loader does with its own.
+ */
+import type { SignedIdentity, VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import type { ChatAttributes } from '../contract.ts'
+import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
+
+export type ChatSettings = {
+  prechat: PrechatSettings
+  identity?: SignedIdentity
+  problems: string[]
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
+export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
+  const { prechat: spec, privacyUrl, consent, identity, identitySignature } = attributes
+  const problems: string[] = []
+  const prechat: PrechatSettings = { ...defaultPrechat }
+  if (spec !== undefined) {
+    const read = readPrechatFields(spec)
+    prechat.fields = read.fields
+    problems.push(...read.problems.map((problem) => `data-prechat: ${problem}`))
+  }
+  if (privacyUrl !== undefined) {
+    if (isWebUrl(privacyUrl.trim())) prechat.privacyUrl = privacyUrl.trim()
+    else problems.push(`data-privacy-url="${privacyUrl}" (expected an https:// address)`)
+  }
+  if (consent !== undefined) {
+    if (consent !== 'required') problems.push(`data-consent="${consent}" (expected "required")`)
+    else if (!prechat.privacyUrl) problems.push('data-consent="required" needs data-privacy-url')
+    else prechat.consentRequired = true
+  }
+  const settings: ChatSettings = { prechat, problems }
+  if (identity !== undefined)
+    settings.identity = {
+      payload: identity.trim(),
+      ...(identitySignature !== undefined && { signature: identitySignature.trim() }),
+    }
+  return settings
+}
+
+/**
+ * The details a signed identity carries, read without checking the signature (the proxy does): they
+ * only fill and skip the form. Nothing when the payload is not base64url JSON.
+ */
+export function identityDetails(identity: SignedIdentity | undefined): VisitorProfile {
+  const details: VisitorProfile = {}
+  try {
+    const base64 = identity?.payload.replace(/-/g, '+').replace(/_/g, '/') ?? ''
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+    const data: unknown = JSON.parse(new TextDecoder().decode(bytes))
+    for (const key of ['name', 'email', 'phone', 'cpf'] as const) {
+      const value = typeof data === 'object' && data !== null ? Reflect.get(data, key) : undefined
+      if (typeof value === 'string' && value.trim()) details[key] = value.trim()
+    }
+  } catch {}
+  return details
+}
