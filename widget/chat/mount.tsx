@@ -11,6 +11,7 @@ import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
 import { createSessionStore } from '../transport/session.ts'
+import { createUploader } from '../transport/upload.ts'
 import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
@@ -54,6 +55,7 @@ export function mount(host: ChatHost): ChatHandle {
     ...createApi(base, clock.fetch),
     subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
     serverNow: clock.now,
+    upload: createUploader(base),
   }
   const model = createConversationModel({
     transport,
@@ -77,6 +79,8 @@ export function mount(host: ChatHost): ChatHandle {
   identify(host.profile)
   effect(() => host.unread(model.unread.value))
   model.restore()
+  // Once per mount: a failure leaves uploads off until the next page load.
+  void model.attachment.configure()
 
   const focusRequest = signal(0)
   render(

@@ -517,6 +517,45 @@ describe('visitor messages', () => {
     expect(transition(ended, { type: 'compose', clientId: 'c', text: 'x', at })).toBe(ended)
   })
 
+  it("carries the visitor's file: the local preview, then the proxy's copy once uploaded", () => {
+    const local = {
+      kind: 'image',
+      url: 'blob:x',
+      name: 'cat.png',
+      type: 'image/png',
+      size: 5,
+    } as const
+    const withFile = run(
+      { type: 'open' },
+      { type: 'compose', clientId: 'c1', text: '', at, media: local },
+    )
+    expect(withFile.transcript[0]).toMatchObject({ delivery: 'sending', media: local })
+    const copy = { ...local, url: 'https://proxy.test/v1/media/u1' }
+    const uploaded = transition(withFile, { type: 'uploaded', clientId: 'c1', media: copy })
+    expect(uploaded.transcript[0]).toMatchObject({ delivery: 'sending', media: copy })
+  })
+
+  it('discards a message the visitor cancelled, but never one already sent', () => {
+    const discarded = transition(composed, { type: 'discard', clientId: 'c1' })
+    expect(discarded.transcript).toEqual([])
+    const sent = transition(composed, { type: 'delivery', clientId: 'c1', delivery: 'sent' })
+    expect(transition(sent, { type: 'discard', clientId: 'c1' }).transcript).toHaveLength(1)
+  })
+
+  it("restores the visitor's files from the log after a reload", () => {
+    const media = {
+      kind: 'file',
+      url: 'https://proxy.test/v1/media/u1',
+      name: 'a.pdf',
+      size: 9,
+    } as const
+    const state = run(
+      { type: 'resume' },
+      { type: 'message', author: 'visitor', messageId: 'm1', text: '', media, id: 1, at },
+    )
+    expect(state.transcript[0]).toMatchObject({ kind: 'visitor', delivery: 'sent', media })
+  })
+
   it('ignores a duplicated compose of the same clientId', () => {
     expect(
       transition(composed, { type: 'compose', clientId: 'c1', text: 'Hello', at }).transcript,

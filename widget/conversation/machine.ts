@@ -12,7 +12,10 @@ import {
   addVisitorEcho,
   type Delivery,
   type Entry,
+  type Media,
+  removeVisitorDraft,
   setDelivery,
+  setVisitorMedia,
 } from './transcript.ts'
 
 export type Mood = RatingBody['mood']
@@ -48,8 +51,11 @@ export type LocalEvent =
   | { type: 'start' }
   | { type: 'started' }
   | { type: 'fail'; reason: FailureReason }
-  | { type: 'compose'; clientId: string; text: string; at: string }
+  | { type: 'compose'; clientId: string; text: string; at: string; media?: Media }
   | { type: 'delivery'; clientId: string; delivery: Delivery; messageId?: string }
+  /** The visitor's file reached the proxy (`media` is its copy), or was cancelled before it was sent. */
+  | { type: 'uploaded'; clientId: string; media: Media }
+  | { type: 'discard'; clientId: string }
   | { type: 'rate'; mood: Mood }
   | { type: 'rating-failed' }
   /** No fresh `typing` for a while: its `cleared` was lost or is late (see agent-typing.ts). */
@@ -105,6 +111,7 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
           text: event.text,
           at: event.at,
           delivery: 'sending',
+          ...(event.media && { media: event.media }),
         }),
       }
     case 'delivery':
@@ -112,6 +119,13 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
         ...state,
         transcript: setDelivery(state.transcript, event.clientId, event.delivery, event.messageId),
       }
+    case 'uploaded':
+      return {
+        ...state,
+        transcript: setVisitorMedia(state.transcript, event.clientId, event.media),
+      }
+    case 'discard':
+      return { ...state, transcript: removeVisitorDraft(state.transcript, event.clientId) }
     case 'rate':
       return state.phase.name === 'finished'
         ? withPhase(state, { name: 'rating', mood: event.mood })

@@ -8,6 +8,7 @@ import type { StartBody, VisitorProfile } from '../../proxy/protocol/schemas.ts'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
+import { createAttachment } from './attachment.ts'
 import { type AgentMessage, createAttention } from './attention.ts'
 import { createEnding } from './ending.ts'
 import { classify } from './failure.ts'
@@ -25,7 +26,7 @@ import type { Credentials, SessionStore, StreamStatus, Transport } from './ports
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
 import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
-import type { Entry, VisitorEntry } from './transcript.ts'
+import type { Entry, Media, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
 
 export type { AgentMessage }
@@ -89,9 +90,11 @@ export function createConversationModel(deps: ConversationDeps) {
     return createOutbox({
       ready: () => auth !== null,
       pending: () => state.value.transcript.filter(isSending),
-      post: (entry) => {
-        if (!auth) return Promise.reject(new Error('no conversation'))
-        return transport.send(auth, { clientId: entry.clientId, text: entry.text })
+      post: async (entry) => {
+        if (!auth) throw new Error('no conversation')
+        const { clientId, text } = entry
+        const upload = entry.media && (await attachment.upload(auth, clientId))
+        return transport.send(auth, { clientId, text, ...(upload && { upload }) })
       },
       sent: (clientId, messageId) =>
         dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId }),
@@ -174,6 +177,37 @@ export function createConversationModel(deps: ConversationDeps) {
     },
   })
 
+  /** Adds the visitor's message; in prechat the first one starts the conversation. */
+  function compose(text: string, clientId: string, media?: Media): boolean {
+    if (!canCompose(phase.value)) return false
+    if (text.length > limits.textLength) {
+      alert.value = 'too-long'
+      return false
+    }
+    if (phase.value.name === 'prechat' && !prechat.check()) return false
+    batch(() => {
+      alert.value = null
+      dispatch({
+        type: 'compose',
+        clientId,
+        text,
+        at: new Date().toISOString(),
+        ...(media && { media }),
+      })
+    })
+    typing.stop()
+    if (phase.value.name === 'prechat') void start()
+    else outbox.flush()
+    return true
+  }
+
+  const attachment = createAttachment({
+    transport,
+    dispatch,
+    compose,
+    newClientId: deps.newClientId,
+  })
+
   const rating = createRating({
     phase,
     send: async (body) => {
@@ -194,6 +228,7 @@ export function createConversationModel(deps: ConversationDeps) {
     unread: attention.unread,
     prechat,
     rating: rating.signals,
+    attachment,
     transcript: computed(() => state.value.transcript),
     /** The visitor can write (and retry failed messages). */
     composable: computed(() => canCompose(phase.value)),
@@ -236,25 +271,10 @@ export function createConversationModel(deps: ConversationDeps) {
     /** Send the draft. In prechat the first message starts the conversation. */
     send(): void {
       const text = draft.value.trim()
-      if (text === '' || !canCompose(phase.value)) return
-      if (text.length > limits.textLength) {
-        alert.value = 'too-long'
-        return
-      }
-      if (phase.value.name === 'prechat' && !prechat.check()) return
+      if (text === '') return
       batch(() => {
-        alert.value = null
-        draft.value = ''
-        dispatch({
-          type: 'compose',
-          clientId: deps.newClientId(),
-          text,
-          at: new Date().toISOString(),
-        })
+        if (compose(text, deps.newClientId())) draft.value = ''
       })
-      typing.stop()
-      if (phase.value.name === 'prechat') void start()
-      else outbox.flush()
     },
 
     retry(clientId: string): void {
@@ -278,6 +298,7 @@ export function createConversationModel(deps: ConversationDeps) {
 
     startNew(): void {
       outbox.stop()
+      attachment.reset()
       if (auth) previous = auth
       forget()
       batch(() => {
@@ -294,6 +315,7 @@ export function createConversationModel(deps: ConversationDeps) {
 
     dispose(): void {
       outbox.stop()
+      attachment.reset()
       typing.stop()
       agentTyping.stop()
       closeStream?.()

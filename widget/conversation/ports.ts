@@ -10,7 +10,7 @@ import type {
   StartBody,
   StartReply,
 } from '../../proxy/protocol/schemas.ts'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent, UploadReply, WidgetConfig } from '../../proxy/protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 
@@ -22,6 +22,15 @@ export type Api = {
   cleared(auth: Credentials): Promise<void>
   finish(auth: Credentials): Promise<void>
   rate(auth: Credentials, body: RatingBody): Promise<void>
+  /** What this proxy lets visitors do (upload limits). */
+  config(): Promise<WidgetConfig>
+}
+
+export type UploadOptions = {
+  /** Share of the file's bytes sent so far, 0 to 1. */
+  onProgress(fraction: number): void
+  /** Aborting it cancels the upload, which then rejects with the signal's reason. */
+  signal: AbortSignal
 }
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting'
@@ -38,6 +47,8 @@ export type Transport = Api & {
   subscribe(auth: Credentials, handlers: StreamHandlers): () => void
   /** The proxy's clock, which stamps every event's `at`, estimated from its responses. */
   serverNow(): number
+  /** Uploads a file to the conversation, for a message to carry. Failures as in `Api`. */
+  upload(auth: Credentials, file: File, options: UploadOptions): Promise<UploadReply>
 }
 
 export type StoredSession = {

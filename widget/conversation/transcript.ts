@@ -16,6 +16,8 @@ export type VisitorEntry = {
   at: string
   delivery: Delivery
   messageId?: string
+  /** The visitor's file: until it is uploaded, its local preview (an object URL, '' if not an image). */
+  media?: Media
 }
 export type AgentEntry = {
   kind: 'agent'
@@ -69,7 +71,20 @@ export function addVisitorEcho(entries: Entry[], message: IncomingMessage): Entr
     at: message.at ?? '',
     delivery: 'sent',
   }
+  if (message.media !== undefined) entry.media = message.media
   return [...entries, entry]
+}
+
+/** The visitor's file is uploaded: the proxy's copy replaces the local preview. */
+export function setVisitorMedia(entries: Entry[], clientId: string, media: Media): Entry[] {
+  return entries.map((e) => (e.kind === 'visitor' && e.clientId === clientId ? { ...e, media } : e))
+}
+
+/** The visitor cancelled a message before it was sent. */
+export function removeVisitorDraft(entries: Entry[], clientId: string): Entry[] {
+  return entries.filter(
+    (e) => e.kind !== 'visitor' || e.clientId !== clientId || e.delivery === 'sent',
+  )
 }
 
 export function addAgentMessage(entries: Entry[], message: IncomingMessage): Entry[] {

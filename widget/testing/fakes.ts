@@ -3,7 +3,7 @@
  * store, and storage.
  */
 import { vi } from 'vitest'
-import type { ConversationEvent, LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { ConversationEvent, LoggedEvent, UploadReply } from '../../proxy/protocol/wire.ts'
 import type {
   Credentials,
   SessionStore,
@@ -13,6 +13,18 @@ import type {
 } from '../conversation/ports.ts'
 
 export const future = '2099-01-01T00:00:00.000Z'
+
+/** What the fake proxy's GET /v1/config allows: images and PDFs up to 10 MB. */
+export const uploadLimits = { maxBytes: 10 * 1024 * 1024, types: ['image/*', 'application/pdf'] }
+
+let uploads = 0
+/** The proxy's 201 for a file: its own copy, at an https URL. */
+export function uploadReply(file: File): UploadReply {
+  const kind = file.type.startsWith('image/') ? 'image' : 'file'
+  const uploadId = `upload-${String(++uploads).padStart(12, '0')}`
+  const url = `https://proxy.test/v1/media/${uploadId}`
+  return { uploadId, url, kind, name: file.name, type: file.type, size: file.size }
+}
 
 export function createFakeTransport() {
   let handlers: StreamHandlers | null = null
@@ -34,6 +46,9 @@ export function createFakeTransport() {
     cleared: vi.fn<Transport['cleared']>(async () => {}),
     finish: vi.fn<Transport['finish']>(async () => {}),
     rate: vi.fn<Transport['rate']>(async () => {}),
+    config: vi.fn<Transport['config']>(async () => ({ uploads: uploadLimits })),
+    /** Answers at once as the proxy would; tests that need progress or a slow upload replace it. */
+    upload: vi.fn<Transport['upload']>(async (_auth, file) => uploadReply(file)),
     subscribe: vi.fn<Transport['subscribe']>((auth, h) => {
       const subscription = { auth, closed: false }
       subscriptions.push(subscription)

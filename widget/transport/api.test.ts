@@ -68,6 +68,24 @@ describe('createApi', () => {
     expect(calls[3]?.init.body).toBe('{"mood":"positive","comment":"great"}')
   })
 
+  it("reads the proxy's config, and refuses one that is not", async () => {
+    const config = { uploads: { maxBytes: 10, types: ['image/png'] } }
+    const { fetch, calls } = fakeFetch(() => json(200, config))
+    await expect(createApi(base, fetch).config()).resolves.toEqual(config)
+    expect(calls[0]?.url).toBe(`${base}/v1/config`)
+    expect(calls[0]?.init).toMatchObject({ method: 'GET', body: null, credentials: 'omit' })
+    const off = fakeFetch(() => json(200, { uploads: null }))
+    await expect(createApi(base, off.fetch).config()).resolves.toEqual({ uploads: null })
+    for (const bad of [
+      {},
+      { uploads: { maxBytes: '10', types: [] } },
+      { uploads: { maxBytes: 1, types: [1] } },
+    ]) {
+      const odd = fakeFetch(() => json(200, bad))
+      await expect(createApi(base, odd.fetch).config()).rejects.toBeInstanceOf(ReplyFailure)
+    }
+  })
+
   it('throws an HttpFailure with status, code and Retry-After', async () => {
     const { fetch } = fakeFetch(() =>
       json(429, { code: 'RATE_LIMITED', message: 'slow down' }, { 'Retry-After': '7' }),

@@ -4,7 +4,7 @@
  * unusable reply), so it classifies them by type, never by message text.
  */
 import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
-import { type ErrorBody, routes } from '../../proxy/protocol/wire.ts'
+import { type ErrorBody, routes, type WidgetConfig } from '../../proxy/protocol/wire.ts'
 import {
   HttpFailure,
   NetworkFailure,
@@ -80,11 +80,16 @@ export function createApi(base: string, fetchFn: Fetch = fetch, timeoutMs = 10_0
     cleared: (auth) => put(routes.cleared(auth.conversationId), auth),
     finish: (auth) => put(routes.finish(auth.conversationId), auth),
     rate: (auth, body) => put(routes.rating(auth.conversationId), auth, body),
+    config: () => json('GET', routes.config, isWidgetConfig),
   }
 }
 
 async function readErrorCode(response: Response): Promise<ErrorBody['code'] | undefined> {
-  const body: unknown = await response.json().catch(() => undefined)
+  return errorCode(await response.json().catch(() => undefined))
+}
+
+/** The `code` of the proxy's error body, if the body is one (uploads read it from XHR too). */
+export function errorCode(body: unknown): ErrorBody['code'] | undefined {
   if (
     typeof body === 'object' &&
     body !== null &&
@@ -115,6 +120,20 @@ function isStartReply(v: unknown): v is StartReply {
     typeof v.credential === 'string' &&
     'expiresAt' in v &&
     typeof v.expiresAt === 'string'
+  )
+}
+
+function isWidgetConfig(v: unknown): v is WidgetConfig {
+  if (typeof v !== 'object' || v === null || !('uploads' in v)) return false
+  const { uploads } = v
+  return (
+    uploads === null ||
+    (typeof uploads === 'object' &&
+      'maxBytes' in uploads &&
+      typeof uploads.maxBytes === 'number' &&
+      'types' in uploads &&
+      Array.isArray(uploads.types) &&
+      uploads.types.every((t) => typeof t === 'string'))
   )
 }
 

@@ -72,6 +72,23 @@ describe('decodeEvent', () => {
     })
   })
 
+  it("keeps a visitor file's name, type and size, and drops malformed ones", () => {
+    const media = {
+      kind: 'image',
+      url: 'https://p.test/m/1',
+      name: 'cat.png',
+      type: 'image/png',
+      size: 5,
+    }
+    const message = { id: 1, at, type: 'message', author: 'visitor', messageId: 'v', text: '' }
+    expect(decodeEvent(encode({ ...message, media }))).toMatchObject({ media })
+    const odd = decodeEvent(
+      encode({ ...message, media: { ...media, name: 7, type: null, size: 0.5 } }),
+    )
+    expect(odd).toMatchObject({ media: { kind: 'image', url: media.url } })
+    expect(odd?.type === 'message' && odd.media).toEqual({ kind: 'image', url: media.url })
+  })
+
   it('drops media of an unknown kind but keeps the text', () => {
     const decoded = decodeEvent(
       encode({

@@ -2,7 +2,7 @@
  * Narrows the proxy's event JSON into a LoggedEvent by hand: the widget bundle carries no zod. Anything
  * malformed is dropped rather than crashing the stream; unknown fields are ignored.
  */
-import type { LoggedEvent, MediaKind } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent, Media, MediaKind } from '../../proxy/protocol/wire.ts'
 
 type Fields = Record<string, unknown>
 
@@ -57,15 +57,26 @@ function decodeMessage(value: Fields, base: { id: number; at: string }): LoggedE
   }
   if (typeof agentName === 'string' && agentName.trim() !== '') event.agentName = agentName.trim()
   if (typeof clientId === 'string') event.clientId = clientId
-  if (
-    isObject(media) &&
-    typeof media.url === 'string' &&
-    typeof media.kind === 'string' &&
-    mediaKinds.has(media.kind)
-  ) {
-    event.media = { kind: media.kind as MediaKind, url: media.url }
-  }
+  const file = decodeMedia(media)
+  if (file) event.media = file
   return event
+}
+
+/** A file as a message or an upload reply carries it: kind and URL, with name, type and size if given. */
+export function decodeMedia(value: unknown): Media | undefined {
+  if (
+    !isObject(value) ||
+    typeof value.url !== 'string' ||
+    typeof value.kind !== 'string' ||
+    !mediaKinds.has(value.kind)
+  ) {
+    return undefined
+  }
+  const media: Media = { kind: value.kind as MediaKind, url: value.url }
+  if (typeof value.name === 'string') media.name = value.name
+  if (typeof value.type === 'string') media.type = value.type
+  if (Number.isSafeInteger(value.size)) media.size = value.size as number
+  return media
 }
 
 function isObject(value: unknown): value is Fields {

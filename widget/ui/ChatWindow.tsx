@@ -1,6 +1,7 @@
 /**
  * The chat window: a non-modal dialog named after the widget's title. Escape minimizes (or cancels
- * the end-chat question); opening from the launcher moves focus to the message box.
+ * the end-chat question, or removes a file waiting to be sent); opening from the launcher moves focus
+ * to the message box. A file dropped on it is attached.
  */
 import type { ReadonlySignal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
@@ -10,6 +11,7 @@ import { AlertLine } from './AlertLine.tsx'
 import { ChatEnded } from './ChatEnded.tsx'
 import { ChatHeader } from './ChatHeader.tsx'
 import { Composer } from './Composer.tsx'
+import { DropHint, useFileDrop } from './DropHint.tsx'
 import { EndChatConfirm } from './EndChatConfirm.tsx'
 import { FailureNotice } from './FailureNotice.tsx'
 import { MessageList } from './MessageList.tsx'
@@ -30,6 +32,7 @@ export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
   const input = useRef<HTMLTextAreaElement>(null)
   const phase = model.phase.value
   const request = focusRequest.value
+  const drop = useFileDrop(model.attachment, model.composable.value)
 
   const focusFirst = () =>
     (
@@ -54,10 +57,12 @@ export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
       role="dialog"
       aria-label={options.title}
       tabIndex={-1}
+      {...drop.handlers}
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return
         e.stopPropagation()
         if (model.confirmingEnd.value) model.cancelEnd()
+        else if (model.attachment.staged.value) model.attachment.remove()
         else onClose()
       }}
     >
@@ -75,6 +80,7 @@ export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
       {phase.name === 'failed' && (
         <FailureNotice model={model} reason={phase.reason} retryable={phase.retryable} />
       )}
+      {drop.over && <DropHint />}
     </div>
   )
 }

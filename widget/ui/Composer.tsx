@@ -1,22 +1,27 @@
 /**
  * Where the visitor writes: a textarea labelled "Message" and a "Send" button. Enter sends,
- * Shift+Enter adds a line; Enter while an IME is composing belongs to the IME.
+ * Shift+Enter adds a line; Enter while an IME is composing belongs to the IME. When the proxy takes
+ * uploads, "Attach a file" and pasting an image put a file in the preview above.
  */
-import type { Ref } from 'preact'
+import type { RefObject } from 'preact'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { AttachButton } from './AttachButton.tsx'
+import { AttachmentPreview } from './AttachmentPreview.tsx'
 
 export function Composer({
   model,
   inputRef,
 }: {
   model: ConversationModel
-  inputRef: Ref<HTMLTextAreaElement>
+  inputRef: RefObject<HTMLTextAreaElement | null>
 }) {
   const draft = model.draft.value
   const left = limits.textLength - draft.length
+  const { attachment } = model
   return (
     <>
+      <AttachmentPreview attachment={attachment} onDone={() => inputRef.current?.focus()} />
       {left < 200 && (
         <p class="zc-count" data-over={left < 0 ? '' : undefined} id="zc-count" aria-live="polite">
           {left < 0 ? `${-left} characters over the limit` : `${left} characters left`}
@@ -29,6 +34,7 @@ export function Composer({
           model.send()
         }}
       >
+        <AttachButton attachment={attachment} />
         <label class="zc-sr" for="zc-message">
           Message
         </label>
@@ -46,6 +52,14 @@ export function Composer({
               e.preventDefault()
               model.send()
             }
+          }}
+          onPaste={(e) => {
+            const data = e.clipboardData
+            const file = data?.files[0]
+            // Text copied from a document may come with a picture of itself: then the text wins.
+            if (!file || !attachment.limits.value || data.types.includes('text/plain')) return
+            e.preventDefault()
+            attachment.stage(file)
           }}
         />
         <button type="submit" class="zc-primary">

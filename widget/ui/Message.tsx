@@ -1,15 +1,17 @@
 /** One message in the log. Text is only ever text (links included): never HTML from anyone. */
+import type { Attachment } from '../conversation/attachment.ts'
 import type { AgentEntry, VisitorEntry } from '../conversation/transcript.ts'
 import { formatTime, linkify } from './format.ts'
 import { MessageMedia } from './MessageMedia.tsx'
+import { VisitorMedia } from './VisitorMedia.tsx'
 
 type Props =
-  | { entry: AgentEntry; onRetry?: never }
-  | { entry: VisitorEntry; onRetry: ((clientId: string) => void) | null }
+  | { entry: AgentEntry; onRetry?: never; attachment?: never }
+  | { entry: VisitorEntry; onRetry: ((clientId: string) => void) | null; attachment: Attachment }
 
 const deliveryText = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' } as const
 
-export function Message({ entry, onRetry }: Props) {
+export function Message({ entry, onRetry, attachment }: Props) {
   const time = formatTime(entry.at)
   const visitor = entry.kind === 'visitor'
   return (
@@ -18,9 +20,12 @@ export function Message({ entry, onRetry }: Props) {
       <div class="zc-bubble">
         <span class="zc-sr">{visitor ? 'You: ' : entry.agentName ? '' : 'Agent: '}</span>
         <MessageText text={entry.text} />
-        {!visitor && entry.media && (
-          <MessageMedia media={entry.media} agentName={entry.agentName} />
-        )}
+        {entry.media &&
+          (visitor && attachment ? (
+            <VisitorMedia entry={entry} media={entry.media} attachment={attachment} />
+          ) : (
+            <MessageMedia media={entry.media} by={(!visitor && entry.agentName) || 'the agent'} />
+          ))}
       </div>
       <span class="zc-meta">
         {time && <time dateTime={entry.at}>{time}</time>}

@@ -50,7 +50,12 @@ export function MessageList({
         ) : entry.kind === 'agent' ? (
           <Message key={`a${entry.messageId}`} entry={entry} />
         ) : (
-          <Message key={`v${entry.clientId}`} entry={entry} onRetry={retry} />
+          <Message
+            key={`v${entry.clientId}`}
+            entry={entry}
+            onRetry={retry}
+            attachment={model.attachment}
+          />
         ),
       )}
     </div>

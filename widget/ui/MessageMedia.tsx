@@ -1,30 +1,37 @@
 /**
- * An agent's attachment: images inline (lazy), anything else as a link. Only http(s) URLs are used;
- * any other URL is shown as text so a `javascript:` link can never be clicked.
+ * A message's file: images inline (lazy), audio and video in a player, and a link to open any of
+ * them, with its name and size when known. Only http(s) URLs are used; any other URL is shown as
+ * text so a `javascript:` link can never be clicked.
  */
 import type { Media } from '../conversation/transcript.ts'
-import { deriveFileName, safeUrl } from './format.ts'
+import { deriveFileName, formatSize, safeUrl } from './format.ts'
 
 const labels = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' } as const
 
-export function MessageMedia({
-  media,
-  agentName,
-}: {
-  media: Media
-  agentName: string | undefined
-}) {
+/** `by`: who sent it, as in "Image sent by Ana" ("you" for the visitor's own). */
+export function MessageMedia({ media, by }: { media: Media; by: string }) {
   const href = safeUrl(media.url)
   if (!href) return <span class="zc-media">{media.url}</span>
-  const alt = `${labels[media.kind]} sent by ${agentName ?? 'the agent'}`
+  const name = media.name ?? `${labels[media.kind]} sent by ${by}`
+  const link = { href, target: '_blank', rel: 'noopener noreferrer' }
+  if (media.kind === 'image') {
+    return (
+      <span class="zc-media">
+        <a {...link}>
+          <img src={href} alt={name} loading="lazy" decoding="async" referrerpolicy="no-referrer" />
+        </a>
+      </span>
+    )
+  }
   return (
     <span class="zc-media">
-      <a href={href} target="_blank" rel="noopener noreferrer">
-        {media.kind === 'image' ? (
-          <img src={href} alt={alt} loading="lazy" decoding="async" referrerpolicy="no-referrer" />
-        ) : (
-          `Open ${labels[media.kind].toLowerCase()}: ${deriveFileName(href)}`
-        )}
+      {/* biome-ignore lint/a11y/useMediaCaption: people's own recordings come with no caption track */}
+      {media.kind === 'audio' && <audio controls preload="metadata" src={href} aria-label={name} />}
+      {/* biome-ignore lint/a11y/useMediaCaption: people's own recordings come with no caption track */}
+      {media.kind === 'video' && <video controls preload="metadata" src={href} aria-label={name} />}
+      <a {...link}>
+        {`Open ${labels[media.kind].toLowerCase()}: ${media.name ?? deriveFileName(href)}`}
+        {media.size !== undefined && ` (${formatSize(media.size)})`}
       </a>
     </span>
   )

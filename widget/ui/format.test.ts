@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deriveFileName, formatTime, linkify, safeUrl } from './format.ts'
+import { deriveFileName, formatSize, formatTime, linkify, safeUrl } from './format.ts'
 
 describe('safeUrl', () => {
   it('accepts http and https only', () => {
@@ -63,5 +63,17 @@ describe('deriveFileName', () => {
 
   it('falls back to the text it was given for something that is not a URL', () => {
     expect(deriveFileName('not a url')).toBe('not a url')
+  })
+})
+
+describe('formatSize', () => {
+  it('says bytes, KB or MB, with one decimal below ten', () => {
+    expect(formatSize(0)).toBe('0 bytes')
+    expect(formatSize(1023)).toBe('1023 bytes')
+    expect(formatSize(1536)).toBe('1.5 KB')
+    expect(formatSize(200 * 1024)).toBe('200 KB')
+    expect(formatSize(10 * 1024 * 1024)).toBe('10 MB')
+    expect(formatSize(12.4 * 1024 * 1024)).toBe('12 MB')
+    expect(formatSize(2.25 * 1024 * 1024)).toBe('2.3 MB')
   })
 })

@@ -54,3 +54,10 @@ export function deriveFileName(href: string): string {
     return name
   }
 }
+
+/** A file's size for people: "512 bytes", "1.5 KB", "12 MB" (binary units, as file managers show). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`
+  const [value, unit] = bytes < 1024 ** 2 ? [bytes / 1024, 'KB'] : [bytes / 1024 ** 2, 'MB']
+  return `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${unit}`
+}

@@ -3,7 +3,7 @@
  * `--zc-on-accent` come from the loader (data-color). Under 480 px the window fills the screen.
  */
 export const chatCss = `
-.zc-window{box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
+.zc-window{position:relative;box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
 .zc-window *{box-sizing:border-box}
 @keyframes zc-in{from{opacity:0;transform:translateY(12px)}}
 .zc-header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--zc-accent);color:var(--zc-on-accent)}
@@ -30,6 +30,19 @@ fieldset.zc-form{border:0}
 .zc-failed{color:#b42318}
 .zc-meta button,.zc-link{font:inherit;color:var(--zc-accent);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
 .zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
+.zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
+.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
+.zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
+.zc-file{display:flex;gap:6px;align-items:center}
+.zc-file svg,.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
+.zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
+.zc-progress span{display:block;height:100%;background:currentColor}
+.zc-bubble button{font:inherit;color:inherit;background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-bubble :focus-visible{outline-color:currentColor}
+.zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
+.zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
+.zc-preview input{flex:1 1 100%;font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;color:inherit;background:#fff}
+.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent);border-radius:inherit;pointer-events:none}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
 .zc-status:empty{padding:0}

@@ -1,0 +1,80 @@
+/**
+ * The file about to be sent: its preview, an optional caption, "Send file" and "Remove". Enter in the
+ * caption sends, Escape removes. Above it, why a file was refused, when one was.
+ */
+import { useEffect, useRef } from 'preact/hooks'
+import { limits } from '../../proxy/protocol/wire.ts'
+import type { Attachment, Refusal } from '../conversation/attachment.ts'
+import { FileCard } from './FileCard.tsx'
+import { formatSize } from './format.ts'
+
+function explain(refusal: Refusal): string {
+  return refusal.reason === 'type'
+    ? "This type of file can't be sent here."
+    : `This file is too big (${formatSize(refusal.size)}). The limit is ${formatSize(refusal.maxBytes)}.`
+}
+
+export function AttachmentPreview({
+  attachment,
+  onDone,
+}: {
+  attachment: Attachment
+  /** The preview is gone: focus goes back to the message box. */
+  onDone: () => void
+}) {
+  const refusal = attachment.refusal.value
+  const staged = attachment.staged.value
+  const caption = useRef<HTMLInputElement>(null)
+  // Each new file (picked, dropped or pasted) takes the visitor to its caption.
+  useEffect(() => {
+    if (staged) caption.current?.focus()
+  }, [staged])
+  const remove = () => {
+    attachment.remove()
+    onDone()
+  }
+  return (
+    <>
+      {refusal && (
+        <p class="zc-alert" role="alert">
+          {explain(refusal)}
+        </p>
+      )}
+      {staged && (
+        <form
+          class="zc-preview"
+          aria-label="File to send"
+          onSubmit={(e) => {
+            e.preventDefault()
+            attachment.send()
+            if (!attachment.staged.value) onDone()
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return
+            e.stopPropagation()
+            remove()
+          }}
+        >
+          <FileCard media={staged.media} />
+          <label class="zc-sr" for="zc-caption">
+            Caption (optional)
+          </label>
+          <input
+            id="zc-caption"
+            ref={caption}
+            maxLength={limits.textLength}
+            placeholder="Add a caption…"
+            value={attachment.caption.value}
+            onInput={(e) => attachment.setCaption(e.currentTarget.value)}
+          />
+          <button type="submit" class="zc-primary">
+            Send file
+          </button>
+          <button type="button" class="zc-secondary" onClick={remove}>
+            Remove
+          </button>
+        </form>
+      )}
+    </>
+  )
+}
