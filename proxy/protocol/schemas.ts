@@ -13,14 +13,18 @@ export const visitorProfile = z.strictObject({
 })
 export type VisitorProfile = z.infer<typeof visitorProfile>
 
+/** The page the visitor is on. */
+export const pageInfo = z.strictObject({
+  url: z.string().max(2048),
+  title: z.string().max(300).optional(),
+})
+
 /** POST /v1/conversations */
 export const startBody = z.strictObject({
   department: z.int().positive().optional(),
   visitor: visitorProfile.optional(),
-  /** The page the visitor is on, shown to the agent. */
-  page: z
-    .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })
-    .optional(),
+  /** Shown to the agent. */
+  page: pageInfo.optional(),
   /** The site's own data for zChat's `extra`, keys intact (see extra.ts). */
   extra: z
     .record(z.string(), z.custom<ExtraValue>())
@@ -75,3 +79,22 @@ export const ratingBody = z.strictObject({
   comment: z.string().trim().max(limits.commentLength).optional(),
 })
 export type RatingBody = z.infer<typeof ratingBody>
+
+/**
+ * POST /v1/messages-left: no agent can take a chat (zChat said `unavailable`, or the site is
+ * closed), so the visitor leaves a message for a reply by email. The proxy delivers it to the site.
+ */
+export const messageLeftBody = z.strictObject({
+  email: z.email().max(limits.emailLength),
+  name: z.string().trim().max(limits.nameLength).optional(),
+  text: z.string().trim().min(1, 'Write a message').max(limits.textLength),
+  department: z.int().positive().optional(),
+  page: pageInfo.optional(),
+  /** The conversation zChat found no agent for, if any, as the widget states it (not verified). */
+  conversationId: z.string().max(200).optional(),
+})
+export type MessageLeftBody = z.infer<typeof messageLeftBody>
+
+/** 202: accepted for delivery; `id` is the delivery's id, as the site receives it. */
+export const messageLeftReply = z.object({ id: z.string() })
+export type MessageLeftReply = z.infer<typeof messageLeftReply>
