@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
+import type { Deliveries } from './messages-left/delivery.ts'
 import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
@@ -29,7 +30,7 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: { widgetDir?: string; limits?: Partial<Limits> } = {},
+  options: { widgetDir?: string; limits?: Partial<Limits>; messagesLeft?: Deliveries } = {},
 ): Promise<Harness> {
   const limits: Limits = {
     ...defaultLimits,
@@ -61,6 +62,7 @@ export async function startHarness(
       allowedDepartments: null,
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
+      messagesLeft: options.messagesLeft ?? null,
     })
   const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -169,6 +171,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     mediaDir: '.media',
+    leaveMessage: null,
     logLevel: 'silent',
     trustProxy: false,
     metrics: { token: null, port: null, host: '127.0.0.1' },
@@ -188,6 +191,7 @@ export async function startProduction(
     metrics?: Partial<Config['metrics']>
     limits?: Partial<Limits>
     logDestination?: DestinationStream
+    leaveMessage?: Config['leaveMessage']
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -195,6 +199,7 @@ export async function startProduction(
     zchatApiUrl: emulator.apiUrl,
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
+    leaveMessage: options.leaveMessage ?? null,
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,
