@@ -2,10 +2,12 @@
  * The lazily loaded chat: wires the proxy transport, the session store and the conversation model,
  * and renders ChatWindow into the loader's panel. Everything the host page sees goes through `host`.
  */
-import { effect, signal } from '@preact/signals'
+import { effect, signal, untracked } from '@preact/signals'
 import { render } from 'preact'
 import type { ChatHandle, ChatHost } from '../contract.ts'
+import { createLeaveMessage, visitorWords } from '../conversation/leave-message.ts'
 import { createConversationModel } from '../conversation/model.ts'
+import { isOpen, readSchedule, zoneCity } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
@@ -46,22 +48,49 @@ export function mount(host: ChatHost): ChatHandle {
     subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
     serverNow: clock.now,
   }
+  const session = createSessionStore(base)
+  const where = () => ({
+    ...(options.department !== undefined && { department: options.department }),
+    ...(options.pageUrl !== 'none' && {
+      page: {
+        url: pageAddress(options.pageUrl).slice(0, 2048),
+        ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
+      },
+    }),
+  })
+  const schedule = readSchedule(options.hours, options.timeZone, warn)
   const model = createConversationModel({
     transport,
-    session: createSessionStore(base),
-    startContext: () => ({
-      ...(options.department !== undefined && { department: options.department }),
-      ...(options.pageUrl !== 'none' && {
-        page: {
-          url: pageAddress(options.pageUrl).slice(0, 2048),
-          ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
-        },
-      }),
-      ...siteExtra(host.extra),
-    }),
+    session,
+    startContext: () => ({ ...where(), ...siteExtra(host.extra) }),
     newClientId,
     onAgentMessage: host.message,
     onPhase: host.state,
+    // On the proxy's clock: a visitor's may be off by hours.
+    ...(schedule && {
+      isClosed: () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow()),
+    }),
+  })
+  const leave = createLeaveMessage({
+    send: transport.leaveMessage,
+    enabled: () => transport.config().then((config) => config.leaveMessage !== false),
+    context: where,
+    ...(schedule && {
+      openingHours: `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`,
+    }),
+  })
+  // Each time no agent can chat, the form starts with what the visitor already told us.
+  effect(() => {
+    if (model.phase.value.name !== 'unavailable') return
+    untracked(() => {
+      const { name, email } = model.profile.value
+      void leave.prepare({
+        name,
+        email,
+        text: visitorWords(model.transcript.value),
+        conversationId: session.load()?.conversationId,
+      })
+    })
   })
   model.setProfile(host.profile)
   effect(() => host.unread(model.unread.value))
@@ -72,6 +101,7 @@ export function mount(host: ChatHost): ChatHandle {
     <CrashGuard title={options.title}>
       <ChatWindow
         model={model}
+        leave={leave}
         options={options}
         focusRequest={focusRequest}
         onClose={host.close}

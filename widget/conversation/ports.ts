@@ -5,12 +5,13 @@
  */
 import type {
   MessageBody,
+  MessageLeftBody,
   MessageReply,
   RatingBody,
   StartBody,
   StartReply,
 } from '../../proxy/protocol/schemas.ts'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent, WidgetConfig } from '../../proxy/protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 
@@ -22,6 +23,10 @@ export type Api = {
   cleared(auth: Credentials): Promise<void>
   finish(auth: Credentials): Promise<void>
   rate(auth: Credentials, body: RatingBody): Promise<void>
+  /** No agent can chat: the visitor leaves a message for a reply by email. */
+  leaveMessage(body: MessageLeftBody): Promise<void>
+  /** What this proxy lets visitors do. */
+  config(): Promise<WidgetConfig>
 }
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting'

@@ -34,6 +34,8 @@ export function createFakeTransport() {
     cleared: vi.fn<Transport['cleared']>(async () => {}),
     finish: vi.fn<Transport['finish']>(async () => {}),
     rate: vi.fn<Transport['rate']>(async () => {}),
+    leaveMessage: vi.fn<Transport['leaveMessage']>(async () => {}),
+    config: vi.fn<Transport['config']>(async () => ({ uploads: null, leaveMessage: true })),
     subscribe: vi.fn<Transport['subscribe']>((auth, h) => {
       const subscription = { auth, closed: false }
       subscriptions.push(subscription)

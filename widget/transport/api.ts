@@ -4,7 +4,7 @@
  * unusable reply), so it classifies them by type, never by message text.
  */
 import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
-import { type ErrorBody, routes } from '../../proxy/protocol/wire.ts'
+import { type ErrorBody, routes, type WidgetConfig } from '../../proxy/protocol/wire.ts'
 import {
   HttpFailure,
   NetworkFailure,
@@ -80,6 +80,10 @@ export function createApi(base: string, fetchFn: Fetch = fetch, timeoutMs = 10_0
     cleared: (auth) => put(routes.cleared(auth.conversationId), auth),
     finish: (auth) => put(routes.finish(auth.conversationId), auth),
     rate: (auth, body) => put(routes.rating(auth.conversationId), auth, body),
+    leaveMessage: async (body) => {
+      await call('POST', routes.messagesLeft, undefined, body)
+    },
+    config: () => json('GET', routes.config, isWidgetConfig),
   }
 }
 
@@ -116,6 +120,11 @@ function isStartReply(v: unknown): v is StartReply {
     'expiresAt' in v &&
     typeof v.expiresAt === 'string'
   )
+}
+
+/** Fields are read one by one where they are used, each with its own fallback. */
+function isWidgetConfig(v: unknown): v is WidgetConfig {
+  return typeof v === 'object' && v !== null
 }
 
 function isMessageReply(v: unknown): v is MessageReply {
