@@ -66,7 +66,7 @@ export function mount(host: ChatHost): ChatHandle {
     newClientId,
     onAgentMessage: host.message,
     onPhase: host.state,
-    // On the proxy's clock: a visitor's may be off by hours.
+    // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
     ...(schedule && {
       isClosed: () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow()),
     }),
