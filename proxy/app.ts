@@ -18,10 +18,12 @@ import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
 import { logRequest, logRequests, requestId } from './logger.ts'
+import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
+import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
@@ -64,6 +66,8 @@ export type AppDeps = {
   limits: Limits
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
   isDraining?: () => boolean
+  /** Delivers left messages to LEAVE_MESSAGE_URL; none (the default): visitors cannot leave one. */
+  messagesLeft?: Deliveries | null
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -226,6 +230,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
     perMinute: limits.webhookPerMinute,
+  })
+  await app.register(messagesLeftRoutes, {
+    deliveries: deps.messagesLeft ?? null,
+    allowedDepartments: deps.allowedDepartments,
+    limits,
   })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
   if (deps.metricsToken) await app.register(metricsRoutes, { metrics, token: deps.metricsToken })

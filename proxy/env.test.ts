@@ -122,6 +122,33 @@ describe('loadConfig (production)', () => {
       )
   })
 
+  it('reads where left messages go, and wants their secret with the URL', () => {
+    expect(loadConfig({ ...real }).leaveMessage).toBeNull()
+    const site = { LEAVE_MESSAGE_URL: 'https://www.example.com/hooks/chat' }
+    const secret = 's'.repeat(32)
+    expect(loadConfig({ ...real, ...site, LEAVE_MESSAGE_SECRET: secret }).leaveMessage).toEqual({
+      url: 'https://www.example.com/hooks/chat',
+      secret,
+    })
+    expect(message(loadConfig, { ...real, ...site })).toMatch(
+      /LEAVE_MESSAGE_SECRET: required when LEAVE_MESSAGE_URL is set/,
+    )
+    expect(message(loadConfig, { ...real, ...site, LEAVE_MESSAGE_SECRET: 'short' })).toMatch(
+      /LEAVE_MESSAGE_SECRET: at least 32 characters/,
+    )
+    expect(message(loadConfig, { ...real, LEAVE_MESSAGE_URL: 'ftp://x.example' })).toMatch(
+      /LEAVE_MESSAGE_URL/,
+    )
+    expect(loadConfig({ ...real }).limits).toMatchObject({
+      leaveMessagePerMinute: 5,
+      leaveMessageMaxPending: 1000,
+    })
+    expect(
+      loadConfig({ ...real, LEAVE_MESSAGE_PER_MINUTE: '2', LEAVE_MESSAGE_MAX_PENDING: '10' })
+        .limits,
+    ).toMatchObject({ leaveMessagePerMinute: 2, leaveMessageMaxPending: 10 })
+  })
+
   it('names the variable and what was expected', () => {
     expect(message(loadConfig, { ...real, PORT: 'eighty' })).toMatch(/PORT:/)
     expect(message(loadConfig, { ...real, SESSION_SECRET: 'short' })).toMatch(

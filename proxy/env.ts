@@ -109,6 +109,10 @@ export const limitsSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000, 72_000),
   /** How long SIGTERM / SIGINT may take to drain before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 10_000),
+  /** Messages left per minute per client address (each one reaches the site's inbox). */
+  LEAVE_MESSAGE_PER_MINUTE: int(1, 10_000, 5),
+  /** Left messages waiting for delivery at most; past it visitors are asked to try again later. */
+  LEAVE_MESSAGE_MAX_PENDING: int(1, 1_000_000, 1000),
 })
 export type LimitSettings = z.infer<typeof limitsSchema>
 
@@ -135,6 +139,8 @@ export type Limits = {
   headersTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  leaveMessagePerMinute: number
+  leaveMessageMaxPending: number
 }
 
 const minutes = 60 * 1000
@@ -166,6 +172,8 @@ function toLimits(e: LimitSettings): Limits {
         : e.HEADERS_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    leaveMessagePerMinute: e.LEAVE_MESSAGE_PER_MINUTE,
+    leaveMessageMaxPending: e.LEAVE_MESSAGE_MAX_PENDING,
   }
 }
 
@@ -204,6 +212,10 @@ const settingsSchema = limitsSchema.extend({
   DEPARTMENT_TAGS: departmentTags.optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   MEDIA_DIR: z.string().min(1).default('.media'),
+  /** Where left messages are POSTed, signed; unset, visitors cannot leave messages. */
+  LEAVE_MESSAGE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Signs each delivery to LEAVE_MESSAGE_URL (HMAC-SHA256). */
+  LEAVE_MESSAGE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
   TRUST_PROXY: z
     .string()
@@ -242,6 +254,8 @@ export type Config = {
   /** Department id -> zChat tag ids given to its new interactions. */
   departmentTags: ReadonlyMap<number, readonly string[]>
   mediaDir: string
+  /** Where left messages go, and the secret they are signed with; null: the feature is off. */
+  leaveMessage: { url: string; secret: string } | null
   logLevel: Settings['LOG_LEVEL']
   /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
   trustProxy: false | number | string[]
@@ -274,6 +288,14 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       problem(
         'REDIS_URL',
         'the Redis event log is not available in this version; unset it to run one process',
+      ),
+    )
+  }
+  if (parsed.success && parsed.data.LEAVE_MESSAGE_URL && !parsed.data.LEAVE_MESSAGE_SECRET) {
+    lines.push(
+      problem(
+        'LEAVE_MESSAGE_SECRET',
+        'required when LEAVE_MESSAGE_URL is set: signs each delivery (32+ characters)',
       ),
     )
   }
@@ -326,6 +348,10 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
     identitySecret: s.IDENTITY_SECRET ?? null,
     departmentTags: s.DEPARTMENT_TAGS ?? new Map(),
     mediaDir: s.MEDIA_DIR,
+    leaveMessage:
+      s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
+        ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
+        : null,
     logLevel: s.LOG_LEVEL,
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },

@@ -12,6 +12,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { ApiError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import type { EvictionReason } from './events/memory.ts'
+import type { DeliveryOutcome } from './messages-left/delivery.ts'
 import type { Streams } from './streams.ts'
 import type { ZChatCall } from './zchat/client.ts'
 
@@ -33,6 +34,7 @@ export type Metrics = {
   countZChatCall(call: ZChatCall): void
   countRateLimited(route: string): void
   countEviction(reason: EvictionReason, count: number): void
+  countLeftMessage(outcome: DeliveryOutcome): void
   /** The exposition text, and the content type to send it with. */
   render(): Promise<{ contentType: string; body: string }>
 }
@@ -125,6 +127,13 @@ export function createMetrics(): Metrics {
     registers,
   })
 
+  const leftMessages = new Counter({
+    name: `${prefix}left_messages_total`,
+    help: 'Left messages and their delivery attempts to LEAVE_MESSAGE_URL, by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  })
+
   return {
     observe(next) {
       sources = next
@@ -138,6 +147,7 @@ export function createMetrics(): Metrics {
     },
     countRateLimited: (route) => refused.inc({ route }),
     countEviction: (reason, count) => evictions.inc({ reason }, count),
+    countLeftMessage: (outcome) => leftMessages.inc({ outcome }),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() }
     },

@@ -10,6 +10,7 @@ import type { Config } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { createDeliveries } from './messages-left/delivery.ts'
 import { createMetrics, type MetricsListener, startMetricsListener } from './metrics.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
@@ -48,6 +49,29 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     maxEventsPerConversation: config.limits.maxEventsPerConversation,
   })
   const streams = createStreams(config.limits)
+  const logger =
+    options.logger === false
+      ? false
+      : createLogger({
+          level: config.logLevel,
+          secrets: [
+            config.zchatToken,
+            config.webhookSecret,
+            config.sessionSecret,
+            ...(config.metrics.token ? [config.metrics.token] : []),
+            ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
+            ...(config.identitySecret ? [config.identitySecret] : []),
+          ],
+          ...(options.logDestination && { destination: options.logDestination }),
+        })
+  const messagesLeft = config.leaveMessage
+    ? createDeliveries({
+        ...config.leaveMessage,
+        maxPending: config.limits.leaveMessageMaxPending,
+        onOutcome: metrics.countLeftMessage,
+        ...(logger && { log: logger.child({ component: 'messages-left' }) }),
+      })
+    : null
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -69,25 +93,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     identitySecret: config.identitySecret,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
-    logger:
-      options.logger === false
-        ? false
-        : createLogger({
-            level: config.logLevel,
-            secrets: [
-              config.zchatToken,
-              config.webhookSecret,
-              config.sessionSecret,
-              ...(config.metrics.token ? [config.metrics.token] : []),
-              ...(config.identitySecret ? [config.identitySecret] : []),
-            ],
-            ...(options.logDestination && { destination: options.logDestination }),
-          }),
+    logger,
     metrics,
     metricsToken: config.metrics.token,
     trustProxy: config.trustProxy,
     limits: config.limits,
     isDraining: () => draining,
+    messagesLeft,
   })
   let metricsListener: MetricsListener | null = null
   try {
@@ -99,6 +111,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       })
     }
   } catch (error) {
+    messagesLeft?.close()
     await app.close()
     await log.close()
     throw error
@@ -109,9 +122,12 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   if (options.publicUrlFromAddress) publicUrl = `http://localhost:${port}`
 
   let closing: Promise<void> | null = null
+  /** The drain's last tries of left messages; a plain close drops them instead. */
+  let lastTries: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      await Promise.all([app.close(), metricsListener?.close()])
+      await Promise.all([app.close(), metricsListener?.close(), lastTries])
+      messagesLeft?.close()
       await log.close()
     })()
     return closing
@@ -132,6 +148,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         app.server.closeAllConnections()
       }, config.limits.shutdownTimeoutMs)
       force.unref()
+      // Left messages waiting for a retry get their last try now, within the same time.
+      lastTries = messagesLeft?.drain(config.limits.shutdownTimeoutMs)
       try {
         // Stops accepting, answers in-flight calls, then closes their connections.
         await close()

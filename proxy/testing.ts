@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
+import type { Deliveries } from './messages-left/delivery.ts'
 import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
@@ -35,6 +36,7 @@ export async function startHarness(
     sessionTtlMs?: number
     identitySecret?: string
     departmentTags?: Config['departmentTags']
+    messagesLeft?: Deliveries
   } = {},
 ): Promise<Harness> {
   const limits: Limits = {
@@ -72,6 +74,7 @@ export async function startHarness(
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
+      messagesLeft: options.messagesLeft ?? null,
     })
   const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -186,6 +189,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     identitySecret: null,
     departmentTags: new Map(),
     mediaDir: '.media',
+    leaveMessage: null,
     logLevel: 'silent',
     trustProxy: false,
     metrics: { token: null, port: null, host: '127.0.0.1' },
@@ -205,6 +209,7 @@ export async function startProduction(
     metrics?: Partial<Config['metrics']>
     limits?: Partial<Limits>
     logDestination?: DestinationStream
+    leaveMessage?: Config['leaveMessage']
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -212,6 +217,7 @@ export async function startProduction(
     zchatApiUrl: emulator.apiUrl,
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
+    leaveMessage: options.leaveMessage ?? null,
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,

@@ -32,7 +32,8 @@ export function isProductionProxy(file: string): boolean {
   return (
     inProxy(file) &&
     !file.endsWith('.test.ts') &&
-    file !== 'proxy/testing.ts' &&
+    // Test helpers: proxy/testing.ts, and a folder's own (proxy/messages-left/testing.ts).
+    !file.endsWith('/testing.ts') &&
     !inDemo(file) &&
     !inEmulator(file)
   )

@@ -26,6 +26,9 @@ export type WidgetOptions = {
   /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
   pageUrl: 'path' | 'full' | 'none'
   attributes: ChatAttributes
+  /** `data-hours` and `data-timezone` as written: the chat parses them (opening-hours.ts). */
+  hours?: string
+  timeZone?: string
 }
 
 export type ChatHost = {

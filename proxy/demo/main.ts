@@ -18,6 +18,7 @@ try {
   if (config.warning) console.warn(`${config.warning}\n`)
   console.log(`  Demo website:   ${demo.site.url}/`)
   console.log(`  Agent console:  ${demo.emulator.consoleUrl.replace('127.0.0.1', 'localhost')}`)
+  if (demo.leftMessagesUrl) console.log(`  Left messages:  ${demo.leftMessagesUrl}`)
   console.log(`  Proxy:          ${demo.proxyUrl}\n`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

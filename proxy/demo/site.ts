@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type createLeftMessagesInbox, leftMessagesPath } from './left-messages.ts'
 
 export type DemoSite = { url: string; close(): Promise<void> }
 
@@ -30,16 +31,23 @@ export async function startDemoSite({
   proxyUrl,
   port,
   host,
+  inbox,
 }: {
   htmlPath: string
   proxyUrl: () => string
   port: number
   host: string
+  /** Where the proxy delivers left messages, and the page that lists them. */
+  inbox?: ReturnType<typeof createLeftMessagesInbox>
 }): Promise<DemoSite> {
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
     if (path === '/favicon.ico') {
       response.writeHead(204).end()
+      return
+    }
+    if (inbox && path === leftMessagesPath) {
+      await inbox.handle(request, response)
       return
     }
     if (request.method !== 'GET') {

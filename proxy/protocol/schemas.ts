@@ -31,6 +31,12 @@ export const signedIdentity = z.strictObject({
 })
 export type SignedIdentity = z.infer<typeof signedIdentity>
 
+/** The page the visitor is on. */
+export const pageInfo = z.strictObject({
+  url: z.string().max(2048),
+  title: z.string().max(300).optional(),
+})
+
 /** POST /v1/conversations */
 export const startBody = z.strictObject({
   department: z.int().positive().optional(),
@@ -38,9 +44,7 @@ export const startBody = z.strictObject({
   /** Who the visitor is, as the site's server signed it; it overrides `visitor`. */
   identity: signedIdentity.optional(),
   /** The page the visitor is on, shown to the agent. */
-  page: z
-    .strictObject({ url: z.string().max(2048), title: z.string().max(300).optional() })
-    .optional(),
+  page: pageInfo.optional(),
   /** The site's own data for zChat's `extra`, keys intact (see extra.ts). */
   extra: z
     .record(z.string(), z.custom<ExtraValue>())
@@ -95,3 +99,22 @@ export const ratingBody = z.strictObject({
   comment: z.string().trim().max(limits.commentLength).optional(),
 })
 export type RatingBody = z.infer<typeof ratingBody>
+
+/**
+ * POST /v1/messages-left: no agent can take a chat (zChat said `unavailable`, or the site is
+ * closed), so the visitor leaves a message for a reply by email. The proxy delivers it to the site.
+ */
+export const messageLeftBody = z.strictObject({
+  email: z.email().max(limits.emailLength),
+  name: z.string().trim().max(limits.nameLength).optional(),
+  text: z.string().trim().min(1, 'Write a message').max(limits.textLength),
+  department: z.int().positive().optional(),
+  page: pageInfo.optional(),
+  /** The conversation zChat found no agent for, if any, as the widget states it (not verified). */
+  conversationId: z.string().max(200).optional(),
+})
+export type MessageLeftBody = z.infer<typeof messageLeftBody>
+
+/** 202: accepted for delivery; `id` is the delivery's id, as the site receives it. */
+export const messageLeftReply = z.object({ id: z.string() })
+export type MessageLeftReply = z.infer<typeof messageLeftReply>

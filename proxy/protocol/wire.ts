@@ -35,6 +35,8 @@ export type Media = {
 export type WidgetConfig = {
   /** null: uploads are off. */
   uploads: { maxBytes: number; types: string[] } | null
+  /** Whether visitors may leave a message (POST /v1/messages-left): LEAVE_MESSAGE_URL is set. */
+  leaveMessage: boolean
 }
 
 /** POST /v1/conversations/:id/uploads (multipart/form-data, one part named `file`): 201. */
@@ -74,6 +76,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR'
 
 /** Every proxy failure has this body, in the Zenvia style. */
@@ -100,4 +103,5 @@ export const routes = {
   events: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/events`,
   uploads: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/uploads`,
   config: '/v1/config',
+  messagesLeft: '/v1/messages-left',
 } as const

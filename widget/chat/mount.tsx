@@ -2,10 +2,12 @@
  * The lazily loaded chat: wires the proxy transport, the session store and the conversation model,
  * and renders ChatWindow into the loader's panel. Everything the host page sees goes through `host`.
  */
-import { effect, signal } from '@preact/signals'
+import { effect, signal, untracked } from '@preact/signals'
 import { render } from 'preact'
 import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
+import { createLeaveMessage, visitorWords } from '../conversation/leave-message.ts'
 import { createConversationModel } from '../conversation/model.ts'
+import { isOpen, readSchedule, zoneCity } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
@@ -57,17 +59,22 @@ export function mount(host: ChatHost): ChatHandle {
     serverNow: clock.now,
     upload: createUploader(base),
   }
+  const session = createSessionStore(base)
+  const where = () => ({
+    ...(options.department !== undefined && { department: options.department }),
+    ...(options.pageUrl !== 'none' && {
+      page: {
+        url: pageAddress(options.pageUrl).slice(0, 2048),
+        ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
+      },
+    }),
+  })
+  const schedule = readSchedule(options.hours, options.timeZone, warn)
   const model = createConversationModel({
     transport,
-    session: createSessionStore(base),
+    session,
     startContext: () => ({
-      ...(options.department !== undefined && { department: options.department }),
-      ...(options.pageUrl !== 'none' && {
-        page: {
-          url: pageAddress(options.pageUrl).slice(0, 2048),
-          ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
-        },
-      }),
+      ...where(),
       ...siteExtra(host.extra),
       ...(identity() && { identity: identity() }),
     }),
@@ -75,6 +82,31 @@ export function mount(host: ChatHost): ChatHandle {
     prechat: site.prechat,
     onAgentMessage: host.message,
     onPhase: host.state,
+    // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
+    ...(schedule && {
+      isClosed: () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow()),
+    }),
+  })
+  const leave = createLeaveMessage({
+    send: transport.leaveMessage,
+    enabled: () => transport.config().then((config) => config.leaveMessage !== false),
+    context: where,
+    ...(schedule && {
+      openingHours: `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`,
+    }),
+  })
+  // Each time no agent can chat, the form starts with what the visitor already told us.
+  effect(() => {
+    if (model.phase.value.name !== 'unavailable') return
+    untracked(() => {
+      const { name, email } = model.profile.value
+      void leave.prepare({
+        name,
+        email,
+        text: visitorWords(model.transcript.value),
+        conversationId: session.load()?.conversationId,
+      })
+    })
   })
   identify(host.profile)
   effect(() => host.unread(model.unread.value))
@@ -87,6 +119,7 @@ export function mount(host: ChatHost): ChatHandle {
     <CrashGuard title={options.title}>
       <ChatWindow
         model={model}
+        leave={leave}
         options={options}
         focusRequest={focusRequest}
         onClose={host.close}

@@ -101,7 +101,7 @@ describe("the proxy's upload limits", () => {
     expect(failing.model.alert.value).toBeNull()
 
     const off = setup()
-    off.fake.transport.config.mockResolvedValueOnce({ uploads: null })
+    off.fake.transport.config.mockResolvedValueOnce({ uploads: null, leaveMessage: false })
     await off.attachment.configure()
     off.attachment.stage(photo())
     expect(off.attachment.staged.value).toBeNull()

@@ -17,7 +17,7 @@ const phases: Record<PhaseName, Phase> = {
   finished: { name: 'finished', ratingFailed: false },
   rating: { name: 'rating', mood: 'positive' },
   rated: { name: 'rated', mood: 'positive' },
-  unavailable: { name: 'unavailable' },
+  unavailable: { name: 'unavailable', reason: 'no-agents' },
   failed: { name: 'failed', reason: 'offline', retryable: true },
 }
 
@@ -32,6 +32,7 @@ const events = {
   rate: { type: 'rate', mood: 'negative' },
   ratingFailed: { type: 'rating-failed' },
   typingExpired: { type: 'typing-expired' },
+  closed: { type: 'closed' },
   reset: { type: 'reset' },
   queued: { type: 'queued', position: 1 },
   accepted: { type: 'accepted' },
@@ -58,6 +59,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -78,6 +80,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: 'unavailable',
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -98,6 +101,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: 'queued',
     accepted: 'chatting',
@@ -118,6 +122,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: 'queued',
     accepted: 'chatting',
@@ -138,6 +143,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -158,6 +164,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: 'rating',
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -178,6 +185,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: 'finished',
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -198,6 +206,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -218,6 +227,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -238,6 +248,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     rate: same,
     ratingFailed: same,
     typingExpired: same,
+    closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
@@ -270,6 +281,23 @@ describe('transition: every phase x every event', () => {
 function run(...list: MachineEvent[]): Conversation {
   return list.reduce(transition, initialConversation)
 }
+
+describe('outside opening hours', () => {
+  it('offers to leave a message instead of a chat, but never cuts one short', () => {
+    const closed = run({ type: 'open' }, { type: 'closed' })
+    expect(closed.phase).toEqual({ name: 'unavailable', reason: 'closed' })
+    // The visitor already wrote: the first message is on its way, so the chat goes on.
+    const wrote = run({ type: 'open' }, { type: 'compose', clientId: 'c1', text: 'Hi', at })
+    expect(transition(wrote, { type: 'closed' })).toBe(wrote)
+    // A new chat later checks the hours again.
+    expect(transition(closed, { type: 'reset' }).phase).toEqual({ name: 'prechat' })
+  })
+
+  it('tells closed hours apart from zChat finding no agent', () => {
+    const state = run({ type: 'open' }, { type: 'start' }, { type: 'unavailable', id: 1 })
+    expect(state.phase).toEqual({ name: 'unavailable', reason: 'no-agents' })
+  })
+})
 
 describe('server events, in order and out of it', () => {
   it('goes from prechat to chatting with the agent named by the first message', () => {

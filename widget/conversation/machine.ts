@@ -32,7 +32,8 @@ export type Phase =
   | { name: 'finished'; ratingFailed: boolean }
   | { name: 'rating'; mood: Mood }
   | { name: 'rated'; mood: Mood }
-  | { name: 'unavailable' }
+  /** No agent can chat: zChat said so (`no-agents`), or it is outside the site's hours (`closed`). */
+  | { name: 'unavailable'; reason: 'no-agents' | 'closed' }
   | { name: 'failed'; reason: FailureReason; retryable: boolean }
 
 export type PhaseName = Phase['name']
@@ -60,6 +61,8 @@ export type LocalEvent =
   | { type: 'rating-failed' }
   /** No fresh `typing` for a while: its `cleared` was lost or is late (see agent-typing.ts). */
   | { type: 'typing-expired' }
+  /** Outside the site's opening hours (opening-hours.ts): offer to leave a message instead. */
+  | { type: 'closed' }
   | { type: 'reset' }
 
 /** A server event, from the stream (with id and time) or echoed locally after a 2xx (without). */
@@ -138,6 +141,11 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
       return state.phase.name === 'chatting' && state.phase.agentTyping
         ? withPhase(state, { ...state.phase, agentTyping: false })
         : state
+    case 'closed':
+      // Only before anything was said: a conversation going on is never cut short.
+      return state.phase.name === 'prechat' && state.transcript.length === 0
+        ? withPhase(state, { name: 'unavailable', reason: 'closed' })
+        : state
     case 'reset':
       return { phase: { name: 'prechat' }, transcript: [], lastEventId: 0 }
     default:
@@ -156,7 +164,7 @@ function applyServer(state: Conversation, event: ServerEvent): Conversation {
       return phase.name === 'starting' || phase.name === 'queued' ? accept(state) : state
     case 'unavailable':
       return phase.name === 'starting' || phase.name === 'queued'
-        ? withPhase(state, { name: 'unavailable' })
+        ? withPhase(state, { name: 'unavailable', reason: 'no-agents' })
         : state
     case 'typing':
     case 'cleared':

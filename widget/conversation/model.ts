@@ -42,6 +42,8 @@ export type ConversationDeps = {
   /** Reports to the host page's `zchat('on', ...)` listeners. */
   onAgentMessage?(message: AgentMessage): void
   onPhase?(name: PhaseName): void
+  /** Outside the site's opening hours now (opening-hours.ts); never, by default. */
+  isClosed?(): boolean
 }
 
 /** Transient trouble shown above the composer, in the visitor's words by ui/AlertLine.tsx. */
@@ -130,6 +132,11 @@ export function createConversationModel(deps: ConversationDeps) {
       },
       onGone: () => dispatch({ type: 'fail', reason: 'gone' }),
     })
+  }
+
+  /** Before a chat starts, outside opening hours: the window offers to leave a message instead. */
+  function checkHours(): void {
+    if (state.value.phase.name === 'prechat' && deps.isClosed?.()) dispatch({ type: 'closed' })
   }
 
   function forget(): void {
@@ -238,6 +245,7 @@ export function createConversationModel(deps: ConversationDeps) {
       const stored = session.load()
       if (!stored) {
         dispatch({ type: 'open' })
+        checkHours()
         return
       }
       attention.restore(stored)
@@ -247,6 +255,8 @@ export function createConversationModel(deps: ConversationDeps) {
 
     setVisible(open: boolean): void {
       attention.setVisible(open, state.value.lastEventId)
+      // The page may have stayed open past closing time.
+      if (open) checkHours()
     },
 
     setProfile(patch: Partial<VisitorProfile>): void {
@@ -311,6 +321,7 @@ export function createConversationModel(deps: ConversationDeps) {
         rating.reset()
       })
       outbox = newOutbox()
+      checkHours()
     },
 
     dispose(): void {

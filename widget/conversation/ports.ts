@@ -5,6 +5,7 @@
  */
 import type {
   MessageBody,
+  MessageLeftBody,
   MessageReply,
   RatingBody,
   StartBody,
@@ -22,6 +23,8 @@ export type Api = {
   cleared(auth: Credentials): Promise<void>
   finish(auth: Credentials): Promise<void>
   rate(auth: Credentials, body: RatingBody): Promise<void>
+  /** No agent can chat: the visitor leaves a message for a reply by email. */
+  leaveMessage(body: MessageLeftBody): Promise<void>
   /** What this proxy lets visitors do (upload limits). */
   config(): Promise<WidgetConfig>
 }

@@ -88,6 +88,16 @@ describe('readOptions', () => {
     expect(readOptions(base, data, isColor).options.attributes).toMatchObject(data)
   })
 
+  it('passes opening hours and their zone on as written, for the chat to read', () => {
+    const data = { hours: 'mon-fri 09:00-18:00; nonsense', timezone: 'Europe/Lisbon' }
+    const { options, problems } = readOptions(base, data, isColor)
+    expect(options).toMatchObject({
+      hours: 'mon-fri 09:00-18:00; nonsense',
+      timeZone: 'Europe/Lisbon',
+    })
+    expect(problems).toEqual([])
+  })
+
   it('refuses department 0 and negative or huge numbers', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
       expect(readOptions(base, { department }, isColor).options.department).toBeUndefined()

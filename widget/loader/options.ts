@@ -35,7 +35,7 @@ export function readOptions(
   const reject = (name: string, expected: string) =>
     problems.push(`data-${name}="${data[name]}" (expected ${expected})`)
 
-  const { department, title, color, position, greeting, open, pageUrl } = data
+  const { department, title, color, position, greeting, open, pageUrl, hours, timezone } = data
   if (department !== undefined) {
     const n = Number(department)
     if (/^\d+$/.test(department.trim()) && Number.isSafeInteger(n) && n > 0) options.department = n
@@ -68,6 +68,9 @@ export function readOptions(
     if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
     else problems.push(`data-page-url="${pageUrl}" (expected "path", "full" or "none")`)
   }
+  // Passed on as written: the chat chunk reads them, so the loader stays small.
+  if (hours !== undefined) options.hours = hours
+  if (timezone !== undefined) options.timeZone = timezone
   return { options, problems }
 }
 

@@ -46,7 +46,8 @@ export function createFakeTransport() {
     cleared: vi.fn<Transport['cleared']>(async () => {}),
     finish: vi.fn<Transport['finish']>(async () => {}),
     rate: vi.fn<Transport['rate']>(async () => {}),
-    config: vi.fn<Transport['config']>(async () => ({ uploads: uploadLimits })),
+    leaveMessage: vi.fn<Transport['leaveMessage']>(async () => {}),
+    config: vi.fn<Transport['config']>(async () => ({ uploads: uploadLimits, leaveMessage: true })),
     /** Answers at once as the proxy would; tests that need progress or a slow upload replace it. */
     upload: vi.fn<Transport['upload']>(async (_auth, file) => uploadReply(file)),
     subscribe: vi.fn<Transport['subscribe']>((auth, h) => {

@@ -142,3 +142,35 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon')).toBeUndefined()
   })
 })
+
+describe('leaving a message', () => {
+  it('POSTs it without credentials, and reports a full queue as a 503', async () => {
+    const { fetch, calls } = fakeFetch(() => json(202, { id: 'd1' }))
+    const api = createApi(base, fetch)
+    await api.leaveMessage({ email: 'ana@example.com', text: 'Hi' })
+    expect(calls[0]?.url).toBe(`${base}/v1/messages-left`)
+    expect(calls[0]?.init).toMatchObject({
+      method: 'POST',
+      body: '{"email":"ana@example.com","text":"Hi"}',
+    })
+    expect(calls[0]?.init.headers).toEqual({ 'Content-Type': 'application/json' })
+
+    const full = createApi(
+      base,
+      fakeFetch(() =>
+        json(503, { code: 'SERVICE_UNAVAILABLE', message: 'full' }, { 'Retry-After': '60' }),
+      ).fetch,
+    )
+    const error = await full.leaveMessage({ email: 'ana@example.com', text: 'Hi' }).catch((e) => e)
+    expect(error).toBeInstanceOf(HttpFailure)
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterMs: 60_000 })
+  })
+
+  it('reads what the proxy lets visitors do', async () => {
+    const config = { uploads: null, leaveMessage: false }
+    const { fetch, calls } = fakeFetch(() => json(200, config))
+    await expect(createApi(base, fetch).config()).resolves.toEqual(config)
+    expect(calls[0]?.url).toBe(`${base}/v1/config`)
+    expect(calls[0]?.init.method).toBe('GET')
+  })
+})

@@ -80,6 +80,9 @@ export function createApi(base: string, fetchFn: Fetch = fetch, timeoutMs = 10_0
     cleared: (auth) => put(routes.cleared(auth.conversationId), auth),
     finish: (auth) => put(routes.finish(auth.conversationId), auth),
     rate: (auth, body) => put(routes.rating(auth.conversationId), auth, body),
+    leaveMessage: async (body) => {
+      await call('POST', routes.messagesLeft, undefined, body)
+    },
     config: () => json('GET', routes.config, isWidgetConfig),
   }
 }
@@ -123,6 +126,7 @@ function isStartReply(v: unknown): v is StartReply {
   )
 }
 
+/** `uploads` is checked here (null: off); other fields are read where used, each with a fallback. */
 function isWidgetConfig(v: unknown): v is WidgetConfig {
   if (typeof v !== 'object' || v === null || !('uploads' in v)) return false
   const { uploads } = v

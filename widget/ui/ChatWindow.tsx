@@ -6,6 +6,7 @@
 import type { ReadonlySignal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetOptions } from '../contract.ts'
+import type { LeaveMessageModel } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { AlertLine } from './AlertLine.tsx'
 import { ChatEnded } from './ChatEnded.tsx'
@@ -21,13 +22,15 @@ import { Unavailable } from './Unavailable.tsx'
 
 type Props = {
   model: ConversationModel
+  /** The form shown when no agent can chat. */
+  leave: LeaveMessageModel
   options: WidgetOptions
   /** Bumped each time the visitor opens the window and focus should move into it. */
   focusRequest: ReadonlySignal<number>
   onClose: () => void
 }
 
-export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
+export function ChatWindow({ model, leave, options, focusRequest, onClose }: Props) {
   const dialog = useRef<HTMLDivElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const phase = model.phase.value
@@ -76,7 +79,9 @@ export function ChatWindow({ model, options, focusRequest, onClose }: Props) {
       {(phase.name === 'finished' || phase.name === 'rating' || phase.name === 'rated') && (
         <ChatEnded model={model} />
       )}
-      {phase.name === 'unavailable' && <Unavailable model={model} />}
+      {phase.name === 'unavailable' && (
+        <Unavailable model={model} leave={leave} reason={phase.reason} />
+      )}
       {phase.name === 'failed' && (
         <FailureNotice model={model} reason={phase.reason} retryable={phase.retryable} />
       )}

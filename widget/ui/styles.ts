@@ -65,10 +65,12 @@ fieldset.zc-form{border:0}
 .zc-form p{margin:0;font-size:13px}
 .zc-form label,.zc-panel-body label{font-size:13px;font-weight:600}
 .zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
-.zc-form input[aria-invalid=true]{border-color:#b42318}
+.zc-form input[aria-invalid=true],.zc-panel-body [aria-invalid=true]{border-color:#b42318}
 .zc-form .zc-hint{color:#5b6169;font-weight:400}
 .zc-consent{display:flex;gap:8px;align-items:center}
 .zc-form .zc-consent input{width:auto;margin:0}
+.zc-leave{padding:0}
+.zc-leave textarea{resize:vertical}
 .zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:479px){
 .zc-window{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0}

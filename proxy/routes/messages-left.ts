@@ -1,0 +1,61 @@
+/**
+ * POST /v1/messages-left: no agent can chat (zChat answered `unavailable`, or the site is closed), so
+ * the visitor leaves a message and an email address. It is queued for delivery to the site's
+ * LEAVE_MESSAGE_URL (messages-left/delivery.ts) and answered 202 at once: the site being slow or
+ * down is the queue's business, not the visitor's.
+ */
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { Limits } from '../env.ts'
+import { ApiError } from '../errors.ts'
+import type { Deliveries } from '../messages-left/delivery.ts'
+import { messageLeftBody } from '../protocol/schemas.ts'
+import { routes } from '../protocol/wire.ts'
+import { parseBody } from './guard.ts'
+
+export type MessagesLeftDeps = {
+  /** null: LEAVE_MESSAGE_URL is not set and the route answers 404. */
+  deliveries: Deliveries | null
+  allowedDepartments: number[] | null
+  limits: Pick<Limits, 'leaveMessagePerMinute' | 'bodyLimitBytes'>
+}
+
+/** How long a visitor is asked to wait when the delivery queue is full. */
+const fullRetryAfterSeconds = 60
+
+export async function messagesLeftRoutes(
+  app: FastifyInstance,
+  { deliveries, allowedDepartments, limits }: MessagesLeftDeps,
+) {
+  app.post(
+    routes.messagesLeft,
+    {
+      bodyLimit: limits.bodyLimitBytes,
+      // Each message lands in a person's inbox: a few per minute is plenty for one visitor.
+      config: { rateLimit: { max: limits.leaveMessagePerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      if (!deliveries) {
+        throw new ApiError('NOT_FOUND', 'Leaving a message is not enabled on this chat server')
+      }
+      const body = parseBody(messageLeftBody, request.body, 'message')
+      if (
+        body.department !== undefined &&
+        allowedDepartments &&
+        !allowedDepartments.includes(body.department)
+      ) {
+        throw new ApiError('UNPROCESSABLE', `Department ${body.department} is not available here`)
+      }
+      const message = { id: randomUUID(), receivedAt: new Date().toISOString(), ...body }
+      if (!deliveries.accept(message)) {
+        reply.header('retry-after', String(fullRetryAfterSeconds))
+        throw new ApiError(
+          'SERVICE_UNAVAILABLE',
+          'Too many messages are waiting to be delivered; try again in a minute',
+        )
+      }
+      request.log.info({ deliveryId: message.id }, 'left message accepted for delivery')
+      return reply.status(202).send({ id: message.id })
+    },
+  )
+}

@@ -1,0 +1,95 @@
+/**
+ * "Leave a message": name (optional), email and message, then Send message. Problems show next to
+ * their field after a Send; a failed send keeps everything typed and offers Try again.
+ */
+import { limits } from '../../proxy/protocol/wire.ts'
+import type { LeaveMessageModel, LeaveMessageProblem } from '../conversation/leave-message.ts'
+
+const problemText: Record<LeaveMessageProblem, string> = {
+  'email-missing': 'Please enter your email address, so we can reply.',
+  'email-invalid': 'Please enter a valid email address.',
+  'text-missing': 'Please write your message.',
+  'text-too-long': `Please shorten your message to ${limits.textLength} characters.`,
+}
+
+const failureText = {
+  offline: "We couldn't send your message. Please check your connection and try again.",
+  busy: "We're receiving a lot of messages right now. Please wait a minute and try again.",
+  rejected: "Sorry, we couldn't send your message. Please check it and try again.",
+} as const
+
+export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
+  const status = leave.status.value
+  const problems = leave.problems.value
+  const sending = status.name === 'sending'
+  const problemOf = (field: 'email' | 'text') => problems.find((p) => p.startsWith(field))
+  const emailProblem = problemOf('email')
+  const textProblem = problemOf('text')
+  return (
+    <form
+      class="zc-form zc-leave"
+      aria-label="Leave a message"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault()
+        const form = e.currentTarget
+        void leave.submit()
+        // The check is synchronous: take the visitor to the first field to fix (its error is read out).
+        const first = leave.problems.value[0]?.split('-')[0]
+        if (first) form.querySelector<HTMLElement>(`#zc-leave-${first}`)?.focus()
+      }}
+    >
+      <label for="zc-leave-name">Name (optional)</label>
+      <input
+        id="zc-leave-name"
+        autocomplete="name"
+        maxLength={limits.nameLength}
+        value={leave.name.value}
+        onInput={(e) => leave.setField('name', e.currentTarget.value)}
+      />
+      <label for="zc-leave-email">Email</label>
+      <input
+        id="zc-leave-email"
+        type="email"
+        autocomplete="email"
+        required
+        maxLength={limits.emailLength}
+        value={leave.email.value}
+        aria-invalid={emailProblem !== undefined}
+        aria-describedby={emailProblem ? 'zc-leave-email-error' : undefined}
+        onInput={(e) => leave.setField('email', e.currentTarget.value)}
+      />
+      {emailProblem && (
+        <p id="zc-leave-email-error" class="zc-failed">
+          {problemText[emailProblem]}
+        </p>
+      )}
+      <label for="zc-leave-text">Message</label>
+      <textarea
+        id="zc-leave-text"
+        rows={4}
+        required
+        maxLength={limits.textLength}
+        value={leave.text.value}
+        aria-invalid={textProblem !== undefined}
+        aria-describedby={textProblem ? 'zc-leave-text-error' : undefined}
+        onInput={(e) => leave.setField('text', e.currentTarget.value)}
+      />
+      {textProblem && (
+        <p id="zc-leave-text-error" class="zc-failed">
+          {problemText[textProblem]}
+        </p>
+      )}
+      {status.name === 'failed' && (
+        <p class="zc-failed" role="alert">
+          {failureText[status.reason]}
+        </p>
+      )}
+      <div class="zc-row">
+        <button type="submit" class="zc-primary" aria-disabled={sending}>
+          {sending ? 'Sending…' : status.name === 'failed' ? 'Try again' : 'Send message'}
+        </button>
+      </div>
+    </form>
+  )
+}
