@@ -15,11 +15,14 @@ import type { Limits } from './env.ts'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { logRequest, logRequests, requestId } from './logger.ts'
+import type { MediaStore } from './media/store.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
+import { mediaRoutes } from './routes/media.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { uploadRoutes } from './routes/uploads.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Streams } from './streams.ts'
@@ -31,6 +34,8 @@ export type AppDeps = {
   log: EventLog
   streams: Streams
   visitors: Visitors
+  /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
+  media: MediaStore
   webhookSecret: string
   /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
   ticketSecret: string
@@ -41,7 +46,7 @@ export type AppDeps = {
   historyTtlMs?: number
   /** The zone of the history's zone-less times (docs/zchat/README.md#external-history-timing). */
   historyTimeZone?: string
-  /** Where zChat reaches this proxy (the external-history URL is built on it). */
+  /** Where zChat reaches this proxy (the external-history and media URLs are built on it). */
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
@@ -164,6 +169,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
   await app.register(interactionRoutes, { ...deps, tickets })
+  await app.register(uploadRoutes, {
+    media: deps.media,
+    log: deps.log,
+    visitors: deps.visitors,
+    metrics,
+    publicUrl: deps.publicUrl,
+    limits,
+  })
+  await app.register(mediaRoutes, { media: deps.media })
   await app.register(historyRoutes, {
     log: deps.log,
     tickets,

@@ -173,5 +173,8 @@ describe('the log', () => {
     expect(describeRequest({ method: 'GET', url: '/v1/history/v1.abc.def?x=1' }).url).toBe(
       '/v1/history/***?x=1',
     )
+    expect(
+      describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
+    ).toBe('/media/***/a.png')
   })
 })

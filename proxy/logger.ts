@@ -2,7 +2,7 @@
  * The proxy's log: pino, one JSON object per line, to stdout by default.
  *
  * A secret must never reach it, whoever logs what: known fields are redacted by path, request URLs
- * lose the secret segment of the webhook and history paths, and as a last net every line is
+ * lose the secret segment of the webhook, history and media paths, and as a last net every line is
  * scrubbed of the configured secrets' values and of anything shaped like a visitor credential.
  */
 import { randomUUID } from 'node:crypto'
@@ -24,8 +24,11 @@ const redactPaths = [
   ),
 ]
 
-/** Paths whose last segment is a secret (the webhook's) or a capability (a history ticket). */
-const secretPaths = /^(\/webhooks\/zchat\/|\/v1\/history\/)[^/?]+/
+/**
+ * Paths with a secret segment (the webhook's) or a capability (a history ticket, a media id: with
+ * it, anyone can fetch the visitor's file).
+ */
+const secretPaths = /^(\/webhooks\/zchat\/|\/v1\/history\/|\/media\/)[^/?]+/
 
 /** What a request log line shows of the request: never a secret from the path, never a header. */
 export function describeRequest(request: { method: string; url: string }) {

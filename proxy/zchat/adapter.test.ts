@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adaptTrigger, formatHistoryTime, isWebUrl } from './adapter.ts'
+import { adaptTrigger, formatHistoryTime, isWebUrl, toMessageInput } from './adapter.ts'
 import { trigger } from './schemas.ts'
 
 const adapt = (body: unknown) => adaptTrigger(trigger.parse(body))
@@ -88,6 +88,23 @@ describe('adaptTrigger', () => {
     expect(media('javascript:alert(1)')).not.toHaveProperty('media')
     expect(media(null)).not.toHaveProperty('media')
     expect(isWebUrl('data:text/html,hi')).toBe(false)
+  })
+})
+
+describe('toMessageInput', () => {
+  it('sends text as it is, and a file as its kind and URL with the caption or its name', () => {
+    expect(toMessageInput('Hello')).toEqual({ content: 'Hello' })
+    const media = {
+      kind: 'image',
+      url: 'https://chat.example.com/media/x/a.png',
+      name: 'a.png',
+    } as const
+    expect(toMessageInput('', media)).toEqual({ content: 'a.png', type: 'image', url: media.url })
+    expect(toMessageInput('My receipt', media)).toEqual({
+      content: 'My receipt',
+      type: 'image',
+      url: media.url,
+    })
   })
 })
 
