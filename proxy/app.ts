@@ -18,13 +18,17 @@ import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
 import { logRequest, logRequests, requestId } from './logger.ts'
+import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { configRoutes } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
+import { mediaRoutes } from './routes/media.ts'
 import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { uploadRoutes } from './routes/uploads.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Streams } from './streams.ts'
@@ -36,6 +40,8 @@ export type AppDeps = {
   log: EventLog
   streams: Streams
   visitors: Visitors
+  /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
+  media: MediaStore
   webhookSecret: string
   /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
   ticketSecret: string
@@ -46,7 +52,7 @@ export type AppDeps = {
   historyTtlMs?: number
   /** The zone of the history's zone-less times (docs/zchat/README.md#external-history-timing). */
   historyTimeZone?: string
-  /** Where zChat reaches this proxy (the external-history URL is built on it). */
+  /** Where zChat reaches this proxy (the external-history and media URLs are built on it). */
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
@@ -211,6 +217,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
   })
+  await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
+  await app.register(uploadRoutes, {
+    media: deps.media,
+    log: deps.log,
+    visitors: deps.visitors,
+    metrics,
+    publicUrl: deps.publicUrl,
+    limits,
+  })
+  await app.register(mediaRoutes, { media: deps.media })
   await app.register(historyRoutes, {
     log: deps.log,
     tickets,

@@ -86,6 +86,45 @@ describe('loadConfig (production)', () => {
     )
   })
 
+  it('reads the upload settings: off, a size, the types it can recognise, the retention', () => {
+    expect(defaultLimits).toMatchObject({
+      uploadMaxBytes: 10 * 1024 * 1024,
+      uploadsPerMinute: 20,
+      mediaRetentionMs: 7 * 24 * 60 * 60_000,
+    })
+    expect(defaultLimits.uploadTypes).toContain('image/png')
+    const config = loadConfig({
+      ...real,
+      UPLOAD_MAX_BYTES: '0',
+      UPLOAD_TYPES: 'image/PNG, application/pdf,image/png, audio/x-m4a',
+      UPLOADS_PER_MINUTE: '3',
+      MEDIA_RETENTION_HOURS: '48',
+      MEDIA_DIR: '/var/lib/chat-media',
+    })
+    expect(config.limits).toMatchObject({
+      uploadMaxBytes: 0,
+      uploadTypes: ['image/png', 'application/pdf', 'audio/mp4'],
+      uploadsPerMinute: 3,
+      mediaRetentionMs: 48 * 60 * 60_000,
+    })
+    expect(config.mediaDir).toBe('/var/lib/chat-media')
+    // Types a browser would run, or that cannot be told by their content, are not accepted.
+    for (const type of ['text/html', 'image/svg+xml', 'application/javascript', 'nonsense']) {
+      expect(message(loadConfig, { ...real, UPLOAD_TYPES: `image/png,${type}` }), type).toMatch(
+        new RegExp(
+          `UPLOAD_TYPES.*: ${type.replace('+', '\\+')} is not a type the proxy recognises`,
+        ),
+      )
+    }
+    expect(message(loadConfig, { ...real, UPLOAD_TYPES: ' , ' })).toMatch(
+      /UPLOAD_TYPES: at least one/,
+    )
+    expect(message(loadConfig, { ...real, UPLOAD_MAX_BYTES: '-1' })).toMatch(/UPLOAD_MAX_BYTES:/)
+    expect(message(loadConfig, { ...real, MEDIA_RETENTION_HOURS: '0' })).toMatch(
+      /MEDIA_RETENTION_HOURS:/,
+    )
+  })
+
   it('reads whom to trust for the client address', () => {
     expect(loadConfig({ ...real }).trustProxy).toBe(false)
     expect(message(loadConfig, { ...real, TRUST_PROXY: 'true' })).toMatch(

@@ -6,6 +6,7 @@
  * (`npm start`, proxy/demo/) makes up its own secrets and points at the emulator instead.
  */
 import { z } from 'zod'
+import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -56,6 +57,14 @@ const departmentTags = z.string().transform((value, ctx) => {
   }
   return tags
 })
+/** A MIME type the proxy can recognise by content (media/types.ts); never one a browser runs. */
+const uploadType = z
+  .string()
+  .transform(normalizeType)
+  .refine(isKnownType, {
+    error: (issue) =>
+      `${String(issue.input)} is not a type the proxy recognises by content (such as image/png, application/pdf, text/plain)`,
+  })
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
@@ -99,6 +108,19 @@ export const limitsSchema = z.object({
   MAX_CONVERSATIONS: int(10, 10_000_000, 20_000),
   /** Events kept per conversation at most; past it the oldest go. */
   MAX_EVENTS_PER_CONVERSATION: int(10, 100_000, 2000),
+  /** Largest file a visitor may upload; 0 turns uploads off. */
+  UPLOAD_MAX_BYTES: int(0, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  /** What visitors may upload, as sniffed from the bytes (never the name or the browser's word). */
+  UPLOAD_TYPES: commaList(uploadType)
+    .refine((types) => types.length > 0, 'at least one type (UPLOAD_MAX_BYTES=0 turns uploads off)')
+    .default([...defaultUploadTypes]),
+  /** Uploads per minute per client address. */
+  UPLOADS_PER_MINUTE: int(1, 100_000, 20),
+  /**
+   * How long an uploaded file is served after it was stored. zChat keeps only its URL, so this is
+   * how long agents can open it from the transcript: days, well past the conversation's retention.
+   */
+  MEDIA_RETENTION_HOURS: int(1, 365 * 24, 7 * 24),
   /** How long a zChat call may take before the visitor gets 504 UPSTREAM_TIMEOUT. */
   ZCHAT_TIMEOUT_MS: int(100, 120_000, 10_000),
   /** How long a client may take to send a whole request (headers and body); 0 turns it off. */
@@ -134,6 +156,11 @@ export type Limits = {
   idleRetentionMs: number
   maxConversations: number
   maxEventsPerConversation: number
+  /** 0: uploads are off. */
+  uploadMaxBytes: number
+  uploadTypes: readonly string[]
+  uploadsPerMinute: number
+  mediaRetentionMs: number
   zchatTimeoutMs: number
   requestTimeoutMs: number
   headersTimeoutMs: number
@@ -163,6 +190,10 @@ function toLimits(e: LimitSettings): Limits {
     idleRetentionMs: e.IDLE_RETENTION_MINUTES * minutes,
     maxConversations: e.MAX_CONVERSATIONS,
     maxEventsPerConversation: e.MAX_EVENTS_PER_CONVERSATION,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadTypes: [...new Set(e.UPLOAD_TYPES)],
+    uploadsPerMinute: e.UPLOADS_PER_MINUTE,
+    mediaRetentionMs: e.MEDIA_RETENTION_HOURS * 60 * minutes,
     zchatTimeoutMs: e.ZCHAT_TIMEOUT_MS,
     // Node requires headersTimeout <= requestTimeout when the latter is on.
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
@@ -211,6 +242,7 @@ const settingsSchema = limitsSchema.extend({
   /** zChat tag ids every new interaction of a department gets. */
   DEPARTMENT_TAGS: departmentTags.optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Visitors' uploads; shared by every instance behind one PUBLIC_URL. */
   MEDIA_DIR: z.string().min(1).default('.media'),
   /** Where left messages are POSTed, signed; unset, visitors cannot leave messages. */
   LEAVE_MESSAGE_URL: z.url({ protocol: /^https?$/ }).optional(),

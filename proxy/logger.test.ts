@@ -181,5 +181,8 @@ describe('the log', () => {
     ]) {
       expect(describeRequest({ method: 'POST', url }).url).not.toContain(webhookSecret)
     }
+    expect(
+      describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
+    ).toBe('/media/***/a.png')
   })
 })

@@ -2,7 +2,7 @@
  * The proxy's log: pino, one JSON object per line, to stdout by default.
  *
  * A secret must never reach it, whoever logs what: known fields are redacted by path, request URLs
- * lose the secret segment of the webhook and history paths, and as a last net every line is
+ * lose the secret segment of the webhook, history and media paths, and as a last net every line is
  * scrubbed of the configured secrets' values and of anything shaped like a visitor credential.
  */
 import { randomUUID } from 'node:crypto'

@@ -12,12 +12,16 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { ApiError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import type { EvictionReason } from './events/memory.ts'
+import type { RemovalReason } from './media/store.ts'
 import type { DeliveryOutcome } from './messages-left/delivery.ts'
 import type { Streams } from './streams.ts'
 import type { ZChatCall } from './zchat/client.ts'
 
 /** What became of a webhook call. */
 export type WebhookOutcome = 'stored' | 'duplicate' | 'ignored' | 'invalid' | 'forbidden'
+
+/** What became of a visitor's upload. */
+export type UploadOutcome = 'stored' | 'too_large' | 'unsupported' | 'invalid'
 
 /** Where the gauges read from; set once the app has its log and streams. */
 export type MetricSources = {
@@ -35,6 +39,8 @@ export type Metrics = {
   countRateLimited(route: string): void
   countEviction(reason: EvictionReason, count: number): void
   countLeftMessage(outcome: DeliveryOutcome): void
+  countUpload(outcome: UploadOutcome): void
+  countMediaRemoved(reason: RemovalReason, count: number): void
   /** The exposition text, and the content type to send it with. */
   render(): Promise<{ contentType: string; body: string }>
 }
@@ -126,6 +132,18 @@ export function createMetrics(): Metrics {
     labelNames: ['reason'] as const,
     registers,
   })
+  const uploads = new Counter({
+    name: `${prefix}uploads_total`,
+    help: 'Visitor uploads, by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  })
+  const mediaRemoved = new Counter({
+    name: `${prefix}media_removed_total`,
+    help: 'Stored files deleted by the media sweep, by reason (expired, or orphan: left by a crash)',
+    labelNames: ['reason'] as const,
+    registers,
+  })
 
   const leftMessages = new Counter({
     name: `${prefix}left_messages_total`,
@@ -148,6 +166,8 @@ export function createMetrics(): Metrics {
     countRateLimited: (route) => refused.inc({ route }),
     countEviction: (reason, count) => evictions.inc({ reason }, count),
     countLeftMessage: (outcome) => leftMessages.inc({ outcome }),
+    countUpload: (outcome) => uploads.inc({ outcome }),
+    countMediaRemoved: (reason, count) => mediaRemoved.inc({ reason }, count),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() }
     },

@@ -6,10 +6,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
-import type { Config } from './env.ts'
+import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import { createMetrics, type MetricsListener, startMetricsListener } from './metrics.ts'
 import { createStreams } from './streams.ts'
@@ -72,6 +73,14 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
+  const media = createMediaStore({
+    dir: config.mediaDir,
+    maxBytes: config.limits.uploadMaxBytes,
+    types: config.limits.uploadTypes,
+    retentionMs: config.limits.mediaRetentionMs,
+    onRemove: metrics.countMediaRemoved,
+  })
+  if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -82,6 +91,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     }),
     log,
     streams,
+    media,
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
     ticketSecret: `${config.sessionSecret}:history`,
@@ -114,6 +124,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     messagesLeft?.close()
     await app.close()
     await log.close()
+    media.close()
     throw error
   }
   const address = app.server.address()
@@ -129,6 +140,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       await Promise.all([app.close(), metricsListener?.close(), lastTries])
       messagesLeft?.close()
       await log.close()
+      media.close()
     })()
     return closing
   }
@@ -158,5 +170,19 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       }
     },
     close,
+  }
+}
+
+/** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */
+async function prepareMedia(media: MediaStore, dir: string, log: EventLog) {
+  try {
+    await media.prepare()
+  } catch (error) {
+    media.close()
+    await log.close()
+    const why = error instanceof Error && 'code' in error ? String(error.code) : String(error)
+    throw new ConfigError(
+      `Invalid configuration:\n  MEDIA_DIR: ${dir} cannot be created or written to (${why}); uploads need a writable folder (UPLOAD_MAX_BYTES=0 turns them off)`,
+    )
   }
 }

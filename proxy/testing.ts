@@ -2,12 +2,18 @@
  * Test helpers shared by the proxy's suites: a proxy wired to a real emulator over real HTTP, and
  * an SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, defaultLimits, type Limits } from './env.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createMediaStore, type MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
 import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
@@ -24,6 +30,10 @@ export type Harness = {
   app: FastifyInstance
   url: string
   emulator: Emulator
+  /** A fresh temporary MEDIA_DIR, removed by close(); it outlives restart(), as a volume would. */
+  mediaDir: string
+  media: MediaStore
+  metrics: Metrics
   /** Replaces the app with a new one on the same port, with an empty log and the same secrets. */
   restart(): Promise<void>
   close(): Promise<void>
@@ -37,6 +47,8 @@ export async function startHarness(
     identitySecret?: string
     departmentTags?: Config['departmentTags']
     messagesLeft?: Deliveries
+    /** The media store's clock, to expire files without waiting. */
+    now?: () => number
   } = {},
 ): Promise<Harness> {
   const limits: Limits = {
@@ -47,6 +59,16 @@ export async function startHarness(
     ...options.limits,
   }
   const emulator = await startEmulator({ token: testToken })
+  const mediaDir = mkdtempSync(join(tmpdir(), 'zchat-media-'))
+  const metrics = createMetrics()
+  const media = createMediaStore({
+    dir: mediaDir,
+    maxBytes: limits.uploadMaxBytes,
+    types: limits.uploadTypes,
+    retentionMs: limits.mediaRetentionMs,
+    onRemove: metrics.countMediaRemoved,
+    ...(options.now && { now: options.now }),
+  })
   let url = ''
   // A new app with a new, empty log each time: what a restart of the proxy process looks like.
   const build = () =>
@@ -61,6 +83,8 @@ export async function startHarness(
         maxEventsPerConversation: limits.maxEventsPerConversation,
       }),
       streams: createStreams(limits),
+      media,
+      metrics,
       visitors: createVisitors(
         'test-session-secret-0123456789abcdef',
         options.sessionTtlMs ?? 60 * 60 * 1000,
@@ -86,6 +110,9 @@ export async function startHarness(
     app,
     url,
     emulator,
+    mediaDir,
+    media,
+    metrics,
     async restart() {
       await harness.app.close()
       // Let this process's fetch pool notice the sockets the old server closed; otherwise the next
@@ -97,6 +124,8 @@ export async function startHarness(
     async close() {
       await harness.app.close()
       await emulator.close()
+      media.close()
+      rmSync(mediaDir, { recursive: true, force: true })
     },
   }
   return harness
@@ -188,8 +217,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedDepartments: null,
     identitySecret: null,
     departmentTags: new Map(),
-    mediaDir: '.media',
     leaveMessage: null,
+    // Never the working directory's .media: production starts create the folder.
+    mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
     logLevel: 'silent',
     trustProxy: false,
     metrics: { token: null, port: null, host: '127.0.0.1' },
@@ -384,4 +414,84 @@ export async function scrape(url: string, headers: Record<string, string> = {}) 
   )
     throw new Error(`scrape failed: ${response.status} ${await response.text()}`)
   return response.text()
+}
+
+// ---- Files a visitor might upload, made from bytes -----------------------------------------------
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff
+  for (const byte of bytes) {
+    crc ^= byte
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(data.length)
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(body))
+  return Buffer.concat([length, body, crc])
+}
+
+/** A valid 1x1 PNG, one red pixel. */
+export function samplePng(): Buffer {
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(1, 0)
+  header.writeUInt32BE(1, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+/** A one-page PDF with no content. */
+export function samplePdf(): Buffer {
+  return Buffer.from(
+    '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n' +
+      '2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n' +
+      '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10]>> endobj\n' +
+      'trailer <</Root 1 0 R>>\n%%EOF\n',
+  )
+}
+
+/** Silent MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz: 417 bytes each). */
+export function sampleMp3(frames = 4): Buffer {
+  const frame = Buffer.alloc(417)
+  frame.set([0xff, 0xfb, 0x90, 0x64])
+  return Buffer.concat(Array.from({ length: frames }, () => frame))
+}
+
+/** The EBML header of a WebM file and the start of its segment: what MediaRecorder writes first. */
+export function sampleWebm(): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      '1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581021853806701ffffffffffffff',
+      'hex',
+    ),
+    Buffer.alloc(64),
+  ])
+}
+
+/** A multipart/form-data body as a browser's fetch would send it, for `app.inject`. */
+export async function formBody(
+  form: FormData,
+): Promise<{ payload: Buffer; headers: { 'content-type': string } }> {
+  const request = new Request('http://localhost/', { method: 'POST', body: form })
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    headers: { 'content-type': request.headers.get('content-type')! },
+  }
+}
+
+/** A form with one part named `file`, as the widget sends an upload. */
+export function fileForm(bytes: Uint8Array, name: string, type = 'application/octet-stream') {
+  const form = new FormData()
+  form.append('file', new Blob([bytes], { type }), name)
+  return form
 }

@@ -1,8 +1,8 @@
 /**
  * Replays a Dockerfile stage on this machine, for production-install.test.ts: WORKDIR becomes a
- * directory, COPY copies from the context or an earlier stage, ENV, USER, EXPOSE, HEALTHCHECK,
- * STOPSIGNAL and CMD are recorded, and each command of a RUN goes to the caller, which decides what
- * running it here means. An instruction it does not know throws.
+ * directory, COPY copies from the context or an earlier stage, ENV, USER, EXPOSE, VOLUME,
+ * HEALTHCHECK, STOPSIGNAL and CMD are recorded, and each command of a RUN goes to the caller, which
+ * decides what running it here means. An instruction it does not know throws.
  */
 import { cpSync, mkdirSync, statSync } from 'node:fs'
 import { basename, join, posix, relative, sep } from 'node:path'
@@ -15,13 +15,17 @@ export type Image = {
   env: Record<string, string>
   user: string | null
   exposed: string[]
+  /** VOLUME paths, absolute inside the image. */
+  volumes: string[]
+  /** What a RUN chown gave to whom (path inside the image -> user[:group]); the replay cannot chown. */
+  owners: Record<string, string>
   healthcheck: string[] | null
   stopSignal: string
   cmd: string[] | null
 }
 
 /** Where a path inside the image (under WORKDIR) is on this machine. */
-function local(image: Image, path: string) {
+export function local(image: Image, path: string) {
   const inside = posix.relative(image.workdir, posix.resolve(image.workdir, path))
   if (inside.startsWith('..'))
     throw new Error(`the replay maps only WORKDIR ${image.workdir}: ${path}`)
@@ -59,6 +63,8 @@ export async function replay(
     env: {},
     user: null,
     exposed: [],
+    volumes: [],
+    owners: {},
     healthcheck: null,
     stopSignal: 'SIGTERM',
     cmd: null,
@@ -81,6 +87,8 @@ export async function replay(
     } else if (keyword === 'RUN') for (const argv of splitRun(args)) await run(argv, image)
     else if (keyword === 'USER') image.user = args
     else if (keyword === 'EXPOSE') image.exposed.push(...args.split(/\s+/))
+    else if (keyword === 'VOLUME')
+      image.volumes.push(...args.split(/\s+/).map((path) => posix.resolve(image.workdir, path)))
     else if (keyword === 'HEALTHCHECK') image.healthcheck = parseHealthcheck(args)
     else if (keyword === 'STOPSIGNAL') image.stopSignal = args
     else if (keyword === 'CMD') image.cmd = parseCommand(args)

@@ -7,13 +7,13 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyContext, type Image, type Runner, replay } from './docker-replay.ts'
+import { copyContext, type Image, local, type Runner, replay } from './docker-replay.ts'
 import { parseDockerfile, readDockerignore } from './dockerfile.ts'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
@@ -60,6 +60,18 @@ const runRuntimeStep: Runner = async (argv, image) => {
   }
   // It would empty this machine's npm cache; it changes nothing the image runs.
   if (argv.join(' ') === 'npm cache clean --force') return
+  if (argv[0] === 'mkdir' && argv[1] === '-p' && argv.length > 2) {
+    for (const path of argv.slice(2)) mkdirSync(local(image, path), { recursive: true })
+    return
+  }
+  // This machine's users are not the image's: record the owner for the test to check.
+  if (argv[0] === 'chown' && argv.length > 2 && !argv[1]!.startsWith('-')) {
+    for (const path of argv.slice(2)) {
+      if (!existsSync(local(image, path))) throw new Error(`chown: ${path} does not exist`)
+      image.owners[posix.resolve(image.workdir, path)] = argv[1]!
+    }
+    return
+  }
   throw new Error(`the replay of the runtime stage cannot run ${argv.join(' ')}`)
 }
 
@@ -160,6 +172,17 @@ describe('the Docker image', () => {
     expect(runtime.env.NODE_ENV).toBe('production')
     expect(runtime.exposed).toContain(runtime.env.PORT)
     expect(runtime.cmd).not.toBeNull()
+  })
+
+  it('gives the runtime user a volume for visitors’ uploads, where MEDIA_DIR points by default', () => {
+    // MEDIA_DIR's default, `.media`, is relative to the working directory.
+    const mediaDir = posix.resolve(runtime.workdir, runtime.env.MEDIA_DIR ?? '.media')
+    expect(runtime.volumes).toContain(mediaDir)
+    expect(existsSync(local(runtime, mediaDir))).toBe(true)
+    const [owner] = (runtime.owners[mediaDir] ?? '').split(':')
+    expect(owner).toBe(runtime.user)
+    // Uploads made on this machine never reach an image.
+    expect(ignored('.media')).toBe(true)
   })
 
   it('leaves secrets and this machine’s installs out of the build context', () => {

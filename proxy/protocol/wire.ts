@@ -24,7 +24,10 @@ export type MediaKind = 'image' | 'video' | 'audio' | 'file'
 export type Media = {
   kind: MediaKind
   url: string
-  /** The visitor's file name (visitor uploads); agents' media may have none. */
+  /**
+   * The visitor's file name (visitor uploads), as the proxy cleaned it: no path or control
+   * characters, at most 120 characters, its extension that of `type`. Agents' media may have none.
+   */
   name?: string
   /** The sniffed type, e.g. image/png (visitor uploads). */
   type?: string
@@ -72,6 +75,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** GET /media with a Range beyond the file. */
+  | 'RANGE_NOT_SATISFIABLE'
   | 'UNPROCESSABLE'
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'

@@ -1,5 +1,6 @@
 /**
- * The visitor's calls: start a conversation, send a message, typing / cleared, finish, rate.
+ * The visitor's calls: start a conversation, send a message (text, or a file uploaded before
+ * through routes/uploads.ts, with a caption), typing / cleared, finish, rate.
  * Each is forwarded to zChat with the token added server-side; the outcome is logged so every tab
  * and every reconnect sees the same conversation.
  */
@@ -8,20 +9,24 @@ import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
+import type { MediaStore } from '../media/store.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
-import { type LoggedEvent, routes } from '../protocol/wire.ts'
+import { type LoggedEvent, type Media, routes } from '../protocol/wire.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
+import { toMedia } from './media.ts'
 import { isInteractionOver, upstream } from './upstream.ts'
 
 export type InteractionDeps = {
   zchat: ZChatClient
   log: EventLog
   visitors: Visitors
+  /** Visitors' uploads, which a message may carry. */
+  media: Pick<MediaStore, 'find'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
   publicUrl: () => string
@@ -37,6 +42,7 @@ export async function interactionRoutes(
     zchat,
     log,
     visitors,
+    media,
     tickets,
     publicUrl,
     allowedDepartments,
@@ -117,9 +123,19 @@ export async function interactionRoutes(
     }
   }
 
+  /** The upload a message carries: this conversation's, and not expired. */
+  async function attachment(conversationId: string, uploadId: string): Promise<Media> {
+    const stored = await media.find(uploadId)
+    // Another conversation's upload is as unknown here as one that never existed.
+    if (!stored || stored.conversationId !== conversationId) {
+      throw new ApiError('NOT_FOUND', 'This file is no longer available; please attach it again')
+    }
+    return toMedia(stored, publicUrl())
+  }
+
   app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
     const auth = await visitorConversation(request, visitors, log)
-    const { clientId, text } = parseBody(messageBody, request.body, 'message')
+    const { clientId, text, upload } = parseBody(messageBody, request.body, 'message')
     const key = `visitor-message:${clientId}`
     const findSent = async () =>
       (await log.readAfter(auth.conversationId, 0)).find(
@@ -129,12 +145,20 @@ export async function interactionRoutes(
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
+      const file = upload === undefined ? undefined : await attachment(auth.conversationId, upload)
       await onInteraction(auth.conversationId, () =>
-        zchat.sendMessage(auth.conversationId, toMessageInput(text)),
+        zchat.sendMessage(auth.conversationId, toMessageInput(text, file)),
       )
       const logged = await log.append(
         auth.conversationId,
-        { type: 'message', author: 'visitor', messageId: `v-${clientId}`, text, clientId },
+        {
+          type: 'message',
+          author: 'visitor',
+          messageId: `v-${clientId}`,
+          text,
+          ...(file && { media: file }),
+          clientId,
+        },
         key,
       )
       return logged ?? findSent()

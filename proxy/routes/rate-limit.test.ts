@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../protocol/wire.ts'
-import { type Harness, siteOrigin, startHarness } from '../testing.ts'
+import {
+  fileForm,
+  formBody,
+  type Harness,
+  samplePng,
+  siteOrigin,
+  startConversation,
+  startHarness,
+} from '../testing.ts'
 
 let h: Harness
 beforeAll(async () => {
@@ -30,5 +38,28 @@ describe('rate limits', () => {
       await fetch(`${h.emulator.url}/control/interactions`)
     ).json()) as unknown[]
     expect(interactions).toHaveLength(2)
+  })
+
+  it('hold one client to UPLOADS_PER_MINUTE files', async () => {
+    const own = await startHarness({ limits: { uploadsPerMinute: 2 } })
+    try {
+      const visitor = await startConversation(own.url)
+      const upload = async () => {
+        const { payload, headers } = await formBody(fileForm(samplePng(), 'a.png'))
+        return own.app.inject({
+          method: 'POST',
+          url: routes.uploads(visitor.conversationId),
+          payload,
+          headers: { ...visitor.headers, ...headers },
+        })
+      }
+      expect((await upload()).statusCode).toBe(201)
+      expect((await upload()).statusCode).toBe(201)
+      const limited = await upload()
+      expect(limited.statusCode).toBe(429)
+      expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' })
+    } finally {
+      await own.close()
+    }
   })
 })

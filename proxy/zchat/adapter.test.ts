@@ -4,6 +4,7 @@ import {
   formatHistoryTime,
   isWebUrl,
   toCustomerUpdate,
+  toMessageInput,
   toStartInput,
 } from './adapter.ts'
 import { trigger } from './schemas.ts'
@@ -94,6 +95,23 @@ describe('adaptTrigger', () => {
     expect(media('javascript:alert(1)')).not.toHaveProperty('media')
     expect(media(null)).not.toHaveProperty('media')
     expect(isWebUrl('data:text/html,hi')).toBe(false)
+  })
+})
+
+describe('toMessageInput', () => {
+  it('sends text as it is, and a file as its kind and URL with the caption or its name', () => {
+    expect(toMessageInput('Hello')).toEqual({ content: 'Hello' })
+    const media = {
+      kind: 'image',
+      url: 'https://chat.example.com/media/x/a.png',
+      name: 'a.png',
+    } as const
+    expect(toMessageInput('', media)).toEqual({ content: 'a.png', type: 'image', url: media.url })
+    expect(toMessageInput('My receipt', media)).toEqual({
+      content: 'My receipt',
+      type: 'image',
+      url: media.url,
+    })
   })
 })
 

@@ -12,7 +12,7 @@
 import type { ZodError } from 'zod'
 import type { VerifiedIdentity } from '../identity.ts'
 import type { RatingBody, StartBody } from '../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, MediaKind } from '../protocol/wire.ts'
+import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../protocol/wire.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
   type Customer,
@@ -166,8 +166,17 @@ export function toCustomerUpdate(
   return Object.keys(update).length > 0 ? update : null
 }
 
-export function toMessageInput(text: string): MessageInput {
-  return { content: text }
+/**
+ * A visitor's message. A file goes as its kind with its URL, which zChat and the agent GET
+ * themselves; `content` is required (docs/zchat/clientapi-v1.md#send-a-message), so a file sent
+ * without a caption carries its name.
+ */
+export function toMessageInput(
+  text: string,
+  media?: Pick<Media, 'kind' | 'url' | 'name'>,
+): MessageInput {
+  if (!media) return { content: text }
+  return { content: text || media.name || media.kind, type: media.kind, url: media.url }
 }
 
 export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {

@@ -1,0 +1,224 @@
+/**
+ * Visitors' files on disk, in MEDIA_DIR: `<id>` holds the bytes, `<id>.json` what they are
+ * (conversation, name, sniffed type, size, digest, creation time). The id is 144 random bits: it
+ * is the only key to a file, because zChat and its agents GET the URL with no credential.
+ *
+ * An upload streams to `<id>.part` while receive.ts sniffs and counts it; a refused one is deleted
+ * at once. Only a complete, accepted file is renamed into place, data first
+ * and then its metadata, so a reader (which looks for the metadata) never sees half a file. Files
+ * expire `retentionMs` after they were stored; a sweep deletes them, and what a crash left behind.
+ * Several instances may share the folder: ids never collide and the sweeps tolerate each other.
+ */
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import {
+  access,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { cleanFileName } from './names.ts'
+import { receive, type Upload } from './receive.ts'
+import { extensionsOf } from './types.ts'
+
+const storedMedia = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number(),
+  /** SHA-256 of the bytes, base64url: the ETag. */
+  sha256: z.string(),
+  createdAt: z.iso.datetime(),
+})
+export type StoredMedia = z.infer<typeof storedMedia>
+
+/** 18 random bytes: 144 bits, 24 base64url characters. */
+const idBytes = 18
+const idPattern = /^[\w-]{24}$/
+
+export function isMediaId(value: string): boolean {
+  return idPattern.test(value)
+}
+
+export type RemovalReason = 'expired' | 'orphan'
+
+export type MediaStoreOptions = {
+  dir: string
+  maxBytes: number
+  types: readonly string[]
+  retentionMs: number
+  /** How often the sweep runs. */
+  sweepEveryMs?: number
+  /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
+  orphanAfterMs?: number
+  now?: () => number
+  onRemove?: (reason: RemovalReason, count: number) => void
+}
+
+export type MediaStore = {
+  /** Creates the folder if need be and checks that it can be written to. */
+  prepare(): Promise<void>
+  /** Streams an upload to disk; throws receive.ts's UploadRefusedError (or the stream's own error). */
+  save(conversationId: string, upload: Upload): Promise<StoredMedia>
+  /** A stored file that has not expired, or null. */
+  find(id: string): Promise<StoredMedia | null>
+  /** Where a found file's bytes are. */
+  pathOf(media: StoredMedia): string
+  /** How long until a file expires, in ms. */
+  remainingMs(media: StoredMedia): number
+  remove(id: string): Promise<void>
+  /** Deletes expired files and leftovers; counts them. */
+  sweep(): Promise<Record<RemovalReason, number>>
+  close(): void
+}
+
+const isMissing = (error: unknown) =>
+  error instanceof Error && 'code' in error && error.code === 'ENOENT'
+
+export function createMediaStore({
+  dir,
+  maxBytes,
+  types,
+  retentionMs,
+  sweepEveryMs = 10 * 60 * 1000,
+  orphanAfterMs = 60 * 60 * 1000,
+  now = Date.now,
+  onRemove = () => {},
+}: MediaStoreOptions): MediaStore {
+  const allowed: ReadonlySet<string> = new Set(types)
+  const dataPath = (id: string) => join(dir, id)
+  const metaPath = (id: string) => join(dir, `${id}.json`)
+  const expiresAt = (media: StoredMedia) => Date.parse(media.createdAt) + retentionMs
+
+  async function readMeta(id: string): Promise<StoredMedia | null> {
+    try {
+      const parsed = storedMedia.safeParse(JSON.parse(await readFile(metaPath(id), 'utf8')))
+      return parsed.success && parsed.data.id === id ? parsed.data : null
+    } catch {
+      return null
+    }
+  }
+
+  async function remove(id: string): Promise<boolean> {
+    // The metadata first: once it is gone, nobody is served the file.
+    const existed = await rm(metaPath(id)).then(
+      () => true,
+      (error: unknown) => {
+        if (isMissing(error)) return false
+        throw error
+      },
+    )
+    await rm(dataPath(id), { force: true })
+    return existed
+  }
+
+  async function save(conversationId: string, upload: Upload): Promise<StoredMedia> {
+    const id = randomBytes(idBytes).toString('base64url')
+    const dataPart = `${dataPath(id)}.part`
+    const metaPart = `${metaPath(id)}.part`
+    const file = await open(dataPart, 'wx', 0o600)
+    let writing = true
+    try {
+      const received = await receive(upload, (chunk) => file.write(chunk), { maxBytes, allowed })
+      await file.close()
+      writing = false
+      const media: StoredMedia = {
+        id,
+        conversationId,
+        name: cleanFileName(upload.filename, extensionsOf(received.type, received.ext)),
+        type: received.type,
+        size: received.size,
+        sha256: received.sha256,
+        createdAt: new Date(now()).toISOString(),
+      }
+      await writeFile(metaPart, JSON.stringify(media), { mode: 0o600 })
+      await rename(dataPart, dataPath(id))
+      await rename(metaPart, metaPath(id))
+      return media
+    } catch (error) {
+      if (writing) await file.close().catch(() => {})
+      await Promise.all([
+        rm(dataPart, { force: true }),
+        rm(metaPart, { force: true }),
+        rm(dataPath(id), { force: true }),
+      ])
+      throw error
+    }
+  }
+
+  async function sweep(): Promise<Record<RemovalReason, number>> {
+    const removed: Record<RemovalReason, number> = { expired: 0, orphan: 0 }
+    let names: string[]
+    try {
+      names = await readdir(dir)
+    } catch (error) {
+      if (isMissing(error)) return removed
+      throw error
+    }
+    const present = new Set(names)
+    const t = now()
+    const isOld = async (name: string) => {
+      try {
+        return t - (await stat(join(dir, name))).mtimeMs > orphanAfterMs
+      } catch {
+        return false
+      }
+    }
+    for (const name of names) {
+      const id = name.replace(/\.json$/, '')
+      if (name.endsWith('.json') && isMediaId(id)) {
+        const media = await readMeta(id)
+        if (media ? expiresAt(media) <= t : await isOld(name)) {
+          if (await remove(id)) removed[media ? 'expired' : 'orphan']++
+        }
+      } else if (isMediaId(name) && !present.has(`${name}.json`) && (await isOld(name))) {
+        // Bytes whose metadata never arrived (a crash between the two renames).
+        await rm(join(dir, name), { force: true })
+        removed.orphan++
+      } else if (name.endsWith('.part') && isMediaId(name.split('.')[0]!) && (await isOld(name))) {
+        // An upload cut short by a crash.
+        await rm(join(dir, name), { force: true })
+        removed.orphan++
+      }
+    }
+    for (const reason of ['expired', 'orphan'] as const) {
+      if (removed[reason] > 0) onRemove(reason, removed[reason])
+    }
+    return removed
+  }
+
+  const timer = setInterval(() => {
+    sweep().catch(() => {})
+  }, sweepEveryMs)
+  timer.unref()
+
+  return {
+    async prepare() {
+      await mkdir(dir, { recursive: true })
+      await access(dir, constants.W_OK)
+    },
+    save,
+    async find(id) {
+      if (!isMediaId(id)) return null
+      const media = await readMeta(id)
+      return media && expiresAt(media) > now() ? media : null
+    },
+    pathOf: (media) => dataPath(media.id),
+    remainingMs: (media) => expiresAt(media) - now(),
+    async remove(id) {
+      if (isMediaId(id)) await remove(id)
+    },
+    sweep,
+    close() {
+      clearInterval(timer)
+    },
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * GET /v1/config: what this proxy lets visitors do, so the widget offers only that (and checks a
+ * file's size and type before uploading it).
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Limits } from '../env.ts'
+import { routes, type WidgetConfig } from '../protocol/wire.ts'
+
+export async function configRoutes(
+  app: FastifyInstance,
+  { limits, leaveMessage }: { limits: Limits; leaveMessage: boolean },
+) {
+  const maxBytes = limits.uploadMaxBytes
+  const config: WidgetConfig = {
+    uploads: maxBytes > 0 ? { maxBytes, types: [...limits.uploadTypes] } : null,
+    leaveMessage,
+  }
+  app.get(routes.config, async (_request, reply) =>
+    reply.header('cache-control', 'max-age=300').send(config),
+  )
+}

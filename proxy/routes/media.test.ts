@@ -1,0 +1,142 @@
+import { readdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routes, type UploadReply } from '../protocol/wire.ts'
+import {
+  fileForm,
+  formBody,
+  type Harness,
+  interaction,
+  sampleMp3,
+  samplePng,
+  startConversation,
+  startHarness,
+} from '../testing.ts'
+
+const hour = 60 * 60 * 1000
+let clock = Date.now()
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness({
+    // Few visitor calls allowed: agents fetching files must not be held to it.
+    limits: { rateLimitPerMinute: 3, mediaRetentionMs: 48 * hour },
+    now: () => clock,
+  })
+})
+afterAll(() => h.close())
+
+async function uploaded(bytes: Buffer, name: string): Promise<UploadReply> {
+  const visitor = await startConversation(h.url)
+  const { payload, headers } = await formBody(fileForm(bytes, name))
+  const response = await h.app.inject({
+    method: 'POST',
+    url: routes.uploads(visitor.conversationId),
+    payload,
+    headers: { ...visitor.headers, ...headers },
+  })
+  expect(response.statusCode, response.body).toBe(201)
+  return response.json()
+}
+
+const get = (url: string, headers: Record<string, string> = {}) =>
+  h.app.inject({ method: 'GET', url: new URL(url).pathname, headers })
+
+describe('GET /media/:id/:name', () => {
+  it('serves a byte range of a recording, for players that seek', async () => {
+    const mp3 = sampleMp3(6)
+    const file = await uploaded(mp3, 'voice.mp3')
+    const whole = await get(file.url)
+    expect(whole.statusCode).toBe(200)
+    expect(whole.headers).toMatchObject({
+      'accept-ranges': 'bytes',
+      'content-length': String(mp3.length),
+      'content-type': 'audio/mpeg',
+    })
+    const part = await get(file.url, { range: 'bytes=100-499' })
+    expect(part.statusCode).toBe(206)
+    expect(part.headers['content-range']).toBe(`bytes 100-499/${mp3.length}`)
+    expect(part.rawPayload).toEqual(mp3.subarray(100, 500))
+    const tail = await get(file.url, { range: 'bytes=-10' })
+    expect(tail.statusCode).toBe(206)
+    expect(tail.rawPayload).toEqual(mp3.subarray(-10))
+    const beyond = await get(file.url, { range: `bytes=${mp3.length}-` })
+    expect(beyond.statusCode).toBe(416)
+    expect(beyond.headers['content-range']).toBe(`bytes */${mp3.length}`)
+    expect(beyond.json()).toMatchObject({ code: 'RANGE_NOT_SATISFIABLE' })
+    // Several ranges: the whole file, as the RFC allows.
+    expect((await get(file.url, { range: 'bytes=0-1,5-6' })).statusCode).toBe(200)
+  })
+
+  it('answers a revalidation with 304, and HEAD without a body', async () => {
+    const file = await uploaded(samplePng(), 'dot.png')
+    const first = await get(file.url)
+    const etag = String(first.headers.etag)
+    expect(etag).toMatch(/^"[\w-]+"$/)
+    expect(first.headers['cache-control']).toBe('private, max-age=86400')
+    const again = await get(file.url, { 'if-none-match': etag })
+    expect(again.statusCode).toBe(304)
+    expect(again.rawPayload).toHaveLength(0)
+    const head = await h.app.inject({ method: 'HEAD', url: new URL(file.url).pathname })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-length']).toBe(String(samplePng().length))
+    expect(head.rawPayload).toHaveLength(0)
+  })
+
+  it('is not held to the visitors’ rate limit', async () => {
+    const file = await uploaded(samplePng(), 'popular.png')
+    for (let i = 0; i < 10; i++) expect((await get(file.url)).statusCode).toBe(200)
+  })
+
+  it('answers 404 in the house shape for an unknown or malformed id', async () => {
+    for (const path of [
+      '/media/AAAAAAAAAAAAAAAAAAAAAAAA/x.png',
+      '/media/..%2F..%2Fetc%2Fpasswd/x',
+    ]) {
+      const response = await h.app.inject({ method: 'GET', url: path })
+      expect(response.statusCode, path).toBe(404)
+      expect(response.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String) })
+    }
+  })
+
+  it('stops serving a file once it expires, and the sweep deletes it and counts it', async () => {
+    const visitor = await startConversation(h.url)
+    const { payload, headers } = await formBody(fileForm(samplePng(), 'old.png'))
+    const file = (
+      await h.app.inject({
+        method: 'POST',
+        url: routes.uploads(visitor.conversationId),
+        payload,
+        headers: { ...visitor.headers, ...headers },
+      })
+    ).json() as UploadReply
+    await h.app.inject({
+      method: 'POST',
+      url: routes.messages(visitor.conversationId),
+      payload: { clientId: 'expiring-01', upload: file.uploadId },
+      headers: visitor.headers,
+    })
+    expect((await interaction(h.emulator, visitor.conversationId)).messages[0]?.url).toBe(file.url)
+    expect(readdirSync(h.mediaDir)).toEqual(
+      expect.arrayContaining([file.uploadId, `${file.uploadId}.json`]),
+    )
+    // Served with a cache lifetime that never outlasts the file.
+    clock += 48 * hour - 60_000
+    expect((await get(file.url)).headers['cache-control']).toBe('private, max-age=60')
+
+    clock += 60_000
+    expect((await get(file.url)).statusCode).toBe(404)
+    const removed = await h.media.sweep()
+    expect(removed.expired).toBeGreaterThanOrEqual(1)
+    expect(readdirSync(h.mediaDir)).not.toContain(file.uploadId)
+    expect(readdirSync(h.mediaDir)).not.toContain(`${file.uploadId}.json`)
+    const { body } = await h.metrics.render()
+    expect(body).toMatch(/^zchat_proxy_media_removed_total\{reason="expired"\} [1-9]/m)
+    // A message can no longer carry it either.
+    const late = await h.app.inject({
+      method: 'POST',
+      url: routes.messages(visitor.conversationId),
+      payload: { clientId: 'expiring-02', upload: file.uploadId },
+      headers: visitor.headers,
+    })
+    expect(late.statusCode).toBe(404)
+  })
+})
