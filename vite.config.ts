@@ -68,7 +68,7 @@ export default defineConfig(({ mode }): UserConfig => {
       rolldownOptions: {
         input: { chat: chatEntry },
         // The loader calls the entry's `mount` export: an app build would drop it.
-        preserveEntrySignatures: 'strict',
+        preserveEntrySignatures: 'allow-extension',
         output: {
           format: 'es',
           entryFileNames: '[name]-[hash].js',

@@ -1,28 +1,59 @@
 /**
  * Size budgets of the drop-in widget, checked after `npm run build`. Every site that embeds the
- * widget pays for widget.js on every page view, so it is held to a few kilobytes; the chat chunk is
- * paid only by visitors who open the chat.
+ * widget pays for widget.js on every page view, so it is held to a few kilobytes. The chat is paid
+ * only by visitors who open it: what loads on open has a budget, and so does each part loaded
+ * later, only when needed (leave-a-message, opening hours).
+ *
+ * Budgets raised, with the reason (docs/decisions/009-size-budgets.md): the chat on open went from
+ * 25 to 27 KB for visitor media (attach, preview, upload progress) and the site's pre-chat fields
+ * (CPF and phone checks, consent, signed identity).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
+import type { Manifest } from 'vite'
+
+const chatDir = 'dist/widget/chat'
+const manifest = JSON.parse(readFileSync(`${chatDir}/.vite/manifest.json`, 'utf8')) as Manifest
+
+/** A chunk's file and every file it imports statically, transitively. */
+function withStaticImports(key: string, seen = new Set<string>()): Set<string> {
+  const chunk = manifest[key]
+  if (!chunk || seen.has(chunk.file)) return seen
+  seen.add(chunk.file)
+  for (const imported of chunk.imports ?? []) withStaticImports(imported, seen)
+  return seen
+}
+
+const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry)
+if (!entryKey) throw new Error(`${chatDir}/.vite/manifest.json has no entry`)
+const onOpen = withStaticImports(entryKey)
+const lazyParts = Object.keys(manifest)
+  .filter((key) => manifest[key]?.isDynamicEntry)
+  .map((key) => ({
+    name: `lazy chat part (${manifest[key]!.name ?? key})`,
+    files: [...withStaticImports(key)].filter((file) => !onOpen.has(file)),
+    maxGzipBytes: 4 * 1024,
+  }))
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
+  ...lazyParts,
   {
-    name: 'chat chunk(s)',
-    files: readdirSync('dist/widget/chat')
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => `dist/widget/chat/${f}`),
-    maxGzipBytes: 25 * 1024,
+    name: 'all chat code',
+    files: [...new Set([...onOpen, ...lazyParts.flatMap((part) => part.files)])],
+    maxGzipBytes: 32 * 1024,
   },
 ]
 
+const gzipped = (file: string) => {
+  const path = file.startsWith('dist/') ? file : `${chatDir}/${file}`
+  return gzipSync(readFileSync(path), { level: 9 }).length
+}
+
 let failed = false
 for (const { name, files, maxGzipBytes } of budgets) {
-  const gzip = files.reduce(
-    (sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length,
-    0,
-  )
+  const gzip = files.reduce((sum, file) => sum + gzipped(file), 0)
   const ok = gzip <= maxGzipBytes
   failed ||= !ok
   console.log(

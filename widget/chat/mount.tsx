@@ -2,12 +2,10 @@
  * The lazily loaded chat: wires the proxy transport, the session store and the conversation model,
  * and renders ChatWindow into the loader's panel. Everything the host page sees goes through `host`.
  */
-import { effect, signal, untracked } from '@preact/signals'
+import { effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
-import { createLeaveMessage, visitorWords } from '../conversation/leave-message.ts'
 import { createConversationModel } from '../conversation/model.ts'
-import { isOpen, readSchedule, zoneCity } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
@@ -22,6 +20,7 @@ import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { checkExtra } from './extra.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
+import type { UnavailableView } from './unavailable-part.tsx'
 
 /**
  * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
@@ -69,7 +68,9 @@ export function mount(host: ChatHost): ChatHandle {
       },
     }),
   })
-  const schedule = readSchedule(options.hours, options.timeZone, warn)
+  // Opening hours are read by their own chunk, only on sites that set them.
+  let isClosedNow: (() => boolean) | null = null
+  let openingHours: string | undefined
   const model = createConversationModel({
     transport,
     session,
@@ -82,31 +83,42 @@ export function mount(host: ChatHost): ChatHandle {
     prechat: site.prechat,
     onAgentMessage: host.message,
     onPhase: host.state,
-    // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
-    ...(schedule && {
-      isClosed: () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow()),
-    }),
+    isClosed: () => isClosedNow?.() ?? false,
   })
-  const leave = createLeaveMessage({
-    send: transport.leaveMessage,
-    enabled: () => transport.config().then((config) => config.leaveMessage !== false),
-    context: where,
-    ...(schedule && {
-      openingHours: `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`,
-    }),
-  })
-  // Each time no agent can chat, the form starts with what the visitor already told us.
+  if (options.hours) {
+    void import('../conversation/opening-hours.ts').then(
+      ({ isOpen, readSchedule, zoneCity }) => {
+        const schedule = readSchedule(options.hours, options.timeZone, warn)
+        if (!schedule) return
+        // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
+        isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
+        openingHours = `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`
+        model.checkHours()
+      },
+      (error: unknown) => warn('could not load the opening hours', error),
+    )
+  }
+  // The leave-a-message part, loaded the first time no agent can chat.
+  const unavailable = signal<UnavailableView | null>(null)
+  let loadingUnavailable = false
   effect(() => {
-    if (model.phase.value.name !== 'unavailable') return
-    untracked(() => {
-      const { name, email } = model.profile.value
-      void leave.prepare({
-        name,
-        email,
-        text: visitorWords(model.transcript.value),
-        conversationId: session.load()?.conversationId,
-      })
-    })
+    if (model.phase.value.name !== 'unavailable' || loadingUnavailable) return
+    loadingUnavailable = true
+    import('./unavailable-part.tsx').then(
+      ({ createUnavailablePart }) => {
+        unavailable.value = createUnavailablePart({
+          model,
+          transport,
+          context: where,
+          conversationId: () => session.load()?.conversationId,
+          openingHours,
+        })
+      },
+      (error: unknown) => {
+        loadingUnavailable = false
+        warn('could not load the leave-a-message form', error)
+      },
+    )
   })
   identify(host.profile)
   effect(() => host.unread(model.unread.value))
@@ -119,7 +131,7 @@ export function mount(host: ChatHost): ChatHandle {
     <CrashGuard title={options.title}>
       <ChatWindow
         model={model}
-        leave={leave}
+        unavailable={unavailable}
         options={options}
         focusRequest={focusRequest}
         onClose={host.close}

@@ -253,6 +253,9 @@ export function createConversationModel(deps: ConversationDeps) {
       listen({ conversationId: stored.conversationId, credential: stored.credential })
     },
 
+    /** Closed now? Asked again once the site's opening hours are read. */
+    checkHours,
+
     setVisible(open: boolean): void {
       attention.setVisible(open, state.value.lastEventId)
       // The page may have stayed open past closing time.

@@ -4,9 +4,9 @@
  * to the message box. A file dropped on it is attached.
  */
 import type { ReadonlySignal } from '@preact/signals'
+import type { ComponentType } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetOptions } from '../contract.ts'
-import type { LeaveMessageModel } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { AlertLine } from './AlertLine.tsx'
 import { ChatEnded } from './ChatEnded.tsx'
@@ -18,19 +18,19 @@ import { FailureNotice } from './FailureNotice.tsx'
 import { MessageList } from './MessageList.tsx'
 import { PrechatForm } from './PrechatForm.tsx'
 import { StatusLine } from './StatusLine.tsx'
-import { Unavailable } from './Unavailable.tsx'
 
 type Props = {
   model: ConversationModel
-  /** The form shown when no agent can chat. */
-  leave: LeaveMessageModel
+  /** What shows when no agent can chat, once its chunk is loaded (chat/unavailable-part.tsx). */
+  unavailable: ReadonlySignal<ComponentType<{ reason: 'no-agents' | 'closed' }> | null>
   options: WidgetOptions
   /** Bumped each time the visitor opens the window and focus should move into it. */
   focusRequest: ReadonlySignal<number>
   onClose: () => void
 }
 
-export function ChatWindow({ model, leave, options, focusRequest, onClose }: Props) {
+export function ChatWindow({ model, unavailable, options, focusRequest, onClose }: Props) {
+  const Unavailable = unavailable.value
   const dialog = useRef<HTMLDivElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const phase = model.phase.value
@@ -79,9 +79,7 @@ export function ChatWindow({ model, leave, options, focusRequest, onClose }: Pro
       {(phase.name === 'finished' || phase.name === 'rating' || phase.name === 'rated') && (
         <ChatEnded model={model} />
       )}
-      {phase.name === 'unavailable' && (
-        <Unavailable model={model} leave={leave} reason={phase.reason} />
-      )}
+      {phase.name === 'unavailable' && Unavailable && <Unavailable reason={phase.reason} />}
       {phase.name === 'failed' && (
         <FailureNotice model={model} reason={phase.reason} retryable={phase.retryable} />
       )}
