@@ -492,6 +492,6 @@ export async function formBody(
 /** A form with one part named `file`, as the widget sends an upload. */
 export function fileForm(bytes: Uint8Array, name: string, type = 'application/octet-stream') {
   const form = new FormData()
-  form.append('file', new Blob([bytes], { type }), name)
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name)
   return form
 }
