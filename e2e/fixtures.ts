@@ -7,6 +7,9 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { loadDemoConfig } from '../proxy/demo/config.ts'
 import { type Demo, startDemo } from '../proxy/demo/start.ts'
 
+/** Shared with the "site's server" of the identity stories, which signs visitors with it. */
+export const identitySecret = 'e2e-identity-secret-0123456789abcdef'
+
 type Stack = Demo & {
   demoUrl: string
   consoleUrl: string
@@ -24,6 +27,7 @@ export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, {
         EMULATOR_PORT: '0',
         LOG_LEVEL: 'silent',
         HEARTBEAT_MS: '2000',
+        IDENTITY_SECRET: identitySecret,
       })
       const demo = await startDemo(config, { logger: false })
       await use({
@@ -92,6 +96,7 @@ export type EmulatedInteraction = {
   mood: string | null
   note: string | null
   customerKey: string | null
+  tagIds: string[]
   messages: Array<{ direction: string; content: string; type: string; url: string | null }>
 }
 

@@ -1,0 +1,78 @@
+import { signIdentity } from '../proxy/identity.ts'
+import { expect, identitySecret, recordedInteraction, send, test } from './fixtures.ts'
+
+test("the site's pre-chat fields reach zChat as the customer; an invalid CPF is refused before anything starts", async ({
+  browser,
+  stack,
+}) => {
+  await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
+  const context = await browser.newContext()
+  const visitor = await context.newPage()
+  await visitor.goto(`${stack.demoUrl}?prechat=${encodeURIComponent('name*,cpf*,phone')}`)
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  await chat.getByRole('textbox', { name: 'Name' }).fill('Ana Souza')
+  await chat.getByRole('textbox', { name: 'CPF' }).fill('111.111.111-11')
+  await chat.getByRole('textbox', { name: 'Phone' }).fill('(11) 99141-7777')
+  await send(chat, 'Is my order on its way?')
+  await expect(chat.getByRole('alert').filter({ hasText: 'This CPF is not valid' })).toBeVisible()
+  await expect(chat.getByRole('textbox', { name: 'CPF' })).toBeFocused()
+
+  await chat.getByRole('textbox', { name: 'CPF' }).fill('529.982.247-25')
+  await chat.getByRole('button', { name: 'Send', exact: true }).click()
+  const recorded = await recordedInteraction(stack, 'Is my order on its way?')
+  expect(recorded.customer).toEqual({ name: 'Ana Souza', cpf: '52998224725', phone: '11991417777' })
+  // Nothing was created for the refused attempt: one interaction only.
+  const all = (await (
+    await fetch(`${stack.emulator.url}/control/interactions`)
+  ).json()) as unknown[]
+  expect(all).toHaveLength(1)
+  await context.close()
+})
+
+test("a signed identity's customer key and tags reach zChat; an unsigned one is refused", async ({
+  browser,
+  stack,
+}) => {
+  await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
+  const context = await browser.newContext()
+  const visitor = await context.newPage()
+  await visitor.goto(stack.demoUrl)
+  // What the site's server would render into the page for its logged-in customer.
+  const signed = signIdentity(identitySecret, {
+    customerKey: 'crm-42',
+    tagIds: ['10'],
+    name: 'Ana Souza',
+    exp: Math.floor(Date.now() / 1000) + 600,
+  })
+  await visitor.evaluate((identity) => {
+    ;(window as unknown as { zchat: (...args: unknown[]) => void }).zchat('identify', { identity })
+  }, signed)
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  await send(chat, 'Where is order 42?')
+  const recorded = await recordedInteraction(stack, 'Where is order 42?')
+  expect(recorded.customer).toMatchObject({ name: 'Ana Souza' })
+  await expect
+    .poll(async () => (await recordedInteraction(stack, 'Where is order 42?')).customerKey)
+    .toBe('crm-42')
+  expect((await recordedInteraction(stack, 'Where is order 42?')).tagIds).toEqual(['10'])
+
+  // The same payload without its signature: the visitor is told, and zChat hears nothing.
+  const other = await (await browser.newContext()).newPage()
+  await other.goto(stack.demoUrl)
+  await other.evaluate((payload) => {
+    ;(window as unknown as { zchat: (...args: unknown[]) => void }).zchat('identify', {
+      identity: { payload },
+    })
+  }, signed.payload)
+  await other.getByRole('button', { name: 'Open chat' }).click()
+  const otherChat = other.getByRole('dialog', { name: 'Chat with us' })
+  await send(otherChat, 'I am crm-42 too')
+  await expect(otherChat.getByText("Sorry, we couldn't start the chat.")).toBeVisible()
+  const all = (await (await fetch(`${stack.emulator.url}/control/interactions`)).json()) as Array<{
+    messages: Array<{ content: string }>
+  }>
+  expect(all.some((i) => i.messages.some((m) => m.content === 'I am crm-42 too'))).toBe(false)
+  await context.close()
+})
