@@ -469,6 +469,44 @@ describe('earlier history', () => {
       ])
   })
 
+  it('answers the history however late and however often zChat fetches it', async () => {
+    const first = await start()
+    await h.app.inject({
+      method: 'POST',
+      url: routes.messages(first.conversationId),
+      payload: { clientId: 'history-late1', text: 'Still waiting for my refund' },
+      headers: bearer(first.credential),
+    })
+    await fetch(`${h.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ historyDelayMs: 300, historyFetches: 2 }),
+    })
+    try {
+      const second = await start({
+        department: 1,
+        previous: { conversationId: first.conversationId, credential: first.credential },
+      })
+      const history = async () =>
+        (
+          (await interaction(h.emulator, second.conversationId)) as InteractionView & {
+            externalHistory: { messages?: unknown[]; error?: string; fetches?: number } | null
+          }
+        ).externalHistory
+      await expect.poll(async () => (await history())?.fetches, { timeout: 5000 }).toBe(2)
+      expect(await history()).toMatchObject({
+        messages: [{ direction: 'CLIENT', content: 'Still waiting for my refund' }],
+      })
+      expect((await history())?.error).toBeUndefined()
+    } finally {
+      await fetch(`${h.emulator.url}/control/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ historyDelayMs: 0, historyFetches: 1 }),
+      })
+    }
+  })
+
   it('passes no history for a previous conversation the visitor cannot prove is theirs', async () => {
     const first = await start()
     const other = await start()
