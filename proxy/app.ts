@@ -31,6 +31,7 @@ import { metricsRoutes } from './routes/metrics.ts'
 import { uploadRoutes } from './routes/uploads.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
+import { type CaptchaSettings, createCaptchaVerifier, createStartBudget } from './starts.ts'
 import type { Streams } from './streams.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
@@ -70,6 +71,8 @@ export type AppDeps = {
   /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
   trustProxy?: false | number | string[]
   limits: Limits
+  /** A CAPTCHA check before each new conversation (starts.ts); none by default. */
+  captcha?: CaptchaSettings | null
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
   isDraining?: () => boolean
   /** Delivers left messages to LEAVE_MESSAGE_URL; none (the default): visitors cannot leave one. */
@@ -215,6 +218,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps,
     tickets,
     verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
+    startBudget: createStartBudget(limits.startsPerMinuteGlobal),
+    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })

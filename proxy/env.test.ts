@@ -125,6 +125,26 @@ describe('loadConfig (production)', () => {
     )
   })
 
+  it('reads the CAPTCHA check, and wants its secret with the provider', () => {
+    expect(loadConfig(real).captcha).toBeNull()
+    expect(
+      loadConfig({ ...real, CAPTCHA_PROVIDER: 'turnstile', CAPTCHA_SECRET: 'k' }).captcha,
+    ).toEqual({
+      provider: 'turnstile',
+      secret: 'k',
+      verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+    })
+    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'hcaptcha' })).toMatch(
+      /CAPTCHA_SECRET: required when CAPTCHA_PROVIDER is set/,
+    )
+    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'recaptcha' })).toMatch(
+      /CAPTCHA_PROVIDER/,
+    )
+    expect(
+      loadConfig({ ...real, STARTS_PER_MINUTE_GLOBAL: '50' }).limits.startsPerMinuteGlobal,
+    ).toBe(50)
+  })
+
   it('reads whom to trust for the client address', () => {
     expect(loadConfig({ ...real }).trustProxy).toBe(false)
     expect(message(loadConfig, { ...real, TRUST_PROXY: 'true' })).toMatch(

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
+import { type CaptchaSettings, captchaVerifyUrls } from './starts.ts'
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -76,6 +77,8 @@ export const limitsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 300),
   /** New conversations per minute per client address (each one is a zChat interaction). */
   STARTS_PER_MINUTE: int(1, 100_000, 20),
+  /** New conversations per minute for the whole process, whatever the addresses. */
+  STARTS_PER_MINUTE_GLOBAL: int(1, 1_000_000, 600),
   /** Typing and cleared notices per minute per client address. */
   TYPING_PER_MINUTE: int(1, 100_000, 60),
   /** Webhook calls per minute per sender address. */
@@ -142,6 +145,7 @@ export type LimitSettings = z.infer<typeof limitsSchema>
 export type Limits = {
   rateLimitPerMinute: number
   startsPerMinute: number
+  startsPerMinuteGlobal: number
   typingPerMinute: number
   webhookPerMinute: number
   maxStreams: number
@@ -176,6 +180,7 @@ function toLimits(e: LimitSettings): Limits {
   return {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     startsPerMinute: e.STARTS_PER_MINUTE,
+    startsPerMinuteGlobal: e.STARTS_PER_MINUTE_GLOBAL,
     typingPerMinute: e.TYPING_PER_MINUTE,
     webhookPerMinute: e.WEBHOOK_PER_MINUTE,
     maxStreams: e.MAX_STREAMS,
@@ -239,6 +244,11 @@ const settingsSchema = limitsSchema.extend({
   ALLOWED_DEPARTMENTS: commaList(z.coerce.number().int().positive()).optional(),
   /** Shared with the site's server, which signs visitors' identity with it (docs/identity.md). */
   IDENTITY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** A CAPTCHA check before each new conversation: the provider, and its secret key. */
+  CAPTCHA_PROVIDER: z.enum(['turnstile', 'hcaptcha']).optional(),
+  CAPTCHA_SECRET: z.string().min(1).optional(),
+  /** Where the provider's answer is asked (its own siteverify URL by default). */
+  CAPTCHA_VERIFY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** zChat tag ids every new interaction of a department gets. */
   DEPARTMENT_TAGS: departmentTags.optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -283,6 +293,7 @@ export type Config = {
   allowedDepartments: number[] | null
   /** Checks signed identities; null: an identity is refused (422). */
   identitySecret: string | null
+  captcha: CaptchaSettings | null
   /** Department id -> zChat tag ids given to its new interactions. */
   departmentTags: ReadonlyMap<number, readonly string[]>
   mediaDir: string
@@ -329,6 +340,11 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
         'LEAVE_MESSAGE_SECRET',
         'required when LEAVE_MESSAGE_URL is set: signs each delivery (32+ characters)',
       ),
+    )
+  }
+  if (parsed.success && parsed.data.CAPTCHA_PROVIDER && !parsed.data.CAPTCHA_SECRET) {
+    lines.push(
+      problem('CAPTCHA_SECRET', "required when CAPTCHA_PROVIDER is set: the provider's secret key"),
     )
   }
   if (lines.length > 0 || extraLines.length > 0 || !parsed.success) fail([...extraLines, ...lines])
@@ -378,6 +394,14 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
     allowedOrigins: secrets.allowedOrigins,
     allowedDepartments: s.ALLOWED_DEPARTMENTS ?? null,
     identitySecret: s.IDENTITY_SECRET ?? null,
+    captcha:
+      s.CAPTCHA_PROVIDER && s.CAPTCHA_SECRET
+        ? {
+            provider: s.CAPTCHA_PROVIDER,
+            secret: s.CAPTCHA_SECRET,
+            verifyUrl: s.CAPTCHA_VERIFY_URL ?? captchaVerifyUrls[s.CAPTCHA_PROVIDER],
+          }
+        : null,
     departmentTags: s.DEPARTMENT_TAGS ?? new Map(),
     mediaDir: s.MEDIA_DIR,
     leaveMessage:

@@ -91,5 +91,8 @@ export function handleError(
   const cause = error.cause instanceof Error ? clip(error.cause.message, maxCause) : undefined
   if (apiError.status >= 500) request.log.error({ err: error, cause }, apiError.message)
   else request.log.info({ code: apiError.code, cause }, apiError.message)
+  // A refusal that knows when to come back says so, as the rate limits do.
+  const retryAfter: unknown = Reflect.get(apiError, 'retryAfter')
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   return reply.status(apiError.status).type('application/json').send(apiError.toBody())
 }

@@ -101,6 +101,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
     identitySecret: config.identitySecret,
+    captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
     logger,

@@ -17,6 +17,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { createSseParser } from './protocol/sse.ts'
 import type { LoggedEvent } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
+import type { CaptchaSettings } from './starts.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
@@ -47,6 +48,7 @@ export async function startHarness(
     identitySecret?: string
     departmentTags?: Config['departmentTags']
     messagesLeft?: Deliveries
+    captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
   } = {},
@@ -56,6 +58,7 @@ export async function startHarness(
     zchatTimeoutMs: 2000,
     rateLimitPerMinute: 10_000,
     startsPerMinute: 10_000,
+    startsPerMinuteGlobal: 10_000,
     ...options.limits,
   }
   const emulator = await startEmulator({ token: testToken })
@@ -95,6 +98,7 @@ export async function startHarness(
       allowedOrigins: [siteOrigin],
       allowedDepartments: null,
       identitySecret: options.identitySecret ?? null,
+      captcha: options.captcha ?? null,
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
@@ -216,6 +220,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     identitySecret: null,
+    captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
     // Never the working directory's .media: production starts create the folder.

@@ -39,6 +39,8 @@ export type ChatHost = {
   profile: SiteProfile
   /** The site's data for zChat's `extra` (`data-extra`, then `zchat('extra', {...})`), not yet checked. */
   extra: Record<string, unknown>
+  /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
+  captcha: (() => unknown) | null
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
   unread(count: number): void

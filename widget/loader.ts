@@ -78,6 +78,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   let mounting: Promise<void> | null = null
   let profile: SiteProfile = {}
   let extra = initialExtra
+  let captcha: (() => unknown) | null = null
 
   const load = () =>
     (loading ??= (
@@ -98,6 +99,9 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
     },
     get extra() {
       return extra
+    },
+    get captcha() {
+      return captcha
     },
     close: () => setOpen(false, true),
     unread: (count) => launcher.setUnread(open ? 0 : count),
@@ -148,6 +152,9 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
     // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
     extra: (next) => {
       extra = { ...extra, ...(next as object) }
+    },
+    captcha: (get) => {
+      captcha = get
     },
   })
 

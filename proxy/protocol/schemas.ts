@@ -41,6 +41,8 @@ export const pageInfo = z.strictObject({
 export const startBody = z.strictObject({
   department: z.int().positive().optional(),
   visitor: visitorProfile.optional(),
+  /** A CAPTCHA token from the site's page (Turnstile, hCaptcha), when the proxy asks for one. */
+  captcha: z.string().min(1).max(4096).optional(),
   /** Who the visitor is, as the site's server signed it; it overrides `visitor`. */
   identity: signedIdentity.optional(),
   /** The page the visitor is on, shown to the agent. */

@@ -12,6 +12,7 @@ import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
 import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
 import { type LoggedEvent, type Media, routes } from '../protocol/wire.ts'
+import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
@@ -32,6 +33,9 @@ export type InteractionDeps = {
   publicUrl: () => string
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
+  /** The whole process's budget of new conversations per minute. */
+  startBudget: StartBudget
+  verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes'>
 }
@@ -47,6 +51,8 @@ export async function interactionRoutes(
     publicUrl,
     allowedDepartments,
     verifyIdentity,
+    startBudget,
+    verifyCaptcha,
     departmentTags,
     limits,
   }: InteractionDeps,
@@ -86,6 +92,8 @@ export async function interactionRoutes(
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
       const identity = body.identity && verifyIdentity(body.identity)
+      await verifyCaptcha(body.captcha, request.ip)
+      startBudget.take()
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
         zchat.start(toStartInput({ ...body, department, externalHistory, identity })),

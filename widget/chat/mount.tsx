@@ -37,6 +37,18 @@ function siteExtra(given: Record<string, unknown>) {
   return Object.keys(extra).length > 0 ? { extra } : {}
 }
 
+/** The page's CAPTCHA token, if it set a way to get one; a failure there leaves it out (the proxy says why). */
+async function captchaToken(get: (() => unknown) | null) {
+  if (!get) return {}
+  try {
+    const token: unknown = await get()
+    return typeof token === 'string' && token ? { captcha: token.slice(0, 4096) } : {}
+  } catch (error) {
+    warn("zchat('captcha') failed", error)
+    return {}
+  }
+}
+
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
   const base = options.proxy
@@ -74,10 +86,11 @@ export function mount(host: ChatHost): ChatHandle {
   const model = createConversationModel({
     transport,
     session,
-    startContext: () => ({
+    startContext: async () => ({
       ...where(),
       ...siteExtra(host.extra),
       ...(identity() && { identity: identity() }),
+      ...(await captchaToken(host.captcha)),
     }),
     newClientId,
     prechat: site.prechat,

@@ -35,7 +35,8 @@ export type ConversationDeps = {
   transport: Transport
   session: SessionStore
   /** Department and page for the start request; the visitor's profile is added from the form. */
-  startContext(): Omit<StartBody, 'visitor'>
+  /** What the start carries besides the visitor; may wait (for a CAPTCHA token from the page). */
+  startContext(): Omit<StartBody, 'visitor'> | Promise<Omit<StartBody, 'visitor'>>
   newClientId(): string
   /** The site's pre-chat form (`data-prechat`, consent); name and email, optional, by default. */
   prechat?: PrechatSettings
@@ -152,8 +153,10 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name !== 'starting') return
     const visitor = cleanProfile(profile.value)
     try {
+      const context = await deps.startContext()
+      if (state.value.phase.name !== 'starting') return
       const reply = await transport.start({
-        ...deps.startContext(),
+        ...context,
         ...(visitor && { visitor }),
         ...(previous && { previous }),
       })

@@ -8,6 +8,7 @@ function setup() {
     toggle: vi.fn(),
     identify: vi.fn(),
     extra: vi.fn(),
+    captcha: vi.fn(),
   }
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
   return { controls, warn, ...createCommands(controls) }
@@ -36,6 +37,15 @@ describe('zchat()', () => {
     expect(controls.extra.mock.calls).toEqual([[{ clientId: 'c-1' }]])
     expect(warn).toHaveBeenCalledOnce()
     expect(warn.mock.calls[0]?.[0]).toMatch(/zchat\('extra', data\) expects an object/)
+  })
+
+  it("takes the page's way to get a CAPTCHA token, and warns about anything else", () => {
+    const { zchat, controls, warn } = setup()
+    const getToken = () => 'token'
+    zchat('captcha', getToken)
+    zchat('captcha', 'token')
+    expect(controls.captcha.mock.calls).toEqual([[getToken]])
+    expect(warn).toHaveBeenCalledOnce()
   })
 
   it('calls listeners with the payload until they are removed', () => {

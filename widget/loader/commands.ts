@@ -15,6 +15,8 @@ export type Controls = {
   identify(profile: SiteProfile): void
   /** Merges into the site's extra for the next conversation. */
   extra(value: unknown): void
+  /** The page's way to get a CAPTCHA token, asked when a conversation starts. */
+  captcha(get: () => unknown): void
 }
 
 const eventNames: ReadonlySet<string> = new Set<WidgetEvent>(['open', 'close', 'message', 'state'])
@@ -50,7 +52,10 @@ export function createCommands(controls: Controls) {
       else if (command === 'toggle') controls.toggle()
       else if (command === 'on' || command === 'off') listen(command === 'on', a, b)
       else if (command === 'identify') controls.identify(readProfile(a))
-      else if (command === 'extra') {
+      else if (command === 'captcha') {
+        if (typeof a === 'function') controls.captcha(a as () => unknown)
+        else once('captcha', "zchat('captcha', fn) expects a function that returns a token")
+      } else if (command === 'extra') {
         if (typeof a === 'object' && a !== null && !Array.isArray(a)) controls.extra(a)
         else once('extra', "zchat('extra', data) expects an object of keys and values")
       } else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
