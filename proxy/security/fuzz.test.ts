@@ -18,7 +18,8 @@ import {
 let h: Harness
 let visitor: Awaited<ReturnType<typeof startConversation>>
 beforeAll(async () => {
-  h = await startHarness()
+  // Limits out of the way: the properties are about what any input gets, not about 429s.
+  h = await startHarness({ limits: { uploadsPerMinute: 100_000, typingPerMinute: 100_000 } })
   visitor = await startConversation(h.url)
 })
 afterAll(() => h.close())
@@ -74,6 +75,50 @@ describe('every route, fed anything', () => {
         expectHandled(response, `${route.method} ${route.url}`)
       }),
       runs,
+    )
+  })
+
+  it('answers any upload (random bytes, names, types, broken multipart) with a 2xx or a 4xx', async () => {
+    const upload = fc.oneof(
+      // A well-formed form whose file is anything at all.
+      fc
+        .record({
+          bytes: fc.uint8Array({ maxLength: 2000 }),
+          name: fc.string({ maxLength: 80 }),
+          type: fc.constantFrom('image/png', 'text/html', 'application/pdf', '', 'x/y'),
+        })
+        .map(async ({ bytes, name, type }) => {
+          const form = new FormData()
+          form.append('file', new Blob([new Uint8Array(bytes)], { type }), name || 'f')
+          const request = new Request('http://x/', { method: 'POST', body: form })
+          return {
+            payload: Buffer.from(await request.arrayBuffer()),
+            type: request.headers.get('content-type')!,
+          }
+        }),
+      // Bytes that claim to be multipart.
+      fc
+        .record({
+          bytes: fc.uint8Array({ maxLength: 500 }),
+          boundary: fc.string({ maxLength: 30 }),
+        })
+        .map(async ({ bytes, boundary }) => ({
+          payload: Buffer.from(bytes),
+          type: `multipart/form-data; boundary=${boundary}`,
+        })),
+    )
+    await fc.assert(
+      fc.asyncProperty(upload, async (made) => {
+        const { payload, type } = await made
+        const response = await h.app.inject({
+          method: 'POST',
+          url: routes.uploads(visitor.conversationId),
+          payload,
+          headers: { ...visitor.headers, 'content-type': type },
+        })
+        expectHandled(response, 'POST uploads')
+      }),
+      { numRuns: 100 },
     )
   })
 
