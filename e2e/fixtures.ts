@@ -3,7 +3,13 @@
  * the emulator's console, both talking to a real proxy over real HTTP. One stack per worker, started
  * through the same `startDemo` as `npm start`.
  */
-import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import {
+  type BrowserContext,
+  test as base,
+  expect,
+  type Locator,
+  type Page,
+} from '@playwright/test'
 import { loadDemoConfig } from '../proxy/demo/config.ts'
 import { type Demo, startDemo } from '../proxy/demo/start.ts'
 
@@ -17,7 +23,13 @@ type Stack = Demo & {
   webhookSecret: string
 }
 
-export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, { stack: Stack }>({
+/** Opens the demo website in a browser of its own, with snippet options in the query (`?prechat=...`). */
+export type OpenSite = (query?: string) => Promise<Page>
+
+export const test = base.extend<
+  { visitor: Page; agent: Page; chat: Locator; openSite: OpenSite },
+  { stack: Stack }
+>({
   stack: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
     async ({}, use) => {
@@ -56,6 +68,19 @@ export const test = base.extend<{ visitor: Page; agent: Page; chat: Locator }, {
     await page.goto(stack.consoleUrl)
     await use(page)
     await context.close()
+  },
+  openSite: async ({ browser, stack }, use) => {
+    // Each story starts with an empty zChat, so what it finds there is its own.
+    await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
+    const contexts: BrowserContext[] = []
+    await use(async (query = '') => {
+      const context = await browser.newContext()
+      contexts.push(context)
+      const page = await context.newPage()
+      await page.goto(`${stack.demoUrl}${query}`)
+      return page
+    })
+    for (const context of contexts) await context.close()
   },
   chat: async ({ visitor }, use) => {
     await use(visitor.getByRole('dialog', { name: 'Chat with us' }))

@@ -39,15 +39,12 @@ test('when no agent is available the visitor leaves a message, and the site rece
 })
 
 test('outside opening hours the window offers a message instead of a chat', async ({
-  browser,
-  stack,
+  openSite,
 }) => {
-  const page = await (await browser.newContext()).newPage()
-  await page.goto(`${stack.demoUrl}?hours=${encodeURIComponent(`${anotherDay()} 09:00-18:00`)}`)
+  const page = await openSite(`?hours=${encodeURIComponent(`${anotherDay()} 09:00-18:00`)}`)
   await page.getByRole('button', { name: 'Open chat' }).click()
   const chat = page.getByRole('dialog', { name: 'Chat with us' })
   await expect(chat.getByText(/We're closed right now\. Our opening hours:/)).toBeVisible()
   await expect(chat.getByRole('form', { name: 'Leave a message' })).toBeVisible()
   await expect(chat.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible()
-  await page.context().close()
 })

@@ -2,13 +2,10 @@ import { signIdentity } from '../proxy/identity.ts'
 import { expect, identitySecret, recordedInteraction, send, test } from './fixtures.ts'
 
 test("the site's pre-chat fields reach zChat as the customer; an invalid CPF is refused before anything starts", async ({
-  browser,
+  openSite,
   stack,
 }) => {
-  await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
-  const context = await browser.newContext()
-  const visitor = await context.newPage()
-  await visitor.goto(`${stack.demoUrl}?prechat=${encodeURIComponent('name*,cpf*,phone')}`)
+  const visitor = await openSite(`?prechat=${encodeURIComponent('name*,cpf*,phone')}`)
   await visitor.getByRole('button', { name: 'Open chat' }).click()
   const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
   await chat.getByRole('textbox', { name: 'Name' }).fill('Ana Souza')
@@ -27,17 +24,13 @@ test("the site's pre-chat fields reach zChat as the customer; an invalid CPF is 
     await fetch(`${stack.emulator.url}/control/interactions`)
   ).json()) as unknown[]
   expect(all).toHaveLength(1)
-  await context.close()
 })
 
 test("a signed identity's customer key and tags reach zChat; an unsigned one is refused", async ({
-  browser,
+  openSite,
   stack,
 }) => {
-  await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
-  const context = await browser.newContext()
-  const visitor = await context.newPage()
-  await visitor.goto(stack.demoUrl)
+  const visitor = await openSite()
   // What the site's server would render into the page for its logged-in customer.
   const signed = signIdentity(identitySecret, {
     customerKey: 'crm-42',
@@ -59,8 +52,7 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
   expect((await recordedInteraction(stack, 'Where is order 42?')).tagIds).toEqual(['10'])
 
   // The same payload without its signature: the visitor is told, and zChat hears nothing.
-  const other = await (await browser.newContext()).newPage()
-  await other.goto(stack.demoUrl)
+  const other = await openSite()
   await other.evaluate((payload) => {
     ;(window as unknown as { zchat: (...args: unknown[]) => void }).zchat('identify', {
       identity: { payload },
@@ -74,5 +66,4 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
     messages: Array<{ content: string }>
   }>
   expect(all.some((i) => i.messages.some((m) => m.content === 'I am crm-42 too'))).toBe(false)
-  await context.close()
 })

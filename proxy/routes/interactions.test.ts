@@ -33,6 +33,15 @@ const bearer = (credential: string) => ({
   origin: siteOrigin,
 })
 
+/** The visitor's message call, as the widget makes it. */
+const sendMessage = (conversationId: string, credential: string, clientId: string, text: string) =>
+  h.app.inject({
+    method: 'POST',
+    url: routes.messages(conversationId),
+    payload: { clientId, text },
+    headers: bearer(credential),
+  })
+
 describe('start', () => {
   it('creates a zChat interaction with the visitor as customer and never returns the token', async () => {
     const response = await h.app.inject({
@@ -166,12 +175,7 @@ describe('start', () => {
 describe('a conversation', () => {
   it('carries messages both ways and logs them in order for the event stream', async () => {
     const { conversationId, credential } = await start()
-    const sent = await h.app.inject({
-      method: 'POST',
-      url: routes.messages(conversationId),
-      payload: { clientId: 'client-0001', text: 'Hello' },
-      headers: bearer(credential),
-    })
+    const sent = await sendMessage(conversationId, credential, 'client-0001', 'Hello')
     expect(sent.statusCode).toBe(202)
     await agent(h.emulator, conversationId, 'accept', { agentName: 'Bruna' })
     await agent(h.emulator, conversationId, 'typing')
@@ -199,13 +203,7 @@ describe('a conversation', () => {
 
   it('sends a retried message to zChat once', async () => {
     const { conversationId, credential } = await start()
-    const send = () =>
-      h.app.inject({
-        method: 'POST',
-        url: routes.messages(conversationId),
-        payload: { clientId: 'retry-0001', text: 'Once' },
-        headers: bearer(credential),
-      })
+    const send = () => sendMessage(conversationId, credential, 'retry-0001', 'Once')
     const [a, b] = await Promise.all([send(), send()])
     const c = await send()
     expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([202, 202, 202])
@@ -232,12 +230,7 @@ describe('a conversation', () => {
     })
     expect(finish.statusCode).toBe(204)
     expect((await interaction(h.emulator, conversationId)).state).toBe('finished')
-    const late = await h.app.inject({
-      method: 'POST',
-      url: routes.messages(conversationId),
-      payload: { clientId: 'late-0001', text: 'Hello?' },
-      headers: bearer(credential),
-    })
+    const late = await sendMessage(conversationId, credential, 'late-0001', 'Hello?')
     expect(late.statusCode).toBe(409)
     const rating = await h.app.inject({
       method: 'PUT',
@@ -272,12 +265,7 @@ describe('visitor credentials', () => {
   it("keep a second visitor out of the first one's conversation", async () => {
     const first = await start()
     const second = await start()
-    const post = await h.app.inject({
-      method: 'POST',
-      url: routes.messages(first.conversationId),
-      payload: { clientId: 'intruder-01', text: 'Hijack' },
-      headers: bearer(second.credential),
-    })
+    const post = await sendMessage(first.conversationId, second.credential, 'intruder-01', 'Hijack')
     expect(post.statusCode).toBe(403)
     const read = await readEvents(
       `${h.url}${routes.events(first.conversationId)}`,
@@ -343,12 +331,7 @@ describe('zChat failures', () => {
   it('takes an HTTP 200 whose body states an error as the refusal it is', async () => {
     const { conversationId, credential } = await start()
     await fault({ failNext: { status: 500, count: 1, as: 'body' } })
-    const sent = await h.app.inject({
-      method: 'POST',
-      url: routes.messages(conversationId),
-      payload: { clientId: 'body-00001', text: 'Did this arrive?' },
-      headers: bearer(credential),
-    })
+    const sent = await sendMessage(conversationId, credential, 'body-00001', 'Did this arrive?')
     // Not "sent": the widget keeps it and offers a retry.
     expect(sent.statusCode).toBe(502)
     expect(sent.json()).toMatchObject({ code: 'UPSTREAM_ERROR' })
@@ -386,12 +369,7 @@ describe('zChat failures', () => {
     } finally {
       h.emulator.setWebhookUrl(`${h.url}/webhooks/zchat/${webhookSecret}`)
     }
-    const sent = await h.app.inject({
-      method: 'POST',
-      url: routes.messages(conversationId),
-      payload: { clientId: 'over-00001', text: 'Hello?' },
-      headers: bearer(credential),
-    })
+    const sent = await sendMessage(conversationId, credential, 'over-00001', 'Hello?')
     // Not a failure to retry: the chat has ended, and every tab hears it.
     expect(sent.statusCode).toBe(409)
     expect(sent.json()).toMatchObject({ code: 'CONFLICT' })
@@ -421,12 +399,7 @@ describe('zChat failures', () => {
         headers: bearer(credential),
       })
       expect(typing.statusCode).toBe(409)
-      const sent = await h.app.inject({
-        method: 'POST',
-        url: routes.messages(conversationId),
-        payload: { clientId: 'over-00002', text: 'Anyone?' },
-        headers: bearer(credential),
-      })
+      const sent = await sendMessage(conversationId, credential, 'over-00002', 'Anyone?')
       expect(sent.statusCode).toBe(409)
     } finally {
       await fault({ unknownAs422: false })
@@ -437,12 +410,12 @@ describe('zChat failures', () => {
 describe('earlier history', () => {
   it('shows the agent what the visitor said in their previous conversation', async () => {
     const first = await start()
-    await h.app.inject({
-      method: 'POST',
-      url: routes.messages(first.conversationId),
-      payload: { clientId: 'history-001', text: 'My order #123 is late' },
-      headers: bearer(first.credential),
-    })
+    await sendMessage(
+      first.conversationId,
+      first.credential,
+      'history-001',
+      'My order #123 is late',
+    )
     await agent(h.emulator, first.conversationId, 'accept')
     await agent(h.emulator, first.conversationId, 'messages', { content: 'Checking it now' })
     await readEvents(
@@ -471,12 +444,12 @@ describe('earlier history', () => {
 
   it('answers the history however late and however often zChat fetches it', async () => {
     const first = await start()
-    await h.app.inject({
-      method: 'POST',
-      url: routes.messages(first.conversationId),
-      payload: { clientId: 'history-late1', text: 'Still waiting for my refund' },
-      headers: bearer(first.credential),
-    })
+    await sendMessage(
+      first.conversationId,
+      first.credential,
+      'history-late1',
+      'Still waiting for my refund',
+    )
     await fetch(`${h.emulator.url}/control/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
