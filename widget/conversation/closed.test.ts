@@ -1,6 +1,6 @@
 /** Outside the site's opening hours the conversation model offers to leave a message, not a chat. */
 import { describe, expect, it, vi } from 'vitest'
-import { createFakeTransport, future, memorySessionStore } from '../testing/fakes.ts'
+import { createFakeTransport, memorySessionStore, ongoingSession } from '../testing/fakes.ts'
 import { createConversationModel } from './model.ts'
 
 function setup(closed: { now: boolean }, session = memorySessionStore()) {
@@ -45,15 +45,7 @@ describe('outside opening hours', () => {
   })
 
   it('never cuts short a conversation restored after a reload', () => {
-    const session = memorySessionStore()
-    session.save({
-      conversationId: 'c1',
-      credential: 'k1',
-      expiresAt: future,
-      finished: false,
-      readId: 0,
-      seenId: 0,
-    })
+    const session = ongoingSession()
     const { model, fake } = setup({ now: true }, session)
     model.restore()
     fake.emit({ type: 'accepted' })

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeTransport, future, memorySessionStore } from '../testing/fakes.ts'
+import {
+  createFakeTransport,
+  future,
+  memorySessionStore,
+  ongoingSession,
+} from '../testing/fakes.ts'
 import { HttpFailure, NetworkFailure } from './failure.ts'
 import { type ConversationDeps, createConversationModel } from './model.ts'
 
@@ -479,15 +484,7 @@ describe('restoring after a reload', () => {
   })
 
   it('does not show an agent typing replayed from before the reload, only one still fresh', async () => {
-    const session = memorySessionStore()
-    session.save({
-      conversationId: 'c1',
-      credential: 'k1',
-      expiresAt: future,
-      finished: false,
-      readId: 0,
-      seenId: 0,
-    })
+    const session = ongoingSession()
     const { model, fake } = setup({}, session)
     model.restore()
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
@@ -506,15 +503,7 @@ describe('restoring after a reload', () => {
   })
 
   it('opens a new chat when nothing is stored or it expired', () => {
-    const session = memorySessionStore()
-    session.save({
-      conversationId: 'c',
-      credential: 'k',
-      expiresAt: '2000-01-01T00:00:00Z',
-      finished: false,
-      readId: 0,
-      seenId: 0,
-    })
+    const session = ongoingSession({ expiresAt: '2000-01-01T00:00:00Z' })
     const { model, fake } = setup({}, session)
     model.restore()
     expect(model.phase.value.name).toBe('prechat')

@@ -124,3 +124,18 @@ export function memoryStorage(): Storage {
     setItem: (k, v) => void map.set(k, String(v)),
   }
 }
+
+/** A store holding a conversation going on (`c1`), as a reload finds it; `overrides` change it. */
+export function ongoingSession(overrides: Partial<StoredSession> = {}): SessionStore {
+  const session = memorySessionStore()
+  session.save({
+    conversationId: 'c1',
+    credential: 'k1',
+    expiresAt: future,
+    finished: false,
+    readId: 0,
+    seenId: 0,
+    ...overrides,
+  })
+  return session
+}
