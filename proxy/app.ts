@@ -149,7 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setErrorHandler(handleError)
   logRequests(app)
-  if (limits.maxConnectionsPerIp > 0) capConnections(app.server, limits.maxConnectionsPerIp)
+  // Behind a load balancer every connection comes from it: the cap would cap the whole service.
+  // There, the per-visitor limits (on X-Forwarded-For) do the work.
+  if (limits.maxConnectionsPerIp > 0 && !deps.trustProxy)
+    capConnections(app.server, limits.maxConnectionsPerIp)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
   app.setNotFoundHandler((_request, reply) =>

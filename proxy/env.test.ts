@@ -137,12 +137,41 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'hcaptcha' })).toMatch(
       /CAPTCHA_SECRET: required when CAPTCHA_PROVIDER is set/,
     )
+    // A secret without a provider would turn the check off without a word: refused.
+    expect(message(loadConfig, { ...real, CAPTCHA_SECRET: 'k' })).toMatch(
+      /CAPTCHA_PROVIDER: required with CAPTCHA_SECRET/,
+    )
     expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'recaptcha' })).toMatch(
       /CAPTCHA_PROVIDER/,
     )
     expect(
       loadConfig({ ...real, STARTS_PER_MINUTE_GLOBAL: '50' }).limits.startsPerMinuteGlobal,
     ).toBe(50)
+  })
+
+  it('refuses whom to trust when it is not a hop count or addresses', () => {
+    for (const bad of [
+      'True',
+      ' TRUE ',
+      'loadbalancer',
+      '10.0.0.0/33',
+      '10.0.0.1/8/1',
+      '300.1.1.1',
+    ]) {
+      expect(message(loadConfig, { ...real, TRUST_PROXY: bad }), bad).toMatch(/TRUST_PROXY:/)
+    }
+    expect(loadConfig({ ...real, TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+    ])
+  })
+
+  it('refuses upload types a browser could run', () => {
+    for (const type of ['image/svg+xml', 'text/html', 'application/xml']) {
+      expect(message(loadConfig, { ...real, UPLOAD_TYPES: `image/png,${type}` }), type).toMatch(
+        /UPLOAD_TYPES/,
+      )
+    }
   })
 
   it('reads whom to trust for the client address', () => {

@@ -5,6 +5,7 @@
  * Production needs a zChat account: there is no fallback to the emulator here. The demo
  * (`npm start`, proxy/demo/) makes up its own secrets and points at the emulator instead.
  */
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
 import { type CaptchaSettings, captchaVerifyUrls } from './starts.ts'
@@ -31,6 +32,19 @@ const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   }
   return parsed.origin
 })
+
+/** 'false', a hop count, or addresses/CIDRs (what proxy-addr takes, checked here, not at listen). */
+function isTrustProxy(value: string): boolean {
+  const text = value.trim().toLowerCase()
+  if (text === 'false' || /^\d{1,2}$/.test(text)) return true
+  return text.split(',').every((part) => {
+    const [address, bits, more] = part.trim().split('/')
+    if (!address || more !== undefined || isIP(address) === 0) return false
+    if (bits === undefined) return true
+    const max = isIP(address) === 4 ? 32 : 128
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= max
+  })
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -65,6 +79,10 @@ const uploadType = z
   .refine(isKnownType, {
     error: (issue) =>
       `${String(issue.input)} is not a type the proxy recognises by content (such as image/png, application/pdf, text/plain)`,
+  })
+  // Types a browser may run as a page or a plug-in, whatever headers they are served with.
+  .refine((type) => !/xml|svg|html|javascript|flash/.test(type), {
+    error: (issue) => `${String(issue.input)} is a type a browser could run: it cannot be allowed`,
   })
 
 const int = (min: number, max: number, fallback: number) =>
@@ -124,6 +142,10 @@ export const limitsSchema = z.object({
    * how long agents can open it from the transcript: days, well past the conversation's retention.
    */
   MEDIA_RETENTION_HOURS: int(1, 365 * 24, 7 * 24),
+  /** Bytes of uploads kept at most (this process's count); past it uploads wait for the sweep. */
+  MEDIA_QUOTA_BYTES: int(1024 * 1024, 1024 ** 4, 5 * 1024 ** 3),
+  /** Files one conversation may upload. */
+  UPLOADS_PER_CONVERSATION: int(1, 10_000, 50),
   /** How long a zChat call may take before the visitor gets 504 UPSTREAM_TIMEOUT. */
   ZCHAT_TIMEOUT_MS: int(100, 120_000, 10_000),
   /** How long a client may take to send a whole request (headers and body); 0 turns it off. */
@@ -165,6 +187,8 @@ export type Limits = {
   uploadTypes: readonly string[]
   uploadsPerMinute: number
   mediaRetentionMs: number
+  mediaQuotaBytes: number
+  uploadsPerConversation: number
   zchatTimeoutMs: number
   requestTimeoutMs: number
   headersTimeoutMs: number
@@ -199,6 +223,8 @@ function toLimits(e: LimitSettings): Limits {
     uploadTypes: [...new Set(e.UPLOAD_TYPES)],
     uploadsPerMinute: e.UPLOADS_PER_MINUTE,
     mediaRetentionMs: e.MEDIA_RETENTION_HOURS * 60 * minutes,
+    mediaQuotaBytes: e.MEDIA_QUOTA_BYTES,
+    uploadsPerConversation: e.UPLOADS_PER_CONVERSATION,
     zchatTimeoutMs: e.ZCHAT_TIMEOUT_MS,
     // Node requires headersTimeout <= requestTimeout when the latter is on.
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
@@ -262,10 +288,10 @@ const settingsSchema = limitsSchema.extend({
   TRUST_PROXY: z
     .string()
     .refine(
-      (value) => value !== 'true',
+      (value) => value.trim().toLowerCase() !== 'true',
       "'true' would believe any X-Forwarded-For a client writes, and every per-address limit would fall to one header: give the number of proxies in front (e.g. 1) or their addresses/CIDRs",
     )
-    .regex(/^(false|\d{1,2}|[\w.:/,\s-]+)$/, "'false', a hop count or a comma list of addresses")
+    .refine(isTrustProxy, "'false', a hop count, or a comma list of IP addresses or CIDRs")
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token that opens GET /metrics on the main port. */
@@ -339,6 +365,18 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       problem(
         'LEAVE_MESSAGE_SECRET',
         'required when LEAVE_MESSAGE_URL is set: signs each delivery (32+ characters)',
+      ),
+    )
+  }
+  if (
+    parsed.success &&
+    !parsed.data.CAPTCHA_PROVIDER &&
+    (parsed.data.CAPTCHA_SECRET || parsed.data.CAPTCHA_VERIFY_URL)
+  ) {
+    lines.push(
+      problem(
+        'CAPTCHA_PROVIDER',
+        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile or hcaptcha',
       ),
     )
   }
@@ -416,7 +454,7 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
 }
 
 function parseTrustProxy(value: string | undefined): false | number | string[] {
-  if (value === undefined || value === 'false') return false
+  if (value === undefined || value.trim().toLowerCase() === 'false') return false
   if (/^\d+$/.test(value)) return Number(value)
   return value
     .split(',')

@@ -62,6 +62,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
+            ...(config.captcha ? [config.captcha.secret] : []),
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
@@ -78,6 +80,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    quotaBytes: config.limits.mediaQuotaBytes,
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)

@@ -8,30 +8,43 @@
  */
 import { ApiError } from './errors.ts'
 
-export type StartBudget = { take(): void }
+export type StartBudget = {
+  /** 429 when none is left, without taking one (before asking a CAPTCHA provider). */
+  check(): void
+  take(): void
+  /** Gives one back: the start failed before zChat made an interaction. */
+  giveBack(): void
+}
 
 /** A fixed window per minute: past `perMinute` starts, 429 with the seconds until the next one. */
 export function createStartBudget(perMinute: number, now: () => number = Date.now): StartBudget {
   let windowStart = now()
   let used = 0
+  function refuseWhenSpent() {
+    const t = now()
+    if (t - windowStart >= 60_000) {
+      windowStart = t
+      used = 0
+    }
+    if (used >= perMinute) {
+      const retryAfter = Math.ceil((windowStart + 60_000 - t) / 1000)
+      throw Object.assign(
+        new ApiError(
+          'RATE_LIMITED',
+          `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
+        ),
+        { retryAfter },
+      )
+    }
+  }
   return {
+    check: refuseWhenSpent,
     take() {
-      const t = now()
-      if (t - windowStart >= 60_000) {
-        windowStart = t
-        used = 0
-      }
-      if (used >= perMinute) {
-        const retryAfter = Math.ceil((windowStart + 60_000 - t) / 1000)
-        throw Object.assign(
-          new ApiError(
-            'RATE_LIMITED',
-            `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
-          ),
-          { retryAfter },
-        )
-      }
+      refuseWhenSpent()
       used++
+    },
+    giveBack() {
+      used = Math.max(0, used - 1)
     },
   }
 }

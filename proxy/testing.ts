@@ -69,6 +69,7 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    quotaBytes: limits.mediaQuotaBytes,
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })

@@ -24,6 +24,7 @@ import {
 } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { ApiError } from '../errors.ts'
 import { cleanFileName } from './names.ts'
 import { receive, type Upload } from './receive.ts'
 import { extensionsOf } from './types.ts'
@@ -55,6 +56,8 @@ export type MediaStoreOptions = {
   maxBytes: number
   types: readonly string[]
   retentionMs: number
+  /** Bytes kept at most; past it a new upload is refused until the sweep frees room. */
+  quotaBytes?: number
   /** How often the sweep runs. */
   sweepEveryMs?: number
   /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
@@ -88,6 +91,7 @@ export function createMediaStore({
   maxBytes,
   types,
   retentionMs,
+  quotaBytes = Number.POSITIVE_INFINITY,
   sweepEveryMs = 10 * 60 * 1000,
   orphanAfterMs = 60 * 60 * 1000,
   now = Date.now,
@@ -97,6 +101,8 @@ export function createMediaStore({
   const dataPath = (id: string) => join(dir, id)
   const metaPath = (id: string) => join(dir, `${id}.json`)
   const expiresAt = (media: StoredMedia) => Date.parse(media.createdAt) + retentionMs
+  /** Bytes kept, as this process counts them: summed at prepare() and by each sweep. */
+  let usedBytes = 0
 
   async function readMeta(id: string): Promise<StoredMedia | null> {
     try {
@@ -121,13 +127,29 @@ export function createMediaStore({
   }
 
   async function save(conversationId: string, upload: Upload): Promise<StoredMedia> {
+    // Room for the largest file: a disk that fills up serves nobody.
+    if (usedBytes + maxBytes > quotaBytes) {
+      throw new ApiError(
+        'SERVICE_UNAVAILABLE',
+        'No room for files right now; please try again later',
+      )
+    }
     const id = randomBytes(idBytes).toString('base64url')
     const dataPart = `${dataPath(id)}.part`
     const metaPart = `${metaPath(id)}.part`
     const file = await open(dataPart, 'wx', 0o600)
     let writing = true
     try {
-      const received = await receive(upload, (chunk) => file.write(chunk), { maxBytes, allowed })
+      // A FileHandle write may take less than the whole chunk (a full disk): write the rest too.
+      const writeAll = async (chunk: Uint8Array) => {
+        let done = 0
+        while (done < chunk.byteLength) {
+          const { bytesWritten } = await file.write(chunk, done, chunk.byteLength - done)
+          if (bytesWritten === 0) throw new Error('the disk took no more bytes')
+          done += bytesWritten
+        }
+      }
+      const received = await receive(upload, writeAll, { maxBytes, allowed })
       await file.close()
       writing = false
       const media: StoredMedia = {
@@ -142,6 +164,7 @@ export function createMediaStore({
       await writeFile(metaPart, JSON.stringify(media), { mode: 0o600 })
       await rename(dataPart, dataPath(id))
       await rename(metaPart, metaPath(id))
+      usedBytes += media.size
       return media
     } catch (error) {
       if (writing) await file.close().catch(() => {})
@@ -165,6 +188,7 @@ export function createMediaStore({
     }
     const present = new Set(names)
     const t = now()
+    let kept = 0
     const isOld = async (name: string) => {
       try {
         return t - (await stat(join(dir, name))).mtimeMs > orphanAfterMs
@@ -178,7 +202,7 @@ export function createMediaStore({
         const media = await readMeta(id)
         if (media ? expiresAt(media) <= t : await isOld(name)) {
           if (await remove(id)) removed[media ? 'expired' : 'orphan']++
-        }
+        } else if (media) kept += media.size
       } else if (isMediaId(name) && !present.has(`${name}.json`) && (await isOld(name))) {
         // Bytes whose metadata never arrived (a crash between the two renames).
         await rm(join(dir, name), { force: true })
@@ -189,6 +213,7 @@ export function createMediaStore({
         removed.orphan++
       }
     }
+    usedBytes = kept
     for (const reason of ['expired', 'orphan'] as const) {
       if (removed[reason] > 0) onRemove(reason, removed[reason])
     }
@@ -204,6 +229,8 @@ export function createMediaStore({
     async prepare() {
       await mkdir(dir, { recursive: true })
       await access(dir, constants.W_OK)
+      // What earlier runs left counts against the quota from the start.
+      await sweep()
     },
     save,
     async find(id) {

@@ -24,6 +24,8 @@ export type EventStream = {
   lastSent(): number
   /** Bytes waiting for this reader: in the socket's buffer and in the queue. */
   buffered(): number
+  /** Cuts the reader when it has taken nothing for `stallMs` (checked on each heartbeat). */
+  checkStall(): void
 }
 
 export type EventStreamOptions = {
@@ -40,6 +42,8 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   const queue: string[] = []
   let queuedBytes = 0
   let waiting = false
+  /** Since when the socket has been full (0: it is not). */
+  let waitingSince = 0
   let gone = false
   res.once('close', () => {
     gone = true
@@ -59,12 +63,14 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   function write(text: string): void {
     if (!res.write(text) && !waiting) {
       waiting = true
+      waitingSince = Date.now()
       res.once('drain', flush)
     }
   }
 
   function flush(): void {
     waiting = false
+    waitingSince = 0
     while (queue.length > 0 && !waiting && !gone) {
       const next = queue.shift()!
       queuedBytes -= next.length
@@ -83,7 +89,9 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
         queue.push(text)
         queuedBytes += text.length
       }
-      if (buffered() > options.maxBufferedBytes) overflow()
+      // The newest frame alone never counts: one event larger than the cap must still get through
+      // to a reader that takes it, or it would be cut, come back and be cut again for ever.
+      if (buffered() - text.length > options.maxBufferedBytes) overflow()
     },
     comment(text) {
       if (!gone && !waiting) write(`: ${text}\n\n`)
@@ -112,5 +120,8 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
     },
     lastSent: () => lastSent,
     buffered,
+    checkStall() {
+      if (waiting && waitingSince > 0 && Date.now() - waitingSince >= options.stallMs) overflow()
+    },
   }
 }

@@ -92,7 +92,10 @@ export async function eventRoutes(
     const heartbeat = setInterval(() => {
       // A stream lives no longer than the credential that opened it; the widget is told why.
       if (Date.now() >= expiresAt.getTime()) closeStream(undefined, expiredFrame)
-      else stream.comment('ping')
+      else {
+        stream.checkStall()
+        stream.comment('ping')
+      }
     }, heartbeatMs)
     let remove = () => {}
     let stopped = false
@@ -106,6 +109,11 @@ export async function eventRoutes(
     }
     const closeStream = (retryMs?: number, last?: string) => {
       stop()
+      // A reader that is behind would hold `end()` open: it resumes on reconnect anyway.
+      if (stream.buffered() > 0) {
+        res.destroy()
+        return
+      }
       // `retry:` sets how long the widget waits before it reconnects (and resumes).
       res.end(last ?? (retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`))
     }

@@ -92,12 +92,17 @@ export async function interactionRoutes(
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
       const identity = body.identity && verifyIdentity(body.identity)
+      // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
+      startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
       startBudget.take()
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
         zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
-      )
+      ).catch((error: unknown) => {
+        startBudget.giveBack()
+        throw error
+      })
       await log.open(interactionHash)
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.

@@ -6,7 +6,7 @@
  * Served so that no file can act as a page of this origin: the sniffed type, `nosniff`, a sandbox
  * with nothing allowed, and `attachment` for anything but pictures, sound and video.
  */
-import { createReadStream } from 'node:fs'
+import { type FileHandle, open } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import { contentDisposition } from '../media/names.ts'
@@ -45,6 +45,19 @@ export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
       const stored = await media.find(id)
       if (!stored) throw new ApiError('NOT_FOUND', 'This file does not exist or has expired')
 
+      // Opened now: a file gone since the lookup (the sweep, another instance) is a plain 404.
+      let handle: FileHandle
+      try {
+        handle = await open(media.pathOf(stored), 'r')
+      } catch {
+        throw new ApiError('NOT_FOUND', 'This file does not exist or has expired')
+      }
+      // Every answer but the streamed one closes it here; the stream closes it when done.
+      let streaming = false
+      reply.raw.once('close', () => {
+        if (!streaming) void handle.close().catch(() => {})
+      })
+
       const etag = `"${stored.sha256}"`
       const ttl = Math.floor(media.remainingMs(stored) / 1000)
       reply
@@ -82,7 +95,8 @@ export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
         reply.header('content-length', stored.size)
       }
       if (request.method === 'HEAD') return reply.send()
-      return reply.send(createReadStream(media.pathOf(stored), range ?? {}))
+      streaming = true
+      return reply.send(handle.createReadStream({ ...(range ?? {}), autoClose: true }))
     },
   })
 }

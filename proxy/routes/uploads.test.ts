@@ -357,3 +357,46 @@ describe('uploads refused', () => {
     expect(response.statusCode).toBe(415)
   })
 })
+
+describe('bounds on what visitors may store', () => {
+  it('refuses more files than UPLOADS_PER_CONVERSATION, and any once MEDIA_QUOTA_BYTES is full', async () => {
+    const bounded = await startHarness({
+      limits: {
+        uploadsPerConversation: 2,
+        mediaQuotaBytes: 700 * 1024,
+        uploadMaxBytes: 400 * 1024,
+      },
+    })
+    try {
+      const upload = async (
+        conversationId: string,
+        headers: Record<string, string>,
+        bytes: Buffer,
+      ) => {
+        const form = await formBody(fileForm(bytes, 'a.pdf'))
+        return bounded.app.inject({
+          method: 'POST',
+          url: routes.uploads(conversationId),
+          payload: form.payload,
+          headers: { ...headers, ...form.headers },
+        })
+      }
+      const first = await startConversation(bounded.url)
+      const pdf = samplePdf()
+      expect((await upload(first.conversationId, first.headers, pdf)).statusCode).toBe(201)
+      expect((await upload(first.conversationId, first.headers, pdf)).statusCode).toBe(201)
+      const third = await upload(first.conversationId, first.headers, pdf)
+      expect(third.statusCode).toBe(429)
+      expect(third.json().message).toMatch(/most it may/)
+      // Room for one more file of the largest size, and no more.
+      const big = Buffer.concat([pdf, Buffer.alloc(350 * 1024, 32)])
+      const second = await startConversation(bounded.url)
+      expect((await upload(second.conversationId, second.headers, big)).statusCode).toBe(201)
+      const full = await upload(second.conversationId, second.headers, pdf)
+      expect(full.statusCode).toBe(503)
+      expect(full.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
+    } finally {
+      await bounded.close()
+    }
+  })
+})

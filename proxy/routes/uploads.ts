@@ -24,7 +24,10 @@ export type UploadDeps = {
   visitors: Visitors
   metrics: Pick<Metrics, 'countUpload'>
   publicUrl: () => string
-  limits: Pick<Limits, 'uploadMaxBytes' | 'uploadTypes' | 'uploadsPerMinute'>
+  limits: Pick<
+    Limits,
+    'uploadMaxBytes' | 'uploadTypes' | 'uploadsPerMinute' | 'uploadsPerConversation'
+  >
 }
 
 /** Room for the multipart framing around the file: boundaries and one part's headers. */
@@ -69,6 +72,8 @@ export async function uploadRoutes(
   { media, log, visitors, metrics, publicUrl, limits }: UploadDeps,
 ) {
   const maxBytes = limits.uploadMaxBytes
+  /** Files stored per conversation, by this process (a bound, not a record: forgotten on restart). */
+  const uploadsBy = new Map<string, number>()
   if (maxBytes === 0) return
 
   await app.register(multipart, {
@@ -88,6 +93,13 @@ export async function uploadRoutes(
     async (request, reply) => {
       const auth = await visitorConversation(request, visitors, log)
       assertOpen(auth.status)
+      const already = uploadsBy.get(auth.conversationId) ?? 0
+      if (already >= limits.uploadsPerConversation) {
+        throw new ApiError(
+          'RATE_LIMITED',
+          `This conversation has sent ${already} files, the most it may; please write instead`,
+        )
+      }
       let stored: StoredMedia | null = null
       try {
         if (Number(request.headers['content-length']) > maxBytes + framingBytes) {
@@ -105,6 +117,7 @@ export async function uploadRoutes(
           })
         }
         if (!stored) throw new ApiError('VALIDATION_ERROR', onePart)
+        uploadsBy.set(auth.conversationId, already + 1)
       } catch (error) {
         if (stored) await media.remove(stored.id)
         const apiError = toApiError(error)
