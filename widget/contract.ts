@@ -4,6 +4,7 @@
  */
 import type { SignedIdentity, VisitorProfile } from '../proxy/protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
+import type { Locale } from './i18n/locale.ts'
 
 /** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
 export type ChatAttributes = Partial<
@@ -18,7 +19,10 @@ export type WidgetOptions = {
   /** Proxy base URL: the script's src without `/widget.js` and query. */
   proxy: string
   department?: number
-  title: string
+  /** `data-title`; the chat's language has its own default. */
+  title?: string
+  /** From data-lang, `<html lang>` or the browser's languages (i18n/locale.ts). */
+  lang: Locale
   color?: string
   position: 'right' | 'left'
   greeting?: string

@@ -5,6 +5,7 @@
  * is going on so a reload picks it up.
  */
 import type { ChatHandle, ChatHost, ChatModule, SiteProfile, WidgetOptions } from './contract.ts'
+import { chooseLocale } from './i18n/locale.ts'
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { createLauncher } from './loader/launcher.ts'
@@ -31,7 +32,12 @@ function boot(): void {
     warn('cannot find the widget.js script tag; not starting')
     return
   }
-  const { options, problems } = readOptions(base, { ...script.dataset }, (v) =>
+  const lang = chooseLocale([
+    script.dataset.lang,
+    document.documentElement.lang,
+    ...navigator.languages,
+  ])
+  const { options, problems } = readOptions(base, lang, { ...script.dataset }, (v) =>
     CSS.supports('color', v),
   )
   if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
@@ -54,6 +60,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   adoptStyles(shadow, launcherCss)
   const root = document.createElement('div')
   root.className = 'zc'
+  root.lang = options.lang
   root.dataset.side = options.position
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
@@ -68,7 +75,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   panel.className = 'zc-panel'
   panel.id = 'zc-panel'
   panel.hidden = true
-  const launcher = createLauncher(panel.id)
+  const launcher = createLauncher(panel.id, options.lang)
   root.append(panel, launcher.button)
 
   let open = false

@@ -7,6 +7,7 @@ import { render } from 'preact'
 import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
+import { loadLanguage, t } from '../i18n/text.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
@@ -105,7 +106,7 @@ export function mount(host: ChatHost): ChatHandle {
         if (!schedule) return
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
         isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
-        openingHours = `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`
+        openingHours = t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
         model.checkHours()
       },
       (error: unknown) => warn('could not load the opening hours', error),
@@ -140,18 +141,24 @@ export function mount(host: ChatHost): ChatHandle {
   void model.attachment.configure()
 
   const focusRequest = signal(0)
-  render(
-    <CrashGuard title={options.title}>
-      <ChatWindow
-        model={model}
-        unavailable={unavailable}
-        options={options}
-        focusRequest={focusRequest}
-        onClose={host.close}
-      />
-    </CrashGuard>,
-    host.container,
-  )
+  // The language's sentences first (a chunk of their own, unless English): no English flash.
+  const draw = () =>
+    render(
+      <CrashGuard title={options.title ?? t.title}>
+        <ChatWindow
+          model={model}
+          unavailable={unavailable}
+          options={options}
+          focusRequest={focusRequest}
+          onClose={host.close}
+        />
+      </CrashGuard>,
+      host.container,
+    )
+  loadLanguage(options.lang).then(draw, (error: unknown) => {
+    warn('could not load the language; showing English', error)
+    draw()
+  })
 
   return {
     setOpen(open, focus) {

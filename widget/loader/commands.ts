@@ -3,7 +3,7 @@
  * page: bad calls are warned about once each, and a listener that throws is reported and skipped.
  */
 import { cpfLength } from '../../proxy/protocol/checks.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { emailLength, nameLength, phoneLength } from '../../proxy/protocol/wire.ts'
 import type { SiteProfile } from '../contract.ts'
 import { warn } from '../warn.ts'
 
@@ -89,9 +89,9 @@ export function readProfile(value: unknown): SiteProfile {
     const v = fields[key]
     if (typeof v === 'string' && v.trim() && v.trim().length <= max) profile[key] = v.trim()
   }
-  pick('name', limits.nameLength)
-  pick('email', limits.emailLength)
-  pick('phone', limits.phoneLength)
+  pick('name', nameLength)
+  pick('email', emailLength)
+  pick('phone', phoneLength)
   pick('cpf', cpfLength)
   // Unsigned goes on too: the proxy refuses it with a reason the site can read.
   const { payload, signature } = (fields.identity ?? {}) as Record<string, unknown>

@@ -20,10 +20,10 @@ describe('readOptions', () => {
   const base = 'https://p.test'
 
   it('uses the defaults when nothing is set', () => {
-    expect(readOptions(base, {}, isColor)).toEqual({
+    expect(readOptions(base, 'en', {}, isColor)).toEqual({
       options: {
         proxy: base,
-        title: 'Chat with us',
+        lang: 'en',
         position: 'right',
         open: false,
         pageUrl: 'path',
@@ -43,9 +43,10 @@ describe('readOptions', () => {
       open: 'true',
       pageUrl: 'full',
     }
-    expect(readOptions(base, data, isColor)).toEqual({
+    expect(readOptions(base, 'en', data, isColor)).toEqual({
       options: {
         proxy: base,
+        lang: 'en',
         department: 12,
         title: 'Help',
         color: 'teal',
@@ -69,10 +70,10 @@ describe('readOptions', () => {
       open: 'yes',
       pageUrl: 'everything',
     }
-    const { options, problems } = readOptions(base, data, isColor)
+    const { options, problems } = readOptions(base, 'en', data, isColor)
     expect(options).toEqual({
       proxy: base,
-      title: 'Chat with us',
+      lang: 'en',
       position: 'right',
       open: false,
       pageUrl: 'path',
@@ -85,12 +86,12 @@ describe('readOptions', () => {
 
   it('hands the prechat, consent and identity attributes to the chat as they are', () => {
     const data = { prechat: 'name*,cpf', privacyUrl: 'https://site.test/privacy', identity: 'e30' }
-    expect(readOptions(base, data, isColor).options.attributes).toMatchObject(data)
+    expect(readOptions(base, 'en', data, isColor).options.attributes).toMatchObject(data)
   })
 
   it('passes opening hours and their zone on as written, for the chat to read', () => {
     const data = { hours: 'mon-fri 09:00-18:00; nonsense', timezone: 'Europe/Lisbon' }
-    const { options, problems } = readOptions(base, data, isColor)
+    const { options, problems } = readOptions(base, 'en', data, isColor)
     expect(options).toMatchObject({
       hours: 'mon-fri 09:00-18:00; nonsense',
       timeZone: 'Europe/Lisbon',
@@ -100,7 +101,7 @@ describe('readOptions', () => {
 
   it('refuses department 0 and negative or huge numbers', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
-      expect(readOptions(base, { department }, isColor).options.department).toBeUndefined()
+      expect(readOptions(base, 'en', { department }, isColor).options.department).toBeUndefined()
     }
   })
 })

@@ -3,6 +3,7 @@
  * (the caller warns once) and replaced by its default: a typo in a snippet must not break the page.
  */
 import type { WidgetOptions } from '../contract.ts'
+import type { Locale } from '../i18n/locale.ts'
 import { warn } from '../warn.ts'
 
 export type OptionsResult = { options: WidgetOptions; problems: string[] }
@@ -20,13 +21,14 @@ export function proxyBase(src: string): string | null {
 
 export function readOptions(
   proxy: string,
+  lang: Locale,
   data: Partial<Record<string, string>>,
   isColor: (value: string) => boolean,
 ): OptionsResult {
   const problems: string[] = []
   const options: WidgetOptions = {
     proxy,
-    title: 'Chat with us',
+    lang,
     position: 'right',
     open: false,
     pageUrl: 'path',

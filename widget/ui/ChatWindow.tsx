@@ -8,6 +8,7 @@ import type { ComponentType } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetOptions } from '../contract.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { AlertLine } from './AlertLine.tsx'
 import { ChatEnded } from './ChatEnded.tsx'
 import { ChatHeader } from './ChatHeader.tsx'
@@ -31,6 +32,7 @@ type Props = {
 
 export function ChatWindow({ model, unavailable, options, focusRequest, onClose }: Props) {
   const Unavailable = unavailable.value
+  const title = options.title ?? t.title
   const dialog = useRef<HTMLDivElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const phase = model.phase.value
@@ -58,7 +60,7 @@ export function ChatWindow({ model, unavailable, options, focusRequest, onClose 
       ref={dialog}
       class="zc-window"
       role="dialog"
-      aria-label={options.title}
+      aria-label={title}
       tabIndex={-1}
       {...drop.handlers}
       onKeyDown={(e) => {
@@ -69,7 +71,7 @@ export function ChatWindow({ model, unavailable, options, focusRequest, onClose 
         else onClose()
       }}
     >
-      <ChatHeader title={options.title} model={model} onMinimize={onClose} />
+      <ChatHeader title={title} model={model} onMinimize={onClose} />
       {model.confirmingEnd.value && <EndChatConfirm model={model} />}
       <MessageList model={model} greeting={options.greeting} />
       <StatusLine model={model} />

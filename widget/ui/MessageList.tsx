@@ -4,6 +4,7 @@
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { Message } from './Message.tsx'
 
 export function MessageList({
@@ -34,18 +35,20 @@ export function MessageList({
       class="zc-log"
       role="log"
       aria-live="polite"
-      aria-label="Messages"
+      aria-label={t.messages}
       onScroll={onScroll}
     >
       {greeting && (
         <div class="zc-msg zc-msg--agent">
-          <div class="zc-bubble">{greeting}</div>
+          <div class="zc-bubble" dir="auto">
+            {greeting}
+          </div>
         </div>
       )}
       {entries.map((entry, i) =>
         entry.kind === 'joined' ? (
           <p key={`j${i}`} class="zc-event">
-            {entry.agentName ? `${entry.agentName} joined the chat` : 'An agent joined the chat'}
+            {entry.agentName ? t.joined(entry.agentName) : t.agentJoined}
           </p>
         ) : entry.kind === 'agent' ? (
           <Message key={`a${entry.messageId}`} entry={entry} />
