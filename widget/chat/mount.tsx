@@ -20,6 +20,7 @@ import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { checkExtra } from './extra.ts'
+import { createPhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -141,6 +142,7 @@ export function mount(host: ChatHost): ChatHandle {
   void model.attachment.configure()
 
   const focusRequest = signal(0)
+  const phone = createPhoneModal(host.container)
   // The language's sentences first (a chunk of their own, unless English): no English flash.
   const draw = () =>
     render(
@@ -149,6 +151,7 @@ export function mount(host: ChatHost): ChatHandle {
           model={model}
           unavailable={unavailable}
           options={options}
+          modal={phone.modal}
           focusRequest={focusRequest}
           onClose={host.close}
         />
@@ -163,6 +166,7 @@ export function mount(host: ChatHost): ChatHandle {
   return {
     setOpen(open, focus) {
       model.setVisible(open)
+      phone.setOpen(open)
       if (open && focus) focusRequest.value++
     },
     identify,

@@ -1,5 +1,5 @@
 /**
- * The chat window: a non-modal dialog named after the widget's title. Escape minimizes (or cancels
+ * The chat window: a dialog named after the widget's title, non-modal except full screen on a phone. Escape minimizes (or cancels
  * the end-chat question, or removes a file waiting to be sent); opening from the launcher moves focus
  * to the message box. A file dropped on it is attached.
  */
@@ -16,6 +16,7 @@ import { Composer } from './Composer.tsx'
 import { DropHint, useFileDrop } from './DropHint.tsx'
 import { EndChatConfirm } from './EndChatConfirm.tsx'
 import { FailureNotice } from './FailureNotice.tsx'
+import { keepTabInside } from './focus-trap.ts'
 import { MessageList } from './MessageList.tsx'
 import { PrechatForm } from './PrechatForm.tsx'
 import { StatusLine } from './StatusLine.tsx'
@@ -25,12 +26,14 @@ type Props = {
   /** What shows when no agent can chat, once its chunk is loaded (chat/unavailable-part.tsx). */
   unavailable: ReadonlySignal<ComponentType<{ reason: 'no-agents' | 'closed' }> | null>
   options: WidgetOptions
+  /** Full screen on a phone: a modal that keeps focus inside (chat/phone-modal.ts). */
+  modal: ReadonlySignal<boolean>
   /** Bumped each time the visitor opens the window and focus should move into it. */
   focusRequest: ReadonlySignal<number>
   onClose: () => void
 }
 
-export function ChatWindow({ model, unavailable, options, focusRequest, onClose }: Props) {
+export function ChatWindow({ model, unavailable, options, modal, focusRequest, onClose }: Props) {
   const Unavailable = unavailable.value
   const title = options.title ?? t.title
   const dialog = useRef<HTMLDivElement>(null)
@@ -61,9 +64,11 @@ export function ChatWindow({ model, unavailable, options, focusRequest, onClose 
       class="zc-window"
       role="dialog"
       aria-label={title}
+      aria-modal={modal.value ? 'true' : undefined}
       tabIndex={-1}
       {...drop.handlers}
       onKeyDown={(e) => {
+        if (modal.value && dialog.current) keepTabInside(e, dialog.current)
         if (e.key !== 'Escape') return
         e.stopPropagation()
         if (model.confirmingEnd.value) model.cancelEnd()

@@ -1,6 +1,8 @@
 /**
  * The chat window's CSS, one string added to the widget's shadow root. `--zc-accent` and
- * `--zc-on-accent` come from the loader (data-color). Under 480 px the window fills the screen.
+ * `--zc-on-accent` come from the loader (data-color). Under 480 px the window fills the screen (the
+ * visual viewport's height, `--zc-vh`, from chat/phone-modal.ts), inside the safe-area insets, and its
+ * fields are 16 px: iOS zooms into smaller ones.
  */
 export const chatCss = `
 .zc-window{position:relative;box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
@@ -73,7 +75,8 @@ fieldset.zc-form{border:0}
 .zc-leave textarea{resize:vertical}
 .zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:479px){
-.zc-window{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0}
+.zc-window{position:fixed;inset:0;top:var(--zc-top,0);width:100%;height:100%;height:var(--zc-vh,100dvh);border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);overscroll-behavior:contain}
+.zc-window input,.zc-window textarea,.zc-window select{font-size:16px}
 .zc-launcher[aria-expanded=true]{display:none}
 }
 @media (prefers-reduced-motion:reduce){.zc-window{animation:none}}
