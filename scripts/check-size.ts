@@ -7,7 +7,9 @@
  * Budgets raised, with the reason (docs/decisions/009-size-budgets.md): the chat on open went from
  * 25 to 27 KB for visitor media (attach, preview, upload progress) and the site's pre-chat fields
  * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
- * own, loaded before the chat renders; all chat code counts the largest one only.
+ * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32
+ * to 33 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part) and the
+ * phone modal.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -63,7 +65,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 32 * 1024,
+    maxGzipBytes: 33 * 1024,
   },
 ]
 

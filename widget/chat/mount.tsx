@@ -20,7 +20,8 @@ import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { checkExtra } from './extra.ts'
-import { createPhoneModal } from './phone-modal.ts'
+import { narrowQuery } from './narrow.ts'
+import type { PhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -142,7 +143,21 @@ export function mount(host: ChatHost): ChatHandle {
   void model.attachment.configure()
 
   const focusRequest = signal(0)
-  const phone = createPhoneModal(host.container)
+  // The phone modal's chunk comes once the screen is narrow: now, or when it turns (rotation, resize).
+  const modal = signal(false)
+  let open = false
+  let phone: PhoneModal | null = null
+  const narrow = matchMedia(narrowQuery)
+  const loadPhone = () =>
+    import('./phone-modal.ts').then(
+      ({ createPhoneModal }) => {
+        phone ??= createPhoneModal(host.container, modal)
+        phone.setOpen(open)
+      },
+      (error: unknown) => warn('could not load the phone layout', error),
+    )
+  if (narrow.matches) void loadPhone()
+  else narrow.addEventListener('change', () => void loadPhone(), { once: true })
   // The language's sentences first (a chunk of their own, unless English): no English flash.
   const draw = () =>
     render(
@@ -151,7 +166,7 @@ export function mount(host: ChatHost): ChatHandle {
           model={model}
           unavailable={unavailable}
           options={options}
-          modal={phone.modal}
+          modal={modal}
           focusRequest={focusRequest}
           onClose={host.close}
         />
@@ -164,10 +179,11 @@ export function mount(host: ChatHost): ChatHandle {
   })
 
   return {
-    setOpen(open, focus) {
-      model.setVisible(open)
-      phone.setOpen(open)
-      if (open && focus) focusRequest.value++
+    setOpen(next, focus) {
+      model.setVisible(next)
+      open = next
+      phone?.setOpen(next)
+      if (next && focus) focusRequest.value++
     },
     identify,
   }

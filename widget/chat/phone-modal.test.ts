@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals'
 import { describe, expect, it } from 'vitest'
 import { createPhoneModal } from './phone-modal.ts'
 
@@ -33,6 +34,7 @@ function fakeWindow(narrow: boolean) {
     },
   }
   const panel = {
+    addEventListener: () => {},
     style: {
       setProperty: (name: string, value: string) => panelStyle.set(name, value),
       removeProperty: (name: string) => panelStyle.delete(name),
@@ -44,7 +46,8 @@ function fakeWindow(narrow: boolean) {
 function setup(narrow: boolean) {
   const fake = fakeWindow(narrow)
   fake.win.document.body.style.cssText = 'margin: 0'
-  const phone = createPhoneModal(fake.panel as never, fake.win as never)
+  const modal = signal(false)
+  const phone = { ...createPhoneModal(fake.panel as never, modal, fake.win as never), modal }
   return { ...fake, phone }
 }
 

@@ -1,17 +1,23 @@
 /**
  * On a narrow screen the open chat fills it, as a real modal: the page behind does not scroll (its
- * styles and scroll position come back exactly on close), and the window follows the visual viewport,
- * so the on-screen keyboard never covers the composer. On wider screens none of this applies.
+ * styles and scroll position come back exactly on close), Tab stays inside, and the window follows the
+ * visual viewport, so the on-screen keyboard never covers the composer. A chunk of its own, loaded
+ * only once the screen is narrow (mount.tsx): desktops never pay for it.
  */
-import { signal } from '@preact/signals'
-
-/** Where the chat's CSS turns full screen (ui/styles.ts). */
-export const narrowQuery = '(max-width: 479px)'
+import type { Signal } from '@preact/signals'
+import { keepTabInside } from '../ui/focus-trap.ts'
+import { narrowQuery } from './narrow.ts'
 
 type Saved = { scrollX: number; scrollY: number; html: string; body: string }
 
-export function createPhoneModal(panel: HTMLElement, win: Window = window) {
-  const modal = signal(false)
+export type PhoneModal = { setOpen(open: boolean): void }
+
+/** `modal`: true while the window is a full-screen modal (the window reads it for aria-modal). */
+export function createPhoneModal(
+  panel: HTMLElement,
+  modal: Signal<boolean>,
+  win: Window = window,
+): PhoneModal {
   const narrow = win.matchMedia(narrowQuery)
   const doc = win.document
   let open = false
@@ -68,9 +74,11 @@ export function createPhoneModal(panel: HTMLElement, win: Window = window) {
   win.visualViewport?.addEventListener('resize', followViewport)
   win.visualViewport?.addEventListener('scroll', followViewport)
 
+  panel.addEventListener('keydown', (event) => {
+    if (modal.value) keepTabInside(event, panel)
+  })
+
   return {
-    /** True while the window is a full-screen modal (aria-modal, focus kept inside). */
-    modal,
     setOpen(next: boolean): void {
       open = next
       update()

@@ -92,27 +92,7 @@ export const en = {
   consentNotice: ['By chatting with us, you agree to our ', '.'],
   consentLabel: ['I agree to the ', ''],
   consentMissing: 'Please agree to the privacy policy to start the chat.',
-  closedNow: (hours: string) =>
-    `We're closed right now.${hours ? ` Our opening hours: ${hours}.` : ''}`,
   hoursIn: (hours: string, city: string) => `${hours} (${city} time)`,
-  noAgents: 'No agents are available right now.',
-  tryLater: 'Please try again later.',
-  thanksLeft: (email: string) => `Thanks — we'll reply by e-mail to ${email}`,
-  leaveIntro: "Leave a message and we'll reply by e-mail.",
-  leaveMessage: 'Leave a message',
-  nameOptional: 'Name (optional)',
-  sendMessage: 'Send message',
-  leaveProblems: {
-    'email-missing': 'Please enter your email address, so we can reply.',
-    'email-invalid': 'Please enter a valid email address.',
-    'text-missing': 'Please write your message.',
-    'text-too-long': (max: string) => `Please shorten your message to ${max} characters.`,
-  },
-  leaveFailure: {
-    offline: "We couldn't send your message. Please check your connection and try again.",
-    busy: "We're receiving a lot of messages right now. Please wait a minute and try again.",
-    rejected: "Sorry, we couldn't send your message. Please check it and try again.",
-  },
 }
 
 export type Messages = typeof en

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { en } from './en.ts'
 import { messages as es } from './es.ts'
+import { leaveText } from './leave-message.ts'
 import { messages as ptBR } from './pt-br.ts'
 import { lang, loadLanguage, t } from './text.ts'
 
@@ -26,6 +27,16 @@ describe('the languages', () => {
       const same = sentences(table).filter(([key, text]) => text === english.get(key))
       for (const [key] of same)
         expect(['fields.cpf', 'consentNotice.1', 'consentLabel.1', 'kinds.audio']).toContain(key)
+    }
+  })
+
+  it('say the leave-a-message form in every language too', async () => {
+    const english = new Map(sentences(leaveText()))
+    for (const locale of ['pt-BR', 'es'] as const) {
+      await loadLanguage(locale)
+      const table = sentences(leaveText())
+      expect(table.map(([key]) => key)).toEqual([...english.keys()])
+      expect(table.filter(([key, text]) => text === english.get(key))).toEqual([])
     }
   })
 

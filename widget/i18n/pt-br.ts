@@ -89,25 +89,5 @@ export const messages: Messages = {
   consentNotice: ['Ao conversar conosco, você concorda com a nossa ', '.'],
   consentLabel: ['Concordo com a ', ''],
   consentMissing: 'Aceite a política de privacidade para iniciar a conversa.',
-  closedNow: (hours) =>
-    `Estamos fechados agora.${hours ? ` Nosso horário de atendimento: ${hours}.` : ''}`,
   hoursIn: (hours, city) => `${hours} (horário de ${city})`,
-  noAgents: 'Nenhum atendente está disponível agora.',
-  tryLater: 'Tente de novo mais tarde.',
-  thanksLeft: (email) => `Obrigado — responderemos por e-mail para ${email}`,
-  leaveIntro: 'Deixe uma mensagem e responderemos por e-mail.',
-  leaveMessage: 'Deixar uma mensagem',
-  nameOptional: 'Nome (opcional)',
-  sendMessage: 'Enviar mensagem',
-  leaveProblems: {
-    'email-missing': 'Informe seu e-mail para podermos responder.',
-    'email-invalid': 'Informe um e-mail válido.',
-    'text-missing': 'Escreva sua mensagem.',
-    'text-too-long': (max) => `Encurte sua mensagem para ${max} caracteres.`,
-  },
-  leaveFailure: {
-    offline: 'Não conseguimos enviar sua mensagem. Verifique sua conexão e tente de novo.',
-    busy: 'Estamos recebendo muitas mensagens agora. Aguarde um minuto e tente de novo.',
-    rejected: 'Desculpe, não conseguimos enviar sua mensagem. Confira-a e tente de novo.',
-  },
 }

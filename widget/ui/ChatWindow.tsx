@@ -16,7 +16,6 @@ import { Composer } from './Composer.tsx'
 import { DropHint, useFileDrop } from './DropHint.tsx'
 import { EndChatConfirm } from './EndChatConfirm.tsx'
 import { FailureNotice } from './FailureNotice.tsx'
-import { keepTabInside } from './focus-trap.ts'
 import { MessageList } from './MessageList.tsx'
 import { PrechatForm } from './PrechatForm.tsx'
 import { StatusLine } from './StatusLine.tsx'
@@ -68,7 +67,6 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
       tabIndex={-1}
       {...drop.handlers}
       onKeyDown={(e) => {
-        if (modal.value && dialog.current) keepTabInside(e, dialog.current)
         if (e.key !== 'Escape') return
         e.stopPropagation()
         if (model.confirmingEnd.value) model.cancelEnd()

@@ -4,15 +4,18 @@
  */
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { LeaveMessageModel, LeaveMessageProblem } from '../conversation/leave-message.ts'
+import { leaveText } from '../i18n/leave-message.ts'
 import { formatNumber, t } from '../i18n/text.ts'
 
 function problemText(problem: LeaveMessageProblem): string {
+  const l = leaveText()
   return problem === 'text-too-long'
-    ? t.leaveProblems[problem](formatNumber(limits.textLength))
-    : t.leaveProblems[problem]
+    ? l.leaveProblems[problem](formatNumber(limits.textLength))
+    : l.leaveProblems[problem]
 }
 
 export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
+  const l = leaveText()
   const status = leave.status.value
   const problems = leave.problems.value
   const sending = status.name === 'sending'
@@ -22,7 +25,7 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
   return (
     <form
       class="zc-form zc-leave"
-      aria-label={t.leaveMessage}
+      aria-label={l.leaveMessage}
       noValidate
       onSubmit={(e) => {
         e.preventDefault()
@@ -33,7 +36,7 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
         if (first) form.querySelector<HTMLElement>(`#zc-leave-${first}`)?.focus()
       }}
     >
-      <label for="zc-leave-name">{t.nameOptional}</label>
+      <label for="zc-leave-name">{l.nameOptional}</label>
       <input
         id="zc-leave-name"
         autocomplete="name"
@@ -76,12 +79,12 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
       )}
       {status.name === 'failed' && (
         <p class="zc-failed" role="alert">
-          {t.leaveFailure[status.reason]}
+          {l.leaveFailure[status.reason]}
         </p>
       )}
       <div class="zc-row">
         <button type="submit" class="zc-primary" aria-disabled={sending}>
-          {sending ? t.delivery.sending : status.name === 'failed' ? t.tryAgain : t.sendMessage}
+          {sending ? t.delivery.sending : status.name === 'failed' ? t.tryAgain : l.sendMessage}
         </button>
       </div>
     </form>

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks'
 import type { LeaveMessageModel } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { leaveText } from '../i18n/leave-message.ts'
 import { t } from '../i18n/text.ts'
 import { LeaveMessageForm } from './LeaveMessageForm.tsx'
 
@@ -15,6 +16,7 @@ type Props = {
 }
 
 export function Unavailable({ model, leave, reason }: Props) {
+  const l = leaveText()
   const status = leave.status.value
   const thanks = useRef<HTMLParagraphElement>(null)
   // The form (and the focus in it) is gone once sent: keep focus in the window, on the thank-you.
@@ -25,16 +27,16 @@ export function Unavailable({ model, leave, reason }: Props) {
   const hours = leave.openingHours
   return (
     <div class="zc-panel-body">
-      <p role="alert">{reason === 'closed' ? t.closedNow(hours ?? '') : t.noAgents}</p>
-      {status.name === 'off' && <p>{t.tryLater}</p>}
+      <p role="alert">{reason === 'closed' ? l.closedNow(hours ?? '') : l.noAgents}</p>
+      {status.name === 'off' && <p>{l.tryLater}</p>}
       {status.name === 'sent' && (
         <p ref={thanks} tabIndex={-1} role="status">
-          {t.thanksLeft(status.email)}
+          {l.thanksLeft(status.email)}
         </p>
       )}
       {(status.name === 'editing' || status.name === 'sending' || status.name === 'failed') && (
         <>
-          <p>{t.leaveIntro}</p>
+          <p>{l.leaveIntro}</p>
           <LeaveMessageForm leave={leave} />
         </>
       )}
