@@ -1,3 +1,4 @@
+import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 
 test('on a phone the chat is a full-screen modal: the page stays put behind it, focus stays in it', async ({
@@ -66,4 +67,80 @@ test('on a wide screen the chat stays a non-modal window beside the page', async
   await visitor.getByRole('button', { name: 'Open chat' }).click()
   await expect(chat).toBeVisible()
   await expect(chat).not.toHaveAttribute('aria-modal', 'true')
+})
+
+/** WCAG contrast of two CSS colours as the browser resolves them (a canvas pixel gives sRGB bytes). */
+async function contrastOf(page: Page, foreground: string, background: string): Promise<number> {
+  return page.evaluate(
+    ([fg, bg]) => {
+      const context = document.createElement('canvas').getContext('2d', {
+        willReadFrequently: true,
+      })!
+      const luminance = (color: string) => {
+        context.clearRect(0, 0, 1, 1)
+        context.fillStyle = color
+        context.fillRect(0, 0, 1, 1)
+        const [r = 0, g = 0, b = 0] = [...context.getImageData(0, 0, 1, 1).data].map((v) => {
+          const c = v / 255
+          return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+        })
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+      }
+      const [a, b] = [luminance(fg), luminance(bg)]
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+    },
+    [foreground, background] as const,
+  )
+}
+
+const styleOf = (locator: Locator, property: string) =>
+  locator.evaluate((el, name) => getComputedStyle(el).getPropertyValue(name), property)
+
+test('a light brand colour still gives readable text: black on the launcher, darkened on white', async ({
+  visitor,
+  stack,
+}) => {
+  await visitor.goto(`${stack.demoUrl}?color=%237dd3fc&z-index=5`)
+  const launcher = visitor.getByRole('button', { name: 'Open chat' })
+  expect(
+    await contrastOf(
+      visitor,
+      await styleOf(launcher, 'color'),
+      await styleOf(launcher, 'background-color'),
+    ),
+  ).toBeGreaterThanOrEqual(4.5)
+  // data-z-index puts the widget where the site wants it in its stacking order.
+  expect(await styleOf(visitor.locator('.zc'), 'z-index')).toBe('5')
+
+  await launcher.click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  const header = chat.getByRole('heading', { name: 'Chat with us' })
+  expect(
+    await contrastOf(
+      visitor,
+      await styleOf(header, 'color'),
+      await styleOf(chat.locator('.zc-header'), 'background-color'),
+    ),
+  ).toBeGreaterThanOrEqual(4.5)
+  // The focus ring on the message box is the accent made dark enough for the white window.
+  await visitor.keyboard.press('Tab')
+  const focused = chat.locator(':focus-visible')
+  const ring = await styleOf(focused, 'outline-color')
+  expect(await contrastOf(visitor, ring, 'white')).toBeGreaterThanOrEqual(4.5)
+})
+
+test('in forced colours (Windows high contrast) every control keeps a border', async ({
+  browser,
+  stack,
+}) => {
+  const context = await browser.newContext({ forcedColors: 'active' })
+  const visitor = await context.newPage()
+  await visitor.goto(stack.demoUrl)
+  const launcher = visitor.getByRole('button', { name: 'Open chat' })
+  expect(await styleOf(launcher, 'border-top-width')).not.toBe('0px')
+  await launcher.click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  for (const control of await chat.locator('button:visible, textarea:visible, input:visible').all())
+    expect(await styleOf(control, 'border-top-style')).not.toBe('none')
+  await context.close()
 })

@@ -8,8 +8,8 @@
  * 25 to 27 KB for visitor media (attach, preview, upload progress) and the site's pre-chat fields
  * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
  * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32
- * to 33 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part) and the
- * phone modal.
+ * to 34 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part), the
+ * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -65,7 +65,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 33 * 1024,
+    maxGzipBytes: 34 * 1024,
   },
 ]
 

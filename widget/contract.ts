@@ -8,7 +8,7 @@ import type { Locale } from './i18n/locale.ts'
 
 /** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
 export type ChatAttributes = Partial<
-  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature', string>
+  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra', string>
 >
 
 /** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */
@@ -26,6 +26,8 @@ export type WidgetOptions = {
   color?: string
   position: 'right' | 'left'
   greeting?: string
+  /** `data-z-index`: the stacking order of the launcher and window (default 2147483000). */
+  zIndex?: number
   open: boolean
   /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
   pageUrl: 'path' | 'full' | 'none'
@@ -41,7 +43,7 @@ export type ChatHost = {
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
   profile: SiteProfile
-  /** The site's data for zChat's `extra` (`data-extra`, then `zchat('extra', {...})`), not yet checked. */
+  /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
   extra: Record<string, unknown>
   /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
   captcha: (() => unknown) | null

@@ -9,7 +9,7 @@ import { chooseLocale } from './i18n/locale.ts'
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { createLauncher } from './loader/launcher.ts'
-import { proxyBase, readExtra, readOptions } from './loader/options.ts'
+import { proxyBase, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
@@ -41,7 +41,7 @@ function boot(): void {
     CSS.supports('color', v),
   )
   if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
-  const widget = render(options, readExtra(script.dataset.extra))
+  const widget = render(options)
   const queued = page.zchat?.q ?? []
   const real: Stub = widget.zchat
   real.loaded = true
@@ -51,7 +51,7 @@ function boot(): void {
   else if (hasOngoingSession(base)) widget.preload()
 }
 
-function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
+function render(options: WidgetOptions) {
   const host = document.createElement('div')
   host.setAttribute('data-zchat', '')
   // Page CSS can reach the host element itself: reset it so no transform or filter moves our fixed UI.
@@ -62,6 +62,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   root.className = 'zc'
   root.lang = options.lang
   root.dataset.side = options.position
+  if (options.zIndex !== undefined) root.style.zIndex = String(options.zIndex)
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
   document.documentElement.append(host)
@@ -84,7 +85,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
   let profile: SiteProfile = {}
-  let extra = initialExtra
+  let extra: Record<string, unknown> = {}
   let captcha: (() => unknown) | null = null
 
   const load = () =>

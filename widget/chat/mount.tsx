@@ -19,7 +19,7 @@ import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
-import { checkExtra } from './extra.ts'
+import { checkExtra, readExtra } from './extra.ts'
 import { narrowQuery } from './narrow.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
@@ -91,7 +91,8 @@ export function mount(host: ChatHost): ChatHandle {
     session,
     startContext: async () => ({
       ...where(),
-      ...siteExtra(host.extra),
+      // data-extra first; the page's zchat('extra') calls win.
+      ...siteExtra({ ...readExtra(options.attributes.extra), ...host.extra }),
       ...(identity() && { identity: identity() }),
       ...(await captchaToken(host.captcha)),
     }),

@@ -54,10 +54,10 @@ export function createCommands(controls: Controls) {
       else if (command === 'identify') controls.identify(readProfile(a))
       else if (command === 'captcha') {
         if (typeof a === 'function') controls.captcha(a as () => unknown)
-        else once('captcha', "zchat('captcha', fn) expects a function that returns a token")
+        else once('captcha', "zchat('captcha', fn) expects a function")
       } else if (command === 'extra') {
         if (typeof a === 'object' && a !== null && !Array.isArray(a)) controls.extra(a)
-        else once('extra', "zchat('extra', data) expects an object of keys and values")
+        else once('extra', "zchat('extra', data) expects an object")
       } else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
     } catch (error) {
       warn(`zchat('${String(command)}') failed`, error)

@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest'
-import { proxyBase, readExtra, readOptions } from './options.ts'
+import { describe, expect, it } from 'vitest'
+import { proxyBase, readOptions } from './options.ts'
 
 const isColor = (v: string) => /^#[0-9a-f]{3,8}$|^(red|teal)$/i.test(v)
 
@@ -99,23 +99,17 @@ describe('readOptions', () => {
     expect(problems).toEqual([])
   })
 
+  it('takes a whole-number z-index, and refuses anything else', () => {
+    expect(readOptions(base, 'en', { zIndex: '1000' }, isColor).options.zIndex).toBe(1000)
+    expect(readOptions(base, 'en', { zIndex: '-1' }, isColor).options.zIndex).toBe(-1)
+    const { options, problems } = readOptions(base, 'en', { zIndex: 'top' }, isColor)
+    expect(options.zIndex).toBeUndefined()
+    expect(problems).toEqual(['data-zIndex="top" (expected a whole number)'])
+  })
+
   it('refuses department 0 and negative or huge numbers', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
       expect(readOptions(base, 'en', { department }, isColor).options.department).toBeUndefined()
     }
-  })
-})
-
-describe('readExtra', () => {
-  it('parses a JSON object, and warns about anything else', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    expect(readExtra('{"clientId":"c-1","botId":"b-9"}')).toEqual({ clientId: 'c-1', botId: 'b-9' })
-    expect(readExtra(undefined)).toEqual({})
-    expect(warn).not.toHaveBeenCalled()
-    expect(readExtra('{"clientId":"c-1"')).toEqual({})
-    expect(readExtra('["c-1"]')).toEqual({})
-    expect(warn).toHaveBeenCalledTimes(2)
-    expect(warn.mock.calls[0]?.[0]).toMatch(/^\[zchat\] ignoring data-extra/)
-    warn.mockRestore()
   })
 })
