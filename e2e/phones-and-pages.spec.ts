@@ -144,3 +144,38 @@ test('in forced colours (Windows high contrast) every control keeps a border', a
     expect(await styleOf(control, 'border-top-style')).not.toBe('none')
   await context.close()
 })
+
+test("a page whose window.zchat is another script's keeps it: the widget warns once and answers to data-global", async ({
+  browser,
+  stack,
+}) => {
+  const context = await browser.newContext()
+  const visitor = await context.newPage()
+  const warnings: string[] = []
+  visitor.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text())
+  })
+  await visitor.goto(`${stack.demoUrl}?foreign-global=1&global=acmeChat`)
+  const launcher = visitor.getByRole('button', { name: 'Open chat' })
+  await expect(launcher).toBeVisible()
+  type Page = { zchat: () => string; acmeChat: (command: string) => void }
+  // Theirs is untouched; ours is where the site asked.
+  expect(await visitor.evaluate(() => (window as unknown as Page).zchat())).toBe('theirs')
+  await visitor.evaluate(() => (window as unknown as Page).acmeChat('open'))
+  await expect(visitor.getByRole('dialog', { name: 'Chat with us' })).toBeVisible()
+  expect(warnings).toEqual([])
+  await visitor.evaluate(() => (window as unknown as Page).acmeChat('close'))
+
+  // Without data-global: one warning that names the fallback, and theirs still untouched.
+  await visitor.goto(`${stack.demoUrl}?foreign-global=1`)
+  await expect(launcher).toBeVisible()
+  expect(await visitor.evaluate(() => (window as unknown as Page).zchat())).toBe('theirs')
+  expect(warnings.filter((text) => text.startsWith('[zchat]'))).toEqual([
+    '[zchat] window.zchat is taken; using window.zchatWidget (see data-global)',
+  ])
+  await visitor.evaluate(() =>
+    (window as unknown as { zchatWidget: (command: string) => void }).zchatWidget('open'),
+  )
+  await expect(visitor.getByRole('dialog', { name: 'Chat with us' })).toBeVisible()
+  await context.close()
+})

@@ -42,7 +42,8 @@ export type ChatHost = {
   shadow: ShadowRoot
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
-  profile: SiteProfile
+  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/profile.ts). */
+  profile: readonly unknown[]
   /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
   extra: Record<string, unknown>
   /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
@@ -57,7 +58,8 @@ export type ChatHost = {
 export type ChatHandle = {
   /** `focus`: move focus into the window (the visitor asked for it, not a page-load default). */
   setOpen(open: boolean, focus: boolean): void
-  identify(profile: SiteProfile): void
+  /** The page called `zchat('identify', ...)` again: read `profile` anew. */
+  identify(): void
 }
 
 export type ChatModule = { mount(host: ChatHost): ChatHandle }

@@ -4,10 +4,11 @@
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
  * is going on so a reload picks it up.
  */
-import type { ChatHandle, ChatHost, ChatModule, SiteProfile, WidgetOptions } from './contract.ts'
+import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
 import { chooseLocale } from './i18n/locale.ts'
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
+import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
@@ -15,21 +16,26 @@ import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
-type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean }
-type ZchatWindow = Window & { zchat?: Stub }
+type ZchatWindow = Window & Record<string, unknown>
 
 // Only valid synchronously, at the top level of the script's first run.
 const script = document.currentScript as HTMLScriptElement | null
 
 function boot(): void {
-  const page = window as ZchatWindow
-  if (page.zchat?.loaded) {
-    warn('widget.js is included twice; ignoring the second copy')
-    return
-  }
+  const page = window as unknown as ZchatWindow
   const base = script ? proxyBase(script.src) : null
   if (!script || base === null) {
     warn('cannot find the widget.js script tag; not starting')
+    return
+  }
+  let name = script.dataset.global || 'zchat'
+  if (!isStub(page[name])) {
+    warn(`window.${name} is taken; using window.zchatWidget (see data-global)`)
+    name = 'zchatWidget'
+  }
+  const stub = page[name] as Stub | undefined
+  if (stub?.loaded) {
+    warn('widget.js is included twice; ignoring the second copy')
     return
   }
   const lang = chooseLocale([
@@ -42,10 +48,10 @@ function boot(): void {
   )
   if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
   const widget = render(options)
-  const queued = page.zchat?.q ?? []
+  const queued = stub?.q ?? []
   const real: Stub = widget.zchat
   real.loaded = true
-  page.zchat = real
+  page[name] = real
   for (const args of Array.from(queued)) real(...Array.from(args))
   if (options.open || wasOpen(base)) widget.open(false)
   else if (hasOngoingSession(base)) widget.preload()
@@ -84,7 +90,7 @@ function render(options: WidgetOptions) {
   let chat: ChatHandle | null = null
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
-  let profile: SiteProfile = {}
+  const profile: unknown[] = []
   let extra: Record<string, unknown> = {}
   let captcha: (() => unknown) | null = null
 
@@ -154,8 +160,8 @@ function render(options: WidgetOptions) {
     close: () => setOpen(false, false),
     toggle: () => setOpen(!open, true),
     identify: (next) => {
-      profile = { ...profile, ...next }
-      chat?.identify(profile)
+      profile.push(next)
+      chat?.identify()
     },
     // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
     extra: (next) => {

@@ -24,6 +24,14 @@ describe('the demo page changed by its query', () => {
     const query = new URLSearchParams({ 'page-lang': 'pt-BR' })
     expect(withOptions(withPage(page, query), query)).toBe(page.replace('"en"', '"pt-BR"'))
   })
+  it("defines another script's window.zchat before the snippet's, with foreign-global=1", () => {
+    const snippet = '<html lang="en"><script>window.zchat=window.zchat||stub</script></html>'
+    const query = new URLSearchParams({ 'foreign-global': '1' })
+    expect(withOptions(withPage(snippet, query), query)).toBe(
+      `<html lang="en"><script>window.zchat=function(){return 'theirs'}</script><script>window.zchat=window.zchat||stub</script></html>`,
+    )
+  })
+
   it('takes only a language tag', () => {
     expect(withPage(page, new URLSearchParams({ 'page-lang': 'x" onload="y' }))).toBe(page)
   })

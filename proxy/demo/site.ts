@@ -19,7 +19,7 @@ const escapeAttribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
 /** Query parameters that change the page itself rather than the snippet (see withPage). */
-const pageParameters = new Set(['page-lang'])
+const pageParameters = new Set(['page-lang', 'foreign-global'])
 
 /** Query parameters named like snippet options become `data-*` attributes of the widget's script tag. */
 export function withOptions(html: string, query: URLSearchParams): string {
@@ -30,12 +30,22 @@ export function withOptions(html: string, query: URLSearchParams): string {
   return attributes ? html.replace(/(<script src="[^"]*\/widget\.js")/, `$1${attributes}`) : html
 }
 
-/** `page-lang=pt-BR` makes the page itself speak another language: `<html lang="pt-BR">`. */
+/** Another script's `window.zchat`, defined before the snippet, as a page with two chat tools has. */
+const foreignGlobal = "<script>window.zchat=function(){return 'theirs'}</script>"
+
+/**
+ * `page-lang=pt-BR` makes the page itself speak another language (`<html lang="pt-BR">`);
+ * `foreign-global=1` gives it another script's `window.zchat` before the snippet.
+ */
 export function withPage(html: string, query: URLSearchParams): string {
   const lang = query.get('page-lang')
-  return lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)
-    ? html.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-    : html
+  let page =
+    lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)
+      ? html.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      : html
+  if (query.get('foreign-global') === '1')
+    page = page.replace('<script>', `${foreignGlobal}<script>`)
+  return page
 }
 
 export async function startDemoSite({

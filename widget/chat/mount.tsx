@@ -4,7 +4,7 @@
  */
 import { effect, signal } from '@preact/signals'
 import { render } from 'preact'
-import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
+import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
@@ -19,9 +19,9 @@ import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
-import { checkExtra, readExtra } from './extra.ts'
 import { narrowQuery } from './narrow.ts'
 import type { PhoneModal } from './phone-modal.ts'
+import { mergeProfiles } from './profile.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -33,9 +33,14 @@ function pageAddress(mode: 'path' | 'full'): string {
   return mode === 'full' ? location.href : location.origin + location.pathname
 }
 
-function siteExtra(given: Record<string, unknown>) {
-  if (Object.keys(given).length === 0) return {}
-  const { extra, problems } = checkExtra(given)
+/**
+ * The site's extra (`data-extra`, then the page's `zchat('extra')` calls, which win), checked. Its
+ * checks are a chunk of their own, loaded when a conversation starts on a site that gives any.
+ */
+async function siteExtra(attribute: string | undefined, given: Record<string, unknown>) {
+  if (attribute === undefined && Object.keys(given).length === 0) return {}
+  const { checkExtra, readExtra } = await import('./extra.ts')
+  const { extra, problems } = checkExtra({ ...readExtra(attribute), ...given })
   if (problems.length > 0) warn(`leaving out of the site's extra: ${problems.join('; ')}`)
   return Object.keys(extra).length > 0 ? { extra } : {}
 }
@@ -59,10 +64,10 @@ export function mount(host: ChatHost): ChatHandle {
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
-  const identity = () => host.profile.identity ?? site.identity
-  const identify = (profile: SiteProfile) => {
-    const { identity: _, ...details } = profile
-    model.identify({ ...details, ...identityDetails(profile.identity ?? site.identity) })
+  const identity = () => mergeProfiles(host.profile).identity ?? site.identity
+  const identify = () => {
+    const { identity: given, ...details } = mergeProfiles(host.profile)
+    model.identify({ ...details, ...identityDetails(given ?? site.identity) })
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
@@ -91,8 +96,7 @@ export function mount(host: ChatHost): ChatHandle {
     session,
     startContext: async () => ({
       ...where(),
-      // data-extra first; the page's zchat('extra') calls win.
-      ...siteExtra({ ...readExtra(options.attributes.extra), ...host.extra }),
+      ...(await siteExtra(options.attributes.extra, host.extra)),
       ...(identity() && { identity: identity() }),
       ...(await captchaToken(host.captcha)),
     }),
@@ -137,7 +141,7 @@ export function mount(host: ChatHost): ChatHandle {
       },
     )
   })
-  identify(host.profile)
+  identify()
   effect(() => host.unread(model.unread.value))
   model.restore()
   // Once per mount: a failure leaves uploads off until the next page load.

@@ -4,7 +4,7 @@
  * colours (Windows high contrast) the button gets a border, as backgrounds are dropped.
  */
 export const launcherCss = `
-.zc{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;--zc-accent:#0b6bcb;--zc-on-accent:#fff}
+.zc{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:15px/1.4 system-ui,sans-serif;color:#1a1a1a;--zc-accent:#0b6bcb;--zc-on-accent:#fff}
 .zc[data-side=left]{right:auto;left:20px;align-items:flex-start}
 .zc-launcher{position:relative;width:56px;height:56px;border:0;border-radius:50%;padding:0;display:grid;place-items:center;cursor:pointer;background:var(--zc-accent);color:var(--zc-on-accent);box-shadow:0 4px 14px rgba(0,0,0,.25);transition:transform .15s}
 .zc-launcher:hover{transform:scale(1.06)}
