@@ -105,6 +105,7 @@ export function mount(host: ChatHost): ChatHandle {
     onAgentMessage: host.message,
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
+    isOffline: () => !navigator.onLine,
   })
   if (options.hours) {
     void import('../conversation/opening-hours.ts').then(
@@ -142,6 +143,7 @@ export function mount(host: ChatHost): ChatHandle {
     )
   })
   identify()
+  addEventListener('online', model.backOnline)
   effect(() => host.unread(model.unread.value))
   model.restore()
   // Once per mount: a failure leaves uploads off until the next page load.

@@ -29,6 +29,10 @@ export const en = {
   typeRefused: "This type of file can't be sent here.",
   tooBig: (size: string, max: string) => `This file is too big (${size}). The limit is ${max}.`,
   dropHere: 'Drop the file here to attach it',
+  offlineQueued: 'You are offline; we will send when you are back.',
+  waitSeconds: (n: number) =>
+    `Too many messages at once. Please wait ${one(n, { one: 'second', other: 'seconds' })}, then Retry.`,
+  couldNotSend: 'Could not send. Retry.',
   endFailed: "We couldn't end the chat. Please try again.",
   tooLong: (max: string) => `Your message is too long: ${max} characters at most.`,
   crashed: 'Sorry, the chat stopped working. Please reload the page.',

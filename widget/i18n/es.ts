@@ -27,6 +27,10 @@ export const messages: Messages = {
   typeRefused: 'Este tipo de archivo no se puede enviar aquí.',
   tooBig: (size, max) => `Este archivo es demasiado grande (${size}). El límite es ${max}.`,
   dropHere: 'Suelta el archivo aquí para adjuntarlo',
+  offlineQueued: 'Estás sin conexión; lo enviaremos cuando vuelvas.',
+  waitSeconds: (n) =>
+    `Demasiados mensajes a la vez. Espera ${one(n, { one: 'segundo', other: 'segundos' })} y pulsa Reintentar.`,
+  couldNotSend: 'No se pudo enviar. Reintenta.',
   endFailed: 'No pudimos terminar el chat. Inténtalo de nuevo.',
   tooLong: (max) => `Tu mensaje es demasiado largo: ${max} caracteres como máximo.`,
   crashed: 'Lo sentimos, el chat dejó de funcionar. Recarga la página.',

@@ -27,6 +27,10 @@ export const messages: Messages = {
   typeRefused: 'Este tipo de arquivo não pode ser enviado aqui.',
   tooBig: (size, max) => `Este arquivo é grande demais (${size}). O limite é ${max}.`,
   dropHere: 'Solte o arquivo aqui para anexá-lo',
+  offlineQueued: 'Você está sem conexão; enviaremos quando ela voltar.',
+  waitSeconds: (n) =>
+    `Muitas mensagens de uma vez. Aguarde ${one(n, { one: 'segundo', other: 'segundos' })} e toque em Reenviar.`,
+  couldNotSend: 'Não foi possível enviar. Reenvie.',
   endFailed: 'Não conseguimos encerrar a conversa. Tente de novo.',
   tooLong: (max) => `Sua mensagem é longa demais: no máximo ${max} caracteres.`,
   crashed: 'Desculpe, o chat parou de funcionar. Recarregue a página.',

@@ -51,6 +51,11 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
     if (request > 0) focusFirst()
   }, [request])
 
+  const cancelEnd = () => {
+    model.cancelEnd()
+    focusFirst()
+  }
+
   // The focused control may have gone with the old phase (the composer, once the chat ends): without
   // this, focus would fall back to the host page's <body>.
   useEffect(() => {
@@ -69,13 +74,13 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return
         e.stopPropagation()
-        if (model.confirmingEnd.value) model.cancelEnd()
+        if (model.confirmingEnd.value) cancelEnd()
         else if (model.attachment.staged.value) model.attachment.remove()
         else onClose()
       }}
     >
       <ChatHeader title={title} model={model} onMinimize={onClose} />
-      {model.confirmingEnd.value && <EndChatConfirm model={model} />}
+      {model.confirmingEnd.value && <EndChatConfirm model={model} onCancel={cancelEnd} />}
       <MessageList model={model} greeting={options.greeting} />
       <StatusLine model={model} />
       <AlertLine model={model} />

@@ -3,7 +3,14 @@ import { useEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
 
-export function EndChatConfirm({ model }: { model: ConversationModel }) {
+/** `onCancel`: the question is gone; focus goes back to the message box. */
+export function EndChatConfirm({
+  model,
+  onCancel,
+}: {
+  model: ConversationModel
+  onCancel: () => void
+}) {
   const cancel = useRef<HTMLButtonElement>(null)
   useEffect(() => cancel.current?.focus(), [])
   return (
@@ -12,7 +19,7 @@ export function EndChatConfirm({ model }: { model: ConversationModel }) {
       <button type="button" class="zc-primary" onClick={() => void model.confirmEnd()}>
         {t.confirmEnd}
       </button>
-      <button type="button" ref={cancel} class="zc-secondary" onClick={model.cancelEnd}>
+      <button type="button" ref={cancel} class="zc-secondary" onClick={onCancel}>
         {t.cancel}
       </button>
     </fieldset>

@@ -18,6 +18,8 @@ export function MessageList({
   const stick = useRef(true)
   const entries = model.transcript.value
   const retry = model.composable.value ? model.retry : null
+  // The conversation could not start: its first message waits for "Try again", not "Sending…" for ever.
+  const stalled = model.phase.value.name === 'failed'
 
   useLayoutEffect(() => {
     const el = log.current
@@ -55,7 +57,9 @@ export function MessageList({
         ) : (
           <Message
             key={`v${entry.clientId}`}
-            entry={entry}
+            entry={
+              stalled && entry.delivery === 'sending' ? { ...entry, delivery: 'failed' } : entry
+            }
             onRetry={retry}
             attachment={model.attachment}
           />
