@@ -90,7 +90,8 @@ export function mount(host: ChatHost): ChatHandle {
   })
   // Opening hours are read by their own chunk, only on sites that set them.
   let isClosedNow: (() => boolean) | null = null
-  let openingHours: string | undefined
+  // Worded when shown: the language's chunk may arrive after the hours'.
+  let openingHours: (() => string) | undefined
   const model = createConversationModel({
     transport,
     session,
@@ -114,7 +115,7 @@ export function mount(host: ChatHost): ChatHandle {
         if (!schedule) return
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
         isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
-        openingHours = t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
+        openingHours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
         model.checkHours()
       },
       (error: unknown) => warn('could not load the opening hours', error),
@@ -133,7 +134,7 @@ export function mount(host: ChatHost): ChatHandle {
           transport,
           context: where,
           conversationId: () => session.load()?.conversationId,
-          openingHours,
+          openingHours: openingHours?.(),
         })
       },
       (error: unknown) => {
