@@ -51,7 +51,8 @@ function boot(): void {
   const queued = stub?.q ?? []
   const real: Stub = widget.zchat
   real.loaded = true
-  page[name] = real
+  // Checked again: window.zchatWidget may be another script's too; then the page has no API, but keeps theirs.
+  if (isStub(page[name])) page[name] = real
   for (const args of Array.from(queued)) real(...Array.from(args))
   if (options.open || wasOpen(base)) widget.open(false)
   else if (hasOngoingSession(base)) widget.preload()
