@@ -6,7 +6,10 @@
  *
  * Budgets raised, with the reason (docs/decisions/009-size-budgets.md): the chat on open went from
  * 25 to 27 KB for visitor media (attach, preview, upload progress) and the site's pre-chat fields
- * (CPF and phone checks, consent, signed identity).
+ * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
+ * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32
+ * to 34 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part), the
+ * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -24,6 +27,12 @@ function withStaticImports(key: string, seen = new Set<string>()): Set<string> {
   return seen
 }
 
+function gzipped(file: string): number {
+  const path = file.startsWith('dist/') ? file : `${chatDir}/${file}`
+  return gzipSync(readFileSync(path), { level: 9 }).length
+}
+const sizeOf = (files: string[]) => files.reduce((sum, file) => sum + gzipped(file), 0)
+
 const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry)
 if (!entryKey) throw new Error(`${chatDir}/.vite/manifest.json has no entry`)
 const onOpen = withStaticImports(entryKey)
@@ -35,21 +44,30 @@ const lazyParts = Object.keys(manifest)
     maxGzipBytes: 4 * 1024,
   }))
 
+// A visitor loads one language at most (widget/i18n/): all chat code counts the largest, not each.
+const isLanguage = (name: string) => /\((es|pt-br)\)$/.test(name)
+const largestLanguage = lazyParts
+  .filter((part) => isLanguage(part.name))
+  .sort((a, b) => sizeOf(b.files) - sizeOf(a.files))
+  .slice(0, 1)
+
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
   { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
   ...lazyParts,
   {
     name: 'all chat code',
-    files: [...new Set([...onOpen, ...lazyParts.flatMap((part) => part.files)])],
-    maxGzipBytes: 32 * 1024,
+    files: [
+      ...new Set([
+        ...onOpen,
+        ...[...lazyParts.filter((part) => !isLanguage(part.name)), ...largestLanguage].flatMap(
+          (part) => part.files,
+        ),
+      ]),
+    ],
+    maxGzipBytes: 34 * 1024,
   },
 ]
-
-const gzipped = (file: string) => {
-  const path = file.startsWith('dist/') ? file : `${chatDir}/${file}`
-  return gzipSync(readFileSync(path), { level: 9 }).length
-}
 
 let failed = false
 for (const { name, files, maxGzipBytes } of budgets) {

@@ -4,10 +4,11 @@
  */
 import type { SignedIdentity, VisitorProfile } from '../proxy/protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
+import type { Locale } from './i18n/locale.ts'
 
 /** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
 export type ChatAttributes = Partial<
-  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature', string>
+  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra', string>
 >
 
 /** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */
@@ -18,10 +19,15 @@ export type WidgetOptions = {
   /** Proxy base URL: the script's src without `/widget.js` and query. */
   proxy: string
   department?: number
-  title: string
+  /** `data-title`; the chat's language has its own default. */
+  title?: string
+  /** From data-lang, `<html lang>` or the browser's languages (i18n/locale.ts). */
+  lang: Locale
   color?: string
   position: 'right' | 'left'
   greeting?: string
+  /** `data-z-index`: the stacking order of the launcher and window (default 2147483000). */
+  zIndex?: number
   open: boolean
   /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
   pageUrl: 'path' | 'full' | 'none'
@@ -36,8 +42,9 @@ export type ChatHost = {
   shadow: ShadowRoot
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
-  profile: SiteProfile
-  /** The site's data for zChat's `extra` (`data-extra`, then `zchat('extra', {...})`), not yet checked. */
+  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/profile.ts). */
+  profile: readonly unknown[]
+  /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
   extra: Record<string, unknown>
   /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
   captcha: (() => unknown) | null
@@ -51,7 +58,8 @@ export type ChatHost = {
 export type ChatHandle = {
   /** `focus`: move focus into the window (the visitor asked for it, not a page-load default). */
   setOpen(open: boolean, focus: boolean): void
-  identify(profile: SiteProfile): void
+  /** The page called `zchat('identify', ...)` again: read `profile` anew. */
+  identify(): void
 }
 
 export type ChatModule = { mount(host: ChatHost): ChatHandle }

@@ -4,48 +4,61 @@
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
  * is going on so a reload picks it up.
  */
-import type { ChatHandle, ChatHost, ChatModule, SiteProfile, WidgetOptions } from './contract.ts'
+import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
+import { chooseLocale } from './i18n/locale.ts'
 import { createCommands } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
+import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
-import { proxyBase, readExtra, readOptions } from './loader/options.ts'
+import { proxyBase, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
-type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean }
-type ZchatWindow = Window & { zchat?: Stub }
+type ZchatWindow = Window & Record<string, unknown>
 
 // Only valid synchronously, at the top level of the script's first run.
 const script = document.currentScript as HTMLScriptElement | null
 
 function boot(): void {
-  const page = window as ZchatWindow
-  if (page.zchat?.loaded) {
-    warn('widget.js is included twice; ignoring the second copy')
-    return
-  }
+  const page = window as unknown as ZchatWindow
   const base = script ? proxyBase(script.src) : null
   if (!script || base === null) {
     warn('cannot find the widget.js script tag; not starting')
     return
   }
-  const { options, problems } = readOptions(base, { ...script.dataset }, (v) =>
+  let name = script.dataset.global || 'zchat'
+  if (!isStub(page[name])) {
+    warn(`window.${name} is taken; using window.zchatWidget (see data-global)`)
+    name = 'zchatWidget'
+  }
+  const stub = page[name] as Stub | undefined
+  if (stub?.loaded) {
+    warn('widget.js is included twice; ignoring the second copy')
+    return
+  }
+  const lang = chooseLocale([
+    script.dataset.lang,
+    document.documentElement.lang,
+    ...navigator.languages,
+  ])
+  const { options, problems } = readOptions(base, lang, { ...script.dataset }, (v) =>
     CSS.supports('color', v),
   )
   if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
-  const widget = render(options, readExtra(script.dataset.extra))
-  const queued = page.zchat?.q ?? []
+  const widget = render(options)
+  const queued = stub?.q ?? []
   const real: Stub = widget.zchat
   real.loaded = true
-  page.zchat = real
+  // Checked again: window.zchatWidget may be another script's too; then the page has no API, but keeps theirs.
+  if (isStub(page[name])) page[name] = real
   for (const args of Array.from(queued)) real(...Array.from(args))
   if (options.open || wasOpen(base)) widget.open(false)
   else if (hasOngoingSession(base)) widget.preload()
 }
 
-function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
+function render(options: WidgetOptions) {
   const host = document.createElement('div')
   host.setAttribute('data-zchat', '')
   // Page CSS can reach the host element itself: reset it so no transform or filter moves our fixed UI.
@@ -54,7 +67,9 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   adoptStyles(shadow, launcherCss)
   const root = document.createElement('div')
   root.className = 'zc'
+  root.lang = options.lang
   root.dataset.side = options.position
+  if (options.zIndex !== undefined) root.style.zIndex = String(options.zIndex)
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
   document.documentElement.append(host)
@@ -68,7 +83,7 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   panel.className = 'zc-panel'
   panel.id = 'zc-panel'
   panel.hidden = true
-  const launcher = createLauncher(panel.id)
+  const launcher = createLauncher(panel.id, options.lang)
   root.append(panel, launcher.button)
 
   let open = false
@@ -76,8 +91,8 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
   let chat: ChatHandle | null = null
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
-  let profile: SiteProfile = {}
-  let extra = initialExtra
+  const profile: unknown[] = []
+  let extra: Record<string, unknown> = {}
   let captcha: (() => unknown) | null = null
 
   const load = () =>
@@ -146,8 +161,8 @@ function render(options: WidgetOptions, initialExtra: Record<string, unknown>) {
     close: () => setOpen(false, false),
     toggle: () => setOpen(!open, true),
     identify: (next) => {
-      profile = { ...profile, ...next }
-      chat?.identify(profile)
+      profile.push(next)
+      chat?.identify()
     },
     // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
     extra: (next) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { withOptions } from './site.ts'
+import { withOptions, withPage } from './site.ts'
 
 const html =
   '<p>Shop</p><script src="http://localhost:8787/widget.js" data-department="1" async></script>'
@@ -15,5 +15,24 @@ describe('the demo page with snippet options from its query', () => {
   it('leaves the page as it is without options', () => {
     expect(withOptions(html, new URLSearchParams())).toBe(html)
     expect(withOptions(html, new URLSearchParams({ 'on"load': 'x' }))).toBe(html)
+  })
+})
+
+describe('the demo page changed by its query', () => {
+  const page = `<html lang="en"><body>${html}</body></html>`
+  it('speaks the language page-lang names, which is no snippet option', () => {
+    const query = new URLSearchParams({ 'page-lang': 'pt-BR' })
+    expect(withOptions(withPage(page, query), query)).toBe(page.replace('"en"', '"pt-BR"'))
+  })
+  it("defines another script's window.zchat before the snippet's, with foreign-global=1", () => {
+    const snippet = '<html lang="en"><script>window.zchat=window.zchat||stub</script></html>'
+    const query = new URLSearchParams({ 'foreign-global': '1' })
+    expect(withOptions(withPage(snippet, query), query)).toBe(
+      `<html lang="en"><script>window.zchat=function(){return 'theirs'}</script><script>window.zchat=window.zchat||stub</script></html>`,
+    )
+  })
+
+  it('takes only a language tag', () => {
+    expect(withPage(page, new URLSearchParams({ 'page-lang': 'x" onload="y' }))).toBe(page)
   })
 })

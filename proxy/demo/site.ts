@@ -2,7 +2,8 @@
  * The demo website: serves index.html on its own origin, as a site owner's page would be, with the
  * snippet's proxy URL rewritten to wherever the proxy really listens. Every path shows the page,
  * and the query tries snippet options: `/?color=%237dd3fc&extra={"plan":"gold"}` adds
- * `data-color` and `data-extra` to the snippet, as a site owner would write them.
+ * `data-color` and `data-extra` to the snippet, as a site owner would write them; `page-lang=es`
+ * changes the page's own `<html lang>` instead.
  */
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -17,13 +18,34 @@ const snippetOrigin = 'http://localhost:8787'
 const escapeAttribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
+/** Query parameters that change the page itself rather than the snippet (see withPage). */
+const pageParameters = new Set(['page-lang', 'foreign-global'])
+
 /** Query parameters named like snippet options become `data-*` attributes of the widget's script tag. */
 export function withOptions(html: string, query: URLSearchParams): string {
   const attributes = [...query]
-    .filter(([name]) => /^[a-z]+(-[a-z]+)*$/.test(name))
+    .filter(([name]) => /^[a-z]+(-[a-z]+)*$/.test(name) && !pageParameters.has(name))
     .map(([name, value]) => ` data-${name}="${escapeAttribute(value)}"`)
     .join('')
   return attributes ? html.replace(/(<script src="[^"]*\/widget\.js")/, `$1${attributes}`) : html
+}
+
+/** Another script's `window.zchat`, defined before the snippet, as a page with two chat tools has. */
+const foreignGlobal = "<script>window.zchat=function(){return 'theirs'}</script>"
+
+/**
+ * `page-lang=pt-BR` makes the page itself speak another language (`<html lang="pt-BR">`);
+ * `foreign-global=1` gives it another script's `window.zchat` before the snippet.
+ */
+export function withPage(html: string, query: URLSearchParams): string {
+  const lang = query.get('page-lang')
+  let page =
+    lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)
+      ? html.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      : html
+  if (query.get('foreign-global') === '1')
+    page = page.replace('<script>', `${foreignGlobal}<script>`)
+  return page
 }
 
 export async function startDemoSite({
@@ -55,10 +77,9 @@ export async function startDemoSite({
       return
     }
     try {
-      const html = withOptions(
-        (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl()),
-        new URL(request.url ?? '/', 'http://x').searchParams,
-      )
+      const query = new URL(request.url ?? '/', 'http://x').searchParams
+      const page = (await readFile(htmlPath, 'utf8')).replaceAll(snippetOrigin, proxyUrl())
+      const html = withOptions(withPage(page, query), query)
       response
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
         .end(html)

@@ -4,12 +4,18 @@
  * zod into the drop-in bundle. zChat's own field names stay in zchat/ and never appear here.
  */
 
-/** Bounds of our own choosing: zChat documents none (docs/zchat/README.md#no-documented-limits). */
+/**
+ * Bounds of our own choosing: zChat documents none (docs/zchat/README.md#no-documented-limits). The
+ * visitor's details are also their own constants: the loader bounds them without taking the object.
+ */
+export const nameLength = 100
+export const emailLength = 254
+export const phoneLength = 32
 export const limits = {
   textLength: 4000,
-  nameLength: 100,
-  emailLength: 254,
-  phoneLength: 32,
+  nameLength,
+  emailLength,
+  phoneLength,
   commentLength: 1000,
   clientIdLength: 64,
 } as const

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { checkExtra } from './extra.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { checkExtra, readExtra } from './extra.ts'
 
 describe('checkExtra', () => {
   it('keeps what fits and names the rest', () => {
@@ -9,5 +9,19 @@ describe('checkExtra', () => {
     expect(mixed.problems).toHaveLength(2)
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, i]))
     expect(Object.keys(checkExtra(many).extra)).toHaveLength(20)
+  })
+})
+
+describe('readExtra', () => {
+  it('parses a JSON object, and warns about anything else', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(readExtra('{"clientId":"c-1","botId":"b-9"}')).toEqual({ clientId: 'c-1', botId: 'b-9' })
+    expect(readExtra(undefined)).toEqual({})
+    expect(warn).not.toHaveBeenCalled()
+    expect(readExtra('{"clientId":"c-1"')).toEqual({})
+    expect(readExtra('["c-1"]')).toEqual({})
+    expect(warn).toHaveBeenCalledTimes(2)
+    expect(warn.mock.calls[0]?.[0]).toMatch(/^\[zchat\] ignoring data-extra/)
+    warn.mockRestore()
   })
 })

@@ -4,9 +4,10 @@
  */
 import { effect, signal } from '@preact/signals'
 import { render } from 'preact'
-import type { ChatHandle, ChatHost, SiteProfile } from '../contract.ts'
+import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
+import { loadLanguage, t } from '../i18n/text.ts'
 import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
@@ -18,7 +19,9 @@ import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
-import { checkExtra } from './extra.ts'
+import { narrowQuery } from './narrow.ts'
+import type { PhoneModal } from './phone-modal.ts'
+import { mergeProfiles } from './profile.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -30,9 +33,14 @@ function pageAddress(mode: 'path' | 'full'): string {
   return mode === 'full' ? location.href : location.origin + location.pathname
 }
 
-function siteExtra(given: Record<string, unknown>) {
-  if (Object.keys(given).length === 0) return {}
-  const { extra, problems } = checkExtra(given)
+/**
+ * The site's extra (`data-extra`, then the page's `zchat('extra')` calls, which win), checked. Its
+ * checks are a chunk of their own, loaded when a conversation starts on a site that gives any.
+ */
+async function siteExtra(attribute: string | undefined, given: Record<string, unknown>) {
+  if (attribute === undefined && Object.keys(given).length === 0) return {}
+  const { checkExtra, readExtra } = await import('./extra.ts')
+  const { extra, problems } = checkExtra({ ...readExtra(attribute), ...given })
   if (problems.length > 0) warn(`leaving out of the site's extra: ${problems.join('; ')}`)
   return Object.keys(extra).length > 0 ? { extra } : {}
 }
@@ -56,10 +64,10 @@ export function mount(host: ChatHost): ChatHandle {
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
-  const identity = () => host.profile.identity ?? site.identity
-  const identify = (profile: SiteProfile) => {
-    const { identity: _, ...details } = profile
-    model.identify({ ...details, ...identityDetails(profile.identity ?? site.identity) })
+  const identity = () => mergeProfiles(host.profile).identity ?? site.identity
+  const identify = () => {
+    const { identity: given, ...details } = mergeProfiles(host.profile)
+    model.identify({ ...details, ...identityDetails(given ?? site.identity) })
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
@@ -82,13 +90,14 @@ export function mount(host: ChatHost): ChatHandle {
   })
   // Opening hours are read by their own chunk, only on sites that set them.
   let isClosedNow: (() => boolean) | null = null
-  let openingHours: string | undefined
+  // Worded when shown: the language's chunk may arrive after the hours'.
+  let openingHours: (() => string) | undefined
   const model = createConversationModel({
     transport,
     session,
     startContext: async () => ({
       ...where(),
-      ...siteExtra(host.extra),
+      ...(await siteExtra(options.attributes.extra, host.extra)),
       ...(identity() && { identity: identity() }),
       ...(await captchaToken(host.captcha)),
     }),
@@ -97,6 +106,7 @@ export function mount(host: ChatHost): ChatHandle {
     onAgentMessage: host.message,
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
+    isOffline: () => !navigator.onLine,
   })
   if (options.hours) {
     void import('../conversation/opening-hours.ts').then(
@@ -105,7 +115,7 @@ export function mount(host: ChatHost): ChatHandle {
         if (!schedule) return
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
         isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
-        openingHours = `${schedule.hours.label} (${zoneCity(schedule.timeZone)} time)`
+        openingHours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
         model.checkHours()
       },
       (error: unknown) => warn('could not load the opening hours', error),
@@ -124,7 +134,7 @@ export function mount(host: ChatHost): ChatHandle {
           transport,
           context: where,
           conversationId: () => session.load()?.conversationId,
-          openingHours,
+          openingHours: openingHours?.(),
         })
       },
       (error: unknown) => {
@@ -133,30 +143,55 @@ export function mount(host: ChatHost): ChatHandle {
       },
     )
   })
-  identify(host.profile)
+  identify()
+  addEventListener('online', model.backOnline)
   effect(() => host.unread(model.unread.value))
   model.restore()
   // Once per mount: a failure leaves uploads off until the next page load.
   void model.attachment.configure()
 
   const focusRequest = signal(0)
-  render(
-    <CrashGuard title={options.title}>
-      <ChatWindow
-        model={model}
-        unavailable={unavailable}
-        options={options}
-        focusRequest={focusRequest}
-        onClose={host.close}
-      />
-    </CrashGuard>,
-    host.container,
-  )
+  // The phone modal's chunk comes once the screen is narrow: now, or when it turns (rotation, resize).
+  const modal = signal(false)
+  let open = false
+  let phone: PhoneModal | null = null
+  const narrow = matchMedia(narrowQuery)
+  const loadPhone = () =>
+    import('./phone-modal.ts').then(
+      ({ createPhoneModal }) => {
+        phone ??= createPhoneModal(host.container, modal)
+        phone.setOpen(open)
+      },
+      (error: unknown) => warn('could not load the phone layout', error),
+    )
+  if (narrow.matches) void loadPhone()
+  else narrow.addEventListener('change', () => void loadPhone(), { once: true })
+  // The language's sentences first (a chunk of their own, unless English): no English flash.
+  const draw = () =>
+    render(
+      <CrashGuard title={options.title ?? t.title}>
+        <ChatWindow
+          model={model}
+          unavailable={unavailable}
+          options={options}
+          modal={modal}
+          focusRequest={focusRequest}
+          onClose={host.close}
+        />
+      </CrashGuard>,
+      host.container,
+    )
+  loadLanguage(options.lang).then(draw, (error: unknown) => {
+    warn('could not load the language; showing English', error)
+    draw()
+  })
 
   return {
-    setOpen(open, focus) {
-      model.setVisible(open)
-      if (open && focus) focusRequest.value++
+    setOpen(next, focus) {
+      model.setVisible(next)
+      open = next
+      phone?.setOpen(next)
+      if (next && focus) focusRequest.value++
     },
     identify,
   }

@@ -28,8 +28,8 @@ function setup(overrides: Partial<ConversationDeps> = {}, session = memorySessio
 /** Let pending promise callbacks run (fake timers do not advance by themselves). */
 const settle = () => vi.advanceTimersByTimeAsync(0)
 
-async function chatting() {
-  const t = setup()
+async function chatting(overrides: Partial<ConversationDeps> = {}) {
+  const t = setup(overrides)
   t.model.restore()
   t.model.setDraft('Hello')
   t.model.send()
@@ -224,6 +224,50 @@ describe('the outbox', () => {
       text: 'Lost',
     })
     expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:sent')
+  })
+
+  it('says why a message was not sent: the server failed, with Retry', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValue(
+      new HttpFailure('POST', 'u', 502, 'UPSTREAM_ERROR', undefined),
+    )
+    model.setDraft('Lost')
+    model.send()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:failed')
+    expect(model.sendProblem.value).toEqual({ kind: 'error' })
+    fake.transport.send.mockResolvedValue({ messageId: 'm2', eventId: 9 })
+    model.retry('client-2')
+    expect(model.sendProblem.value).toBeNull()
+    await settle()
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Lost:sent')
+  })
+
+  it('says how long to wait when the proxy is busy, from its Retry-After', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValue(new HttpFailure('POST', 'u', 429, 'RATE_LIMITED', 7_500))
+    model.setDraft('Quick')
+    model.send()
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Quick:failed')
+    expect(model.sendProblem.value).toEqual({ kind: 'busy', seconds: 8 })
+  })
+
+  it('offline, gives up at once and sends when the browser is back online', async () => {
+    let offline = true
+    const { model, fake } = await chatting({ isOffline: () => offline })
+    fake.transport.send.mockRejectedValueOnce(new NetworkFailure('POST', 'u', 'x'))
+    model.setDraft('On the train')
+    model.send()
+    await settle()
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('On the train:failed')
+    expect(model.sendProblem.value).toEqual({ kind: 'offline' })
+    expect(fake.transport.send).toHaveBeenCalledTimes(2)
+    offline = false
+    model.backOnline()
+    await settle()
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('On the train:sent')
+    expect(model.sendProblem.value).toBeNull()
   })
 
   it('does not retry a message the proxy refuses', async () => {

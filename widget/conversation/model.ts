@@ -11,7 +11,7 @@ import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
 import { type AgentMessage, createAttention } from './attention.ts'
 import { createEnding } from './ending.ts'
-import { classify } from './failure.ts'
+import { classify, retryAfter } from './failure.ts'
 import {
   type Conversation,
   canCompose,
@@ -45,6 +45,24 @@ export type ConversationDeps = {
   onPhase?(name: PhaseName): void
   /** Outside the site's opening hours now (opening-hours.ts); never, by default. */
   isClosed?(): boolean
+  /** The browser is offline (`!navigator.onLine`); never, by default. */
+  isOffline?(): boolean
+}
+
+/**
+ * Why the visitor's last message was not sent, said by ui/AlertLine.tsx: offline (sent again when the
+ * browser is back online), busy (the proxy's Retry-After, in seconds) or any other failure.
+ */
+export type SendProblem =
+  | { kind: 'offline' }
+  | { kind: 'busy'; seconds: number }
+  | { kind: 'error' }
+
+function describeFailure(error: unknown, offline: boolean): SendProblem {
+  const kind = classify(error)
+  if (kind === 'busy')
+    return { kind, seconds: Math.max(1, Math.ceil((retryAfter(error) ?? 0) / 1000)) }
+  return kind === 'retryable' && offline ? { kind: 'offline' } : { kind: 'error' }
 }
 
 /** Transient trouble shown above the composer, in the visitor's words by ui/AlertLine.tsx. */
@@ -59,6 +77,8 @@ export function createConversationModel(deps: ConversationDeps) {
   const profile = signal<VisitorProfile>({})
   const draft = signal('')
   const alert = signal<Alert | null>(null)
+  const sendProblem = signal<SendProblem | null>(null)
+  const offline = () => deps.isOffline?.() ?? false
   const phase = computed(() => state.value.phase)
   const prechat = createPrechat(deps.prechat ?? defaultPrechat, profile)
 
@@ -100,8 +120,16 @@ export function createConversationModel(deps: ConversationDeps) {
         return transport.send(auth, { clientId, text, ...(upload && { upload }) })
       },
       sent: (clientId, messageId) =>
-        dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId }),
-      failed: (clientId) => dispatch({ type: 'delivery', clientId, delivery: 'failed' }),
+        batch(() => {
+          sendProblem.value = null
+          dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId })
+        }),
+      failed: (clientId, error) =>
+        batch(() => {
+          sendProblem.value = describeFailure(error, offline())
+          dispatch({ type: 'delivery', clientId, delivery: 'failed' })
+        }),
+      offline,
       halted: (kind) =>
         batch(() => {
           if (kind === 'gone') return dispatch({ type: 'fail', reason: 'gone' })
@@ -234,6 +262,7 @@ export function createConversationModel(deps: ConversationDeps) {
     profile,
     draft,
     alert,
+    sendProblem,
     confirmingEnd: ending.confirming,
     unread: attention.unread,
     prechat,
@@ -295,7 +324,23 @@ export function createConversationModel(deps: ConversationDeps) {
 
     retry(clientId: string): void {
       if (!canCompose(phase.value)) return
-      dispatch({ type: 'delivery', clientId, delivery: 'sending' })
+      batch(() => {
+        sendProblem.value = null
+        dispatch({ type: 'delivery', clientId, delivery: 'sending' })
+      })
+      outbox.flush()
+    },
+
+    /** The browser is online again: what failed because it was offline goes now, in order. */
+    backOnline(): void {
+      if (sendProblem.value?.kind !== 'offline' || !canCompose(phase.value)) return
+      batch(() => {
+        sendProblem.value = null
+        for (const entry of state.value.transcript) {
+          if (entry.kind === 'visitor' && entry.delivery === 'failed')
+            dispatch({ type: 'delivery', clientId: entry.clientId, delivery: 'sending' })
+        }
+      })
       outbox.flush()
     },
 
@@ -321,6 +366,7 @@ export function createConversationModel(deps: ConversationDeps) {
         dispatch({ type: 'reset' })
         draft.value = ''
         alert.value = null
+        sendProblem.value = null
         ending.cancel()
         prechat.reset()
         attention.reset()

@@ -16,7 +16,10 @@ export type OutboxDeps = {
   pending(): VisitorEntry[]
   post(entry: VisitorEntry): Promise<MessageReply>
   sent(clientId: string, messageId: string): void
-  failed(clientId: string): void
+  /** Gave up on it for now: `error` says why (the visitor is told, and offered Retry). */
+  failed(clientId: string, error: unknown): void
+  /** The browser says it is offline: no point retrying until it is back. */
+  offline?(): boolean
   /** The conversation cannot take messages any more (gone or finished). */
   halted(kind: Extract<FailureKind, 'gone' | 'finished'>): void
   attempts?: number
@@ -44,8 +47,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           deps.halted(kind)
           return 'halt'
         }
-        if (kind === 'rejected' || attempt >= attempts) {
-          deps.failed(entry.clientId)
+        if (kind === 'rejected' || attempt >= attempts || deps.offline?.()) {
+          deps.failed(entry.clientId, error)
           return 'ok'
         }
         const wait =

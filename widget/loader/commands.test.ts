@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createCommands, readProfile } from './commands.ts'
+import { createCommands } from './commands.ts'
 
 function setup() {
   const controls = {
@@ -26,7 +26,13 @@ describe('zchat()', () => {
     expect(controls.open).toHaveBeenCalledOnce()
     expect(controls.close).toHaveBeenCalledOnce()
     expect(controls.toggle).toHaveBeenCalledOnce()
-    expect(controls.identify).toHaveBeenCalledWith({ name: 'Ada', email: 'ada@example.com' })
+    // Passed on as given: the chat reads it (chat/profile.ts).
+    expect(controls.identify).toHaveBeenCalledWith({
+      name: ' Ada ',
+      email: 'ada@example.com',
+      phone: 42,
+      admin: true,
+    })
   })
 
   it("passes the site's extra on, and warns about one that is not an object", () => {
@@ -75,26 +81,5 @@ describe('zchat()', () => {
     expect(() => emit('open')).not.toThrow()
     expect(warn).toHaveBeenCalledTimes(5)
     for (const [message] of warn.mock.calls) expect(message).toMatch(/^\[zchat\] /)
-  })
-})
-
-describe('readProfile', () => {
-  it('keeps bounded strings only', () => {
-    expect(readProfile(null)).toEqual({})
-    expect(readProfile('Ada')).toEqual({})
-    expect(readProfile({ name: 'x'.repeat(101), phone: ' +1 555 ' })).toEqual({ phone: '+1 555' })
-  })
-
-  it('takes a CPF and an identity, signed or not (the proxy judges it)', () => {
-    expect(
-      readProfile({
-        cpf: ' 529.982.247-25 ',
-        identity: { payload: 'eyJleHAiOjF9', signature: 'c2ln', extra: 1 },
-      }),
-    ).toEqual({ cpf: '529.982.247-25', identity: { payload: 'eyJleHAiOjF9', signature: 'c2ln' } })
-    expect(readProfile({ cpf: '1'.repeat(15), identity: { payload: 'x', signature: 2 } })).toEqual({
-      identity: { payload: 'x' },
-    })
-    expect(readProfile({ identity: 'eyJleHAiOjF9.c2ln' })).toEqual({})
   })
 })

@@ -2,9 +2,6 @@
  * The host page's `zchat(...)` function: commands and event listeners. Nothing here may throw into the
  * page: bad calls are warned about once each, and a listener that throws is reported and skipped.
  */
-import { cpfLength } from '../../proxy/protocol/checks.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
-import type { SiteProfile } from '../contract.ts'
 import { warn } from '../warn.ts'
 
 export type WidgetEvent = 'open' | 'close' | 'message' | 'state'
@@ -12,7 +9,8 @@ export type Controls = {
   open(): void
   close(): void
   toggle(): void
-  identify(profile: SiteProfile): void
+  /** The page's `zchat('identify', value)`, unchecked: the chat reads it (chat/profile.ts). */
+  identify(value: unknown): void
   /** Merges into the site's extra for the next conversation. */
   extra(value: unknown): void
   /** The page's way to get a CAPTCHA token, asked when a conversation starts. */
@@ -51,13 +49,13 @@ export function createCommands(controls: Controls) {
       else if (command === 'close') controls.close()
       else if (command === 'toggle') controls.toggle()
       else if (command === 'on' || command === 'off') listen(command === 'on', a, b)
-      else if (command === 'identify') controls.identify(readProfile(a))
+      else if (command === 'identify') controls.identify(a)
       else if (command === 'captcha') {
         if (typeof a === 'function') controls.captcha(a as () => unknown)
-        else once('captcha', "zchat('captcha', fn) expects a function that returns a token")
+        else once('captcha', "zchat('captcha', fn) expects a function")
       } else if (command === 'extra') {
         if (typeof a === 'object' && a !== null && !Array.isArray(a)) controls.extra(a)
-        else once('extra', "zchat('extra', data) expects an object of keys and values")
+        else once('extra', "zchat('extra', data) expects an object")
       } else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
     } catch (error) {
       warn(`zchat('${String(command)}') failed`, error)
@@ -75,27 +73,4 @@ export function createCommands(controls: Controls) {
   }
 
   return { zchat, emit }
-}
-
-/**
- * Accepts only string name/email/phone/cpf, trimmed and bounded like the proxy's schema, and an
- * `identity` of string `payload` and `signature` (the proxy checks the rest).
- */
-export function readProfile(value: unknown): SiteProfile {
-  const profile: SiteProfile = {}
-  if (typeof value !== 'object' || value === null) return profile
-  const fields = value as Record<string, unknown>
-  const pick = (key: 'name' | 'email' | 'phone' | 'cpf', max: number) => {
-    const v = fields[key]
-    if (typeof v === 'string' && v.trim() && v.trim().length <= max) profile[key] = v.trim()
-  }
-  pick('name', limits.nameLength)
-  pick('email', limits.emailLength)
-  pick('phone', limits.phoneLength)
-  pick('cpf', cpfLength)
-  // Unsigned goes on too: the proxy refuses it with a reason the site can read.
-  const { payload, signature } = (fields.identity ?? {}) as Record<string, unknown>
-  if (typeof payload === 'string')
-    profile.identity = typeof signature === 'string' ? { payload, signature } : { payload }
-  return profile
 }

@@ -2,10 +2,22 @@
  * The round button in the corner, in plain DOM (no Preact on every page). Its accessible name is
  * "Open chat" or "Close chat"; the unread count is its description so the name stays stable.
  */
+import type { Locale } from '../i18n/locale.ts'
+
 const chatIcon =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>'
 const closeIcon =
-  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"/></svg>'
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2"/></svg>'
+
+/**
+ * The launcher's few words per language (the chat's own load with the chat): open, close, unread.
+ * "Unread messages: 3" needs no plural rules, which keeps them out of every page view.
+ */
+const words: Record<Locale, [string, string, string]> = {
+  en: ['Open chat', 'Close chat', 'Unread messages'],
+  'pt-BR': ['Abrir chat', 'Fechar chat', 'Mensagens não lidas'],
+  es: ['Abrir chat', 'Cerrar chat', 'Mensajes sin leer'],
+}
 
 export type Launcher = {
   button: HTMLButtonElement
@@ -14,7 +26,8 @@ export type Launcher = {
   setBusy(busy: boolean): void
 }
 
-export function createLauncher(panelId: string): Launcher {
+export function createLauncher(panelId: string, lang: Locale): Launcher {
+  const [openName, closeName, unread] = words[lang]
   const button = document.createElement('button')
   button.type = 'button'
   button.className = 'zc-launcher'
@@ -31,15 +44,14 @@ export function createLauncher(panelId: string): Launcher {
   const launcher: Launcher = {
     button,
     setOpen(open) {
-      button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat')
+      button.setAttribute('aria-label', open ? closeName : openName)
       button.setAttribute('aria-expanded', String(open))
       icon.innerHTML = open ? closeIcon : chatIcon
     },
     setUnread(count) {
       badge.hidden = count === 0
       badge.textContent = count > 9 ? '9+' : String(count)
-      description.textContent =
-        count === 0 ? '' : `${count} unread message${count === 1 ? '' : 's'}`
+      description.textContent = count === 0 ? '' : `${unread}: ${count}`
       if (count === 0) button.removeAttribute('aria-describedby')
       else button.setAttribute('aria-describedby', description.id)
     },

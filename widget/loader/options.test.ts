@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest'
-import { proxyBase, readExtra, readOptions } from './options.ts'
+import { describe, expect, it } from 'vitest'
+import { proxyBase, readOptions } from './options.ts'
 
 const isColor = (v: string) => /^#[0-9a-f]{3,8}$|^(red|teal)$/i.test(v)
 
@@ -20,10 +20,10 @@ describe('readOptions', () => {
   const base = 'https://p.test'
 
   it('uses the defaults when nothing is set', () => {
-    expect(readOptions(base, {}, isColor)).toEqual({
+    expect(readOptions(base, 'en', {}, isColor)).toEqual({
       options: {
         proxy: base,
-        title: 'Chat with us',
+        lang: 'en',
         position: 'right',
         open: false,
         pageUrl: 'path',
@@ -43,9 +43,10 @@ describe('readOptions', () => {
       open: 'true',
       pageUrl: 'full',
     }
-    expect(readOptions(base, data, isColor)).toEqual({
+    expect(readOptions(base, 'en', data, isColor)).toEqual({
       options: {
         proxy: base,
+        lang: 'en',
         department: 12,
         title: 'Help',
         color: 'teal',
@@ -69,10 +70,10 @@ describe('readOptions', () => {
       open: 'yes',
       pageUrl: 'everything',
     }
-    const { options, problems } = readOptions(base, data, isColor)
+    const { options, problems } = readOptions(base, 'en', data, isColor)
     expect(options).toEqual({
       proxy: base,
-      title: 'Chat with us',
+      lang: 'en',
       position: 'right',
       open: false,
       pageUrl: 'path',
@@ -85,12 +86,12 @@ describe('readOptions', () => {
 
   it('hands the prechat, consent and identity attributes to the chat as they are', () => {
     const data = { prechat: 'name*,cpf', privacyUrl: 'https://site.test/privacy', identity: 'e30' }
-    expect(readOptions(base, data, isColor).options.attributes).toMatchObject(data)
+    expect(readOptions(base, 'en', data, isColor).options.attributes).toMatchObject(data)
   })
 
   it('passes opening hours and their zone on as written, for the chat to read', () => {
     const data = { hours: 'mon-fri 09:00-18:00; nonsense', timezone: 'Europe/Lisbon' }
-    const { options, problems } = readOptions(base, data, isColor)
+    const { options, problems } = readOptions(base, 'en', data, isColor)
     expect(options).toMatchObject({
       hours: 'mon-fri 09:00-18:00; nonsense',
       timeZone: 'Europe/Lisbon',
@@ -98,23 +99,17 @@ describe('readOptions', () => {
     expect(problems).toEqual([])
   })
 
+  it('takes a whole-number z-index, and refuses anything else', () => {
+    expect(readOptions(base, 'en', { zIndex: '1000' }, isColor).options.zIndex).toBe(1000)
+    expect(readOptions(base, 'en', { zIndex: '-1' }, isColor).options.zIndex).toBe(-1)
+    const { options, problems } = readOptions(base, 'en', { zIndex: 'top' }, isColor)
+    expect(options.zIndex).toBeUndefined()
+    expect(problems).toEqual(['data-zIndex="top" (expected a whole number)'])
+  })
+
   it('refuses department 0 and negative or huge numbers', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
-      expect(readOptions(base, { department }, isColor).options.department).toBeUndefined()
+      expect(readOptions(base, 'en', { department }, isColor).options.department).toBeUndefined()
     }
-  })
-})
-
-describe('readExtra', () => {
-  it('parses a JSON object, and warns about anything else', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    expect(readExtra('{"clientId":"c-1","botId":"b-9"}')).toEqual({ clientId: 'c-1', botId: 'b-9' })
-    expect(readExtra(undefined)).toEqual({})
-    expect(warn).not.toHaveBeenCalled()
-    expect(readExtra('{"clientId":"c-1"')).toEqual({})
-    expect(readExtra('["c-1"]')).toEqual({})
-    expect(warn).toHaveBeenCalledTimes(2)
-    expect(warn.mock.calls[0]?.[0]).toMatch(/^\[zchat\] ignoring data-extra/)
-    warn.mockRestore()
   })
 })

@@ -3,7 +3,7 @@
  * (the caller warns once) and replaced by its default: a typo in a snippet must not break the page.
  */
 import type { WidgetOptions } from '../contract.ts'
-import { warn } from '../warn.ts'
+import type { Locale } from '../i18n/locale.ts'
 
 export type OptionsResult = { options: WidgetOptions; problems: string[] }
 
@@ -20,13 +20,14 @@ export function proxyBase(src: string): string | null {
 
 export function readOptions(
   proxy: string,
+  lang: Locale,
   data: Partial<Record<string, string>>,
   isColor: (value: string) => boolean,
 ): OptionsResult {
   const problems: string[] = []
   const options: WidgetOptions = {
     proxy,
-    title: 'Chat with us',
+    lang,
     position: 'right',
     open: false,
     pageUrl: 'path',
@@ -35,7 +36,8 @@ export function readOptions(
   const reject = (name: string, expected: string) =>
     problems.push(`data-${name}="${data[name]}" (expected ${expected})`)
 
-  const { department, title, color, position, greeting, open, pageUrl, hours, timezone } = data
+  const { department, title, color, position, greeting, open, pageUrl, hours, timezone, zIndex } =
+    data
   if (department !== undefined) {
     const n = Number(department)
     if (/^\d+$/.test(department.trim()) && Number.isSafeInteger(n) && n > 0) options.department = n
@@ -68,20 +70,12 @@ export function readOptions(
     if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
     else problems.push(`data-page-url="${pageUrl}" (expected "path", "full" or "none")`)
   }
+  if (zIndex !== undefined) {
+    if (/^-?\d{1,10}$/.test(zIndex.trim())) options.zIndex = Number(zIndex)
+    else reject('zIndex', 'a whole number')
+  }
   // Passed on as written: the chat chunk reads them, so the loader stays small.
   if (hours !== undefined) options.hours = hours
   if (timezone !== undefined) options.timeZone = timezone
   return { options, problems }
-}
-
-/** `data-extra`, parsed only: the chat checks it (and warns) when a conversation starts. */
-export function readExtra(json: string | undefined): Record<string, unknown> {
-  if (json === undefined) return {}
-  try {
-    const value: unknown = JSON.parse(json)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      return value as Record<string, unknown>
-  } catch {}
-  warn('ignoring data-extra: expected a JSON object of keys and values')
-  return {}
 }

@@ -1,18 +1,26 @@
-/** Transient trouble that does not change the conversation (the form's errors sit by their fields). */
+/**
+ * Transient trouble that does not change the conversation (the form's errors sit by their fields):
+ * why the last message was not sent, too, next to its "Not sent" and Retry.
+ */
 import { limits } from '../../proxy/protocol/wire.ts'
-import type { Alert, ConversationModel } from '../conversation/model.ts'
-
-const sentences: Record<Alert, string> = {
-  'end-failed': "We couldn't end the chat. Please try again.",
-  'too-long': `Your message is too long: ${limits.textLength.toLocaleString('en')} characters at most.`,
-}
+import type { ConversationModel } from '../conversation/model.ts'
+import { formatNumber, t } from '../i18n/text.ts'
 
 export function AlertLine({ model }: { model: ConversationModel }) {
   const alert = model.alert.value
-  if (alert === null) return null
+  const problem = model.sendProblem.value
+  if (alert === null && problem === null) return null
   return (
     <p class="zc-alert" role="alert">
-      {sentences[alert]}
+      {alert === 'end-failed'
+        ? t.endFailed
+        : alert === 'too-long'
+          ? t.tooLong(formatNumber(limits.textLength))
+          : problem?.kind === 'offline'
+            ? t.offlineQueued
+            : problem?.kind === 'busy'
+              ? t.waitSeconds(problem.seconds)
+              : t.couldNotSend}
     </p>
   )
 }

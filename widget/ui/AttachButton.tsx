@@ -4,6 +4,7 @@
  */
 import { useRef } from 'preact/hooks'
 import type { Attachment } from '../conversation/attachment.ts'
+import { t } from '../i18n/text.ts'
 
 export function AttachButton({ attachment }: { attachment: Attachment }) {
   const picker = useRef<HTMLInputElement>(null)
@@ -26,7 +27,7 @@ export function AttachButton({ attachment }: { attachment: Attachment }) {
       <button
         type="button"
         class="zc-icon zc-attach"
-        aria-label="Attach a file"
+        aria-label={t.attach}
         onClick={() => picker.current?.click()}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -5,13 +5,14 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { Attachment, Refusal } from '../conversation/attachment.ts'
+import { t } from '../i18n/text.ts'
 import { FileCard } from './FileCard.tsx'
 import { formatSize } from './format.ts'
 
 function explain(refusal: Refusal): string {
   return refusal.reason === 'type'
-    ? "This type of file can't be sent here."
-    : `This file is too big (${formatSize(refusal.size)}). The limit is ${formatSize(refusal.maxBytes)}.`
+    ? t.typeRefused
+    : t.tooBig(formatSize(refusal.size), formatSize(refusal.maxBytes))
 }
 
 export function AttachmentPreview({
@@ -43,7 +44,7 @@ export function AttachmentPreview({
       {staged && (
         <form
           class="zc-preview"
-          aria-label="File to send"
+          aria-label={t.fileToSend}
           onSubmit={(e) => {
             e.preventDefault()
             attachment.send()
@@ -57,21 +58,21 @@ export function AttachmentPreview({
         >
           <FileCard media={staged.media} />
           <label class="zc-sr" for="zc-caption">
-            Caption (optional)
+            {t.caption}
           </label>
           <input
             id="zc-caption"
             ref={caption}
             maxLength={limits.textLength}
-            placeholder="Add a caption…"
+            placeholder={t.captionPlaceholder}
             value={attachment.caption.value}
             onInput={(e) => attachment.setCaption(e.currentTarget.value)}
           />
           <button type="submit" class="zc-primary">
-            Send file
+            {t.sendFile}
           </button>
           <button type="button" class="zc-secondary" onClick={remove}>
-            Remove
+            {t.remove}
           </button>
         </form>
       )}

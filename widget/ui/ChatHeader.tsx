@@ -1,5 +1,6 @@
 /** The window's title bar: the site's title, "End chat" while a conversation is on, "Minimize". */
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 
 export function ChatHeader({
   title,
@@ -17,10 +18,10 @@ export function ChatHeader({
       <h2 class="zc-title">{title}</h2>
       {canEnd && (
         <button type="button" onClick={model.requestEnd}>
-          End chat
+          {t.endChat}
         </button>
       )}
-      <button type="button" class="zc-icon" aria-label="Minimize" onClick={onMinimize}>
+      <button type="button" class="zc-icon" aria-label={t.minimize} onClick={onMinimize}>
         <svg viewBox="0 0 24 24" aria-hidden="true">
           <path d="M5 11h14v2H5z" />
         </svg>

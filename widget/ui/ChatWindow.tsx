@@ -1,5 +1,5 @@
 /**
- * The chat window: a non-modal dialog named after the widget's title. Escape minimizes (or cancels
+ * The chat window: a dialog named after the widget's title, non-modal except full screen on a phone. Escape minimizes (or cancels
  * the end-chat question, or removes a file waiting to be sent); opening from the launcher moves focus
  * to the message box. A file dropped on it is attached.
  */
@@ -8,6 +8,7 @@ import type { ComponentType } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetOptions } from '../contract.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { AlertLine } from './AlertLine.tsx'
 import { ChatEnded } from './ChatEnded.tsx'
 import { ChatHeader } from './ChatHeader.tsx'
@@ -24,13 +25,16 @@ type Props = {
   /** What shows when no agent can chat, once its chunk is loaded (chat/unavailable-part.tsx). */
   unavailable: ReadonlySignal<ComponentType<{ reason: 'no-agents' | 'closed' }> | null>
   options: WidgetOptions
+  /** Full screen on a phone: a modal that keeps focus inside (chat/phone-modal.ts). */
+  modal: ReadonlySignal<boolean>
   /** Bumped each time the visitor opens the window and focus should move into it. */
   focusRequest: ReadonlySignal<number>
   onClose: () => void
 }
 
-export function ChatWindow({ model, unavailable, options, focusRequest, onClose }: Props) {
+export function ChatWindow({ model, unavailable, options, modal, focusRequest, onClose }: Props) {
   const Unavailable = unavailable.value
+  const title = options.title ?? t.title
   const dialog = useRef<HTMLDivElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const phase = model.phase.value
@@ -47,6 +51,11 @@ export function ChatWindow({ model, unavailable, options, focusRequest, onClose 
     if (request > 0) focusFirst()
   }, [request])
 
+  const cancelEnd = () => {
+    model.cancelEnd()
+    focusFirst()
+  }
+
   // The focused control may have gone with the old phase (the composer, once the chat ends): without
   // this, focus would fall back to the host page's <body>.
   useEffect(() => {
@@ -58,19 +67,20 @@ export function ChatWindow({ model, unavailable, options, focusRequest, onClose 
       ref={dialog}
       class="zc-window"
       role="dialog"
-      aria-label={options.title}
+      aria-label={title}
+      aria-modal={modal.value ? 'true' : undefined}
       tabIndex={-1}
       {...drop.handlers}
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return
         e.stopPropagation()
-        if (model.confirmingEnd.value) model.cancelEnd()
+        if (model.confirmingEnd.value) cancelEnd()
         else if (model.attachment.staged.value) model.attachment.remove()
         else onClose()
       }}
     >
-      <ChatHeader title={options.title} model={model} onMinimize={onClose} />
-      {model.confirmingEnd.value && <EndChatConfirm model={model} />}
+      <ChatHeader title={title} model={model} onMinimize={onClose} />
+      {model.confirmingEnd.value && <EndChatConfirm model={model} onCancel={cancelEnd} />}
       <MessageList model={model} greeting={options.greeting} />
       <StatusLine model={model} />
       <AlertLine model={model} />

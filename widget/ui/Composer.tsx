@@ -6,6 +6,7 @@
 import type { RefObject } from 'preact'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { AttachButton } from './AttachButton.tsx'
 import { AttachmentPreview } from './AttachmentPreview.tsx'
 
@@ -24,7 +25,7 @@ export function Composer({
       <AttachmentPreview attachment={attachment} onDone={() => inputRef.current?.focus()} />
       {left < 200 && (
         <p class="zc-count" data-over={left < 0 ? '' : undefined} id="zc-count" aria-live="polite">
-          {left < 0 ? `${-left} characters over the limit` : `${left} characters left`}
+          {left < 0 ? t.charsOver(-left) : t.charsLeft(left)}
         </p>
       )}
       <form
@@ -36,14 +37,14 @@ export function Composer({
       >
         <AttachButton attachment={attachment} />
         <label class="zc-sr" for="zc-message">
-          Message
+          {t.message}
         </label>
         <textarea
           id="zc-message"
           ref={inputRef}
           rows={1}
           value={draft}
-          placeholder="Write a message…"
+          placeholder={t.placeholder}
           aria-invalid={left < 0}
           aria-describedby={left < 200 ? 'zc-count' : undefined}
           onInput={(e) => model.setDraft(e.currentTarget.value)}
@@ -63,7 +64,7 @@ export function Composer({
           }}
         />
         <button type="submit" class="zc-primary">
-          Send
+          {t.send}
         </button>
       </form>
     </>

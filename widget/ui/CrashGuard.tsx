@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from 'preact'
 import { useErrorBoundary } from 'preact/hooks'
+import { t } from '../i18n/text.ts'
 import { warn } from '../warn.ts'
 
 export function CrashGuard({ title, children }: { title: string; children: ComponentChildren }) {
@@ -12,7 +13,7 @@ export function CrashGuard({ title, children }: { title: string; children: Compo
   return (
     <div class="zc-window" role="dialog" aria-label={title}>
       <p class="zc-alert" role="alert">
-        Sorry, the chat stopped working. Please reload the page.
+        {t.crashed}
       </p>
     </div>
   )

@@ -4,6 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks'
 import type { Attachment } from '../conversation/attachment.ts'
+import { t } from '../i18n/text.ts'
 
 export function useFileDrop(attachment: Attachment, enabled: boolean) {
   const [over, setOver] = useState(false)
@@ -44,5 +45,5 @@ export function useFileDrop(attachment: Attachment, enabled: boolean) {
 }
 
 export function DropHint() {
-  return <div class="zc-drop">Drop the file here to attach it</div>
+  return <div class="zc-drop">{t.dropHere}</div>
 }

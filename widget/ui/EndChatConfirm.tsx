@@ -1,18 +1,26 @@
 /** Asks before ending: ending cannot be undone, and the button sits next to Minimize. */
 import { useEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 
-export function EndChatConfirm({ model }: { model: ConversationModel }) {
+/** `onCancel`: the question is gone; focus goes back to the message box. */
+export function EndChatConfirm({
+  model,
+  onCancel,
+}: {
+  model: ConversationModel
+  onCancel: () => void
+}) {
   const cancel = useRef<HTMLButtonElement>(null)
   useEffect(() => cancel.current?.focus(), [])
   return (
     <fieldset class="zc-bar">
-      <legend>End this chat?</legend>
+      <legend>{t.endQuestion}</legend>
       <button type="button" class="zc-primary" onClick={() => void model.confirmEnd()}>
-        Yes, end chat
+        {t.confirmEnd}
       </button>
-      <button type="button" ref={cancel} class="zc-secondary" onClick={model.cancelEnd}>
-        Cancel
+      <button type="button" ref={cancel} class="zc-secondary" onClick={onCancel}>
+        {t.cancel}
       </button>
     </fieldset>
   )

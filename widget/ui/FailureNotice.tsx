@@ -2,13 +2,7 @@
 
 import type { FailureReason } from '../conversation/machine.ts'
 import type { ConversationModel } from '../conversation/model.ts'
-
-const sentences: Record<FailureReason, string> = {
-  offline: "We couldn't connect to the chat. Please check your connection and try again.",
-  busy: 'The chat is very busy right now. Please wait a moment and try again.',
-  rejected: "Sorry, we couldn't start the chat.",
-  gone: 'This chat has ended or expired.',
-}
+import { t } from '../i18n/text.ts'
 
 export function FailureNotice({
   model,
@@ -21,15 +15,15 @@ export function FailureNotice({
 }) {
   return (
     <div class="zc-panel-body" role="alert">
-      <p>{sentences[reason]}</p>
+      <p>{t.failure[reason]}</p>
       <div class="zc-row">
         {retryable ? (
           <button type="button" class="zc-primary" onClick={model.tryAgain}>
-            Try again
+            {t.tryAgain}
           </button>
         ) : (
           <button type="button" class="zc-secondary" onClick={model.startNew}>
-            Start a new chat
+            {t.startNew}
           </button>
         )}
       </div>

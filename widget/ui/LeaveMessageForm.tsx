@@ -4,21 +4,18 @@
  */
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { LeaveMessageModel, LeaveMessageProblem } from '../conversation/leave-message.ts'
+import { leaveText } from '../i18n/leave-message.ts'
+import { formatNumber, t } from '../i18n/text.ts'
 
-const problemText: Record<LeaveMessageProblem, string> = {
-  'email-missing': 'Please enter your email address, so we can reply.',
-  'email-invalid': 'Please enter a valid email address.',
-  'text-missing': 'Please write your message.',
-  'text-too-long': `Please shorten your message to ${limits.textLength} characters.`,
+function problemText(problem: LeaveMessageProblem): string {
+  const l = leaveText()
+  return problem === 'text-too-long'
+    ? l.leaveProblems[problem](formatNumber(limits.textLength))
+    : l.leaveProblems[problem]
 }
 
-const failureText = {
-  offline: "We couldn't send your message. Please check your connection and try again.",
-  busy: "We're receiving a lot of messages right now. Please wait a minute and try again.",
-  rejected: "Sorry, we couldn't send your message. Please check it and try again.",
-} as const
-
 export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
+  const l = leaveText()
   const status = leave.status.value
   const problems = leave.problems.value
   const sending = status.name === 'sending'
@@ -28,7 +25,7 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
   return (
     <form
       class="zc-form zc-leave"
-      aria-label="Leave a message"
+      aria-label={l.leaveMessage}
       noValidate
       onSubmit={(e) => {
         e.preventDefault()
@@ -39,7 +36,7 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
         if (first) form.querySelector<HTMLElement>(`#zc-leave-${first}`)?.focus()
       }}
     >
-      <label for="zc-leave-name">Name (optional)</label>
+      <label for="zc-leave-name">{l.nameOptional}</label>
       <input
         id="zc-leave-name"
         autocomplete="name"
@@ -47,7 +44,7 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
         value={leave.name.value}
         onInput={(e) => leave.setField('name', e.currentTarget.value)}
       />
-      <label for="zc-leave-email">Email</label>
+      <label for="zc-leave-email">{t.fields.email}</label>
       <input
         id="zc-leave-email"
         type="email"
@@ -61,10 +58,10 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
       />
       {emailProblem && (
         <p id="zc-leave-email-error" class="zc-failed">
-          {problemText[emailProblem]}
+          {problemText(emailProblem)}
         </p>
       )}
-      <label for="zc-leave-text">Message</label>
+      <label for="zc-leave-text">{t.message}</label>
       <textarea
         id="zc-leave-text"
         rows={4}
@@ -77,17 +74,17 @@ export function LeaveMessageForm({ leave }: { leave: LeaveMessageModel }) {
       />
       {textProblem && (
         <p id="zc-leave-text-error" class="zc-failed">
-          {problemText[textProblem]}
+          {problemText(textProblem)}
         </p>
       )}
       {status.name === 'failed' && (
         <p class="zc-failed" role="alert">
-          {failureText[status.reason]}
+          {l.leaveFailure[status.reason]}
         </p>
       )}
       <div class="zc-row">
         <button type="submit" class="zc-primary" aria-disabled={sending}>
-          {sending ? 'Sending…' : status.name === 'failed' ? 'Try again' : 'Send message'}
+          {sending ? t.delivery.sending : status.name === 'failed' ? t.tryAgain : l.sendMessage}
         </button>
       </div>
     </form>

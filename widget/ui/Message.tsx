@@ -1,6 +1,7 @@
 /** One message in the log. Text is only ever text (links included): never HTML from anyone. */
 import type { Attachment } from '../conversation/attachment.ts'
 import type { AgentEntry, VisitorEntry } from '../conversation/transcript.ts'
+import { t } from '../i18n/text.ts'
 import { formatTime, linkify } from './format.ts'
 import { MessageMedia } from './MessageMedia.tsx'
 import { VisitorMedia } from './VisitorMedia.tsx'
@@ -9,8 +10,6 @@ type Props =
   | { entry: AgentEntry; onRetry?: never; attachment?: never }
   | { entry: VisitorEntry; onRetry: ((clientId: string) => void) | null; attachment: Attachment }
 
-const deliveryText = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' } as const
-
 export function Message({ entry, onRetry, attachment }: Props) {
   const time = formatTime(entry.at)
   const visitor = entry.kind === 'visitor'
@@ -18,25 +17,25 @@ export function Message({ entry, onRetry, attachment }: Props) {
     <div class={`zc-msg zc-msg--${entry.kind}`}>
       {!visitor && entry.agentName && <span class="zc-author">{entry.agentName}</span>}
       <div class="zc-bubble">
-        <span class="zc-sr">{visitor ? 'You: ' : entry.agentName ? '' : 'Agent: '}</span>
+        <span class="zc-sr">{visitor ? t.youSaid : entry.agentName ? '' : t.agentSaid}</span>
         <MessageText text={entry.text} />
         {entry.media &&
           (visitor && attachment ? (
             <VisitorMedia entry={entry} media={entry.media} attachment={attachment} />
           ) : (
-            <MessageMedia media={entry.media} by={(!visitor && entry.agentName) || 'the agent'} />
+            <MessageMedia media={entry.media} by={(!visitor && entry.agentName) || t.theAgent} />
           ))}
       </div>
       <span class="zc-meta">
         {time && <time dateTime={entry.at}>{time}</time>}
         {visitor && (
           <span class={entry.delivery === 'failed' ? 'zc-failed' : undefined}>
-            {deliveryText[entry.delivery]}
+            {t.delivery[entry.delivery]}
           </span>
         )}
         {visitor && entry.delivery === 'failed' && onRetry && (
           <button type="button" onClick={() => onRetry(entry.clientId)}>
-            Retry
+            {t.retry}
           </button>
         )}
       </span>
@@ -46,8 +45,9 @@ export function Message({ entry, onRetry, attachment }: Props) {
 
 /** In its own element, so the message's text can be found exactly, without the "You: " prefix. */
 function MessageText({ text }: { text: string }) {
+  // Written by a person, in any script: the browser finds its direction (Arabic, Hebrew...).
   return (
-    <span>
+    <span dir="auto">
       {linkify(text).map((part, i) =>
         part.href ? (
           <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">

@@ -4,6 +4,7 @@
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { Message } from './Message.tsx'
 
 export function MessageList({
@@ -17,6 +18,8 @@ export function MessageList({
   const stick = useRef(true)
   const entries = model.transcript.value
   const retry = model.composable.value ? model.retry : null
+  // The conversation could not start: its first message waits for "Try again", not "Sending…" for ever.
+  const stalled = model.phase.value.name === 'failed'
 
   useLayoutEffect(() => {
     const el = log.current
@@ -34,25 +37,29 @@ export function MessageList({
       class="zc-log"
       role="log"
       aria-live="polite"
-      aria-label="Messages"
+      aria-label={t.messages}
       onScroll={onScroll}
     >
       {greeting && (
         <div class="zc-msg zc-msg--agent">
-          <div class="zc-bubble">{greeting}</div>
+          <div class="zc-bubble" dir="auto">
+            {greeting}
+          </div>
         </div>
       )}
       {entries.map((entry, i) =>
         entry.kind === 'joined' ? (
           <p key={`j${i}`} class="zc-event">
-            {entry.agentName ? `${entry.agentName} joined the chat` : 'An agent joined the chat'}
+            {entry.agentName ? t.joined(entry.agentName) : t.agentJoined}
           </p>
         ) : entry.kind === 'agent' ? (
           <Message key={`a${entry.messageId}`} entry={entry} />
         ) : (
           <Message
             key={`v${entry.clientId}`}
-            entry={entry}
+            entry={
+              stalled && entry.delivery === 'sending' ? { ...entry, delivery: 'failed' } : entry
+            }
             onRetry={retry}
             attachment={model.attachment}
           />

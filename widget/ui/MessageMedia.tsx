@@ -4,15 +4,14 @@
  * text so a `javascript:` link can never be clicked.
  */
 import type { Media } from '../conversation/transcript.ts'
+import { t } from '../i18n/text.ts'
 import { deriveFileName, formatSize, safeUrl } from './format.ts'
-
-const labels = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' } as const
 
 /** `by`: who sent it, as in "Image sent by Ana" ("you" for the visitor's own). */
 export function MessageMedia({ media, by }: { media: Media; by: string }) {
   const href = safeUrl(media.url)
   if (!href) return <span class="zc-media">{media.url}</span>
-  const name = media.name ?? `${labels[media.kind]} sent by ${by}`
+  const name = media.name ?? t.sentBy(t.kinds[media.kind], by)
   const link = { href, target: '_blank', rel: 'noopener noreferrer' }
   if (media.kind === 'image') {
     return (
@@ -30,7 +29,7 @@ export function MessageMedia({ media, by }: { media: Media; by: string }) {
       {/* biome-ignore lint/a11y/useMediaCaption: people's own recordings come with no caption track */}
       {media.kind === 'video' && <video controls preload="metadata" src={href} aria-label={name} />}
       <a {...link}>
-        {`Open ${labels[media.kind].toLowerCase()}: ${media.name ?? deriveFileName(href)}`}
+        {t.openMedia(t.kinds[media.kind], media.name ?? deriveFileName(href))}
         {media.size !== undefined && ` (${formatSize(media.size)})`}
       </a>
     </span>

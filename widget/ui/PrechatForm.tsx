@@ -8,33 +8,18 @@ import { useEffect, useRef } from 'preact/hooks'
 import { cpfLength } from '../../proxy/protocol/checks.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
-import type { FieldProblem, PrechatField } from '../conversation/validate.ts'
+import type { FieldProblem } from '../conversation/validate.ts'
+import { t } from '../i18n/text.ts'
 
 type Model = Pick<ConversationModel, 'prechat' | 'profile' | 'setProfile'>
 
 const inputs = {
-  name: { label: 'Name', type: 'text', autocomplete: 'name', maxLength: limits.nameLength },
-  email: { label: 'Email', type: 'email', autocomplete: 'email', maxLength: limits.emailLength },
-  phone: { label: 'Phone', type: 'tel', autocomplete: 'tel', maxLength: limits.phoneLength },
+  name: { type: 'text', autocomplete: 'name', maxLength: limits.nameLength },
+  email: { type: 'email', autocomplete: 'email', maxLength: limits.emailLength },
+  phone: { type: 'tel', autocomplete: 'tel', maxLength: limits.phoneLength },
   // Not `number`: a CPF is written with dots and a dash, and may start with 0.
-  cpf: { label: 'CPF', type: 'text', autocomplete: 'off', maxLength: cpfLength },
+  cpf: { type: 'text', autocomplete: 'off', maxLength: cpfLength },
 } as const
-
-const sentences: Record<PrechatField, Record<FieldProblem, string>> = {
-  name: { missing: 'Please enter your name.', invalid: 'Please enter your name.' },
-  email: {
-    missing: 'Please enter your email address.',
-    invalid: 'Please enter a valid email address, like name@example.com.',
-  },
-  phone: {
-    missing: 'Please enter your phone number.',
-    invalid: 'Please enter a Brazilian phone number with its area code, like (11) 91234-5678.',
-  },
-  cpf: {
-    missing: 'Please enter your CPF.',
-    invalid: 'This CPF is not valid. Please check its 11 digits.',
-  },
-}
 
 export function PrechatForm({ model }: { model: Model }) {
   const form = useRef<HTMLDivElement>(null)
@@ -63,12 +48,8 @@ export function PrechatFields({ model }: { model: Model }) {
   const anyRequired = fields.some((spec) => spec.required)
   return (
     <fieldset class="zc-form">
-      <legend>
-        {anyRequired
-          ? 'Tell us who you are, then write your message below.'
-          : 'Tell us who you are (optional), then write your message below.'}
-      </legend>
-      {anyRequired && <p class="zc-hint">Fields marked * are required.</p>}
+      <legend>{anyRequired ? t.prechatRequired : t.prechatOptional}</legend>
+      {anyRequired && <p class="zc-hint">{t.requiredHint}</p>}
       {fields.map(({ field, required }) => {
         const id = `zc-${field}`
         const problem = problems[field]
@@ -76,7 +57,7 @@ export function PrechatFields({ model }: { model: Model }) {
         return (
           <Fragment key={field}>
             <label for={id}>
-              {input.label}
+              {t.fields[field]}
               {required && <span aria-hidden="true"> *</span>}
             </label>
             <input
@@ -94,8 +75,8 @@ export function PrechatFields({ model }: { model: Model }) {
             />
             {problem && (
               <p id={`${id}-error`} class="zc-failed" role="alert">
-                {sentences[field][problem]}
-                {!required && ' Or leave it empty.'}
+                {t.problems[field][problem]}
+                {!required && t.orLeaveEmpty}
               </p>
             )}
           </Fragment>
@@ -118,11 +99,17 @@ function Consent({
 }) {
   const link = (
     <a href={url} target="_blank" rel="noopener noreferrer">
-      privacy policy
+      {t.privacyPolicy}
     </a>
   )
   if (!model.prechat.settings.consentRequired)
-    return <p class="zc-hint">By chatting with us, you agree to our {link}.</p>
+    return (
+      <p class="zc-hint">
+        {t.consentNotice[0]}
+        {link}
+        {t.consentNotice[1]}
+      </p>
+    )
   return (
     <>
       <div class="zc-consent">
@@ -135,11 +122,15 @@ function Consent({
           aria-describedby={problem ? 'zc-consent-error' : undefined}
           onChange={(e) => model.prechat.setConsent(e.currentTarget.checked)}
         />
-        <label for="zc-consent">I agree to the {link}</label>
+        <label for="zc-consent">
+          {t.consentLabel[0]}
+          {link}
+          {t.consentLabel[1]}
+        </label>
       </div>
       {problem && (
         <p id="zc-consent-error" class="zc-failed" role="alert">
-          Please agree to the privacy policy to start the chat.
+          {t.consentMissing}
         </p>
       )}
     </>

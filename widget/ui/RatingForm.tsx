@@ -1,10 +1,11 @@
 /** "Rate this chat": Good or Bad, an optional comment, then "Send rating"; afterwards a thank-you. */
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 
 export function RatingForm({ model }: { model: ConversationModel }) {
   const phase = model.phase.value
-  if (phase.name === 'rated') return <p role="status">Thanks for your feedback</p>
+  if (phase.name === 'rated') return <p role="status">{t.thanksRating}</p>
   const sending = phase.name === 'rating'
   const { mood, comment } = model.rating
   const choose = (value: 'positive' | 'negative') => () => model.chooseMood(value)
@@ -17,7 +18,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
         if (!sending) void model.sendRating()
       }}
     >
-      <p id="zc-rate">Rate this chat</p>
+      <p id="zc-rate">{t.rate}</p>
       <div class="zc-row">
         <button
           type="button"
@@ -25,7 +26,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           aria-pressed={mood.value === 'positive'}
           onClick={choose('positive')}
         >
-          Good
+          {t.good}
         </button>
         <button
           type="button"
@@ -33,12 +34,12 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           aria-pressed={mood.value === 'negative'}
           onClick={choose('negative')}
         >
-          Bad
+          {t.bad}
         </button>
       </div>
       {mood.value !== null && (
         <>
-          <label for="zc-comment">Comment (optional)</label>
+          <label for="zc-comment">{t.comment}</label>
           <textarea
             id="zc-comment"
             rows={2}
@@ -48,14 +49,14 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           />
           <div class="zc-row">
             <button type="submit" class="zc-primary" aria-disabled={sending}>
-              Send rating
+              {t.sendRating}
             </button>
           </div>
         </>
       )}
       {phase.name === 'finished' && phase.ratingFailed && (
         <p class="zc-failed" role="alert">
-          We couldn't send your rating. Please try again.
+          {t.ratingFailed}
         </p>
       )}
     </form>

@@ -5,6 +5,7 @@
 
 import { isLive } from '../conversation/machine.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { t } from '../i18n/text.ts'
 import { QueueStatus } from './QueueStatus.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
 
@@ -14,9 +15,9 @@ export function StatusLine({ model }: { model: ConversationModel }) {
   return (
     <div class="zc-status" role="status">
       {reconnecting ? (
-        'Connection lost. Reconnecting…'
+        t.reconnecting
       ) : phase.name === 'starting' ? (
-        'Connecting…'
+        t.connecting
       ) : phase.name === 'queued' ? (
         <QueueStatus position={phase.position} />
       ) : phase.name === 'chatting' && phase.agentTyping ? (

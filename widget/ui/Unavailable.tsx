@@ -5,6 +5,8 @@
 import { useEffect, useRef } from 'preact/hooks'
 import type { LeaveMessageModel } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
+import { leaveText } from '../i18n/leave-message.ts'
+import { t } from '../i18n/text.ts'
 import { LeaveMessageForm } from './LeaveMessageForm.tsx'
 
 type Props = {
@@ -14,6 +16,7 @@ type Props = {
 }
 
 export function Unavailable({ model, leave, reason }: Props) {
+  const l = leaveText()
   const status = leave.status.value
   const thanks = useRef<HTMLParagraphElement>(null)
   // The form (and the focus in it) is gone once sent: keep focus in the window, on the thank-you.
@@ -24,27 +27,23 @@ export function Unavailable({ model, leave, reason }: Props) {
   const hours = leave.openingHours
   return (
     <div class="zc-panel-body">
-      <p role="alert">
-        {reason === 'closed'
-          ? `We're closed right now.${hours ? ` Our opening hours: ${hours}.` : ''}`
-          : 'No agents are available right now.'}
-      </p>
-      {status.name === 'off' && <p>Please try again later.</p>}
+      <p role="alert">{reason === 'closed' ? l.closedNow(hours ?? '') : l.noAgents}</p>
+      {status.name === 'off' && <p>{l.tryLater}</p>}
       {status.name === 'sent' && (
         <p ref={thanks} tabIndex={-1} role="status">
-          Thanks — we'll reply by e-mail to {status.email}
+          {l.thanksLeft(status.email)}
         </p>
       )}
       {(status.name === 'editing' || status.name === 'sending' || status.name === 'failed') && (
         <>
-          <p>Leave a message and we'll reply by e-mail.</p>
+          <p>{l.leaveIntro}</p>
           <LeaveMessageForm leave={leave} />
         </>
       )}
       {reason === 'no-agents' && (
         <div class="zc-row">
           <button type="button" class="zc-link" onClick={model.startNew}>
-            Start a new chat
+            {t.startNew}
           </button>
         </div>
       )}

@@ -5,6 +5,7 @@
  */
 import type { Attachment } from '../conversation/attachment.ts'
 import type { Media, VisitorEntry } from '../conversation/transcript.ts'
+import { t } from '../i18n/text.ts'
 import { FileCard } from './FileCard.tsx'
 import { MessageMedia } from './MessageMedia.tsx'
 
@@ -12,7 +13,7 @@ type Props = { entry: VisitorEntry; media: Media; attachment: Attachment }
 
 export function VisitorMedia({ entry, media, attachment }: Props) {
   const fraction = attachment.progress.value[entry.clientId]
-  if (fraction === undefined) return <MessageMedia media={media} by="you" />
+  if (fraction === undefined) return <MessageMedia media={media} by={t.you} />
   const percent = Math.round(fraction * 100)
   const name = media.name ?? ''
   return (
@@ -23,18 +24,18 @@ export function VisitorMedia({ entry, media, attachment }: Props) {
           <span
             class="zc-progress"
             role="progressbar"
-            aria-label={`Uploading ${name}`}
+            aria-label={t.uploading(name)}
             aria-valuenow={percent}
           >
             <span style={{ width: `${percent}%` }} />
           </span>
-          <span class="zc-sr">{`Uploading ${name}: ${Math.floor(percent / 25) * 25}%`}</span>
+          <span class="zc-sr">{`${t.uploading(name)}: ${Math.floor(percent / 25) * 25}%`}</span>
           <button
             type="button"
-            aria-label={`Cancel uploading ${name}`}
+            aria-label={t.cancelUploading(name)}
             onClick={() => attachment.cancel(entry.clientId)}
           >
-            Cancel
+            {t.cancel}
           </button>
         </>
       )}

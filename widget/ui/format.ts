@@ -1,4 +1,5 @@
 /** Display helpers shared by the message components. Pure, so Node tests cover them. */
+import { lang } from '../i18n/text.ts'
 
 /** Only http(s) URLs become links or images; `javascript:`, `data:` and the rest stay plain text. */
 export function safeUrl(value: string): string | null {
@@ -13,7 +14,7 @@ export function safeUrl(value: string): string | null {
 export function formatTime(at: string): string {
   const date = new Date(at)
   if (Number.isNaN(date.getTime())) return ''
-  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  return date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' })
 }
 
 export type TextPart = { text: string; href?: string }

@@ -1,8 +1,14 @@
 /**
  * The chat window's CSS, one string added to the widget's shadow root. `--zc-accent` and
- * `--zc-on-accent` come from the loader (data-color). Under 480 px the window fills the screen.
+ * `--zc-on-accent` come from the loader (data-color). `--zc-accent-text` is the accent as text and focus
+ * rings on white: its OKLCH lightness held at 0.5 or less (about 6:1 on white), so a light brand colour
+ * still reads; browsers without relative colours use the accent as it is. Under 480 px the window fills the screen (the
+ * visual viewport's height, `--zc-vh`, from chat/phone-modal.ts), inside the safe-area insets, and its
+ * fields are 16 px: iOS zooms into smaller ones.
  */
 export const chatCss = `
+.zc-window{--zc-accent-text:var(--zc-accent)}
+@supports (color:oklch(from red l c h)){.zc-window{--zc-accent-text:oklch(from var(--zc-accent) min(l,.5) c h)}}
 .zc-window{position:relative;box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
 .zc-window *{box-sizing:border-box}
 @keyframes zc-in{from{opacity:0;transform:translateY(12px)}}
@@ -28,7 +34,7 @@ fieldset.zc-form{border:0}
 .zc-author,.zc-meta{font-size:12px;color:#5b6169}
 .zc-meta{display:flex;gap:6px;align-items:center}
 .zc-failed{color:#b42318}
-.zc-meta button,.zc-link{font:inherit;color:var(--zc-accent);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-meta button,.zc-link{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
 .zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
 .zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
@@ -42,7 +48,7 @@ fieldset.zc-form{border:0}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
 .zc-preview input{flex:1 1 100%;font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;color:inherit;background:#fff}
-.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent);border-radius:inherit;pointer-events:none}
+.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent-text);border-radius:inherit;pointer-events:none}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
 .zc-status:empty{padding:0}
@@ -56,8 +62,8 @@ fieldset.zc-form{border:0}
 .zc-primary{font:inherit;font-weight:600;border:0;border-radius:10px;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent);cursor:pointer}
 .zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
 .zc-secondary{font:inherit;border:1px solid #c9cdd2;border-radius:10px;padding:8px 14px;background:#fff;color:inherit;cursor:pointer}
-.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent);box-shadow:inset 0 0 0 1px var(--zc-accent);font-weight:600}
-.zc-window :focus-visible{outline:2px solid var(--zc-accent);outline-offset:2px}
+.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
+.zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
 .zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
 .zc-panel-body p{margin:0}
 .zc-row{display:flex;gap:8px;flex-wrap:wrap}
@@ -73,8 +79,10 @@ fieldset.zc-form{border:0}
 .zc-leave textarea{resize:vertical}
 .zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:479px){
-.zc-window{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0}
+.zc-window{position:fixed;inset:0;top:var(--zc-top,0);width:100%;height:100%;height:var(--zc-vh,100dvh);border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);overscroll-behavior:contain}
+.zc-window input,.zc-window textarea,.zc-window select{font-size:16px}
 .zc-launcher[aria-expanded=true]{display:none}
 }
+@media (forced-colors:active){.zc-window,.zc-window button,.zc-window input,.zc-window textarea{border:1px solid}.zc-window :focus-visible{outline:3px solid}}
 @media (prefers-reduced-motion:reduce){.zc-window{animation:none}}
 `

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { isStub } from './global.ts'
+
+describe('isStub', () => {
+  it("takes the snippet's stub, before and after the page calls it, and an empty global", () => {
+    const page: { zchat?: unknown } = {}
+    expect(isStub(page.zchat)).toBe(true)
+    // The README's snippet, as a page runs it (the stub refers to itself by its global name).
+    const zchat = new Function('return function(){(zchat.q=zchat.q||[]).push(arguments)}')()
+    expect(isStub(zchat)).toBe(true)
+    Object.assign(globalThis, { zchat })
+    zchat('open')
+    Reflect.deleteProperty(globalThis, 'zchat')
+    expect(zchat.q).toHaveLength(1)
+    expect(isStub(zchat)).toBe(true)
+    // Written out by a formatter, it is still the stub.
+    expect(
+      isStub(new Function('return function () { (zchat.q = zchat.q || []).push(arguments) }')()),
+    ).toBe(true)
+  })
+
+  it("refuses another script's zchat: a function, an object or any other value", () => {
+    expect(isStub(() => 'theirs')).toBe(false)
+    expect(isStub({ q: [] })).toBe(false)
+    expect(isStub(Object.assign(() => {}, { q: 'not a queue' }))).toBe(false)
+    expect(isStub(null)).toBe(false)
+    expect(isStub('zchat')).toBe(false)
+  })
+})
