@@ -3,16 +3,22 @@
  * configured, and the drain that SIGTERM runs. The production entry (main.ts) and the demo
  * (demo/main.ts) both start the product through here.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createRedisLog } from './events/redis.ts'
 import { createLogger } from './logger.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
-import { createMetrics, type MetricsListener, startMetricsListener } from './metrics.ts'
+import {
+  createMetrics,
+  type Metrics,
+  type MetricsListener,
+  startMetricsListener,
+} from './metrics.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
@@ -42,13 +48,6 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   let publicUrl = config.publicUrl
   let draining = false
   const metrics = createMetrics()
-  const log: EventLog = createMemoryLog({
-    onEvict: metrics.countEviction,
-    endedRetentionMs: config.limits.endedRetentionMs,
-    idleRetentionMs: config.limits.idleRetentionMs,
-    maxConversations: config.limits.maxConversations,
-    maxEventsPerConversation: config.limits.maxEventsPerConversation,
-  })
   const streams = createStreams(config.limits)
   const logger =
     options.logger === false
@@ -62,9 +61,11 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...redisSecrets(config.redisUrl),
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
+  const log = openLog(config, metrics, logger || null)
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -172,6 +173,42 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     },
     close,
   }
+}
+
+/** A REDIS_URL's password never reaches the logs (the URL carries it). */
+function redisSecrets(url: string | null): string[] {
+  if (!url) return []
+  const password = decodeURIComponent(new URL(url).password)
+  return password ? [url, password] : []
+}
+
+/**
+ * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
+ * rules, and the fan-out of triggers to whichever instance holds a visitor's stream) to Redis;
+ * without it, one process keeps them in memory.
+ */
+function openLog(
+  config: Config,
+  metrics: Metrics,
+  logger: Pick<FastifyBaseLogger, 'warn'> | null,
+): EventLog {
+  const retention = {
+    endedRetentionMs: config.limits.endedRetentionMs,
+    idleRetentionMs: config.limits.idleRetentionMs,
+    maxEventsPerConversation: config.limits.maxEventsPerConversation,
+  }
+  if (!config.redisUrl) {
+    return createMemoryLog({
+      ...retention,
+      onEvict: metrics.countEviction,
+      maxConversations: config.limits.maxConversations,
+    })
+  }
+  return createRedisLog({
+    ...retention,
+    url: config.redisUrl,
+    onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
+  })
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

@@ -46,6 +46,7 @@ type Entry = {
   kind: Kind
   events: LoggedEvent[]
   lastId: number
+  trimmedId: number
   keys: Set<string>
   listeners: Set<Listener>
   touchedAt: number
@@ -132,6 +133,7 @@ export function createMemoryLog({
       kind: 'unopened',
       events: [],
       lastId: 0,
+      trimmedId: 0,
       keys: new Set(),
       listeners: new Set(),
       touchedAt: now(),
@@ -184,6 +186,7 @@ export function createMemoryLog({
       eventCount++
       if (e.events.length > maxEventsPerConversation) {
         const over = e.events.length - maxEventsPerConversation
+        e.trimmedId = e.events[over - 1]!.id
         e.events.splice(0, over)
         eventCount -= over
         onEvict('event-cap', over)
@@ -195,6 +198,10 @@ export function createMemoryLog({
       const events = find(id)?.events ?? []
       const first = firstAfter(events, afterId)
       return events.slice(first, limit === undefined ? undefined : first + limit)
+    },
+    async keptFrom(id) {
+      const e = find(id)
+      return e && e.trimmedId > 0 ? (e.events[0]?.id ?? 0) : 0
     },
     subscribe(id, listener) {
       const e = entry(id)

@@ -1,0 +1,320 @@
+/**
+ * The event log on Redis, for several proxy instances behind any load balancer (REDIS_URL).
+ *
+ * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation`
+ *   (`MAXLEN ~`) and expiring with the retention of its kind, beside a state hash and a set of
+ *   de-duplication keys (redis-scripts.ts). Appends are one Lua script, so de-duplication and the
+ *   ended/rated rules hold across instances.
+ * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
+ *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
+ *   conversation id: never a connection or a blocking read per visitor (Mercure's Redis transport
+ *   and Socket.IO's Redis Streams adapter work this way). After a blip the loop resumes from the
+ *   last relay id it saw, so a subscriber misses nothing that Redis still holds.
+ * - A Redis that does not answer is a retryable 503 for the caller (the webhook's 5xx makes zChat
+ *   retry; the widget retries a visitor's call), never a silently lost event: the client's offline
+ *   queue is off, so calls fail at once instead of waiting for a reconnect.
+ */
+import { createClient, ErrorReply } from 'redis'
+import { ApiError } from '../errors.ts'
+import type { ConversationEvent, LoggedEvent } from '../protocol/wire.ts'
+import { type EventLog, endingEvents, type Listener, mattersAfterEnd } from './log.ts'
+import { appendScript, openScript } from './redis-scripts.ts'
+import { createScriptRunner, type Send } from './redis-send.ts'
+
+export type RedisLogOptions = {
+  url: string
+  /** Every key starts with it: several deployments (or tests) can share one Redis. */
+  prefix?: string
+  endedRetentionMs?: number
+  idleRetentionMs?: number
+  unopenedMs?: number
+  maxEventsPerConversation?: number
+  /** The relay stream is trimmed to about this many entries: a few minutes of every conversation. */
+  relayLength?: number
+  /** How long one XREAD of the relay blocks before it asks again. */
+  relayBlockMs?: number
+  /** Pause before the relay loop tries again after Redis failed it. */
+  retryMs?: number
+  now?: () => number
+  /** Connection trouble, reported once per outage rather than once per attempt. */
+  onError?: (error: Error) => void
+}
+
+export type RedisLog = EventLog & {
+  /** Resolves once the relay loop has read up to the relay's end at least once (for tests). */
+  relayReady(): Promise<void>
+}
+
+/** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
+const unavailable = (cause: unknown) =>
+  cause instanceof ErrorReply
+    ? cause
+    : Object.assign(
+        new ApiError(
+          'SERVICE_UNAVAILABLE',
+          'The conversation store is not answering; retry shortly',
+        ),
+        { cause, retryAfter: 2 },
+      )
+
+/** Entry id `<ms>-<seq>` -> SSE id. Ours are always `<id>-0`. */
+const toId = (entryId: string) => Number(entryId.slice(0, entryId.indexOf('-')))
+
+/** A stream entry as RESP2 gives it: [id, [field, value, ...]]. */
+function readEntry(raw: unknown): { id: string; fields: Map<string, string> } | null {
+  if (!Array.isArray(raw) || typeof raw[0] !== 'string' || !Array.isArray(raw[1])) return null
+  const flat: unknown[] = raw[1]
+  const fields = new Map<string, string>()
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), String(flat[i + 1]))
+  return { id: raw[0], fields }
+}
+
+function toLogged(entryId: string, fields: Map<string, string>): LoggedEvent | null {
+  const json = fields.get('e')
+  const t = Number(fields.get('t'))
+  if (json === undefined || !Number.isFinite(t)) return null
+  // Written by appendScript from a ConversationEvent we validated before appending.
+  const event = JSON.parse(json) as ConversationEvent
+  return { ...event, id: toId(entryId), at: new Date(t).toISOString() }
+}
+
+export function createRedisLog({
+  url,
+  prefix = 'zchat-widget:',
+  endedRetentionMs = 60 * 60 * 1000,
+  idleRetentionMs = 24 * 60 * 60 * 1000,
+  unopenedMs = 2 * 60 * 1000,
+  maxEventsPerConversation = 2000,
+  relayLength = 10_000,
+  relayBlockMs = 5000,
+  retryMs = 250,
+  now = Date.now,
+  onError = () => {},
+}: RedisLogOptions): RedisLog {
+  let outage = false
+  let closed = false
+  const report = (error: Error) => {
+    if (outage) return
+    outage = true
+    onError(error)
+  }
+  // RESP2: replies as plain arrays, the shapes readEntry expects. No offline queue: a call while
+  // disconnected fails now (a retryable 503) instead of hanging until Redis is back.
+  const options = {
+    url,
+    RESP: 2,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
+  } as const
+  const client = createClient(options)
+  // The relay's blocking reads get a connection of their own: they would hold up every other call.
+  const reader = createClient(options)
+  for (const c of [client, reader]) {
+    c.on('error', report)
+    c.on('ready', () => {
+      outage = false
+    })
+  }
+  // Not awaited: a proxy started before its Redis runs, reports not ready (/readyz) and answers
+  // 503, and takes up the work once Redis answers. connect() retries until then.
+  const connected = Promise.all([client.connect(), reader.connect()]).catch((error: unknown) => {
+    if (!closed && error instanceof Error) report(error)
+  })
+
+  const send: Send = async (args) => {
+    try {
+      return await client.sendCommand(args)
+    } catch (error) {
+      throw unavailable(error)
+    }
+  }
+  const run = createScriptRunner(send)
+  const keysOf = (id: string) => [
+    `${prefix}c:{${id}}:events`,
+    `${prefix}c:{${id}}:state`,
+    `${prefix}c:{${id}}:keys`,
+  ]
+  const relayKey = `${prefix}relay`
+
+  const listeners = new Map<string, Set<Listener>>()
+  let caughtUp: () => void = () => {}
+  const ready = new Promise<void>((resolve) => {
+    caughtUp = resolve
+  })
+  const pause = () => new Promise((resolve) => setTimeout(resolve, retryMs))
+
+  function deliver(raw: unknown) {
+    const entry = readEntry(raw)
+    if (!entry) return
+    const conversationId = entry.fields.get('c')
+    const eventId = entry.fields.get('i')
+    const subscribed = conversationId === undefined ? undefined : listeners.get(conversationId)
+    if (!subscribed || eventId === undefined) return
+    const logged = toLogged(eventId, entry.fields)
+    if (!logged) return
+    for (const listener of subscribed) listener(logged)
+  }
+
+  /** The relay's newest entry, where this instance starts reading; '0-0' when there is none. */
+  async function relayEnd(): Promise<string> {
+    for (;;) {
+      try {
+        const reply = await reader.sendCommand(['XREVRANGE', relayKey, '+', '-', 'COUNT', '1'])
+        const entry = Array.isArray(reply) ? readEntry(reply[0]) : null
+        return entry?.id ?? '0-0'
+      } catch (error) {
+        if (closed) return '0-0'
+        if (error instanceof Error) report(error)
+        await pause()
+      }
+    }
+  }
+
+  async function relay() {
+    await connected
+    let lastId = await relayEnd()
+    caughtUp()
+    while (!closed) {
+      try {
+        const reply = await reader.sendCommand([
+          'XREAD',
+          'COUNT',
+          '500',
+          'BLOCK',
+          String(relayBlockMs),
+          'STREAMS',
+          relayKey,
+          lastId,
+        ])
+        // [[key, [entry, ...]]], or null when the block timed out.
+        const entries: unknown = Array.isArray(reply) && Array.isArray(reply[0]) ? reply[0][1] : []
+        if (!Array.isArray(entries)) continue
+        for (const raw of entries) {
+          const entry = readEntry(raw)
+          if (!entry) continue
+          lastId = entry.id
+          deliver(raw)
+        }
+      } catch (error) {
+        if (closed) return
+        if (error instanceof Error) report(error)
+        await pause()
+      }
+    }
+  }
+  const relaying = relay()
+
+  return {
+    relayReady: () => ready,
+    async open(id) {
+      await run(openScript, keysOf(id), [String(idleRetentionMs)])
+    },
+    async status(id) {
+      const [, stateKey, keysKey] = keysOf(id)
+      const [fields, members] = await Promise.all([
+        send(['HGETALL', stateKey!]),
+        send(['SMEMBERS', keysKey!]),
+      ])
+      if (!Array.isArray(fields) || fields.length === 0) return null
+      const state = new Map<string, string>()
+      for (let i = 0; i + 1 < fields.length; i += 2)
+        state.set(String(fields[i]), String(fields[i + 1]))
+      const kind = state.get('kind')
+      return {
+        opened: kind !== undefined,
+        ended: kind === 'ended',
+        keys: new Set(Array.isArray(members) ? members.map(String) : []),
+      }
+    },
+    async append(id, event, dedupeKey) {
+      const t = now()
+      const entry = await run(
+        appendScript,
+        [...keysOf(id), relayKey],
+        [
+          JSON.stringify(event),
+          dedupeKey ?? '',
+          endingEvents.has(event.type) ? '1' : '0',
+          mattersAfterEnd(event) ? '1' : '0',
+          String(t),
+          String(maxEventsPerConversation),
+          String(unopenedMs),
+          String(idleRetentionMs),
+          String(endedRetentionMs),
+          String(relayLength),
+          id,
+        ],
+      )
+      if (typeof entry !== 'string') return null
+      return { ...event, id: toId(entry), at: new Date(t).toISOString() } as LoggedEvent
+    },
+    async readAfter(id, afterId, limit) {
+      const [events] = keysOf(id)
+      const reply = await send([
+        'XRANGE',
+        events!,
+        `${afterId + 1}-0`,
+        '+',
+        ...(limit === undefined ? [] : ['COUNT', String(limit)]),
+      ])
+      if (!Array.isArray(reply)) return []
+      return reply.flatMap((raw) => {
+        const entry = readEntry(raw)
+        const logged = entry && toLogged(entry.id, entry.fields)
+        return logged ? [logged] : []
+      })
+    },
+    async keptFrom(id) {
+      const [events] = keysOf(id)
+      let reply: unknown
+      try {
+        reply = await client.sendCommand(['XINFO', 'STREAM', events!])
+      } catch (error) {
+        // A conversation with no stream (never written, or expired) has nothing trimmed.
+        if (error instanceof ErrorReply && /no such key/i.test(error.message)) return 0
+        throw unavailable(error)
+      }
+      if (!Array.isArray(reply)) return 0
+      const field = (name: string): unknown => reply[reply.indexOf(name) + 1]
+      // Trims do not set max-deleted-entry-id (Redis 7.0); fewer entries than added says one happened.
+      if (!(Number(field('entries-added')) > Number(field('length')))) return 0
+      const first = readEntry(field('first-entry'))
+      return first ? toId(first.id) : 0
+    },
+    subscribe(id, listener) {
+      let set = listeners.get(id)
+      if (!set) {
+        set = new Set()
+        listeners.set(id, set)
+      }
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id)
+      }
+    },
+    async healthy() {
+      if (!client.isReady || !reader.isReady) return false
+      try {
+        return String(await client.sendCommand(['PING'])) === 'PONG'
+      } catch {
+        return false
+      }
+    },
+    stats() {
+      // What Redis holds is Redis's to report (INFO); here, the conversations watched on this instance.
+      return { conversations: listeners.size, events: 0 }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      listeners.clear()
+      // The blocking read would hold a graceful close for up to relayBlockMs.
+      reader.destroy()
+      await relaying
+      if (client.isReady) await client.close().catch(() => client.destroy())
+      else client.destroy()
+      await connected
+    },
+  }
+}
