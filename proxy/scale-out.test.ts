@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { defaultLimits } from './env.ts'
 import { startTestRedis, type TestRedis } from './events/redis-testing.ts'
+import type { MessageReply } from './protocol/schemas.ts'
 import { routes } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
 import {
@@ -17,7 +18,6 @@ import {
   type OpenStream,
   openStream,
   postTrigger,
-  siteOrigin,
   startConversation,
   testConfig,
   testToken,
@@ -103,7 +103,8 @@ describe('several instances on one Redis', () => {
     const retry = await sendMessage(b, c, 'Only once')
     expect(first.status).toBe(202)
     expect(retry.status).toBe(202)
-    expect((await retry.json()).eventId).toBe((await first.json()).eventId)
+    const eventId = async (r: Response) => ((await r.json()) as MessageReply).eventId
+    expect(await eventId(retry)).toBe(await eventId(first))
     const sent = (await interaction(emulator, c.conversationId)).messages
     expect(sent.filter((m) => m.content === 'Only once')).toHaveLength(1)
   })
