@@ -18,6 +18,7 @@ import {
   type OpenStream,
   openStream,
   postTrigger,
+  siteOrigin,
   startConversation,
   testConfig,
   testToken,
@@ -31,12 +32,12 @@ let a: Running
 let b: Running
 const streams: OpenStream[] = []
 
-const startInstance = () =>
+const startInstance = (limits: Partial<typeof defaultLimits> = {}, redisUrl = redis.url) =>
   startProxy(
     testConfig({
       zchatApiUrl: emulator.apiUrl,
-      redisUrl: redis.url,
-      limits: { ...defaultLimits, zchatTimeoutMs: 2000, shutdownTimeoutMs: 500 },
+      redisUrl,
+      limits: { ...defaultLimits, zchatTimeoutMs: 2000, shutdownTimeoutMs: 500, ...limits },
     }),
     { widgetDir: '/nonexistent', logger: false },
   )
@@ -147,6 +148,35 @@ describe('several instances on one Redis', () => {
     await live.waitFor((events) => texts(events).includes('After'), 10_000)
     expect(texts(live.events)).toEqual(['Before', 'During', 'Visitor during', 'After'])
   }, 30_000)
+
+  it('counts a rate limit across instances: a client cannot multiply it by the number of instances', async () => {
+    // A Redis of its own: the other tests' starts from this address would count too.
+    const own = await startTestRedis()
+    const limits = { startsPerMinute: 3, rateLimitPerMinute: 1000 }
+    const limited = await Promise.all([
+      startInstance(limits, own.url),
+      startInstance(limits, own.url),
+    ])
+    try {
+      const start = (on: Running) =>
+        fetch(`${on.url}${routes.start}`, {
+          method: 'POST',
+          headers: { origin: siteOrigin, 'content-type': 'application/json' },
+          body: JSON.stringify({ department: 1 }),
+        })
+      const statuses = []
+      for (const on of [...limited, ...limited]) statuses.push((await start(on)).status)
+      expect(statuses).toEqual([201, 201, 201, 429])
+      // Other routes keep their own count.
+      expect(
+        (await fetch(`${limited[1].url}${routes.config}`, { headers: { origin: siteOrigin } }))
+          .status,
+      ).toBe(200)
+    } finally {
+      await Promise.all(limited.map((on) => on.drain()))
+      await own.stop()
+    }
+  })
 
   it('refuses a second rating after every instance restarted', async () => {
     const c = await startConversation(a.url)

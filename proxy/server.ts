@@ -3,6 +3,7 @@
  * configured, and the drain that SIGTERM runs. The production entry (main.ts) and the demo
  * (demo/main.ts) both start the product through here.
  */
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
@@ -19,6 +20,7 @@ import {
   type MetricsListener,
   startMetricsListener,
 } from './metrics.ts'
+import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { createStreams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
@@ -65,7 +67,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
-  const log = openLog(config, metrics, logger || null)
+  const { log, rateLimitStore } = openLog(config, metrics, logger || null)
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -110,6 +112,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     metricsToken: config.metrics.token,
     trustProxy: config.trustProxy,
     limits: config.limits,
+    ...(rateLimitStore && { rateLimitStore }),
     isDraining: () => draining,
     messagesLeft,
   })
@@ -184,31 +187,33 @@ function redisSecrets(url: string | null): string[] {
 
 /**
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
- * rules, and the fan-out of triggers to whichever instance holds a visitor's stream) to Redis;
- * without it, one process keeps them in memory.
+ * rules, and the fan-out of triggers to whichever instance holds a visitor's stream) and the
+ * rate-limit counters to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,
   metrics: Metrics,
   logger: Pick<FastifyBaseLogger, 'warn'> | null,
-): EventLog {
+): { log: EventLog; rateLimitStore?: FastifyRateLimitStoreCtor } {
   const retention = {
     endedRetentionMs: config.limits.endedRetentionMs,
     idleRetentionMs: config.limits.idleRetentionMs,
     maxEventsPerConversation: config.limits.maxEventsPerConversation,
   }
   if (!config.redisUrl) {
-    return createMemoryLog({
+    const log = createMemoryLog({
       ...retention,
       onEvict: metrics.countEviction,
       maxConversations: config.limits.maxConversations,
     })
+    return { log }
   }
-  return createRedisLog({
+  const log = createRedisLog({
     ...retention,
     url: config.redisUrl,
     onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
   })
+  return { log, rateLimitStore: sharedRateLimitStore(log.countHit) }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

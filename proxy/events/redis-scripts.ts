@@ -52,3 +52,15 @@ if kind == 'open' then
 end
 return kind
 `
+
+/** KEYS: counter. ARGV: window (ms). A fixed window from the first hit, as the plugin's own stores. */
+export const countScript = `
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {current, ttl}
+`

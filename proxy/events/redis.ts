@@ -17,8 +17,9 @@
 import { createClient, ErrorReply } from 'redis'
 import { ApiError } from '../errors.ts'
 import type { ConversationEvent, LoggedEvent } from '../protocol/wire.ts'
+import type { CountHit } from '../rate-limit-store.ts'
 import { type EventLog, endingEvents, type Listener, mattersAfterEnd } from './log.ts'
-import { appendScript, openScript } from './redis-scripts.ts'
+import { appendScript, countScript, openScript } from './redis-scripts.ts'
 import { createScriptRunner, type Send } from './redis-send.ts'
 
 export type RedisLogOptions = {
@@ -41,6 +42,8 @@ export type RedisLogOptions = {
 }
 
 export type RedisLog = EventLog & {
+  /** A hit on a fixed-window counter shared by every instance (rate limits). */
+  countHit: CountHit
   /** Resolves once the relay loop has read up to the relay's end at least once (for tests). */
   relayReady(): Promise<void>
 }
@@ -206,6 +209,11 @@ export function createRedisLog({
 
   return {
     relayReady: () => ready,
+    async countHit(key, windowMs) {
+      const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
+      const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []
+      return { current: current ?? 0, ttl: ttl ?? windowMs }
+    },
     async open(id) {
       await run(openScript, keysOf(id), [String(idleRetentionMs)])
     },
