@@ -27,11 +27,10 @@ export type EventLog = {
   /** Events with id > afterId, oldest first; at most `limit` of them when given. */
   readAfter(conversationId: string, afterId: number, limit?: number): Promise<LoggedEvent[]>
   /**
-   * The oldest id still kept once older events were dropped because the conversation outgrew its
-   * cap; 0 while nothing was dropped. A reader resuming below it may have a gap (Redis tells how
-   * many events went, not which): the SSE route tells it to reload the transcript.
+   * The id of the last event dropped because the conversation outgrew its cap (0: none was). A
+   * reader resuming below it missed events: the SSE route tells it to reload the transcript.
    */
-  keptFrom(conversationId: string): Promise<number>
+  droppedThrough(conversationId: string): Promise<number>
   subscribe(conversationId: string, listener: Listener): () => void
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>

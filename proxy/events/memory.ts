@@ -199,9 +199,8 @@ export function createMemoryLog({
       const first = firstAfter(events, afterId)
       return events.slice(first, limit === undefined ? undefined : first + limit)
     },
-    async keptFrom(id) {
-      const e = find(id)
-      return e && e.trimmedId > 0 ? (e.events[0]?.id ?? 0) : 0
+    async droppedThrough(id) {
+      return find(id)?.trimmedId ?? 0
     },
     subscribe(id, listener) {
       const e = entry(id)

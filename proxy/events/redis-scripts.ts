@@ -32,7 +32,15 @@ local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
 local id = math.max(last + 1, now)
 local entry = string.format('%d-0', id)
 redis.call('HSET', KEYS[2], 'last', string.format('%d', id))
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], entry, 't', ARGV[5], 'e', ARGV[1])
+redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1])
+-- Trimmed exactly, in batches (a tenth of the cap over it), so the last id dropped is known.
+local max = tonumber(ARGV[6])
+local len = redis.call('XLEN', KEYS[1])
+if len > max + math.max(1, math.floor(max / 10)) then
+  local dropped = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', len - max)
+  redis.call('HSET', KEYS[2], 'dropped', dropped[#dropped][1])
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', max)
+end
 local ttl = ARGV[7]
 if kind == 'ended' then ttl = ARGV[9] elseif kind == 'open' then ttl = ARGV[8] end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end

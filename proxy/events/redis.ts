@@ -1,8 +1,8 @@
 /**
  * The event log on Redis, for several proxy instances behind any load balancer (REDIS_URL).
  *
- * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation`
- *   (`MAXLEN ~`) and expiring with the retention of its kind, beside a state hash and a set of
+ * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` (in
+ *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a state hash and a set of
  *   de-duplication keys (redis-scripts.ts). Appends are one Lua script, so de-duplication and the
  *   ended/rated rules hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
@@ -272,22 +272,10 @@ export function createRedisLog({
         return logged ? [logged] : []
       })
     },
-    async keptFrom(id) {
-      const [events] = keysOf(id)
-      let reply: unknown
-      try {
-        reply = await client.sendCommand(['XINFO', 'STREAM', events!])
-      } catch (error) {
-        // A conversation with no stream (never written, or expired) has nothing trimmed.
-        if (error instanceof ErrorReply && /no such key/i.test(error.message)) return 0
-        throw unavailable(error)
-      }
-      if (!Array.isArray(reply)) return 0
-      const field = (name: string): unknown => reply[reply.indexOf(name) + 1]
-      // Trims do not set max-deleted-entry-id (Redis 7.0); fewer entries than added says one happened.
-      if (!(Number(field('entries-added')) > Number(field('length')))) return 0
-      const first = readEntry(field('first-entry'))
-      return first ? toId(first.id) : 0
+    async droppedThrough(id) {
+      const [, stateKey] = keysOf(id)
+      const dropped = await send(['HGET', stateKey!, 'dropped'])
+      return typeof dropped === 'string' ? toId(dropped) : 0
     },
     subscribe(id, listener) {
       let set = listeners.get(id)

@@ -120,8 +120,7 @@ export async function eventRoutes(
 
     try {
       stream.comment('stream open')
-      // Below keptFrom - 1 some event after `after` may be gone (ids are at least one apart).
-      if (after > 0 && after < (await log.keptFrom(conversationId)) - 1) res.write(resetFrame)
+      if (after > 0 && after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
       // The backlog goes at the reader's pace: each frame once the socket has room for it.
       replay: for (;;) {
         pending.length = 0
