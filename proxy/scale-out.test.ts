@@ -110,6 +110,22 @@ describe('several instances on one Redis', () => {
     expect(sent.filter((m) => m.content === 'Only once')).toHaveLength(1)
   })
 
+  it('calls zChat once for a message sent to two instances at the same time', async () => {
+    const c = await startConversation(a.url)
+    const raced = await Promise.all([sendMessage(a, c, 'Raced'), sendMessage(b, c, 'Raced')])
+    // One sends; the other is told to retry shortly (503) unless the first had already stored it.
+    for (const r of raced) expect([202, 503]).toContain(r.status)
+    const eventIds = new Set<number>()
+    for (const on of [a, b]) {
+      const retry = await sendMessage(on, c, 'Raced')
+      expect(retry.status).toBe(202)
+      eventIds.add(((await retry.json()) as MessageReply).eventId)
+    }
+    expect(eventIds.size).toBe(1)
+    const sent = (await interaction(emulator, c.conversationId)).messages
+    expect(sent.filter((m) => m.content === 'Raced')).toHaveLength(1)
+  })
+
   it('while Redis is down: webhook 5xx (zChat retries), readyz 503, visitor calls retryable; then nothing is lost', async () => {
     const c = await startConversation(a.url)
     const live = await stream(b, c)

@@ -155,6 +155,23 @@ export function describeEventLog(name: string, make: LogFactory) {
       await log.close()
     })
 
+    it('lets one instance at a time claim a key, until released or lapsed', async () => {
+      let t = Date.now()
+      const one = await make({ now: () => t })
+      const two = await make({ now: () => t, sameStore: true })
+      expect(await one.claim('a', 'visitor-message:c1', 200)).toBe(true)
+      expect(await two.claim('a', 'visitor-message:c1', 200)).toBe(false)
+      expect(await two.claim('b', 'visitor-message:c1', 200)).toBe(true)
+      await one.release('a', 'visitor-message:c1')
+      expect(await two.claim('a', 'visitor-message:c1', 50)).toBe(true)
+      // Lapsed: Redis by its own clock, memory by the log's.
+      t += 100
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(await one.claim('a', 'visitor-message:c1', 200)).toBe(true)
+      await one.close()
+      if (two !== one) await two.close()
+    })
+
     it('answers healthy', async () => {
       const log = await make({})
       expect(await log.healthy()).toBe(true)

@@ -92,6 +92,8 @@ export function createMemoryLog({
     ended: 'ended',
   }
   let eventCount = 0
+  /** `<conversation>\n<key>` -> when the claim lapses. Few and short-lived: pruned as they are met. */
+  const claims = new Map<string, number>()
 
   const find = (id: string) =>
     byKind.open.get(id) ?? byKind.ended.get(id) ?? byKind.unopened.get(id)
@@ -144,6 +146,7 @@ export function createMemoryLog({
 
   function sweep() {
     const t = now()
+    for (const [name, until] of claims) if (until <= t) claims.delete(name)
     for (const kind of ['unopened', 'open', 'ended'] as const) {
       let evicted = 0
       for (const e of byKind[kind].values()) {
@@ -199,6 +202,16 @@ export function createMemoryLog({
       const first = firstAfter(events, afterId)
       return events.slice(first, limit === undefined ? undefined : first + limit)
     },
+    async claim(id, key, ttlMs) {
+      const name = `${id}\n${key}`
+      const t = now()
+      if ((claims.get(name) ?? 0) > t) return false
+      claims.set(name, t + ttlMs)
+      return true
+    },
+    async release(id, key) {
+      claims.delete(`${id}\n${key}`)
+    },
     async droppedThrough(id) {
       return find(id)?.trimmedId ?? 0
     },
@@ -219,6 +232,7 @@ export function createMemoryLog({
     async close() {
       clearInterval(timer)
       for (const map of Object.values(byKind)) map.clear()
+      claims.clear()
       eventCount = 0
     },
   }

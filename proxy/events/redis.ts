@@ -272,6 +272,20 @@ export function createRedisLog({
         return logged ? [logged] : []
       })
     },
+    async claim(id, key, ttlMs) {
+      const reply = await send([
+        'SET',
+        `${prefix}c:{${id}}:claim:${key}`,
+        '1',
+        'NX',
+        'PX',
+        String(ttlMs),
+      ])
+      return reply !== null
+    },
+    async release(id, key) {
+      await send(['DEL', `${prefix}c:{${id}}:claim:${key}`])
+    },
     async droppedThrough(id) {
       const [, stateKey] = keysOf(id)
       const dropped = await send(['HGET', stateKey!, 'dropped'])
