@@ -21,7 +21,7 @@ import {
   startMetricsListener,
 } from './metrics.ts'
 import { sharedRateLimitStore } from './rate-limit-store.ts'
-import { createStreams } from './streams.ts'
+import { createStreams, type Streams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
 
@@ -67,7 +67,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
-  const { log, rateLimitStore } = openLog(config, metrics, logger || null)
+  const { log, rateLimitStore } = openLog(config, metrics, streams, logger || null)
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -193,6 +193,7 @@ function redisSecrets(url: string | null): string[] {
 function openLog(
   config: Config,
   metrics: Metrics,
+  streams: Streams,
   logger: Pick<FastifyBaseLogger, 'warn'> | null,
 ): { log: EventLog; rateLimitStore?: FastifyRateLimitStoreCtor } {
   const retention = {
@@ -212,6 +213,11 @@ function openLog(
     ...retention,
     url: config.redisUrl,
     onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
+    // Live events were missed: the widgets reconnect (spread over a few seconds) and replay them.
+    onRelayGap: () => {
+      logger?.warn({ streams: streams.count() }, 'the relay moved on without us; streams reconnect')
+      streams.drain()
+    },
   })
   return { log, rateLimitStore: sharedRateLimitStore(log.countHit) }
 }

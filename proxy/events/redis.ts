@@ -39,6 +39,11 @@ export type RedisLogOptions = {
   now?: () => number
   /** Connection trouble, reported once per outage rather than once per attempt. */
   onError?: (error: Error) => void
+  /**
+   * The relay was trimmed past where this instance stopped reading (a long outage): live events
+   * were missed. The caller closes its streams so their widgets reconnect and replay from the log.
+   */
+  onRelayGap?: () => void
 }
 
 export type RedisLog = EventLog & {
@@ -62,6 +67,13 @@ const unavailable = (cause: unknown) =>
 
 /** Entry id `<ms>-<seq>` -> SSE id. Ours are always `<id>-0`. */
 const toId = (entryId: string) => Number(entryId.slice(0, entryId.indexOf('-')))
+
+/** Orders two stream entry ids (`ms-seq`). */
+function compareIds(x: string, y: string): number {
+  const [xMs = 0, xSeq = 0] = x.split('-').map(Number)
+  const [yMs = 0, ySeq = 0] = y.split('-').map(Number)
+  return xMs - yMs || xSeq - ySeq
+}
 
 /** A stream entry as RESP2 gives it: [id, [field, value, ...]]. */
 function readEntry(raw: unknown): { id: string; fields: Map<string, string> } | null {
@@ -93,6 +105,7 @@ export function createRedisLog({
   retryMs = 250,
   now = Date.now,
   onError = () => {},
+  onRelayGap = () => {},
 }: RedisLogOptions): RedisLog {
   let outage = false
   let closed = false
@@ -173,12 +186,37 @@ export function createRedisLog({
     }
   }
 
+  /**
+   * Whether entries after `lastId` may have been trimmed from the relay before this instance read
+   * them. Said too often rather than too rarely (the entry at `lastId` itself trimmed counts too):
+   * the cost of a false alarm is a reconnect.
+   */
+  async function missedSince(lastId: string): Promise<boolean> {
+    let reply: unknown
+    try {
+      reply = await reader.sendCommand(['XINFO', 'STREAM', relayKey])
+    } catch (error) {
+      if (error instanceof ErrorReply) return false
+      throw error
+    }
+    if (!Array.isArray(reply)) return false
+    const field = (name: string): unknown => reply[reply.indexOf(name) + 1]
+    if (!(Number(field('entries-added')) > Number(field('length')))) return false
+    const first = readEntry(field('first-entry'))
+    return first !== null && compareIds(first.id, lastId) > 0 && lastId !== '0-0'
+  }
+
   async function relay() {
     await connected
     let lastId = await relayEnd()
     caughtUp()
+    let recovering = false
     while (!closed) {
       try {
+        if (recovering) {
+          recovering = false
+          if (await missedSince(lastId)) onRelayGap()
+        }
         const reply = await reader.sendCommand([
           'XREAD',
           'COUNT',
@@ -201,6 +239,7 @@ export function createRedisLog({
       } catch (error) {
         if (closed) return
         if (error instanceof Error) report(error)
+        recovering = true
         await pause()
       }
     }
