@@ -2,12 +2,12 @@
  * The event log on Redis, for several proxy instances behind any load balancer (REDIS_URL).
  *
  * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` (in
- *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a state hash and a set of
- *   de-duplication keys (redis-scripts.ts). Appends are one Lua script, so de-duplication and the
+ *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a
+ *   state hash and a set of de-duplication keys (redis-scripts.ts). Appends are one Lua script, so de-duplication and the
  *   ended/rated rules hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
  *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
- *   conversation id: never a connection or a blocking read per visitor (Mercure's Redis transport
+ *   conversation id (redis-relay.ts): never a connection or a blocking read per visitor (Mercure's Redis transport
  *   and Socket.IO's Redis Streams adapter work this way). After a blip the loop resumes from the
  *   last relay id it saw, so a subscriber misses nothing that Redis still holds.
  * - A Redis that does not answer is a retryable 503 for the caller (the webhook's 5xx makes zChat
@@ -16,9 +16,11 @@
  */
 import { createClient, ErrorReply } from 'redis'
 import { ApiError } from '../errors.ts'
-import type { ConversationEvent, LoggedEvent } from '../protocol/wire.ts'
+import type { LoggedEvent } from '../protocol/wire.ts'
 import type { CountHit } from '../rate-limit-store.ts'
-import { type EventLog, endingEvents, type Listener, mattersAfterEnd } from './log.ts'
+import { type EventLog, endingEvents, mattersAfterEnd } from './log.ts'
+import { readEntry, toId, toLogged } from './redis-entries.ts'
+import { startRelay } from './redis-relay.ts'
 import { appendScript, countScript, openScript } from './redis-scripts.ts'
 import { createScriptRunner, type Send } from './redis-send.ts'
 
@@ -64,34 +66,6 @@ const unavailable = (cause: unknown) =>
         ),
         { cause, retryAfter: 2 },
       )
-
-/** Entry id `<ms>-<seq>` -> SSE id. Ours are always `<id>-0`. */
-const toId = (entryId: string) => Number(entryId.slice(0, entryId.indexOf('-')))
-
-/** Orders two stream entry ids (`ms-seq`). */
-function compareIds(x: string, y: string): number {
-  const [xMs = 0, xSeq = 0] = x.split('-').map(Number)
-  const [yMs = 0, ySeq = 0] = y.split('-').map(Number)
-  return xMs - yMs || xSeq - ySeq
-}
-
-/** A stream entry as RESP2 gives it: [id, [field, value, ...]]. */
-function readEntry(raw: unknown): { id: string; fields: Map<string, string> } | null {
-  if (!Array.isArray(raw) || typeof raw[0] !== 'string' || !Array.isArray(raw[1])) return null
-  const flat: unknown[] = raw[1]
-  const fields = new Map<string, string>()
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), String(flat[i + 1]))
-  return { id: raw[0], fields }
-}
-
-function toLogged(entryId: string, fields: Map<string, string>): LoggedEvent | null {
-  const json = fields.get('e')
-  const t = Number(fields.get('t'))
-  if (json === undefined || !Number.isFinite(t)) return null
-  // Written by appendScript from a ConversationEvent we validated before appending.
-  const event = JSON.parse(json) as ConversationEvent
-  return { ...event, id: toId(entryId), at: new Date(t).toISOString() }
-}
 
 export function createRedisLog({
   url,
@@ -152,102 +126,19 @@ export function createRedisLog({
   ]
   const relayKey = `${prefix}relay`
 
-  const listeners = new Map<string, Set<Listener>>()
-  let caughtUp: () => void = () => {}
-  const ready = new Promise<void>((resolve) => {
-    caughtUp = resolve
+  const relay = startRelay({
+    read: (args) => reader.sendCommand(args),
+    key: `${prefix}relay`,
+    blockMs: relayBlockMs,
+    retryMs,
+    connected,
+    isClosed: () => closed,
+    report,
+    onGap: onRelayGap,
   })
-  const pause = () => new Promise((resolve) => setTimeout(resolve, retryMs))
-
-  function deliver(raw: unknown) {
-    const entry = readEntry(raw)
-    if (!entry) return
-    const conversationId = entry.fields.get('c')
-    const eventId = entry.fields.get('i')
-    const subscribed = conversationId === undefined ? undefined : listeners.get(conversationId)
-    if (!subscribed || eventId === undefined) return
-    const logged = toLogged(eventId, entry.fields)
-    if (!logged) return
-    for (const listener of subscribed) listener(logged)
-  }
-
-  /** The relay's newest entry, where this instance starts reading; '0-0' when there is none. */
-  async function relayEnd(): Promise<string> {
-    for (;;) {
-      try {
-        const reply = await reader.sendCommand(['XREVRANGE', relayKey, '+', '-', 'COUNT', '1'])
-        const entry = Array.isArray(reply) ? readEntry(reply[0]) : null
-        return entry?.id ?? '0-0'
-      } catch (error) {
-        if (closed) return '0-0'
-        if (error instanceof Error) report(error)
-        await pause()
-      }
-    }
-  }
-
-  /**
-   * Whether entries after `lastId` may have been trimmed from the relay before this instance read
-   * them. Said too often rather than too rarely (the entry at `lastId` itself trimmed counts too):
-   * the cost of a false alarm is a reconnect.
-   */
-  async function missedSince(lastId: string): Promise<boolean> {
-    let reply: unknown
-    try {
-      reply = await reader.sendCommand(['XINFO', 'STREAM', relayKey])
-    } catch (error) {
-      if (error instanceof ErrorReply) return false
-      throw error
-    }
-    if (!Array.isArray(reply)) return false
-    const field = (name: string): unknown => reply[reply.indexOf(name) + 1]
-    if (!(Number(field('entries-added')) > Number(field('length')))) return false
-    const first = readEntry(field('first-entry'))
-    return first !== null && compareIds(first.id, lastId) > 0 && lastId !== '0-0'
-  }
-
-  async function relay() {
-    await connected
-    let lastId = await relayEnd()
-    caughtUp()
-    let recovering = false
-    while (!closed) {
-      try {
-        if (recovering) {
-          recovering = false
-          if (await missedSince(lastId)) onRelayGap()
-        }
-        const reply = await reader.sendCommand([
-          'XREAD',
-          'COUNT',
-          '500',
-          'BLOCK',
-          String(relayBlockMs),
-          'STREAMS',
-          relayKey,
-          lastId,
-        ])
-        // [[key, [entry, ...]]], or null when the block timed out.
-        const entries: unknown = Array.isArray(reply) && Array.isArray(reply[0]) ? reply[0][1] : []
-        if (!Array.isArray(entries)) continue
-        for (const raw of entries) {
-          const entry = readEntry(raw)
-          if (!entry) continue
-          lastId = entry.id
-          deliver(raw)
-        }
-      } catch (error) {
-        if (closed) return
-        if (error instanceof Error) report(error)
-        recovering = true
-        await pause()
-      }
-    }
-  }
-  const relaying = relay()
 
   return {
-    relayReady: () => ready,
+    relayReady: () => relay.ready,
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []
@@ -330,18 +221,7 @@ export function createRedisLog({
       const dropped = await send(['HGET', stateKey!, 'dropped'])
       return typeof dropped === 'string' ? toId(dropped) : 0
     },
-    subscribe(id, listener) {
-      let set = listeners.get(id)
-      if (!set) {
-        set = new Set()
-        listeners.set(id, set)
-      }
-      set.add(listener)
-      return () => {
-        set.delete(listener)
-        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id)
-      }
-    },
+    subscribe: relay.subscribe,
     async healthy() {
       if (!client.isReady || !reader.isReady) return false
       try {
@@ -352,15 +232,15 @@ export function createRedisLog({
     },
     stats() {
       // What Redis holds is Redis's to report (INFO); here, the conversations watched on this instance.
-      return { conversations: listeners.size, events: 0 }
+      return { conversations: relay.watched(), events: 0 }
     },
     async close() {
       if (closed) return
       closed = true
-      listeners.clear()
+      relay.clear()
       // The blocking read would hold a graceful close for up to relayBlockMs.
       reader.destroy()
-      await relaying
+      await relay.stopped
       if (client.isReady) await client.close().catch(() => client.destroy())
       else client.destroy()
       await connected
