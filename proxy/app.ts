@@ -6,7 +6,7 @@
 import type { Server } from 'node:http'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -71,6 +71,8 @@ export type AppDeps = {
   /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
   trustProxy?: false | number | string[]
   limits: Limits
+  /** Rate-limit counters shared by every instance (Redis); unset, each process counts its own. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
   /** A CAPTCHA check before each new conversation (starts.ts); none by default. */
   captcha?: CaptchaSettings | null
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
@@ -189,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   })
   await app.register(rateLimit, {
+    ...(deps.rateLimitStore && { store: deps.rateLimitStore }),
     max: limits.rateLimitPerMinute,
     timeWindow: '1 minute',
     onExceeded: (request) => metrics.countRateLimited(request.routeOptions.url ?? 'unknown'),

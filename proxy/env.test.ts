@@ -248,9 +248,16 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, ALLOWED_DEPARTMENTS: '1,two' })).toMatch(
       /ALLOWED_DEPARTMENTS/,
     )
-    expect(message(loadConfig, { ...real, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(
+    expect(message(loadConfig, { ...real, REDIS_URL: 'http://127.0.0.1:6379' })).toMatch(
       /REDIS_URL/,
     )
+  })
+
+  it('takes REDIS_URL (redis:// or rediss://) to share state between instances', () => {
+    expect(loadConfig({ ...real, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379',
+    )
+    expect(loadConfig(real).redisUrl).toBeNull()
   })
 })
 

@@ -277,6 +277,7 @@ const settingsSchema = limitsSchema.extend({
   CAPTCHA_VERIFY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** zChat tag ids every new interaction of a department gets. */
   DEPARTMENT_TAGS: departmentTags.optional(),
+  /** Shared state for several instances (event logs, relay, de-duplication, rate limits). */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Visitors' uploads; shared by every instance behind one PUBLIC_URL. */
   MEDIA_DIR: z.string().min(1).default('.media'),
@@ -323,6 +324,8 @@ export type Config = {
   /** Department id -> zChat tag ids given to its new interactions. */
   departmentTags: ReadonlyMap<number, readonly string[]>
   mediaDir: string
+  /** Several instances share their state there; null: this process keeps it in memory. */
+  redisUrl: string | null
   /** Where left messages go, and the secret they are signed with; null: the feature is off. */
   leaveMessage: { url: string; secret: string } | null
   logLevel: Settings['LOG_LEVEL']
@@ -352,14 +355,6 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   const lines = parsed.success
     ? []
     : parsed.error.issues.map((issue) => problem(issue.path.join('.'), issue.message))
-  if (parsed.success && parsed.data.REDIS_URL) {
-    lines.push(
-      problem(
-        'REDIS_URL',
-        'the Redis event log is not available in this version; unset it to run one process',
-      ),
-    )
-  }
   if (parsed.success && parsed.data.LEAVE_MESSAGE_URL && !parsed.data.LEAVE_MESSAGE_SECRET) {
     lines.push(
       problem(
@@ -442,6 +437,7 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
         : null,
     departmentTags: s.DEPARTMENT_TAGS ?? new Map(),
     mediaDir: s.MEDIA_DIR,
+    redisUrl: s.REDIS_URL ?? null,
     leaveMessage:
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }

@@ -3,17 +3,25 @@
  * configured, and the drain that SIGTERM runs. The production entry (main.ts) and the demo
  * (demo/main.ts) both start the product through here.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
+import { createRedisLog } from './events/redis.ts'
 import { createLogger } from './logger.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
-import { createMetrics, type MetricsListener, startMetricsListener } from './metrics.ts'
-import { createStreams } from './streams.ts'
+import {
+  createMetrics,
+  type Metrics,
+  type MetricsListener,
+  startMetricsListener,
+} from './metrics.ts'
+import { sharedRateLimitStore } from './rate-limit-store.ts'
+import { createStreams, type Streams } from './streams.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
 
@@ -42,13 +50,6 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   let publicUrl = config.publicUrl
   let draining = false
   const metrics = createMetrics()
-  const log: EventLog = createMemoryLog({
-    onEvict: metrics.countEviction,
-    endedRetentionMs: config.limits.endedRetentionMs,
-    idleRetentionMs: config.limits.idleRetentionMs,
-    maxConversations: config.limits.maxConversations,
-    maxEventsPerConversation: config.limits.maxEventsPerConversation,
-  })
   const streams = createStreams(config.limits)
   const logger =
     options.logger === false
@@ -64,9 +65,11 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             ...(config.identitySecret ? [config.identitySecret] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
             ...(config.captcha ? [config.captcha.secret] : []),
+            ...redisSecrets(config.redisUrl),
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
+  const { log, rateLimitStore } = openLog(config, metrics, streams, logger || null)
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -112,6 +115,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     metricsToken: config.metrics.token,
     trustProxy: config.trustProxy,
     limits: config.limits,
+    ...(rateLimitStore && { rateLimitStore }),
     isDraining: () => draining,
     messagesLeft,
   })
@@ -175,6 +179,50 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     },
     close,
   }
+}
+
+/** A REDIS_URL's password never reaches the logs (the URL carries it). */
+function redisSecrets(url: string | null): string[] {
+  if (!url) return []
+  const password = decodeURIComponent(new URL(url).password)
+  return password ? [url, password] : []
+}
+
+/**
+ * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
+ * rules, and the fan-out of triggers to whichever instance holds a visitor's stream) and the
+ * rate-limit counters to Redis; without it, one process keeps them in memory.
+ */
+function openLog(
+  config: Config,
+  metrics: Metrics,
+  streams: Streams,
+  logger: Pick<FastifyBaseLogger, 'warn'> | null,
+): { log: EventLog; rateLimitStore?: FastifyRateLimitStoreCtor } {
+  const retention = {
+    endedRetentionMs: config.limits.endedRetentionMs,
+    idleRetentionMs: config.limits.idleRetentionMs,
+    maxEventsPerConversation: config.limits.maxEventsPerConversation,
+  }
+  if (!config.redisUrl) {
+    const log = createMemoryLog({
+      ...retention,
+      onEvict: metrics.countEviction,
+      maxConversations: config.limits.maxConversations,
+    })
+    return { log }
+  }
+  const log = createRedisLog({
+    ...retention,
+    url: config.redisUrl,
+    onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
+    // Live events were missed: the widgets reconnect (spread over a few seconds) and replay them.
+    onRelayGap: () => {
+      logger?.warn({ streams: streams.count() }, 'the relay moved on without us; streams reconnect')
+      streams.drain()
+    },
+  })
+  return { log, rateLimitStore: sharedRateLimitStore(log.countHit) }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

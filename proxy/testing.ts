@@ -226,6 +226,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     leaveMessage: null,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
+    redisUrl: null,
     logLevel: 'silent',
     trustProxy: false,
     metrics: { token: null, port: null, host: '127.0.0.1' },

@@ -26,6 +26,17 @@ export type EventLog = {
   ): Promise<LoggedEvent | null>
   /** Events with id > afterId, oldest first; at most `limit` of them when given. */
   readAfter(conversationId: string, afterId: number, limit?: number): Promise<LoggedEvent[]>
+  /**
+   * The id of the last event dropped because the conversation outgrew its cap (0: none was). A
+   * reader resuming below it missed events: the SSE route tells it to reload the transcript.
+   */
+  droppedThrough(conversationId: string): Promise<number>
+  /**
+   * Takes `key` for `ttlMs` unless someone holds it: one instance at a time calls zChat for the same
+   * visitor message (a retry that reached another instance). False: it is taken.
+   */
+  claim(conversationId: string, key: string, ttlMs: number): Promise<boolean>
+  release(conversationId: string, key: string): Promise<void>
   subscribe(conversationId: string, listener: Listener): () => void
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>

@@ -46,6 +46,7 @@ type Entry = {
   kind: Kind
   events: LoggedEvent[]
   lastId: number
+  trimmedId: number
   keys: Set<string>
   listeners: Set<Listener>
   touchedAt: number
@@ -91,6 +92,8 @@ export function createMemoryLog({
     ended: 'ended',
   }
   let eventCount = 0
+  /** `<conversation>\n<key>` -> when the claim lapses. Few and short-lived: pruned as they are met. */
+  const claims = new Map<string, number>()
 
   const find = (id: string) =>
     byKind.open.get(id) ?? byKind.ended.get(id) ?? byKind.unopened.get(id)
@@ -132,6 +135,7 @@ export function createMemoryLog({
       kind: 'unopened',
       events: [],
       lastId: 0,
+      trimmedId: 0,
       keys: new Set(),
       listeners: new Set(),
       touchedAt: now(),
@@ -142,6 +146,7 @@ export function createMemoryLog({
 
   function sweep() {
     const t = now()
+    for (const [name, until] of claims) if (until <= t) claims.delete(name)
     for (const kind of ['unopened', 'open', 'ended'] as const) {
       let evicted = 0
       for (const e of byKind[kind].values()) {
@@ -184,6 +189,7 @@ export function createMemoryLog({
       eventCount++
       if (e.events.length > maxEventsPerConversation) {
         const over = e.events.length - maxEventsPerConversation
+        e.trimmedId = e.events[over - 1]!.id
         e.events.splice(0, over)
         eventCount -= over
         onEvict('event-cap', over)
@@ -195,6 +201,19 @@ export function createMemoryLog({
       const events = find(id)?.events ?? []
       const first = firstAfter(events, afterId)
       return events.slice(first, limit === undefined ? undefined : first + limit)
+    },
+    async claim(id, key, ttlMs) {
+      const name = `${id}\n${key}`
+      const t = now()
+      if ((claims.get(name) ?? 0) > t) return false
+      claims.set(name, t + ttlMs)
+      return true
+    },
+    async release(id, key) {
+      claims.delete(`${id}\n${key}`)
+    },
+    async droppedThrough(id) {
+      return find(id)?.trimmedId ?? 0
     },
     subscribe(id, listener) {
       const e = entry(id)
@@ -213,6 +232,7 @@ export function createMemoryLog({
     async close() {
       clearInterval(timer)
       for (const map of Object.values(byKind)) map.clear()
+      claims.clear()
       eventCount = 0
     },
   }

@@ -3,6 +3,7 @@ import { routes } from '../protocol/wire.ts'
 import {
   agentMessageTrigger,
   type Harness,
+  openStream,
   postTrigger,
   readEvents,
   startConversation,
@@ -126,5 +127,47 @@ describe('a stream whose credential runs out', () => {
     } finally {
       await short.close()
     }
+  })
+})
+
+describe('event stream of a conversation that outgrew its cap', () => {
+  let small: Harness
+  beforeAll(async () => {
+    small = await startHarness({ limits: { maxEventsPerConversation: 3 } })
+  })
+  afterAll(() => small.close())
+
+  /** The raw frames of a stream, until `until` holds for the text so far. */
+  async function frames(url: string, headers: Record<string, string>, until: RegExp) {
+    const controller = new AbortController()
+    const response = await fetch(url, { headers, signal: controller.signal })
+    let text = ''
+    const decoder = new TextDecoder()
+    for await (const chunk of response.body!) {
+      text += decoder.decode(chunk as Uint8Array, { stream: true })
+      if (until.test(text)) break
+    }
+    controller.abort()
+    return text
+  }
+
+  it('tells a reader resuming from a dropped event to reload, and one that missed nothing not', async () => {
+    const { conversationId, headers } = await startConversation(small.url)
+    const url = `${small.url}${routes.events(conversationId)}`
+    // Watched live while the log still holds every event, to learn each one's id.
+    const live = await openStream(url, headers)
+    for (const text of ['one', 'two', 'three', 'four', 'five']) {
+      await postTrigger(small.url, agentMessageTrigger(conversationId, text))
+    }
+    await live.waitFor((e) => e.some((x) => x.type === 'message' && x.text === 'five'))
+    live.close()
+    const idOf = (text: string) =>
+      live.events.find((e) => e.type === 'message' && e.text === text)!.id
+    // Only the last three are kept: a reader that saw up to 'one' missed 'two'.
+    const behind = await frames(url, { ...headers, 'last-event-id': String(idOf('one')) }, /five/)
+    expect(behind).toMatch(/^: stream open\n\nevent: reset\ndata: \{\}\n\n/)
+    expect(behind).toContain('"text":"three"')
+    const upToDate = await frames(url, { ...headers, 'last-event-id': String(idOf('two')) }, /five/)
+    expect(upToDate).not.toContain('event: reset')
   })
 })

@@ -40,6 +40,9 @@ function lastEventId(header: string | string[] | undefined): number {
 /** The last frame of a stream whose credential expired: the widget stops instead of retrying. */
 const expiredFrame = `event: ${streamEvents.expired}\ndata: {}\n\n`
 
+/** Before a replay that has a gap: what the reader last saw is no longer kept. */
+const resetFrame = `event: ${streamEvents.reset}\ndata: {}\n\n`
+
 /** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
 const replayPage = 100
 
@@ -125,6 +128,7 @@ export async function eventRoutes(
 
     try {
       stream.comment('stream open')
+      if (after > 0 && after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
       // The backlog goes at the reader's pace: each frame once the socket has room for it.
       replay: for (;;) {
         pending.length = 0

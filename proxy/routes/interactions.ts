@@ -37,7 +37,7 @@ export type InteractionDeps = {
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
-  limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes'>
+  limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes' | 'zchatTimeoutMs'>
 }
 
 export async function interactionRoutes(
@@ -146,6 +146,16 @@ export async function interactionRoutes(
     return toMedia(stored, publicUrl())
   }
 
+  /** Longer than a zChat call may take, so a claim outlives the call it guards. */
+  const claimMs = 2 * limits.zchatTimeoutMs + 5000
+  const beingSent = () =>
+    Object.assign(
+      new ApiError('SERVICE_UNAVAILABLE', 'This message is being sent; retry shortly'),
+      {
+        retryAfter: 1,
+      },
+    )
+
   app.post(byId(routes.messages), { bodyLimit }, async (request, reply) => {
     const auth = await visitorConversation(request, visitors, log)
     const { clientId, text, upload } = parseBody(messageBody, request.body, 'message')
@@ -159,9 +169,19 @@ export async function interactionRoutes(
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
       const file = upload === undefined ? undefined : await attachment(auth.conversationId, upload)
-      await onInteraction(auth.conversationId, () =>
-        zchat.sendMessage(auth.conversationId, toMessageInput(text, file)),
-      )
+      // A retry that reached another instance while this one still sends it (several instances on
+      // Redis): one of them calls zChat, the other answers a retryable 503 and is then answered as
+      // a retry of a stored message.
+      if (!(await log.claim(auth.conversationId, key, claimMs))) throw beingSent()
+      if ((await log.status(auth.conversationId))?.keys.has(key)) return findSent()
+      try {
+        await onInteraction(auth.conversationId, () =>
+          zchat.sendMessage(auth.conversationId, toMessageInput(text, file)),
+        )
+      } catch (error) {
+        await log.release(auth.conversationId, key).catch(() => {})
+        throw error
+      }
       const logged = await log.append(
         auth.conversationId,
         {

@@ -1,0 +1,213 @@
+/**
+ * Two proxy instances on one Redis behind a small round-robin load balancer: the visitor's event
+ * stream is on instance B while zChat's webhooks reach instance A. B is killed with SIGKILL
+ * mid-conversation; the widget reconnects through the balancer (to A) and shows every agent
+ * message exactly once, in order. Then Redis restarts and the conversation goes on.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect } from '@playwright/test'
+import { startDemoSite } from '../proxy/demo/site.ts'
+import { widgetDir } from '../proxy/demo/start.ts'
+import { defaultLimits } from '../proxy/env.ts'
+import { startTestRedis, type TestRedis } from '../proxy/events/redis-testing.ts'
+import { type Running, startProxy } from '../proxy/server.ts'
+import { testConfig } from '../proxy/testing.ts'
+import { type Emulator, startEmulator } from '../proxy/zchat/emulator/server.ts'
+import { interactionWith, reply, send } from './fixtures.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const token = 'e2e-zchat-token'
+const webhookSecret = 'e2e-webhook-secret-0123456789'
+
+/**
+ * Round robin over the instances still up (a refused connection tries the next, as a balancer's
+ * health check would), except that event streams go to `streamsTo` while it is up: the story
+ * needs the stream on B. The widget's own files come from A (B runs from source, unbuilt).
+ */
+async function startBalancer(targets: () => { a: string; b: string | null }) {
+  let turn = 0
+  const server: Server = createServer((request, response) => {
+    const { a, b } = targets()
+    const path = request.url ?? '/'
+    const order =
+      path.startsWith('/widget') || !b
+        ? [a]
+        : path.endsWith('/events')
+          ? [b, a]
+          : turn++ % 2
+            ? [a, b]
+            : [b, a]
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const attempt = (i: number) => {
+        const target = new URL(order[i]!)
+        const upstream = httpRequest(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: request.method,
+            path,
+            headers: request.headers,
+          },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(response)
+            answer.on('error', () => response.destroy())
+          },
+        )
+        upstream.on('error', () => {
+          if (!response.headersSent && i + 1 < order.length) attempt(i + 1)
+          else response.destroy()
+        })
+        response.on('close', () => upstream.destroy())
+        upstream.end(body)
+      }
+      attempt(0)
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+async function startInstanceProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += String(chunk)
+      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (listening) resolve(listening[1]!)
+    })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += String(chunk)
+    })
+    child.once('exit', (code) => reject(new Error(`instance B exited (${code}): ${output}`)))
+  })
+  return { child, url }
+}
+
+type Stack = {
+  redis: TestRedis
+  emulator: Emulator
+  a: Running
+  b: { child: ChildProcess; url: string } | null
+  siteUrl: string
+  close(): Promise<void>
+}
+
+const test = base.extend<{ stack: Stack }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+  stack: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'zchat-e2e-redis-'))
+    const mediaDir = mkdtempSync(join(tmpdir(), 'zchat-e2e-media-'))
+    const redis = await startTestRedis({ dir })
+    const emulator = await startEmulator({ token })
+    let balancerUrl = ''
+    const site = await startDemoSite({
+      htmlPath: `${root}index.html`,
+      proxyUrl: () => balancerUrl,
+      port: 0,
+      host: '127.0.0.1',
+    })
+    const siteOrigins = [site.url, site.url.replace('127.0.0.1', 'localhost')]
+    const stack = { redis, emulator, b: null, siteUrl: `${site.url}/` } as unknown as Stack
+    const balancer = await startBalancer(() => ({ a: stack.a.url, b: stack.b?.url ?? null }))
+    balancerUrl = balancer.url
+    const config = testConfig({
+      zchatApiUrl: emulator.apiUrl,
+      zchatToken: token,
+      webhookSecret,
+      publicUrl: balancerUrl,
+      allowedOrigins: siteOrigins,
+      redisUrl: redis.url,
+      mediaDir,
+      limits: { ...defaultLimits, heartbeatMs: 2000, shutdownTimeoutMs: 500 },
+    })
+    stack.a = await startProxy(config, { widgetDir, logger: false })
+    stack.b = await startInstanceProcess({
+      ZCHAT_TOKEN: token,
+      ZCHAT_API_URL: emulator.apiUrl,
+      ZCHAT_WEBHOOK_SECRET: webhookSecret,
+      SESSION_SECRET: config.sessionSecret,
+      PUBLIC_URL: balancerUrl,
+      ALLOWED_ORIGINS: siteOrigins.join(','),
+      REDIS_URL: redis.url,
+      MEDIA_DIR: mediaDir,
+      HEARTBEAT_MS: '2000',
+    })
+    // zChat's webhooks reach instance A.
+    emulator.setWebhookUrl(`${stack.a.url}/webhooks/zchat/${webhookSecret}`)
+    await use(stack)
+    stack.b?.child.kill('SIGKILL')
+    await site.close()
+    await balancer.close()
+    await stack.a.drain()
+    await emulator.close()
+    await redis.stop()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(mediaDir, { recursive: true, force: true })
+  },
+})
+
+test('the visitor keeps every agent message when their instance is killed and Redis restarts', async ({
+  browser,
+  stack,
+}) => {
+  const visitor = await (await browser.newContext()).newPage()
+  const agent = await (await browser.newContext()).newPage()
+  await visitor.goto(stack.siteUrl)
+  await agent.goto(stack.emulator.consoleUrl)
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  await send(chat, 'Several instances here')
+  const card = interactionWith(agent, 'Several instances here')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, 'Reply 1')
+  const log = chat.getByRole('log')
+  await expect(log).toContainText('Reply 1')
+
+  // B holds the visitor's stream; it dies without a word.
+  const killed = new Promise((resolve) => stack.b!.child.once('exit', resolve))
+  stack.b!.child.kill('SIGKILL')
+  await killed
+  stack.b = null
+  await reply(card, 'Reply 2')
+  await reply(card, 'Reply 3')
+  await expect(log).toContainText('Reply 3', { timeout: 30_000 })
+
+  // Redis restarts (with its append-only file): the conversation goes on.
+  await stack.redis.stop()
+  await stack.redis.start()
+  await expect
+    .poll(async () => (await fetch(`${stack.a.url}/readyz`)).status, { timeout: 15_000 })
+    .toBe(200)
+  await reply(card, 'Reply 4')
+  await expect(log).toContainText('Reply 4', { timeout: 30_000 })
+  await send(chat, 'Still here')
+  await expect(card.getByRole('list', { name: 'Messages' })).toContainText('Still here')
+
+  for (const n of [1, 2, 3, 4])
+    await expect(log.getByText(`Reply ${n}`, { exact: true })).toHaveCount(1)
+  const order = (await log.textContent()) ?? ''
+  for (const n of [1, 2, 3])
+    expect(order.indexOf(`Reply ${n}`)).toBeLessThan(order.indexOf(`Reply ${n + 1}`))
+})

@@ -1,0 +1,79 @@
+/**
+ * A real `redis-server` for tests: started on a free port with no persistence, stopped (or
+ * restarted, on the same port, to play an outage) by the test. Debian's `redis-server` package;
+ * `.ci/run` installs it when missing.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export type TestRedis = {
+  url: string
+  port: number
+  /** Stops the server (SIGKILL: an outage, not a tidy shutdown). */
+  stop(): Promise<void>
+  /** Starts it again on the same port, empty unless `dir` persistence was asked for. */
+  start(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (typeof address !== 'object' || !address) throw new Error('no free port')
+  return address.port
+}
+
+function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
+  const persistence = dir
+    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    : ['--save', '', '--appendonly', 'no']
+  const child = spawn(
+    process.env.REDIS_SERVER_PATH ?? 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', ...persistence],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`redis-server did not start on port ${port}:\n${output}`))
+    }, 10_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve(child)
+      }
+    })
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`redis-server exited (${code}):\n${output}`))
+    })
+  })
+}
+
+/** `dir`: keep an append-only file there, so a restart keeps the data (as production should). */
+export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<TestRedis> {
+  const port = await freePort()
+  let child: ChildProcess | null = await launch(port, dir)
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      const running = child
+      child = null
+      if (!running || running.exitCode !== null) return
+      const exited = new Promise((resolve) => running.once('exit', resolve))
+      running.kill('SIGKILL')
+      await exited
+    },
+    async start() {
+      if (!child) child = await launch(port, dir)
+    },
+  }
+}

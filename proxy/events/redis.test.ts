@@ -1,0 +1,55 @@
+import { createClient } from 'redis'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describeEventLog } from './contract.ts'
+import { createRedisLog } from './redis.ts'
+import { startTestRedis, type TestRedis } from './redis-testing.ts'
+
+let redis: TestRedis
+let test = 0
+beforeAll(async () => {
+  redis = await startTestRedis()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+// Each test its own key prefix: a clean store without restarting the server.
+beforeEach(() => {
+  test++
+})
+
+describeEventLog('redis', async ({ sameStore: _, ...options }) => {
+  const log = createRedisLog({ url: redis.url, prefix: `t${test}:`, ...options })
+  await log.relayReady()
+  return log
+})
+
+describe('the relay after a long outage', () => {
+  it('says so when it was trimmed past where this instance stopped reading', async () => {
+    let gaps = 0
+    const prefix = `gap${test}:`
+    const watcher = createRedisLog({
+      url: redis.url,
+      prefix,
+      relayLength: 10,
+      retryMs: 1500,
+      onRelayGap: () => gaps++,
+    })
+    const writer = createRedisLog({ url: redis.url, prefix, relayLength: 10 })
+    await Promise.all([watcher.relayReady(), writer.relayReady()])
+    const seen: number[] = []
+    watcher.subscribe('a', (e) => seen.push(e.id))
+    await writer.append('a', { type: 'accepted' })
+    await vi.waitFor(() => expect(seen).toHaveLength(1))
+    // Cut every connection: the watcher's relay waits retryMs before it reads again, while the
+    // writer (reconnected at once) fills the relay far past its length.
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'])
+    await vi.waitFor(async () => expect(await writer.healthy()).toBe(true), { timeout: 5000 })
+    for (let i = 0; i < 300; i++) await writer.append('b', { type: 'typing' })
+    expect(gaps).toBe(0)
+    await vi.waitFor(() => expect(gaps).toBe(1), { timeout: 5000 })
+    await admin.close()
+    await Promise.all([watcher.close(), writer.close()])
+  })
+})
