@@ -8,7 +8,8 @@
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startFakeZChat } from './fake-zchat.ts'
-import { call, keepAlive } from './http.ts'
+import { createVisitors } from '../../proxy/visitors.ts'
+import { call, keepAlive, pool } from './http.ts'
 import { measurePage, type PageFigures } from './page.ts'
 import {
   type Conversation,
@@ -18,11 +19,18 @@ import {
   type Latency,
   latency,
   openStreams,
+  postTrigger,
   reconnectStorm,
   type Storm,
   type Target,
 } from './phases.ts'
-import { benchSecrets, type Memory, startBaseline, startProxy } from './processes.ts'
+import {
+  benchSecrets,
+  buildProxy,
+  type Memory,
+  startBaseline,
+  startProxy,
+} from './processes.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -36,12 +44,16 @@ const streamCount = Number(args.streams ?? (quick ? 2000 : 10_000))
 const samples = quick ? 300 : 1000
 const ingestSeconds = quick ? 4 : 10
 const messageSamples = quick ? 500 : 2000
+const retainedCount = quick ? 500 : 2000
 const width = 32
 if (!Number.isInteger(streamCount) || streamCount < 1) throw new Error('--streams takes a count')
 
 const say = (text: string) => console.error(`[bench] ${text}`)
 
+say('building the proxy (dist/proxy)')
+buildProxy()
 const zchat = await startFakeZChat()
+const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
 const visitorAgent = keepAlive(8)
 const directAgent = keepAlive(8)
 
@@ -55,19 +67,11 @@ async function proxyTarget(): Promise<Target> {
   return {
     ...proxy,
     name: 'proxy',
-    async open() {
-      const answer = await call(
-        visitorAgent,
-        'POST',
-        `${proxy.url}/v1/conversations`,
-        { department: 1 },
-        { origin: benchSecrets.origin },
-      )
-      if (answer.status !== 201) throw new Error(`start answered ${answer.status}: ${answer.body}`)
-      const { conversationId, credential } = JSON.parse(answer.body) as {
-        conversationId: string
-        credential: string
-      }
+    // A credential signed with the proxy's secret, for a conversation it has not seen: the
+    // stream takes it up (routes/conversation.ts), as after a restart. No call, no churn.
+    async open(i) {
+      const conversationId = `bench-stream-${i}`
+      const { credential } = visitors.issue(conversationId)
       const c = {
         eventsUrl: `${proxy.url}/v1/conversations/${encodeURIComponent(conversationId)}/events`,
         headers: { authorization: `Bearer ${credential}`, origin: benchSecrets.origin },
@@ -77,6 +81,34 @@ async function proxyTarget(): Promise<Target> {
       return c
     },
   }
+}
+
+/** Conversations started through the proxy, then `events` agent messages each: the heap they hold. */
+async function retainedConversations(target: Target, count: number, events: number) {
+  const before = await target.memory()
+  const started: Conversation[] = []
+  await pool(count, 16, async () => {
+    const answer = await call(
+      visitorAgent,
+      'POST',
+      `${target.url}/v1/conversations`,
+      { department: 1 },
+      { origin: benchSecrets.origin },
+    )
+    if (answer.status !== 201) throw new Error(`start answered ${answer.status}: ${answer.body}`)
+    const { conversationId } = JSON.parse(answer.body) as { conversationId: string }
+    const c = { eventsUrl: '', headers: {}, webhookUrl: `${target.url}/webhooks/zchat/${benchSecrets.webhook}` }
+    ids.set(c, conversationId)
+    started.push(c)
+  })
+  await pool(count * events, 32, async (n) => {
+    const c = started[n % count]!
+    const answer = await postTrigger(c, idOf(c))
+    if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}`)
+  })
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const after = await target.memory()
+  return { conversations: count, events, perConversation: (after.heapUsed - before.heapUsed) / count }
 }
 
 async function baselineTarget(): Promise<Target> {
@@ -100,6 +132,7 @@ async function baselineTarget(): Promise<Target> {
 async function messageCost(target: Target, conversations: Conversation[]) {
   const through: number[] = []
   const direct: number[] = []
+  let cpuBefore = 0
   for (let s = -100; s < messageSamples; s++) {
     const c = conversations[(s + 100) % conversations.length]!
     const id = idOf(c)
@@ -122,25 +155,26 @@ async function messageCost(target: Target, conversations: Conversation[]) {
       { token: 'bench-token', content: text, type: 'text' },
     )
     const straight = performance.now() - t
+    if (s === -1) cpuBefore = await target.cpuMicros()
     if (s >= 0) {
       through.push(viaProxy)
       direct.push(straight)
     }
   }
-  return { through: latency(through), direct: latency(direct) }
+  const cpuMicros = ((await target.cpuMicros()) - cpuBefore) / messageSamples
+  return { through: latency(through), direct: latency(direct), cpuMicros }
 }
 
 type Run = {
-  streams: { before: Memory; after: Memory; count: number; webhookToFrame: Latency }
+  streams: { before: Memory; after: Memory; closed: Memory; count: number; webhookToFrame: Latency }
   storm: Storm | null
   ingestion: Ingestion
-  retained: { conversations: number; perConversation: number; perEvent: number } | null
-  message: { through: Latency; direct: Latency } | null
+  retained: { conversations: number; events: number; perConversation: number } | null
+  message: { through: Latency; direct: Latency; cpuMicros: number } | null
 }
 
 async function run(target: Target): Promise<Run> {
-  say(`${target.name}: ${streamCount} conversations and idle streams`)
-  const fresh = await target.memory()
+  say(`${target.name}: ${streamCount} idle streams`)
   const opened = await openStreams(target, streamCount, samples, idOf)
   let storm: Storm | null = null
   if (target.name === 'proxy') {
@@ -148,25 +182,24 @@ async function run(target: Target): Promise<Run> {
     storm = await reconnectStorm(opened.conversations, opened.readers, idOf)
   }
   closeStreams(opened.readers)
-  await new Promise((resolve) => setTimeout(resolve, 1000))
-  const idle = await target.memory()
-  say(`${target.name}: webhook ingestion for ${ingestSeconds} s`)
-  const ingestion = await ingest(opened.conversations, ingestSeconds, width, idOf)
-  const ingested = await target.memory()
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  // What stays once the streams are gone: the conversations themselves (the proxy's log).
+  const closed = await target.memory()
   let message = null
   let retained = null
   if (target.name === 'proxy') {
+    say(`${target.name}: retained conversations`)
+    retained = await retainedConversations(target, retainedCount, 10)
+  }
+  say(`${target.name}: webhook ingestion for ${ingestSeconds} s`)
+  const ingestion = await ingest(target, opened.conversations, ingestSeconds, width, idOf)
+  if (target.name === 'proxy') {
     say(`${target.name}: visitor messages`)
     message = await messageCost(target, opened.conversations)
-    retained = {
-      conversations: streamCount,
-      perConversation: (opened.before.heapUsed - fresh.heapUsed) / streamCount,
-      perEvent: (ingested.heapUsed - idle.heapUsed) / ingestion.stored,
-    }
   }
   await target.stop()
   return {
-    streams: { ...opened, count: streamCount },
+    streams: { ...opened, closed, count: streamCount },
     storm,
     ingestion,
     retained,
@@ -179,8 +212,18 @@ async function run(target: Target): Promise<Run> {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 const ms = (value: number) => `${value.toFixed(2)} ms`
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
-const perStream = (r: Run, key: keyof Memory) =>
-  (r.streams.after[key] - r.streams.before[key]) / r.streams.count
+/**
+ * A stream's own memory: with the streams open, less the process before them and less what stays
+ * once they close (the conversations they took up in the log, which exist without any stream).
+ * The heap is read directly; RSS is its growth less the same conversations' heap.
+ */
+const perStream = (r: Run, key: keyof Memory) => {
+  const { before, after, closed, count } = r.streams
+  const conversations = Math.max(0, closed.heapUsed - before.heapUsed)
+  return key === 'heapUsed'
+    ? (after.heapUsed - closed.heapUsed) / count
+    : (after.rss - before.rss - conversations) / count
+}
 const mark = (met: boolean) => (met ? 'met' : '**missed**')
 
 function machine() {
@@ -226,6 +269,13 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
     `${Math.round(bi.perSecond).toLocaleString('en')}/s, p99 ${ms(bi.latency.p99)}`,
     ratio(pi.perSecond, bi.perSecond),
   ])
+  rows.push([
+    'CPU time per webhook trigger in the server (what one core could take, the load of the machine aside)',
+    '<= 200 µs (5,000/s on one core)',
+    `${pi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / pi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core; ${mark(pi.cpuMicrosPerTrigger <= 200)})`,
+    `${bi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / bi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core)`,
+    ratio(pi.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
+  ])
   if (proxy.message) {
     const { through, direct } = proxy.message
     const add50 = through.p50 - direct.p50
@@ -237,13 +287,20 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
       `direct: ${ms(direct.p50)} / ${ms(direct.p99)}`,
       '—',
     ])
+    rows.push([
+      "the proxy's CPU time per visitor message (validation, zChat call, log, answer)",
+      '—',
+      `${proxy.message.cpuMicros.toFixed(0)} µs`,
+      '—',
+      '—',
+    ])
   }
   if (proxy.storm) {
     const s = proxy.storm
     rows.push([
       `reconnect storm: ${s.count} streams dropped at once`,
       'all resume, none lost or doubled',
-      `${(s.ms / 1000).toFixed(1)} s, ${s.resumed} resumed, ${s.lost} lost, ${s.doubled} doubled (${mark(s.lost === 0 && s.doubled === 0)})`,
+      `${(s.ms / 1000).toFixed(1)} s (all reconnected in ${(s.reconnectedMs / 1000).toFixed(1)} s), ${s.resumed} resumed, ${s.lost} lost, ${s.doubled} doubled (${mark(s.lost === 0 && s.doubled === 0)})`,
       '— (no resume)',
       '—',
     ])
@@ -251,13 +308,12 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
   if (proxy.retained) {
     const r = proxy.retained
     rows.push([
-      'memory held per retained conversation (in-memory log, as started: 1 event)',
+      `memory held per retained conversation (in-memory log; ${r.conversations} conversations of ${r.events + 1} events: queued + ${r.events} agent messages), heap`,
       '—',
       kb(r.perConversation),
       '—',
       '—',
     ])
-    rows.push(['memory held per stored event (agent message)', '—', kb(r.perEvent), '—', '—'])
   }
   const redis = process.env.REDIS_URL
     ? 'n/a (Redis support is not in this build)'
@@ -278,17 +334,20 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
     '',
     `Machine: ${machine()}.`,
     `Command: \`npm run bench${quick ? ' -- --quick' : ''}${args.streams ? ` -- --streams ${streamCount}` : ''}\`; ${samples} webhook -> frame samples, ingestion for ${ingestSeconds} s, ${messageSamples} visitor messages.`,
-    'Notes: loopback only; streams come from 250 client addresses (127.0.0.2-251) and the proxy runs with its per-address and per-minute limits raised (RATE_LIMIT_PER_MINUTE, WEBHOOK_PER_MINUTE, STARTS_PER_MINUTE(_GLOBAL), MAX_STREAMS(_PER_IP), MAX_CONNECTIONS_PER_IP), since one client machine plays every visitor and zChat. The proxy logs at info to /dev/null. Memory is RSS and V8 heap after two forced GCs in the measured process, before and after the streams open, divided by their number. The fake zChat answers at once, in the bench process.',
+    'Notes: loopback only; streams come from 250 client addresses (127.0.0.2-251) and the proxy runs with its per-address and per-minute limits raised (RATE_LIMIT_PER_MINUTE, WEBHOOK_PER_MINUTE, STARTS_PER_MINUTE(_GLOBAL), MAX_STREAMS(_PER_IP), MAX_CONNECTIONS_PER_IP), since one client machine plays every visitor and zChat. The proxy logs at info to /dev/null. Memory is RSS and V8 heap after two forced GCs in the measured process, on a fresh process before the streams, with them open, and after they close; per stream is the growth less what the conversations themselves hold in the log (what stays after the close), divided by the number of streams. The fake zChat answers at once, in the bench process.',
   ].join('\n')
 }
 
 function pageRows(page: PageFigures): string[][] {
   const f = (n: number) => `${n.toFixed(1)} ms`
+  const pair = (v: { cold: number; warm: number }, unit: (n: number) => string) =>
+    `${unit(v.cold)} / ${unit(v.warm)}`
+  const bytes = (n: number) => `${n.toLocaleString('en')} B`
   return [
-    ['page: main-thread time the loader costs the host page during load', '—', f(page.loaderMainThreadMs), '—', '—'],
+    ['page: main-thread time the loader costs the host page during load, cold / warm', '—', pair(page.loaderMainThreadMs, f), '—', '—'],
     ['page: long tasks (> 50 ms) attributable to the widget', '0', `${page.widgetLongTasks} (${mark(page.widgetLongTasks === 0)})`, '—', '—'],
-    ['page: bytes fetched before intent (cold / warm)', '—', `${page.bytesBeforeIntent.cold.toLocaleString('en')} B / ${page.bytesBeforeIntent.warm.toLocaleString('en')} B`, '—', '—'],
-    ['page: click on the launcher to a usable composer, cold / warm', '—', `${f(page.clickToComposer.cold)} / ${f(page.clickToComposer.warm)}`, '—', '—'],
+    ['page: bytes fetched from the proxy before intent (no click, no hover), cold / warm', '—', pair(page.bytesBeforeIntent, bytes), '—', '—'],
+    ['page: click on the launcher to a usable composer ("Message" enabled), cold / warm', '—', pair(page.clickToComposer, f), '—', '—'],
   ]
 }
 

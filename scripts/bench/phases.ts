@@ -48,7 +48,12 @@ export function postTrigger(conversation: Conversation, id: string) {
   return call(webhookAgent, 'POST', conversation.webhookUrl, trigger(id, `m-${++hashes}`))
 }
 
-/** Opens `count` conversations and a stream on each; measures memory before and after the streams. */
+/**
+ * Opens a stream on each of `count` conversations; measures memory before and after. The
+ * conversations are made without a call to the target (see Target.open), so the process is fresh
+ * when measured: churn before the streams would leave freed pages for them to reuse, and RSS
+ * would read low.
+ */
 export async function openStreams(
   target: Target,
   count: number,
@@ -56,9 +61,7 @@ export async function openStreams(
   conversationId: (c: Conversation, i: number) => string,
 ): Promise<StreamFigures & { readers: Reader[] }> {
   const conversations: Conversation[] = new Array(count)
-  await pool(count, 32, async (i) => {
-    conversations[i] = await target.open(i)
-  })
+  for (let i = 0; i < count; i++) conversations[i] = await target.open(i)
   await sleep(500)
   const before = await target.memory()
   const readers = conversations.map(() => newReader())
@@ -95,7 +98,14 @@ export async function openStreams(
   }
 }
 
-export type Storm = { ms: number; resumed: number; lost: number; doubled: number; count: number }
+export type Storm = {
+  ms: number
+  reconnectedMs: number
+  resumed: number
+  lost: number
+  doubled: number
+  count: number
+}
 
 /**
  * Every stream dropped at once; one new event per conversation is posted while they come back. Each
@@ -125,7 +135,13 @@ export async function reconnectStorm(
     const answer = await postTrigger(conversations[i]!, conversationId(conversations[i]!, i))
     if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}`)
   })
-  await Promise.all([reconnecting, posting])
+  let reconnectedMs = 0
+  await Promise.all([
+    reconnecting.then(() => {
+      reconnectedMs = performance.now() - started
+    }),
+    posting,
+  ])
   const deadline = Date.now() + 30_000
   const got = (i: number) => readers[i]!.ids.length - marks[i]!
   while (Date.now() < deadline && readers.some((_r, i) => got(i) < 1)) await sleep(20)
@@ -136,17 +152,32 @@ export async function reconnectStorm(
     if (got(i) < 1) lost++
     if (new Set(reader.ids).size !== reader.ids.length) doubled++
   })
-  return { ms, resumed: readers.length - lost, lost, doubled, count: readers.length }
+  return {
+    ms,
+    reconnectedMs,
+    resumed: readers.length - lost,
+    lost,
+    doubled,
+    count: readers.length,
+  }
 }
 
 export function closeStreams(readers: Reader[]) {
   for (const reader of readers) drop(reader)
 }
 
-export type Ingestion = { perSecond: number; latency: Latency; failed: number; stored: number }
+export type Ingestion = {
+  perSecond: number
+  latency: Latency
+  failed: number
+  stored: number
+  /** The target's CPU time per trigger: unlike the rate, it does not move with the load of the machine. */
+  cpuMicrosPerTrigger: number
+}
 
 /** Webhook triggers as fast as `width` concurrent senders get answers, for `seconds`. */
 export async function ingest(
+  target: Target,
   conversations: Conversation[],
   seconds: number,
   width: number,
@@ -154,6 +185,7 @@ export async function ingest(
 ): Promise<Ingestion> {
   const times: number[] = []
   let failed = 0
+  const cpuBefore = await target.cpuMicros()
   const started = performance.now()
   const until = started + seconds * 1000
   let n = 0
@@ -169,7 +201,9 @@ export async function ingest(
   }
   await Promise.all(Array.from({ length: width }, worker))
   const elapsed = (performance.now() - started) / 1000
+  const cpu = (await target.cpuMicros()) - cpuBefore
   return {
+    cpuMicrosPerTrigger: cpu / times.length,
     perSecond: times.length / elapsed,
     latency: latency(times),
     failed,

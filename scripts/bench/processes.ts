@@ -1,16 +1,21 @@
 /** The processes the bench measures: the proxy (its production entry) and the baseline, each with the memory probe. */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const probe = fileURLToPath(new URL('./probe.ts', import.meta.url))
+const probe = fileURLToPath(new URL('./probe.mjs', import.meta.url))
 
 export type Memory = { rss: number; heapUsed: number }
 
 export type Measured = {
   url: string
   memory(): Promise<Memory>
+  /** CPU time (user + system) the process has used so far, in microseconds. */
+  cpuMicros(): Promise<number>
+  /** Writes a V8 heap snapshot of the process to `file` (for finding what a stream holds). */
+  snapshot(file: string): Promise<void>
   stop(): Promise<void>
 }
 
@@ -27,7 +32,12 @@ export function freePort(): Promise<number> {
 }
 
 function launch(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, entry], {
+  // BENCH_PROFILE=dir: a CPU profile of each measured process, written there when it exits.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : []
+  const flags = ['--expose-gc', ...profile, '--import', probe]
+  return spawn(process.execPath, [...flags, entry], {
     cwd: root,
     env,
     // The proxy's request log goes nowhere, as it would to a log shipper that keeps up.
@@ -42,6 +52,16 @@ function measured(child: ChildProcess, url: string): Measured {
       new Promise((resolve) => {
         child.once('message', (message) => resolve(message as Memory))
         child.send('memory')
+      }),
+    cpuMicros: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve((message as { cpuMicros: number }).cpuMicros))
+        child.send('cpu')
+      }),
+    snapshot: (file: string) =>
+      new Promise<void>((resolve) => {
+        child.once('message', () => resolve())
+        child.send({ snapshot: file })
       }),
     stop: () =>
       new Promise((resolve) => {
@@ -70,6 +90,14 @@ export const benchSecrets = {
   origin: 'http://127.0.0.1:9',
 }
 
+/** The production proxy as it ships: plain JavaScript in dist/proxy, built from this checkout. */
+export function buildProxy() {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'proxy/tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+}
+
 /**
  * The proxy from its production entry, with the per-address and per-minute limits out of the way:
  * the bench is one client machine playing thousands of visitors and zChat at once.
@@ -77,7 +105,7 @@ export const benchSecrets = {
 export async function startProxy(zchatUrl: string): Promise<Measured> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = launch('proxy/main.ts', {
+  const child = launch('dist/proxy/main.js', {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -104,7 +132,7 @@ export async function startProxy(zchatUrl: string): Promise<Measured> {
 }
 
 export async function startBaseline(): Promise<Measured> {
-  const child = launch('scripts/bench/baseline.ts', { PATH: process.env.PATH })
+  const child = launch('scripts/bench/baseline.mjs', { PATH: process.env.PATH })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port))
     child.once('exit', (code) => reject(new Error(`the baseline exited with ${code}`)))

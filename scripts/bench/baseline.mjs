@@ -1,11 +1,13 @@
 /**
  * The baseline: the same two jobs as the proxy (an SSE stream per conversation, a webhook that
  * turns a JSON body into a frame on it) on bare `node:http`, with nothing else. What the proxy
- * costs beyond this is the price of its framework, checks and logging.
+ * costs beyond this is the price of its framework, checks and logging. Plain JavaScript, run as
+ * the built proxy is.
  */
-import { createServer, type ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
 
-const streams = new Map<string, Set<ServerResponse>>()
+/** @type {Map<string, Set<import('node:http').ServerResponse>>} */
+const streams = new Map()
 let nextId = 1
 
 const server = createServer((req, res) => {
@@ -25,13 +27,11 @@ const server = createServer((req, res) => {
     return
   }
   if (req.method === 'POST' && kind === 'webhooks') {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    /** @type {Buffer[]} */
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        interaction_hash: string
-        message: { hash: string; content: string }
-      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
       const event = {
         id: nextId++,
         type: 'message',
