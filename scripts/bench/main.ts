@@ -7,8 +7,8 @@
  */
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
-import { startFakeZChat } from './fake-zchat.ts'
 import { createVisitors } from '../../proxy/visitors.ts'
+import { startFakeZChat } from './fake-zchat.ts'
 import { call, keepAlive, pool } from './http.ts'
 import { measurePage, type PageFigures } from './page.ts'
 import {
@@ -24,13 +24,7 @@ import {
   type Storm,
   type Target,
 } from './phases.ts'
-import {
-  benchSecrets,
-  buildProxy,
-  type Memory,
-  startBaseline,
-  startProxy,
-} from './processes.ts'
+import { benchSecrets, buildProxy, type Memory, startBaseline, startProxy } from './processes.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -50,8 +44,10 @@ if (!Number.isInteger(streamCount) || streamCount < 1) throw new Error('--stream
 
 const say = (text: string) => console.error(`[bench] ${text}`)
 
-say('building the proxy (dist/proxy)')
-buildProxy()
+if (!process.env.BENCH_PROXY_ENTRY) {
+  say('building the proxy (dist/proxy)')
+  buildProxy()
+}
 const zchat = await startFakeZChat()
 const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
 const visitorAgent = keepAlive(8)
@@ -97,7 +93,11 @@ async function retainedConversations(target: Target, count: number, events: numb
     )
     if (answer.status !== 201) throw new Error(`start answered ${answer.status}: ${answer.body}`)
     const { conversationId } = JSON.parse(answer.body) as { conversationId: string }
-    const c = { eventsUrl: '', headers: {}, webhookUrl: `${target.url}/webhooks/zchat/${benchSecrets.webhook}` }
+    const c = {
+      eventsUrl: '',
+      headers: {},
+      webhookUrl: `${target.url}/webhooks/zchat/${benchSecrets.webhook}`,
+    }
     ids.set(c, conversationId)
     started.push(c)
   })
@@ -108,7 +108,11 @@ async function retainedConversations(target: Target, count: number, events: numb
   })
   await new Promise((resolve) => setTimeout(resolve, 500))
   const after = await target.memory()
-  return { conversations: count, events, perConversation: (after.heapUsed - before.heapUsed) / count }
+  return {
+    conversations: count,
+    events,
+    perConversation: (after.heapUsed - before.heapUsed) / count,
+  }
 }
 
 async function baselineTarget(): Promise<Target> {
@@ -182,9 +186,21 @@ async function run(target: Target): Promise<Run> {
     storm = await reconnectStorm(opened.conversations, opened.readers, idOf)
   }
   closeStreams(opened.readers)
-  await new Promise((resolve) => setTimeout(resolve, 2000))
-  // What stays once the streams are gone: the conversations themselves (the proxy's log).
-  const closed = await target.memory()
+  // What stays once the streams are gone: the conversations themselves (the proxy's log). Closing
+  // thousands of sockets takes a while on a busy machine: read until the heap stops falling.
+  let closed = await target.memory()
+  for (let tries = 0; tries < 15; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await target.memory()
+    const settled = closed.heapUsed - now.heapUsed < closed.heapUsed * 0.01
+    closed = now
+    if (settled) break
+  }
+  const mb = (m: Memory) =>
+    `heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB`
+  say(
+    `${target.name}: fresh ${mb(opened.before)}; streams open ${mb(opened.after)}; closed ${mb(closed)}`,
+  )
   let message = null
   let retained = null
   if (target.name === 'proxy') {
@@ -319,7 +335,13 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
     ? 'n/a (Redis support is not in this build)'
     : 'n/a (REDIS_URL unset)'
   rows.push(['webhook triggers ingested per second, with Redis', '>= 5,000/s', redis, '—', '—'])
-  rows.push(['webhook -> frame at the visitor, with Redis, p50 / p99', '<= 2 ms / <= 10 ms', redis, '—', '—'])
+  rows.push([
+    'webhook -> frame at the visitor, with Redis, p50 / p99',
+    '<= 2 ms / <= 10 ms',
+    redis,
+    '—',
+    '—',
+  ])
   if (page) {
     rows.push(...pageRows(page))
   } else {
@@ -344,10 +366,34 @@ function pageRows(page: PageFigures): string[][] {
     `${unit(v.cold)} / ${unit(v.warm)}`
   const bytes = (n: number) => `${n.toLocaleString('en')} B`
   return [
-    ['page: main-thread time the loader costs the host page during load, cold / warm', '—', pair(page.loaderMainThreadMs, f), '—', '—'],
-    ['page: long tasks (> 50 ms) attributable to the widget', '0', `${page.widgetLongTasks} (${mark(page.widgetLongTasks === 0)})`, '—', '—'],
-    ['page: bytes fetched from the proxy before intent (no click, no hover), cold / warm', '—', pair(page.bytesBeforeIntent, bytes), '—', '—'],
-    ['page: click on the launcher to a usable composer ("Message" enabled), cold / warm', '—', pair(page.clickToComposer, f), '—', '—'],
+    [
+      'page: main-thread time the loader costs the host page during load, cold / warm',
+      '—',
+      pair(page.loaderMainThreadMs, f),
+      '—',
+      '—',
+    ],
+    [
+      'page: long tasks (> 50 ms) attributable to the widget',
+      '0',
+      `${page.widgetLongTasks} (${mark(page.widgetLongTasks === 0)})`,
+      '—',
+      '—',
+    ],
+    [
+      'page: bytes fetched from the proxy before intent (no click, no hover), cold / warm',
+      '—',
+      pair(page.bytesBeforeIntent, bytes),
+      '—',
+      '—',
+    ],
+    [
+      'page: click on the launcher to a usable composer ("Message" enabled), cold / warm',
+      '—',
+      pair(page.clickToComposer, f),
+      '—',
+      '—',
+    ],
   ]
 }
 

@@ -83,7 +83,13 @@ async function countBytes(context: BrowserContext, page: Page, origin: string) {
   return () => bytes
 }
 
-async function loadOnce(browser: Browser, context: BrowserContext, page: Page, url: string, origin: string) {
+async function loadOnce(
+  browser: Browser,
+  context: BrowserContext,
+  page: Page,
+  url: string,
+  origin: string,
+) {
   const bytes = await countBytes(context, page, origin)
   await browser.startTracing(page, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'],
@@ -106,7 +112,8 @@ async function loadOnce(browser: Browser, context: BrowserContext, page: Page, u
 }
 
 function chromiumPath() {
-  const path = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '')
+  const path =
+    process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '')
   return path ? { executablePath: path } : {}
 }
 

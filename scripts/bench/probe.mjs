@@ -26,5 +26,7 @@ process.on('message', (message) => {
   const { rss, heapUsed } = process.memoryUsage()
   process.send?.({ rss, heapUsed })
 })
-// The IPC channel must not keep a process alive that is done.
+// The IPC channel must not keep a process alive that is done, and a process whose bench is gone
+// (stopped, or crashed) goes too: nothing stays on its port.
 process.channel?.unref()
+process.on('disconnect', () => process.exit(0))

@@ -92,10 +92,14 @@ export const benchSecrets = {
 
 /** The production proxy as it ships: plain JavaScript in dist/proxy, built from this checkout. */
 export function buildProxy() {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'proxy/tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'proxy/tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
 }
 
 /**
@@ -105,7 +109,8 @@ export function buildProxy() {
 export async function startProxy(zchatUrl: string): Promise<Measured> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = launch('dist/proxy/main.js', {
+  // BENCH_PROXY_ENTRY: another build of the proxy, to compare one change's before and after.
+  const child = launch(process.env.BENCH_PROXY_ENTRY ?? 'dist/proxy/main.js', {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
