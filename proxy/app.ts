@@ -233,8 +233,9 @@ async function siteRoutes(
     methods: ['GET', 'POST', 'PUT'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
     // `date` lets the widget measure its clock against ours (event `at` times are ours).
-    // One string, not a list the plugin would join anew for every answer (and every open stream keep).
-    exposedHeaders: 'date, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset',
+    // One string, not a list the plugin would join anew for every answer (and every open stream keeps).
+    exposedHeaders:
+      'date, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset',
     maxAge: 600,
   })
   // CORS only stops a browser from reading the answer; refuse the call itself from other sites.
