@@ -43,6 +43,27 @@ const expiredFrame = `event: ${streamEvents.expired}\ndata: {}\n\n`
 /** Before a replay that has a gap: what the reader last saw is no longer kept. */
 const resetFrame = `event: ${streamEvents.reset}\ndata: {}\n\n`
 
+/** What a stream answers with: CORS (the widget reads it from another origin) and the request id, no more. */
+const keptHeaders = /^(access-control-|vary$|x-request-id$)/
+
+/**
+ * The stream's response headers, as few as do their job: each costs memory for as long as the
+ * stream is open (Node holds the header block as a string built from its pieces), 10,000 times over.
+ */
+function streamHeaders(set: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(set))
+    if (keptHeaders.test(name) && value !== undefined) headers[name] = String(value)
+  headers['content-type'] = 'text/event-stream; charset=utf-8'
+  headers['cache-control'] = 'no-cache, no-transform'
+  headers['x-content-type-options'] = 'nosniff'
+  // Set, so that Node adds no Keep-Alive line of its own.
+  headers.connection = 'keep-alive'
+  // nginx and friends must not buffer the stream.
+  headers['x-accel-buffering'] = 'no'
+  return headers
+}
+
 /** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
 const replayPage = 100
 
@@ -50,7 +71,10 @@ export async function eventRoutes(
   app: FastifyInstance,
   { log, visitors, streams, heartbeatMs, maxBufferedBytes, metrics }: EventsDeps,
 ) {
-  app.get(byId(routes.events), async (request, reply) => {
+  // Helmet's headers protect documents (framing, sniffing, opener, HSTS on first contact); an event
+  // stream is read by fetch with a bearer credential and never rendered, and Node keeps every
+  // header line of a stream for its whole life. The one that still means something is set below.
+  app.get(byId(routes.events), { helmet: false }, async (request, reply) => {
     const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
     const after = lastEventId(request.headers['last-event-id'])
     if (!streams.hasRoom(request.ip))
@@ -58,14 +82,7 @@ export async function eventRoutes(
 
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx and friends must not buffer the stream.
-      'x-accel-buffering': 'no',
-    })
+    res.writeHead(200, streamHeaders(reply.getHeaders()))
 
     const stream = createEventStream(res, {
       after,

@@ -1,0 +1,418 @@
+/**
+ * `npm run bench`: the proxy against a raw node:http baseline, on loopback, in one run, and one
+ * markdown table of the figures in issue 11 with their goals. `--quick` for about a minute,
+ * `--streams N` for another number of idle streams, `--no-page` to skip the browser part.
+ * Everything it needs it starts itself: a fake zChat that answers at once, the proxy from its
+ * production entry (proxy/main.ts through tsx), the baseline (baseline.ts), Chromium (page.ts).
+ */
+import { cpus, totalmem } from 'node:os'
+import { parseArgs } from 'node:util'
+import { createVisitors } from '../../proxy/visitors.ts'
+import { startFakeZChat } from './fake-zchat.ts'
+import { call, keepAlive, pool } from './http.ts'
+import { measurePage, type PageFigures } from './page.ts'
+import {
+  type Conversation,
+  closeStreams,
+  type Ingestion,
+  ingest,
+  type Latency,
+  latency,
+  openStreams,
+  postTrigger,
+  reconnectStorm,
+  type Storm,
+  type Target,
+} from './phases.ts'
+import { benchSecrets, buildProxy, type Memory, startBaseline, startProxy } from './processes.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    streams: { type: 'string' },
+    'no-page': { type: 'boolean', default: false },
+  },
+})
+const quick = args.quick
+const streamCount = Number(args.streams ?? (quick ? 2000 : 10_000))
+const samples = quick ? 300 : 1000
+const ingestSeconds = quick ? 4 : 10
+const messageSamples = quick ? 500 : 2000
+const retainedCount = quick ? 500 : 2000
+const width = 32
+if (!Number.isInteger(streamCount) || streamCount < 1) throw new Error('--streams takes a count')
+
+const say = (text: string) => console.error(`[bench] ${text}`)
+
+if (!process.env.BENCH_PROXY_ENTRY) {
+  say('building the proxy (dist/proxy)')
+  buildProxy()
+}
+const zchat = await startFakeZChat()
+const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
+const visitorAgent = keepAlive(8)
+const directAgent = keepAlive(8)
+
+/** What a conversation id is, per target: zChat's hash in the proxy, our own in the baseline. */
+const ids = new WeakMap<Conversation, string>()
+const idOf = (c: Conversation) => ids.get(c) ?? ''
+
+async function proxyTarget(): Promise<Target> {
+  const proxy = await startProxy(zchat.url)
+  const webhookUrl = `${proxy.url}/webhooks/zchat/${benchSecrets.webhook}`
+  return {
+    ...proxy,
+    name: 'proxy',
+    // A credential signed with the proxy's secret, for a conversation it has not seen: the
+    // stream takes it up (routes/conversation.ts), as after a restart. No call, no churn.
+    async open(i) {
+      const conversationId = `bench-stream-${i}`
+      const { credential } = visitors.issue(conversationId)
+      const c = {
+        eventsUrl: `${proxy.url}/v1/conversations/${encodeURIComponent(conversationId)}/events`,
+        headers: { authorization: `Bearer ${credential}`, origin: benchSecrets.origin },
+        webhookUrl,
+      }
+      ids.set(c, conversationId)
+      return c
+    },
+  }
+}
+
+/** Conversations started through the proxy, then `events` agent messages each: the heap they hold. */
+async function retainedConversations(target: Target, count: number, events: number) {
+  const before = await target.memory()
+  const started: Conversation[] = []
+  await pool(count, 16, async () => {
+    const answer = await call(
+      visitorAgent,
+      'POST',
+      `${target.url}/v1/conversations`,
+      { department: 1 },
+      { origin: benchSecrets.origin },
+    )
+    if (answer.status !== 201) throw new Error(`start answered ${answer.status}: ${answer.body}`)
+    const { conversationId } = JSON.parse(answer.body) as { conversationId: string }
+    const c = {
+      eventsUrl: '',
+      headers: {},
+      webhookUrl: `${target.url}/webhooks/zchat/${benchSecrets.webhook}`,
+    }
+    ids.set(c, conversationId)
+    started.push(c)
+  })
+  await pool(count * events, 32, async (n) => {
+    const c = started[n % count]!
+    const answer = await postTrigger(c, idOf(c))
+    if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}`)
+  })
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const after = await target.memory()
+  return {
+    conversations: count,
+    events,
+    perConversation: (after.heapUsed - before.heapUsed) / count,
+  }
+}
+
+async function baselineTarget(): Promise<Target> {
+  const baseline = await startBaseline()
+  return {
+    ...baseline,
+    name: 'baseline',
+    async open(i) {
+      const c = {
+        eventsUrl: `${baseline.url}/events/c${i}`,
+        headers: {},
+        webhookUrl: `${baseline.url}/webhooks/c${i}`,
+      }
+      ids.set(c, `c${i}`)
+      return c
+    },
+  }
+}
+
+/** What the proxy adds to a visitor's message: the same message through it and to zChat directly, interleaved. */
+async function messageCost(target: Target, conversations: Conversation[]) {
+  const through: number[] = []
+  const direct: number[] = []
+  let cpuBefore = 0
+  for (let s = -100; s < messageSamples; s++) {
+    const c = conversations[(s + 100) % conversations.length]!
+    const id = idOf(c)
+    const text = `visitor message ${s}`
+    let t = performance.now()
+    const answer = await call(
+      visitorAgent,
+      'POST',
+      `${target.url}/v1/conversations/${encodeURIComponent(id)}/messages`,
+      { clientId: `bench-${s + 100}-${Date.now()}`, text },
+      c.headers,
+    )
+    const viaProxy = performance.now() - t
+    if (answer.status !== 202) throw new Error(`message answered ${answer.status}: ${answer.body}`)
+    t = performance.now()
+    await call(
+      directAgent,
+      'POST',
+      `${zchat.url}/interactions/${encodeURIComponent(id)}/messages`,
+      { token: 'bench-token', content: text, type: 'text' },
+    )
+    const straight = performance.now() - t
+    if (s === -1) cpuBefore = await target.cpuMicros()
+    if (s >= 0) {
+      through.push(viaProxy)
+      direct.push(straight)
+    }
+  }
+  const cpuMicros = ((await target.cpuMicros()) - cpuBefore) / messageSamples
+  return { through: latency(through), direct: latency(direct), cpuMicros }
+}
+
+type Run = {
+  streams: { before: Memory; after: Memory; closed: Memory; count: number; webhookToFrame: Latency }
+  storm: Storm | null
+  ingestion: Ingestion
+  retained: { conversations: number; events: number; perConversation: number } | null
+  message: { through: Latency; direct: Latency; cpuMicros: number } | null
+}
+
+async function run(target: Target): Promise<Run> {
+  say(`${target.name}: ${streamCount} idle streams`)
+  const opened = await openStreams(target, streamCount, samples, idOf)
+  let storm: Storm | null = null
+  if (target.name === 'proxy') {
+    say(`${target.name}: reconnect storm`)
+    storm = await reconnectStorm(opened.conversations, opened.readers, idOf)
+  }
+  closeStreams(opened.readers)
+  // What stays once the streams are gone: the conversations themselves (the proxy's log). Closing
+  // thousands of sockets takes a while on a busy machine: read until the heap stops falling.
+  let closed = await target.memory()
+  for (let tries = 0; tries < 15; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await target.memory()
+    const settled = closed.heapUsed - now.heapUsed < closed.heapUsed * 0.01
+    closed = now
+    if (settled) break
+  }
+  const mb = (m: Memory) =>
+    `heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB`
+  say(
+    `${target.name}: fresh ${mb(opened.before)}; streams open ${mb(opened.after)}; closed ${mb(closed)}`,
+  )
+  let message = null
+  let retained = null
+  if (target.name === 'proxy') {
+    say(`${target.name}: retained conversations`)
+    retained = await retainedConversations(target, retainedCount, 10)
+  }
+  say(`${target.name}: webhook ingestion for ${ingestSeconds} s`)
+  const ingestion = await ingest(target, opened.conversations, ingestSeconds, width, idOf)
+  if (target.name === 'proxy') {
+    say(`${target.name}: visitor messages`)
+    message = await messageCost(target, opened.conversations)
+  }
+  await target.stop()
+  return {
+    streams: { ...opened, closed, count: streamCount },
+    storm,
+    ingestion,
+    retained,
+    message,
+  }
+}
+
+// --- the table ---------------------------------------------------------------------------------
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
+const ms = (value: number) => `${value.toFixed(2)} ms`
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
+/**
+ * A stream's own memory: with the streams open, less the process before them and less what stays
+ * once they close (the conversations they took up in the log, which exist without any stream).
+ * The heap is read directly; RSS is its growth less the same conversations' heap.
+ */
+const perStream = (r: Run, key: keyof Memory) => {
+  const { before, after, closed, count } = r.streams
+  const conversations = Math.max(0, closed.heapUsed - before.heapUsed)
+  return key === 'heapUsed'
+    ? (after.heapUsed - closed.heapUsed) / count
+    : (after.rss - before.rss - conversations) / count
+}
+const mark = (met: boolean) => (met ? 'met' : '**missed**')
+
+function machine() {
+  const cpu = cpus()
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, ${process.platform} ${process.arch}`
+}
+
+function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
+  const rows: string[][] = []
+  const pRss = perStream(proxy, 'rss')
+  const bRss = perStream(baseline, 'rss')
+  const pHeap = perStream(proxy, 'heapUsed')
+  const bHeap = perStream(baseline, 'heapUsed')
+  rows.push([
+    `memory per idle SSE stream (RSS), ${streamCount} streams`,
+    '<= 12 KB',
+    `${kb(pRss)} (${mark(pRss <= 12 * 1024)})`,
+    kb(bRss),
+    ratio(pRss, bRss),
+  ])
+  rows.push([
+    `memory per idle SSE stream (heap), ${streamCount} streams`,
+    '—',
+    kb(pHeap),
+    kb(bHeap),
+    ratio(pHeap, bHeap),
+  ])
+  const pw = proxy.streams.webhookToFrame
+  const bw = baseline.streams.webhookToFrame
+  rows.push([
+    `webhook -> frame at the visitor, ${streamCount} idle streams, p50 / p99`,
+    '<= 2 ms / <= 10 ms',
+    `${ms(pw.p50)} / ${ms(pw.p99)} (${mark(pw.p50 <= 2 && pw.p99 <= 10)})`,
+    `${ms(bw.p50)} / ${ms(bw.p99)}`,
+    `${ratio(pw.p50, bw.p50)} / ${ratio(pw.p99, bw.p99)}`,
+  ])
+  const pi = proxy.ingestion
+  const bi = baseline.ingestion
+  rows.push([
+    `webhook triggers ingested per second, one instance (${width} senders), p99`,
+    '>= 5,000/s, p99 < 20 ms',
+    `${Math.round(pi.perSecond).toLocaleString('en')}/s, p99 ${ms(pi.latency.p99)} (${mark(pi.perSecond >= 5000 && pi.latency.p99 < 20)})${pi.failed ? `, ${pi.failed} failed` : ''}`,
+    `${Math.round(bi.perSecond).toLocaleString('en')}/s, p99 ${ms(bi.latency.p99)}`,
+    ratio(pi.perSecond, bi.perSecond),
+  ])
+  rows.push([
+    'CPU time per webhook trigger in the server (what one core could take, the load of the machine aside)',
+    '<= 200 µs (5,000/s on one core)',
+    `${pi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / pi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core; ${mark(pi.cpuMicrosPerTrigger <= 200)})`,
+    `${bi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / bi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core)`,
+    ratio(pi.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
+  ])
+  if (proxy.message) {
+    const { through, direct } = proxy.message
+    const add50 = through.p50 - direct.p50
+    const add99 = through.p99 - direct.p99
+    rows.push([
+      'what the proxy adds to a visitor message over calling zChat directly, p50 / p99',
+      '<= 1 ms / <= 5 ms',
+      `+${ms(add50)} / +${ms(add99)} (${mark(add50 <= 1 && add99 <= 5)})`,
+      `direct: ${ms(direct.p50)} / ${ms(direct.p99)}`,
+      '—',
+    ])
+    rows.push([
+      "the proxy's CPU time per visitor message (validation, zChat call, log, answer)",
+      '—',
+      `${proxy.message.cpuMicros.toFixed(0)} µs`,
+      '—',
+      '—',
+    ])
+  }
+  if (proxy.storm) {
+    const s = proxy.storm
+    rows.push([
+      `reconnect storm: ${s.count} streams dropped at once`,
+      'all resume, none lost or doubled',
+      `${(s.ms / 1000).toFixed(1)} s (all reconnected in ${(s.reconnectedMs / 1000).toFixed(1)} s), ${s.resumed} resumed, ${s.lost} lost, ${s.doubled} doubled (${mark(s.lost === 0 && s.doubled === 0)})`,
+      '— (no resume)',
+      '—',
+    ])
+  }
+  if (proxy.retained) {
+    const r = proxy.retained
+    rows.push([
+      `memory held per retained conversation (in-memory log; ${r.conversations} conversations of ${r.events + 1} events: queued + ${r.events} agent messages), heap`,
+      '—',
+      kb(r.perConversation),
+      '—',
+      '—',
+    ])
+  }
+  const redis = process.env.REDIS_URL
+    ? 'n/a (Redis support is not in this build)'
+    : 'n/a (REDIS_URL unset)'
+  rows.push(['webhook triggers ingested per second, with Redis', '>= 5,000/s', redis, '—', '—'])
+  rows.push([
+    'webhook -> frame at the visitor, with Redis, p50 / p99',
+    '<= 2 ms / <= 10 ms',
+    redis,
+    '—',
+    '—',
+  ])
+  if (page) {
+    rows.push(...pageRows(page))
+  } else {
+    rows.push(['page impact (Chromium)', '—', 'skipped (--no-page)', '—', '—'])
+  }
+  const head = ['figure', 'goal', 'proxy', 'raw node:http baseline', 'proxy / baseline']
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [
+    line(head),
+    line(head.map(() => '---')),
+    ...rows.map(line),
+    '',
+    `Machine: ${machine()}.`,
+    `Command: \`npm run bench${quick ? ' -- --quick' : ''}${args.streams ? ` -- --streams ${streamCount}` : ''}\`; ${samples} webhook -> frame samples, ingestion for ${ingestSeconds} s, ${messageSamples} visitor messages.`,
+    'Notes: loopback only; streams come from 250 client addresses (127.0.0.2-251) and the proxy runs with its per-address and per-minute limits raised (RATE_LIMIT_PER_MINUTE, WEBHOOK_PER_MINUTE, STARTS_PER_MINUTE(_GLOBAL), MAX_STREAMS(_PER_IP), MAX_CONNECTIONS_PER_IP), since one client machine plays every visitor and zChat. The proxy logs at info to /dev/null. Memory is RSS and V8 heap after two forced GCs in the measured process, on a fresh process before the streams, with them open, and after they close; per stream is the growth less what the conversations themselves hold in the log (what stays after the close), divided by the number of streams. The fake zChat answers at once, in the bench process.',
+  ].join('\n')
+}
+
+function pageRows(page: PageFigures): string[][] {
+  const f = (n: number) => `${n.toFixed(1)} ms`
+  const pair = (v: { cold: number; warm: number }, unit: (n: number) => string) =>
+    `${unit(v.cold)} / ${unit(v.warm)}`
+  const bytes = (n: number) => `${n.toLocaleString('en')} B`
+  return [
+    [
+      'page: main-thread time the loader costs the host page during load, cold / warm',
+      '—',
+      pair(page.loaderMainThreadMs, f),
+      '—',
+      '—',
+    ],
+    [
+      'page: long tasks (> 50 ms) attributable to the widget',
+      '0',
+      `${page.widgetLongTasks} (${mark(page.widgetLongTasks === 0)})`,
+      '—',
+      '—',
+    ],
+    [
+      'page: bytes fetched from the proxy before intent (no click, no hover), cold / warm',
+      '—',
+      pair(page.bytesBeforeIntent, bytes),
+      '—',
+      '—',
+    ],
+    [
+      'page: click on the launcher to a usable composer ("Message" enabled), cold / warm',
+      '—',
+      pair(page.clickToComposer, f),
+      '—',
+      '—',
+    ],
+  ]
+}
+
+// --- the run -----------------------------------------------------------------------------------
+
+const startedAt = Date.now()
+try {
+  const proxy = await run(await proxyTarget())
+  const baseline = await run(await baselineTarget())
+  let page: PageFigures | null = null
+  if (!args['no-page']) {
+    say('page impact in Chromium')
+    page = await measurePage()
+  }
+  console.log(table(proxy, baseline, page))
+  say(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`)
+} finally {
+  await zchat.close()
+  visitorAgent.destroy()
+  directAgent.destroy()
+}
+process.exit(0)
