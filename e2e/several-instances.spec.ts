@@ -4,7 +4,6 @@
  * mid-conversation; the widget reconnects through the balancer (to A) and shows every agent
  * message exactly once, in order. Then Redis restarts and the conversation goes on.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -17,7 +16,7 @@ import { widgetDir } from '../proxy/demo/start.ts'
 import { defaultLimits } from '../proxy/env.ts'
 import { startTestRedis, type TestRedis } from '../proxy/events/redis-testing.ts'
 import { type Running, startProxy } from '../proxy/server.ts'
-import { testConfig } from '../proxy/testing.ts'
+import { type ProxyProcess, startProxyProcess, testConfig } from '../proxy/testing.ts'
 import { type Emulator, startEmulator } from '../proxy/zchat/emulator/server.ts'
 import { interactionWith, reply, send } from './fixtures.ts'
 
@@ -84,32 +83,11 @@ async function startBalancer(targets: () => { a: string; b: string | null }) {
   }
 }
 
-async function startInstanceProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (listening) resolve(listening[1]!)
-    })
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-    })
-    child.once('exit', (code) => reject(new Error(`instance B exited (${code}): ${output}`)))
-  })
-  return { child, url }
-}
-
 type Stack = {
   redis: TestRedis
   emulator: Emulator
   a: Running
-  b: { child: ChildProcess; url: string } | null
+  b: ProxyProcess | null
   siteUrl: string
   close(): Promise<void>
 }
@@ -143,7 +121,7 @@ const test = base.extend<{ stack: Stack }>({
       limits: { ...defaultLimits, heartbeatMs: 2000, shutdownTimeoutMs: 500 },
     })
     stack.a = await startProxy(config, { widgetDir, logger: false })
-    stack.b = await startInstanceProcess({
+    stack.b = await startProxyProcess({
       ZCHAT_TOKEN: token,
       ZCHAT_API_URL: emulator.apiUrl,
       ZCHAT_WEBHOOK_SECRET: webhookSecret,

@@ -2,20 +2,15 @@
  * SIGTERM drains: the production entry, as a real process, stops taking work, answers the visitor
  * call in flight (zChat receives it once), tells every event stream to reconnect, and exits.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from './protocol/wire.ts'
 import { startProxy } from './server.ts'
-import { interaction, testConfig } from './testing.ts'
+import { interaction, type ProxyProcess, startProxyProcess, testConfig } from './testing.ts'
 import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const token = 'drain-test-zchat-token'
 const secret = 'drain-test-webhook-secret'
 const origin = 'http://site.example'
@@ -64,43 +59,15 @@ async function startGate(target: string) {
   }
 }
 
-/** Starts the production entry and resolves with its URL once it listens. */
-async function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      // Not the checkout's own .media: the process creates its upload folder at start.
-      MEDIA_DIR: join(tmpdir(), 'zchat-proxy-test-media'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (listening) resolve(listening[1]!)
-    })
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-    })
-    child.once('exit', (code) => reject(new Error(`the proxy exited (${code}): ${output}`)))
-  })
-  return { child, url, output: () => output }
-}
-
 describe('SIGTERM', () => {
   let emulator: Emulator
   let gate: Awaited<ReturnType<typeof startGate>>
-  let proxy: { child: ChildProcess; url: string; output: () => string }
+  let proxy: ProxyProcess
 
   beforeAll(async () => {
     emulator = await startEmulator({ token })
     gate = await startGate(emulator.url)
-    proxy = await startProcess({
+    proxy = await startProxyProcess({
       ZCHAT_TOKEN: token,
       ZCHAT_API_URL: `${gate.url}/core/api/v1`,
       ZCHAT_WEBHOOK_SECRET: secret,

@@ -4,11 +4,9 @@
  * conversation lives in Redis. Instance B is the production entry in a process of its own, so it
  * can be killed; A runs in this process and receives zChat's webhooks.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultLimits } from './env.ts'
 import { startTestRedis, type TestRedis } from './events/redis-testing.ts'
@@ -17,55 +15,35 @@ import { type Running, startProxy } from './server.ts'
 import {
   agentMessageTrigger,
   openStream,
+  type ProxyProcess,
   postTrigger,
   siteOrigin,
   startConversation,
+  startProxyProcess,
   testConfig,
   testToken,
   webhookSecret,
 } from './testing.ts'
 import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-
 let redis: TestRedis
 let dir: string
 let emulator: Emulator
 let a: Running
-let b: { child: ChildProcess; url: string }
+let b: ProxyProcess
 
 /** The production entry, on REDIS_URL, with the same secrets as the in-process instance A. */
-async function startProcess(config: ReturnType<typeof testConfig>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      MEDIA_DIR: config.mediaDir,
-      ZCHAT_TOKEN: testToken,
-      ZCHAT_API_URL: config.zchatApiUrl,
-      ZCHAT_WEBHOOK_SECRET: config.webhookSecret,
-      SESSION_SECRET: config.sessionSecret,
-      PUBLIC_URL: 'http://chat.example',
-      ALLOWED_ORIGINS: siteOrigin,
-      REDIS_URL: config.redisUrl ?? '',
-      PORT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startProcess(config: ReturnType<typeof testConfig>) {
+  return startProxyProcess({
+    MEDIA_DIR: config.mediaDir,
+    ZCHAT_TOKEN: testToken,
+    ZCHAT_API_URL: config.zchatApiUrl,
+    ZCHAT_WEBHOOK_SECRET: config.webhookSecret,
+    SESSION_SECRET: config.sessionSecret,
+    PUBLIC_URL: 'http://chat.example',
+    ALLOWED_ORIGINS: siteOrigin,
+    REDIS_URL: config.redisUrl ?? '',
   })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (listening) resolve(listening[1]!)
-    })
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += String(chunk)
-    })
-    child.once('exit', (code) => reject(new Error(`the proxy exited (${code}): ${output}`)))
-  })
-  return { child, url }
 }
 
 beforeAll(async () => {

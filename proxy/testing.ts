@@ -2,9 +2,11 @@
  * Test helpers shared by the proxy's suites: a proxy wired to a real emulator over real HTTP, and
  * an SSE reader. No mocks: zChat is the emulator, webhooks travel over loopback.
  */
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
@@ -501,4 +503,39 @@ export function fileForm(bytes: Uint8Array, name: string, type = 'application/oc
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), name)
   return form
+}
+
+export type ProxyProcess = { child: ChildProcess; url: string; output(): string }
+
+/**
+ * The production entry (proxy/main.ts) as a process of its own, as a deployment runs it: `env` is
+ * its whole environment besides PATH, HOME, `PORT=0` and a temporary MEDIA_DIR (each of which `env`
+ * may set). Resolves with its URL once it listens; rejects with what it printed if it exits first.
+ */
+export async function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      // Not the checkout's own .media: the process creates its upload folder at start.
+      MEDIA_DIR: join(tmpdir(), 'zchat-proxy-test-media'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += String(chunk)
+      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (listening) resolve(listening[1]!)
+    })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += String(chunk)
+    })
+    child.once('exit', (code) => reject(new Error(`the proxy exited (${code}): ${output}`)))
+  })
+  return { child, url, output: () => output }
 }
