@@ -9,9 +9,9 @@
  * - click to composer: from the click on the launcher until the "Message" textbox is enabled.
  * Cold is a fresh browser profile (empty cache); warm is the same page loaded again.
  */
-import { existsSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test'
+import { chromiumLaunchOptions } from '../../e2e/chromium.ts'
 import { buildWidgetIfStale } from '../../proxy/demo/build.ts'
 import { loadDemoConfig } from '../../proxy/demo/config.ts'
 import { startDemo } from '../../proxy/demo/start.ts'
@@ -111,12 +111,6 @@ async function loadOnce(
   return { ...attribute(trace.traceEvents, origin), beforeIntent, clickToComposer }
 }
 
-function chromiumPath() {
-  const path =
-    process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '')
-  return path ? { executablePath: path } : {}
-}
-
 export async function measurePage(): Promise<PageFigures> {
   await buildWidgetIfStale()
   const demo = await startDemo(
@@ -125,17 +119,7 @@ export async function measurePage(): Promise<PageFigures> {
   )
   const browser = await chromium.launch({
     headless: true,
-    ...chromiumPath(),
-    // As playwright.config.ts launches it.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    ...chromiumLaunchOptions,
   })
   try {
     const origin = new URL(demo.proxyUrl).origin
