@@ -54,3 +54,12 @@ export const endingEvents: ReadonlySet<ConversationEvent['type']> = new Set([
 export function mattersAfterEnd(event: ConversationEvent): boolean {
   return event.type === 'message' || event.type === 'rated'
 }
+
+/** What both logs keep when not told otherwise (the settings' defaults, for tests and tools). */
+export const logDefaults = {
+  endedRetentionMs: 60 * 60 * 1000,
+  idleRetentionMs: 24 * 60 * 60 * 1000,
+  /** Triggers for interactions never opened here: zChat may send `queued` before start answers. */
+  unopenedMs: 2 * 60 * 1000,
+  maxEventsPerConversation: 2000,
+} as const

@@ -13,7 +13,7 @@
  */
 
 import type { LoggedEvent } from '../protocol/wire.ts'
-import { type EventLog, endingEvents, type Listener, mattersAfterEnd } from './log.ts'
+import { type EventLog, endingEvents, type Listener, logDefaults, mattersAfterEnd } from './log.ts'
 
 /**
  * Ids are the log time in ms, bumped by one when two events share a millisecond: monotonic within a
@@ -66,11 +66,11 @@ export type MemoryLogOptions = {
 export type MemoryLog = EventLog & { sweep(): void }
 
 export function createMemoryLog({
-  endedRetentionMs = 60 * 60 * 1000,
-  idleRetentionMs = 24 * 60 * 60 * 1000,
-  unopenedMs = 2 * 60 * 1000,
+  endedRetentionMs = logDefaults.endedRetentionMs,
+  idleRetentionMs = logDefaults.idleRetentionMs,
+  unopenedMs = logDefaults.unopenedMs,
   maxConversations = 20_000,
-  maxEventsPerConversation = 2000,
+  maxEventsPerConversation = logDefaults.maxEventsPerConversation,
   sweepEveryMs = 30_000,
   now = Date.now,
   onEvict = () => {},

@@ -18,7 +18,7 @@ import { createClient, ErrorReply } from 'redis'
 import { ApiError } from '../errors.ts'
 import type { LoggedEvent } from '../protocol/wire.ts'
 import type { CountHit } from '../rate-limit-store.ts'
-import { type EventLog, endingEvents, mattersAfterEnd } from './log.ts'
+import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from './log.ts'
 import { readEntry, toId, toLogged } from './redis-entries.ts'
 import { startRelay } from './redis-relay.ts'
 import { appendScript, countScript, openScript } from './redis-scripts.ts'
@@ -70,10 +70,10 @@ const unavailable = (cause: unknown) =>
 export function createRedisLog({
   url,
   prefix = 'zchat-widget:',
-  endedRetentionMs = 60 * 60 * 1000,
-  idleRetentionMs = 24 * 60 * 60 * 1000,
-  unopenedMs = 2 * 60 * 1000,
-  maxEventsPerConversation = 2000,
+  endedRetentionMs = logDefaults.endedRetentionMs,
+  idleRetentionMs = logDefaults.idleRetentionMs,
+  unopenedMs = logDefaults.unopenedMs,
+  maxEventsPerConversation = logDefaults.maxEventsPerConversation,
   relayLength = 10_000,
   relayBlockMs = 5000,
   retryMs = 250,
