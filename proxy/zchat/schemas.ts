@@ -2,7 +2,8 @@
  * The zChat ClientApi V1 contract (docs/zchat/clientapi-v1.md) as zod schemas: the proxy's reading
  * of it (docs/zchat/README.md#how-this-project-reads-it).
  *
- * One module, shared by the proxy's client, its webhook route, the emulator and the tests.
+ * One module: the answers the proxy's client reads and the triggers its webhook reads (the
+ * emulator keeps its own reading, emulator/contract.ts).
  * Parsing is tolerant where the document is vague: an interaction hash is an opaque string
  * (the documented example is not a canonical UUID), `url` may be absent or null, and unknown
  * extra fields are kept (`looseObject`) so a newer zChat does not break us.
@@ -12,7 +13,6 @@ import { z } from 'zod'
 /** Opaque id. Never parsed; bounded so a hostile sender cannot make us store megabytes of key. */
 export const interactionHash = z.string().min(1).max(200)
 
-export const mediaType = z.enum(['TEXT', 'SMS', 'WHATSAPP'])
 export const messageType = z.enum(['text', 'image', 'video', 'audio', 'file'])
 export type MessageType = z.infer<typeof messageType>
 export const mood = z.enum(['POSITIVE', 'NEGATIVE'])
@@ -26,44 +26,8 @@ export const customer = z.looseObject({
 })
 export type Customer = z.infer<typeof customer>
 
-const withToken = { token: z.string().min(1) }
-
-// ---- Requests -------------------------------------------------------------------------------
-
-/** POST /interactions. `media_type: null` is saved as TEXT. */
-export const startRequest = z.looseObject({
-  ...withToken,
-  department_id: z.int(),
-  media_type: mediaType.nullish(),
-  customer: customer.nullish(),
-  extra: z.record(z.string(), z.unknown()).nullish(),
-  /** zChat GETs it, so only a web URL makes sense. */
-  external_history: z.url({ protocol: /^https?$/ }).nullish(),
-})
-export type StartRequest = z.infer<typeof startRequest>
-
-/** PUT /interactions/{hash}. */
-export const updateRequest = z.looseObject({
-  ...withToken,
-  mood: mood.optional(),
-  tag_ids: z.array(z.string()).optional(),
-  customer_key: z.string().optional(),
-  note: z.string().optional(),
-})
-export type UpdateRequest = z.infer<typeof updateRequest>
-
-/** POST /interactions/{hash}/messages. `type: null` is saved as text; `url` for every type but text. */
-export const sendMessageRequest = z.looseObject({
-  ...withToken,
-  content: z.string(),
-  type: messageType.nullish(),
-  url: z.string().nullish(),
-})
-export type SendMessageRequest = z.infer<typeof sendMessageRequest>
-
-/** PUT /interactions/{hash}/typing, /cleared and /finish. */
-export const tokenOnlyRequest = z.looseObject(withToken)
-export type TokenOnlyRequest = z.infer<typeof tokenOnlyRequest>
+// Requests are built by client.ts (the adapter fills them) and checked by the emulator's own
+// reading of the contract (emulator/contract.ts): no schema here would be used.
 
 // ---- Responses ------------------------------------------------------------------------------
 
