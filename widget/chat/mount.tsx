@@ -12,14 +12,15 @@ import { createApi } from '../transport/api.ts'
 import { openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
 import { createSessionStore } from '../transport/session.ts'
-import { createUploader } from '../transport/upload.ts'
 import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
+import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { narrowQuery } from './narrow.ts'
+import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { mergeProfiles } from './profile.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
@@ -57,10 +58,15 @@ async function captchaToken(get: (() => unknown) | null) {
   }
 }
 
+function ignore(): void {}
+
+const endingSoon = new Set<string>(['queued', 'chatting', 'finished', 'rating', 'rated'])
+
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
   const base = options.proxy
   adoptStyles(host.shadow, chatCss)
+  setPartsRoot(host.shadow)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
@@ -76,7 +82,9 @@ export function mount(host: ChatHost): ChatHandle {
     ...createApi(base, clock.fetch),
     subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
     serverNow: clock.now,
-    upload: createUploader(base),
+    // The upload travels with the file preview's part, loaded by the time a file is sent.
+    upload: (auth, file, upload) =>
+      attachmentPart.load().then(({ createUploader }) => createUploader(base)(auth, file, upload)),
   }
   const session = createSessionStore(base)
   const where = () => ({
@@ -124,9 +132,9 @@ export function mount(host: ChatHost): ChatHandle {
   // The leave-a-message part, loaded the first time no agent can chat.
   const unavailable = signal<UnavailableView | null>(null)
   let loadingUnavailable = false
-  effect(() => {
-    if (model.phase.value.name !== 'unavailable' || loadingUnavailable) return
+  const loadUnavailable = () => {
     loadingUnavailable = true
+    unavailable.value = null
     import('./unavailable-part.tsx').then(
       ({ createUnavailablePart }) => {
         unavailable.value = createUnavailablePart({
@@ -138,10 +146,21 @@ export function mount(host: ChatHost): ChatHandle {
         })
       },
       (error: unknown) => {
-        loadingUnavailable = false
         warn('could not load the leave-a-message form', error)
+        unavailable.value = () => <PartFailed onRetry={loadUnavailable} />
       },
     )
+  }
+  effect(() => {
+    if (model.phase.value.name === 'unavailable' && !loadingUnavailable) loadUnavailable()
+  })
+  // The end of a chat (the end-chat question, the rating) is fetched once the visitor is in the
+  // queue or an agent took the chat, long before it can be needed; the pre-chat form once a new
+  // conversation can begin (mount draws the first one with it).
+  effect(() => {
+    const phase = model.phase.value.name
+    if (phase === 'prechat') prechatPart.load().catch(ignore)
+    else if (endingSoon.has(phase)) endingPart.load().catch(ignore)
   })
   identify()
   addEventListener('online', model.backOnline)
@@ -181,10 +200,12 @@ export function mount(host: ChatHost): ChatHandle {
       </CrashGuard>,
       host.container,
     )
-  loadLanguage(options.lang).then(draw, (error: unknown) => {
-    warn('could not load the language; showing English', error)
-    draw()
-  })
+  // A new conversation opens on the pre-chat form: it is drawn with the window, never after it.
+  const language = loadLanguage(options.lang).catch((error: unknown) =>
+    warn('could not load the language; showing English', error),
+  )
+  const prechat = model.phase.value.name === 'prechat' ? prechatPart.load().catch(ignore) : null
+  Promise.all([language, prechat]).then(draw)
 
   return {
     setOpen(next, focus) {

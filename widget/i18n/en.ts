@@ -36,6 +36,7 @@ export const en = {
   endFailed: "We couldn't end the chat. Please try again.",
   tooLong: (max: string) => `Your message is too long: ${max} characters at most.`,
   crashed: 'Sorry, the chat stopped working. Please reload the page.',
+  partFailed: "This part of the chat didn't load. Check your connection.",
   ended: 'The chat has ended',
   startNew: 'Start a new chat',
   tryAgain: 'Try again',

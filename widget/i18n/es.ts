@@ -34,6 +34,7 @@ export const messages: Messages = {
   endFailed: 'No pudimos terminar el chat. Inténtalo de nuevo.',
   tooLong: (max) => `Tu mensaje es demasiado largo: ${max} caracteres como máximo.`,
   crashed: 'Lo sentimos, el chat dejó de funcionar. Recarga la página.',
+  partFailed: 'Esta parte del chat no se cargó. Revisa tu conexión.',
   ended: 'El chat ha terminado',
   startNew: 'Empezar un chat nuevo',
   tryAgain: 'Intentar de nuevo',

@@ -34,6 +34,7 @@ export const messages: Messages = {
   endFailed: 'Não conseguimos encerrar a conversa. Tente de novo.',
   tooLong: (max) => `Sua mensagem é longa demais: no máximo ${max} caracteres.`,
   crashed: 'Desculpe, o chat parou de funcionar. Recarregue a página.',
+  partFailed: 'Esta parte do chat não carregou. Verifique sua conexão.',
   ended: 'A conversa foi encerrada',
   startNew: 'Iniciar uma nova conversa',
   tryAgain: 'Tentar de novo',

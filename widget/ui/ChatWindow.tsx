@@ -1,23 +1,23 @@
 /**
  * The chat window: a dialog named after the widget's title, non-modal except full screen on a phone. Escape minimizes (or cancels
  * the end-chat question, or removes a file waiting to be sent); opening from the launcher moves focus
- * to the message box. A file dropped on it is attached.
+ * to the message box. A file dropped on it is attached. The pre-chat form, the end of a chat and the
+ * file preview are parts loaded when needed (chat/parts.ts).
  */
 import type { ReadonlySignal } from '@preact/signals'
 import type { ComponentType } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
+import { attachmentPart, endingPart, prechatPart } from '../chat/parts.ts'
 import type { WidgetOptions } from '../contract.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
 import { AlertLine } from './AlertLine.tsx'
-import { ChatEnded } from './ChatEnded.tsx'
 import { ChatHeader } from './ChatHeader.tsx'
 import { Composer } from './Composer.tsx'
-import { DropHint, useFileDrop } from './DropHint.tsx'
-import { EndChatConfirm } from './EndChatConfirm.tsx'
+import { useFileDrop } from './DropHint.tsx'
 import { FailureNotice } from './FailureNotice.tsx'
 import { MessageList } from './MessageList.tsx'
-import { PrechatForm } from './PrechatForm.tsx'
+import { PartSlot } from './PartSlot.tsx'
 import { StatusLine } from './StatusLine.tsx'
 
 type Props = {
@@ -80,20 +80,28 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
       }}
     >
       <ChatHeader title={title} model={model} onMinimize={onClose} />
-      {model.confirmingEnd.value && <EndChatConfirm model={model} onCancel={cancelEnd} />}
+      {model.confirmingEnd.value && (
+        <PartSlot part={endingPart}>
+          {({ EndChatConfirm }) => <EndChatConfirm model={model} onCancel={cancelEnd} />}
+        </PartSlot>
+      )}
       <MessageList model={model} greeting={options.greeting} />
       <StatusLine model={model} />
       <AlertLine model={model} />
-      {phase.name === 'prechat' && <PrechatForm model={model} />}
+      {phase.name === 'prechat' && (
+        <PartSlot part={prechatPart}>{({ PrechatForm }) => <PrechatForm model={model} />}</PartSlot>
+      )}
       {model.composable.value && <Composer model={model} inputRef={input} />}
       {(phase.name === 'finished' || phase.name === 'rating' || phase.name === 'rated') && (
-        <ChatEnded model={model} />
+        <PartSlot part={endingPart} placeholder={<div class="zc-panel-body" aria-busy="true" />}>
+          {({ ChatEnded }) => <ChatEnded model={model} />}
+        </PartSlot>
       )}
       {phase.name === 'unavailable' && Unavailable && <Unavailable reason={phase.reason} />}
       {phase.name === 'failed' && (
         <FailureNotice model={model} reason={phase.reason} retryable={phase.retryable} />
       )}
-      {drop.over && <DropHint />}
+      {drop.over && <PartSlot part={attachmentPart}>{({ DropHint }) => <DropHint />}</PartSlot>}
     </div>
   )
 }

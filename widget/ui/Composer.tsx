@@ -1,14 +1,16 @@
 /**
  * Where the visitor writes: a textarea labelled "Message" and a "Send" button. Enter sends,
  * Shift+Enter adds a line; Enter while an IME is composing belongs to the IME. When the proxy takes
- * uploads, "Attach a file" and pasting an image put a file in the preview above.
+ * uploads, "Attach a file" and pasting an image put a file in the preview above (a part loaded at the
+ * first file, chat/parts.ts).
  */
 import type { RefObject } from 'preact'
 import { limits } from '../../proxy/protocol/wire.ts'
+import { attachmentPart } from '../chat/parts.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
 import { AttachButton } from './AttachButton.tsx'
-import { AttachmentPreview } from './AttachmentPreview.tsx'
+import { PartSlot } from './PartSlot.tsx'
 
 export function Composer({
   model,
@@ -22,7 +24,13 @@ export function Composer({
   const { attachment } = model
   return (
     <>
-      <AttachmentPreview attachment={attachment} onDone={() => inputRef.current?.focus()} />
+      {(attachment.staged.value || attachment.refusal.value) && (
+        <PartSlot part={attachmentPart}>
+          {({ AttachmentPreview }) => (
+            <AttachmentPreview attachment={attachment} onDone={() => inputRef.current?.focus()} />
+          )}
+        </PartSlot>
+      )}
       {left < 200 && (
         <p class="zc-count" data-over={left < 0 ? '' : undefined} id="zc-count" aria-live="polite">
           {left < 0 ? t.charsOver(-left) : t.charsLeft(left)}

@@ -4,7 +4,8 @@
  * rings on white: its OKLCH lightness held at 0.5 or less (about 6:1 on white), so a light brand colour
  * still reads; browsers without relative colours use the accent as it is. Under 480 px the window fills the screen (the
  * visual viewport's height, `--zc-vh`, from chat/phone-modal.ts), inside the safe-area insets, and its
- * fields are 16 px: iOS zooms into smaller ones.
+ * fields are 16 px: iOS zooms into smaller ones. The lazily loaded parts (chat/*-part.tsx) bring their
+ * own rules.
  */
 export const chatCss = `
 .zc-window{--zc-accent-text:var(--zc-accent)}
@@ -18,11 +19,6 @@ export const chatCss = `
 .zc-header .zc-icon{border-color:transparent;padding:4px;display:grid;place-items:center}
 .zc-icon svg{width:20px;height:20px;fill:currentColor}
 .zc-header button:focus-visible{outline:2px solid currentColor;outline-offset:2px}
-.zc-bar{border:0;border-bottom:1px solid #e3e5e8;padding:10px 16px;background:#f4f5f7;font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
-fieldset.zc-bar,fieldset.zc-form{margin:0;min-width:0}
-fieldset.zc-form{border:0}
-.zc-bar legend{float:left;padding:0;margin-right:auto}
-.zc-form legend{float:left;padding:0;margin:0 0 2px;font-size:13px;color:#5b6169}
 .zc-log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
 .zc-msg{max-width:85%;display:flex;flex-direction:column;gap:2px}
 .zc-msg--visitor{align-self:flex-end;align-items:flex-end}
@@ -46,14 +42,9 @@ fieldset.zc-form{border:0}
 .zc-bubble button{font:inherit;color:inherit;background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
 .zc-bubble :focus-visible{outline-color:currentColor}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
-.zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
-.zc-preview input{flex:1 1 100%;font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;color:inherit;background:#fff}
-.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent-text);border-radius:inherit;pointer-events:none}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
 .zc-status:empty{padding:0}
-.zc-rating{display:grid;gap:8px}
-.zc-rating p{margin:0}
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
 .zc-composer textarea{flex:1;resize:none;field-sizing:content;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
@@ -73,8 +64,6 @@ fieldset.zc-form{border:0}
 .zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
 .zc-form input[aria-invalid=true],.zc-panel-body [aria-invalid=true]{border-color:#b42318}
 .zc-form .zc-hint{color:#5b6169;font-weight:400}
-.zc-consent{display:flex;gap:8px;align-items:center}
-.zc-form .zc-consent input{width:auto;margin:0}
 .zc-leave{padding:0}
 .zc-leave textarea{resize:vertical}
 .zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}

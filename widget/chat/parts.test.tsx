@@ -1,0 +1,60 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact'
+import { afterEach, describe, expect, it } from 'vitest'
+import { PartSlot } from '../ui/PartSlot.tsx'
+import { lazyPart, setPartsRoot } from './parts.ts'
+
+afterEach(cleanup)
+
+/** A part whose fetch fails until `online` is set, as a chunk does while the network is down. */
+function flakyPart() {
+  const line = { online: false, fetches: 0 }
+  const part = lazyPart(async () => {
+    line.fetches++
+    if (!line.online) throw new TypeError('Failed to fetch dynamically imported module')
+    return { Greeting: () => <p>Hello from the part</p>, css: '.zc-part{color:red}' }
+  })
+  return { part, line }
+}
+
+describe('a lazily loaded part of the chat', () => {
+  it('shows the placeholder while it loads, then the part, with its CSS in the shadow root', async () => {
+    const host = document.createElement('div')
+    const shadow = host.attachShadow({ mode: 'open' })
+    setPartsRoot(shadow)
+    const { part, line } = flakyPart()
+    line.online = true
+    render(
+      <PartSlot part={part} placeholder={<p>keeping the space</p>}>
+        {({ Greeting }) => <Greeting />}
+      </PartSlot>,
+    )
+    expect(screen.getByText('keeping the space')).toBeTruthy()
+    expect(await screen.findByText('Hello from the part')).toBeTruthy()
+    expect(screen.queryByText('keeping the space')).toBeNull()
+    expect(shadow.adoptedStyleSheets.length).toBe(1)
+    expect(line.fetches).toBe(1)
+  })
+
+  it('says it could not load, never a blank, and Try again fetches it again', async () => {
+    const { part, line } = flakyPart()
+    render(<PartSlot part={part}>{({ Greeting }) => <Greeting />}</PartSlot>)
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain("This part of the chat didn't load.")
+    line.online = true
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByText('Hello from the part')).toBeTruthy()
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(line.fetches).toBe(2)
+  })
+
+  it('is fetched once however many slots and prefetches ask for it', async () => {
+    const { part, line } = flakyPart()
+    line.online = true
+    const [first, second] = await Promise.all([part.load(), part.load()])
+    expect(first).toBe(second)
+    render(<PartSlot part={part}>{({ Greeting }) => <Greeting />}</PartSlot>)
+    expect(screen.getByText('Hello from the part')).toBeTruthy()
+    expect(line.fetches).toBe(1)
+  })
+})
