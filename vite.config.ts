@@ -69,6 +69,10 @@ export default defineConfig(({ mode }): UserConfig => {
         input: { chat: chatEntry },
         // The loader calls the entry's `mount` export: an app build would drop it.
         preserveEntrySignatures: 'allow-extension',
+        // Class fields as plain assignments (none of ours or ky's has a setter above it): lowered
+        // to es2020 they would otherwise share a defineProperty helper, which the chat and the ky
+        // part both need, in a chunk of its own: a second request to open the chat.
+        transform: { assumptions: { setPublicClassFields: true } },
         output: {
           format: 'es',
           entryFileNames: '[name]-[hash].js',

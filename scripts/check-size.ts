@@ -9,7 +9,10 @@
  * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
  * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32
  * to 34 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part), the
- * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader).
+ * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader). Then from
+ * 34 to 43 KB for ky (about 5.5 KB, a part of its own) and for splitting the pre-chat form, the end
+ * of a chat and the file preview out of the chat on open (about 2.3 KB: gzip cannot share what the
+ * chunks have in common), which made room on open for the features to come.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -36,13 +39,18 @@ const sizeOf = (files: string[]) => files.reduce((sum, file) => sum + gzipped(fi
 const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry)
 if (!entryKey) throw new Error(`${chatDir}/.vite/manifest.json has no entry`)
 const onOpen = withStaticImports(entryKey)
+// ky (transport/ky.ts), the HTTP client, is a part of its own too, fetched by the first call to the
+// proxy right after the chat mounts: it alone is past 4 KB.
+const partBudget = (name: string | undefined) => (name === 'ky' ? 6 : 4) * 1024
 const lazyParts = Object.keys(manifest)
   .filter((key) => manifest[key]?.isDynamicEntry)
   .map((key) => ({
+    key,
     name: `lazy chat part (${manifest[key]!.name ?? key})`,
     files: [...withStaticImports(key)].filter((file) => !onOpen.has(file)),
-    maxGzipBytes: 4 * 1024,
+    maxGzipBytes: partBudget(manifest[key]!.name),
   }))
+const partNamed = (name: string) => lazyParts.find((part) => manifest[part.key]!.name === name)
 
 // A visitor loads one language at most (widget/i18n/): all chat code counts the largest, not each.
 const isLanguage = (name: string) => /\((es|pt-br)\)$/.test(name)
@@ -54,6 +62,18 @@ const largestLanguage = lazyParts
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
   { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
+  // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
+  // with the window, and ky comes with the first call (the proxy's config) beside the first render.
+  {
+    name: 'chat on open, new conversation (with the pre-chat form and ky)',
+    files: [
+      ...new Set([
+        ...onOpen,
+        ...['prechat-part', 'ky'].flatMap((name) => partNamed(name)?.files ?? []),
+      ]),
+    ],
+    maxGzipBytes: 33 * 1024,
+  },
   ...lazyParts,
   {
     name: 'all chat code',
@@ -65,7 +85,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 34 * 1024,
+    maxGzipBytes: 43 * 1024,
   },
 ]
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
@@ -28,6 +29,25 @@ describe('the import graph of widget/ and proxy/', () => {
 
   it('points every import the allowed way', () => {
     expect(findViolations(graph, boundaryRules).map(formatViolation)).toEqual([])
+  })
+
+  it('keeps ky, the chat’s HTTP client, out of the loader that every page view pays for', () => {
+    const reached = new Set<string>()
+    const visit = (file: string) => {
+      if (reached.has(file)) return
+      reached.add(file)
+      for (const next of graph.get(file) ?? []) visit(next)
+    }
+    visit('widget/loader.ts')
+    expect(reached.size).toBeGreaterThan(3)
+    const packages = [...reached].flatMap((file) =>
+      extractSpecifiers(readFileSync(`${root}/${file}`, 'utf8'))
+        .filter((specifier) => !specifier.startsWith('.'))
+        .map((specifier) => `${file} -> ${specifier}`),
+    )
+    expect(packages.filter((edge) => edge.endsWith('-> ky'))).toEqual([])
+    const http = ['widget/transport/api.ts', 'widget/transport/ky.ts']
+    expect([...reached].filter((file) => http.includes(file))).toEqual([])
   })
 
   it('has no import cycles', () => {

@@ -20,17 +20,21 @@ export class HttpFailure extends ApiFailure {
   readonly code: ErrorCode | undefined
   /** From Retry-After on a 429, in milliseconds. */
   readonly retryAfterMs: number | undefined
+  /** The proxy's own words for it (its error body's `message`): why a 4xx was refused. */
+  readonly reason: string | undefined
   constructor(
     method: string,
     url: string,
     status: number,
     code: ErrorCode | undefined,
     retryAfterMs: number | undefined,
+    reason?: string,
   ) {
-    super(method, url, `HTTP ${status}${code ? ` ${code}` : ''}`)
+    super(method, url, `HTTP ${status}${code ? ` ${code}` : ''}${reason ? `: ${reason}` : ''}`)
     this.status = status
     this.code = code
     this.retryAfterMs = retryAfterMs
+    this.reason = reason
   }
 }
 export class TimeoutFailure extends ApiFailure {}

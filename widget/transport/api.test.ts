@@ -1,136 +1,285 @@
-import { describe, expect, it, vi } from 'vitest'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
+  classify,
   HttpFailure,
   NetworkFailure,
   ReplyFailure,
   TimeoutFailure,
 } from '../conversation/failure.ts'
-import { createApi, parseRetryAfter } from './api.ts'
+import { createApi, parseRetryAfter, type RetryPolicy, retryPolicy } from './api.ts'
 
-const base = 'https://proxy.test/chat'
 const auth = { conversationId: 'c/1', credential: 'secret' }
 
-type Call = { url: string; init: RequestInit }
-
-function fakeFetch(reply: () => Response | Promise<Response>) {
-  const calls: Call[] = []
-  const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
-    calls.push({ url: String(url), init: init ?? {} })
-    return reply()
-  })
-  return { fetch, calls }
+type Seen = {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+  at: number
 }
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang'
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
+/**
+ * A real HTTP server standing in for the proxy: it answers each request with the next scripted
+ * answer (the last one repeats) and records what it was sent.
+ */
+const seen: Seen[] = []
+let answers: Answer[] = []
+const hanging: ServerResponse[] = []
+const server = createServer((req, res) => {
+  let body = ''
+  req.on('data', (chunk: Buffer) => {
+    body += chunk.toString()
   })
+  req.on('end', () => {
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body,
+      at: Date.now(),
+    })
+    const answer = answers.length > 1 ? answers.shift() : answers[0]
+    if (!answer || answer === 'hang') return void hanging.push(res)
+    const text =
+      answer.body === undefined
+        ? ''
+        : typeof answer.body === 'string'
+          ? answer.body
+          : JSON.stringify(answer.body)
+    res.writeHead(answer.status, {
+      ...(typeof answer.body === 'object' && { 'Content-Type': 'application/json' }),
+      ...answer.headers,
+    })
+    res.end(text)
+  })
+})
+let base = ''
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`
+})
+afterAll(async () => {
+  for (const res of hanging) res.destroy()
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+beforeEach(() => {
+  seen.length = 0
+  answers = []
+})
+
+/** Retries as in the browser, but 10 ms apart when the proxy names no wait, and never offline. */
+const quick: RetryPolicy = { ...retryPolicy, delayMs: () => 10, offline: () => false }
+const api = (timeoutMs = 10_000, policy = quick) => createApi(base, fetch, timeoutMs, policy)
+const reply = (status: number, body?: unknown, headers?: Record<string, string>) => {
+  answers.push({ status, body, ...(headers && { headers }) })
+}
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  )
 
 describe('createApi', () => {
   it('starts a conversation without credentials and returns the reply', async () => {
-    const reply = { conversationId: 'c1', credential: 'k', expiresAt: '2030-01-01T00:00:00Z' }
-    const { fetch, calls } = fakeFetch(() => json(201, reply))
-    const api = createApi(base, fetch)
-    await expect(api.start({ department: 1 })).resolves.toEqual(reply)
-    expect(calls[0]?.url).toBe(`${base}/v1/conversations`)
-    expect(calls[0]?.init).toMatchObject({
+    const started = { conversationId: 'c1', credential: 'k', expiresAt: '2030-01-01T00:00:00Z' }
+    reply(201, started)
+    await expect(api().start({ department: 1 })).resolves.toEqual(started)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({
       method: 'POST',
+      url: '/chat/v1/conversations',
       body: '{"department":1}',
-      credentials: 'omit',
     })
-    expect(calls[0]?.init.headers).toEqual({ 'Content-Type': 'application/json' })
+    expect(seen[0]?.headers['content-type']).toBe('application/json')
+    expect(seen[0]?.headers.authorization).toBeUndefined()
+    expect(seen[0]?.headers.cookie).toBeUndefined()
   })
 
   it('sends the credential as a bearer header, never in the URL', async () => {
-    const { fetch, calls } = fakeFetch(() => json(202, { messageId: 'm', eventId: 3 }))
-    const api = createApi(base, fetch)
-    await api.send(auth, { clientId: 'client-1', text: 'Hi' })
-    expect(calls[0]?.url).toBe(`${base}/v1/conversations/c%2F1/messages`)
-    expect(calls[0]?.url).not.toContain('secret')
-    expect(calls[0]?.init.headers).toMatchObject({ Authorization: 'Bearer secret' })
+    reply(202, { messageId: 'm', eventId: 3 })
+    await expect(api().send(auth, { clientId: 'client-1', text: 'Hi' })).resolves.toEqual({
+      messageId: 'm',
+      eventId: 3,
+    })
+    expect(seen[0]?.url).toBe('/chat/v1/conversations/c%2F1/messages')
+    expect(seen[0]?.url).not.toContain('secret')
+    expect(seen[0]?.headers.authorization).toBe('Bearer secret')
+    expect(seen[0]?.body).toBe('{"clientId":"client-1","text":"Hi"}')
   })
 
   it('uses PUT with no body for typing, cleared and finish, and a JSON body for the rating', async () => {
-    const { fetch, calls } = fakeFetch(() => new Response(null, { status: 204 }))
-    const api = createApi(base, fetch)
-    await api.typing(auth)
-    await api.cleared(auth)
-    await api.finish(auth)
-    await api.rate(auth, { mood: 'positive', comment: 'great' })
-    expect(calls.map((c) => `${c.init.method} ${c.url.slice(base.length)}`)).toEqual([
-      'PUT /v1/conversations/c%2F1/typing',
-      'PUT /v1/conversations/c%2F1/cleared',
-      'PUT /v1/conversations/c%2F1/finish',
-      'PUT /v1/conversations/c%2F1/rating',
+    reply(204)
+    const calls = api()
+    await calls.typing(auth)
+    await calls.cleared(auth)
+    await calls.finish(auth)
+    await calls.rate(auth, { mood: 'positive', comment: 'great' })
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'PUT /chat/v1/conversations/c%2F1/typing',
+      'PUT /chat/v1/conversations/c%2F1/cleared',
+      'PUT /chat/v1/conversations/c%2F1/finish',
+      'PUT /chat/v1/conversations/c%2F1/rating',
     ])
-    expect(calls[0]?.init.body).toBeNull()
-    expect(calls[3]?.init.body).toBe('{"mood":"positive","comment":"great"}')
+    expect(seen[0]?.body).toBe('')
+    expect(seen[3]?.body).toBe('{"mood":"positive","comment":"great"}')
   })
 
   it("reads the proxy's config, and refuses one that is not", async () => {
-    const config = { uploads: { maxBytes: 10, types: ['image/png'] } }
-    const { fetch, calls } = fakeFetch(() => json(200, config))
-    await expect(createApi(base, fetch).config()).resolves.toEqual(config)
-    expect(calls[0]?.url).toBe(`${base}/v1/config`)
-    expect(calls[0]?.init).toMatchObject({ method: 'GET', body: null, credentials: 'omit' })
-    const off = fakeFetch(() => json(200, { uploads: null }))
-    await expect(createApi(base, off.fetch).config()).resolves.toEqual({ uploads: null })
+    const config = { uploads: { maxBytes: 10, types: ['image/png'] }, leaveMessage: false }
+    reply(200, config)
+    await expect(api().config()).resolves.toEqual(config)
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/chat/v1/config', body: '' })
     for (const bad of [
       {},
       { uploads: { maxBytes: '10', types: [] } },
       { uploads: { maxBytes: 1, types: [1] } },
     ]) {
-      const odd = fakeFetch(() => json(200, bad))
-      await expect(createApi(base, odd.fetch).config()).rejects.toBeInstanceOf(ReplyFailure)
+      answers = [{ status: 200, body: bad }]
+      await expect(api().config()).rejects.toBeInstanceOf(ReplyFailure)
     }
   })
 
-  it('throws an HttpFailure with status, code and Retry-After', async () => {
-    const { fetch } = fakeFetch(() =>
-      json(429, { code: 'RATE_LIMITED', message: 'slow down' }, { 'Retry-After': '7' }),
-    )
-    const error = await createApi(base, fetch)
-      .typing(auth)
-      .catch((e: unknown) => e)
+  it('throws a ReplyFailure when a 2xx reply breaks the protocol', async () => {
+    reply(201, { conversationId: 1 })
+    await expect(api().start({})).rejects.toBeInstanceOf(ReplyFailure)
+  })
+})
+
+describe('when the proxy is busy (429 with Retry-After)', () => {
+  it('waits the Retry-After out and tries again, so a short limit never shows', async () => {
+    reply(429, { code: 'RATE_LIMITED', message: 'slow down' }, { 'Retry-After': '1' })
+    reply(204)
+    await api().typing(auth)
+    expect(seen).toHaveLength(2)
+    // ky would retry a 429 after 10 ms (the policy's delay): the proxy's second is what it waited.
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950)
+  })
+
+  it('fails at once past the longest wait, with the seconds the visitor is asked to wait', async () => {
+    reply(429, { code: 'RATE_LIMITED', message: 'slow down' }, { 'Retry-After': '7' })
+    const error = await failure(api().send(auth, { clientId: 'client-1', text: 'Hi' }))
+    expect(seen).toHaveLength(1)
     expect(error).toBeInstanceOf(HttpFailure)
     expect(error).toMatchObject({
       status: 429,
       code: 'RATE_LIMITED',
       retryAfterMs: 7000,
-      method: 'PUT',
+      method: 'POST',
     })
-    expect(String(error)).toContain(`PUT ${base}/v1/conversations/c%2F1/typing`)
+    expect(classify(error)).toBe('busy')
+    expect(String(error)).toContain(`POST ${base}/v1/conversations/c%2F1/messages`)
+  })
+})
+
+describe('when the proxy or zChat fails (5xx)', () => {
+  it('retries a message, which the proxy keeps once per clientId, and it goes through', async () => {
+    reply(502, { code: 'UPSTREAM_ERROR', message: 'zChat failed' })
+    reply(202, { messageId: 'm', eventId: 4 })
+    await expect(api().send(auth, { clientId: 'client-1', text: 'Hi' })).resolves.toEqual({
+      messageId: 'm',
+      eventId: 4,
+    })
+    expect(seen.map((s) => s.body)).toEqual([
+      '{"clientId":"client-1","text":"Hi"}',
+      '{"clientId":"client-1","text":"Hi"}',
+    ])
+  })
+
+  it('gives up after the retries with the status and code: "could not send, retry"', async () => {
+    reply(502, { code: 'UPSTREAM_ERROR', message: 'zChat failed' })
+    const error = await failure(api().finish(auth))
+    expect(seen).toHaveLength(1 + quick.limit)
+    expect(error).toBeInstanceOf(HttpFailure)
+    expect(error).toMatchObject({ status: 502, code: 'UPSTREAM_ERROR' })
+    expect(classify(error)).toBe('retryable')
+  })
+
+  it('never starts a conversation twice, nor leaves a message twice', async () => {
+    reply(503, { code: 'SERVICE_UNAVAILABLE', message: 'full' }, { 'Retry-After': '1' })
+    expect(await failure(api().start({}))).toMatchObject({ status: 503, retryAfterMs: 1000 })
+    expect(
+      await failure(api().leaveMessage({ email: 'ana@example.com', text: 'Hi' })),
+    ).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    })
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'POST /chat/v1/conversations',
+      'POST /chat/v1/messages-left',
+    ])
   })
 
   it('tolerates an error reply that is not JSON', async () => {
-    const { fetch } = fakeFetch(() => new Response('<html>bad gateway</html>', { status: 502 }))
-    const error = await createApi(base, fetch)
-      .finish(auth)
-      .catch((e: unknown) => e)
-    expect(error).toMatchObject({ status: 502, code: undefined })
+    reply(500, '<html>bad gateway</html>')
+    const error = await failure(api(10_000, { ...quick, limit: 0 }).finish(auth))
+    expect(error).toBeInstanceOf(HttpFailure)
+    expect(error).toMatchObject({ status: 500, code: undefined, reason: undefined })
   })
+})
 
-  it('throws a NetworkFailure when fetch itself fails', async () => {
-    const fetch = vi.fn(async () => {
-      throw new TypeError('Failed to fetch')
+describe('when the proxy refuses (4xx)', () => {
+  it("carries the proxy's code and reason, and does not retry", async () => {
+    reply(422, { code: 'VALIDATION_ERROR', message: 'department 9 is not allowed' })
+    const error = await failure(api().start({ department: 9 }))
+    expect(seen).toHaveLength(1)
+    expect(error).toBeInstanceOf(HttpFailure)
+    expect(error).toMatchObject({
+      status: 422,
+      code: 'VALIDATION_ERROR',
+      reason: 'department 9 is not allowed',
     })
-    await expect(createApi(base, fetch).finish(auth)).rejects.toBeInstanceOf(NetworkFailure)
-  })
-
-  it('throws a TimeoutFailure when no reply comes in time', async () => {
-    const fetch = vi.fn(
-      (_url: string | URL | Request, init?: RequestInit) =>
-        new Promise<Response>((_, reject) =>
-          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
-        ),
+    expect(String(error)).toContain(
+      `POST ${base}/v1/conversations: HTTP 422 VALIDATION_ERROR: department 9 is not allowed`,
     )
-    await expect(createApi(base, fetch, 20).finish(auth)).rejects.toBeInstanceOf(TimeoutFailure)
+    expect(classify(error)).toBe('rejected')
   })
 
-  it('throws a ReplyFailure when a 2xx reply breaks the protocol', async () => {
-    const { fetch } = fakeFetch(() => json(201, { conversationId: 1 }))
-    await expect(createApi(base, fetch).start({})).rejects.toBeInstanceOf(ReplyFailure)
+  it('does not retry a gone conversation (401) either', async () => {
+    reply(401, { code: 'UNAUTHORIZED', message: 'credential expired' })
+    expect(classify(await failure(api().typing(auth)))).toBe('gone')
+    expect(seen).toHaveLength(1)
+  })
+})
+
+describe('when no answer comes', () => {
+  it('throws a TimeoutFailure when the proxy takes longer than the timeout', async () => {
+    answers = ['hang']
+    const error = await failure(api(100).finish(auth))
+    expect(error).toBeInstanceOf(TimeoutFailure)
+    expect(String(error)).toContain(
+      `PUT ${base}/v1/conversations/c%2F1/finish: no reply within 100 ms`,
+    )
+    expect(classify(error)).toBe('retryable')
+  })
+
+  it('throws a NetworkFailure when the connection is refused, without retrying while offline', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise((resolve) => closed.close(resolve))
+    let attempts = 0
+    const counted: typeof fetch = (input, init) => {
+      attempts++
+      return fetch(input, init)
+    }
+    const offline = createApi(`http://127.0.0.1:${port}`, counted, 10_000, {
+      ...quick,
+      offline: () => true,
+    })
+    const error = await failure(offline.send(auth, { clientId: 'client-1', text: 'Hi' }))
+    expect(error).toBeInstanceOf(NetworkFailure)
+    expect(classify(error)).toBe('retryable')
+    expect(attempts).toBe(1)
+
+    attempts = 0
+    const online = createApi(`http://127.0.0.1:${port}`, counted, 10_000, quick)
+    expect(await failure(online.typing(auth))).toBeInstanceOf(NetworkFailure)
+    expect(attempts).toBe(1 + quick.limit)
   })
 })
 
@@ -140,37 +289,5 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2030 00:00:10 GMT', Date.UTC(2030, 0, 1))).toBe(10_000)
     expect(parseRetryAfter(null)).toBeUndefined()
     expect(parseRetryAfter('soon')).toBeUndefined()
-  })
-})
-
-describe('leaving a message', () => {
-  it('POSTs it without credentials, and reports a full queue as a 503', async () => {
-    const { fetch, calls } = fakeFetch(() => json(202, { id: 'd1' }))
-    const api = createApi(base, fetch)
-    await api.leaveMessage({ email: 'ana@example.com', text: 'Hi' })
-    expect(calls[0]?.url).toBe(`${base}/v1/messages-left`)
-    expect(calls[0]?.init).toMatchObject({
-      method: 'POST',
-      body: '{"email":"ana@example.com","text":"Hi"}',
-    })
-    expect(calls[0]?.init.headers).toEqual({ 'Content-Type': 'application/json' })
-
-    const full = createApi(
-      base,
-      fakeFetch(() =>
-        json(503, { code: 'SERVICE_UNAVAILABLE', message: 'full' }, { 'Retry-After': '60' }),
-      ).fetch,
-    )
-    const error = await full.leaveMessage({ email: 'ana@example.com', text: 'Hi' }).catch((e) => e)
-    expect(error).toBeInstanceOf(HttpFailure)
-    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterMs: 60_000 })
-  })
-
-  it('reads what the proxy lets visitors do', async () => {
-    const config = { uploads: null, leaveMessage: false }
-    const { fetch, calls } = fakeFetch(() => json(200, config))
-    await expect(createApi(base, fetch).config()).resolves.toEqual(config)
-    expect(calls[0]?.url).toBe(`${base}/v1/config`)
-    expect(calls[0]?.init.method).toBe('GET')
   })
 })

@@ -1,8 +1,17 @@
 /**
- * The visitor's calls to the proxy, one function each: the conversation's `Api` port. Failures are
- * thrown as the conversation's failure classes, one per kind (HTTP status, timeout, network,
- * unusable reply), so it classifies them by type, never by message text.
+ * The visitor's calls to the proxy, one function each: the conversation's `Api` port, over ky
+ * (timeouts, retries that honour Retry-After). Failures are thrown as the conversation's failure
+ * classes, one per kind, so it classifies them by type, never by message text:
+ *   - NetworkFailure: no answer at all (offline, connection refused); the visitor is told they are
+ *     offline, and what failed goes again when the browser is back online.
+ *   - TimeoutFailure: no answer within the timeout ("Could not send. Retry.").
+ *   - HttpFailure: the proxy answered non-2xx, with its status, its error `code` and `message` (the
+ *     reason a 4xx was refused) and Retry-After: 429 "Please wait N seconds", 5xx (the proxy or zChat
+ *     failed) "Could not send. Retry.".
+ *   - ReplyFailure: a 2xx whose body breaks the protocol.
+ * What can safely go twice is retried first (see `retryPolicy`), so a short hiccup never shows.
  */
+import type { Options } from 'ky'
 import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
 import { type ErrorBody, routes, type WidgetConfig } from '../../proxy/protocol/wire.ts'
 import {
@@ -15,80 +24,158 @@ import type { Api, Credentials } from '../conversation/ports.ts'
 
 type Fetch = typeof fetch
 
-export function createApi(base: string, fetchFn: Fetch = fetch, timeoutMs = 10_000): Api {
+/** How calls that can safely go twice are retried. */
+export type RetryPolicy = {
+  /** Retries after the first try. */
+  limit: number
+  /** Wait before retry n (1, 2...), when the proxy gave no Retry-After. */
+  delayMs(retry: number): number
+  /**
+   * The longest Retry-After waited out in silence. Past it the call fails at once, so the visitor
+   * reads "Please wait N seconds" instead of a message stuck in "Sending…".
+   */
+  maxRetryAfterMs: number
+  /** The browser says it is offline: retrying is pointless, the model resends once it is back. */
+  offline(): boolean
+}
+
+export const retryPolicy: RetryPolicy = {
+  limit: 2,
+  delayMs: (retry) => 300 * 2 ** (retry - 1),
+  maxRetryAfterMs: 5_000,
+  offline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
+}
+
+/**
+ * Only these go twice: reading the config, the PUTs (typing, cleared, finish, rating: the same state
+ * again) and a message (the proxy keeps one per `clientId`). Starting a conversation and leaving a
+ * message never do: each would reach zChat or the site twice.
+ */
+type Idempotent = boolean
+
+let kyChunk: Promise<typeof import('./ky.ts')> | null = null
+function loadKy() {
+  kyChunk ??= import('./ky.ts').catch((error: unknown) => {
+    kyChunk = null
+    throw error
+  })
+  return kyChunk
+}
+
+export function createApi(
+  base: string,
+  fetchFn: Fetch = fetch,
+  timeoutMs = 10_000,
+  policy: RetryPolicy = retryPolicy,
+): Api {
   async function call(
-    method: string,
+    method: 'get' | 'post' | 'put',
     path: string,
+    retries: Idempotent,
     auth?: Credentials,
     body?: unknown,
   ): Promise<Response> {
     const url = base + path
-    const headers: Record<string, string> = {}
-    if (auth) headers.Authorization = `Bearer ${auth.credential}`
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const signal = AbortSignal.timeout(timeoutMs)
-    let response: Response
+    const label = method.toUpperCase()
+    let chunk: Awaited<ReturnType<typeof loadKy>>
     try {
-      response = await fetchFn(url, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal,
-        credentials: 'omit',
-        cache: 'no-store',
-      })
+      chunk = await loadKy()
     } catch {
-      // The cause is the abort signal's state, not the error's text.
-      if (signal.aborted) throw new TimeoutFailure(method, url, `no reply within ${timeoutMs} ms`)
-      throw new NetworkFailure(method, url, 'network error')
+      // The client's own chunk could not be fetched: as offline as a failed call.
+      throw new NetworkFailure(label, url, 'network error')
     }
-    if (!response.ok) {
-      const code = await readErrorCode(response)
-      throw new HttpFailure(
-        method,
-        url,
-        response.status,
-        code,
-        parseRetryAfter(response.headers.get('Retry-After')),
-      )
+    const { ky, HTTPError, TimeoutError } = chunk
+    const options: Options = {
+      method,
+      fetch: fetchFn,
+      timeout: timeoutMs,
+      credentials: 'omit',
+      cache: 'no-store',
+      retry: {
+        limit: retries ? policy.limit : 0,
+        methods: ['get', 'put', 'post'],
+        statusCodes: [429, 500, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        delay: policy.delayMs,
+        shouldRetry: ({ error }) => {
+          if (error instanceof HTTPError) {
+            const wait = parseRetryAfter(error.response.headers.get('Retry-After'))
+            return wait !== undefined && wait > policy.maxRetryAfterMs ? false : undefined
+          }
+          return policy.offline() ? false : undefined
+        },
+      },
+      ...(auth && { headers: { Authorization: `Bearer ${auth.credential}` } }),
+      ...(body !== undefined && { json: body }),
     }
-    return response
+    try {
+      return await ky(url, options)
+    } catch (error) {
+      if (error instanceof HTTPError) {
+        const { response } = error
+        const reply = await readError(response)
+        throw new HttpFailure(
+          label,
+          url,
+          response.status,
+          reply.code,
+          parseRetryAfter(response.headers.get('Retry-After')),
+          reply.message,
+        )
+      }
+      if (error instanceof TimeoutError)
+        throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
+      throw new NetworkFailure(label, url, 'network error')
+    }
   }
 
   async function json<T>(
-    method: string,
+    method: 'get' | 'post',
     path: string,
     check: (v: unknown) => v is T,
+    retries: Idempotent,
     auth?: Credentials,
     body?: unknown,
   ): Promise<T> {
-    const response = await call(method, path, auth, body)
+    const response = await call(method, path, retries, auth, body)
     const value: unknown = await response.json().catch(() => undefined)
-    if (!check(value)) throw new ReplyFailure(method, base + path, 'unexpected reply')
+    if (!check(value)) throw new ReplyFailure(method.toUpperCase(), base + path, 'unexpected reply')
     return value
   }
 
   const put = async (path: string, auth: Credentials, body?: unknown) => {
-    await call('PUT', path, auth, body)
+    await call('put', path, true, auth, body)
   }
 
   return {
-    start: (body) => json('POST', routes.start, isStartReply, undefined, body),
+    start: (body) => json('post', routes.start, isStartReply, false, undefined, body),
     send: (auth, body) =>
-      json('POST', routes.messages(auth.conversationId), isMessageReply, auth, body),
+      json('post', routes.messages(auth.conversationId), isMessageReply, true, auth, body),
     typing: (auth) => put(routes.typing(auth.conversationId), auth),
     cleared: (auth) => put(routes.cleared(auth.conversationId), auth),
     finish: (auth) => put(routes.finish(auth.conversationId), auth),
     rate: (auth, body) => put(routes.rating(auth.conversationId), auth, body),
     leaveMessage: async (body) => {
-      await call('POST', routes.messagesLeft, undefined, body)
+      await call('post', routes.messagesLeft, false, undefined, body)
     },
-    config: () => json('GET', routes.config, isWidgetConfig),
+    config: () => json('get', routes.config, isWidgetConfig, true),
   }
 }
 
-async function readErrorCode(response: Response): Promise<ErrorBody['code'] | undefined> {
-  return errorCode(await response.json().catch(() => undefined))
+/** The proxy's error body, as far as it is one: its `code` and `message`. */
+async function readError(
+  response: Response,
+): Promise<{ code?: ErrorBody['code']; message?: string }> {
+  const body: unknown = await response.json().catch(() => undefined)
+  const code = errorCode(body)
+  const message =
+    typeof body === 'object' &&
+    body !== null &&
+    'message' in body &&
+    typeof body.message === 'string'
+      ? body.message.slice(0, 300)
+      : undefined
+  return { ...(code && { code }), ...(message && { message }) }
 }
 
 /** The `code` of the proxy's error body, if the body is one (uploads read it from XHR too). */
