@@ -1,13 +1,18 @@
 /**
- * The visitor's files past the "Attach a file" button: the preview with its caption, the drop hint
- * and the upload (XMLHttpRequest, for its progress), with their CSS. A part of its own, fetched at
+ * The visitor's files past the "Attach a file" button: the preview with its caption, the drop hint,
+ * the upload (XMLHttpRequest, for its progress) and its progress bar, with their CSS. A part of its own, fetched at
  * the first file picked, dropped or pasted, or as soon as the visitor reaches for the button.
  */
 export { createUploader } from '../transport/upload.ts'
 export { AttachmentPreview } from '../ui/AttachmentPreview.tsx'
 export { DropHint } from '../ui/DropHint.tsx'
+export { UploadProgress } from '../ui/UploadProgress.tsx'
 
 export const css = `
+.zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
+.zc-file{display:flex;gap:6px;align-items:center}
+.zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
+.zc-progress span{display:block;height:100%;background:currentColor}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
 .zc-preview input{flex:1 1 100%;font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;color:inherit;background:#fff}
 .zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent-text);border-radius:inherit;pointer-events:none}

@@ -73,30 +73,6 @@ export const en = {
   ratingFailed: "We couldn't send your rating. Please try again.",
   thanksRating: 'Thanks for your feedback',
   fields: { name: 'Name', email: 'Email', phone: 'Phone', cpf: 'CPF' },
-  prechatRequired: 'Tell us who you are, then write your message below.',
-  prechatOptional: 'Tell us who you are (optional), then write your message below.',
-  requiredHint: 'Fields marked * are required.',
-  orLeaveEmpty: ' Or leave it empty.',
-  problems: {
-    name: { missing: 'Please enter your name.', invalid: 'Please enter your name.' },
-    email: {
-      missing: 'Please enter your email address.',
-      invalid: 'Please enter a valid email address, like name@example.com.',
-    },
-    phone: {
-      missing: 'Please enter your phone number.',
-      invalid: 'Please enter a Brazilian phone number with its area code, like (11) 91234-5678.',
-    },
-    cpf: {
-      missing: 'Please enter your CPF.',
-      invalid: 'This CPF is not valid. Please check its 11 digits.',
-    },
-  },
-  privacyPolicy: 'privacy policy',
-  /** Around the privacy-policy link: [before, after]. */
-  consentNotice: ['By chatting with us, you agree to our ', '.'],
-  consentLabel: ['I agree to the ', ''],
-  consentMissing: 'Please agree to the privacy policy to start the chat.',
   hoursIn: (hours: string, city: string) => `${hours} (${city} time)`,
 }
 

@@ -71,28 +71,5 @@ export const messages: Messages = {
   ratingFailed: 'No pudimos enviar tu valoración. Inténtalo de nuevo.',
   thanksRating: 'Gracias por tu opinión',
   fields: { name: 'Nombre', email: 'Correo electrónico', phone: 'Teléfono', cpf: 'CPF' },
-  prechatRequired: 'Dinos quién eres y escribe tu mensaje abajo.',
-  prechatOptional: 'Dinos quién eres (opcional) y escribe tu mensaje abajo.',
-  requiredHint: 'Los campos marcados con * son obligatorios.',
-  orLeaveEmpty: ' O déjalo vacío.',
-  problems: {
-    name: { missing: 'Escribe tu nombre.', invalid: 'Escribe tu nombre.' },
-    email: {
-      missing: 'Escribe tu correo electrónico.',
-      invalid: 'Escribe un correo válido, como nombre@ejemplo.com.',
-    },
-    phone: {
-      missing: 'Escribe tu teléfono.',
-      invalid: 'Escribe un teléfono brasileño con su código de área, como (11) 91234-5678.',
-    },
-    cpf: {
-      missing: 'Escribe tu CPF.',
-      invalid: 'Este CPF no es válido. Revisa sus 11 dígitos.',
-    },
-  },
-  privacyPolicy: 'política de privacidad',
-  consentNotice: ['Al chatear con nosotros, aceptas nuestra ', '.'],
-  consentLabel: ['Acepto la ', ''],
-  consentMissing: 'Acepta la política de privacidad para empezar el chat.',
   hoursIn: (hours, city) => `${hours} (hora de ${city})`,
 }

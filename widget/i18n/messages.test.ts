@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { en } from './en.ts'
 import { messages as es } from './es.ts'
 import { leaveText } from './leave-message.ts'
+import { prechatText } from './prechat.ts'
 import { messages as ptBR } from './pt-br.ts'
 import { lang, loadLanguage, t } from './text.ts'
 
@@ -37,6 +38,17 @@ describe('the languages', () => {
       const table = sentences(leaveText())
       expect(table.map(([key]) => key)).toEqual([...english.keys()])
       expect(table.filter(([key, text]) => text === english.get(key))).toEqual([])
+    }
+  })
+
+  it('say the pre-chat form in every language too', async () => {
+    const english = new Map(sentences(prechatText()))
+    for (const locale of ['pt-BR', 'es'] as const) {
+      await loadLanguage(locale)
+      const table = sentences(prechatText())
+      expect(table.map(([key]) => key)).toEqual([...english.keys()])
+      const same = table.filter(([key, text]) => text === english.get(key)).map(([key]) => key)
+      expect(same).toEqual(['consentNotice.1', 'consentLabel.1'])
     }
   })
 

@@ -71,28 +71,5 @@ export const messages: Messages = {
   ratingFailed: 'Não conseguimos enviar sua avaliação. Tente de novo.',
   thanksRating: 'Obrigado pela sua avaliação',
   fields: { name: 'Nome', email: 'E-mail', phone: 'Telefone', cpf: 'CPF' },
-  prechatRequired: 'Diga quem você é e escreva sua mensagem abaixo.',
-  prechatOptional: 'Diga quem você é (opcional) e escreva sua mensagem abaixo.',
-  requiredHint: 'Campos marcados com * são obrigatórios.',
-  orLeaveEmpty: ' Ou deixe em branco.',
-  problems: {
-    name: { missing: 'Informe seu nome.', invalid: 'Informe seu nome.' },
-    email: {
-      missing: 'Informe seu e-mail.',
-      invalid: 'Informe um e-mail válido, como nome@exemplo.com.br.',
-    },
-    phone: {
-      missing: 'Informe seu telefone.',
-      invalid: 'Informe um telefone brasileiro com DDD, como (11) 91234-5678.',
-    },
-    cpf: {
-      missing: 'Informe seu CPF.',
-      invalid: 'Este CPF não é válido. Confira os 11 dígitos.',
-    },
-  },
-  privacyPolicy: 'política de privacidade',
-  consentNotice: ['Ao conversar conosco, você concorda com a nossa ', '.'],
-  consentLabel: ['Concordo com a ', ''],
-  consentMissing: 'Aceite a política de privacidade para iniciar a conversa.',
   hoursIn: (hours, city) => `${hours} (horário de ${city})`,
 }

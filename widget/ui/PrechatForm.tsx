@@ -9,6 +9,7 @@ import { cpfLength } from '../../proxy/protocol/checks.ts'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import type { FieldProblem } from '../conversation/validate.ts'
+import { prechatText } from '../i18n/prechat.ts'
 import { t } from '../i18n/text.ts'
 
 type Model = Pick<ConversationModel, 'prechat' | 'profile' | 'setProfile'>
@@ -46,10 +47,11 @@ export function PrechatFields({ model }: { model: Model }) {
   )
   if (fields.length === 0) return consent ? <div class="zc-form">{consent}</div> : null
   const anyRequired = fields.some((spec) => spec.required)
+  const p = prechatText()
   return (
     <fieldset class="zc-form">
-      <legend>{anyRequired ? t.prechatRequired : t.prechatOptional}</legend>
-      {anyRequired && <p class="zc-hint">{t.requiredHint}</p>}
+      <legend>{anyRequired ? p.prechatRequired : p.prechatOptional}</legend>
+      {anyRequired && <p class="zc-hint">{p.requiredHint}</p>}
       {fields.map(({ field, required }) => {
         const id = `zc-${field}`
         const problem = problems[field]
@@ -75,8 +77,8 @@ export function PrechatFields({ model }: { model: Model }) {
             />
             {problem && (
               <p id={`${id}-error`} class="zc-failed" role="alert">
-                {t.problems[field][problem]}
-                {!required && t.orLeaveEmpty}
+                {p.problems[field][problem]}
+                {!required && p.orLeaveEmpty}
               </p>
             )}
           </Fragment>
@@ -97,17 +99,18 @@ function Consent({
   url: string
   problem: FieldProblem | undefined
 }) {
+  const p = prechatText()
   const link = (
     <a href={url} target="_blank" rel="noopener noreferrer">
-      {t.privacyPolicy}
+      {p.privacyPolicy}
     </a>
   )
   if (!model.prechat.settings.consentRequired)
     return (
       <p class="zc-hint">
-        {t.consentNotice[0]}
+        {p.consentNotice[0]}
         {link}
-        {t.consentNotice[1]}
+        {p.consentNotice[1]}
       </p>
     )
   return (
@@ -123,14 +126,14 @@ function Consent({
           onChange={(e) => model.prechat.setConsent(e.currentTarget.checked)}
         />
         <label for="zc-consent">
-          {t.consentLabel[0]}
+          {p.consentLabel[0]}
           {link}
-          {t.consentLabel[1]}
+          {p.consentLabel[1]}
         </label>
       </div>
       {problem && (
         <p id="zc-consent-error" class="zc-failed" role="alert">
-          {t.consentMissing}
+          {p.consentMissing}
         </p>
       )}
     </>

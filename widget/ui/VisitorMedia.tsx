@@ -1,44 +1,24 @@
 /**
  * The visitor's own file in their bubble: until it is uploaded, its preview with a progress bar and
- * Cancel; then the file as the proxy serves it. The bar's range is a progressbar's default, 0 to 100.
- * Progress is announced in quarters (the log is a polite live region), not at every step.
+ * Cancel (UploadProgress.tsx, in the file preview's part); then the file as the proxy serves it.
  */
+import { attachmentPart } from '../chat/parts.ts'
 import type { Attachment } from '../conversation/attachment.ts'
 import type { Media, VisitorEntry } from '../conversation/transcript.ts'
 import { t } from '../i18n/text.ts'
-import { FileCard } from './FileCard.tsx'
 import { MessageMedia } from './MessageMedia.tsx'
+import { PartSlot } from './PartSlot.tsx'
 
 type Props = { entry: VisitorEntry; media: Media; attachment: Attachment }
 
 export function VisitorMedia({ entry, media, attachment }: Props) {
   const fraction = attachment.progress.value[entry.clientId]
   if (fraction === undefined) return <MessageMedia media={media} by={t.you} />
-  const percent = Math.round(fraction * 100)
-  const name = media.name ?? ''
   return (
-    <span class="zc-media">
-      <FileCard media={media} />
-      {entry.delivery === 'sending' && (
-        <>
-          <span
-            class="zc-progress"
-            role="progressbar"
-            aria-label={t.uploading(name)}
-            aria-valuenow={percent}
-          >
-            <span style={{ width: `${percent}%` }} />
-          </span>
-          <span class="zc-sr">{`${t.uploading(name)}: ${Math.floor(percent / 25) * 25}%`}</span>
-          <button
-            type="button"
-            aria-label={t.cancelUploading(name)}
-            onClick={() => attachment.cancel(entry.clientId)}
-          >
-            {t.cancel}
-          </button>
-        </>
+    <PartSlot part={attachmentPart}>
+      {({ UploadProgress }) => (
+        <UploadProgress entry={entry} media={media} attachment={attachment} fraction={fraction} />
       )}
-    </span>
+    </PartSlot>
   )
 }

@@ -34,11 +34,7 @@ export const chatCss = `
 .zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
 .zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
-.zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
-.zc-file{display:flex;gap:6px;align-items:center}
 .zc-file svg,.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
-.zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
-.zc-progress span{display:block;height:100%;background:currentColor}
 .zc-bubble button{font:inherit;color:inherit;background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
 .zc-bubble :focus-visible{outline-color:currentColor}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}

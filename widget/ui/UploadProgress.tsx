@@ -1,0 +1,42 @@
+/**
+ * The visitor's file in their bubble until it is uploaded: its preview with a progress bar and
+ * Cancel. The bar's range is a progressbar's default, 0 to 100. Progress is announced in quarters
+ * (the log is a polite live region), not at every step. Part of the file preview's lazy part
+ * (chat/attachment-part.tsx), loaded by the time a file is sent.
+ */
+import type { Attachment } from '../conversation/attachment.ts'
+import type { Media, VisitorEntry } from '../conversation/transcript.ts'
+import { t } from '../i18n/text.ts'
+import { FileCard } from './FileCard.tsx'
+
+type Props = { entry: VisitorEntry; media: Media; attachment: Attachment; fraction: number }
+
+export function UploadProgress({ entry, media, attachment, fraction }: Props) {
+  const percent = Math.round(fraction * 100)
+  const name = media.name ?? ''
+  return (
+    <span class="zc-media">
+      <FileCard media={media} />
+      {entry.delivery === 'sending' && (
+        <>
+          <span
+            class="zc-progress"
+            role="progressbar"
+            aria-label={t.uploading(name)}
+            aria-valuenow={percent}
+          >
+            <span style={{ width: `${percent}%` }} />
+          </span>
+          <span class="zc-sr">{`${t.uploading(name)}: ${Math.floor(percent / 25) * 25}%`}</span>
+          <button
+            type="button"
+            aria-label={t.cancelUploading(name)}
+            onClick={() => attachment.cancel(entry.clientId)}
+          >
+            {t.cancel}
+          </button>
+        </>
+      )}
+    </span>
+  )
+}
