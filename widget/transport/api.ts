@@ -11,7 +11,7 @@
  *   - ReplyFailure: a 2xx whose body breaks the protocol.
  * What can safely go twice is retried first (see `retryPolicy`), so a short hiccup never shows.
  */
-import type { Options } from 'ky'
+import type { RetryOptions } from 'ky'
 import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
 import { type ErrorBody, routes, type WidgetConfig } from '../../proxy/protocol/wire.ts'
 import {
@@ -53,14 +53,22 @@ export const retryPolicy: RetryPolicy = {
  */
 type Idempotent = boolean
 
-let kyChunk: Promise<typeof import('./ky.ts')> | null = null
-function loadKy() {
+type KyChunk = typeof import('./ky.ts')
+let kyChunk: Promise<KyChunk> | null = null
+function loadKy(): Promise<KyChunk> {
   kyChunk ??= import('./ky.ts').catch((error: unknown) => {
     kyChunk = null
     throw error
   })
   return kyChunk
 }
+
+/** 5xx and 429; only a 429's or a 503's Retry-After is waited out (the proxy sends it on both). */
+const retryOn = {
+  methods: ['get', 'put', 'post'],
+  statusCodes: [429, 500, 502, 503, 504],
+  afterStatusCodes: [429, 503],
+} satisfies RetryOptions
 
 export function createApi(
   base: string,
@@ -77,41 +85,35 @@ export function createApi(
   ): Promise<Response> {
     const url = base + path
     const label = method.toUpperCase()
-    let chunk: Awaited<ReturnType<typeof loadKy>>
+    let http: KyChunk | undefined
     try {
-      chunk = await loadKy()
-    } catch {
-      // The client's own chunk could not be fetched: as offline as a failed call.
-      throw new NetworkFailure(label, url, 'network error')
-    }
-    const { ky, HTTPError, TimeoutError } = chunk
-    const options: Options = {
-      method,
-      fetch: fetchFn,
-      timeout: timeoutMs,
-      credentials: 'omit',
-      cache: 'no-store',
-      retry: {
-        limit: retries ? policy.limit : 0,
-        methods: ['get', 'put', 'post'],
-        statusCodes: [429, 500, 502, 503, 504],
-        afterStatusCodes: [429, 503],
-        delay: policy.delayMs,
-        shouldRetry: ({ error }) => {
-          if (error instanceof HTTPError) {
-            const wait = parseRetryAfter(error.response.headers.get('Retry-After'))
-            return wait !== undefined && wait > policy.maxRetryAfterMs ? false : undefined
-          }
-          return policy.offline() ? false : undefined
+      http = await loadKy()
+      const { HTTPError } = http
+      return await http.ky(url, {
+        method,
+        fetch: fetchFn,
+        timeout: timeoutMs,
+        credentials: 'omit',
+        cache: 'no-store',
+        retry: {
+          ...retryOn,
+          limit: retries ? policy.limit : 0,
+          delay: policy.delayMs,
+          // Past the longest wait, or offline: fail now, so the visitor reads why.
+          shouldRetry: ({ error }) => {
+            const hopeless =
+              error instanceof HTTPError
+                ? (parseRetryAfter(error.response.headers.get('Retry-After')) ?? 0) >
+                  policy.maxRetryAfterMs
+                : policy.offline()
+            return hopeless ? false : undefined
+          },
         },
-      },
-      ...(auth && { headers: { Authorization: `Bearer ${auth.credential}` } }),
-      ...(body !== undefined && { json: body }),
-    }
-    try {
-      return await ky(url, options)
+        ...(auth && { headers: { Authorization: `Bearer ${auth.credential}` } }),
+        ...(body !== undefined && { json: body }),
+      })
     } catch (error) {
-      if (error instanceof HTTPError) {
+      if (http && error instanceof http.HTTPError) {
         const { response } = error
         const reply = await readError(response)
         throw new HttpFailure(
@@ -123,8 +125,9 @@ export function createApi(
           reply.message,
         )
       }
-      if (error instanceof TimeoutError)
+      if (http && error instanceof http.TimeoutError)
         throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
+      // No answer at all, or ky's own chunk could not be fetched: offline either way.
       throw new NetworkFailure(label, url, 'network error')
     }
   }
