@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { attachmentText } from './attachment.ts'
 import { en } from './en.ts'
+import { endingText } from './ending.ts'
 import { messages as es } from './es.ts'
 import { leaveText } from './leave-message.ts'
 import { prechatText } from './prechat.ts'
@@ -41,14 +43,20 @@ describe('the languages', () => {
     }
   })
 
-  it('say the pre-chat form in every language too', async () => {
-    const english = new Map(sentences(prechatText()))
-    for (const locale of ['pt-BR', 'es'] as const) {
-      await loadLanguage(locale)
-      const table = sentences(prechatText())
-      expect(table.map(([key]) => key)).toEqual([...english.keys()])
-      const same = table.filter(([key, text]) => text === english.get(key)).map(([key]) => key)
-      expect(same).toEqual(['consentNotice.1', 'consentLabel.1'])
+  it('say the sentences of each lazily loaded part in every language too', async () => {
+    const parts = { prechatText, endingText, attachmentText }
+    for (const [name, text] of Object.entries(parts)) {
+      await loadLanguage('en')
+      const english = new Map(sentences(text()))
+      for (const locale of ['pt-BR', 'es'] as const) {
+        await loadLanguage(locale)
+        const table = sentences(text())
+        expect(table.map(([key]) => `${name}.${key}`)).toEqual(
+          [...english.keys()].map((key) => `${name}.${key}`),
+        )
+        const same = table.filter(([key, text]) => text === english.get(key)).map(([key]) => key)
+        expect(same).toEqual(name === 'prechatText' ? ['consentNotice.1', 'consentLabel.1'] : [])
+      }
     }
   })
 

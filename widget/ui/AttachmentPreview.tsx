@@ -5,14 +5,15 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { Attachment, Refusal } from '../conversation/attachment.ts'
-import { t } from '../i18n/text.ts'
+import { attachmentText } from '../i18n/attachment.ts'
 import { FileCard } from './FileCard.tsx'
 import { formatSize } from './format.ts'
 
 function explain(refusal: Refusal): string {
+  const words = attachmentText()
   return refusal.reason === 'type'
-    ? t.typeRefused
-    : t.tooBig(formatSize(refusal.size), formatSize(refusal.maxBytes))
+    ? words.typeRefused
+    : words.tooBig(formatSize(refusal.size), formatSize(refusal.maxBytes))
 }
 
 export function AttachmentPreview({
@@ -20,9 +21,10 @@ export function AttachmentPreview({
   onDone,
 }: {
   attachment: Attachment
-  /** The preview is gone: focus goes back to the message box. */
+  /** The preview is gone: focus goes back to the message bowords. */
   onDone: () => void
 }) {
+  const words = attachmentText()
   const refusal = attachment.refusal.value
   const staged = attachment.staged.value
   const caption = useRef<HTMLInputElement>(null)
@@ -44,7 +46,7 @@ export function AttachmentPreview({
       {staged && (
         <form
           class="zc-preview"
-          aria-label={t.fileToSend}
+          aria-label={words.fileToSend}
           onSubmit={(e) => {
             e.preventDefault()
             attachment.send()
@@ -58,21 +60,21 @@ export function AttachmentPreview({
         >
           <FileCard media={staged.media} />
           <label class="zc-sr" for="zc-caption">
-            {t.caption}
+            {words.caption}
           </label>
           <input
             id="zc-caption"
             ref={caption}
             maxLength={limits.textLength}
-            placeholder={t.captionPlaceholder}
+            placeholder={words.captionPlaceholder}
             value={attachment.caption.value}
             onInput={(e) => attachment.setCaption(e.currentTarget.value)}
           />
           <button type="submit" class="zc-primary">
-            {t.sendFile}
+            {words.sendFile}
           </button>
           <button type="button" class="zc-secondary" onClick={remove}>
-            {t.remove}
+            {words.remove}
           </button>
         </form>
       )}

@@ -1,13 +1,15 @@
 /** After the chat: the ending line, the rating, and a way to start over. */
 import type { ConversationModel } from '../conversation/model.ts'
+import { endingText } from '../i18n/ending.ts'
 import { t } from '../i18n/text.ts'
 import { RatingForm } from './RatingForm.tsx'
 
 export function ChatEnded({ model }: { model: ConversationModel }) {
+  const words = endingText()
   return (
     <div class="zc-panel-body">
       <p role="status">
-        <strong>{t.ended}</strong>
+        <strong>{words.ended}</strong>
       </p>
       <RatingForm model={model} />
       <div class="zc-row">

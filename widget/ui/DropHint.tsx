@@ -1,49 +1,7 @@
-/**
- * Dropping a file on the chat window attaches it; while one is dragged over, a hint says so. Only
- * drags that carry files count (not text or links), and only while the visitor can send one.
- */
-import { useRef, useState } from 'preact/hooks'
-import type { Attachment } from '../conversation/attachment.ts'
-import { t } from '../i18n/text.ts'
-
-export function useFileDrop(attachment: Attachment, enabled: boolean) {
-  const [over, setOver] = useState(false)
-  // dragenter and dragleave fire for every child crossed: count them.
-  const depth = useRef(0)
-  if (!enabled || !attachment.limits.value) return { over: false, handlers: {} }
-  const files = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true
-  const leave = () => {
-    depth.current = 0
-    setOver(false)
-  }
-  return {
-    over,
-    handlers: {
-      onDragEnter: (e: DragEvent) => {
-        if (!files(e)) return
-        e.preventDefault()
-        depth.current++
-        setOver(true)
-      },
-      onDragOver: (e: DragEvent) => {
-        if (!files(e)) return
-        e.preventDefault()
-        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
-      },
-      onDragLeave: (e: DragEvent) => {
-        if (files(e) && --depth.current <= 0) leave()
-      },
-      onDrop: (e: DragEvent) => {
-        if (!files(e)) return
-        e.preventDefault()
-        leave()
-        const file = e.dataTransfer?.files[0]
-        if (file) attachment.stage(file)
-      },
-    },
-  }
-}
+/** While a file is dragged over the chat window: "Drop the file here to attach it". */
+import { attachmentText } from '../i18n/attachment.ts'
 
 export function DropHint() {
-  return <div class="zc-drop">{t.dropHere}</div>
+  const words = attachmentText()
+  return <div class="zc-drop">{words.dropHere}</div>
 }

@@ -1,11 +1,12 @@
 /** "Rate this chat": Good or Bad, an optional comment, then "Send rating"; afterwards a thank-you. */
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
-import { t } from '../i18n/text.ts'
+import { endingText } from '../i18n/ending.ts'
 
 export function RatingForm({ model }: { model: ConversationModel }) {
+  const words = endingText()
   const phase = model.phase.value
-  if (phase.name === 'rated') return <p role="status">{t.thanksRating}</p>
+  if (phase.name === 'rated') return <p role="status">{words.thanksRating}</p>
   const sending = phase.name === 'rating'
   const { mood, comment } = model.rating
   const choose = (value: 'positive' | 'negative') => () => model.chooseMood(value)
@@ -18,7 +19,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
         if (!sending) void model.sendRating()
       }}
     >
-      <p id="zc-rate">{t.rate}</p>
+      <p id="zc-rate">{words.rate}</p>
       <div class="zc-row">
         <button
           type="button"
@@ -26,7 +27,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           aria-pressed={mood.value === 'positive'}
           onClick={choose('positive')}
         >
-          {t.good}
+          {words.good}
         </button>
         <button
           type="button"
@@ -34,12 +35,12 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           aria-pressed={mood.value === 'negative'}
           onClick={choose('negative')}
         >
-          {t.bad}
+          {words.bad}
         </button>
       </div>
       {mood.value !== null && (
         <>
-          <label for="zc-comment">{t.comment}</label>
+          <label for="zc-comment">{words.comment}</label>
           <textarea
             id="zc-comment"
             rows={2}
@@ -49,14 +50,14 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           />
           <div class="zc-row">
             <button type="submit" class="zc-primary" aria-disabled={sending}>
-              {t.sendRating}
+              {words.sendRating}
             </button>
           </div>
         </>
       )}
       {phase.name === 'finished' && phase.ratingFailed && (
         <p class="zc-failed" role="alert">
-          {t.ratingFailed}
+          {words.ratingFailed}
         </p>
       )}
     </form>

@@ -6,12 +6,14 @@
  */
 import type { Attachment } from '../conversation/attachment.ts'
 import type { Media, VisitorEntry } from '../conversation/transcript.ts'
+import { attachmentText } from '../i18n/attachment.ts'
 import { t } from '../i18n/text.ts'
 import { FileCard } from './FileCard.tsx'
 
 type Props = { entry: VisitorEntry; media: Media; attachment: Attachment; fraction: number }
 
 export function UploadProgress({ entry, media, attachment, fraction }: Props) {
+  const words = attachmentText()
   const percent = Math.round(fraction * 100)
   const name = media.name ?? ''
   return (
@@ -22,15 +24,15 @@ export function UploadProgress({ entry, media, attachment, fraction }: Props) {
           <span
             class="zc-progress"
             role="progressbar"
-            aria-label={t.uploading(name)}
+            aria-label={words.uploading(name)}
             aria-valuenow={percent}
           >
             <span style={{ width: `${percent}%` }} />
           </span>
-          <span class="zc-sr">{`${t.uploading(name)}: ${Math.floor(percent / 25) * 25}%`}</span>
+          <span class="zc-sr">{`${words.uploading(name)}: ${Math.floor(percent / 25) * 25}%`}</span>
           <button
             type="button"
-            aria-label={t.cancelUploading(name)}
+            aria-label={words.cancelUploading(name)}
             onClick={() => attachment.cancel(entry.clientId)}
           >
             {t.cancel}
