@@ -2,7 +2,7 @@
  * The lazily loaded chat: wires the proxy transport, the session store and the conversation model,
  * and renders ChatWindow into the loader's panel. Everything the host page sees goes through `host`.
  */
-import { effect, signal } from '@preact/signals'
+import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
@@ -157,8 +157,10 @@ export function mount(host: ChatHost): ChatHandle {
   // The end of a chat (the end-chat question, the rating) is fetched once the visitor is in the
   // queue or an agent took the chat, long before it can be needed; the pre-chat form once a new
   // conversation can begin (mount draws the first one with it).
+  // On the phase's name only: a queue position or the agent typing is no reason to fetch again.
+  const phaseName = computed(() => model.phase.value.name)
   effect(() => {
-    const phase = model.phase.value.name
+    const phase = phaseName.value
     if (phase === 'prechat') prechatPart.load().catch(ignore)
     else if (endingSoon.has(phase)) endingPart.load().catch(ignore)
   })

@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+
+import { effect, signal } from '@preact/signals'
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PartSlot } from '../ui/PartSlot.tsx'
@@ -11,6 +13,8 @@ function flakyPart() {
   const line = { online: false, fetches: 0 }
   const part = lazyPart(async () => {
     line.fetches++
+    // A round trip, as over the network (and a loop of fetches cannot starve the test's timers).
+    await new Promise((resolve) => setTimeout(resolve, 1))
     if (!line.online) throw new TypeError('Failed to fetch dynamically imported module')
     return { Greeting: () => <p>Hello from the part</p>, css: '.zc-part{color:red}' }
   })
@@ -56,5 +60,21 @@ describe('a lazily loaded part of the chat', () => {
     render(<PartSlot part={part}>{({ Greeting }) => <Greeting />}</PartSlot>)
     expect(screen.getByText('Hello from the part')).toBeTruthy()
     expect(line.fetches).toBe(1)
+  })
+
+  it('is fetched again by a prefetch at each step, never in a loop of failures', async () => {
+    const { part, line } = flakyPart()
+    const phase = signal('queued')
+    const stop = effect(() => {
+      if (phase.value) part.load().catch(() => {})
+    })
+    await expect.poll(() => part.state.value.name).toBe('failed')
+    await Promise.resolve()
+    expect(line.fetches).toBe(1)
+    phase.value = 'chatting'
+    await expect.poll(() => line.fetches).toBe(2)
+    await expect.poll(() => part.state.value.name).toBe('failed')
+    expect(line.fetches).toBe(2)
+    stop()
   })
 })

@@ -44,8 +44,9 @@ export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): L
           throw error
         },
       )
-      if (state.value.name === 'idle' || state.value.name === 'failed')
-        state.value = { name: 'loading' }
+      // peek: an effect that prefetches must not re-run (and fetch again) each time the state moves.
+      const now = state.peek().name
+      if (now === 'idle' || now === 'failed') state.value = { name: 'loading' }
       return pending
     },
   }
