@@ -156,8 +156,8 @@ export function mount(host: ChatHost): ChatHandle {
   })
   // The end of a chat (the end-chat question, the rating) is fetched once the visitor is in the
   // queue or an agent took the chat, long before it can be needed; the pre-chat form once a new
-  // conversation can begin (mount draws the first one with it).
-  // On the phase's name only: a queue position or the agent typing is no reason to fetch again.
+  // conversation can begin (mount draws the first one with it). On the phase's name only: a queue
+  // position or the agent typing is no reason to fetch a part that failed again.
   const phaseName = computed(() => model.phase.value.name)
   effect(() => {
     const phase = phaseName.value
