@@ -30,3 +30,21 @@ test('a part of the chat that could not be fetched says so, and Try again brings
   await expect(chat.getByText('Thanks for your feedback')).toBeVisible()
   await expect(card).toContainText('POSITIVE')
 })
+
+test('the leave-a-message form that could not be fetched says so, and Try again brings it', async ({
+  visitor,
+  agent,
+}) => {
+  let failing = true
+  await visitor.route('**/unavailable-part-*.js', (route) =>
+    failing ? route.abort() : route.continue(),
+  )
+  const chat = await startChat(visitor, 'Anyone there at night?')
+  await interactionWith(agent, 'Anyone there at night?')
+    .getByRole('button', { name: 'Unavailable' })
+    .click()
+  await expect(chat.getByRole('alert')).toContainText("This part of the chat didn't load.")
+  failing = false
+  await chat.getByRole('button', { name: 'Try again' }).click()
+  await expect(chat.getByText(/No agents are available right now/)).toBeVisible()
+})
