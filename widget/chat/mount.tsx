@@ -71,7 +71,14 @@ export function mount(host: ChatHost): ChatHandle {
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
-  const clock = createServerClock()
+  // Every call (and the stream) is also aborted by destroy().
+  const teardown = new AbortController()
+  const clock = createServerClock((input, init) =>
+    fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, teardown.signal]) : teardown.signal,
+    }),
+  )
   const transport: Transport = {
     ...createApi(base, clock.fetch),
     subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
@@ -124,7 +131,7 @@ export function mount(host: ChatHost): ChatHandle {
   // The leave-a-message part, loaded the first time no agent can chat.
   const unavailable = signal<UnavailableView | null>(null)
   let loadingUnavailable = false
-  effect(() => {
+  const stopEffect = effect(() => {
     if (model.phase.value.name !== 'unavailable' || loadingUnavailable) return
     loadingUnavailable = true
     import('./unavailable-part.tsx').then(
@@ -145,7 +152,7 @@ export function mount(host: ChatHost): ChatHandle {
   })
   identify()
   addEventListener('online', model.backOnline)
-  effect(() => host.unread(model.unread.value))
+  const stopUnread = effect(() => host.unread(model.unread.value))
   model.restore()
   // Once per mount: a failure leaves uploads off until the next page load.
   void model.attachment.configure()
@@ -159,15 +166,19 @@ export function mount(host: ChatHost): ChatHandle {
   const loadPhone = () =>
     import('./phone-modal.ts').then(
       ({ createPhoneModal }) => {
+        if (teardown.signal.aborted) return
         phone ??= createPhoneModal(host.container, modal)
         phone.setOpen(open)
       },
       (error: unknown) => warn('could not load the phone layout', error),
     )
+  const turned = () => void loadPhone()
   if (narrow.matches) void loadPhone()
-  else narrow.addEventListener('change', () => void loadPhone(), { once: true })
+  else narrow.addEventListener('change', turned, { once: true })
   // The language's sentences first (a chunk of their own, unless English): no English flash.
-  const draw = () =>
+  const draw = () => {
+    // Destroyed while the language loaded.
+    if (teardown.signal.aborted) return
     render(
       <CrashGuard title={options.title ?? t.title}>
         <ChatWindow
@@ -181,6 +192,7 @@ export function mount(host: ChatHost): ChatHandle {
       </CrashGuard>,
       host.container,
     )
+  }
   loadLanguage(options.lang).then(draw, (error: unknown) => {
     warn('could not load the language; showing English', error)
     draw()
@@ -194,5 +206,15 @@ export function mount(host: ChatHost): ChatHandle {
       if (next && focus) focusRequest.value++
     },
     identify,
+    destroy() {
+      teardown.abort()
+      render(null, host.container)
+      model.dispose()
+      stopEffect()
+      stopUnread()
+      removeEventListener('online', model.backOnline)
+      narrow.removeEventListener('change', turned)
+      phone?.destroy()
+    },
   }
 }

@@ -6,6 +6,9 @@ import { warn } from '../warn.ts'
 
 export type WidgetEvent = 'open' | 'close' | 'message' | 'state'
 export type Controls = {
+  /** `zchat('init', options)`, unchecked: the loader reads them (options.ts readInit). */
+  init(options: unknown): void
+  destroy(): void
   open(): void
   close(): void
   toggle(): void
@@ -45,7 +48,9 @@ export function createCommands(controls: Controls) {
   function zchat(...args: unknown[]): void {
     const [command, a, b] = args
     try {
-      if (command === 'open') controls.open()
+      if (command === 'init') controls.init(a)
+      else if (command === 'destroy') controls.destroy()
+      else if (command === 'open') controls.open()
       else if (command === 'close') controls.close()
       else if (command === 'toggle') controls.toggle()
       else if (command === 'on' || command === 'off') listen(command === 'on', a, b)

@@ -1,11 +1,19 @@
 /**
- * Reads the embed script's `src` and `data-*` attributes into WidgetOptions. A bad value is reported
- * (the caller warns once) and replaced by its default: a typo in a snippet must not break the page.
+ * Reads the embed script's `src`, its `data-*` attributes and the page's `zchat('init', {...})` into
+ * WidgetOptions. A bad value is reported (the caller warns once, naming it as the page wrote it) and
+ * replaced by its default: a typo in a snippet must not break the page.
  */
 import type { WidgetOptions } from '../contract.ts'
 import type { Locale } from '../i18n/locale.ts'
 
-export type OptionsResult = { options: WidgetOptions; problems: string[] }
+/**
+ * The options `zchat('init', {...})` takes: each `data-*` attribute in camelCase, but `global` (the
+ * page already called the global by its name). Their types are in widget/zchat.d.ts.
+ */
+const initNames =
+  'department title lang color zIndex position greeting open prechat privacyUrl consent identity identitySignature hours timezone extra pageUrl'.split(
+    ' ',
+  )
 
 /** `https://x.test/chat/widget.js?v=2` -> `https://x.test/chat`: the proxy may live under a path. */
 export function proxyBase(src: string): string | null {
@@ -18,13 +26,36 @@ export function proxyBase(src: string): string | null {
   }
 }
 
+/**
+ * `zchat('init', given)` as the strings data-* would give: numbers and booleans written out, `extra`
+ * as JSON. An unknown name or a value of another type is reported and left out.
+ */
+export function readInit(given: unknown, problems: string[]): Record<string, string> {
+  const data: Record<string, string> = {}
+  if (given === undefined) return data
+  if (typeof given !== 'object' || given === null) {
+    problems.push("zchat('init', options) without an object")
+    return data
+  }
+  for (const [name, value] of Object.entries(given)) {
+    if (!initNames.includes(name)) problems.push(`unknown option ${name}`)
+    else if (name === 'extra' && typeof value === 'object') data[name] = JSON.stringify(value)
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      data[name] = String(value)
+    else problems.push(`option ${name} of type ${typeof value}`)
+  }
+  return data
+}
+
+/** `given`: the options `zchat('init')` gave, named as the page wrote them; the others are data-*. */
 export function readOptions(
   proxy: string,
   lang: Locale,
   data: Partial<Record<string, string>>,
+  problems: string[],
   isColor: (value: string) => boolean,
-): OptionsResult {
-  const problems: string[] = []
+  given: object = {},
+): WidgetOptions {
   const options: WidgetOptions = {
     proxy,
     lang,
@@ -34,7 +65,9 @@ export function readOptions(
     attributes: data,
   }
   const reject = (name: string, expected: string) =>
-    problems.push(`data-${name}="${data[name]}" (expected ${expected})`)
+    problems.push(
+      `${name in given ? name : `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}="${data[name]}" (expected ${expected})`,
+    )
 
   const { department, title, color, position, greeting, open, pageUrl, hours, timezone, zIndex } =
     data
@@ -68,7 +101,7 @@ export function readOptions(
   }
   if (pageUrl !== undefined) {
     if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
-    else problems.push(`data-page-url="${pageUrl}" (expected "path", "full" or "none")`)
+    else reject('pageUrl', '"path", "full" or "none"')
   }
   if (zIndex !== undefined) {
     if (/^-?\d{1,10}$/.test(zIndex.trim())) options.zIndex = Number(zIndex)
@@ -77,5 +110,5 @@ export function readOptions(
   // Passed on as written: the chat chunk reads them, so the loader stays small.
   if (hours !== undefined) options.hours = hours
   if (timezone !== undefined) options.timeZone = timezone
-  return { options, problems }
+  return options
 }
