@@ -44,6 +44,13 @@ export default defineConfig(({ mode }): UserConfig => {
         emptyOutDir: false,
         target: 'es2020',
         minify: true,
+        rolldownOptions: {
+          output: {
+            minify: {
+              mangleProps: { include: /^(setUnread|setBusy|button|emit|zchat|preload|toggle)$/ },
+            },
+          },
+        },
         // Library mode: an app build would wrap the chat's import() in Vite's preload helper.
         // The loader has no exports, so the IIFE defines no global despite `name`.
         lib: {
@@ -62,7 +69,7 @@ export default defineConfig(({ mode }): UserConfig => {
       // Only this build writes here; clearing it drops chunks of earlier builds.
       emptyOutDir: true,
       manifest: true,
-      target: 'es2020',
+      target: 'es2022',
       minify: true,
       modulePreload: false,
       rolldownOptions: {

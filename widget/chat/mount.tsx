@@ -76,7 +76,11 @@ export function mount(host: ChatHost): ChatHandle {
   const clock = createServerClock((input, init) =>
     fetch(input, {
       ...init,
-      signal: init?.signal ? AbortSignal.any([init.signal, teardown.signal]) : teardown.signal,
+      // Without AbortSignal.any (Safari before 17.4), destroy() leaves calls with a timeout to finish.
+      signal:
+        init?.signal && 'any' in AbortSignal
+          ? AbortSignal.any([init.signal, teardown.signal])
+          : (init?.signal ?? teardown.signal),
     }),
   )
   const transport: Transport = {

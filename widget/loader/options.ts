@@ -28,26 +28,39 @@ export function proxyBase(src: string): string | null {
 
 /**
  * `zchat('init', given)` as the strings data-* would give: numbers and booleans written out, `extra`
- * as JSON. An unknown name or a value of another type is reported and left out.
+ * as JSON. An unknown name is reported and left out; a value of the wrong type fails its check.
  */
 export function readInit(given: unknown, problems: string[]): Record<string, string> {
   const data: Record<string, string> = {}
-  if (given === undefined) return data
-  if (typeof given !== 'object' || given === null) {
-    problems.push("zchat('init', options) without an object")
-    return data
-  }
-  for (const [name, value] of Object.entries(given)) {
+  for (const [name, value] of Object.entries(given ?? {})) {
     if (!initNames.includes(name)) problems.push(`unknown option ${name}`)
-    else if (name === 'extra' && typeof value === 'object') data[name] = JSON.stringify(value)
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      data[name] = String(value)
-    else problems.push(`option ${name} of type ${typeof value}`)
+    else
+      data[name] =
+        name === 'extra' && typeof value === 'object' ? JSON.stringify(value) : String(value)
   }
   return data
 }
 
-/** `given`: the options `zchat('init')` gave, named as the page wrote them; the others are data-*. */
+/**
+ * Each option the loader reads: what it must look like, what the warning says it expects and how it
+ * is read (as written, by default).
+ */
+const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = {
+  // 15 digits at most: always a safe integer.
+  department: [/^[1-9]\d{0,14}$/, 'a positive whole number', Number],
+  title: [/^.{1,100}$/s, 'text of 1 to 100 characters'],
+  position: [/^(right|left)$/, '"right" or "left"'],
+  greeting: [/^.{1,500}$/s, 'at most 500 characters'],
+  open: [/^(true|false)$/, '"true" or "false"', (value) => value === 'true'],
+  pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
+  zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
+  color: [/./, 'a CSS colour'],
+}
+
+/**
+ * `given`: the options `zchat('init')` gave, named as the page wrote them; the others are data-*.
+ * An empty value counts as not given.
+ */
 export function readOptions(
   proxy: string,
   lang: Locale,
@@ -56,59 +69,25 @@ export function readOptions(
   isColor: (value: string) => boolean,
   given: object = {},
 ): WidgetOptions {
-  const options: WidgetOptions = {
+  const options: Record<string, unknown> = {
     proxy,
     lang,
     position: 'right',
     open: false,
     pageUrl: 'path',
     attributes: data,
+    // Passed on as written: the chat chunk reads them, so the loader stays small.
+    hours: data.hours,
+    timeZone: data.timezone,
   }
-  const reject = (name: string, expected: string) =>
-    problems.push(
-      `${name in given ? name : `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}="${data[name]}" (expected ${expected})`,
-    )
-
-  const { department, title, color, position, greeting, open, pageUrl, hours, timezone, zIndex } =
-    data
-  if (department !== undefined) {
-    const n = Number(department)
-    if (/^\d+$/.test(department.trim()) && Number.isSafeInteger(n) && n > 0) options.department = n
-    else reject('department', 'a positive whole number')
+  for (const [name, [pattern, expected, read = String]] of Object.entries(checks)) {
+    const value = data[name]?.trim()
+    if (!value) continue
+    if (pattern.test(value) && (name !== 'color' || isColor(value))) options[name] = read(value)
+    else
+      problems.push(
+        `${name in given ? name : `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}="${data[name]}" (expected ${expected})`,
+      )
   }
-  if (title !== undefined) {
-    const text = title.trim()
-    if (text && text.length <= 100) options.title = text
-    else reject('title', 'text of 1 to 100 characters')
-  }
-  if (color !== undefined) {
-    if (isColor(color.trim())) options.color = color.trim()
-    else reject('color', 'a CSS colour')
-  }
-  if (position !== undefined) {
-    if (position === 'left' || position === 'right') options.position = position
-    else reject('position', '"right" or "left"')
-  }
-  if (greeting !== undefined) {
-    const text = greeting.trim()
-    if (text.length <= 500) {
-      if (text) options.greeting = text
-    } else reject('greeting', 'at most 500 characters')
-  }
-  if (open !== undefined) {
-    if (open === 'true' || open === 'false') options.open = open === 'true'
-    else reject('open', '"true" or "false"')
-  }
-  if (pageUrl !== undefined) {
-    if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
-    else reject('pageUrl', '"path", "full" or "none"')
-  }
-  if (zIndex !== undefined) {
-    if (/^-?\d{1,10}$/.test(zIndex.trim())) options.zIndex = Number(zIndex)
-    else reject('zIndex', 'a whole number')
-  }
-  // Passed on as written: the chat chunk reads them, so the loader stays small.
-  if (hours !== undefined) options.hours = hours
-  if (timezone !== undefined) options.timeZone = timezone
-  return options
+  return options as WidgetOptions
 }

@@ -13,7 +13,6 @@ export const launcherCss = `
 .zc-launcher[aria-busy=true]{opacity:.8;cursor:progress}
 .zc-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#d92d20;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center}
 .zc-badge[hidden],.zc-panel[hidden]{display:none}
-.zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (forced-colors:active){.zc-launcher{border:2px solid}}
 @media (prefers-reduced-motion:reduce){.zc *{transition:none!important;animation:none!important}}
 `
