@@ -7,7 +7,7 @@
  * dist/widget/chat/* at /widget/* and dist/widget/widget.js at /widget.js.
  */
 import { readFileSync } from 'node:fs'
-import { defineConfig, type Manifest, type UserConfig } from 'vite'
+import { defineConfig, type Manifest, type Plugin, type UserConfig } from 'vite'
 
 const chatEntry = 'widget/chat/mount.tsx'
 const chatOutDir = 'dist/widget/chat'
@@ -33,11 +33,27 @@ function chatFileName(): string {
   return entry.file
 }
 
+/**
+ * Files shipped beside the loader as they are: the page API's types (dist/widget/zchat.d.ts) and the
+ * queue stub for pages whose CSP forbids inline scripts (served at /widget/stub.js).
+ */
+const shipAsIs: Plugin = {
+  name: 'zchat-ship-as-is',
+  generateBundle() {
+    for (const [from, fileName] of [
+      ['widget/zchat.d.ts', 'zchat.d.ts'],
+      ['widget/loader/stub.js', 'chat/stub.js'],
+    ] as const)
+      this.emitFile({ type: 'asset', fileName, source: readFileSync(from, 'utf8') })
+  },
+}
+
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'loader') {
     return {
       ...shared,
       define: { __ZCHAT_CHAT_FILE__: JSON.stringify(chatFileName()) },
+      plugins: [shipAsIs],
       build: {
         outDir: 'dist/widget',
         // The chat build wrote into dist/widget/chat: keep it.

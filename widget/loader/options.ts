@@ -10,7 +10,7 @@ import type { Locale } from '../i18n/locale.ts'
  * The options `zchat('init', {...})` takes: each `data-*` attribute in camelCase, but `global` (the
  * page already called the global by its name). Their types are in widget/zchat.d.ts.
  */
-const initNames =
+export const initNames =
   'department title lang color zIndex position greeting open prechat privacyUrl consent identity identitySignature hours timezone extra pageUrl'.split(
     ' ',
   )
