@@ -76,7 +76,7 @@ describe('zchat.d.ts', () => {
 
   it("names every option zchat('init') takes", async () => {
     const text = await readFile(declarations, 'utf8')
-    const body = text.match(/interface ZchatOptions \{([^]*?)\n\}/)?.[1] ?? ''
+    const body = text.match(/interface ZchatOptions \{([\s\S]*?)\n\}/)?.[1] ?? ''
     const names = [...body.matchAll(/^ {2}(\w+)\?:/gm)].map((match) => match[1])
     expect(names.sort()).toEqual([...initNames].sort())
   })
