@@ -63,7 +63,9 @@ export default defineConfig(({ mode }): UserConfig => {
         rolldownOptions: {
           output: {
             minify: {
-              mangleProps: { include: /^(setUnread|setBusy|button|emit|zchat|preload|toggle)$/ },
+              // The loader's own property names, shortened. Never a command's name (the page's
+              // zchat('toggle') looks it up by its string) nor anything the chat chunk reads.
+              mangleProps: { include: /^(setUnread|setBusy|button|emit|zchat|preload)$/ },
             },
           },
         },

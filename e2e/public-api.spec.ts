@@ -65,5 +65,10 @@ test('a site configures the widget from script in Portuguese, takes it off the p
   await expect(card).toContainText('Voltei')
   await reply(card, 'Bem-vindo de volta')
   await expect(chat.getByRole('log')).toContainText('Bem-vindo de volta')
+  // Commands reach the built widget by their names.
+  await page.evaluate(zchat, ['toggle'])
+  await expect(chat).toBeHidden()
+  await page.evaluate(zchat, ['toggle'])
+  await expect(chat).toBeVisible()
   await context.close()
 })

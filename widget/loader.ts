@@ -21,6 +21,7 @@ type ZchatWindow = Window & Record<string, unknown>
 
 /** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy`. */
 type Site = { profile: unknown[]; extra: Record<string, unknown>; captcha: (() => unknown) | null }
+const newSite = (): Site => ({ profile: [], extra: {}, captcha: null })
 
 type Widget = ReturnType<typeof render>
 
@@ -45,7 +46,7 @@ function boot(): void {
     return
   }
   let widget: Widget | null = null
-  let site: Site = { profile: [], extra: {}, captcha: null }
+  let site = newSite()
 
   /** `zchat('init', given)`: the data-* options with the page's own over them. */
   function init(given: unknown): void {
@@ -57,7 +58,8 @@ function boot(): void {
     const options = readOptions(base!, lang, data, problems, (v) => CSS.supports('color', v), own)
     if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
     widget = render(options, () => site, commands.emit)
-    if (options.open || wasOpen(base!)) widget.open(false)
+    // Opened by the page's options, not the visitor: focus stays where it is.
+    if (options.open || wasOpen(base!)) widget.setOpen(true, false)
     else if (hasOngoingSession(base!)) widget.preload()
   }
 
@@ -66,7 +68,7 @@ function boot(): void {
     destroy: () => {
       widget?.destroy()
       widget = null
-      site = { profile: [], extra: {}, captcha: null }
+      site = newSite()
     },
     open: () => widget?.setOpen(true, true),
     close: () => widget?.setOpen(false, false),
@@ -207,7 +209,6 @@ function render(
     setOpen,
     toggle,
     identify: () => chat?.identify(),
-    open: (focus: boolean) => setOpen(true, focus),
     preload: () => void mount(),
     /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */
     destroy() {

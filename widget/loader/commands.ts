@@ -42,25 +42,28 @@ export function createCommands(controls: Controls) {
     else set.delete(fn as (payload?: unknown) => void)
   }
 
-  const commands: Record<string, (a: unknown, b: unknown) => void> = {
-    ...controls,
-    on: listen(true),
-    off: listen(false),
-    captcha: (get) => {
-      if (typeof get === 'function') controls.captcha(get as () => unknown)
-      else once("zchat('captcha', fn) expects a function")
-    },
-    extra: (data) => {
-      if (typeof data === 'object' && data !== null && !Array.isArray(data)) controls.extra(data)
-      else once("zchat('extra', data) expects an object")
-    },
-  }
+  // A Map, not an object: Object.prototype's names (`toString`) are no commands.
+  const commands = new Map<unknown, (a: unknown, b: unknown) => void>(
+    Object.entries({
+      ...controls,
+      on: listen(true),
+      off: listen(false),
+      captcha: (get: unknown) => {
+        if (typeof get === 'function') controls.captcha(get as () => unknown)
+        else once("zchat('captcha', fn) expects a function")
+      },
+      extra: (data: unknown) => {
+        if (typeof data === 'object' && data !== null && !Array.isArray(data)) controls.extra(data)
+        else once("zchat('extra', data) expects an object")
+      },
+    }),
+  )
 
   function zchat(...args: unknown[]): void {
     const [command, a, b] = args
     try {
-      // Not Object.hasOwn: Safari before 15.4 lacks it.
-      if (Object.hasOwn(commands, command as string)) commands[command as string]!(a, b)
+      const run = commands.get(command)
+      if (run) run(a, b)
       else once(`unknown command ${JSON.stringify(String(command))}`)
     } catch (error) {
       warn(`zchat('${String(command)}') failed`, error)

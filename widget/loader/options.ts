@@ -6,15 +6,6 @@
 import type { WidgetOptions } from '../contract.ts'
 import type { Locale } from '../i18n/locale.ts'
 
-/**
- * The options `zchat('init', {...})` takes: each `data-*` attribute in camelCase, but `global` (the
- * page already called the global by its name). Their types are in widget/zchat.d.ts.
- */
-export const initNames =
-  'department title lang color zIndex position greeting open prechat privacyUrl consent identity identitySignature hours timezone extra pageUrl'.split(
-    ' ',
-  )
-
 /** `https://x.test/chat/widget.js?v=2` -> `https://x.test/chat`: the proxy may live under a path. */
 export function proxyBase(src: string): string | null {
   try {
@@ -56,6 +47,16 @@ const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = 
   zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
   color: [/./, 'a CSS colour'],
 }
+
+/**
+ * The options `zchat('init', {...})` takes: each `data-*` attribute in camelCase, but `global` (the
+ * page already called the global by its name). Their types are in widget/zchat.d.ts.
+ */
+export const initNames = [
+  ...Object.keys(checks),
+  // Read by the chat (chat/site-options.ts), or by the loader without a check.
+  ...'lang prechat privacyUrl consent identity identitySignature hours timezone extra'.split(' '),
+]
 
 /**
  * `given`: the options `zchat('init')` gave, named as the page wrote them; the others are data-*.
