@@ -72,3 +72,25 @@ test('a site configures the widget from script in Portuguese, takes it off the p
   await expect(chat).toBeVisible()
   await context.close()
 })
+
+test('destroy aborts a message on its way to the proxy', async ({ openSite }) => {
+  const page = await openSite()
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  const chat = page.getByRole('dialog', { name: 'Chat with us' })
+  await chat.getByRole('textbox', { name: 'Message' }).fill('Sent as the page goes')
+  await chat.getByRole('button', { name: 'Send' }).click()
+  await expect(chat.getByText('You are number 1 in the queue')).toBeVisible()
+  // The next message is held on its way, so destroy finds it in flight.
+  const held = page.waitForRequest((request) => /\/messages$/.test(request.url()))
+  await page.route(/\/messages$/, () => {})
+  await chat.getByRole('textbox', { name: 'Message' }).fill('Still on its way')
+  await chat.getByRole('button', { name: 'Send' }).click()
+  const request = await held
+  // Well before the call's own 10 s timeout would end it.
+  const aborted = page.waitForEvent('requestfailed', {
+    predicate: (failed) => failed === request,
+    timeout: 5_000,
+  })
+  await page.evaluate(zchat, ['destroy'])
+  expect((await aborted).failure()?.errorText).toMatch(/ABORTED/i)
+})
