@@ -19,12 +19,19 @@ test('a site configures the widget from script in Portuguese, takes it off the p
   const page = await context.newPage()
   // The page's timers run when the story says, so "no request after destroy" needs no waiting.
   await page.clock.install()
+  const warnings: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text())
+  })
   const options = { lang: 'pt-BR', department: 1 }
-  await page.goto(`${stack.demoUrl}?init=${encodeURIComponent(JSON.stringify(options))}`)
+  // A typo among them: named in the one warning, and the rest still applies.
+  const init = encodeURIComponent(JSON.stringify({ ...options, colour: 'red' }))
+  await page.goto(`${stack.demoUrl}?init=${init}`)
   // No data-* on the tag: the page's zchat('init', ...) is all the configuration.
   await expect(page.locator('script[src$="/widget.js"]')).not.toHaveAttribute('data-department')
 
   await page.getByRole('button', { name: 'Abrir chat' }).click()
+  expect(warnings).toEqual(['[zchat] ignoring unknown option colour; using defaults'])
   const chat = page.getByRole('dialog', { name: 'Fale conosco' })
   const stream = page.waitForRequest((request) => /\/events$/.test(request.url()))
   await enviar(chat, 'Olá antes do destroy')
