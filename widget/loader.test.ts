@@ -90,3 +90,11 @@ it('names a bad option in one warning and keeps the rest', async () => {
   ])
   expect(launcher()?.getAttribute('aria-label')).toBe('Abrir chat')
 })
+
+it("lets the listeners queued with the snippet hear the start's open", async () => {
+  const heard: string[] = []
+  page.zchat?.('on', 'open', () => heard.push('open'))
+  await loadWidget({ open: 'true' })
+  await vi.waitFor(() => expect(heard).toEqual(['open']))
+  expect(launcher()?.getAttribute('aria-label')).toBe('Close chat')
+})

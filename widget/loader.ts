@@ -57,10 +57,15 @@ function boot(): void {
     const lang = chooseLocale([data.lang, document.documentElement.lang, ...navigator.languages])
     const options = readOptions(base!, lang, data, problems, (v) => CSS.supports('color', v), own)
     if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
-    widget = render(options, () => site, commands.emit)
-    // Opened by the page's options, not the visitor: focus stays where it is.
-    if (options.open || wasOpen(base!)) widget.setOpen(true, false)
-    else if (hasOngoingSession(base!)) widget.preload()
+    const started = render(options, () => site, commands.emit)
+    widget = started
+    // After the calls queued with this init, so their listeners hear the `open`; at once for a later one.
+    queueMicrotask(() => {
+      if (widget !== started) return
+      // Opened by the page's options, not the visitor: focus stays where it is.
+      if (options.open || wasOpen(base!)) started.setOpen(true, false)
+      else if (hasOngoingSession(base!)) started.preload()
+    })
   }
 
   const commands = createCommands({

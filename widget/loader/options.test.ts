@@ -185,7 +185,7 @@ describe("zchat('init', options)", () => {
       'unknown option global',
       'data-position="sideways" (expected "right" or "left")',
       'open="yes" (expected "true" or "false")',
-      'zIndex="[object Object]" (expected a whole number)',
+      'zIndex="{"top":true}" (expected a whole number)',
     ])
     expect(options).toMatchObject({ open: false, position: 'right' })
     expect(options.zIndex).toBeUndefined()

@@ -18,16 +18,14 @@ export function proxyBase(src: string): string | null {
 }
 
 /**
- * `zchat('init', given)` as the strings data-* would give: numbers and booleans written out, `extra`
- * as JSON. An unknown name is reported and left out; a value of the wrong type fails its check.
+ * `zchat('init', given)` as the strings data-* would give: numbers and booleans written out, objects
+ * (`extra`) as JSON. An unknown name is reported and left out; a value of the wrong type fails its check.
  */
 export function readInit(given: unknown, problems: string[]): Record<string, string> {
   const data: Record<string, string> = {}
   for (const [name, value] of Object.entries(given ?? {})) {
     if (!initNames.includes(name)) problems.push(`unknown option ${name}`)
-    else
-      data[name] =
-        name === 'extra' && typeof value === 'object' ? JSON.stringify(value) : String(value)
+    else data[name] = typeof value === 'object' ? JSON.stringify(value) : String(value)
   }
   return data
 }
