@@ -7,7 +7,7 @@
  * dist/widget/chat/* at /widget/* and dist/widget/widget.js at /widget.js.
  */
 import { readFileSync } from 'node:fs'
-import { defineConfig, type Manifest, type UserConfig } from 'vite'
+import { defineConfig, type Manifest, type Plugin, type UserConfig } from 'vite'
 
 const chatEntry = 'widget/chat/mount.tsx'
 const chatOutDir = 'dist/widget/chat'
@@ -33,17 +33,42 @@ function chatFileName(): string {
   return entry.file
 }
 
+/**
+ * Files shipped beside the loader as they are: the page API's types (dist/widget/zchat.d.ts) and the
+ * queue stub for pages whose CSP forbids inline scripts (served at /widget/stub.js).
+ */
+const shipAsIs: Plugin = {
+  name: 'zchat-ship-as-is',
+  generateBundle() {
+    for (const [from, fileName] of [
+      ['widget/zchat.d.ts', 'zchat.d.ts'],
+      ['widget/loader/stub.js', 'chat/stub.js'],
+    ] as const)
+      this.emitFile({ type: 'asset', fileName, source: readFileSync(from, 'utf8') })
+  },
+}
+
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'loader') {
     return {
       ...shared,
       define: { __ZCHAT_CHAT_FILE__: JSON.stringify(chatFileName()) },
+      plugins: [shipAsIs],
       build: {
         outDir: 'dist/widget',
         // The chat build wrote into dist/widget/chat: keep it.
         emptyOutDir: false,
         target: 'es2020',
         minify: true,
+        rolldownOptions: {
+          output: {
+            minify: {
+              // The loader's own property names, shortened. Never a command's name (the page's
+              // zchat('toggle') looks it up by its string) nor anything the chat chunk reads.
+              mangleProps: { include: /^(setUnread|setBusy|button|emit|zchat|preload)$/ },
+            },
+          },
+        },
         // Library mode: an app build would wrap the chat's import() in Vite's preload helper.
         // The loader has no exports, so the IIFE defines no global despite `name`.
         lib: {
@@ -62,7 +87,7 @@ export default defineConfig(({ mode }): UserConfig => {
       // Only this build writes here; clearing it drops chunks of earlier builds.
       emptyOutDir: true,
       manifest: true,
-      target: 'es2020',
+      target: 'es2022',
       minify: true,
       modulePreload: false,
       rolldownOptions: {

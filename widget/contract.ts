@@ -60,6 +60,11 @@ export type ChatHandle = {
   setOpen(open: boolean, focus: boolean): void
   /** The page called `zchat('identify', ...)` again: read `profile` anew. */
   identify(): void
+  /**
+   * `zchat('destroy')`: unmount, close the event stream, abort calls in flight, stop timers and take
+   * back every window and document listener. The conversation itself goes on (a new mount resumes it).
+   */
+  destroy(): void
 }
 
 export type ChatModule = { mount(host: ChatHost): ChatHandle }

@@ -2,21 +2,28 @@
  * widget.js, on every page of the host site: reads the snippet's options, puts the launcher in an
  * open shadow root, replays the `zchat.q` queue and replaces `window.zchat` with the real function.
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
- * is going on so a reload picks it up.
+ * is going on so a reload picks it up. `zchat('init', options)` starts it from the page's script
+ * (or again, with other options); `zchat('destroy')` takes every trace of it off the page.
  */
 import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
 import { chooseLocale } from './i18n/locale.ts'
-import { createCommands } from './loader/commands.ts'
+import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
-import { proxyBase, readOptions } from './loader/options.ts'
+import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
 type ZchatWindow = Window & Record<string, unknown>
+
+/** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy`. */
+type Site = { profile: unknown[]; extra: Record<string, unknown>; captcha: (() => unknown) | null }
+const newSite = (): Site => ({ profile: [], extra: {}, captcha: null })
+
+type Widget = ReturnType<typeof render>
 
 // Only valid synchronously, at the top level of the script's first run.
 const script = document.currentScript as HTMLScriptElement | null
@@ -38,30 +45,71 @@ function boot(): void {
     warn('widget.js is included twice; ignoring the second copy')
     return
   }
-  const lang = chooseLocale([
-    script.dataset.lang,
-    document.documentElement.lang,
-    ...navigator.languages,
-  ])
-  const { options, problems } = readOptions(base, lang, { ...script.dataset }, (v) =>
-    CSS.supports('color', v),
-  )
-  if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
-  const widget = render(options)
-  const queued = stub?.q ?? []
-  const real: Stub = widget.zchat
+  let widget: Widget | null = null
+  let site = newSite()
+
+  /** `zchat('init', given)`: the data-* options with the page's own over them. */
+  function init(given: unknown): void {
+    widget?.destroy()
+    const problems: string[] = []
+    const own = readInit(given, problems)
+    const data = { ...script!.dataset, ...own }
+    const lang = chooseLocale([data.lang, document.documentElement.lang, ...navigator.languages])
+    const options = readOptions(base!, lang, data, problems, (v) => CSS.supports('color', v), own)
+    if (problems.length > 0) warn(`ignoring ${problems.join(', ')}; using defaults`)
+    const started = render(options, () => site, commands.emit)
+    widget = started
+    // After the calls queued with this init, so their listeners hear the `open`; at once for a later one.
+    queueMicrotask(() => {
+      if (widget !== started) return
+      // Opened by the page's options, not the visitor: focus stays where it is.
+      if (options.open || wasOpen(base!)) started.setOpen(true, false)
+      else if (hasOngoingSession(base!)) started.preload()
+    })
+  }
+
+  const commands = createCommands({
+    init,
+    destroy: () => {
+      widget?.destroy()
+      widget = null
+      site = newSite()
+    },
+    open: () => widget?.setOpen(true, true),
+    close: () => widget?.setOpen(false, false),
+    toggle: () => widget?.toggle(),
+    identify: (next) => {
+      site.profile.push(next)
+      widget?.identify()
+    },
+    // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
+    extra: (next) => {
+      site.extra = { ...site.extra, ...(next as object) }
+    },
+    captcha: (get) => {
+      site.captcha = get
+    },
+  })
+  const real: Stub = commands.zchat
   real.loaded = true
   // Checked again: window.zchatWidget may be another script's too; then the page has no API, but keeps theirs.
   if (isStub(page[name])) page[name] = real
-  for (const args of Array.from(queued)) real(...Array.from(args))
-  if (options.open || wasOpen(base)) widget.open(false)
-  else if (hasOngoingSession(base)) widget.preload()
+  // The page's first `init` starts the widget, before the calls queued around it; without one, data-*.
+  const calls = Array.from(stub?.q ?? [], (args) => Array.from(args))
+  const first = calls.findIndex((args) => args[0] === 'init')
+  real(...(first < 0 ? ['init'] : calls.splice(first, 1)[0]!))
+  for (const args of calls) real(...args)
 }
 
-function render(options: WidgetOptions) {
+function render(
+  options: WidgetOptions,
+  site: () => Site,
+  emit: (event: WidgetEvent, payload?: unknown) => void,
+) {
   const host = document.createElement('div')
   host.setAttribute('data-zchat', '')
   // Page CSS can reach the host element itself: reset it so no transform or filter moves our fixed UI.
+  // Through the CSSOM, which a CSP without 'unsafe-inline' allows (a style attribute it would block).
   host.style.cssText = 'all:initial!important'
   const shadow = host.attachShadow({ mode: 'open' })
   adoptStyles(shadow, launcherCss)
@@ -88,12 +136,10 @@ function render(options: WidgetOptions) {
 
   let open = false
   let focusOnMount = false
+  let gone = false
   let chat: ChatHandle | null = null
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
-  const profile: unknown[] = []
-  let extra: Record<string, unknown> = {}
-  let captcha: (() => unknown) | null = null
 
   const load = () =>
     (loading ??= (
@@ -110,18 +156,18 @@ function render(options: WidgetOptions) {
     shadow,
     container: panel,
     get profile() {
-      return profile
+      return site().profile
     },
     get extra() {
-      return extra
+      return site().extra
     },
     get captcha() {
-      return captcha
+      return site().captcha
     },
     close: () => setOpen(false, true),
     unread: (count) => launcher.setUnread(open ? 0 : count),
-    message: (message) => commands.emit('message', message),
-    state: (name) => commands.emit('state', name),
+    message: (message) => emit('message', message),
+    state: (name) => emit('state', name),
   }
 
   function mount(): Promise<void> {
@@ -129,6 +175,8 @@ function render(options: WidgetOptions) {
     launcher.setBusy(true)
     mounting = load()
       .then((module) => {
+        // Destroyed while the chat was loading: it never starts.
+        if (gone) return
         chat = module.mount(chatHost)
         chat.setOpen(open, focusOnMount)
       })
@@ -148,7 +196,7 @@ function render(options: WidgetOptions) {
     launcher.setOpen(open)
     if (open) launcher.setUnread(0)
     rememberOpen(options.proxy, open)
-    commands.emit(open ? 'open' : 'close')
+    emit(open ? 'open' : 'close')
     focusOnMount = focus
     if (chat) chat.setOpen(open, focus)
     else if (open) void mount()
@@ -156,32 +204,24 @@ function render(options: WidgetOptions) {
     if (!open && focusInside) launcher.button.focus()
   }
 
-  const commands = createCommands({
-    open: () => setOpen(true, true),
-    close: () => setOpen(false, false),
-    toggle: () => setOpen(!open, true),
-    identify: (next) => {
-      profile.push(next)
-      chat?.identify()
-    },
-    // Read (and checked) when a conversation starts; an ongoing one keeps what it started with.
-    extra: (next) => {
-      extra = { ...extra, ...(next as object) }
-    },
-    captcha: (get) => {
-      captcha = get
-    },
-  })
-
-  launcher.button.addEventListener('click', () => setOpen(!open, true))
+  const toggle = () => setOpen(!open, true)
+  launcher.button.addEventListener('click', toggle)
   const prefetch = () => void load().catch(() => {})
   launcher.button.addEventListener('pointerenter', prefetch, { once: true })
   launcher.button.addEventListener('focus', prefetch, { once: true })
 
   return {
-    zchat: commands.zchat,
-    open: (focus: boolean) => setOpen(true, focus),
+    setOpen,
+    toggle,
+    identify: () => chat?.identify(),
     preload: () => void mount(),
+    /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */
+    destroy() {
+      gone = true
+      host.remove()
+      chat?.destroy()
+      chat = null
+    },
   }
 }
 

@@ -1,5 +1,4 @@
 /** The widget's only console output: prefixed, so site owners know whom it comes from. */
-export function warn(message: string, detail?: unknown): void {
-  if (detail === undefined) console.warn(`[zchat] ${message}`)
-  else console.warn(`[zchat] ${message}`, detail)
+export function warn(message: string, ...detail: unknown[]): void {
+  console.warn(`[zchat] ${message}`, ...detail)
 }

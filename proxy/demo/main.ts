@@ -5,6 +5,7 @@
 import { ConfigError } from '../env.ts'
 import { buildWidgetIfStale } from './build.ts'
 import { loadDemoConfig } from './config.ts'
+import { strictCspPath } from './site.ts'
 import { startDemo } from './start.ts'
 
 try {
@@ -17,6 +18,7 @@ try {
   )
   if (config.warning) console.warn(`${config.warning}\n`)
   console.log(`  Demo website:   ${demo.site.url}/`)
+  console.log(`  Strict CSP:     ${demo.site.url}${strictCspPath}`)
   console.log(`  Agent console:  ${demo.emulator.consoleUrl.replace('127.0.0.1', 'localhost')}`)
   if (demo.leftMessagesUrl) console.log(`  Left messages:  ${demo.leftMessagesUrl}`)
   console.log(`  Proxy:          ${demo.proxyUrl}\n`)

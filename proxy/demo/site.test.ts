@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { withOptions, withPage } from './site.ts'
+import { strictCsp, withOptions, withPage } from './site.ts'
 
 const html =
   '<p>Shop</p><script src="http://localhost:8787/widget.js" data-department="1" async></script>'
@@ -34,5 +34,28 @@ describe('the demo page changed by its query', () => {
 
   it('takes only a language tag', () => {
     expect(withPage(page, new URLSearchParams({ 'page-lang': 'x" onload="y' }))).toBe(page)
+  })
+})
+
+describe('the demo page configured from script', () => {
+  it('drops the data-* attributes and calls init after the stub, with the options escaped', () => {
+    const page = `<script>stub</script><script src="http://p.test/widget.js" data-department="1" async></script>`
+    const query = new URLSearchParams({ init: '{"lang":"pt-BR","title":"</script>"}' })
+    expect(withOptions(withPage(page, query), query)).toBe(
+      `<script>stub</script><script>zchat('init', {"lang":"pt-BR","title":"\\u003c/script>"})</script>\n    <script src="http://p.test/widget.js" async></script>`,
+    )
+  })
+
+  it('leaves the page as it is when init is no JSON', () => {
+    expect(withPage(html, new URLSearchParams({ init: '{' }))).toBe(html)
+  })
+})
+
+describe('the strict-CSP page', () => {
+  it('allows no inline script or style, and names the proxy where it must', () => {
+    const policy = strictCsp('http://localhost:8787')
+    expect(policy).toContain("script-src 'self' http://localhost:8787;")
+    expect(policy).toContain("style-src 'self';")
+    expect(policy).not.toMatch(/unsafe|nonce|\*/)
   })
 })

@@ -77,7 +77,18 @@ export function mount(host: ChatHost): ChatHandle {
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
-  const clock = createServerClock()
+  // Every call (and the stream) is also aborted by destroy().
+  const teardown = new AbortController()
+  const clock = createServerClock((input, init) =>
+    fetch(input, {
+      ...init,
+      // Without AbortSignal.any (Safari before 17.4), destroy() leaves calls with a timeout to finish.
+      signal:
+        init?.signal && 'any' in AbortSignal
+          ? AbortSignal.any([init.signal, teardown.signal])
+          : (init?.signal ?? teardown.signal),
+    }),
+  )
   const transport: Transport = {
     ...createApi(base, clock.fetch),
     subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
@@ -151,7 +162,7 @@ export function mount(host: ChatHost): ChatHandle {
       },
     )
   }
-  effect(() => {
+  const stopUnavailable = effect(() => {
     if (model.phase.value.name === 'unavailable' && !loadingUnavailable) loadUnavailable()
   })
   // The end of a chat (the end-chat question, the rating) is fetched once the visitor is in the
@@ -159,14 +170,14 @@ export function mount(host: ChatHost): ChatHandle {
   // conversation can begin (mount draws the first one with it). On the phase's name only: a queue
   // position or the agent typing is no reason to fetch a part that failed again.
   const phaseName = computed(() => model.phase.value.name)
-  effect(() => {
+  const stopPrefetch = effect(() => {
     const phase = phaseName.value
     if (phase === 'prechat') prechatPart.load().catch(ignore)
     else if (endingSoon.has(phase)) endingPart.load().catch(ignore)
   })
   identify()
   addEventListener('online', model.backOnline)
-  effect(() => host.unread(model.unread.value))
+  const stopUnread = effect(() => host.unread(model.unread.value))
   model.restore()
   // Once per mount: a failure leaves uploads off until the next page load.
   void model.attachment.configure()
@@ -180,15 +191,19 @@ export function mount(host: ChatHost): ChatHandle {
   const loadPhone = () =>
     import('./phone-modal.ts').then(
       ({ createPhoneModal }) => {
+        if (teardown.signal.aborted) return
         phone ??= createPhoneModal(host.container, modal)
         phone.setOpen(open)
       },
       (error: unknown) => warn('could not load the phone layout', error),
     )
+  const turned = () => void loadPhone()
   if (narrow.matches) void loadPhone()
-  else narrow.addEventListener('change', () => void loadPhone(), { once: true })
+  else narrow.addEventListener('change', turned, { once: true })
   // The language's sentences first (a chunk of their own, unless English): no English flash.
-  const draw = () =>
+  const draw = () => {
+    // Destroyed while the language loaded.
+    if (teardown.signal.aborted) return
     render(
       <CrashGuard title={options.title ?? t.title}>
         <ChatWindow
@@ -202,6 +217,7 @@ export function mount(host: ChatHost): ChatHandle {
       </CrashGuard>,
       host.container,
     )
+  }
   // A new conversation opens on the pre-chat form: it is drawn with the window, never after it.
   const language = loadLanguage(options.lang).catch((error: unknown) =>
     warn('could not load the language; showing English', error),
@@ -217,5 +233,16 @@ export function mount(host: ChatHost): ChatHandle {
       if (next && focus) focusRequest.value++
     },
     identify,
+    destroy() {
+      teardown.abort()
+      render(null, host.container)
+      model.dispose()
+      stopUnavailable()
+      stopPrefetch()
+      stopUnread()
+      removeEventListener('online', model.backOnline)
+      narrow.removeEventListener('change', turned)
+      phone?.destroy()
+    },
   }
 }

@@ -14,6 +14,9 @@ function fakeWindow(narrow: boolean) {
     addEventListener: (_: string, fn: () => void) => {
       listeners.change = fn
     },
+    removeEventListener: (_: string, fn: () => void) => {
+      if (listeners.change === fn) delete listeners.change
+    },
   }
   const panelStyle = new Map<string, string>()
   const win = {
@@ -30,6 +33,9 @@ function fakeWindow(narrow: boolean) {
       offsetTop: 0,
       addEventListener: (type: string, fn: () => void) => {
         listeners[type] = fn
+      },
+      removeEventListener: (type: string, fn: () => void) => {
+        if (listeners[type] === fn) delete listeners[type]
       },
     },
   }
@@ -84,5 +90,16 @@ describe('the chat as a phone modal', () => {
     query.matches = true
     listeners.change?.()
     expect(phone.modal.value).toBe(true)
+  })
+
+  it('gives the page back and keeps none of its listeners once the widget is destroyed', () => {
+    const { win, phone, listeners } = setup(true)
+    phone.setOpen(true)
+    expect(Object.keys(listeners).sort()).toEqual(['change', 'resize', 'scroll'])
+    win.scrollY = 0
+    phone.destroy()
+    expect(win.document.body.style.cssText).toBe('margin: 0')
+    expect(win.scrollY).toBe(640)
+    expect(listeners).toEqual({})
   })
 })

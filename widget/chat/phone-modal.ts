@@ -10,7 +10,7 @@ import { narrowQuery } from './narrow.ts'
 
 type Saved = { scrollX: number; scrollY: number; html: string; body: string }
 
-export type PhoneModal = { setOpen(open: boolean): void }
+export type PhoneModal = { setOpen(open: boolean): void; destroy(): void }
 
 /** `modal`: true while the window is a full-screen modal (the window reads it for aria-modal). */
 export function createPhoneModal(
@@ -82,6 +82,13 @@ export function createPhoneModal(
     setOpen(next: boolean): void {
       open = next
       update()
+    },
+    /** `zchat('destroy')`: the page gets its scrolling back and keeps none of our listeners. */
+    destroy(): void {
+      unlock()
+      narrow.removeEventListener('change', update)
+      win.visualViewport?.removeEventListener('resize', followViewport)
+      win.visualViewport?.removeEventListener('scroll', followViewport)
     },
   }
 }

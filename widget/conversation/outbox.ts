@@ -32,6 +32,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const { attempts = 3, delayMs = 1_000 } = deps
   let running = false
   let stopped = false
+  /** Ends the wait before a retry at once: stop() leaves no timer behind (`zchat('destroy')`). */
+  let wake = () => {}
 
   async function deliver(entry: VisitorEntry): Promise<'ok' | 'halt'> {
     for (let attempt = 1; ; attempt++) {
@@ -53,7 +55,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         }
         const wait =
           kind === 'busy' ? (retryAfter(error) ?? delayMs * 2) : delayMs * 2 ** (attempt - 1)
-        await new Promise((resolve) => setTimeout(resolve, wait))
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
         if (stopped) return 'halt'
       }
     }
@@ -76,6 +84,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
     stop() {
       stopped = true
+      wake()
     },
   }
 }

@@ -3,6 +3,8 @@ import { createCommands } from './commands.ts'
 
 function setup() {
   const controls = {
+    init: vi.fn(),
+    destroy: vi.fn(),
     open: vi.fn(),
     close: vi.fn(),
     toggle: vi.fn(),
@@ -17,6 +19,18 @@ function setup() {
 afterEach(() => vi.restoreAllMocks())
 
 describe('zchat()', () => {
+  it('runs init with the options as given, and destroy', () => {
+    const { zchat, controls } = setup()
+    zchat('init', { lang: 'pt-BR' })
+    zchat('init')
+    zchat('destroy')
+    expect(controls.init.mock.calls.map(([options]) => options)).toEqual([
+      { lang: 'pt-BR' },
+      undefined,
+    ])
+    expect(controls.destroy).toHaveBeenCalledOnce()
+  })
+
   it('runs open, close, toggle and identify', () => {
     const { zchat, controls } = setup()
     zchat('open')
@@ -27,7 +41,7 @@ describe('zchat()', () => {
     expect(controls.close).toHaveBeenCalledOnce()
     expect(controls.toggle).toHaveBeenCalledOnce()
     // Passed on as given: the chat reads it (chat/profile.ts).
-    expect(controls.identify).toHaveBeenCalledWith({
+    expect(controls.identify.mock.calls[0]?.[0]).toEqual({
       name: ' Ada ',
       email: 'ada@example.com',
       phone: 42,
@@ -74,12 +88,16 @@ describe('zchat()', () => {
     zchat('explode')
     zchat('explode')
     zchat('on', 'nope', () => {})
+    // The same mistake as the line above: told once.
     zchat('on', 'open', 'not a function')
+    zchat('off', 'open', 'not a function')
+    // Object.prototype's names are not commands.
+    zchat('toString')
     zchat('on', 'open', () => {
       throw new Error('listener bug')
     })
     expect(() => emit('open')).not.toThrow()
-    expect(warn).toHaveBeenCalledTimes(5)
+    expect(warn).toHaveBeenCalledTimes(6)
     for (const [message] of warn.mock.calls) expect(message).toMatch(/^\[zchat\] /)
   })
 })

@@ -6,6 +6,9 @@ import { warn } from '../warn.ts'
 
 export type WidgetEvent = 'open' | 'close' | 'message' | 'state'
 export type Controls = {
+  /** `zchat('init', options)`, unchecked: the loader reads them (options.ts readInit). */
+  init(options: unknown): void
+  destroy(): void
   open(): void
   close(): void
   toggle(): void
@@ -22,18 +25,15 @@ const eventNames: ReadonlySet<string> = new Set<WidgetEvent>(['open', 'close', '
 export function createCommands(controls: Controls) {
   const listeners = new Map<string, Set<(payload?: unknown) => void>>()
   const warned = new Set<string>()
-  const once = (key: string, message: string) => {
-    if (warned.has(key)) return
-    warned.add(key)
-    warn(message)
+  // Each mistake is told once: the same bad call in a loop must not flood the console.
+  const once = (message: string) => {
+    if (!warned.has(message)) warn(message)
+    warned.add(message)
   }
 
-  function listen(add: boolean, event: unknown, fn: unknown): void {
+  const listen = (add: boolean) => (event: unknown, fn: unknown) => {
     if (typeof event !== 'string' || !eventNames.has(event) || typeof fn !== 'function') {
-      once(
-        `on:${String(event)}`,
-        `zchat('${add ? 'on' : 'off'}', event, fn) expects an event name and a function`,
-      )
+      once(`zchat('${add ? 'on' : 'off'}', event, fn) expects an event name and a function`)
       return
     }
     const set = listeners.get(event) ?? new Set()
@@ -42,21 +42,29 @@ export function createCommands(controls: Controls) {
     else set.delete(fn as (payload?: unknown) => void)
   }
 
+  // A Map, not an object: Object.prototype's names (`toString`) are no commands.
+  const commands = new Map<unknown, (a: unknown, b: unknown) => void>(
+    Object.entries({
+      ...controls,
+      on: listen(true),
+      off: listen(false),
+      captcha: (get: unknown) => {
+        if (typeof get === 'function') controls.captcha(get as () => unknown)
+        else once("zchat('captcha', fn) expects a function")
+      },
+      extra: (data: unknown) => {
+        if (typeof data === 'object' && data !== null && !Array.isArray(data)) controls.extra(data)
+        else once("zchat('extra', data) expects an object")
+      },
+    }),
+  )
+
   function zchat(...args: unknown[]): void {
     const [command, a, b] = args
     try {
-      if (command === 'open') controls.open()
-      else if (command === 'close') controls.close()
-      else if (command === 'toggle') controls.toggle()
-      else if (command === 'on' || command === 'off') listen(command === 'on', a, b)
-      else if (command === 'identify') controls.identify(a)
-      else if (command === 'captcha') {
-        if (typeof a === 'function') controls.captcha(a as () => unknown)
-        else once('captcha', "zchat('captcha', fn) expects a function")
-      } else if (command === 'extra') {
-        if (typeof a === 'object' && a !== null && !Array.isArray(a)) controls.extra(a)
-        else once('extra', "zchat('extra', data) expects an object")
-      } else once(`cmd:${String(command)}`, `unknown command ${JSON.stringify(String(command))}`)
+      const run = commands.get(command)
+      if (run) run(a, b)
+      else once(`unknown command ${JSON.stringify(String(command))}`)
     } catch (error) {
       warn(`zchat('${String(command)}') failed`, error)
     }

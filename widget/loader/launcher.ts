@@ -36,8 +36,9 @@ export function createLauncher(panelId: string, lang: Locale): Launcher {
   const badge = document.createElement('span')
   badge.className = 'zc-badge'
   badge.setAttribute('aria-hidden', 'true')
+  // Hidden, yet read as the button's description: aria-describedby reads hidden nodes too.
   const description = document.createElement('span')
-  description.className = 'zc-sr'
+  description.hidden = true
   description.id = `${panelId}-unread`
   button.append(icon, badge, description)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { proxyBase, readOptions } from './options.ts'
+import { proxyBase, readInit, readOptions } from './options.ts'
 
 const isColor = (v: string) => /^#[0-9a-f]{3,8}$|^(red|teal)$/i.test(v)
 
@@ -16,11 +16,19 @@ describe('proxyBase', () => {
   })
 })
 
-describe('readOptions', () => {
-  const base = 'https://p.test'
+const base = 'https://p.test'
 
+/** What the loader does: data-* with the page's `zchat('init', given)` over them. */
+function read(data: Record<string, string>, given?: unknown) {
+  const problems: string[] = []
+  const own = readInit(given, problems)
+  const options = readOptions(base, 'en', { ...data, ...own }, problems, isColor, own)
+  return { options, problems }
+}
+
+describe('readOptions', () => {
   it('uses the defaults when nothing is set', () => {
-    expect(readOptions(base, 'en', {}, isColor)).toEqual({
+    expect(read({})).toEqual({
       options: {
         proxy: base,
         lang: 'en',
@@ -43,7 +51,7 @@ describe('readOptions', () => {
       open: 'true',
       pageUrl: 'full',
     }
-    expect(readOptions(base, 'en', data, isColor)).toEqual({
+    expect(read(data)).toEqual({
       options: {
         proxy: base,
         lang: 'en',
@@ -63,14 +71,14 @@ describe('readOptions', () => {
   it('reports each bad value and keeps its default', () => {
     const data = {
       department: '1.5',
-      title: '  ',
+      title: 'x'.repeat(101),
       color: 'url(x)',
       position: 'top',
       greeting: 'x'.repeat(501),
       open: 'yes',
       pageUrl: 'everything',
     }
-    const { options, problems } = readOptions(base, 'en', data, isColor)
+    const { options, problems } = read(data)
     expect(options).toEqual({
       proxy: base,
       lang: 'en',
@@ -80,18 +88,24 @@ describe('readOptions', () => {
       attributes: data,
     })
     expect(problems).toHaveLength(7)
-    expect(problems[6]).toBe('data-page-url="everything" (expected "path", "full" or "none")')
-    expect(problems[0]).toBe('data-department="1.5" (expected a positive whole number)')
+    expect(problems).toContain('data-page-url="everything" (expected "path", "full" or "none")')
+    expect(problems).toContain('data-department="1.5" (expected a positive whole number)')
+  })
+
+  it('takes an empty value as not given', () => {
+    const { options, problems } = read({ title: '  ', department: '' })
+    expect(problems).toEqual([])
+    expect({ ...options, attributes: {} }).toEqual(read({}).options)
   })
 
   it('hands the prechat, consent and identity attributes to the chat as they are', () => {
     const data = { prechat: 'name*,cpf', privacyUrl: 'https://site.test/privacy', identity: 'e30' }
-    expect(readOptions(base, 'en', data, isColor).options.attributes).toMatchObject(data)
+    expect(read(data).options.attributes).toMatchObject(data)
   })
 
   it('passes opening hours and their zone on as written, for the chat to read', () => {
     const data = { hours: 'mon-fri 09:00-18:00; nonsense', timezone: 'Europe/Lisbon' }
-    const { options, problems } = readOptions(base, 'en', data, isColor)
+    const { options, problems } = read(data)
     expect(options).toMatchObject({
       hours: 'mon-fri 09:00-18:00; nonsense',
       timeZone: 'Europe/Lisbon',
@@ -100,16 +114,85 @@ describe('readOptions', () => {
   })
 
   it('takes a whole-number z-index, and refuses anything else', () => {
-    expect(readOptions(base, 'en', { zIndex: '1000' }, isColor).options.zIndex).toBe(1000)
-    expect(readOptions(base, 'en', { zIndex: '-1' }, isColor).options.zIndex).toBe(-1)
-    const { options, problems } = readOptions(base, 'en', { zIndex: 'top' }, isColor)
+    expect(read({ zIndex: '1000' }).options.zIndex).toBe(1000)
+    expect(read({ zIndex: '-1' }).options.zIndex).toBe(-1)
+    const { options, problems } = read({ zIndex: 'top' })
     expect(options.zIndex).toBeUndefined()
-    expect(problems).toEqual(['data-zIndex="top" (expected a whole number)'])
+    expect(problems).toEqual(['data-z-index="top" (expected a whole number)'])
   })
 
   it('refuses department 0 and negative or huge numbers', () => {
     for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
-      expect(readOptions(base, 'en', { department }, isColor).options.department).toBeUndefined()
+      expect(read({ department }).options.department).toBeUndefined()
     }
+  })
+})
+
+describe("zchat('init', options)", () => {
+  it('takes every option in camelCase, numbers and booleans as such, over data-*', () => {
+    const { options, problems } = read(
+      { department: '1', title: 'From the tag', color: 'red' },
+      {
+        department: 7,
+        title: 'From the script',
+        lang: 'pt-BR',
+        zIndex: 10,
+        position: 'left',
+        open: true,
+        pageUrl: 'none',
+        hours: 'daily 08:00-20:00',
+        timezone: 'Europe/Lisbon',
+        prechat: 'name*',
+        privacyUrl: 'https://site.test/privacy',
+        consent: 'required',
+        identity: 'e30',
+        identitySignature: 'sig',
+        greeting: 'Olá!',
+        extra: { plan: 'gold' },
+      },
+    )
+    expect(problems).toEqual([])
+    expect(options).toMatchObject({
+      department: 7,
+      title: 'From the script',
+      color: 'red',
+      zIndex: 10,
+      position: 'left',
+      open: true,
+      pageUrl: 'none',
+      greeting: 'Olá!',
+      hours: 'daily 08:00-20:00',
+      timeZone: 'Europe/Lisbon',
+      attributes: {
+        lang: 'pt-BR',
+        prechat: 'name*',
+        privacyUrl: 'https://site.test/privacy',
+        consent: 'required',
+        identity: 'e30',
+        identitySignature: 'sig',
+        extra: '{"plan":"gold"}',
+      },
+    })
+  })
+
+  it('names a bad option as the script wrote it, and an unknown one', () => {
+    const { options, problems } = read(
+      { position: 'sideways' },
+      { colour: 'red', open: 'yes', zIndex: { top: true }, global: 'chat' },
+    )
+    expect(problems).toEqual([
+      'unknown option colour',
+      'unknown option global',
+      'data-position="sideways" (expected "right" or "left")',
+      'open="yes" (expected "true" or "false")',
+      'zIndex="{"top":true}" (expected a whole number)',
+    ])
+    expect(options).toMatchObject({ open: false, position: 'right' })
+    expect(options.zIndex).toBeUndefined()
+  })
+
+  it('takes no options as the data-* ones alone', () => {
+    expect(read({ department: '3' }, undefined)).toEqual(read({ department: '3' }))
+    expect(read({ department: '3' }, null)).toEqual(read({ department: '3' }))
   })
 })

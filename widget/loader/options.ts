@@ -1,11 +1,10 @@
 /**
- * Reads the embed script's `src` and `data-*` attributes into WidgetOptions. A bad value is reported
- * (the caller warns once) and replaced by its default: a typo in a snippet must not break the page.
+ * Reads the embed script's `src`, its `data-*` attributes and the page's `zchat('init', {...})` into
+ * WidgetOptions. A bad value is reported (the caller warns once, naming it as the page wrote it) and
+ * replaced by its default: a typo in a snippet must not break the page.
  */
 import type { WidgetOptions } from '../contract.ts'
 import type { Locale } from '../i18n/locale.ts'
-
-export type OptionsResult = { options: WidgetOptions; problems: string[] }
 
 /** `https://x.test/chat/widget.js?v=2` -> `https://x.test/chat`: the proxy may live under a path. */
 export function proxyBase(src: string): string | null {
@@ -18,64 +17,76 @@ export function proxyBase(src: string): string | null {
   }
 }
 
+/**
+ * `zchat('init', given)` as the strings data-* would give: numbers and booleans written out, objects
+ * (`extra`) as JSON. An unknown name is reported and left out; a value of the wrong type fails its check.
+ */
+export function readInit(given: unknown, problems: string[]): Record<string, string> {
+  const data: Record<string, string> = {}
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (!initNames.includes(name)) problems.push(`unknown option ${name}`)
+    else data[name] = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  }
+  return data
+}
+
+/**
+ * Each option the loader reads: what it must look like, what the warning says it expects and how it
+ * is read (as written, by default).
+ */
+const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = {
+  // 15 digits at most: always a safe integer.
+  department: [/^[1-9]\d{0,14}$/, 'a positive whole number', Number],
+  title: [/^.{1,100}$/s, 'text of 1 to 100 characters'],
+  position: [/^(right|left)$/, '"right" or "left"'],
+  greeting: [/^.{1,500}$/s, 'at most 500 characters'],
+  open: [/^(true|false)$/, '"true" or "false"', (value) => value === 'true'],
+  pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
+  zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
+  color: [/./, 'a CSS colour'],
+}
+
+/**
+ * The options `zchat('init', {...})` takes: each `data-*` attribute in camelCase, but `global` (the
+ * page already called the global by its name). Their types are in widget/zchat.d.ts.
+ */
+export const initNames = [
+  ...Object.keys(checks),
+  // Read by the chat (chat/site-options.ts), or by the loader without a check.
+  ...'lang prechat privacyUrl consent identity identitySignature hours timezone extra'.split(' '),
+]
+
+/**
+ * `given`: the options `zchat('init')` gave, named as the page wrote them; the others are data-*.
+ * An empty value counts as not given.
+ */
 export function readOptions(
   proxy: string,
   lang: Locale,
   data: Partial<Record<string, string>>,
+  problems: string[],
   isColor: (value: string) => boolean,
-): OptionsResult {
-  const problems: string[] = []
-  const options: WidgetOptions = {
+  given: object = {},
+): WidgetOptions {
+  const options: Record<string, unknown> = {
     proxy,
     lang,
     position: 'right',
     open: false,
     pageUrl: 'path',
     attributes: data,
+    // Passed on as written: the chat chunk reads them, so the loader stays small.
+    hours: data.hours,
+    timeZone: data.timezone,
   }
-  const reject = (name: string, expected: string) =>
-    problems.push(`data-${name}="${data[name]}" (expected ${expected})`)
-
-  const { department, title, color, position, greeting, open, pageUrl, hours, timezone, zIndex } =
-    data
-  if (department !== undefined) {
-    const n = Number(department)
-    if (/^\d+$/.test(department.trim()) && Number.isSafeInteger(n) && n > 0) options.department = n
-    else reject('department', 'a positive whole number')
+  for (const [name, [pattern, expected, read = String]] of Object.entries(checks)) {
+    const value = data[name]?.trim()
+    if (!value) continue
+    if (pattern.test(value) && (name !== 'color' || isColor(value))) options[name] = read(value)
+    else
+      problems.push(
+        `${name in given ? name : `data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}="${data[name]}" (expected ${expected})`,
+      )
   }
-  if (title !== undefined) {
-    const text = title.trim()
-    if (text && text.length <= 100) options.title = text
-    else reject('title', 'text of 1 to 100 characters')
-  }
-  if (color !== undefined) {
-    if (isColor(color.trim())) options.color = color.trim()
-    else reject('color', 'a CSS colour')
-  }
-  if (position !== undefined) {
-    if (position === 'left' || position === 'right') options.position = position
-    else reject('position', '"right" or "left"')
-  }
-  if (greeting !== undefined) {
-    const text = greeting.trim()
-    if (text.length <= 500) {
-      if (text) options.greeting = text
-    } else reject('greeting', 'at most 500 characters')
-  }
-  if (open !== undefined) {
-    if (open === 'true' || open === 'false') options.open = open === 'true'
-    else reject('open', '"true" or "false"')
-  }
-  if (pageUrl !== undefined) {
-    if (pageUrl === 'path' || pageUrl === 'full' || pageUrl === 'none') options.pageUrl = pageUrl
-    else problems.push(`data-page-url="${pageUrl}" (expected "path", "full" or "none")`)
-  }
-  if (zIndex !== undefined) {
-    if (/^-?\d{1,10}$/.test(zIndex.trim())) options.zIndex = Number(zIndex)
-    else reject('zIndex', 'a whole number')
-  }
-  // Passed on as written: the chat chunk reads them, so the loader stays small.
-  if (hours !== undefined) options.hours = hours
-  if (timezone !== undefined) options.timeZone = timezone
-  return { options, problems }
+  return options as WidgetOptions
 }

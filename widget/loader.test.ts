@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+/// <reference path="./env.d.ts" />
+/**
+ * widget.js on a page (happy-dom): the stub's queue, `init` before the calls queued around it,
+ * `destroy` and `init` again. The chat chunk is not served here, so opening only tries to load it.
+ */
+import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
+
+type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
+const page = window as unknown as { zchat?: Zchat }
+
+let warn: MockInstance<typeof console.warn>
+// What the loader build injects: the chat's file, not served here.
+Object.assign(globalThis, { __ZCHAT_CHAT_FILE__: 'chat-test.js' })
+
+beforeEach(() => {
+  vi.resetModules()
+  // The window stays open across pages of a tab: each story starts on a fresh tab.
+  sessionStorage.clear()
+  localStorage.clear()
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  // The snippet's first line, then the page's calls before widget.js has loaded.
+  const stub: Zchat = (...args) => {
+    stub.q = stub.q ?? []
+    stub.q.push(args)
+  }
+  stub.q = []
+  page.zchat = stub
+})
+
+afterEach(() => {
+  for (const node of document.querySelectorAll('[data-zchat]')) node.remove()
+  delete page.zchat
+  vi.restoreAllMocks()
+})
+
+/** Runs widget.js as the page's `<script src>` with these data-* attributes. */
+async function loadWidget(data: Record<string, string> = {}) {
+  const script = document.createElement('script')
+  script.src = 'https://chat.test/widget.js'
+  Object.assign(script.dataset, data)
+  Object.defineProperty(document, 'currentScript', { value: script, configurable: true })
+  await import('./loader.ts')
+}
+
+const launcher = () =>
+  document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('button') ?? null
+
+it('starts with the queued init, wherever it is in the queue, then runs the other calls in order', async () => {
+  page.zchat?.('open')
+  page.zchat?.('init', { lang: 'pt-BR', position: 'left' })
+  await loadWidget({ department: '1', position: 'right' })
+  // The open queued before init was not lost: the launcher says it closes the chat, in Portuguese.
+  expect(launcher()?.getAttribute('aria-label')).toBe('Fechar chat')
+  const root = document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('.zc')
+  expect(root?.getAttribute('lang')).toBe('pt-BR')
+  // init's option wins over the tag's.
+  expect(root?.getAttribute('data-side')).toBe('left')
+  expect(document.querySelectorAll('[data-zchat]')).toHaveLength(1)
+})
+
+it('starts from data-* alone when the page queued no init', async () => {
+  await loadWidget({ lang: 'es' })
+  expect(launcher()?.getAttribute('aria-label')).toBe('Abrir chat')
+  expect(warn).not.toHaveBeenCalled()
+})
+
+it('destroy takes the widget off the page, init puts it back, and init again restarts it', async () => {
+  await loadWidget()
+  const zchat = page.zchat!
+  zchat('destroy')
+  expect(document.querySelector('[data-zchat]')).toBeNull()
+  zchat('open')
+  expect(document.querySelector('[data-zchat]')).toBeNull()
+  zchat('init', { lang: 'es' })
+  expect(launcher()?.getAttribute('aria-label')).toBe('Abrir chat')
+  zchat('init', { lang: 'pt-BR' })
+  expect(document.querySelectorAll('[data-zchat]')).toHaveLength(1)
+  expect(launcher()?.getAttribute('aria-label')).toBe('Abrir chat')
+  expect(
+    document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('.zc')?.getAttribute('lang'),
+  ).toBe('pt-BR')
+})
+
+it('names a bad option in one warning and keeps the rest', async () => {
+  page.zchat?.('init', { lang: 'es', colour: 'red', zIndex: 'top' })
+  await loadWidget()
+  expect(warn.mock.calls.map(([message]) => message)).toEqual([
+    '[zchat] ignoring unknown option colour, zIndex="top" (expected a whole number); using defaults',
+  ])
+  expect(launcher()?.getAttribute('aria-label')).toBe('Abrir chat')
+})
+
+it("lets the listeners queued with the snippet hear the start's open", async () => {
+  const heard: string[] = []
+  page.zchat?.('on', 'open', () => heard.push('open'))
+  await loadWidget({ open: 'true' })
+  await vi.waitFor(() => expect(heard).toEqual(['open']))
+  expect(launcher()?.getAttribute('aria-label')).toBe('Close chat')
+})

@@ -1,0 +1,112 @@
+/**
+ * The zChat widget's page API, for sites written in TypeScript: the build ships it as
+ * dist/widget/zchat.d.ts. Save it in your project and `import type { Zchat } from './zchat'`, or
+ * reference it (`/// <reference path="./zchat.d.ts" />`) to type the global `zchat`. Hand-written:
+ * widget/zchat-types.test.ts holds it to the widget's own types and compiles a site's usage with it.
+ */
+
+/** `zchat('init', options)`: every `data-*` option of the snippet in camelCase, but `global`. */
+export interface ZchatOptions {
+  /** zChat department id that takes the conversations. */
+  department?: number
+  /** The chat window's title; default "Chat with us" in the widget's language. */
+  title?: string
+  /** `pt-BR` (any `pt`), `en` or `es`; default the page's `<html lang>`, then the browser's. */
+  lang?: string
+  /** Accent colour, any CSS colour. */
+  color?: string
+  /** Stacking order of the launcher and window; default 2147483000. */
+  zIndex?: number
+  position?: 'right' | 'left'
+  /** A first line shown before the visitor writes. */
+  greeting?: string
+  /** Open the chat when the widget starts. */
+  open?: boolean
+  /** Pre-chat fields in display order from name, email, phone, cpf; `*` marks a required one. */
+  prechat?: string
+  /** The site's privacy policy, linked under the pre-chat fields. */
+  privacyUrl?: string
+  /** With `privacyUrl`, a checkbox the visitor must tick before the chat starts. */
+  consent?: 'required'
+  /** A signed identity from the site's server (docs/identity.md). */
+  identity?: string
+  identitySignature?: string
+  /** Opening hours, e.g. `mon-fri 09:00-18:00; sat 09:00-13:00`. */
+  hours?: string
+  /** The IANA zone `hours` is in; default America/Sao_Paulo. */
+  timezone?: string
+  /** The site's own keys for zChat's `extra` (or their JSON). */
+  extra?: ZchatExtra | string
+  /** What the agent sees of the page's address; default `path`. */
+  pageUrl?: 'path' | 'full' | 'none'
+}
+
+export type ZchatExtra = Record<string, string | number | boolean | null>
+
+/** `zchat('identify', visitor)`: details sent with a new conversation, and skipped in the pre-chat form. */
+export interface ZchatVisitor {
+  name?: string
+  email?: string
+  phone?: string
+  cpf?: string
+  /** A signed identity, which wins over the `identity` option. */
+  identity?: { payload: string; signature: string }
+}
+
+/** A file in a message: where to get it, and what it is. */
+export interface ZchatMedia {
+  kind: 'image' | 'video' | 'audio' | 'file'
+  url: string
+  name?: string
+  /** Its MIME type, e.g. image/png. */
+  type?: string
+  /** In bytes. */
+  size?: number
+}
+
+/** An agent's message, once per message (not again when a reload replays the conversation). */
+export interface ZchatMessage {
+  text: string
+  /** When the proxy got it, ISO 8601 (may be empty for a message replayed without a time). */
+  at: string
+  agentName?: string
+  media?: ZchatMedia
+}
+
+/** The conversation's state; `unavailable`: no agent, or outside `hours`. */
+export type ZchatState =
+  | 'idle'
+  | 'prechat'
+  | 'starting'
+  | 'queued'
+  | 'chatting'
+  | 'finished'
+  | 'rating'
+  | 'rated'
+  | 'unavailable'
+  | 'failed'
+
+/** What `zchat('on', event, listener)` calls each listener with. */
+export interface ZchatEvents {
+  open: () => void
+  close: () => void
+  message: (message: ZchatMessage) => void
+  state: (state: ZchatState) => void
+}
+
+export interface Zchat {
+  /** Starts the widget with these options over the `data-*` ones (again, if it runs: a restart). */
+  (command: 'init', options?: ZchatOptions): void
+  /** `destroy` takes the widget off the page: nodes, listeners, timers, the event stream. */
+  (command: 'destroy' | 'open' | 'close' | 'toggle'): void
+  (command: 'identify', visitor: ZchatVisitor): void
+  (command: 'extra', data: ZchatExtra): void
+  /** Asked for a CAPTCHA token when a conversation starts. */
+  (command: 'captcha', getToken: () => string | Promise<string>): void
+  <E extends keyof ZchatEvents>(command: 'on' | 'off', event: E, listener: ZchatEvents[E]): void
+}
+
+declare global {
+  /** The widget's global (`data-global` gives it another name: declare that one as `Zchat`). */
+  var zchat: Zchat
+}
