@@ -169,5 +169,16 @@ describe('event stream of a conversation that outgrew its cap', () => {
     expect(behind).toContain('"text":"three"')
     const upToDate = await frames(url, { ...headers, 'last-event-id': String(idOf('two')) }, /five/)
     expect(upToDate).not.toContain('event: reset')
+    // A page that reads from the start (a reload, another tab) would take the last three for all.
+    const fromStart = await frames(url, headers, /five/)
+    expect(fromStart).toMatch(/^: stream open\n\nevent: reset\ndata: \{\}\n\n/)
+    expect(fromStart).not.toContain('"text":"two"')
+  })
+
+  it('does not tell a reader from the start to reload while the log keeps everything', async () => {
+    const { conversationId, headers } = await startConversation(small.url)
+    await postTrigger(small.url, agentMessageTrigger(conversationId, 'only'))
+    const text = await frames(`${small.url}${routes.events(conversationId)}`, headers, /only/)
+    expect(text).not.toContain('event: reset')
   })
 })

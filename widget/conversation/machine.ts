@@ -64,6 +64,11 @@ export type LocalEvent =
   /** Outside the site's opening hours (opening-hours.ts): offer to leave a message instead. */
   | { type: 'closed' }
   | { type: 'reset' }
+  /**
+   * The proxy no longer keeps some events this page has not seen (the conversation outgrew its
+   * cap); every event it still keeps follows. What the visitor sees stays, with a note at the gap.
+   */
+  | { type: 'gap' }
 
 /** A server event, from the stream (with id and time) or echoed locally after a 2xx (without). */
 export type ServerEvent = ConversationEvent & { id?: number; at?: string }
@@ -148,6 +153,10 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
         : state
     case 'reset':
       return { phase: { name: 'prechat' }, transcript: [], lastEventId: 0 }
+    case 'gap':
+      return state.transcript.at(-1)?.kind === 'gap'
+        ? state
+        : { ...state, transcript: [...state.transcript, { kind: 'gap' }] }
     default:
       return applyServer(state, event)
   }

@@ -371,6 +371,18 @@ describe('typing notifications', () => {
 })
 
 describe('events from the stream', () => {
+  it('keeps what the visitor saw and notes the gap when the proxy no longer keeps what was missed', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: 'Seen' }, 10)
+    // Reconnected after a long time away: 11..20 are gone, the stream goes on with what is kept.
+    fake.reset()
+    fake.reset()
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a21', text: 'Kept' }, 21)
+    const shown = model.transcript.value.map((e) => (e.kind === 'agent' ? e.text : e.kind))
+    expect(shown).toEqual(['visitor', 'joined', 'Seen', 'gap', 'Kept'])
+    expect(model.phase.value).toMatchObject({ name: 'chatting' })
+  })
+
   it('shows the agent joining, typing and replying, and tells the host page', async () => {
     const { model, fake, onAgentMessage, onPhase } = await chatting()
     expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })

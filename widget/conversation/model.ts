@@ -160,6 +160,7 @@ export function createConversationModel(deps: ConversationDeps) {
         connection.value = status
       },
       onGone: () => dispatch({ type: 'fail', reason: 'gone' }),
+      onReset: () => dispatch({ type: 'gap' }),
     })
   }
 
