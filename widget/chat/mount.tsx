@@ -8,10 +8,13 @@ import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import { exclusive } from '../tabs/exclusive.ts'
+import { createPageAlert, readSound } from '../tabs/page-alert.ts'
+import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { createApi } from '../transport/api.ts'
-import { openEventStream } from '../transport/events.ts'
+import { nativeFetch, openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
-import { createSessionStore } from '../transport/session.ts'
+import { createSessionStore, watchSession } from '../transport/session.ts'
 import { createUploader } from '../transport/upload.ts'
 import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
@@ -74,7 +77,15 @@ export function mount(host: ChatHost): ChatHandle {
   const clock = createServerClock()
   const transport: Transport = {
     ...createApi(base, clock.fetch),
-    subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
+    // One stream for all the browser's tabs (tabs/share-stream.ts); XHR when the page's fetch is a polyfill.
+    subscribe: shareStream(
+      (auth, handlers, after) =>
+        openEventStream(
+          { base, auth, after, ...(nativeFetch() && { fetch: clock.fetch }) },
+          handlers,
+        ),
+      broadcastChannel(`zchat:${base}`),
+    ),
     serverNow: clock.now,
     upload: createUploader(base),
   }
@@ -92,6 +103,9 @@ export function mount(host: ChatHost): ChatHandle {
   let isClosedNow: (() => boolean) | null = null
   // Worded when shown: the language's chunk may arrive after the hours'.
   let openingHours: (() => string) | undefined
+  const { sound, problem } = readSound(options.attributes.sound)
+  if (problem) warn(`ignoring ${problem}`)
+  const pageAlert = createPageAlert({ base, ...(sound && { sound }) })
   const model = createConversationModel({
     transport,
     session,
@@ -103,7 +117,11 @@ export function mount(host: ChatHost): ChatHandle {
     }),
     newClientId,
     prechat: site.prechat,
-    onAgentMessage: host.message,
+    onAgentMessage: (message) => {
+      host.message(message)
+      pageAlert.agentMessage()
+    },
+    exclusive: exclusive(`zchat:start:${base}`),
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,
@@ -147,6 +165,10 @@ export function mount(host: ChatHost): ChatHandle {
   addEventListener('online', model.backOnline)
   effect(() => host.unread(model.unread.value))
   model.restore()
+  watchSession(base, model.sessionChanged)
+  // Read means shown: the window open on a page the visitor is looking at.
+  const showing = () => model.setVisible(open && !document.hidden)
+  document.addEventListener('visibilitychange', showing)
   // Once per mount: a failure leaves uploads off until the next page load.
   void model.attachment.configure()
 
@@ -188,8 +210,8 @@ export function mount(host: ChatHost): ChatHandle {
 
   return {
     setOpen(next, focus) {
-      model.setVisible(next)
       open = next
+      showing()
       phone?.setOpen(next)
       if (next && focus) focusRequest.value++
     },

@@ -72,7 +72,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
   },
   prechat: {
     open: same,
-    resume: same,
+    resume: 'starting',
     start: 'starting',
     started: same,
     failOffline: same,

@@ -100,7 +100,11 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
     case 'open':
       return state.phase.name === 'idle' ? withPhase(state, { name: 'prechat' }) : state
     case 'resume':
-      return state.phase.name === 'idle' ? withPhase(state, { name: 'starting' }) : state
+      // From the form too, before anything was said there: another tab started the conversation.
+      return state.phase.name === 'idle' ||
+        (state.phase.name === 'prechat' && state.transcript.length === 0)
+        ? withPhase(state, { name: 'starting' })
+        : state
     case 'start':
       return canStart(state.phase) ? withPhase(state, { name: 'starting' }) : state
     case 'started':

@@ -16,13 +16,14 @@ import {
   type Conversation,
   canCompose,
   initialConversation,
+  isLive,
   type MachineEvent,
   type Mood,
   type PhaseName,
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
-import type { Credentials, SessionStore, StreamStatus, Transport } from './ports.ts'
+import type { Credentials, SessionStore, StoredSession, StreamStatus, Transport } from './ports.ts'
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
 import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
@@ -47,6 +48,11 @@ export type ConversationDeps = {
   isClosed?(): boolean
   /** The browser is offline (`!navigator.onLine`); never, by default. */
   isOffline?(): boolean
+  /**
+   * Runs `start` while no other tab of the browser runs its own (tabs/exclusive.ts), so that two
+   * tabs never start two conversations: the second finds the first's in the session and joins it.
+   */
+  exclusive?<T>(start: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -169,6 +175,13 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name === 'prechat' && deps.isClosed?.()) dispatch({ type: 'closed' })
   }
 
+  /** Resume the stored conversation: after a reload, or the one another tab started. */
+  function resume(stored: StoredSession): void {
+    attention.restore(stored)
+    dispatch({ type: 'resume' })
+    listen({ conversationId: stored.conversationId, credential: stored.credential })
+  }
+
   function forget(): void {
     closeStream?.()
     closeStream = null
@@ -184,15 +197,24 @@ export function createConversationModel(deps: ConversationDeps) {
     try {
       const context = await deps.startContext()
       if (state.value.phase.name !== 'starting') return
-      const reply = await transport.start({
-        ...context,
-        ...(visitor && { visitor }),
-        ...(previous && { previous }),
-      })
+      const begin = async () => {
+        // Another tab started one meanwhile: this tab's first message goes there.
+        const started = session.load()
+        if (started && !started.finished) return started
+        const reply = await transport.start({
+          ...context,
+          ...(visitor && { visitor }),
+          ...(previous && { previous }),
+        })
+        const stored = { ...reply, finished: false, readId: 0, seenId: 0 }
+        session.save(stored)
+        return stored
+      }
+      const stored = await (deps.exclusive ? deps.exclusive(begin) : begin())
       if (state.value.phase.name !== 'starting') return
       previous = null
-      session.save({ ...reply, finished: false, readId: 0, seenId: 0 })
-      listen({ conversationId: reply.conversationId, credential: reply.credential })
+      attention.restore(stored)
+      listen({ conversationId: stored.conversationId, credential: stored.credential })
       dispatch({ type: 'started' })
       outbox.flush()
     } catch (error) {
@@ -281,9 +303,32 @@ export function createConversationModel(deps: ConversationDeps) {
         checkHours()
         return
       }
-      attention.restore(stored)
-      dispatch({ type: 'resume' })
-      listen({ conversationId: stored.conversationId, credential: stored.credential })
+      resume(stored)
+    },
+
+    /**
+     * Another tab changed the stored session: it read messages, or started a conversation, which
+     * this tab joins unless it has one going on itself.
+     */
+    sessionChanged(): void {
+      const stored = session.load()
+      if (!stored) return
+      if (stored.conversationId === auth?.conversationId) attention.readElsewhere(stored.readId)
+      // Not over a conversation going on, nor over a first message that failed to start one.
+      else if (!stored.finished && !isLive(phase.value) && phase.value.name !== 'failed') {
+        outbox.stop()
+        attachment.reset()
+        closeStream?.()
+        auth = null
+        batch(() => {
+          dispatch({ type: 'reset' })
+          ending.cancel()
+          attention.reset()
+          rating.reset()
+          resume(stored)
+        })
+        outbox = newOutbox()
+      }
     },
 
     /** Closed now? Asked again once the site's opening hours are read. */
