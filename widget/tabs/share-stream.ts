@@ -32,6 +32,7 @@ export type TabMessage = { c: string } & (
 export type TabChannel = {
   post(message: TabMessage): void
   listen(listener: (message: TabMessage) => void): () => void
+  close(): void
 }
 
 export function broadcastChannel(name: string): TabChannel | null {
@@ -44,13 +45,14 @@ export function broadcastChannel(name: string): TabChannel | null {
       channel.addEventListener('message', onMessage)
       return () => channel.removeEventListener('message', onMessage)
     },
+    close: () => channel.close(),
   }
 }
 
 export function shareStream(
   open: OpenStream,
   channel: TabChannel | null,
-  locks: LockManager | undefined = globalThis.navigator?.locks,
+  locks: LockManager | null | undefined = globalThis.navigator?.locks,
 ) {
   return (auth: Credentials, handlers: StreamHandlers): (() => void) => {
     if (!channel || !locks) return open(auth, handlers, 0)
