@@ -8,8 +8,8 @@ import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import { whileAway } from '../tabs/away.ts'
 import { exclusive } from '../tabs/exclusive.ts'
-import { createPageAlert, readSound } from '../tabs/page-alert.ts'
 import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { createApi } from '../transport/api.ts'
 import { nativeFetch, openEventStream } from '../transport/events.ts'
@@ -103,9 +103,7 @@ export function mount(host: ChatHost): ChatHandle {
   let isClosedNow: (() => boolean) | null = null
   // Worded when shown: the language's chunk may arrive after the hours'.
   let openingHours: (() => string) | undefined
-  const { sound, problem } = readSound(options.attributes.sound)
-  if (problem) warn(`ignoring ${problem}`)
-  const pageAlert = createPageAlert({ base, ...(sound && { sound }) })
+  const away = whileAway({ base, sound: options.attributes.sound })
   const model = createConversationModel({
     transport,
     session,
@@ -119,7 +117,7 @@ export function mount(host: ChatHost): ChatHandle {
     prechat: site.prechat,
     onAgentMessage: (message) => {
       host.message(message)
-      pageAlert.agentMessage()
+      void away.agentMessage()
     },
     exclusive: exclusive(`zchat:start:${base}`),
     onPhase: host.state,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
 import type { StreamStatus } from '../conversation/ports.ts'
 import { nativeFetch, openEventStream } from './events.ts'
@@ -281,6 +281,10 @@ describe('openEventStream', () => {
 })
 
 describe('openEventStream over XHR (the page replaced fetch with a polyfill)', () => {
+  // The XHR reader is a part of its own, loaded when first needed: loaded once here, each test
+  // then waits for the import (a few microtasks) with the timers.
+  beforeAll(() => import('./xhr-stream.ts'))
+
   it("does not take a page script for the browser's fetch", () => {
     // Browsers print their own functions as `function fetch() { [native code] }`.
     vi.stubGlobal('fetch', Math.max)
@@ -294,6 +298,7 @@ describe('openEventStream over XHR (the page replaced fetch with a polyfill)', (
     const server = xhrServer()
     const out = collect()
     const close = openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
     expect(server.requests[0]).toMatchObject({
       url: `${base}/v1/conversations/c1/events`,
       headers: { Accept: 'text/event-stream', Authorization: 'Bearer secret' },
@@ -319,6 +324,7 @@ describe('openEventStream over XHR (the page replaced fetch with a polyfill)', (
     const server = xhrServer()
     const out = collect()
     openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
     server.fail()
     await vi.advanceTimersByTimeAsync(500)
     expect(server.requests).toHaveLength(2)
@@ -352,6 +358,7 @@ describe('openEventStream over XHR (the page replaced fetch with a polyfill)', (
     const server = xhrServer()
     const out = collect()
     const close = openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
     server.answer()
     await vi.advanceTimersByTimeAsync(0)
     server.write(frame(1))

@@ -7,7 +7,7 @@
  * A page may have replaced `fetch` with a polyfill over XHR (whatwg-fetch and the like): its
  * promise settles only when the response ends, which an event stream never does, and its Response
  * has no streaming body. So unless `fetch` is the browser's own, the stream is read from XHR's
- * progress events instead.
+ * progress events instead (xhr-stream.ts, a part of its own loaded only on such pages).
  */
 import { createSseParser } from '../../proxy/protocol/sse.ts'
 import { routes, streamEvents } from '../../proxy/protocol/wire.ts'
@@ -32,11 +32,8 @@ export type StreamOptions = {
   random?: () => number
 }
 
-/** XHR keeps the whole response in responseText: past this, the stream is reopened (and resumed). */
-const xhrMaxChars = 1 << 20
-
 /** An opened response: its status, and its body as text chunks until it ends. */
-type Opened = { status: number; read?: (push: (text: string) => void) => Promise<void> }
+export type Opened = { status: number; read?: (push: (text: string) => void) => Promise<void> }
 
 /** Whether the page's `fetch` is the browser's own, whose body streams. */
 export function nativeFetch(): boolean {
@@ -99,51 +96,6 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
     }
   }
 
-  function viaXhr(
-    request: XMLHttpRequest,
-    headers: Record<string, string>,
-    signal: AbortSignal,
-  ): Promise<Opened> {
-    return new Promise((resolve, reject) => {
-      let taken = 0
-      let push: ((text: string) => void) | undefined
-      let end: (() => void) | undefined
-      const fail = () => {
-        reject(new Error('event stream failed'))
-        end?.()
-      }
-      const take = () => {
-        const text = request.responseText
-        if (push && text.length > taken) push(text.slice(taken))
-        taken = text.length
-        if (taken > xhrMaxChars) request.abort()
-      }
-      request.open('GET', url)
-      for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value)
-      request.onreadystatechange = () => {
-        if (request.readyState !== 2) return
-        resolve({
-          status: request.status,
-          read: (p) => {
-            push = p
-            take()
-            return new Promise((done) => {
-              end = done
-            })
-          },
-        })
-      }
-      request.onprogress = take
-      request.onload = () => {
-        take()
-        end?.()
-      }
-      request.onerror = request.onabort = fail
-      signal.addEventListener('abort', () => request.abort())
-      request.send()
-    })
-  }
-
   async function connect(): Promise<'gone' | 'dropped'> {
     controller = new AbortController()
     const { signal } = controller
@@ -158,7 +110,9 @@ export function openEventStream(options: StreamOptions, handlers: StreamHandlers
     }
     if (last > 0) headers['Last-Event-ID'] = String(last)
     const { status, read } = await (viaXhrNow
-      ? viaXhr(newXhr(), headers, signal)
+      ? import('./xhr-stream.ts').then(({ openXhrStream }) =>
+          openXhrStream(newXhr(), url, headers, signal),
+        )
       : viaFetch(headers, signal))
     if (status === 401 || status === 403 || status === 404) return 'gone'
     if (status < 200 || status > 299 || !read) return 'dropped'

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '../testing/fakes.ts'
-import { createPageAlert, readSound } from './page-alert.ts'
+import { readSound, whileAway } from './away.ts'
 
 const base = 'https://proxy.test'
 
@@ -13,59 +13,59 @@ function setHidden(hidden: boolean) {
 
 afterEach(() => setHidden(false))
 
-describe('createPageAlert', () => {
-  it('flags the title of a hidden page with the count of new agent messages, until the visitor is back', () => {
+describe('whileAway', () => {
+  it('flags the title of a hidden page with the count of new agent messages, until the visitor is back', async () => {
     document.title = 'Shop'
-    const alert = createPageAlert({ base, storage: memoryStorage() })
-    alert.agentMessage()
+    const alert = whileAway({ base, sound: undefined, storage: memoryStorage() })
+    await alert.agentMessage()
     expect(document.title).toBe('Shop')
     setHidden(true)
-    alert.agentMessage()
-    alert.agentMessage()
+    await alert.agentMessage()
+    await alert.agentMessage()
     expect(document.title).toBe('(2) Shop')
     setHidden(false)
     expect(document.title).toBe('Shop')
   })
 
-  it('leaves a title the page set meanwhile', () => {
+  it('leaves a title the page set meanwhile', async () => {
     document.title = 'Shop'
-    const alert = createPageAlert({ base, storage: memoryStorage() })
+    const alert = whileAway({ base, sound: undefined, storage: memoryStorage() })
     setHidden(true)
-    alert.agentMessage()
+    await alert.agentMessage()
     document.title = 'Cart (1 item)'
-    alert.agentMessage()
+    await alert.agentMessage()
     expect(document.title).toBe('(2) Cart (1 item)')
     document.title = 'Checkout'
     setHidden(false)
     expect(document.title).toBe('Checkout')
   })
 
-  it('plays the sound once per browser: in the tab looked at last, when it is hidden too', () => {
+  it('plays the sound once per browser: in the tab looked at last, when it is hidden too', async () => {
     const storage = memoryStorage()
     const play = vi.fn()
-    const first = createPageAlert({ base, sound: true, play, storage })
-    const last = createPageAlert({ base, sound: true, play, storage })
+    const first = whileAway({ base, sound: 'true', play, storage })
+    const last = whileAway({ base, sound: 'true', play, storage })
     setHidden(true)
-    first.agentMessage()
+    await first.agentMessage()
     expect(play).not.toHaveBeenCalled()
-    last.agentMessage()
+    await last.agentMessage()
     expect(play).toHaveBeenCalledOnce()
     expect(play).toHaveBeenCalledWith(true)
   })
 
-  it('plays nothing before the visitor interacted with the page, nor without data-sound', () => {
+  it('plays nothing before the visitor interacted with the page, nor without data-sound', async () => {
     const play = vi.fn()
     vi.stubGlobal('navigator', { userActivation: { hasBeenActive: false } })
     try {
-      const alert = createPageAlert({ base, sound: true, play, storage: memoryStorage() })
+      const alert = whileAway({ base, sound: '', play, storage: memoryStorage() })
       setHidden(true)
-      alert.agentMessage()
+      await alert.agentMessage()
       expect(play).not.toHaveBeenCalled()
     } finally {
       vi.unstubAllGlobals()
     }
-    const silent = createPageAlert({ base, play, storage: memoryStorage() })
-    silent.agentMessage()
+    const silent = whileAway({ base, sound: 'false', play, storage: memoryStorage() })
+    await silent.agentMessage()
     expect(play).not.toHaveBeenCalled()
   })
 })
