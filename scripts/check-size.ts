@@ -9,7 +9,10 @@
  * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
  * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32
  * to 34 KB for the languages (Portuguese and Spanish leave-a-message sentences in their part), the
- * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader).
+ * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader). Many tabs, one
+ * conversation (issue 10: the shared stream, one start per browser, one unread count), the reset's note
+ * and the event stream on pages whose fetch cannot stream raised the chat on open to 28.5 KB (+1.3 KB)
+ * and all chat code to 36.5 KB (the page alert and the XHR reader are lazy parts).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -53,7 +56,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.5 * 1024 },
   ...lazyParts,
   {
     name: 'all chat code',
@@ -65,7 +68,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 34 * 1024,
+    maxGzipBytes: 36.5 * 1024,
   },
 ]
 
