@@ -101,3 +101,51 @@ test('two tabs on the pre-chat form share one conversation, one event stream and
     await expect(log.getByText(text, { exact: true })).toHaveCount(1)
   await context.close()
 })
+
+test('two tabs whose visitor writes at the same moment start one conversation; what is read in one tab is read in both', async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const context = await browser.newContext()
+  const tabs = [await context.newPage(), await context.newPage()]
+  const chats = []
+  for (const page of tabs) {
+    await page.goto(`${stack.demoUrl}?prechat=`)
+    await page.getByRole('button', { name: 'Open chat' }).click()
+    const chat = page.getByRole('dialog', { name: 'Chat with us' })
+    chats.push(chat)
+  }
+  const [one, two] = chats as [(typeof chats)[0], (typeof chats)[0]]
+  await one.getByRole('textbox', { name: 'Message' }).fill('Written in tab one')
+  await two.getByRole('textbox', { name: 'Message' }).fill('Written in tab two')
+  await Promise.all([
+    one.getByRole('button', { name: 'Send' }).click(),
+    two.getByRole('button', { name: 'Send' }).click(),
+  ])
+  for (const chat of chats) {
+    await expect(chat.getByRole('log')).toContainText('Written in tab one')
+    await expect(chat.getByRole('log')).toContainText('Written in tab two')
+  }
+  const interactions = (await (
+    await fetch(`${stack.emulator.url}/control/interactions`)
+  ).json()) as Array<{ messages: Array<{ content: string }> }>
+  expect(interactions).toHaveLength(1)
+  expect(interactions[0]?.messages.map((m) => m.content).sort()).toEqual([
+    'Written in tab one',
+    'Written in tab two',
+  ])
+
+  const card = interactionWith(agent, 'Written in tab one')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  for (const chat of chats) await chat.getByRole('button', { name: 'Minimize' }).click()
+  await reply(card, 'Anyone there?')
+  for (const page of tabs)
+    await expect(page.getByRole('button', { name: 'Open chat' })).toHaveAccessibleDescription(
+      'Unread messages: 1',
+    )
+  await tabs[0]!.getByRole('button', { name: 'Open chat' }).click()
+  await expect(one.getByRole('log')).toContainText('Anyone there?')
+  await expect(tabs[1]!.getByRole('button', { name: 'Open chat' })).toHaveAccessibleDescription('')
+  await context.close()
+})
