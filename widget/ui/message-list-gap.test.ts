@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/preact'
+import { h } from 'preact'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createConversationModel } from '../conversation/model.ts'
 import { loadLanguage } from '../i18n/text.ts'
@@ -28,14 +29,14 @@ function reloadedAfterGap() {
 
 describe('the message log after the proxy dropped earlier events', () => {
   it('says, above what is kept, that earlier messages could not be recovered', () => {
-    render(<MessageList model={reloadedAfterGap()} greeting={undefined} />)
+    render(h(MessageList, { model: reloadedAfterGap(), greeting: undefined }))
     const log = screen.getByRole('log')
     expect(log.textContent).toMatch(/^Some earlier messages could not be recovered\..*Still kept/)
   })
 
   it('says it in the page’s language', async () => {
     await loadLanguage('pt-BR')
-    render(<MessageList model={reloadedAfterGap()} greeting={undefined} />)
+    render(h(MessageList, { model: reloadedAfterGap(), greeting: undefined }))
     expect(
       screen.getByText('Não foi possível recuperar algumas mensagens anteriores.'),
     ).toBeTruthy()
