@@ -13,6 +13,7 @@ import { createSseParser } from '../../proxy/protocol/sse.ts'
 import { routes, streamEvents } from '../../proxy/protocol/wire.ts'
 import type { Credentials, StreamHandlers } from '../conversation/ports.ts'
 import { decodeEvent } from './decode.ts'
+import type { Opened } from './xhr-stream.ts'
 
 export type StreamOptions = {
   base: string
@@ -31,9 +32,6 @@ export type StreamOptions = {
   maxDelayMs?: number
   random?: () => number
 }
-
-/** An opened response: its status, and its body as text chunks until it ends. */
-export type Opened = { status: number; read?: (push: (text: string) => void) => Promise<void> }
 
 /** Whether the page's `fetch` is the browser's own, whose body streams. */
 export function nativeFetch(): boolean {
