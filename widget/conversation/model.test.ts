@@ -747,6 +747,33 @@ describe('many tabs, one conversation', () => {
     expect(two.model.unread.value).toBe(0)
   })
 
+  it('a tab whose chat ended joins the next one another tab starts; one leaving a message stays', async () => {
+    const session = ongoingSession()
+    const ended = setup({}, session)
+    ended.model.restore()
+    ended.fake.emit({ type: 'accepted' }, 1)
+    ended.fake.emit({ type: 'finished', by: 'agent' }, 2)
+    const leaving = setup({}, memorySessionStore())
+    leaving.model.restore()
+    leaving.model.setDraft('Hi')
+    leaving.model.send()
+    await settle()
+    leaving.fake.emit({ type: 'unavailable' }, 1)
+    expect(leaving.model.phase.value.name).toBe('unavailable')
+    const next = { conversationId: 'c2', credential: 'k2', expiresAt: future }
+    session.save({ ...next, finished: false, readId: 0, seenId: 0 })
+    ended.model.sessionChanged()
+    expect(ended.model.phase.value.name).toBe('starting')
+    expect(ended.model.transcript.value).toEqual([])
+    expect(ended.fake.subscriptions.map((s) => [s.auth.conversationId, s.closed])).toEqual([
+      ['c1', true],
+      ['c2', false],
+    ])
+    leaving.session.save({ ...next, finished: false, readId: 0, seenId: 0 })
+    leaving.model.sessionChanged()
+    expect(leaving.model.phase.value.name).toBe('unavailable')
+  })
+
   it('leaves a conversation going on, and a first message that failed, as they are', async () => {
     const session = memorySessionStore()
     const busy = setup({}, session)

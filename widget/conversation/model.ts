@@ -16,7 +16,6 @@ import {
   type Conversation,
   canCompose,
   initialConversation,
-  isLive,
   type MachineEvent,
   type Mood,
   type PhaseName,
@@ -314,8 +313,9 @@ export function createConversationModel(deps: ConversationDeps) {
       const stored = session.load()
       if (!stored) return
       if (stored.conversationId === auth?.conversationId) attention.readElsewhere(stored.readId)
-      // Not over a conversation going on, nor over a first message that failed to start one.
-      else if (!stored.finished && !isLive(phase.value) && phase.value.name !== 'failed') {
+      // From the form or an ended chat only: never over a conversation going on, a first message
+      // that failed to start one, a rating being sent or a message being left.
+      else if (!stored.finished && joinable.has(phase.value.name)) {
         outbox.stop()
         attachment.reset()
         closeStream?.()
@@ -431,6 +431,9 @@ export function createConversationModel(deps: ConversationDeps) {
     },
   }
 }
+
+/** Phases a tab leaves for the conversation another tab started. */
+const joinable = new Set<PhaseName>(['idle', 'prechat', 'finished', 'rated'])
 
 function isSending(entry: Entry): entry is VisitorEntry {
   return entry.kind === 'visitor' && entry.delivery === 'sending'

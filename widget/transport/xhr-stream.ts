@@ -3,6 +3,7 @@
  * (events.ts). XHR keeps the whole response in responseText, so past a megabyte the request is
  * aborted: events.ts reconnects and resumes after the last event id, as after any drop.
  */
+
 /** An opened response: its status, and its body as text chunks until it ends. */
 export type Opened = { status: number; read?: (push: (text: string) => void) => Promise<void> }
 
