@@ -122,8 +122,15 @@ describe('shareStream', () => {
     leader.handlers.onEvent(message(5))
     await vi.waitFor(() => expect(late.events).toEqual([1, 2, 3, 4, 5]))
     expect(one.events).toEqual([1, 2, 3, 4, 5])
+    expect(late.statuses).toEqual(['connecting', 'live'])
+    // One that opens while the leader's stream is down is told so, not that it is live.
+    leader.handlers.onStatus('reconnecting')
+    const later = tab(proxy.open, locks)
+    await vi.waitFor(() => expect(later.events).toEqual([1, 2, 3, 4, 5]))
+    expect(later.statuses).toEqual(['connecting', 'reconnecting'])
     one.close()
     late.close()
+    later.close()
   })
 
   it('when the leader closes, another tab resumes from the last event it has, losing and repeating nothing', async () => {

@@ -21,8 +21,8 @@ export type TabMessage = { c: string } & (
   | { e: LoggedEvent }
   /** The proxy's reset, passed on. */
   | { r: 1 }
-  /** A journal: every event this tab has, in order, a reset as 0 where it came. */
-  | { j: Array<LoggedEvent | 0> }
+  /** A journal: every event this tab has, in order, a reset as 0 where it came; the stream's status. */
+  | { j: Array<LoggedEvent | 0>; s: StreamStatus }
   /** A tab that just opened asks for the journal. */
   | { q: 1 }
   | { s: StreamStatus }
@@ -63,6 +63,8 @@ export function shareStream(
     let synced = false
     let closeStream: (() => void) | undefined
     let release: (() => void) | undefined
+    /** The leader's stream, as it last said. */
+    let status: StreamStatus = 'connecting'
     const post = (message: TabMessage) => channel.post(message)
 
     const take = (item: LoggedEvent | 0, quiet = false) => {
@@ -80,11 +82,11 @@ export function shareStream(
     const stop = channel.listen((message) => {
       if (message.c !== c) return
       if ('q' in message) {
-        if (closeStream) post({ c, j: journal })
+        if (closeStream) post({ c, j: journal, s: status })
       } else if ('j' in message) {
         // Resets in a journal are news only to a tab that had nothing.
         for (const item of message.j) take(item, synced)
-        if (!synced && !closeStream) handlers.onStatus('live')
+        if (!synced && !closeStream) handlers.onStatus(message.s)
         synced = true
       } else if (!synced || closeStream) {
         // Not synced, or the leader: its own stream says it all.
@@ -109,9 +111,10 @@ export function shareStream(
               take(0)
               post({ c, r: 1 })
             },
-            onStatus(status) {
-              handlers.onStatus(status)
-              post({ c, s: status })
+            onStatus(now) {
+              status = now
+              handlers.onStatus(now)
+              post({ c, s: now })
             },
             onGone() {
               handlers.onGone()
@@ -121,7 +124,7 @@ export function shareStream(
           last,
         )
         // Followers that opened while there was no leader.
-        post({ c, j: journal })
+        post({ c, j: journal, s: status })
         return new Promise<void>((resolve) => {
           release = resolve
         })
