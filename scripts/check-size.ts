@@ -12,7 +12,8 @@
  * phone modal, forced-colours styles and data-extra's parsing (moved out of the loader). Then from
  * 34 to 43 KB for ky (about 5.5 KB, a part of its own) and for splitting the pre-chat form, the end
  * of a chat and the file preview out of the chat on open (about 2.3 KB: gzip cannot share what the
- * chunks have in common), which made room on open for the features to come.
+ * chunks have in common), which made room on open for the features to come; then to 45 KB for many
+ * tabs of one conversation (the shared stream, the page alert and the XHR stream reader, about 2 KB).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -85,7 +86,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 43 * 1024,
+    maxGzipBytes: 45 * 1024,
   },
 ]
 

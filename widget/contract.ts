@@ -8,7 +8,10 @@ import type { Locale } from './i18n/locale.ts'
 
 /** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
 export type ChatAttributes = Partial<
-  Record<'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra', string>
+  Record<
+    'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra' | 'sound',
+    string
+  >
 >
 
 /** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */

@@ -100,9 +100,9 @@ export type ErrorBody = {
 /**
  * Named SSE events beside the conversation's own (which are unnamed `message`s): `expired` ends a
  * stream whose credential has run out, so the widget stops rather than reconnecting. `reset` comes
- * first on a stream resumed from a Last-Event-ID older than what the log still keeps (the
- * conversation outgrew its cap): events were dropped in between, so the widget should reload the
- * transcript (reconnect without Last-Event-ID) instead of silently missing them.
+ * first on a stream resumed from a Last-Event-ID older than what the log still keeps, 0 included (the
+ * conversation outgrew its cap): events were dropped in between, and every event still kept follows,
+ * so the widget notes the gap in the transcript instead of silently missing them.
  */
 export const streamEvents = { expired: 'expired', reset: 'reset' } as const
 

@@ -29,13 +29,12 @@ describe('event stream', () => {
     const ids = all.events.map((e) => e.id)
     expect(ids).toEqual([...ids].sort((x, y) => x - y))
     expect(new Set(ids).size).toBe(4)
-    const resumed = readEvents(
-      url,
-      { ...headers, 'last-event-id': String(ids[1]) },
-      (e) => e.length >= 3,
-    )
-    setTimeout(() => void say(conversationId, 'd'), 100)
-    const { events } = await resumed
+    const resumed = await openStream(url, { ...headers, 'last-event-id': String(ids[1]) })
+    // The replay first; then 'd', written once the stream is live.
+    await resumed.waitFor((e) => e.length >= 2)
+    await say(conversationId, 'd')
+    const events = await resumed.waitFor((e) => e.length >= 3)
+    resumed.close()
     expect(events.map((e) => e.type === 'message' && e.text)).toEqual(['b', 'c', 'd'])
     expect(events.slice(0, 2).map((e) => e.id)).toEqual(ids.slice(2))
   })
@@ -47,13 +46,11 @@ describe('event stream', () => {
     const { events: seen } = await readEvents(url, headers, (e) => e.length >= 2)
     const lastSeen = seen.at(-1)!.id
     await h.restart()
-    const resumed = readEvents(
-      url,
-      { ...headers, 'last-event-id': String(lastSeen) },
-      (e) => e.length >= 1,
-    )
-    setTimeout(() => void say(conversationId, 'after'), 100)
-    const { events } = await resumed
+    const resumed = await openStream(url, { ...headers, 'last-event-id': String(lastSeen) })
+    // Its response has come: the stream is subscribed before 'after' is written.
+    await say(conversationId, 'after')
+    const events = await resumed.waitFor((e) => e.length >= 1)
+    resumed.close()
     expect(events).toMatchObject([{ type: 'message', text: 'after' }])
     expect(events[0]!.id).toBeGreaterThan(lastSeen)
   })
@@ -169,5 +166,16 @@ describe('event stream of a conversation that outgrew its cap', () => {
     expect(behind).toContain('"text":"three"')
     const upToDate = await frames(url, { ...headers, 'last-event-id': String(idOf('two')) }, /five/)
     expect(upToDate).not.toContain('event: reset')
+    // A page that reads from the start (a reload, another tab) would take the last three for all.
+    const fromStart = await frames(url, headers, /five/)
+    expect(fromStart).toMatch(/^: stream open\n\nevent: reset\ndata: \{\}\n\n/)
+    expect(fromStart).not.toContain('"text":"two"')
+  })
+
+  it('does not tell a reader from the start to reload while the log keeps everything', async () => {
+    const { conversationId, headers } = await startConversation(small.url)
+    await postTrigger(small.url, agentMessageTrigger(conversationId, 'only'))
+    const text = await frames(`${small.url}${routes.events(conversationId)}`, headers, /only/)
+    expect(text).not.toContain('event: reset')
   })
 })

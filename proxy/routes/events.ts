@@ -145,7 +145,8 @@ export async function eventRoutes(
 
     try {
       stream.comment('stream open')
-      if (after > 0 && after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
+      // From 0 too: a page reloaded, or another tab, would show what is kept as the whole story.
+      if (after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
       // The backlog goes at the reader's pace: each frame once the socket has room for it.
       replay: for (;;) {
         pending.length = 0

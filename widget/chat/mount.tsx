@@ -8,10 +8,13 @@ import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import { whileAway } from '../tabs/away.ts'
+import { exclusive } from '../tabs/exclusive.ts'
+import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { createApi } from '../transport/api.ts'
-import { openEventStream } from '../transport/events.ts'
+import { nativeFetch, openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
-import { createSessionStore } from '../transport/session.ts'
+import { createSessionStore, watchSession } from '../transport/session.ts'
 import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
@@ -89,9 +92,18 @@ export function mount(host: ChatHost): ChatHandle {
           : (init?.signal ?? teardown.signal),
     }),
   )
+  const channel = broadcastChannel(`zchat:${base}`)
   const transport: Transport = {
     ...createApi(base, clock.fetch),
-    subscribe: (auth, handlers) => openEventStream({ base, auth, fetch: clock.fetch }, handlers),
+    // One stream for all the browser's tabs (tabs/share-stream.ts); XHR when the page's fetch is a polyfill.
+    subscribe: shareStream(
+      (auth, handlers, after) =>
+        openEventStream(
+          { base, auth, after, ...(nativeFetch() && { fetch: clock.fetch }) },
+          handlers,
+        ),
+      channel,
+    ),
     serverNow: clock.now,
     // The upload travels with the file preview's part, loaded by the time a file is sent.
     upload: (auth, file, upload) =>
@@ -111,6 +123,7 @@ export function mount(host: ChatHost): ChatHandle {
   let isClosedNow: (() => boolean) | null = null
   // Worded when shown: the language's chunk may arrive after the hours'.
   let openingHours: (() => string) | undefined
+  const away = whileAway({ base, sound: options.attributes.sound, signal: teardown.signal })
   const model = createConversationModel({
     transport,
     session,
@@ -122,7 +135,11 @@ export function mount(host: ChatHost): ChatHandle {
     }),
     newClientId,
     prechat: site.prechat,
-    onAgentMessage: host.message,
+    onAgentMessage: (message) => {
+      host.message(message)
+      void away.agentMessage()
+    },
+    exclusive: exclusive(`zchat:start:${base}`),
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,
@@ -179,6 +196,10 @@ export function mount(host: ChatHost): ChatHandle {
   addEventListener('online', model.backOnline)
   const stopUnread = effect(() => host.unread(model.unread.value))
   model.restore()
+  watchSession(base, model.sessionChanged, teardown.signal)
+  // Read means shown: the window open on a page the visitor is looking at.
+  const showing = () => model.setVisible(open && !document.hidden)
+  document.addEventListener('visibilitychange', showing, { signal: teardown.signal })
   // Once per mount: a failure leaves uploads off until the next page load.
   void model.attachment.configure()
 
@@ -227,8 +248,8 @@ export function mount(host: ChatHost): ChatHandle {
 
   return {
     setOpen(next, focus) {
-      model.setVisible(next)
       open = next
+      showing()
       phone?.setOpen(next)
       if (next && focus) focusRequest.value++
     },
@@ -243,6 +264,7 @@ export function mount(host: ChatHost): ChatHandle {
       removeEventListener('online', model.backOnline)
       narrow.removeEventListener('change', turned)
       phone?.destroy()
+      channel?.close()
     },
   }
 }

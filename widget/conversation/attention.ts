@@ -1,7 +1,8 @@
 /**
  * What calls for attention: agent messages that arrive while the window is closed (the launcher's
  * badge) and agent messages to report to the host page. Events replayed after a reload were already
- * counted and reported before it, so the ids seen and read are kept with the session.
+ * counted and reported before it, so the ids seen and read are kept with the session. The session is
+ * the browser's, so the count is too: what is read in one tab is read in all (`readElsewhere`).
  */
 import { signal } from '@preact/signals'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
@@ -20,6 +21,13 @@ export function createAttention(
   let seenId = 0
   /** Agent messages up to here were read with the window open. */
   let readId = 0
+  /** Ids of the agent messages counted as unread. */
+  let unreadIds: number[] = []
+  const read = (id: number) => {
+    readId = Math.max(readId, id)
+    unreadIds = unreadIds.filter((unreadId) => unreadId > readId)
+    unread.value = unreadIds.length
+  }
 
   return {
     unread,
@@ -29,7 +37,13 @@ export function createAttention(
     },
     received(event: LoggedEvent): void {
       if (event.type === 'message' && event.author === 'agent') {
-        if (!visible && event.id > readId) unread.value++
+        if (visible) {
+          // With the window open here, read in every tab (the write tells them).
+          if (event.id > readId) {
+            read(event.id)
+            session.update({ readId })
+          }
+        } else if (event.id > readId) unread.value = unreadIds.push(event.id)
         if (event.id > seenId) {
           const { text, at, agentName, media } = event
           onAgentMessage?.({ text, at, ...(agentName && { agentName }), ...(media && { media }) })
@@ -42,11 +56,13 @@ export function createAttention(
     setVisible(open: boolean, lastEventId: number): void {
       visible = open
       if (!open) return
-      unread.value = 0
-      readId = lastEventId
+      read(lastEventId)
       session.update({ readId })
     },
+    /** Another tab of the browser showed the conversation up to `id`. */
+    readElsewhere: read,
     reset(): void {
+      unreadIds = []
       unread.value = 0
       seenId = 0
       readId = 0

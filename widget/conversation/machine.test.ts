@@ -72,7 +72,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
   },
   prechat: {
     open: same,
-    resume: same,
+    resume: 'starting',
     start: 'starting',
     started: same,
     failOffline: same,
@@ -443,7 +443,9 @@ describe('server events, in order and out of it', () => {
           ? `joined:${e.agentName}`
           : e.kind === 'agent'
             ? e.messageId
-            : e.clientId,
+            : e.kind === 'visitor'
+              ? e.clientId
+              : e.kind,
       ),
     ).toEqual(['joined:Ana', 'a', 'joined:Bo', 'b'])
     expect(state.phase).toMatchObject({ agentName: 'Bo' })

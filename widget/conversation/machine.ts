@@ -64,6 +64,11 @@ export type LocalEvent =
   /** Outside the site's opening hours (opening-hours.ts): offer to leave a message instead. */
   | { type: 'closed' }
   | { type: 'reset' }
+  /**
+   * The proxy no longer keeps some events this page has not seen (the conversation outgrew its
+   * cap); every event it still keeps follows. What the visitor sees stays, with a note at the gap.
+   */
+  | { type: 'gap' }
 
 /** A server event, from the stream (with id and time) or echoed locally after a 2xx (without). */
 export type ServerEvent = ConversationEvent & { id?: number; at?: string }
@@ -95,7 +100,11 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
     case 'open':
       return state.phase.name === 'idle' ? withPhase(state, { name: 'prechat' }) : state
     case 'resume':
-      return state.phase.name === 'idle' ? withPhase(state, { name: 'starting' }) : state
+      // From the form too, before anything was said there: another tab started the conversation.
+      return state.phase.name === 'idle' ||
+        (state.phase.name === 'prechat' && state.transcript.length === 0)
+        ? withPhase(state, { name: 'starting' })
+        : state
     case 'start':
       return canStart(state.phase) ? withPhase(state, { name: 'starting' }) : state
     case 'started':
@@ -148,6 +157,10 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
         : state
     case 'reset':
       return { phase: { name: 'prechat' }, transcript: [], lastEventId: 0 }
+    case 'gap':
+      return state.transcript.at(-1)?.kind === 'gap'
+        ? state
+        : { ...state, transcript: [...state.transcript, { kind: 'gap' }] }
     default:
       return applyServer(state, event)
   }

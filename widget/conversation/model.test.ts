@@ -371,6 +371,18 @@ describe('typing notifications', () => {
 })
 
 describe('events from the stream', () => {
+  it('keeps what the visitor saw and notes the gap when the proxy no longer keeps what was missed', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: 'Seen' }, 10)
+    // Reconnected after a long time away: 11..20 are gone, the stream goes on with what is kept.
+    fake.reset()
+    fake.reset()
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a21', text: 'Kept' }, 21)
+    const shown = model.transcript.value.map((e) => (e.kind === 'agent' ? e.text : e.kind))
+    expect(shown).toEqual(['visitor', 'joined', 'Seen', 'gap', 'Kept'])
+    expect(model.phase.value).toMatchObject({ name: 'chatting' })
+  })
+
   it('shows the agent joining, typing and replying, and tells the host page', async () => {
     const { model, fake, onAgentMessage, onPhase } = await chatting()
     expect(model.phase.value).toEqual({ name: 'chatting', agentTyping: false })
@@ -654,5 +666,135 @@ describe('ending and rating', () => {
     await settle()
     expect(fake.transport.start).toHaveBeenCalledTimes(2)
     expect(session.load()?.expiresAt).toBe(future)
+  })
+})
+
+describe('many tabs, one conversation', () => {
+  /** One lock for the browser's tabs, as Web Locks give: each run waits for the one before. */
+  function browserLock() {
+    let queue: Promise<unknown> = Promise.resolve()
+    return <T>(run: () => Promise<T>): Promise<T> => {
+      const turn = queue.then(run)
+      queue = turn.catch(() => {})
+      return turn
+    }
+  }
+
+  it('a tab on the form joins the conversation another tab started, without starting one', async () => {
+    const session = memorySessionStore()
+    const one = setup({}, session)
+    const two = setup({}, session)
+    one.model.restore()
+    two.model.restore()
+    one.model.setDraft('Hello')
+    one.model.send()
+    await settle()
+    two.model.sessionChanged()
+    expect(two.model.phase.value.name).toBe('starting')
+    expect(two.fake.transport.start).not.toHaveBeenCalled()
+    expect(two.fake.transport.subscribe).toHaveBeenCalledWith(
+      { conversationId: 'c1', credential: 'k1' },
+      expect.anything(),
+    )
+    two.fake.emit({ type: 'message', author: 'visitor', messageId: 'm1', text: 'Hello' }, 1)
+    two.fake.emit({ type: 'accepted' }, 2)
+    expect(two.model.phase.value.name).toBe('chatting')
+    expect(visitorOf(two.model.transcript.value)).toEqual(['Hello:sent'])
+  })
+
+  it('two tabs whose visitors write at once start one conversation, and both messages go there', async () => {
+    const session = memorySessionStore()
+    const exclusive = browserLock()
+    const one = setup({ exclusive }, session)
+    const two = setup({ exclusive }, session)
+    for (const { model } of [one, two]) {
+      model.restore()
+      model.setDraft('Hi')
+      model.send()
+    }
+    await settle()
+    expect(
+      one.fake.transport.start.mock.calls.length + two.fake.transport.start.mock.calls.length,
+    ).toBe(1)
+    expect(one.fake.transport.send).toHaveBeenCalledOnce()
+    expect(two.fake.transport.send).toHaveBeenCalledOnce()
+    expect(two.fake.transport.send.mock.calls[0]?.[0]).toEqual({
+      conversationId: 'c1',
+      credential: 'k1',
+    })
+  })
+
+  it('keeps one unread count: what one tab shows is read in the other', async () => {
+    const session = ongoingSession()
+    const one = setup({}, session)
+    const two = setup({}, session)
+    one.model.restore()
+    two.model.restore()
+    for (const tab of [one, two]) {
+      tab.fake.emit({ type: 'accepted' }, 1)
+      tab.fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: '1' }, 2)
+      tab.fake.emit({ type: 'message', author: 'agent', messageId: 'a2', text: '2' }, 3)
+    }
+    expect(two.model.unread.value).toBe(2)
+    one.model.setVisible(true)
+    two.model.sessionChanged()
+    expect(two.model.unread.value).toBe(0)
+    // With the window open in tab one, what comes next is read there too.
+    for (const tab of [one, two])
+      tab.fake.emit({ type: 'message', author: 'agent', messageId: 'a3', text: '3' }, 4)
+    expect(two.model.unread.value).toBe(1)
+    two.model.sessionChanged()
+    expect(two.model.unread.value).toBe(0)
+  })
+
+  it('a tab whose chat ended joins the next one another tab starts; one leaving a message stays', async () => {
+    const session = ongoingSession()
+    const ended = setup({}, session)
+    ended.model.restore()
+    ended.fake.emit({ type: 'accepted' }, 1)
+    ended.fake.emit({ type: 'finished', by: 'agent' }, 2)
+    const leaving = setup({}, memorySessionStore())
+    leaving.model.restore()
+    leaving.model.setDraft('Hi')
+    leaving.model.send()
+    await settle()
+    leaving.fake.emit({ type: 'unavailable' }, 1)
+    expect(leaving.model.phase.value.name).toBe('unavailable')
+    const next = { conversationId: 'c2', credential: 'k2', expiresAt: future }
+    session.save({ ...next, finished: false, readId: 0, seenId: 0 })
+    ended.model.sessionChanged()
+    expect(ended.model.phase.value.name).toBe('starting')
+    expect(ended.model.transcript.value).toEqual([])
+    expect(ended.fake.subscriptions.map((s) => [s.auth.conversationId, s.closed])).toEqual([
+      ['c1', true],
+      ['c2', false],
+    ])
+    leaving.session.save({ ...next, finished: false, readId: 0, seenId: 0 })
+    leaving.model.sessionChanged()
+    expect(leaving.model.phase.value.name).toBe('unavailable')
+  })
+
+  it('leaves a conversation going on, and a first message that failed, as they are', async () => {
+    const session = memorySessionStore()
+    const busy = setup({}, session)
+    busy.fake.transport.start.mockRejectedValueOnce(new NetworkFailure('POST', 'u', 'x'))
+    busy.model.restore()
+    busy.model.setDraft('Mine')
+    busy.model.send()
+    await settle()
+    expect(busy.model.phase.value.name).toBe('failed')
+    const other = setup({}, session)
+    other.model.restore()
+    other.model.setDraft('Theirs')
+    other.model.send()
+    await settle()
+    busy.model.sessionChanged()
+    expect(busy.model.phase.value.name).toBe('failed')
+    expect(visitorOf(busy.model.transcript.value)).toEqual(['Mine:sending'])
+    // Try again joins the other tab's conversation with the waiting message.
+    busy.model.tryAgain()
+    await settle()
+    expect(busy.fake.transport.start).toHaveBeenCalledOnce()
+    expect(busy.fake.transport.send.mock.calls[0]?.[1]).toMatchObject({ text: 'Mine' })
   })
 })

@@ -22,7 +22,7 @@ import {
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
-import type { Credentials, SessionStore, StreamStatus, Transport } from './ports.ts'
+import type { Credentials, SessionStore, StoredSession, StreamStatus, Transport } from './ports.ts'
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
 import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
@@ -47,6 +47,11 @@ export type ConversationDeps = {
   isClosed?(): boolean
   /** The browser is offline (`!navigator.onLine`); never, by default. */
   isOffline?(): boolean
+  /**
+   * Runs `start` while no other tab of the browser runs its own (tabs/exclusive.ts), so that two
+   * tabs never start two conversations: the second finds the first's in the session and joins it.
+   */
+  exclusive?<T>(start: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -160,12 +165,20 @@ export function createConversationModel(deps: ConversationDeps) {
         connection.value = status
       },
       onGone: () => dispatch({ type: 'fail', reason: 'gone' }),
+      onReset: () => dispatch({ type: 'gap' }),
     })
   }
 
   /** Before a chat starts, outside opening hours: the window offers to leave a message instead. */
   function checkHours(): void {
     if (state.value.phase.name === 'prechat' && deps.isClosed?.()) dispatch({ type: 'closed' })
+  }
+
+  /** Resume the stored conversation: after a reload, or the one another tab started. */
+  function resume(stored: StoredSession): void {
+    attention.restore(stored)
+    dispatch({ type: 'resume' })
+    listen({ conversationId: stored.conversationId, credential: stored.credential })
   }
 
   function forget(): void {
@@ -183,15 +196,24 @@ export function createConversationModel(deps: ConversationDeps) {
     try {
       const context = await deps.startContext()
       if (state.value.phase.name !== 'starting') return
-      const reply = await transport.start({
-        ...context,
-        ...(visitor && { visitor }),
-        ...(previous && { previous }),
-      })
+      const begin = async () => {
+        // Another tab started one meanwhile: this tab's first message goes there.
+        const started = session.load()
+        if (started && !started.finished) return started
+        const reply = await transport.start({
+          ...context,
+          ...(visitor && { visitor }),
+          ...(previous && { previous }),
+        })
+        const stored = { ...reply, finished: false, readId: 0, seenId: 0 }
+        session.save(stored)
+        return stored
+      }
+      const stored = await (deps.exclusive ? deps.exclusive(begin) : begin())
       if (state.value.phase.name !== 'starting') return
       previous = null
-      session.save({ ...reply, finished: false, readId: 0, seenId: 0 })
-      listen({ conversationId: reply.conversationId, credential: reply.credential })
+      attention.restore(stored)
+      listen({ conversationId: stored.conversationId, credential: stored.credential })
       dispatch({ type: 'started' })
       outbox.flush()
     } catch (error) {
@@ -280,9 +302,33 @@ export function createConversationModel(deps: ConversationDeps) {
         checkHours()
         return
       }
-      attention.restore(stored)
-      dispatch({ type: 'resume' })
-      listen({ conversationId: stored.conversationId, credential: stored.credential })
+      resume(stored)
+    },
+
+    /**
+     * Another tab changed the stored session: it read messages, or started a conversation, which
+     * this tab joins unless it has one going on itself.
+     */
+    sessionChanged(): void {
+      const stored = session.load()
+      if (!stored) return
+      if (stored.conversationId === auth?.conversationId) attention.readElsewhere(stored.readId)
+      // From the form or an ended chat only: never over a conversation going on, a first message
+      // that failed to start one, a rating being sent or a message being left.
+      else if (!stored.finished && joinable.has(phase.value.name)) {
+        outbox.stop()
+        attachment.reset()
+        closeStream?.()
+        auth = null
+        batch(() => {
+          dispatch({ type: 'reset' })
+          ending.cancel()
+          attention.reset()
+          rating.reset()
+          resume(stored)
+        })
+        outbox = newOutbox()
+      }
     },
 
     /** Closed now? Asked again once the site's opening hours are read. */
@@ -385,6 +431,9 @@ export function createConversationModel(deps: ConversationDeps) {
     },
   }
 }
+
+/** Phases a tab leaves for the conversation another tab started. */
+const joinable = new Set<PhaseName>(['idle', 'prechat', 'finished', 'rated'])
 
 function isSending(entry: Entry): entry is VisitorEntry {
   return entry.kind === 'visitor' && entry.delivery === 'sending'

@@ -43,6 +43,11 @@ export type StreamHandlers = {
   onStatus(status: StreamStatus): void
   /** 401/403/404: the conversation or its credential no longer exists. The stream has stopped. */
   onGone(): void
+  /**
+   * The proxy no longer keeps some events after the last one seen (the conversation outgrew its
+   * cap): what follows is every event it still keeps, so the transcript is to be rebuilt from them.
+   */
+  onReset?(): void
 }
 
 export type Transport = Api & {

@@ -29,7 +29,9 @@ export type AgentEntry = {
 }
 /** "{name} joined the chat"; the name is filled in by the agent's first message (accepted has none). */
 export type JoinedEntry = { kind: 'joined'; agentName?: string }
-export type Entry = VisitorEntry | AgentEntry | JoinedEntry
+/** Events were lost here: the proxy no longer kept them when this page caught up (see `gap`). */
+export type GapEntry = { kind: 'gap' }
+export type Entry = VisitorEntry | AgentEntry | JoinedEntry | GapEntry
 
 export function addVisitorDraft(entries: Entry[], entry: VisitorEntry): Entry[] {
   if (entries.some((e) => e.kind === 'visitor' && e.clientId === entry.clientId)) return entries

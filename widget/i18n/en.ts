@@ -43,6 +43,7 @@ export const en = {
   you: 'you',
   joined: (name: string) => `${name} joined the chat`,
   agentJoined: 'An agent joined the chat',
+  earlierLost: 'Some earlier messages could not be recovered.',
   kinds: { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' },
   sentBy: (kind: string, by: string) => `${kind} sent by ${by}`,
   openMedia: (kind: string, name: string) => `Open ${kind.toLowerCase()}: ${name}`,

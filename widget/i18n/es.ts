@@ -41,6 +41,7 @@ export const messages: Messages = {
   you: 'ti',
   joined: (name) => `${name} se unió al chat`,
   agentJoined: 'Un agente se unió al chat',
+  earlierLost: 'No se pudieron recuperar algunos mensajes anteriores.',
   kinds: { image: 'Imagen', video: 'Vídeo', audio: 'Audio', file: 'Archivo' },
   sentBy: (kind, by) => `${kind} enviado por ${by}`,
   openMedia: (kind, name) => `Abrir ${kind.toLowerCase()}: ${name}`,

@@ -41,6 +41,7 @@ export const messages: Messages = {
   you: 'você',
   joined: (name) => `${name} entrou na conversa`,
   agentJoined: 'Um atendente entrou na conversa',
+  earlierLost: 'Não foi possível recuperar algumas mensagens anteriores.',
   kinds: { image: 'Imagem', video: 'Vídeo', audio: 'Áudio', file: 'Arquivo' },
   sentBy: (kind, by) => `${kind} enviado por ${by}`,
   openMedia: (kind, name) => `Abrir ${kind.toLowerCase()}: ${name}`,

@@ -82,6 +82,8 @@ export function createFakeTransport() {
       clockOffset = ms
     },
     gone: () => handlers?.onGone(),
+    /** The proxy's `reset`: it no longer keeps some events after the last one this page saw. */
+    reset: () => handlers?.onReset?.(),
     status: (s: Parameters<StreamHandlers['onStatus']>[0]) => handlers?.onStatus(s),
   }
 }

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
 import type { StreamStatus } from '../conversation/ports.ts'
-import { openEventStream } from './events.ts'
+import { nativeFetch, openEventStream } from './events.ts'
 
 const base = 'https://proxy.test'
 const auth = { conversationId: 'c1', credential: 'secret' }
@@ -37,18 +37,71 @@ function fakeServer() {
   }
 }
 
+/**
+ * A server reached through XMLHttpRequest, as the stream is read when the page's fetch is a
+ * polyfill: the response text grows and each growth is a progress event.
+ */
+function xhrServer() {
+  const requests: Array<{ url: string; headers: Record<string, string>; aborted: boolean }> = []
+  let current: FakeXhr | undefined
+  class FakeXhr {
+    readyState = 0
+    status = 0
+    responseText = ''
+    onreadystatechange: (() => void) | null = null
+    onprogress: (() => void) | null = null
+    onload: (() => void) | null = null
+    onerror: (() => void) | null = null
+    onabort: (() => void) | null = null
+    request = { url: '', headers: {} as Record<string, string>, aborted: false }
+    open(_method: string, url: string) {
+      this.request.url = url
+    }
+    setRequestHeader(name: string, value: string) {
+      this.request.headers[name] = value
+    }
+    send() {
+      requests.push(this.request)
+      current = this
+    }
+    abort() {
+      this.request.aborted = true
+      this.onabort?.()
+    }
+  }
+  return {
+    requests,
+    xhr: () => new FakeXhr() as unknown as XMLHttpRequest,
+    answer(status = 200) {
+      current!.readyState = 2
+      current!.status = status
+      current!.onreadystatechange?.()
+    },
+    write(text: string) {
+      current!.responseText += text
+      current!.onprogress?.()
+    },
+    end: () => current!.onload?.(),
+    /** A network error: XHR reports no status. */
+    fail: () => current!.onerror?.(),
+  }
+}
+
 function collect() {
   const events: LoggedEvent[] = []
   const statuses: StreamStatus[] = []
   const gone = vi.fn()
+  const reset = vi.fn()
   return {
     events,
     statuses,
     gone,
+    reset,
     handlers: {
       onEvent: (e: LoggedEvent) => events.push(e),
       onStatus: (s: StreamStatus) => statuses.push(s),
       onGone: gone,
+      onReset: reset,
     },
   }
 }
@@ -212,5 +265,107 @@ describe('openEventStream', () => {
     await vi.advanceTimersByTimeAsync(120_000)
     expect(server.fetch).toHaveBeenCalledTimes(1)
     expect(out.statuses).toEqual(['connecting', 'live'])
+  })
+
+  it('says when the proxy no longer keeps what was missed, then takes what it still keeps', async () => {
+    const server = fakeServer()
+    const out = collect()
+    const close = openEventStream({ base, auth, fetch: server.fetch, after: 3 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(`event: reset\ndata: {}\n\n${frame(7)}`)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(out.reset).toHaveBeenCalledOnce()
+    expect(out.events.map((e) => e.id)).toEqual([7])
+    close()
+  })
+})
+
+describe('openEventStream over XHR (the page replaced fetch with a polyfill)', () => {
+  // The XHR reader is a part of its own, loaded when first needed: loaded once here, each test
+  // then waits for the import (a few microtasks) with the timers.
+  beforeAll(() => import('./xhr-stream.ts'))
+
+  it("does not take a page script for the browser's fetch", () => {
+    // Browsers print their own functions as `function fetch() { [native code] }`.
+    vi.stubGlobal('fetch', Math.max)
+    expect(nativeFetch()).toBe(true)
+    vi.stubGlobal('fetch', async () => new Response(''))
+    expect(nativeFetch()).toBe(false)
+    vi.unstubAllGlobals()
+  })
+
+  it('streams from progress events with the credential, and resumes after a drop', async () => {
+    const server = xhrServer()
+    const out = collect()
+    const close = openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(server.requests[0]).toMatchObject({
+      url: `${base}/v1/conversations/c1/events`,
+      headers: { Accept: 'text/event-stream', Authorization: 'Bearer secret' },
+    })
+    server.answer()
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(frame(1).slice(0, 9))
+    server.write(frame(1).slice(9) + frame(2))
+    expect(out.events.map((e) => e.id)).toEqual([1, 2])
+    expect(out.statuses).toEqual(['connecting', 'live'])
+    server.end()
+    await vi.advanceTimersByTimeAsync(500)
+    expect(server.requests[1]?.headers['Last-Event-ID']).toBe('2')
+    server.answer()
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(frame(2) + frame(3))
+    expect(out.events.map((e) => e.id)).toEqual([1, 2, 3])
+    close()
+    expect(server.requests[1]?.aborted).toBe(true)
+  })
+
+  it('stops for a conversation that is gone, and reconnects after a network error', async () => {
+    const server = xhrServer()
+    const out = collect()
+    openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
+    server.fail()
+    await vi.advanceTimersByTimeAsync(500)
+    expect(server.requests).toHaveLength(2)
+    server.answer(404)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(out.gone).toHaveBeenCalledOnce()
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('turns to XHR when a fetch answers the stream with no streaming body', async () => {
+    const server = xhrServer()
+    // whatwg-fetch's Response has no `body`.
+    const polyfill = vi.fn(
+      async () => ({ ok: true, status: 200, body: undefined }) as unknown as Response,
+    )
+    const out = collect()
+    const close = openEventStream(
+      { base, auth, fetch: polyfill, xhr: server.xhr, random: () => 0 },
+      out.handlers,
+    )
+    await vi.advanceTimersByTimeAsync(500)
+    expect(polyfill).toHaveBeenCalledOnce()
+    server.answer()
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(frame(1))
+    expect(out.events.map((e) => e.id)).toEqual([1])
+    close()
+  })
+
+  it('reopens a long-lived stream before responseText holds more than a megabyte', async () => {
+    const server = xhrServer()
+    const out = collect()
+    const close = openEventStream({ base, auth, xhr: server.xhr, random: () => 0 }, out.handlers)
+    await vi.advanceTimersByTimeAsync(0)
+    server.answer()
+    await vi.advanceTimersByTimeAsync(0)
+    server.write(frame(1))
+    server.write(`: ${'x'.repeat(1 << 20)}\n\n`)
+    expect(server.requests[0]?.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(500)
+    expect(server.requests[1]?.headers['Last-Event-ID']).toBe('1')
+    close()
   })
 })

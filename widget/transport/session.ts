@@ -60,6 +60,17 @@ export function hasOngoingSession(base: string, storage = browserStorage()): boo
   )
 }
 
+/** Another tab saved, changed or cleared the conversation (the `storage` event fires in the others). */
+export function watchSession(base: string, onChange: () => void, signal?: AbortSignal): void {
+  addEventListener(
+    'storage',
+    (event) => {
+      if (event.key === sessionKey(base)) onChange()
+    },
+    signal && { signal },
+  )
+}
+
 function parse(text: string | null): StoredSession | null {
   if (text === null) return null
   let value: unknown

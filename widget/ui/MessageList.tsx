@@ -48,7 +48,11 @@ export function MessageList({
         </div>
       )}
       {entries.map((entry, i) =>
-        entry.kind === 'joined' ? (
+        entry.kind === 'gap' ? (
+          <p key={`g${i}`} class="zc-event">
+            {t.earlierLost}
+          </p>
+        ) : entry.kind === 'joined' ? (
           <p key={`j${i}`} class="zc-event">
             {entry.agentName ? t.joined(entry.agentName) : t.agentJoined}
           </p>

@@ -1,0 +1,151 @@
+import type { BrowserContext, Page } from '@playwright/test'
+import { expect, interactionWith, reply, send, test } from './fixtures.ts'
+
+/**
+ * Headless Chromium shows every tab at once: the stories hide a tab the way a browser does when the
+ * visitor switches to another (document.hidden, then `visibilitychange`).
+ */
+async function setHidden(page: Page, hidden: boolean) {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hidden ? 'hidden' : 'visible'),
+    })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, hidden)
+}
+
+/** Counts the chimes a page plays (data-sound="true" plays one through an AudioContext). */
+async function countChimes(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const counted = window as unknown as { chimes: number }
+    counted.chimes = 0
+    window.AudioContext = class extends AudioContext {
+      constructor(options?: AudioContextOptions) {
+        super(options)
+        counted.chimes++
+      }
+    }
+  })
+}
+const chimes = (page: Page) => page.evaluate(() => (window as unknown as { chimes: number }).chimes)
+
+test('two tabs on the pre-chat form share one conversation, one event stream and one chime; the other tab takes over when the leader closes', async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const context = await browser.newContext()
+  await countChimes(context)
+  const streams: Array<{ page: Page; lastEventId: string | undefined }> = []
+  context.on('request', (request) => {
+    if (request.url().endsWith('/events'))
+      streams.push({
+        page: request.frame().page(),
+        lastEventId: request.headers()['last-event-id'],
+      })
+  })
+  const openTab = async () => {
+    const page = await context.newPage()
+    await page.goto(`${stack.demoUrl}?prechat=name&sound=true`)
+    await page.getByRole('button', { name: 'Open chat' }).click()
+    const chat = page.getByRole('dialog', { name: 'Chat with us' })
+    await expect(chat.getByRole('textbox', { name: 'Name' })).toBeVisible()
+    return { page, chat }
+  }
+  const one = await openTab()
+  const two = await openTab()
+
+  await one.chat.getByRole('textbox', { name: 'Name' }).fill('Ana')
+  await send(one.chat, 'Hello from tab one')
+  // Tab two leaves its form for the conversation tab one started.
+  await expect(two.chat.getByRole('log')).toContainText('Hello from tab one')
+  await expect(two.chat.getByRole('textbox', { name: 'Name' })).toHaveCount(0)
+
+  const card = interactionWith(agent, 'Hello from tab one')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await send(two.chat, 'And from tab two')
+  await expect(one.chat.getByRole('log')).toContainText('And from tab two')
+  await expect(card.getByRole('list', { name: 'Messages' })).toContainText('And from tab two')
+
+  // The visitor goes to another site: both tabs hidden, tab two (opened last) looked at last.
+  await setHidden(one.page, true)
+  await setHidden(two.page, true)
+  await reply(card, 'Are you still there?')
+  for (const { chat, page } of [one, two]) {
+    await expect(chat.getByRole('log')).toContainText('Are you still there?')
+    await expect(page).toHaveTitle('(1) Acme Outdoor Gear')
+  }
+  expect((await chimes(one.page)) + (await chimes(two.page))).toBe(1)
+  expect(await chimes(two.page)).toBe(1)
+  await setHidden(one.page, false)
+  await expect(one.page).toHaveTitle('Acme Outdoor Gear')
+  await expect(two.page).toHaveTitle('(1) Acme Outdoor Gear')
+
+  // zChat holds one interaction; the browser held one stream, opened by tab one.
+  const interactions = (await (
+    await fetch(`${stack.emulator.url}/control/interactions`)
+  ).json()) as unknown[]
+  expect(interactions).toHaveLength(1)
+  expect(streams.map((s) => s.page)).toEqual([one.page])
+
+  await one.page.close()
+  await reply(card, 'Tab two, do you read me?')
+  const log = two.chat.getByRole('log')
+  await expect(log).toContainText('Tab two, do you read me?')
+  expect(streams).toHaveLength(2)
+  expect(streams[1]?.page).toBe(two.page)
+  expect(Number(streams[1]?.lastEventId)).toBeGreaterThan(0)
+  for (const text of ['Hello from tab one', 'And from tab two', 'Are you still there?'])
+    await expect(log.getByText(text, { exact: true })).toHaveCount(1)
+  await context.close()
+})
+
+test('two tabs whose visitor writes at the same moment start one conversation; what is read in one tab is read in both', async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const context = await browser.newContext()
+  const tabs = [await context.newPage(), await context.newPage()]
+  const chats = []
+  for (const page of tabs) {
+    await page.goto(`${stack.demoUrl}?prechat=`)
+    await page.getByRole('button', { name: 'Open chat' }).click()
+    const chat = page.getByRole('dialog', { name: 'Chat with us' })
+    chats.push(chat)
+  }
+  const [one, two] = chats as [(typeof chats)[0], (typeof chats)[0]]
+  await one.getByRole('textbox', { name: 'Message' }).fill('Written in tab one')
+  await two.getByRole('textbox', { name: 'Message' }).fill('Written in tab two')
+  await Promise.all([
+    one.getByRole('button', { name: 'Send' }).click(),
+    two.getByRole('button', { name: 'Send' }).click(),
+  ])
+  for (const chat of chats) {
+    await expect(chat.getByRole('log')).toContainText('Written in tab one')
+    await expect(chat.getByRole('log')).toContainText('Written in tab two')
+  }
+  const interactions = (await (
+    await fetch(`${stack.emulator.url}/control/interactions`)
+  ).json()) as Array<{ messages: Array<{ content: string }> }>
+  expect(interactions).toHaveLength(1)
+  expect(interactions[0]?.messages.map((m) => m.content).sort()).toEqual([
+    'Written in tab one',
+    'Written in tab two',
+  ])
+
+  const card = interactionWith(agent, 'Written in tab one')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  for (const chat of chats) await chat.getByRole('button', { name: 'Minimize' }).click()
+  await reply(card, 'Anyone there?')
+  for (const page of tabs)
+    await expect(page.getByRole('button', { name: 'Open chat' })).toHaveAccessibleDescription(
+      'Unread messages: 1',
+    )
+  await tabs[0]!.getByRole('button', { name: 'Open chat' }).click()
+  await expect(one.getByRole('log')).toContainText('Anyone there?')
+  await expect(tabs[1]!.getByRole('button', { name: 'Open chat' })).toHaveAccessibleDescription('')
+  await context.close()
+})
