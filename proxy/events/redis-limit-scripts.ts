@@ -49,8 +49,12 @@ return 1
  * becomes stored. The field goes when it reaches 0.
  */
 export const releaseScript = `
-local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -tonumber(ARGV[2]))
-if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+local amount = tonumber(ARGV[2])
+local left = 0
+if amount ~= 0 then
+  left = redis.call('HINCRBY', KEYS[1], ARGV[1], -amount)
+  if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+end
 if KEYS[2] and tonumber(ARGV[3]) ~= 0 then
   local stored = redis.call('INCRBY', KEYS[2], ARGV[3])
   if stored < 0 then redis.call('SET', KEYS[2], '0') end
