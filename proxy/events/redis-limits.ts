@@ -157,6 +157,7 @@ export function createSharedLimits({
           await run(releaseScript, [reservedKey, storedKey], [me, '0', String(-size)])
         },
         async counted(bytes) {
+          await first
           await send(['SET', storedKey, String(bytes)])
         },
       }

@@ -262,7 +262,8 @@ export function createMediaStore({
         removed.orphan++
       }
     }
-    await quota.counted(kept)
+    // Not awaited: a shared count (Redis) is written once it answers, and never holds up a start.
+    quota.counted(kept).catch(() => {})
     for (const reason of ['expired', 'orphan'] as const) {
       if (removed[reason] > 0) onRemove(reason, removed[reason])
     }
