@@ -42,7 +42,7 @@ export type RedisLogOptions = {
   retryMs?: number
   /** How long the shared limits count what a silent (killed) instance held (redis-limits.ts). */
   leaseMs?: number
-  /** How often the TTLs of watched conversations are renewed; a quarter of the shorter retention by default. */
+  /** How often watched conversations' TTLs are renewed; default a quarter of the shorter retention. */
   keepAliveMs?: number
   now?: () => number
   /** Connection trouble, reported once per outage rather than once per attempt. */
