@@ -30,11 +30,13 @@ end
 
 /**
  * KEYS: holdings hash, instances, stored counter (optional). ARGV: this instance, amount, cap, the
- * hash's TTL (ms). Adds `amount` to this instance's field unless the live sum, plus what the stored
- * counter says is kept for good, would pass `cap`. Returns 1 when taken, else 0.
+ * hash's TTL (ms), lease (ms). Adds `amount` to this instance's field unless the live sum, plus what
+ * the stored counter says is kept for good, would pass `cap`. Returns 1 when taken, else 0. Renews
+ * the lease too: a take is never pruned by the next one for want of a first beat.
  */
 export const takeScript = `${prelude}
 local now = now_ms()
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[1])
 local amount = tonumber(ARGV[2])
 local stored = KEYS[3] and tonumber(redis.call('GET', KEYS[3]) or '0') or 0
 local held = live_sum(KEYS[1], KEYS[2], ARGV[1], now) + stored

@@ -36,6 +36,7 @@ describe('the media quota on Redis', () => {
   it('counts what every instance stores in the shared folder, and what the sweep deletes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zchat-quota-'))
     const logs = twoInstances()
+    await Promise.all(logs.map((log) => log.relayReady()))
     let t = Date.now()
     const [a, b] = logs.map((log) =>
       createMediaStore({

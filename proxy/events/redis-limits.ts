@@ -7,8 +7,8 @@
  * What an instance holds is written under its own id with a lease it renews every `leaseMs / 3`
  * (redis-limit-scripts.ts): an instance killed without a word holds nothing once its lease lapses,
  * and each renewal writes again what it holds, so a release lost to a blip, or a Redis restarted
- * empty, is put right within one beat. One command per beat for the instance, whatever the number
- * of streams; the hashes it holds ride in that same call.
+ * empty, is put right within one beat. A beat is one script per thousand addresses with streams
+ * here, never a call per stream; a take renews the lease too.
  */
 import { randomBytes } from 'node:crypto'
 import { ApiError } from '../errors.ts'
@@ -72,13 +72,21 @@ export function createSharedLimits({
   }
 
   async function beat() {
-    const keys = [...holdings.keys()]
-    const amounts = keys.map((key) => String(holdings.get(key)))
-    await run(heartbeatScript, [instancesKey, ...keys], [me, String(leaseMs), hashTtl, ...amounts])
-    // Written as gone, and still gone: nothing more to say about them.
-    keys.forEach((key, i) => {
-      if (amounts[i] === '0' && holdings.get(key) === 0) holdings.delete(key)
-    })
+    const all = [...holdings.keys()]
+    // A thousand hashes per script at most (one per address with streams): Redis is never held long.
+    for (let i = 0; i === 0 || i < all.length; i += 1000) {
+      const keys = all.slice(i, i + 1000)
+      const amounts = keys.map((key) => String(holdings.get(key)))
+      await run(
+        heartbeatScript,
+        [instancesKey, ...keys],
+        [me, String(leaseMs), hashTtl, ...amounts],
+      )
+      // Written as gone, and still gone: nothing more to say about them.
+      keys.forEach((key, k) => {
+        if (amounts[k] === '0' && holdings.get(key) === 0) holdings.delete(key)
+      })
+    }
   }
   const timer = setInterval(
     () => {
@@ -87,17 +95,16 @@ export function createSharedLimits({
     Math.max(100, Math.floor(leaseMs / 3)),
   )
   timer.unref()
-  // The lease before the first take: another instance must not prune what this one is taking.
   const first = connected.then(beat).catch(report)
 
   /** Takes `amount` of `cap` under `key`; the amount counts here first so a beat cannot undo it. */
   async function take(key: string, amount: number, cap: number, stored?: string) {
-    await first
     hold(key, amount)
     let taken = false
     try {
       const keys = [key, instancesKey, ...(stored ? [stored] : [])]
-      taken = (await run(takeScript, keys, [me, String(amount), String(cap), hashTtl])) === 1
+      const args = [me, String(amount), String(cap), hashTtl, String(leaseMs)]
+      taken = (await run(takeScript, keys, args)) === 1
       return taken
     } finally {
       if (!taken) hold(key, -amount)
@@ -157,6 +164,7 @@ export function createSharedLimits({
           await run(releaseScript, [reservedKey, storedKey], [me, '0', String(-size)])
         },
         async counted(bytes) {
+          // The sweep at start runs before the connection is up.
           await first
           await send(['SET', storedKey, String(bytes)])
         },
