@@ -1,11 +1,13 @@
 /**
- * What several instances keep right together on a real redis-server: the media quota through the
- * retention sweep, and watched conversations kept past their idle retention.
+ * What several instances keep right together on a real redis-server: streams per address through
+ * a Redis that lost its data and an instance that closed, the media quota through the retention
+ * sweep, and watched conversations kept past their idle retention.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMediaStore } from '../media/store.ts'
 import { createRedisLog } from './redis.ts'
@@ -30,6 +32,36 @@ const upload = (bytes: Buffer, filename: string) => ({
   stream: Readable.from([bytes]),
   filename,
   declaredType: 'text/plain',
+})
+
+describe('streams per address on Redis', () => {
+  it('are written again by the next beat after Redis lost them, and stop counting when their instance closes', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const onA = a!.limits.streamHolds(2)
+    const onB = b!.limits.streamHolds(2)
+    expect(await onA.take('192.0.2.1')).toBe(true)
+    expect(await onA.take('192.0.2.1')).toBe(true)
+    expect(await onB.take('192.0.2.1')).toBe(false)
+    expect(await onB.take('192.0.2.2')).toBe(true)
+
+    // Redis restarted empty (no persistence): A's next beat says again what it holds.
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.sendCommand(['FLUSHALL'])
+    await admin.close()
+    await a!.limits.beat()
+    expect(await onB.take('192.0.2.1')).toBe(false)
+
+    // A released one: B may take it.
+    onA.release('192.0.2.1')
+    await vi.waitFor(async () => expect(await onB.take('192.0.2.1')).toBe(true))
+    expect(await onB.take('192.0.2.1')).toBe(false)
+    // A goes (its lease with it): what it held no longer counts.
+    await a!.close()
+    expect(await onB.take('192.0.2.1')).toBe(true)
+    await b!.close()
+  })
 })
 
 describe('the media quota on Redis', () => {
