@@ -84,7 +84,7 @@ async function tryStream(url: string, c: { conversationId: string; headers: obje
 describe('limits over every instance on one Redis', () => {
   it("caps one address's open streams over every instance; a killed instance's stop counting once its lease lapses", async () => {
     const redis = await ownRedis()
-    const a = await startInstance(redis, { maxStreamsPerIp: 2, heartbeatMs: 1000 })
+    const a = await startInstance(redis, { maxStreamsPerIp: 2, heartbeatMs: 2000 })
     const b = await startProxyProcess({
       MEDIA_DIR: mediaDir,
       ZCHAT_TOKEN: testToken,
@@ -95,7 +95,7 @@ describe('limits over every instance on one Redis', () => {
       ALLOWED_ORIGINS: siteOrigin,
       REDIS_URL: redis.url,
       MAX_STREAMS_PER_IP: '2',
-      HEARTBEAT_MS: '1000',
+      HEARTBEAT_MS: '2000',
     })
     processes.push(b)
     const c = await startConversation(a.url)
@@ -111,16 +111,16 @@ describe('limits over every instance on one Redis', () => {
     onA.close()
     await expect.poll(async () => (await tryStream(a.url, c)).status).toBe(200)
 
-    // B dies holding one: it counts until B's lease (three heartbeats) lapses, then not.
+    // B dies holding one: it counts until B's lease (three heartbeats, 6 s) lapses, then not.
     const killed = new Promise((resolve) => b.child.once('exit', resolve))
     b.child.kill('SIGKILL')
     await killed
     expect((await tryStream(a.url, c)).status).toBe(429)
     await expect
-      .poll(async () => (await tryStream(a.url, c)).status, { timeout: 10_000, interval: 250 })
+      .poll(async () => (await tryStream(a.url, c)).status, { timeout: 15_000, interval: 250 })
       .toBe(200)
     expect((await tryStream(a.url, c)).status).toBe(429)
-  }, 30_000)
+  }, 45_000)
 
   it('counts new conversations per minute (STARTS_PER_MINUTE_GLOBAL) over every instance', async () => {
     const redis = await ownRedis()
