@@ -175,3 +175,33 @@ describe('limits over every instance on one Redis', () => {
     expect(await served.text()).toBe('a'.repeat(1000))
   })
 })
+
+describe('files per conversation over every instance on one Redis', () => {
+  it('refuses more than UPLOADS_PER_CONVERSATION, whichever instances stored them', async () => {
+    const redis = await ownRedis()
+    const limits = { uploadsPerConversation: 2 }
+    const [a, b] = [await startInstance(redis, limits), await startInstance(redis, limits)]
+    const c = await startConversation(a!.url)
+    const upload = (on: Running) =>
+      fetch(`${on.url}${routes.uploads(c.conversationId)}`, {
+        method: 'POST',
+        headers: c.headers,
+        body: fileForm(Buffer.alloc(100, 'a'), 'notes.txt'),
+      })
+    expect((await upload(a!)).status).toBe(201)
+    expect((await upload(b!)).status).toBe(201)
+    // Each instance stored one: counted alone, either would take a third.
+    const third = await upload(a!)
+    expect(third.status).toBe(429)
+    expect(await third.json()).toMatchObject({ code: 'RATE_LIMITED' })
+    expect((await upload(b!)).status).toBe(429)
+    // Another conversation has its own count.
+    const other = await startConversation(b!.url)
+    const theirs = await fetch(`${a!.url}${routes.uploads(other.conversationId)}`, {
+      method: 'POST',
+      headers: other.headers,
+      body: fileForm(Buffer.alloc(100, 'b'), 'notes.txt'),
+    })
+    expect(theirs.status).toBe(201)
+  })
+})

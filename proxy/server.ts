@@ -89,7 +89,11 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
     quotaBytes: config.limits.mediaQuotaBytes,
-    ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),
+    ...(shared && {
+      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
+      // As long as a visitor's credential can act on the conversation.
+      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
+    }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)

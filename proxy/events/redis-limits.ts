@@ -1,8 +1,8 @@
 /**
  * Limits that hold for the whole deployment when instances share a Redis (REDIS_URL), where one
  * process would count only its own share: open streams per client address (MAX_STREAMS_PER_IP),
- * new conversations per minute (STARTS_PER_MINUTE_GLOBAL) and the bytes of uploads kept
- * (MEDIA_QUOTA_BYTES).
+ * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), the bytes of uploads kept
+ * (MEDIA_QUOTA_BYTES) and files per conversation (UPLOADS_PER_CONVERSATION).
  *
  * What an instance holds is written under its own id with a lease it renews every `leaseMs / 3`
  * (redis-limit-scripts.ts): an instance killed without a word holds nothing once its lease lapses,
@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { ApiError } from '../errors.ts'
-import type { MediaQuota } from '../media/store.ts'
+import type { MediaQuota, UploadCounts } from '../media/store.ts'
 import type { StartBudget } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import {
@@ -22,6 +22,7 @@ import {
   takeInWindowScript,
   takeScript,
 } from './redis-limit-scripts.ts'
+import { countScript } from './redis-scripts.ts'
 import type { Send } from './redis-send.ts'
 
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
@@ -45,6 +46,8 @@ export type SharedLimits = {
   startBudget(perMinute: number): StartBudget
   /** Bytes of uploads kept, over every instance sharing MEDIA_DIR. */
   mediaQuota(quotaBytes: number): MediaQuota
+  /** Files stored per conversation, over every instance; a count lasts `ttlMs` from its first file. */
+  uploadCounts(ttlMs: number): UploadCounts
   /** Renews the lease now (tests; the timer does it otherwise). */
   beat(): Promise<void>
   /** Stops the beat and gives up the lease: what this instance held no longer counts. */
@@ -167,6 +170,15 @@ export function createSharedLimits({
           // The sweep at start runs before the connection is up.
           await first
           await send(['SET', storedKey, String(bytes)])
+        },
+      }
+    },
+    uploadCounts(ttlMs) {
+      const keyOf = (conversationId: string) => `${prefix}c:{${conversationId}}:uploads`
+      return {
+        of: async (conversationId) => Number((await send(['GET', keyOf(conversationId)])) ?? 0),
+        async add(conversationId) {
+          await run(countScript, [keyOf(conversationId)], [String(ttlMs)])
         },
       }
     },

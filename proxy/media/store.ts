@@ -85,6 +85,26 @@ export function processQuota(quotaBytes: number): MediaQuota {
   }
 }
 
+/**
+ * Files stored per conversation (UPLOADS_PER_CONVERSATION): this process's count (below), or every
+ * instance's on Redis (events/redis-limits.ts).
+ */
+export type UploadCounts = {
+  of(conversationId: string): Promise<number>
+  add(conversationId: string): Promise<void>
+}
+
+/** One process's count: a bound, not a record (forgotten on restart). */
+export function processUploadCounts(): UploadCounts {
+  const counts = new Map<string, number>()
+  return {
+    of: async (conversationId) => counts.get(conversationId) ?? 0,
+    async add(conversationId) {
+      counts.set(conversationId, (counts.get(conversationId) ?? 0) + 1)
+    },
+  }
+}
+
 export type MediaStoreOptions = {
   dir: string
   maxBytes: number
@@ -94,6 +114,8 @@ export type MediaStoreOptions = {
   quotaBytes?: number
   /** Where kept bytes are counted; this process's own count of `quotaBytes` by default. */
   quota?: MediaQuota
+  /** Where files per conversation are counted; this process's own count by default. */
+  uploadCounts?: UploadCounts
   /** How often the sweep runs. */
   sweepEveryMs?: number
   /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
@@ -103,6 +125,8 @@ export type MediaStoreOptions = {
 }
 
 export type MediaStore = {
+  /** Files stored per conversation, for the route's UPLOADS_PER_CONVERSATION. */
+  uploads: UploadCounts
   /** Creates the folder if need be and checks that it can be written to. */
   prepare(): Promise<void>
   /** Streams an upload to disk; throws receive.ts's UploadRefusedError (or the stream's own error). */
@@ -129,6 +153,7 @@ export function createMediaStore({
   retentionMs,
   quotaBytes = Number.POSITIVE_INFINITY,
   quota = processQuota(quotaBytes),
+  uploadCounts = processUploadCounts(),
   sweepEveryMs = 10 * 60 * 1000,
   orphanAfterMs = 60 * 60 * 1000,
   now = Date.now,
@@ -276,6 +301,7 @@ export function createMediaStore({
   timer.unref()
 
   return {
+    uploads: uploadCounts,
     async prepare() {
       await mkdir(dir, { recursive: true })
       await access(dir, constants.W_OK)
