@@ -109,7 +109,9 @@ describe('limits over every instance on one Redis', () => {
 
     // A stream closed gives its room back (to any instance).
     onA.close()
-    await expect.poll(async () => (await tryStream(a.url, c)).status).toBe(200)
+    await expect
+      .poll(async () => (await tryStream(a.url, c)).status, { timeout: 10_000, interval: 100 })
+      .toBe(200)
 
     // B dies holding one: it counts until B's lease (three heartbeats, 6 s) lapses, then not.
     const killed = new Promise((resolve) => b.child.once('exit', resolve))

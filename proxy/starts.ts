@@ -18,6 +18,17 @@ export type StartBudget = {
   giveBack(): void | Promise<void>
 }
 
+/** The 429 of a spent budget, with the seconds until the window ends. */
+export function startsRefused(retryAfter: number): ApiError {
+  return Object.assign(
+    new ApiError(
+      'RATE_LIMITED',
+      `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
+    ),
+    { retryAfter },
+  )
+}
+
 /** A fixed window per minute: past `perMinute` starts, 429 with the seconds until the next one. */
 export function createStartBudget(perMinute: number, now: () => number = Date.now): StartBudget {
   let windowStart = now()
@@ -28,16 +39,7 @@ export function createStartBudget(perMinute: number, now: () => number = Date.no
       windowStart = t
       used = 0
     }
-    if (used >= perMinute) {
-      const retryAfter = Math.ceil((windowStart + 60_000 - t) / 1000)
-      throw Object.assign(
-        new ApiError(
-          'RATE_LIMITED',
-          `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
-        ),
-        { retryAfter },
-      )
-    }
+    if (used >= perMinute) throw startsRefused(Math.ceil((windowStart + 60_000 - t) / 1000))
   }
   return {
     check: refuseWhenSpent,

@@ -11,9 +11,8 @@
  * here, never a call per stream; a take renews the lease too.
  */
 import { randomBytes } from 'node:crypto'
-import { ApiError } from '../errors.ts'
 import type { MediaQuota, UploadCounts } from '../media/store.ts'
-import type { StartBudget } from '../starts.ts'
+import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import {
   giveBackScript,
@@ -132,16 +131,7 @@ export function createSharedLimits({
     },
     startBudget(perMinute) {
       const key = `${prefix}starts`
-      const refused = (ttlMs: number) => {
-        const retryAfter = Math.max(1, Math.ceil(ttlMs / 1000))
-        return Object.assign(
-          new ApiError(
-            'RATE_LIMITED',
-            `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
-          ),
-          { retryAfter },
-        )
-      }
+      const refused = (ttlMs: number) => startsRefused(Math.max(1, Math.ceil(ttlMs / 1000)))
       return {
         async check() {
           const [used, ttl] = await Promise.all([send(['GET', key]), send(['PTTL', key])])
