@@ -107,7 +107,7 @@ describe('the media quota on Redis', () => {
 
 describe('a watched conversation on Redis', () => {
   it('outlives its idle retention while a stream watches it, and is kept a retention after', async () => {
-    const [watcher, other] = twoInstances({ idleRetentionMs: 1000 })
+    const [watcher, other] = twoInstances({ idleRetentionMs: 2000 })
     await Promise.all([watcher!.relayReady(), other!.relayReady()])
     const stop = watcher!.subscribe('watched', () => {})
     // Opened first: left alone, it would expire before the other one.
@@ -117,7 +117,7 @@ describe('a watched conversation on Redis', () => {
     await other!.append('quiet', { type: 'accepted' })
 
     await vi.waitFor(async () => expect(await other!.status('quiet')).toBeNull(), {
-      timeout: 5000,
+      timeout: 10_000,
       interval: 50,
     })
     expect(await other!.status('watched')).toMatchObject({ opened: true })
@@ -125,7 +125,7 @@ describe('a watched conversation on Redis', () => {
 
     stop()
     await vi.waitFor(async () => expect(await other!.status('watched')).toBeNull(), {
-      timeout: 5000,
+      timeout: 10_000,
       interval: 50,
     })
     await Promise.all([watcher!.close(), other!.close()])
