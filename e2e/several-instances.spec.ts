@@ -2,7 +2,8 @@
  * Two proxy instances on one Redis behind a small round-robin load balancer: the visitor's event
  * stream is on instance B while zChat's webhooks reach instance A. B is killed with SIGKILL
  * mid-conversation; the widget reconnects through the balancer (to A) and shows every agent
- * message exactly once, in order. Then Redis restarts and the conversation goes on.
+ * message exactly once, in order. Then Redis restarts and the conversation goes on. And a chat
+ * rated in one tab cannot be rated again from another, even after every instance restarted.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
@@ -89,6 +90,8 @@ type Stack = {
   a: Running
   b: ProxyProcess | null
   siteUrl: string
+  /** Every instance restarts: A drains and starts again, B is killed and started again. */
+  restartAll(): Promise<void>
   close(): Promise<void>
 }
 
@@ -120,20 +123,38 @@ const test = base.extend<{ stack: Stack }>({
       mediaDir,
       limits: { ...defaultLimits, heartbeatMs: 2000, shutdownTimeoutMs: 500 },
     })
-    stack.a = await startProxy(config, { widgetDir, logger: false })
-    stack.b = await startProxyProcess({
-      ZCHAT_TOKEN: token,
-      ZCHAT_API_URL: emulator.apiUrl,
-      ZCHAT_WEBHOOK_SECRET: webhookSecret,
-      SESSION_SECRET: config.sessionSecret,
-      PUBLIC_URL: balancerUrl,
-      ALLOWED_ORIGINS: siteOrigins.join(','),
-      REDIS_URL: redis.url,
-      MEDIA_DIR: mediaDir,
-      HEARTBEAT_MS: '2000',
-    })
-    // zChat's webhooks reach instance A.
-    emulator.setWebhookUrl(`${stack.a.url}/webhooks/zchat/${webhookSecret}`)
+    const startA = async () => {
+      stack.a = await startProxy(config, { widgetDir, logger: false })
+      // zChat's webhooks reach instance A.
+      emulator.setWebhookUrl(`${stack.a.url}/webhooks/zchat/${webhookSecret}`)
+    }
+    const startB = async () => {
+      stack.b = await startProxyProcess({
+        ZCHAT_TOKEN: token,
+        ZCHAT_API_URL: emulator.apiUrl,
+        ZCHAT_WEBHOOK_SECRET: webhookSecret,
+        SESSION_SECRET: config.sessionSecret,
+        PUBLIC_URL: balancerUrl,
+        ALLOWED_ORIGINS: siteOrigins.join(','),
+        REDIS_URL: redis.url,
+        MEDIA_DIR: mediaDir,
+        HEARTBEAT_MS: '2000',
+      })
+    }
+    await startA()
+    await startB()
+    stack.restartAll = async () => {
+      const b = stack.b
+      if (b) {
+        const killed = new Promise((resolve) => b.child.once('exit', resolve))
+        b.child.kill('SIGKILL')
+        await killed
+      }
+      stack.b = null
+      await stack.a.drain()
+      await startA()
+      await startB()
+    }
     await use(stack)
     stack.b?.child.kill('SIGKILL')
     await site.close()
@@ -188,4 +209,68 @@ test('the visitor keeps every agent message when their instance is killed and Re
   const order = (await log.textContent()) ?? ''
   for (const n of [1, 2, 3])
     expect(order.indexOf(`Reply ${n}`)).toBeLessThan(order.indexOf(`Reply ${n + 1}`))
+})
+
+test('a chat rated in one tab is refused a second rating from another, after every instance restarted', async ({
+  browser,
+  stack,
+}) => {
+  // One visitor, two tabs of the same site: both follow the conversation.
+  const context = await browser.newContext()
+  const first = await context.newPage()
+  const agent = await (await browser.newContext()).newPage()
+  await first.goto(stack.siteUrl)
+  await agent.goto(stack.emulator.consoleUrl)
+  await first.getByRole('button', { name: 'Open chat' }).click()
+  const chat = first.getByRole('dialog', { name: 'Chat with us' })
+  await send(chat, 'Rate me once')
+  const card = interactionWith(agent, 'Rate me once')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, 'Anything else?')
+  await expect(chat.getByRole('log')).toContainText('Anything else?')
+  const second = await context.newPage()
+  await second.goto(stack.siteUrl)
+  const otherChat = second.getByRole('dialog', { name: 'Chat with us' })
+  if (!(await otherChat.isVisible()))
+    await second.getByRole('button', { name: 'Open chat' }).click()
+  await expect(otherChat.getByRole('log')).toContainText('Anything else?')
+
+  await card.getByRole('button', { name: 'Finish' }).click()
+  await expect(chat.getByText('The chat has ended')).toBeVisible()
+  await expect(otherChat.getByText('The chat has ended')).toBeVisible()
+  // The second tab loses its connection for good (a laptop lid closed) as B, which held both tabs'
+  // streams, dies: it never hears of the rating the first tab sends, and still offers the form.
+  await second.route(
+    (url) => url.pathname.endsWith('/events'),
+    (route) => route.abort(),
+  )
+  const b = stack.b!
+  const killed = new Promise((resolve) => b.child.once('exit', resolve))
+  b.child.kill('SIGKILL')
+  await killed
+  stack.b = null
+  await chat.getByRole('button', { name: 'Good' }).click()
+  await chat.getByRole('button', { name: 'Send rating' }).click()
+  await expect(chat.getByText('Thanks for your feedback')).toBeVisible()
+  await expect(card).toContainText('POSITIVE')
+
+  await stack.restartAll()
+  await expect
+    .poll(async () => (await fetch(`${stack.b!.url}/readyz`)).status, { timeout: 15_000 })
+    .toBe(200)
+
+  await otherChat.getByRole('button', { name: 'Bad' }).click()
+  const refused = second.waitForResponse(
+    (response) => response.url().endsWith('/rating') && response.request().method() === 'PUT',
+  )
+  await otherChat.getByRole('button', { name: 'Send rating' }).click()
+  expect((await refused).status()).toBe(409)
+  // The widget takes the refusal as "already rated": no error, no second form.
+  await expect(otherChat.getByText('Thanks for your feedback')).toBeVisible()
+  await expect(otherChat.getByRole('button', { name: 'Send rating' })).toBeHidden()
+  // zChat keeps the first rating.
+  await agent.reload()
+  await expect(interactionWith(agent, 'Rate me once')).toContainText('POSITIVE')
+  await expect(interactionWith(agent, 'Rate me once')).not.toContainText('NEGATIVE')
+  await context.close()
 })

@@ -32,7 +32,12 @@ import { metricsRoutes } from './routes/metrics.ts'
 import { uploadRoutes } from './routes/uploads.ts'
 import { webhookRoutes } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
-import { type CaptchaSettings, createCaptchaVerifier, createStartBudget } from './starts.ts'
+import {
+  type CaptchaSettings,
+  createCaptchaVerifier,
+  createStartBudget,
+  type StartBudget,
+} from './starts.ts'
 import type { Streams } from './streams.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
@@ -74,6 +79,8 @@ export type AppDeps = {
   limits: Limits
   /** Rate-limit counters shared by every instance (Redis); unset, each process counts its own. */
   rateLimitStore?: FastifyRateLimitStoreCtor
+  /** New conversations per minute for every instance (Redis); unset, this process counts its own. */
+  startBudget?: StartBudget
   /** A CAPTCHA check before each new conversation (starts.ts); none by default. */
   captcha?: CaptchaSettings | null
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
@@ -258,7 +265,7 @@ async function siteRoutes(
     ...deps,
     tickets,
     verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
-    startBudget: createStartBudget(limits.startsPerMinuteGlobal),
+    startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
   })

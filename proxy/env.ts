@@ -95,7 +95,7 @@ export const limitsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 300),
   /** New conversations per minute per client address (each one is a zChat interaction). */
   STARTS_PER_MINUTE: int(1, 100_000, 20),
-  /** New conversations per minute for the whole process, whatever the addresses. */
+  /** New conversations per minute for the whole process (every instance on REDIS_URL). */
   STARTS_PER_MINUTE_GLOBAL: int(1, 1_000_000, 600),
   /** Typing and cleared notices per minute per client address. */
   TYPING_PER_MINUTE: int(1, 100_000, 60),
@@ -108,7 +108,10 @@ export const limitsSchema = z.object({
    * from its address: raise this or set 0 there, and rely on the per-visitor limits.
    */
   MAX_CONNECTIONS_PER_IP: int(0, 1_000_000, 512),
-  /** Open event streams per client address, so that one address cannot take them all. */
+  /**
+   * Open event streams per client address (over every instance on REDIS_URL), so that one address
+   * cannot take them all.
+   */
   // Mobile carriers put many visitors behind one address (CGNAT): not too tight.
   MAX_STREAMS_PER_IP: int(1, 100_000, 200),
   /** Bytes waiting for a slow reader (socket buffer and queue) before its stream is dropped. */
@@ -142,7 +145,7 @@ export const limitsSchema = z.object({
    * how long agents can open it from the transcript: days, well past the conversation's retention.
    */
   MEDIA_RETENTION_HOURS: int(1, 365 * 24, 7 * 24),
-  /** Bytes of uploads kept at most (this process's count); past it uploads wait for the sweep. */
+  /** Bytes of uploads kept at most (over every instance on REDIS_URL); past it, wait for the sweep. */
   MEDIA_QUOTA_BYTES: int(1024 * 1024, 1024 ** 4, 5 * 1024 ** 3),
   /** Files one conversation may upload. */
   UPLOADS_PER_CONVERSATION: int(1, 10_000, 50),

@@ -3,14 +3,13 @@
  * configured, and the drain that SIGTERM runs. The production entry (main.ts) and the demo
  * (demo/main.ts) both start the product through here.
  */
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
-import { createRedisLog } from './events/redis.ts'
+import { createRedisLog, type RedisLog } from './events/redis.ts'
 import { createLogger } from './logger.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
@@ -50,7 +49,6 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   let publicUrl = config.publicUrl
   let draining = false
   const metrics = createMetrics()
-  const streams = createStreams(config.limits)
   const logger =
     options.logger === false
       ? false
@@ -69,7 +67,14 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           ],
           ...(options.logDestination && { destination: options.logDestination }),
         })
-  const { log, rateLimitStore } = openLog(config, metrics, streams, logger || null)
+  // The log's relay closes the streams after a gap; the streams count their addresses in the log's Redis.
+  let opened: Streams | null = null
+  const { log, shared } = openLog(config, metrics, () => opened, logger || null)
+  const streams = createStreams({
+    ...config.limits,
+    ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
+  })
+  opened = streams
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -84,6 +89,11 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
     quotaBytes: config.limits.mediaQuotaBytes,
+    ...(shared && {
+      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
+      // As long as a visitor's credential can act on the conversation.
+      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
+    }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
@@ -115,7 +125,10 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     metricsToken: config.metrics.token,
     trustProxy: config.trustProxy,
     limits: config.limits,
-    ...(rateLimitStore && { rateLimitStore }),
+    ...(shared && {
+      rateLimitStore: sharedRateLimitStore(shared.countHit),
+      startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
+    }),
     isDraining: () => draining,
     messagesLeft,
   })
@@ -190,15 +203,16 @@ function redisSecrets(url: string | null): string[] {
 
 /**
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
- * rules, and the fan-out of triggers to whichever instance holds a visitor's stream) and the
- * rate-limit counters to Redis; without it, one process keeps them in memory.
+ * rules, and the fan-out of triggers to whichever instance holds a visitor's stream), the
+ * rate-limit counters and the limits of the whole deployment (streams per address, starts per
+ * minute, the media quota) to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,
   metrics: Metrics,
-  streams: Streams,
+  streams: () => Streams | null,
   logger: Pick<FastifyBaseLogger, 'warn'> | null,
-): { log: EventLog; rateLimitStore?: FastifyRateLimitStoreCtor } {
+): { log: EventLog; shared: RedisLog | null } {
   const retention = {
     endedRetentionMs: config.limits.endedRetentionMs,
     idleRetentionMs: config.limits.idleRetentionMs,
@@ -210,7 +224,7 @@ function openLog(
       onEvict: metrics.countEviction,
       maxConversations: config.limits.maxConversations,
     })
-    return { log }
+    return { log, shared: null }
   }
   const log = createRedisLog({
     ...retention,
@@ -218,11 +232,17 @@ function openLog(
     onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
     // Live events were missed: the widgets reconnect (spread over a few seconds) and replay them.
     onRelayGap: () => {
-      logger?.warn({ streams: streams.count() }, 'the relay moved on without us; streams reconnect')
-      streams.drain()
+      logger?.warn(
+        { streams: streams()?.count() },
+        'the relay moved on without us; streams reconnect',
+      )
+      streams()?.drain()
     },
+    // Three stream heartbeats: a killed instance's streams stop counting about when its widgets
+    // have noticed and reconnected elsewhere.
+    leaseMs: 3 * config.limits.heartbeatMs,
   })
-  return { log, rateLimitStore: sharedRateLimitStore(log.countHit) }
+  return { log, shared: log }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

@@ -1,19 +1,32 @@
 /**
  * Guards on new conversations beyond the per-address rate limit. Each start is a real zChat
  * interaction an agent must handle, so a crowd of addresses must not flood the queue:
- * - a budget for the whole process per minute (STARTS_PER_MINUTE_GLOBAL);
+ * - a budget for the whole process per minute (STARTS_PER_MINUTE_GLOBAL), or for every instance
+ *   together when they share a Redis;
  * - an optional CAPTCHA check (Cloudflare Turnstile or hCaptcha): the site's page gets a token from
  *   the provider's widget, the chat passes it at start, and the proxy asks the provider before
  *   calling zChat. Without a good token nothing reaches zChat.
  */
 import { ApiError } from './errors.ts'
 
+/** This process's budget (below), or every instance's on Redis (events/redis-limits.ts). */
 export type StartBudget = {
   /** 429 when none is left, without taking one (before asking a CAPTCHA provider). */
-  check(): void
-  take(): void
+  check(): void | Promise<void>
+  take(): void | Promise<void>
   /** Gives one back: the start failed before zChat made an interaction. */
-  giveBack(): void
+  giveBack(): void | Promise<void>
+}
+
+/** The 429 of a spent budget, with the seconds until the window ends. */
+export function startsRefused(retryAfter: number): ApiError {
+  return Object.assign(
+    new ApiError(
+      'RATE_LIMITED',
+      `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
+    ),
+    { retryAfter },
+  )
 }
 
 /** A fixed window per minute: past `perMinute` starts, 429 with the seconds until the next one. */
@@ -26,16 +39,7 @@ export function createStartBudget(perMinute: number, now: () => number = Date.no
       windowStart = t
       used = 0
     }
-    if (used >= perMinute) {
-      const retryAfter = Math.ceil((windowStart + 60_000 - t) / 1000)
-      throw Object.assign(
-        new ApiError(
-          'RATE_LIMITED',
-          `So many chats are starting right now that we cannot take yours; retry in ${retryAfter} s`,
-        ),
-        { retryAfter },
-      )
-    }
+    if (used >= perMinute) throw startsRefused(Math.ceil((windowStart + 60_000 - t) / 1000))
   }
   return {
     check: refuseWhenSpent,

@@ -1,6 +1,7 @@
 /**
  * The open event streams of this process: counted against their caps, and told to reconnect
- * elsewhere when the process drains.
+ * elsewhere when the process drains. With `holds` (several instances on Redis), the cap per client
+ * address counts that address's streams on every instance; MAX_STREAMS stays per process.
  */
 
 /** Closes a stream; with `retryMs` it first tells the browser when to reconnect. */
@@ -15,13 +16,23 @@ export type OpenStream = {
 export type Streams = {
   /** Registers a stream, closing the oldest of its conversation when that one is at its cap. */
   add(conversationId: string, address: string, stream: OpenStream): () => void
-  /** Whether one more stream fits in the process, and for this client address. */
-  hasRoom(address: string): boolean
+  /**
+   * Whether one more stream fits in the process, and for this client address. With shared holds
+   * the answer is a promise, and a yes holds the room for the add() that follows.
+   */
+  hasRoom(address: string): boolean | Promise<boolean>
   count(): number
   /** Bytes waiting for readers, over every open stream (for /metrics). */
   bufferedBytes(): number
   /** Every stream is told to reconnect after a jittered delay, then closed. */
   drain(): void
+}
+
+/** Streams per client address counted over every instance (events/redis-limits.ts). */
+export type StreamHolds = {
+  /** Takes one for `address` unless its streams on every instance are at the cap. */
+  take(address: string): Promise<boolean>
+  release(address: string): void
 }
 
 export type StreamsOptions = {
@@ -32,6 +43,8 @@ export type StreamsOptions = {
   /** Reconnect delays are spread over this window so a drained process's visitors do not all come back at once. */
   drainRetryMs?: { min: number; max: number }
   random?: () => number
+  /** Counts streams per address over every instance; unset, this process counts its own. */
+  holds?: StreamHolds
 }
 
 export function createStreams({
@@ -40,11 +53,16 @@ export function createStreams({
   maxStreamsPerIp,
   drainRetryMs = { min: 500, max: 5000 },
   random = Math.random,
+  holds,
 }: StreamsOptions): Streams {
   /** Open streams by conversation, oldest first. */
   const open = new Map<string, Set<OpenStream>>()
   const perAddress = new Map<string, number>()
+  /** Shared holds taken by hasRoom() that no add() has used yet, by address. */
+  const taken = new Map<string, number>()
   let total = 0
+  const hasLocalRoom = (address: string) =>
+    total < maxStreams && (perAddress.get(address) ?? 0) < maxStreamsPerIp
 
   return {
     add(conversationId, address, stream) {
@@ -61,9 +79,13 @@ export function createStreams({
       siblings.add(stream)
       total++
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
+      const held = taken.get(address) ?? 0
+      if (held > 1) taken.set(address, held - 1)
+      else taken.delete(address)
       const group = siblings
       return () => {
         if (!group.delete(stream)) return
+        if (held > 0) holds?.release(address)
         total--
         const left = (perAddress.get(address) ?? 1) - 1
         if (left > 0) perAddress.set(address, left)
@@ -71,7 +93,14 @@ export function createStreams({
         if (group.size === 0 && open.get(conversationId) === group) open.delete(conversationId)
       }
     },
-    hasRoom: (address) => total < maxStreams && (perAddress.get(address) ?? 0) < maxStreamsPerIp,
+    hasRoom(address) {
+      const room = hasLocalRoom(address)
+      if (!holds || !room) return room
+      return holds.take(address).then((ok) => {
+        if (ok) taken.set(address, (taken.get(address) ?? 0) + 1)
+        return ok
+      })
+    },
     count: () => total,
     bufferedBytes() {
       let bytes = 0

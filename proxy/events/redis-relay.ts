@@ -131,8 +131,11 @@ export function startRelay({
     /** Resolves once the loop stopped (the log closed and its connection was cut). */
     stopped: relaying,
     watched: () => listeners.size,
+    /** The conversations watched on this instance now. */
+    ids: () => listeners.keys(),
     clear: () => listeners.clear(),
-    subscribe(id: string, listener: Listener) {
+    /** `onLast`: the last listener of `id` here left. */
+    subscribe(id: string, listener: Listener, onLast: (id: string) => void = () => {}) {
       let set = listeners.get(id)
       if (!set) {
         set = new Set()
@@ -141,7 +144,10 @@ export function startRelay({
       set.add(listener)
       return () => {
         set.delete(listener)
-        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id)
+        if (set.size === 0 && listeners.get(id) === set) {
+          listeners.delete(id)
+          onLast(id)
+        }
       }
     },
   }

@@ -20,6 +20,8 @@ import type { LoggedEvent } from '../protocol/wire.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from './log.ts'
 import { readEntry, toId, toLogged } from './redis-entries.ts'
+import { startKeepAlive } from './redis-keepalive.ts'
+import { createSharedLimits, type SharedLimits } from './redis-limits.ts'
 import { startRelay } from './redis-relay.ts'
 import { appendScript, countScript, openScript } from './redis-scripts.ts'
 import { createScriptRunner, type Send } from './redis-send.ts'
@@ -38,6 +40,10 @@ export type RedisLogOptions = {
   relayBlockMs?: number
   /** Pause before the relay loop tries again after Redis failed it. */
   retryMs?: number
+  /** How long the shared limits count what a silent (killed) instance held (redis-limits.ts). */
+  leaseMs?: number
+  /** How often watched conversations' TTLs are renewed; default a quarter of the shorter retention. */
+  keepAliveMs?: number
   now?: () => number
   /** Connection trouble, reported once per outage rather than once per attempt. */
   onError?: (error: Error) => void
@@ -53,6 +59,10 @@ export type RedisLog = EventLog & {
   countHit: CountHit
   /** Resolves once the relay loop has read up to the relay's end at least once (for tests). */
   relayReady(): Promise<void>
+  /** Limits counted over every instance: streams per address, starts, the media quota. */
+  limits: SharedLimits
+  /** Renews the TTLs of the watched conversations now (the timer does it otherwise). */
+  keepAlive(): Promise<void>
 }
 
 /** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
@@ -77,6 +87,11 @@ export function createRedisLog({
   relayLength = 10_000,
   relayBlockMs = 5000,
   retryMs = 250,
+  leaseMs = 30_000,
+  keepAliveMs = Math.min(
+    5 * 60_000,
+    Math.max(250, Math.min(idleRetentionMs, endedRetentionMs) / 4),
+  ),
   now = Date.now,
   onError = () => {},
   onRelayGap = () => {},
@@ -137,8 +152,21 @@ export function createRedisLog({
     onGap: onRelayGap,
   })
 
+  const limits = createSharedLimits({ run, send, prefix, leaseMs, report, connected })
+  const keepAlive = startKeepAlive({
+    run,
+    keysOf,
+    watched: relay.ids,
+    idleRetentionMs,
+    endedRetentionMs,
+    everyMs: keepAliveMs,
+    report,
+  })
+
   return {
     relayReady: () => relay.ready,
+    limits,
+    keepAlive: keepAlive.renew,
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []
@@ -221,7 +249,7 @@ export function createRedisLog({
       const dropped = await send(['HGET', stateKey!, 'dropped'])
       return typeof dropped === 'string' ? toId(dropped) : 0
     },
-    subscribe: relay.subscribe,
+    subscribe: (id, listener) => relay.subscribe(id, listener, keepAlive.unwatched),
     async healthy() {
       if (!client.isReady || !reader.isReady) return false
       try {
@@ -237,6 +265,8 @@ export function createRedisLog({
     async close() {
       if (closed) return
       closed = true
+      keepAlive.stop()
+      await limits.close()
       relay.clear()
       // The blocking read would hold a graceful close for up to relayBlockMs.
       reader.destroy()

@@ -51,6 +51,60 @@ export function isMediaId(value: string): boolean {
 
 export type RemovalReason = 'expired' | 'orphan'
 
+/**
+ * The bytes of uploads kept, against MEDIA_QUOTA_BYTES: this process's count (below), or every
+ * instance's on Redis (events/redis-limits.ts), where one process's count would miss what the
+ * others store in the shared MEDIA_DIR.
+ */
+export type MediaQuota = {
+  /** Holds room for a file of up to `bytes`; false when that would pass the quota. */
+  reserve(bytes: number): Promise<boolean>
+  /** The held room becomes a stored file of `size` bytes, or is let go (null: the upload failed). */
+  settle(reserved: number, size: number | null): Promise<void>
+  /** A stored file of `size` bytes was deleted. */
+  removed(size: number): Promise<void>
+  /** What the sweep found kept on disk. */
+  counted(bytes: number): Promise<void>
+}
+
+/**
+ * One process's count: summed at prepare() and by each sweep, plus what it stored since. Room for
+ * the largest file is asked, not held; a deleted file counts until the next sweep.
+ */
+export function processQuota(quotaBytes: number): MediaQuota {
+  let usedBytes = 0
+  return {
+    reserve: async (bytes) => usedBytes + bytes <= quotaBytes,
+    async settle(_reserved, size) {
+      usedBytes += size ?? 0
+    },
+    async removed() {},
+    async counted(bytes) {
+      usedBytes = bytes
+    },
+  }
+}
+
+/**
+ * Files stored per conversation (UPLOADS_PER_CONVERSATION): this process's count (below), or every
+ * instance's on Redis (events/redis-limits.ts).
+ */
+export type UploadCounts = {
+  of(conversationId: string): Promise<number>
+  add(conversationId: string): Promise<void>
+}
+
+/** One process's count: a bound, not a record (forgotten on restart). */
+export function processUploadCounts(): UploadCounts {
+  const counts = new Map<string, number>()
+  return {
+    of: async (conversationId) => counts.get(conversationId) ?? 0,
+    async add(conversationId) {
+      counts.set(conversationId, (counts.get(conversationId) ?? 0) + 1)
+    },
+  }
+}
+
 export type MediaStoreOptions = {
   dir: string
   maxBytes: number
@@ -58,6 +112,10 @@ export type MediaStoreOptions = {
   retentionMs: number
   /** Bytes kept at most; past it a new upload is refused until the sweep frees room. */
   quotaBytes?: number
+  /** Where kept bytes are counted; this process's own count of `quotaBytes` by default. */
+  quota?: MediaQuota
+  /** Where files per conversation are counted; this process's own count by default. */
+  uploadCounts?: UploadCounts
   /** How often the sweep runs. */
   sweepEveryMs?: number
   /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
@@ -67,6 +125,8 @@ export type MediaStoreOptions = {
 }
 
 export type MediaStore = {
+  /** Files stored per conversation, for the route's UPLOADS_PER_CONVERSATION. */
+  uploads: UploadCounts
   /** Creates the folder if need be and checks that it can be written to. */
   prepare(): Promise<void>
   /** Streams an upload to disk; throws receive.ts's UploadRefusedError (or the stream's own error). */
@@ -92,6 +152,8 @@ export function createMediaStore({
   types,
   retentionMs,
   quotaBytes = Number.POSITIVE_INFINITY,
+  quota = processQuota(quotaBytes),
+  uploadCounts = processUploadCounts(),
   sweepEveryMs = 10 * 60 * 1000,
   orphanAfterMs = 60 * 60 * 1000,
   now = Date.now,
@@ -101,8 +163,6 @@ export function createMediaStore({
   const dataPath = (id: string) => join(dir, id)
   const metaPath = (id: string) => join(dir, `${id}.json`)
   const expiresAt = (media: StoredMedia) => Date.parse(media.createdAt) + retentionMs
-  /** Bytes kept, as this process counts them: summed at prepare() and by each sweep. */
-  let usedBytes = 0
 
   async function readMeta(id: string): Promise<StoredMedia | null> {
     try {
@@ -113,7 +173,8 @@ export function createMediaStore({
     }
   }
 
-  async function remove(id: string): Promise<boolean> {
+  /** `media`: what the metadata said, so that its bytes are counted off the quota. */
+  async function remove(id: string, media: StoredMedia | null): Promise<boolean> {
     // The metadata first: once it is gone, nobody is served the file.
     const existed = await rm(metaPath(id)).then(
       () => true,
@@ -123,17 +184,31 @@ export function createMediaStore({
       },
     )
     await rm(dataPath(id), { force: true })
+    // Counted off once, by whoever deleted the metadata (sweeps of several instances race).
+    if (existed && media) await quota.removed(media.size).catch(() => {})
     return existed
   }
 
   async function save(conversationId: string, upload: Upload): Promise<StoredMedia> {
     // Room for the largest file: a disk that fills up serves nobody.
-    if (usedBytes + maxBytes > quotaBytes) {
+    if (!(await quota.reserve(maxBytes))) {
       throw new ApiError(
         'SERVICE_UNAVAILABLE',
         'No room for files right now; please try again later',
       )
     }
+    let stored: number | null = null
+    try {
+      const media = await write(conversationId, upload)
+      stored = media.size
+      return media
+    } finally {
+      // Not the visitor's failure: a count a blip left wrong is put right by the next sweep.
+      await quota.settle(maxBytes, stored).catch(() => {})
+    }
+  }
+
+  async function write(conversationId: string, upload: Upload): Promise<StoredMedia> {
     const id = randomBytes(idBytes).toString('base64url')
     const dataPart = `${dataPath(id)}.part`
     const metaPart = `${metaPath(id)}.part`
@@ -164,7 +239,6 @@ export function createMediaStore({
       await writeFile(metaPart, JSON.stringify(media), { mode: 0o600 })
       await rename(dataPart, dataPath(id))
       await rename(metaPart, metaPath(id))
-      usedBytes += media.size
       return media
     } catch (error) {
       if (writing) await file.close().catch(() => {})
@@ -201,7 +275,7 @@ export function createMediaStore({
       if (name.endsWith('.json') && isMediaId(id)) {
         const media = await readMeta(id)
         if (media ? expiresAt(media) <= t : await isOld(name)) {
-          if (await remove(id)) removed[media ? 'expired' : 'orphan']++
+          if (await remove(id, media)) removed[media ? 'expired' : 'orphan']++
         } else if (media) kept += media.size
       } else if (isMediaId(name) && !present.has(`${name}.json`) && (await isOld(name))) {
         // Bytes whose metadata never arrived (a crash between the two renames).
@@ -213,7 +287,8 @@ export function createMediaStore({
         removed.orphan++
       }
     }
-    usedBytes = kept
+    // Not awaited: a shared count (Redis) is written once it answers, and never holds up a start.
+    quota.counted(kept).catch(() => {})
     for (const reason of ['expired', 'orphan'] as const) {
       if (removed[reason] > 0) onRemove(reason, removed[reason])
     }
@@ -226,6 +301,7 @@ export function createMediaStore({
   timer.unref()
 
   return {
+    uploads: uploadCounts,
     async prepare() {
       await mkdir(dir, { recursive: true })
       await access(dir, constants.W_OK)
@@ -241,7 +317,7 @@ export function createMediaStore({
     pathOf: (media) => dataPath(media.id),
     remainingMs: (media) => expiresAt(media) - now(),
     async remove(id) {
-      if (isMediaId(id)) await remove(id)
+      if (isMediaId(id)) await remove(id, await readMeta(id))
     },
     sweep,
     close() {

@@ -77,7 +77,7 @@ export async function eventRoutes(
   app.get(byId(routes.events), { helmet: false }, async (request, reply) => {
     const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
     const after = lastEventId(request.headers['last-event-id'])
-    if (!streams.hasRoom(request.ip))
+    if (!(await streams.hasRoom(request.ip)))
       throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
 
     reply.hijack()

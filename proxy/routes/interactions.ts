@@ -93,14 +93,14 @@ export async function interactionRoutes(
       }
       const identity = body.identity && verifyIdentity(body.identity)
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
-      startBudget.check()
+      await startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
-      startBudget.take()
+      await startBudget.take()
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
         zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
       ).catch((error: unknown) => {
-        startBudget.giveBack()
+        void startBudget.giveBack()
         throw error
       })
       await log.open(interactionHash)

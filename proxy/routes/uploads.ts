@@ -72,8 +72,6 @@ export async function uploadRoutes(
   { media, log, visitors, metrics, publicUrl, limits }: UploadDeps,
 ) {
   const maxBytes = limits.uploadMaxBytes
-  /** Files stored per conversation, by this process (a bound, not a record: forgotten on restart). */
-  const uploadsBy = new Map<string, number>()
   if (maxBytes === 0) return
 
   await app.register(multipart, {
@@ -93,7 +91,7 @@ export async function uploadRoutes(
     async (request, reply) => {
       const auth = await visitorConversation(request, visitors, log)
       assertOpen(auth.status)
-      const already = uploadsBy.get(auth.conversationId) ?? 0
+      const already = await media.uploads.of(auth.conversationId)
       if (already >= limits.uploadsPerConversation) {
         throw new ApiError(
           'RATE_LIMITED',
@@ -117,7 +115,7 @@ export async function uploadRoutes(
           })
         }
         if (!stored) throw new ApiError('VALIDATION_ERROR', onePart)
-        uploadsBy.set(auth.conversationId, already + 1)
+        await media.uploads.add(auth.conversationId)
       } catch (error) {
         if (stored) await media.remove(stored.id)
         const apiError = toApiError(error)
