@@ -215,7 +215,8 @@ test('a chat rated in one tab is refused a second rating from another, after eve
   browser,
   stack,
 }) => {
-  // One visitor, two tabs of the same site: both follow the conversation.
+  // One visitor, two browser windows of their own that hold the same conversation (its stored session
+  // copied over): tabs of one browser would share the stream and hear of the rating (e2e/many-tabs).
   const context = await browser.newContext()
   const first = await context.newPage()
   const agent = await (await browser.newContext()).newPage()
@@ -228,7 +229,8 @@ test('a chat rated in one tab is refused a second rating from another, after eve
   await card.getByRole('button', { name: 'Accept' }).click()
   await reply(card, 'Anything else?')
   await expect(chat.getByRole('log')).toContainText('Anything else?')
-  const second = await context.newPage()
+  const secondContext = await browser.newContext({ storageState: await context.storageState() })
+  const second = await secondContext.newPage()
   await second.goto(stack.siteUrl)
   const otherChat = second.getByRole('dialog', { name: 'Chat with us' })
   if (!(await otherChat.isVisible()))
@@ -238,8 +240,8 @@ test('a chat rated in one tab is refused a second rating from another, after eve
   await card.getByRole('button', { name: 'Finish' }).click()
   await expect(chat.getByText('The chat has ended')).toBeVisible()
   await expect(otherChat.getByText('The chat has ended')).toBeVisible()
-  // The second tab loses its connection for good (a laptop lid closed) as B, which held both tabs'
-  // streams, dies: it never hears of the rating the first tab sends, and still offers the form.
+  // The second window loses its connection for good (a laptop lid closed) as B, which held both
+  // windows' streams, dies: it never hears of the rating the first sends, and still offers the form.
   await second.route(
     (url) => url.pathname.endsWith('/events'),
     (route) => route.abort(),
@@ -273,4 +275,5 @@ test('a chat rated in one tab is refused a second rating from another, after eve
   await expect(interactionWith(agent, 'Rate me once')).toContainText('POSITIVE')
   await expect(interactionWith(agent, 'Rate me once')).not.toContainText('NEGATIVE')
   await context.close()
+  await secondContext.close()
 })
