@@ -211,6 +211,6 @@ describe('VisitorMedia and FileCard: the visitor’s own file', () => {
     expect(screen.getByRole('img', { name: 'cat.png' })).toBeTruthy()
     rerender(<FileCard media={{ kind: 'file', url: '', name: 'cv.pdf', size: 200 * 1024 }} />)
     expect(screen.getByText('cv.pdf')).toBeTruthy()
-    expect(screen.getByText('200 KB')).toBeTruthy()
+    expect(screen.getByText('200 kB')).toBeTruthy()
   })
 })
