@@ -98,6 +98,26 @@ describe('ChatHeader and EndChatConfirm: ending a chat', () => {
     )
     expect(messageBox()).toBeTruthy()
   })
+
+  it('keeps focus in the window when ending fails: the question (and its focused button) is gone', async () => {
+    const chat = await createChatting()
+    let fail = () => {}
+    chat.fake.transport.finish.mockImplementationOnce(
+      () =>
+        new Promise((_resolve, reject) => {
+          fail = () => reject(new Error('network'))
+        }),
+    )
+    renderWindow(chat)
+    fireEvent.click(screen.getByRole('button', { name: 'End chat' }))
+    const yes = await screen.findByRole('button', { name: 'Yes, end chat' })
+    yes.focus()
+    fireEvent.click(yes)
+    await waitFor(() => expect(yes.isConnected).toBe(false))
+    fail()
+    await screen.findByRole('alert')
+    await waitFor(() => expect(document.activeElement).toBe(messageBox()))
+  })
 })
 
 describe('DropHint: dropping a file on the window', () => {

@@ -30,13 +30,19 @@ describe('ChatEnded and RatingForm', () => {
     expect(good.getAttribute('aria-pressed')).toBe('false')
     const comment = within(form()).getByRole('textbox', { name: 'Comment (optional)' })
     fireEvent.input(comment, { target: { value: ' Too slow ' } })
-    fireEvent.click(within(form()).getByRole('button', { name: 'Send rating' }))
+    const sendRating = within(form()).getByRole('button', { name: 'Send rating' })
+    sendRating.focus()
+    fireEvent.click(sendRating)
     expect(await screen.findByText('Thanks for your feedback')).toBeTruthy()
     expect(chat.fake.transport.rate).toHaveBeenCalledWith(expect.anything(), {
       mood: 'negative',
       comment: 'Too slow',
     })
     expect(screen.queryByRole('form', { name: 'Rate this chat' })).toBeNull()
+    // The focused Send rating went with the form: focus stays in the window, not on the page.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Start a new chat' })),
+    )
   })
 
   it('says a rating failed, keeps the choice and comment, and sends it again', async () => {
