@@ -39,17 +39,14 @@ export function createPhoneModal(
    */
   function makePageInert(): HTMLElement[] {
     const made: HTMLElement[] = []
-    const root = panel.getRootNode() as Document | ShadowRoot
-    let inside: Element = 'host' in root ? root.host : panel
-    while (inside.parentElement) {
-      for (const sibling of inside.parentElement.children) {
-        if (sibling === inside || sibling === doc.head || !(sibling instanceof HTMLElement))
-          continue
-        if (sibling.inert) continue
+    // A document has no host: a panel outside any shadow root walks up from itself.
+    let inside: Element = (panel.getRootNode() as ShadowRoot).host ?? panel
+    for (; inside.parentElement; inside = inside.parentElement) {
+      for (const sibling of inside.parentElement.children as HTMLCollectionOf<HTMLElement>) {
+        if (sibling === inside || sibling === doc.head || sibling.inert) continue
         sibling.inert = true
         made.push(sibling)
       }
-      inside = inside.parentElement
     }
     return made
   }

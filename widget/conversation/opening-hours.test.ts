@@ -38,10 +38,10 @@ describe('parseHours', () => {
     const parsed = hours('mon-fri 09:00-18:00; sat,sun 10:00-13:00')
     try {
       await loadLanguage('pt-BR')
-      expect(parsed.label).toBe('Seg.–Sex. 09:00–18:00; Sáb., Dom. 10:00–13:00')
+      expect(parsed.label).toBe('seg.–sex. 09:00–18:00; sáb., dom. 10:00–13:00')
       await loadLanguage('es')
-      expect(parsed.label).toBe('Lun–Vie 09:00–18:00; Sáb, Dom 10:00–13:00')
-      expect(hours('daily 08:00-20:00').label).toBe('Lun–Dom 08:00–20:00')
+      expect(parsed.label).toBe('lun–vie 09:00–18:00; sáb, dom 10:00–13:00')
+      expect(hours('daily 08:00-20:00').label).toBe('lun–dom 08:00–20:00')
     } finally {
       await loadLanguage('en')
     }

@@ -17,7 +17,7 @@ export type Span = { day: number; from: number; to: number }
 /**
  * `label` is the hours as the visitor reads them, worded in the chat's language when read (the
  * language's chunk may arrive after the hours'): `Mon–Fri 09:00–18:00; Sat 09:00–13:00` in English,
- * `Seg.–Sex. 09:00–18:00` in Portuguese, `Lun–Vie 09:00–18:00` in Spanish.
+ * `seg.–sex. 09:00–18:00` in Portuguese, `lun–vie 09:00–18:00` in Spanish.
  */
 export type Hours = { spans: Span[]; readonly label: string }
 
@@ -28,20 +28,18 @@ export const defaultTimeZone = 'America/Sao_Paulo'
 const dayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
 const minutesPerDay = 24 * 60
 
-/** `mon` -> `Mon`, `Seg.`, `Lun`: the language's short weekday name, from Intl. */
-function dayName(name: string): string {
-  // 1 January 2023 was a Sunday: day n of that week is weekday n, as Date#getDay counts.
-  const day = Date.UTC(2023, 0, 1 + dayNames.indexOf(name))
-  const word = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' }).format(day)
-  return word.charAt(0).toLocaleUpperCase(lang) + word.slice(1)
-}
-
-/** One rule as written (`mon-fri`, `09:00-18:00`), in the language's words and typography. */
+/**
+ * One rule as written (`mon-fri`, `09:00-18:00`) in the language's words: its short weekday names
+ * from Intl (`Mon`; `seg.` and `lun` in lower case, as Portuguese and Spanish write them in a
+ * sentence) and typographic dashes.
+ */
 function labelRule(days: string, times: string): string {
+  const format = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' })
+  // 1 January 2023 was a Sunday: day n of that week is weekday n, as Date#getDay counts.
+  const dayName = (name: string) => format.format(Date.UTC(2023, 0, 1 + dayNames.indexOf(name)))
   const pretty = (s: string) => s.replace(/-/g, '–').replace(/,/g, ', ')
   // `daily` has no Intl word: every day, Monday to Sunday.
-  const named = (days === 'daily' ? 'mon-sun' : days).replace(/[a-z]+/g, dayName)
-  return `${pretty(named)} ${pretty(times)}`
+  return `${pretty((days === 'daily' ? 'mon-sun' : days).replace(/[a-z]+/g, dayName))} ${pretty(times)}`
 }
 
 /** `mon-fri` or `mon,wed` or `daily` -> day numbers; null when a name is unknown. */

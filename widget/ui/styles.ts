@@ -16,8 +16,7 @@ export const chatCss = `
 .zc-title{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .zc-header button{font:inherit;font-size:13px;color:inherit;background:transparent;border:1px solid currentColor;border-radius:8px;padding:4px 10px;cursor:pointer}
 .zc-header .zc-icon{border-color:transparent;padding:4px;display:grid;place-items:center}
-.zc-icon svg{width:20px;height:20px;fill:currentColor}
-.zc-header button:focus-visible{outline:2px solid currentColor;outline-offset:2px}
+.zc-header button:focus-visible{outline-color:currentColor}
 .zc-bar{border:0;border-bottom:1px solid #e3e5e8;padding:10px 16px;background:#f4f5f7;font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
 fieldset.zc-bar,fieldset.zc-form{margin:0;min-width:0}
 fieldset.zc-form{border:0}
@@ -34,16 +33,15 @@ fieldset.zc-form{border:0}
 .zc-author,.zc-meta{font-size:12px;color:#5b6169}
 .zc-meta{display:flex;gap:6px;align-items:center}
 .zc-failed{color:#b42318}
-.zc-meta button,.zc-link{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
-.zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
+.zc-meta button,.zc-link,.zc-bubble button{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-media img,.zc-media img{max-height:240px;border-radius:10px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
-.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
 .zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
 .zc-file{display:flex;gap:6px;align-items:center}
-.zc-file svg,.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
+.zc-icon svg,.zc-file svg{width:20px;height:20px;fill:currentColor;flex:none}
 .zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
 .zc-progress span{display:block;height:100%;background:currentColor}
-.zc-bubble button{font:inherit;color:inherit;background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-bubble button{color:inherit}
 .zc-bubble :focus-visible{outline-color:currentColor}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
@@ -53,15 +51,15 @@ fieldset.zc-form{border:0}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
 .zc-status:empty{padding:0}
 .zc-rating{display:grid;gap:8px}
-.zc-rating p{margin:0}
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
 .zc-composer textarea{flex:1;resize:none;field-sizing:content;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
 .zc-count{font-size:12px;color:#5b6169;padding:0 16px}
 .zc-count[data-over]{color:#b42318}
-.zc-primary{font:inherit;font-weight:600;border:0;border-radius:10px;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent);cursor:pointer}
+.zc-primary,.zc-secondary{font:inherit;border-radius:10px;cursor:pointer}
+.zc-primary{font-weight:600;border:0;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent)}
 .zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
-.zc-secondary{font:inherit;border:1px solid #c9cdd2;border-radius:10px;padding:8px 14px;background:#fff;color:inherit;cursor:pointer}
+.zc-secondary{border:1px solid #c9cdd2;padding:8px 14px;background:#fff;color:inherit}
 .zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 .zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
 .zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
@@ -77,12 +75,10 @@ fieldset.zc-form{border:0}
 .zc-form .zc-consent input{width:auto;margin:0}
 .zc-leave{padding:0}
 .zc-leave textarea{resize:vertical}
-.zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:479px){
 .zc-window{position:fixed;inset:0;top:var(--zc-top,0);width:100%;height:100%;height:var(--zc-vh,100dvh);border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);overscroll-behavior:contain}
 .zc-window input,.zc-window textarea,.zc-window select{font-size:16px}
 .zc-launcher[aria-expanded=true]{display:none}
 }
 @media (forced-colors:active){.zc-window,.zc-window button,.zc-window input,.zc-window textarea{border:1px solid}.zc-window :focus-visible{outline:3px solid}}
-@media (prefers-reduced-motion:reduce){.zc-window{animation:none}}
 `
