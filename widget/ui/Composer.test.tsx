@@ -108,8 +108,16 @@ describe('Composer: files', () => {
     expect(picker?.hidden).toBe(true)
     const file = new File(['%PDF-1.7'], 'invoice.pdf', { type: 'application/pdf' })
     Object.defineProperty(picker, 'files', { value: [file], configurable: true })
+    // What a browser reports for a picked file.
+    Object.defineProperty(picker, 'value', {
+      value: 'C:\\fakepath\\invoice.pdf',
+      writable: true,
+      configurable: true,
+    })
     fireEvent.change(picker as HTMLInputElement)
 
+    // Emptied, so picking the same file again is a change too.
+    expect(picker?.value).toBe('')
     const preview = screen.getByRole('form', { name: 'File to send' })
     expect(preview.textContent).toContain('invoice.pdf')
     expect(preview.textContent).toContain('8 bytes')

@@ -106,6 +106,23 @@ describe('the chat in the page’s language', () => {
     expect(screen.getByText(/^\d\d:\d\d$/).tagName).toBe('TIME')
   })
 
+  it('gives file sizes with the language’s decimal comma and units', async () => {
+    await loadLanguage('pt-BR')
+    const chat = await createChatting()
+    await chat.model.attachment.configure()
+    renderWindow(chat)
+    const big = new File(['x'], 'scan.pdf', { type: 'application/pdf' })
+    Object.defineProperty(big, 'size', { value: 12.5 * 1024 * 1024 })
+    chat.model.attachment.stage(big)
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Este arquivo é grande demais (13 MB). O limite é 10 MB.',
+    )
+    const small = new File(['x'.repeat(1536)], 'nota.pdf', { type: 'application/pdf' })
+    chat.model.attachment.stage(small)
+    const preview = await screen.findByRole('form', { name: 'Arquivo a enviar' })
+    expect(within(preview).getByText('1,5 kB')).toBeTruthy()
+  })
+
   it('asks for a rating in Spanish', async () => {
     await loadLanguage('es')
     const chat = await createChatting()

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
-import { fireEvent, screen, waitFor, within } from '@testing-library/preact'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
 import { createUnavailablePart } from '../chat/unavailable-part.tsx'
 import { NetworkFailure } from '../conversation/failure.ts'
-import { loadLanguage } from '../i18n/text.ts'
+import { readSchedule, zoneCity } from '../conversation/opening-hours.ts'
+import { loadLanguage, t } from '../i18n/text.ts'
 import { createChat, renderWindow } from '../testing/chat.tsx'
 
 function withPart(chat: ReturnType<typeof createChat>, openingHours?: string) {
@@ -46,6 +47,23 @@ describe('Unavailable', () => {
       "We're closed right now. Our opening hours: Mon–Fri 09:00–18:00 (Sao Paulo time).",
     )
     expect(screen.queryByRole('button', { name: 'Start a new chat' })).toBeNull()
+  })
+
+  it('says the hours with the day names of the page’s language (Intl), in Portuguese and Spanish', async () => {
+    const schedule = readSchedule('mon-fri 09:00-18:00; sat 09:00-13:00', undefined, () => {})
+    if (!schedule) throw new Error('unreadable hours')
+    const hours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
+    await loadLanguage('pt-BR')
+    withPart(createChat({ isClosed: () => true }), hours())
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Estamos fechados agora. Nosso horário de atendimento: seg.–sex. 09:00–18:00; sáb. 09:00–13:00 (horário de Sao Paulo).',
+    )
+    cleanup()
+    await loadLanguage('es')
+    withPart(createChat({ isClosed: () => true }), hours())
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Ahora estamos cerrados. Nuestro horario: lun–vie 09:00–18:00; sáb 09:00–13:00 (hora de Sao Paulo).',
+    )
   })
 
   it('only asks to come back later when the proxy takes no messages', async () => {
