@@ -33,21 +33,16 @@ export function createPhoneModal(
   let saved: Saved | null = null
 
   /**
-   * Everything in the page but the widget: the siblings of the widget's host (in its shadow root's
-   * host, appended to <html>) and of each of its ancestors. `aria-modal` alone is not enough: not
-   * every screen reader honours it, and it does not stop a pointer or a swipe reaching the page.
+   * Everything in the page but the widget: the other children of <html>, where the loader puts the
+   * widget's host (after <body>, not in it). `aria-modal` alone is not enough: not every screen
+   * reader honours it, and it does not stop a pointer or a swipe reaching the page.
    */
   function makePageInert(): HTMLElement[] {
-    const made: HTMLElement[] = []
-    // A document has no host: a panel outside any shadow root walks up from itself.
-    let inside: Element = (panel.getRootNode() as ShadowRoot).host ?? panel
-    for (; inside.parentElement; inside = inside.parentElement) {
-      for (const sibling of inside.parentElement.children as HTMLCollectionOf<HTMLElement>) {
-        if (sibling === inside || sibling === doc.head || sibling.inert) continue
-        sibling.inert = true
-        made.push(sibling)
-      }
-    }
+    const host = (panel.getRootNode() as ShadowRoot).host
+    const made = [...doc.documentElement.children].filter(
+      (element) => element !== host && element !== doc.head && !(element as HTMLElement).inert,
+    ) as HTMLElement[]
+    for (const element of made) element.inert = true
     return made
   }
 

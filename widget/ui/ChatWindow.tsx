@@ -59,10 +59,9 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
   // The focused control may have gone with the old phase (the composer, once the chat ends) or with
   // the end-chat question ("Yes, end chat", even when ending fails): without this, focus would fall
   // back to the host page's <body>.
-  const confirming = model.confirmingEnd.value
   useEffect(() => {
     if (request > 0 && document.activeElement === document.body) focusFirst()
-  }, [phase.name, confirming])
+  }, [phase.name, model.confirmingEnd.value])
 
   return (
     <div

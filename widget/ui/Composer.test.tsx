@@ -50,6 +50,9 @@ describe('Composer: writing and sending', () => {
     expect(fireEvent.keyDown(messageBox(), { key: 'Enter', isComposing: true })).toBe(true)
     expect(chat.fake.transport.send).toHaveBeenCalledTimes(1)
     expect(messageBox()).toHaveProperty('value', 'にほん')
+    // Safari's Enter that ends the composition: isComposing already false, keyCode 229.
+    expect(fireEvent.keyDown(messageBox(), { key: 'Enter', keyCode: 229 })).toBe(true)
+    expect(chat.fake.transport.send).toHaveBeenCalledTimes(1)
     fireEvent.keyDown(messageBox(), { key: 'Enter' })
     expect(chat.fake.transport.send).toHaveBeenCalledTimes(2)
   })

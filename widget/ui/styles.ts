@@ -2,7 +2,10 @@
  * The chat window's CSS, one string added to the widget's shadow root. `--zc-accent` and
  * `--zc-on-accent` come from the loader (data-color). `--zc-accent-text` is the accent as text and focus
  * rings on white: its OKLCH lightness held at 0.5 or less (about 6:1 on white), so a light brand colour
- * still reads; browsers without relative colours use the accent as it is. Under 480 px the window fills the screen (the
+ * still reads; browsers without relative colours use the accent as it is. On the accent itself (the
+ * header, the visitor's bubbles) focus rings take the text colour: that rule comes after the window's
+ * ring, which has the same specificity. `.zc-sr` and reduced motion come from the launcher's sheet,
+ * in the same shadow root. Under 480 px the window fills the screen (the
  * visual viewport's height, `--zc-vh`, from chat/phone-modal.ts), inside the safe-area insets, and its
  * fields are 16 px: iOS zooms into smaller ones.
  */
@@ -16,7 +19,6 @@ export const chatCss = `
 .zc-title{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .zc-header button{font:inherit;font-size:13px;color:inherit;background:transparent;border:1px solid currentColor;border-radius:8px;padding:4px 10px;cursor:pointer}
 .zc-header .zc-icon{border-color:transparent;padding:4px;display:grid;place-items:center}
-.zc-header button:focus-visible{outline-color:currentColor}
 .zc-bar{border:0;border-bottom:1px solid #e3e5e8;padding:10px 16px;background:#f4f5f7;font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
 fieldset.zc-bar,fieldset.zc-form{margin:0;min-width:0}
 fieldset.zc-form{border:0}
@@ -30,19 +32,19 @@ fieldset.zc-form{border:0}
 .zc-msg--visitor .zc-bubble{background:var(--zc-accent);color:var(--zc-on-accent);border-bottom-right-radius:4px}
 .zc-msg--agent .zc-bubble{border-bottom-left-radius:4px}
 .zc-bubble a{color:inherit}
-.zc-author,.zc-meta{font-size:12px;color:#5b6169}
+.zc-author,.zc-meta,.zc-count{font-size:12px;color:#5b6169}
 .zc-meta{display:flex;gap:6px;align-items:center}
 .zc-failed{color:#b42318}
 .zc-meta button,.zc-link,.zc-bubble button{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
-.zc-media img,.zc-media img{max-height:240px;border-radius:10px}
+.zc-media img,.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
+.zc-media img{max-height:240px;border-radius:10px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
-.zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
+.zc-window .zc-thumb{max-height:120px;border-radius:8px}
 .zc-file{display:flex;gap:6px;align-items:center}
 .zc-icon svg,.zc-file svg{width:20px;height:20px;fill:currentColor;flex:none}
 .zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
 .zc-progress span{display:block;height:100%;background:currentColor}
 .zc-bubble button{color:inherit}
-.zc-bubble :focus-visible{outline-color:currentColor}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}
 .zc-preview input{flex:1 1 100%;font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;color:inherit;background:#fff}
@@ -54,7 +56,7 @@ fieldset.zc-form{border:0}
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
 .zc-composer textarea{flex:1;resize:none;field-sizing:content;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
-.zc-count{font-size:12px;color:#5b6169;padding:0 16px}
+.zc-count{padding:0 16px}
 .zc-count[data-over]{color:#b42318}
 .zc-primary,.zc-secondary{font:inherit;border-radius:10px;cursor:pointer}
 .zc-primary{font-weight:600;border:0;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent)}
@@ -62,6 +64,7 @@ fieldset.zc-form{border:0}
 .zc-secondary{border:1px solid #c9cdd2;padding:8px 14px;background:#fff;color:inherit}
 .zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 .zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
+.zc-header :focus-visible,.zc-bubble :focus-visible{outline-color:currentColor}
 .zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
 .zc-panel-body p{margin:0}
 .zc-row{display:flex;gap:8px;flex-wrap:wrap}
@@ -69,7 +72,7 @@ fieldset.zc-form{border:0}
 .zc-form p{margin:0;font-size:13px}
 .zc-form label,.zc-panel-body label{font-size:13px;font-weight:600}
 .zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
-.zc-form input[aria-invalid=true],.zc-panel-body [aria-invalid=true]{border-color:#b42318}
+.zc-window [aria-invalid=true]{border-color:#b42318}
 .zc-form .zc-hint{color:#5b6169;font-weight:400}
 .zc-consent{display:flex;gap:8px;align-items:center}
 .zc-form .zc-consent input{width:auto;margin:0}
