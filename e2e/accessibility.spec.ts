@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
-import { expect, interactionWith, reply, send, test } from './fixtures.ts'
+import { expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -152,6 +152,22 @@ test('the widget has no accessibility violation when no agent can chat', async (
   await chat.getByRole('button', { name: 'Send message' }).click()
   await expect(chat.getByRole('textbox', { name: 'Email' })).toHaveAttribute('aria-invalid', 'true')
   await expectAccessible(page, 'unavailable, with problems')
+})
+
+test('the widget has no accessibility violation when no agent is free, and after a message is left', async ({
+  visitor,
+  agent,
+}) => {
+  const chat = await startChat(visitor, 'Anyone free?')
+  await interactionWith(agent, 'Anyone free?').getByRole('button', { name: 'Unavailable' }).click()
+  await expect(chat.getByText('No agents are available right now.')).toBeVisible()
+  await expect(chat.getByRole('form', { name: 'Leave a message' })).toBeVisible()
+  await expectAccessible(visitor, 'unavailable (no agents)')
+  const form = chat.getByRole('form', { name: 'Leave a message' })
+  await form.getByRole('textbox', { name: 'Email' }).fill('ana@example.com')
+  await form.getByRole('button', { name: 'Send message' }).click()
+  await expect(chat.getByText("Thanks — we'll reply by e-mail to ana@example.com")).toBeVisible()
+  await expectAccessible(visitor, 'message left')
 })
 
 test('on a phone the full-screen chat has no accessibility violation, and the page behind is inert until it closes', async ({
