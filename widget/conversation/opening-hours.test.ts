@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { loadLanguage } from '../i18n/text.ts'
 import {
   type Hours,
   isOpen,
@@ -31,6 +32,21 @@ describe('parseHours', () => {
       { day: 3, from: 780, to: 1080 },
     ])
     expect(hours('daily 00:00-24:00').spans.map((s) => s.day)).toEqual([0, 1, 2, 3, 4, 5, 6])
+  })
+
+  it('names the days in the chat’s language, through Intl, when the label is read', async () => {
+    const parsed = hours('mon-fri 09:00-18:00; sat,sun 10:00-13:00')
+    try {
+      await loadLanguage('pt-BR')
+      expect(parsed.label).toBe('seg.–sex. 09:00–18:00; sáb., dom. 10:00–13:00')
+      await loadLanguage('es')
+      expect(parsed.label).toBe('lun–vie 09:00–18:00; sáb, dom 10:00–13:00')
+      expect(hours('daily 08:00-20:00').label).toBe('lun–dom 08:00–20:00')
+    } finally {
+      await loadLanguage('en')
+    }
+    expect(parsed.label).toBe('Mon–Fri 09:00–18:00; Sat, Sun 10:00–13:00')
+    expect(hours('daily 08:00-20:00').label).toBe('Mon–Sun 08:00–20:00')
   })
 
   it('wraps a range of days past Sunday, and a range of times past midnight', () => {

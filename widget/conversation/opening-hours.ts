@@ -9,11 +9,17 @@
  * on Saturday). Days not named are closed.
  */
 
+import { lang } from '../i18n/text.ts'
+
 /** Open on `day` (0 = Sunday, as Date#getDay) from minute `from` to `to` of that day; `to` may pass 1440. */
 export type Span = { day: number; from: number; to: number }
 
-/** `label` is the hours as the visitor reads them: `Mon–Fri 09:00–18:00; Sat 09:00–13:00`. */
-export type Hours = { spans: Span[]; label: string }
+/**
+ * `label` is the hours as the visitor reads them, worded in the chat's language when read (the
+ * language's chunk may arrive after the hours'): `Mon–Fri 09:00–18:00; Sat 09:00–13:00` in English,
+ * `seg.–sex. 09:00–18:00` in Portuguese, `lun–vie 09:00–18:00` in Spanish.
+ */
+export type Hours = { spans: Span[]; readonly label: string }
 
 export type Schedule = { hours: Hours; timeZone: string }
 
@@ -22,7 +28,19 @@ export const defaultTimeZone = 'America/Sao_Paulo'
 const dayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
 const minutesPerDay = 24 * 60
 
-const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)
+/**
+ * One rule as written (`mon-fri`, `09:00-18:00`) in the language's words: its short weekday names
+ * from Intl (`Mon`; `seg.` and `lun` in lower case, as Portuguese and Spanish write them in a
+ * sentence) and typographic dashes.
+ */
+function labelRule(days: string, times: string): string {
+  const format = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' })
+  // 1 January 2023 was a Sunday: day n of that week is weekday n, as Date#getDay counts.
+  const dayName = (name: string) => format.format(Date.UTC(2023, 0, 1 + dayNames.indexOf(name)))
+  const pretty = (s: string) => s.replace(/-/g, '–').replace(/,/g, ', ')
+  // `daily` has no Intl word: every day, Monday to Sunday.
+  return `${pretty((days === 'daily' ? 'mon-sun' : days).replace(/[a-z]+/g, dayName))} ${pretty(times)}`
+}
 
 /** `mon-fri` or `mon,wed` or `daily` -> day numbers; null when a name is unknown. */
 function parseDays(text: string): number[] | null {
@@ -68,7 +86,7 @@ function parseRanges(text: string): Array<{ from: number; to: number }> | null {
 /** The hours in `text`, or null when any rule cannot be read (the caller warns: always open). */
 export function parseHours(text: string): Hours | null {
   const spans: Span[] = []
-  const labels: string[] = []
+  const rules: Array<[days: string, times: string]> = []
   for (const raw of text.split(';')) {
     // `mon - fri  09:00 - 18:00` reads as `mon-fri 09:00-18:00`.
     const rule = raw
@@ -82,10 +100,15 @@ export function parseHours(text: string): Hours | null {
     const ranges = parseRanges(timesText)
     if (!days || !ranges) return null
     for (const day of days) for (const range of ranges) spans.push({ day, ...range })
-    const pretty = (s: string) => s.replace(/-/g, '–').replace(/,/g, ', ')
-    labels.push(`${pretty(daysText.replace(/[a-z]+/g, capitalize))} ${pretty(timesText)}`)
+    rules.push([daysText, timesText])
   }
-  return spans.length > 0 ? { spans, label: labels.join('; ') } : null
+  if (spans.length === 0) return null
+  return {
+    spans,
+    get label() {
+      return rules.map(([days, times]) => labelRule(days, times)).join('; ')
+    },
+  }
 }
 
 /** The weekday and minute of the day at `now` on the wall clocks of `timeZone`. */

@@ -56,11 +56,12 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
     focusFirst()
   }
 
-  // The focused control may have gone with the old phase (the composer, once the chat ends): without
-  // this, focus would fall back to the host page's <body>.
+  // The focused control may have gone with the old phase (the composer, once the chat ends) or with
+  // the end-chat question ("Yes, end chat", even when ending fails): without this, focus would fall
+  // back to the host page's <body>.
   useEffect(() => {
     if (request > 0 && document.activeElement === document.body) focusFirst()
-  }, [phase.name])
+  }, [phase.name, model.confirmingEnd.value])
 
   return (
     <div

@@ -57,7 +57,9 @@ export function Composer({
           aria-describedby={left < 200 ? 'zc-count' : undefined}
           onInput={(e) => model.setDraft(e.currentTarget.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            // Safari ends a composition with an Enter whose isComposing is already false: its
+            // keyCode 229 ("an IME is handling this key") still tells.
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
               e.preventDefault()
               model.send()
             }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadLanguage } from '../i18n/text.ts'
 import { deriveFileName, formatSize, formatTime, linkify, safeUrl } from './format.ts'
 
 describe('safeUrl', () => {
@@ -67,13 +68,31 @@ describe('deriveFileName', () => {
 })
 
 describe('formatSize', () => {
-  it('says bytes, KB or MB, with one decimal below ten', () => {
+  afterEach(() => loadLanguage('en'))
+
+  it('says bytes, kB or MB, with one decimal below ten', () => {
     expect(formatSize(0)).toBe('0 bytes')
-    expect(formatSize(1023)).toBe('1023 bytes')
-    expect(formatSize(1536)).toBe('1.5 KB')
-    expect(formatSize(200 * 1024)).toBe('200 KB')
+    expect(formatSize(1)).toBe('1 byte')
+    expect(formatSize(1023)).toBe('1,023 bytes')
+    expect(formatSize(1536)).toBe('1.5 kB')
+    expect(formatSize(200 * 1024)).toBe('200 kB')
     expect(formatSize(10 * 1024 * 1024)).toBe('10 MB')
     expect(formatSize(12.4 * 1024 * 1024)).toBe('12 MB')
     expect(formatSize(2.25 * 1024 * 1024)).toBe('2.3 MB')
+  })
+
+  it('writes numbers and units as Portuguese does', async () => {
+    await loadLanguage('pt-BR')
+    expect(formatSize(1023)).toBe('1.023 bytes')
+    expect(formatSize(1536)).toBe('1,5 kB')
+    expect(formatSize(2.25 * 1024 * 1024)).toBe('2,3 MB')
+  })
+
+  it('writes numbers and units as Spanish does', async () => {
+    await loadLanguage('es')
+    expect(formatSize(1)).toBe('1 byte')
+    expect(formatSize(512)).toBe('512 bytes')
+    expect(formatSize(1536)).toBe('1,5 kB')
+    expect(formatSize(12.4 * 1024 * 1024)).toBe('12 MB')
   })
 })

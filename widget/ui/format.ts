@@ -56,9 +56,22 @@ export function deriveFileName(href: string): string {
   }
 }
 
-/** A file's size for people: "512 bytes", "1.5 KB", "12 MB" (binary units, as file managers show). */
+/**
+ * A file's size for people, in the chat's language: "512 bytes", "1.5 kB", "12 MB" in English,
+ * "1,5 kB" in Portuguese and Spanish. Binary multiples, as file managers count; one decimal below ten.
+ */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`
-  const [value, unit] = bytes < 1024 ** 2 ? [bytes / 1024, 'KB'] : [bytes / 1024 ** 2, 'MB']
-  return `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${unit}`
+  const [value, unit] =
+    bytes < 1024
+      ? [bytes, 'byte']
+      : bytes < 1024 ** 2
+        ? [bytes / 1024, 'kilobyte']
+        : [bytes / 1024 ** 2, 'megabyte']
+  return new Intl.NumberFormat(lang, {
+    style: 'unit',
+    unit,
+    // "bytes" in words (the short form is "byte" or "B", depending on the language); kB and MB as symbols.
+    unitDisplay: unit === 'byte' ? 'long' : 'short',
+    maximumFractionDigits: value < 10 ? 1 : 0,
+  }).format(value)
 }

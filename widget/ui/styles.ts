@@ -2,7 +2,10 @@
  * The chat window's CSS, one string added to the widget's shadow root. `--zc-accent` and
  * `--zc-on-accent` come from the loader (data-color). `--zc-accent-text` is the accent as text and focus
  * rings on white: its OKLCH lightness held at 0.5 or less (about 6:1 on white), so a light brand colour
- * still reads; browsers without relative colours use the accent as it is. Under 480 px the window fills the screen (the
+ * still reads; browsers without relative colours use the accent as it is. On the accent itself (the
+ * header, the visitor's bubbles) focus rings take the text colour: that rule comes after the window's
+ * ring, which has the same specificity. Reduced motion comes from the launcher's sheet, in the same
+ * shadow root. Under 480 px the window fills the screen (the
  * visual viewport's height, `--zc-vh`, from chat/phone-modal.ts), inside the safe-area insets, and its
  * fields are 16 px: iOS zooms into smaller ones. The lazily loaded parts (chat/*-part.tsx) bring their
  * own rules.
@@ -27,16 +30,15 @@ export const chatCss = `
 .zc-msg--visitor .zc-bubble{background:var(--zc-accent);color:var(--zc-on-accent);border-bottom-right-radius:4px}
 .zc-msg--agent .zc-bubble{border-bottom-left-radius:4px}
 .zc-bubble a{color:inherit}
-.zc-author,.zc-meta{font-size:12px;color:#5b6169}
+.zc-author,.zc-meta,.zc-count{font-size:12px;color:#5b6169}
 .zc-meta{display:flex;gap:6px;align-items:center}
 .zc-failed{color:#b42318}
-.zc-meta button,.zc-link{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
-.zc-media img{display:block;max-width:100%;max-height:240px;border-radius:10px;margin-top:4px}
+.zc-meta button,.zc-link,.zc-bubble button{font:inherit;color:var(--zc-accent-text);background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
+.zc-media img,.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
+.zc-media img{max-height:240px;border-radius:10px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
-.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
 .zc-file svg,.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
-.zc-bubble button{font:inherit;color:inherit;background:none;border:0;padding:0;text-decoration:underline;cursor:pointer}
-.zc-bubble :focus-visible{outline-color:currentColor}
+.zc-bubble button{color:inherit}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
 .zc-status{padding:6px 16px;font-size:13px;color:#5b6169}
@@ -44,13 +46,15 @@ export const chatCss = `
 .zc-alert{margin:0 16px 8px;padding:8px 10px;border-radius:8px;background:#fef3f2;color:#b42318;font-size:13px}
 .zc-composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e3e5e8}
 .zc-composer textarea{flex:1;resize:none;field-sizing:content;min-height:40px;max-height:120px;font:inherit;padding:9px 10px;border:1px solid #c9cdd2;border-radius:10px;color:inherit;background:#fff}
-.zc-count{font-size:12px;color:#5b6169;padding:0 16px}
+.zc-count{padding:0 16px}
 .zc-count[data-over]{color:#b42318}
-.zc-primary{font:inherit;font-weight:600;border:0;border-radius:10px;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent);cursor:pointer}
+.zc-primary,.zc-secondary{font:inherit;border-radius:10px;cursor:pointer}
+.zc-primary{font-weight:600;border:0;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent)}
 .zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
-.zc-secondary{font:inherit;border:1px solid #c9cdd2;border-radius:10px;padding:8px 14px;background:#fff;color:inherit;cursor:pointer}
+.zc-secondary{border:1px solid #c9cdd2;padding:8px 14px;background:#fff;color:inherit}
 .zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 .zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
+.zc-header :focus-visible,.zc-bubble :focus-visible{outline-color:currentColor}
 .zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
 .zc-panel-body p{margin:0}
 .zc-row{display:flex;gap:8px;flex-wrap:wrap}
@@ -58,7 +62,7 @@ export const chatCss = `
 .zc-form p{margin:0;font-size:13px}
 .zc-form label,.zc-panel-body label{font-size:13px;font-weight:600}
 .zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
-.zc-form input[aria-invalid=true],.zc-panel-body [aria-invalid=true]{border-color:#b42318}
+.zc-window [aria-invalid=true]{border-color:#b42318}
 .zc-form .zc-hint{color:#5b6169;font-weight:400}
 .zc-leave{padding:0}
 .zc-leave textarea{resize:vertical}
@@ -69,5 +73,4 @@ export const chatCss = `
 .zc-launcher[aria-expanded=true]{display:none}
 }
 @media (forced-colors:active){.zc-window,.zc-window button,.zc-window input,.zc-window textarea{border:1px solid}.zc-window :focus-visible{outline:3px solid}}
-@media (prefers-reduced-motion:reduce){.zc-window{animation:none}}
 `
