@@ -134,7 +134,7 @@ describe('the chat as a phone modal', () => {
     expect(Object.keys(listeners).sort()).toEqual(['change', 'resize', 'scroll'])
     win.scrollY = 0
     phone.destroy()
-    expect(win.document.body.style.cssText).toBe('margin: 0')
+    expect(win.document.body.style.cssText).toBe('margin: 0px;')
     expect(win.scrollY).toBe(640)
     expect(listeners).toEqual({})
   })
