@@ -77,15 +77,29 @@ export type LoggerOptions = {
   destination?: DestinationStream
 }
 
+/** Each logger's twin for request lines: the same output, without the redaction pass. */
+const lineLoggers = new WeakMap<object, Logger>()
+
 export function createLogger({ level, secrets = [], destination }: LoggerOptions): Logger {
-  const options = {
+  // stdout written from a buffer, not a blocking write per line: under load lines go out
+  // together, a line at a time when quiet. pino writes what is left when the process exits.
+  // Past 16 MiB waiting (stdout not read) lines are dropped rather than held.
+  const stream =
+    destination ?? pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 })
+  const base = {
     level,
-    redact: { paths: redactPaths, censor },
-    serializers: { req: describeRequest },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // The last net, on every line of both loggers.
     hooks: { streamWrite: scrubber(secrets) },
   }
-  return destination ? pino(options, destination) : pino(options)
+  const logger = pino(
+    { ...base, redact: { paths: redactPaths, censor }, serializers: { req: describeRequest } },
+    stream,
+  )
+  // A request line's fields are fixed and its URL already rid of secrets (describeRequest):
+  // nothing for the redaction to find, which costs a tenth of a webhook's time.
+  lineLoggers.set(logger, pino(base, stream))
+  return logger
 }
 
 /** A load balancer's request id is kept when it is a short, plain token; otherwise we make one. */
@@ -191,8 +205,9 @@ export function writeRequestLine(
   request: { id: string; method: string; url: string; ip: string },
   { statusCode, responseTime, aborted }: RequestOutcome,
 ) {
-  const [logger, reqId] =
+  const [parent, reqId] =
     log instanceof RequestLogger ? [log.parent, { reqId: request.id }] : [log, {}]
+  const logger = (reqId.reqId !== undefined && lineLoggers.get(parent)) || parent
   logger.info(
     {
       ...reqId,

@@ -6,7 +6,7 @@
  * ordering and duplicates are handled by the adapter and the log. The answer is quick: the work is
  * a validation and an append.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { ApiError, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -21,7 +21,8 @@ export type WebhookDeps = {
   metrics: Pick<Metrics, 'countTrigger'>
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
+/** Compared as digests: equal lengths for timingSafeEqual, and the secret's length never shows. */
+const digest = (value: string) => hash('sha256', value, 'buffer')
 
 /** The log stores nothing for a repeat (its key was seen) or for what no longer matters after the end. */
 async function whyNotStored(log: EventLog, conversationId: string, dedupeKey?: string) {
