@@ -69,8 +69,6 @@ function streamHeaders(set: Record<string, unknown>): Record<string, string> {
 /** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
 const replayPage = 100
 
-type Shared = { heartbeats: Heartbeats }
-
 /**
  * One open stream: its state in fields, its code on the prototype (10,000 idle streams would
  * otherwise hold a dozen closures each). It is what the stream registry and the heartbeat hold.
@@ -81,7 +79,7 @@ class OpenEventStream implements OpenStream, Beating {
   readonly conversationId: string
   /** When the credential that opened the stream expires (ms). */
   readonly expiresAt: number
-  readonly shared: Shared
+  readonly heartbeats: Heartbeats
   /** While the backlog is replayed, live events wait here (made only if one arrives). */
   pending: LoggedEvent[] | null = null
   /** Live events were let go during the replay: read on from the log before going live. */
@@ -97,13 +95,13 @@ class OpenEventStream implements OpenStream, Beating {
     after: number,
     conversationId: string,
     expiresAt: number,
-    shared: Shared,
+    heartbeats: Heartbeats,
   ) {
     this.reply = reply
     this.stream = createEventStream(reply.raw, options, after, this)
     this.conversationId = conversationId
     this.expiresAt = expiresAt
-    this.shared = shared
+    this.heartbeats = heartbeats
   }
 
   /** A live event from the log. */
@@ -151,7 +149,7 @@ class OpenEventStream implements OpenStream, Beating {
     if (this.stopped) return
     this.stopped = true
     this.remove()
-    this.shared.heartbeats.delete(this)
+    this.heartbeats.delete(this)
     this.unsubscribe()
     this.pending = null
   }
@@ -170,7 +168,6 @@ export async function eventRoutes(
   { log, visitors, streams, heartbeatMs, maxBufferedBytes, metrics }: EventsDeps,
 ) {
   const heartbeats = createHeartbeats(heartbeatMs)
-  const shared: Shared = { heartbeats }
   /** The same for every stream: one object, not one per stream. */
   const streamOptions: EventStreamOptions<OpenEventStream> = {
     maxBufferedBytes,
@@ -209,7 +206,7 @@ export async function eventRoutes(
         after,
         conversationId,
         expiresAt.getTime(),
-        shared,
+        heartbeats,
       )
       const { stream } = open
       open.unsubscribe = log.subscribe(conversationId, (event) => open.receive(event))
