@@ -151,7 +151,9 @@ function createTransport(base: URL, timeoutMs: number) {
         req.destroy()
         finish(new TimedOut())
       }, timeoutMs)
-      req.once('error', (error: NodeJS.ErrnoException) => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // Our own destroy (the timeout, an answer too large) has settled it already: no retry.
+        if (settled) return
         // A kept-alive socket the server closed just as we sent: the request never reached it,
         // so it goes once more on a new connection (as Node's documentation advises).
         if (retry && req.reusedSocket && !state.answered && error.code === 'ECONNRESET') {
@@ -191,7 +193,7 @@ function createTransport(base: URL, timeoutMs: number) {
                 : Buffer.concat(chunks).toString('utf8'),
           }),
         )
-        res.once('error', (error) => finish(error))
+        res.on('error', (error) => finish(error))
         // The connection dropped before the whole answer came.
         res.once('close', () => {
           if (!res.complete) finish(new Error('zChat closed the connection mid-answer'))
