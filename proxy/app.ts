@@ -18,7 +18,7 @@ import type { Limits } from './env.ts'
 import { ApiError, handleError } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
-import { logRequest, logRequests, requestId } from './logger.ts'
+import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -124,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.observe({ streams: deps.streams, log: deps.log })
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // A request's pino child only once it logs more than its line (logger.ts).
+    ...(deps.logger && { childLoggerFactory: requestLogger }),
     // Our own line per request (logger.ts), in place of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
@@ -168,8 +170,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // While draining, an answered call closes its connection: the client's next call opens a new
   // one, which the load balancer sends to an instance that is not going away.
   const isDraining = deps.isDraining ?? (() => false)
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (isDraining()) reply.header('connection', 'close')
+    done(null, payload)
   })
   const rateLimitOptions = {
     // Shared by every instance when there are several (REDIS_URL).
@@ -253,11 +256,11 @@ async function siteRoutes(
     maxAge: 600,
   })
   // CORS only stops a browser from reading the answer; refuse the call itself from other sites.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const origin = request.headers.origin
     if (origin && request.url.startsWith('/v1/') && !isAllowed(origin)) {
-      throw new ApiError('FORBIDDEN', `Origin ${origin} may not use this chat`)
-    }
+      done(new ApiError('FORBIDDEN', `Origin ${origin} may not use this chat`))
+    } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
   const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)

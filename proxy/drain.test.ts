@@ -78,7 +78,8 @@ describe('SIGTERM', () => {
       SHUTDOWN_TIMEOUT_MS: '8000',
     })
     emulator.setWebhookUrl(`${proxy.url}/webhooks/zchat/${secret}`)
-  })
+    // The proxy starts as its own process through tsx: on a busy machine more than the default 10 s.
+  }, 30_000)
   afterAll(async () => {
     proxy?.child.kill('SIGKILL')
     gate?.close()

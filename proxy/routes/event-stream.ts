@@ -10,7 +10,9 @@ import type { LoggedEvent } from '../protocol/wire.ts'
 
 export const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
 
-export type EventStream = {
+export type EventStream<Tag = unknown> = {
+  /** What the owner knows the stream by, for its log lines. */
+  readonly tag: Tag
   /** Sends (or queues) an event; ids at or below the last one sent are skipped. */
   send(event: LoggedEvent): void
   /** A comment line (heartbeat), dropped while the reader is behind: it has bytes coming anyway. */
@@ -28,100 +30,140 @@ export type EventStream = {
   checkStall(): void
 }
 
-export type EventStreamOptions = {
-  after: number
+export type EventStreamOptions<Tag = unknown> = {
+  /** The id the reader has (0: none); the same options may then serve every stream. */
+  after?: number
   maxBufferedBytes: number
   stallMs: number
   onFrame(): void
   /** The reader fell too far behind and the stream was destroyed. */
-  onOverflow(): void
+  onOverflow(stream: EventStream<Tag>): void
 }
 
-export function createEventStream(res: ServerResponse, options: EventStreamOptions): EventStream {
-  let lastSent = options.after
-  const queue: string[] = []
-  let queuedBytes = 0
-  let waiting = false
+/**
+ * One object per stream, its state in fields and its code on the prototype: 10,000 idle streams
+ * would otherwise hold a dozen closures and their contexts each.
+ */
+class Stream<Tag> implements EventStream<Tag> {
+  readonly #res: ServerResponse
+  readonly #options: EventStreamOptions<Tag>
+  #lastSent: number
+  /** Frames waiting for the socket to drain; made only for a reader that falls behind. */
+  #queue: string[] | null = null
+  #queuedBytes = 0
+  #waiting = false
   /** Since when the socket has been full (0: it is not). */
-  let waitingSince = 0
-  let gone = false
-  res.once('close', () => {
-    gone = true
-    queue.length = 0
-    queuedBytes = 0
-  })
+  #waitingSince = 0
+  #gone = false
 
-  const buffered = () => res.writableLength + queuedBytes
+  readonly tag: Tag
 
-  function overflow(): void {
-    if (gone) return
-    gone = true
-    options.onOverflow()
-    res.destroy()
+  constructor(res: ServerResponse, options: EventStreamOptions<Tag>, after: number, tag: Tag) {
+    this.#res = res
+    this.#options = options
+    this.#lastSent = after
+    this.tag = tag
+    // `on`, not `once`: 'close' comes once anyway, and `once` adds a wrapper and its state.
+    res.on('close', () => {
+      this.#gone = true
+      this.#queue = null
+      this.#queuedBytes = 0
+    })
   }
 
-  function write(text: string): void {
-    if (!res.write(text) && !waiting) {
-      waiting = true
-      waitingSince = Date.now()
-      res.once('drain', flush)
+  buffered(): number {
+    return this.#res.writableLength + this.#queuedBytes
+  }
+
+  lastSent(): number {
+    return this.#lastSent
+  }
+
+  #overflow(): void {
+    if (this.#gone) return
+    this.#gone = true
+    this.#options.onOverflow(this)
+    this.#res.destroy()
+  }
+
+  #write(text: string): void {
+    if (!this.#res.write(text) && !this.#waiting) {
+      this.#waiting = true
+      this.#waitingSince = Date.now()
+      this.#res.once('drain', () => this.#flushQueue())
     }
   }
 
-  function flush(): void {
-    waiting = false
-    waitingSince = 0
-    while (queue.length > 0 && !waiting && !gone) {
+  #flushQueue(): void {
+    this.#waiting = false
+    this.#waitingSince = 0
+    const queue = this.#queue
+    while (queue && queue.length > 0 && !this.#waiting && !this.#gone) {
       const next = queue.shift()!
-      queuedBytes -= next.length
-      write(next)
+      this.#queuedBytes -= next.length
+      this.#write(next)
     }
   }
 
-  return {
-    send(event) {
-      if (gone || event.id <= lastSent) return
-      lastSent = event.id
-      const text = frame(event)
-      options.onFrame()
-      if (!waiting) write(text)
-      else {
-        queue.push(text)
-        queuedBytes += text.length
-      }
-      // The newest frame alone never counts: one event larger than the cap must still get through
-      // to a reader that takes it, or it would be cut, come back and be cut again for ever.
-      if (buffered() - text.length > options.maxBufferedBytes) overflow()
-    },
-    comment(text) {
-      if (!gone && !waiting) write(`: ${text}\n\n`)
-    },
-    room() {
-      if (gone) return Promise.resolve(false)
-      if (!waiting && queue.length === 0) return Promise.resolve(true)
-      return new Promise((resolve) => {
-        const stalled = setTimeout(overflow, options.stallMs)
-        const done = () => {
-          clearTimeout(stalled)
-          res.off('close', done)
-          res.off('drain', check)
-          resolve(!gone)
-        }
-        const check = () => {
-          // flush() runs on the same 'drain': wait until the queue is out too.
-          queueMicrotask(() => {
-            if (gone || (!waiting && queue.length === 0)) done()
-            else res.once('drain', check)
-          })
-        }
-        res.once('close', done)
-        res.once('drain', check)
-      })
-    },
-    lastSent: () => lastSent,
-    buffered,
-    checkStall() {
-      if (waiting && waitingSince > 0 && Date.now() - waitingSince >= options.stallMs) overflow()
-    },
+  send(event: LoggedEvent): void {
+    if (this.#gone || event.id <= this.#lastSent) return
+    this.#lastSent = event.id
+    const text = frame(event)
+    this.#options.onFrame()
+    if (!this.#waiting) this.#write(text)
+    else {
+      this.#queue ??= []
+      this.#queue.push(text)
+      this.#queuedBytes += text.length
+    }
+    // The newest frame alone never counts: one event larger than the cap must still get through
+    // to a reader that takes it, or it would be cut, come back and be cut again for ever.
+    if (this.buffered() - text.length > this.#options.maxBufferedBytes) this.#overflow()
   }
+
+  comment(text: string): void {
+    if (!this.#gone && !this.#waiting) this.#write(`: ${text}\n\n`)
+  }
+
+  room(): Promise<boolean> {
+    if (this.#gone) return Promise.resolve(false)
+    if (!this.#waiting && !this.#queue?.length) return Promise.resolve(true)
+    const res = this.#res
+    return new Promise((resolve) => {
+      const stalled = setTimeout(() => this.#overflow(), this.#options.stallMs)
+      const done = () => {
+        clearTimeout(stalled)
+        res.off('close', done)
+        res.off('drain', check)
+        resolve(!this.#gone)
+      }
+      const check = () => {
+        // The queue is flushed on the same 'drain': wait until it is out too.
+        queueMicrotask(() => {
+          if (this.#gone || (!this.#waiting && !this.#queue?.length)) done()
+          else res.once('drain', check)
+        })
+      }
+      res.once('close', done)
+      res.once('drain', check)
+    })
+  }
+
+  checkStall(): void {
+    if (
+      this.#waiting &&
+      this.#waitingSince > 0 &&
+      Date.now() - this.#waitingSince >= this.#options.stallMs
+    )
+      this.#overflow()
+  }
+}
+
+export function createEventStream<Tag = undefined>(
+  res: ServerResponse,
+  options: EventStreamOptions<Tag>,
+  after = options.after ?? 0,
+  tag?: Tag,
+): EventStream<Tag> {
+  return new Stream(res, options, after, tag as Tag)
 }

@@ -8,16 +8,18 @@
  * lose and duplicate nothing. Heartbeat comments keep idle streams alive through
  * proxies that cut silent connections.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import { logRequest } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { type LoggedEvent, routes, streamEvents } from '../protocol/wire.ts'
-import type { Streams } from '../streams.ts'
+import type { OpenStream, Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { visitorConversation } from './conversation.ts'
-import { createEventStream } from './event-stream.ts'
+import { createEventStream, type EventStream, type EventStreamOptions } from './event-stream.ts'
 import { byId } from './guard.ts'
+import { type Beating, createHeartbeats, type Heartbeats } from './heartbeats.ts'
 
 export type EventsDeps = {
   log: EventLog
@@ -67,104 +69,178 @@ function streamHeaders(set: Record<string, unknown>): Record<string, string> {
 /** Replay reads the backlog this many events at a time, each page only once the reader took the last. */
 const replayPage = 100
 
+/**
+ * One open stream: its state in fields, its code on the prototype (10,000 idle streams would
+ * otherwise hold a dozen closures each). It is what the stream registry and the heartbeat hold.
+ */
+class OpenEventStream implements OpenStream, Beating {
+  readonly reply: FastifyReply
+  readonly stream: EventStream<OpenEventStream>
+  readonly conversationId: string
+  /** When the credential that opened the stream expires (ms). */
+  readonly expiresAt: number
+  readonly heartbeats: Heartbeats
+  /** While the backlog is replayed, live events wait here (made only if one arrives). */
+  pending: LoggedEvent[] | null = null
+  /** Live events were let go during the replay: read on from the log before going live. */
+  missed = false
+  replaying = true
+  stopped = false
+  unsubscribe: () => void = noop
+  remove: () => void = noop
+
+  constructor(
+    reply: FastifyReply,
+    options: EventStreamOptions<OpenEventStream>,
+    after: number,
+    conversationId: string,
+    expiresAt: number,
+    heartbeats: Heartbeats,
+  ) {
+    this.reply = reply
+    this.stream = createEventStream(reply.raw, options, after, this)
+    this.conversationId = conversationId
+    this.expiresAt = expiresAt
+    this.heartbeats = heartbeats
+  }
+
+  /** A live event from the log. */
+  receive(event: LoggedEvent) {
+    if (!this.replaying) this.stream.send(event)
+    else if (this.pending === null) this.pending = [event]
+    else if (this.pending.length < replayPage) this.pending.push(event)
+    else {
+      this.pending = null
+      this.missed = true
+    }
+  }
+
+  beat(now: number) {
+    // A stream lives no longer than the credential that opened it; the widget is told why.
+    if (now >= this.expiresAt) this.end(undefined, expiredFrame)
+    else {
+      this.stream.checkStall()
+      this.stream.comment('ping')
+    }
+  }
+
+  buffered() {
+    return this.stream.buffered()
+  }
+
+  /** Closes the stream; with `retryMs` it first tells the browser when to reconnect. */
+  close(retryMs?: number) {
+    this.end(retryMs)
+  }
+
+  end(retryMs?: number, last?: string) {
+    this.stop()
+    const res = this.reply.raw
+    // A reader that is behind would hold `end()` open: it resumes on reconnect anyway.
+    if (this.stream.buffered() > 0) {
+      res.destroy()
+      return
+    }
+    // `retry:` sets how long the widget waits before it reconnects (and resumes).
+    res.end(last ?? (retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`))
+  }
+
+  stop() {
+    if (this.stopped) return
+    this.stopped = true
+    this.remove()
+    this.heartbeats.delete(this)
+    this.unsubscribe()
+    this.pending = null
+  }
+
+  /** The connection closed: the stream's request line (cut short unless we ended it). */
+  closed() {
+    this.stop()
+    if (!this.reply.raw.writableFinished) logRequest(this.reply.request, this.reply, true)
+  }
+}
+
+const noop = () => {}
+
 export async function eventRoutes(
   app: FastifyInstance,
   { log, visitors, streams, heartbeatMs, maxBufferedBytes, metrics }: EventsDeps,
 ) {
+  const heartbeats = createHeartbeats(heartbeatMs)
+  /** The same for every stream: one object, not one per stream. */
+  const streamOptions: EventStreamOptions<OpenEventStream> = {
+    maxBufferedBytes,
+    // A reader that takes nothing for two heartbeats is not coming back on this connection.
+    stallMs: 2 * heartbeatMs,
+    onFrame: metrics.countFrame,
+    onOverflow: (stream) => {
+      metrics.countSlowReader()
+      const { reply, conversationId } = stream.tag
+      reply.log.info({ conversationId }, 'dropped a stream whose reader fell behind')
+    },
+  }
   // Helmet's headers protect documents (framing, sniffing, opener, HSTS on first contact); an event
   // stream is read by fetch with a bearer credential and never rendered, and Node keeps every
   // header line of a stream for its whole life. The one that still means something is set below.
-  app.get(byId(routes.events), { helmet: false }, async (request, reply) => {
-    const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
-    const after = lastEventId(request.headers['last-event-id'])
-    if (!(await streams.hasRoom(request.ip)))
-      throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
+  app.get(
+    byId(routes.events),
+    // The stream writes its own request line when it closes (logger.ts).
+    { helmet: false, config: { ownRequestLine: true } },
+    async (request, reply) => {
+      const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
+      const after = lastEventId(request.headers['last-event-id'])
+      // With Redis the room is held over every instance (a promise); in memory it is a plain answer,
+      // taken by add() below in the same tick, so that streams opened at once cannot all pass the cap.
+      const room = streams.hasRoom(request.ip)
+      if (!(typeof room === 'boolean' ? room : await room))
+        throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
 
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, streamHeaders(reply.getHeaders()))
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, streamHeaders(reply.getHeaders()))
+      // Sent now and alone, the header block is written out flat: held until the first frame, Node
+      // would keep it as the rope of pieces it was built from (about 1.5 KB) for the stream's life.
+      res.flushHeaders()
 
-    const stream = createEventStream(res, {
-      after,
-      maxBufferedBytes,
-      // A reader that takes nothing for two heartbeats is not coming back on this connection.
-      stallMs: 2 * heartbeatMs,
-      onFrame: metrics.countFrame,
-      onOverflow: () => {
-        metrics.countSlowReader()
-        request.log.info({ conversationId }, 'dropped a stream whose reader fell behind')
-      },
-    })
-    // While the backlog is replayed, live events wait: only those since the last page read (the
-    // next page covers the others), so a reader that stalls the replay holds nothing extra.
-    const pending: LoggedEvent[] = []
-    /** Live events were let go during the replay: read on from the log before going live. */
-    let missed = false
-    let replaying = true
-    const unsubscribe = log.subscribe(conversationId, (event) => {
-      if (!replaying) stream.send(event)
-      else if (pending.length < replayPage) pending.push(event)
-      else {
-        pending.length = 0
-        missed = true
-      }
-    })
-    const heartbeat = setInterval(() => {
-      // A stream lives no longer than the credential that opened it; the widget is told why.
-      if (Date.now() >= expiresAt.getTime()) closeStream(undefined, expiredFrame)
-      else {
-        stream.checkStall()
-        stream.comment('ping')
-      }
-    }, heartbeatMs)
-    let remove = () => {}
-    let stopped = false
-    const stop = () => {
-      if (stopped) return
-      stopped = true
-      remove()
-      clearInterval(heartbeat)
-      unsubscribe()
-      pending.length = 0
-    }
-    const closeStream = (retryMs?: number, last?: string) => {
-      stop()
-      // A reader that is behind would hold `end()` open: it resumes on reconnect anyway.
-      if (stream.buffered() > 0) {
-        res.destroy()
-        return
-      }
-      // `retry:` sets how long the widget waits before it reconnects (and resumes).
-      res.end(last ?? (retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`))
-    }
-    remove = streams.add(conversationId, request.ip, {
-      close: closeStream,
-      buffered: stream.buffered,
-    })
-    res.on('close', stop)
+      const open = new OpenEventStream(
+        reply,
+        streamOptions,
+        after,
+        conversationId,
+        expiresAt.getTime(),
+        heartbeats,
+      )
+      const { stream } = open
+      open.unsubscribe = log.subscribe(conversationId, (event) => open.receive(event))
+      heartbeats.add(open)
+      open.remove = streams.add(conversationId, request.ip, open)
+      // `on`, not `once`: 'close' comes once anyway, and `once` adds a wrapper and its state.
+      res.on('close', () => open.closed())
 
-    try {
-      stream.comment('stream open')
-      // From 0 too: a page reloaded, or another tab, would show what is kept as the whole story.
-      if (after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
-      // The backlog goes at the reader's pace: each frame once the socket has room for it.
-      replay: for (;;) {
-        pending.length = 0
-        missed = false
-        const page = await log.readAfter(conversationId, stream.lastSent(), replayPage)
-        for (const event of page) {
-          stream.send(event)
-          if (!(await stream.room())) break replay
+      try {
+        stream.comment('stream open')
+        // From 0 too: a page reloaded, or another tab, would show what is kept as the whole story.
+        if (after < (await log.droppedThrough(conversationId))) res.write(resetFrame)
+        // The backlog goes at the reader's pace: each frame once the socket has room for it.
+        replay: for (;;) {
+          open.pending = null
+          open.missed = false
+          const page = await log.readAfter(conversationId, stream.lastSent(), replayPage)
+          for (const event of page) {
+            stream.send(event)
+            if (!(await stream.room())) break replay
+          }
+          if ((page.length < replayPage && !open.missed) || open.stopped) break
         }
-        if ((page.length < replayPage && !missed) || stopped) break
+        open.replaying = false
+        for (const event of open.pending ?? []) stream.send(event)
+        open.pending = null
+      } catch (error) {
+        request.log.error({ err: error }, 'event replay failed')
+        open.stop()
+        res.destroy()
       }
-      replaying = false
-      for (const event of pending) stream.send(event)
-      pending.length = 0
-    } catch (error) {
-      request.log.error({ err: error }, 'event replay failed')
-      stop()
-      res.destroy()
-    }
-  })
+    },
+  )
 }

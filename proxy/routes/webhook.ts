@@ -6,7 +6,7 @@
  * ordering and duplicates are handled by the adapter and the log. The answer is quick: the work is
  * a validation and an append.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { ApiError, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -21,7 +21,12 @@ export type WebhookDeps = {
   metrics: Pick<Metrics, 'countTrigger'>
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
+/** Compared as digests: equal lengths for timingSafeEqual, and the secret's length never shows. */
+/** The answer zChat gets, serialized once. */
+const received = JSON.stringify({ received: true })
+const json = 'application/json; charset=utf-8'
+
+const digest = (value: string) => hash('sha256', value, 'buffer')
 
 /** The log stores nothing for a repeat (its key was seen) or for what no longer matters after the end. */
 async function whyNotStored(log: EventLog, conversationId: string, dedupeKey?: string) {
@@ -42,12 +47,12 @@ export async function webhookRoutes(
       config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } },
       // The secret is checked before a byte of the body is read: a forger cannot hold a socket
       // open by sending a body slowly, and gets the same 404 as any unknown path.
-      onRequest: async (request, reply) => {
+      onRequest: (request, reply, done) => {
         const { secret: given } = request.params as { secret: string }
-        if (timingSafeEqual(digest(given), expected)) return
+        if (timingSafeEqual(digest(given), expected)) return done()
         metrics.countTrigger('unknown', 'forbidden')
         reply.header('connection', 'close')
-        throw new ApiError('NOT_FOUND', 'Not found')
+        done(new ApiError('NOT_FOUND', 'Not found'))
       },
     },
     async (request, reply) => {
@@ -59,7 +64,7 @@ export async function webhookRoutes(
           { state: read.state.slice(0, 50) },
           'ignored a trigger with an unknown state',
         )
-        return reply.status(200).send({ received: true })
+        return reply.status(200).type(json).send(received)
       }
       if (read.kind === 'invalid') {
         metrics.countTrigger('unknown', 'invalid')
@@ -77,7 +82,7 @@ export async function webhookRoutes(
         { conversationId, type: event.type, eventId: logged?.id ?? null },
         'trigger',
       )
-      return reply.status(200).send({ received: true })
+      return reply.status(200).type(json).send(received)
     },
   )
 }

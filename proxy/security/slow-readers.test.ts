@@ -76,7 +76,9 @@ const metric = async (name: string) => readMetric(await scrape(p.proxy.metricsUr
 describe('readers that never read', () => {
   it('cost at most STREAM_BUFFER_BYTES each, and are cut once further behind', async () => {
     const sockets = await Promise.all(Array.from({ length: readers }, openWithoutReading))
-    await expect.poll(() => metric('zchat_proxy_open_streams')).toBe(readers)
+    // Each stream's replay fills its socket before the next is served: on a busy machine that takes
+    // longer than expect.poll's default second.
+    await expect.poll(() => metric('zchat_proxy_open_streams'), { timeout: 10_000 }).toBe(readers)
     // The replay goes only as fast as each reader takes it: what waits for them stays bounded.
     for (let i = 0; i < 5; i++) {
       expect(await metric('zchat_proxy_stream_buffered_bytes')).toBeLessThanOrEqual(

@@ -5,6 +5,8 @@
  * error status), `ZChatTimeoutError`, `ZChatNetworkError` (no answer at all) and
  * `ZChatResponseError` (a 2xx whose body is not what the contract says).
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { z } from 'zod'
 import {
   type Customer,
@@ -89,7 +91,6 @@ export type ZChatClientOptions = {
    */
   updateToken?: string
   timeoutMs: number
-  fetch?: typeof fetch
   /** Told of every call once it is over, successful or not (for the metrics). */
   onCall?: (call: ZChatCall) => void
 }
@@ -98,30 +99,112 @@ export type ZChatClientOptions = {
 const maxAnswerBytes = 256 * 1024
 
 class AnswerTooLarge extends Error {}
+class TimedOut extends Error {}
 
-/** The body as text, refusing (and cancelling) one longer than `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'))
-  if (declared > max) {
-    await response.body?.cancel()
-    throw new AnswerTooLarge()
+type Answer = { status: number; statusText: string; text: string }
+
+/**
+ * One call on node:http(s) with a keep-alive agent: no TCP (and TLS) handshake per call, and none
+ * of fetch's per-call objects (a Request, Headers, an AbortSignal with its timer, a web stream),
+ * which cost a visitor's message more than the rest of its path (docs/benchmarks.md). Rejects with
+ * TimedOut past `timeoutMs` (connect and answer together), AnswerTooLarge past `maxAnswerBytes`,
+ * and the socket's own error otherwise; `answered` tells the caller whether a status came back.
+ */
+function createTransport(base: URL, timeoutMs: number) {
+  const secure = base.protocol === 'https:'
+  // Idle sockets are dropped after 4 s (or the server's own Keep-Alive hint, if shorter), as
+  // fetch's default dispatcher does: before a load balancer cuts them under us.
+  const agent = new (secure ? HttpsAgent : HttpAgent)({ keepAlive: true, timeout: 4000 })
+  const doRequest = secure ? httpsRequest : httpRequest
+
+  function attempt(
+    method: string,
+    path: string,
+    payload: string,
+    state: { answered: boolean },
+    retry: boolean,
+  ): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      let settled = false
+      const finish = (error: Error | null, answer?: Answer) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        if (error) reject(error)
+        else resolve(answer!)
+      }
+      const req = doRequest({
+        agent,
+        protocol: base.protocol,
+        // An IPv6 literal comes in brackets in a URL, and without them here.
+        hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: base.port,
+        path: `${base.pathname}${path}`,
+        method,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      })
+      const timer = setTimeout(() => {
+        req.destroy()
+        finish(new TimedOut())
+      }, timeoutMs)
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // Our own destroy (the timeout, an answer too large) has settled it already: no retry.
+        if (settled) return
+        // A kept-alive socket the server closed just as we sent: the request never reached it,
+        // so it goes once more on a new connection (as Node's documentation advises).
+        if (retry && req.reusedSocket && !state.answered && error.code === 'ECONNRESET') {
+          clearTimeout(timer)
+          settled = true
+          attempt(method, path, payload, state, false).then(resolve, reject)
+          return
+        }
+        finish(error)
+      })
+      req.once('response', (res) => {
+        state.answered = true
+        const declared = Number(res.headers['content-length'])
+        if (declared > maxAnswerBytes) {
+          res.destroy()
+          finish(new AnswerTooLarge())
+          return
+        }
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength
+          if (size > maxAnswerBytes) {
+            res.destroy()
+            finish(new AnswerTooLarge())
+            return
+          }
+          chunks.push(chunk)
+        })
+        res.once('end', () =>
+          finish(null, {
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            text:
+              chunks.length === 1
+                ? chunks[0]!.toString('utf8')
+                : Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+        res.on('error', (error) => finish(error))
+        // The connection dropped before the whole answer came.
+        res.once('close', () => {
+          if (!res.complete) finish(new Error('zChat closed the connection mid-answer'))
+        })
+      })
+      req.end(payload)
+    })
   }
-  if (!response.body) return ''
-  // A declared length within bounds is all there is to read (HTTP/1.1 framing ends the body there):
-  // read it at once, skipping the per-chunk iteration of a web stream, which costs the visitor's
-  // message path more than the rest of the call (docs/benchmarks.md).
-  if (response.headers.has('content-length')) return response.text()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of response.body) {
-    size += chunk.byteLength
-    if (size > max) {
-      await response.body.cancel().catch(() => {})
-      throw new AnswerTooLarge()
-    }
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+
+  return (method: string, path: string, body: object, state: { answered: boolean }) =>
+    attempt(method, path, JSON.stringify(body), state, true)
 }
 
 /** The `status` a body states, as a number, or null when it states none. */
@@ -144,10 +227,9 @@ export function createZChatClient({
   token,
   updateToken = token,
   timeoutMs,
-  fetch: doFetch = fetch,
   onCall,
 }: ZChatClientOptions): ZChatClient {
-  const base = apiUrl.replace(/\/+$/, '')
+  const transport = createTransport(new URL(apiUrl.replace(/\/*$/, '/')), timeoutMs)
 
   async function call<S extends z.ZodType>(
     endpoint: ZChatEndpoint,
@@ -176,25 +258,10 @@ export function createZChatClient({
     body: object,
     schema: S,
   ): Promise<{ status: number; data: z.infer<S> }> {
-    let response: Response
+    const state = { answered: false }
+    let response: Answer
     try {
-      response = await doFetch(`${base}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ZChatTimeoutError(`zChat did not answer within ${timeoutMs} ms`, method, path, {
-          cause: error,
-        })
-      }
-      throw new ZChatNetworkError('zChat could not be reached', method, path, { cause: error })
-    }
-    let text: string
-    try {
-      text = await readCapped(response, maxAnswerBytes)
+      response = await transport(method, path.slice(1), body, state)
     } catch (error) {
       if (error instanceof AnswerTooLarge) {
         throw new ZChatResponseError(
@@ -203,26 +270,33 @@ export function createZChatClient({
           path,
         )
       }
-      if (error instanceof DOMException && error.name === 'TimeoutError') {
+      if (error instanceof TimedOut) {
         throw new ZChatTimeoutError(
-          `zChat did not finish answering within ${timeoutMs} ms`,
+          state.answered
+            ? `zChat did not finish answering within ${timeoutMs} ms`
+            : `zChat did not answer within ${timeoutMs} ms`,
           method,
           path,
           { cause: error },
         )
       }
-      throw new ZChatNetworkError('zChat dropped the connection mid-answer', method, path, {
-        cause: error,
-      })
+      throw new ZChatNetworkError(
+        state.answered ? 'zChat dropped the connection mid-answer' : 'zChat could not be reached',
+        method,
+        path,
+        { cause: error },
+      )
     }
+    const { text } = response
+    const ok = response.status >= 200 && response.status < 300
     // The document shows no success body for typing / cleared / finish: an empty 2xx is a success.
-    if (response.ok && text.trim() === '' && schema.safeParse({}).success)
+    if (ok && text.trim() === '' && schema.safeParse({}).success)
       return { status: response.status, data: schema.parse({}) }
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch (error) {
-      if (!response.ok)
+      if (!ok)
         throw new ZChatHttpError(
           response.status,
           response.statusText || 'no error body',
@@ -236,7 +310,7 @@ export function createZChatClient({
         { cause: error },
       )
     }
-    if (!response.ok) {
+    if (!ok) {
       const parsed = errorResponse.safeParse(json)
       throw new ZChatHttpError(
         response.status,
