@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
-import { expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
+import { anotherDay, expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -72,19 +72,6 @@ async function violations(page: Page): Promise<string[]> {
 
 async function expectAccessible(page: Page, state: string) {
   expect(await violations(page), `axe in the ${state} state`).toEqual([])
-}
-
-/** A weekday that is not today in São Paulo: hours on it alone are closed now. */
-function anotherDay(): string {
-  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
-  const today = new Intl.DateTimeFormat('en-US', {
-    weekday: 'short',
-    timeZone: 'America/Sao_Paulo',
-  })
-    .format(new Date())
-    .slice(0, 3)
-    .toLowerCase()
-  return days[(days.indexOf(today) + 3) % 7]!
 }
 
 test('the widget has no accessibility violation from the launcher to the rating', async ({
@@ -171,16 +158,8 @@ test('the widget has no accessibility violation when no agent is free, and after
 })
 
 test('on a phone the full-screen chat has no accessibility violation, and the page behind is inert until it closes', async ({
-  browser,
-  stack,
+  phone: page,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  })
-  const page = await context.newPage()
-  await page.goto(stack.demoUrl)
   const pageInert = () => page.evaluate(() => document.body.inert)
   await expectAccessible(page, 'phone, closed')
 
@@ -201,7 +180,6 @@ test('on a phone the full-screen chat has no accessibility violation, and the pa
   await expect(chat).toBeHidden()
   expect(await pageInert()).toBe(false)
   expect(await page.evaluate(() => document.querySelectorAll('[inert]').length)).toBe(0)
-  await context.close()
 })
 
 async function startChatOn(page: Page) {

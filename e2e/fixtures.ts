@@ -4,7 +4,9 @@
  * through the same `startDemo` as `npm start`.
  */
 import {
+  type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   test as base,
   expect,
   type Locator,
@@ -27,7 +29,7 @@ type Stack = Demo & {
 export type OpenSite = (query?: string) => Promise<Page>
 
 export const test = base.extend<
-  { visitor: Page; agent: Page; chat: Locator; openSite: OpenSite },
+  { visitor: Page; agent: Page; chat: Locator; openSite: OpenSite; phone: Page },
   { stack: Stack }
 >({
   stack: [
@@ -54,20 +56,12 @@ export const test = base.extend<
     { scope: 'worker' },
   ],
   visitor: async ({ browser, stack }, use) => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    await page.goto(stack.demoUrl)
-    await use(page)
-    await context.close()
+    await usePageAt(browser, stack.demoUrl, use)
   },
   agent: async ({ browser, stack }, use) => {
     // Each story starts with an empty queue, so queue positions do not depend on earlier stories.
     await fetch(`${stack.emulator.url}/control/reset`, { method: 'POST' })
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    await page.goto(stack.consoleUrl)
-    await use(page)
-    await context.close()
+    await usePageAt(browser, stack.consoleUrl, use)
   },
   openSite: async ({ browser, stack }, use) => {
     // Each story starts with an empty zChat, so what it finds there is its own.
@@ -82,12 +76,34 @@ export const test = base.extend<
     })
     for (const context of contexts) await context.close()
   },
+  /** The demo website on a phone: a browser of its own, 390 x 844 (an iPhone 12 to 14), touch. */
+  phone: async ({ browser, stack }, use) => {
+    await usePageAt(browser, stack.demoUrl, use, {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    })
+  },
   chat: async ({ visitor }, use) => {
     await use(visitor.getByRole('dialog', { name: 'Chat with us' }))
   },
 })
 
 export { expect }
+
+/** A fixture's page: `url` in a browser of its own (a phone's, with `options`), closed after the story. */
+export async function usePageAt(
+  browser: Browser,
+  url: string,
+  use: (page: Page) => Promise<void>,
+  options: BrowserContextOptions = {},
+) {
+  const context = await browser.newContext(options)
+  const page = await context.newPage()
+  await page.goto(url)
+  await use(page)
+  await context.close()
+}
 
 /** Opens the chat on the visitor's page and sends a first message, which starts the conversation. */
 export async function startChat(visitor: Page, text: string): Promise<Locator> {
@@ -100,6 +116,19 @@ export async function startChat(visitor: Page, text: string): Promise<Locator> {
 export async function send(chat: Locator, text: string) {
   await chat.getByRole('textbox', { name: 'Message' }).fill(text)
   await chat.getByRole('button', { name: 'Send' }).click()
+}
+
+/** A weekday that is not today in São Paulo: hours on it alone are closed now. */
+export function anotherDay(): string {
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+  const today = new Intl.DateTimeFormat('en-US', {
+    weekday: 'short',
+    timeZone: 'America/Sao_Paulo',
+  })
+    .format(new Date())
+    .slice(0, 3)
+    .toLowerCase()
+  return days[(days.indexOf(today) + 3) % 7]!
 }
 
 /** The agent console's card for the conversation that contains `text`. */

@@ -1,4 +1,4 @@
-import { expect, interactionWith, reply, send, test } from './fixtures.ts'
+import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
 
 /**
  * A page that replaced `fetch` with a polyfill over XMLHttpRequest, as whatwg-fetch does: its
@@ -47,9 +47,7 @@ test("on a page with another script's window.zchat and a fetch polyfill over XHR
   await context.addInitScript(installXhrFetch)
   const visitor = await context.newPage()
   await visitor.goto(`${stack.demoUrl}?foreign-global=1`)
-  await visitor.getByRole('button', { name: 'Open chat' }).click()
-  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
-  await send(chat, 'Hello from a crowded page')
+  const chat = await startChat(visitor, 'Hello from a crowded page')
 
   const card = interactionWith(agent, 'Hello from a crowded page')
   await card.getByRole('button', { name: 'Accept' }).click()

@@ -1,17 +1,4 @@
-import { expect, interactionWith, startChat, test } from './fixtures.ts'
-
-/** A weekday that is not today in São Paulo: hours on it alone are closed now. */
-function anotherDay(): string {
-  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
-  const today = new Intl.DateTimeFormat('en-US', {
-    weekday: 'short',
-    timeZone: 'America/Sao_Paulo',
-  })
-    .format(new Date())
-    .slice(0, 3)
-    .toLowerCase()
-  return days[(days.indexOf(today) + 3) % 7]!
-}
+import { anotherDay, expect, interactionWith, startChat, test } from './fixtures.ts'
 
 test('when no agent is available the visitor leaves a message, and the site receives it signed', async ({
   visitor,

@@ -2,16 +2,8 @@ import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 
 test('on a phone the chat is a full-screen modal: the page stays put behind it, focus stays in it', async ({
-  browser,
-  stack,
+  phone: visitor,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  })
-  const visitor = await context.newPage()
-  await visitor.goto(stack.demoUrl)
   // Made tall enough to scroll, then scrolled down a little, as a reader would be.
   await visitor.evaluate(() => {
     document.body.style.minHeight = '3000px'
@@ -57,7 +49,6 @@ test('on a phone the chat is a full-screen modal: the page stays put behind it, 
     300,
     '',
   ])
-  await context.close()
 })
 
 test('on a wide screen the chat stays a non-modal window beside the page', async ({

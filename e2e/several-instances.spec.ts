@@ -11,15 +11,15 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base, expect } from '@playwright/test'
+import { test as base, expect, type Page } from '@playwright/test'
 import { startDemoSite } from '../proxy/demo/site.ts'
 import { widgetDir } from '../proxy/demo/start.ts'
 import { defaultLimits } from '../proxy/env.ts'
 import { startTestRedis, type TestRedis } from '../proxy/events/redis-testing.ts'
 import { type Running, startProxy } from '../proxy/server.ts'
-import { type ProxyProcess, startProxyProcess, testConfig } from '../proxy/testing.ts'
+import { type ProxyProcess, startProxyProcessAlong, testConfig } from '../proxy/testing.ts'
 import { type Emulator, startEmulator } from '../proxy/zchat/emulator/server.ts'
-import { interactionWith, reply, send } from './fixtures.ts'
+import { interactionWith, reply, send, startChat, usePageAt } from './fixtures.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const token = 'e2e-zchat-token'
@@ -95,7 +95,7 @@ type Stack = {
   close(): Promise<void>
 }
 
-const test = base.extend<{ stack: Stack }>({
+const test = base.extend<{ stack: Stack; visitor: Page; agent: Page }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   stack: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'zchat-e2e-redis-'))
@@ -129,17 +129,7 @@ const test = base.extend<{ stack: Stack }>({
       emulator.setWebhookUrl(`${stack.a.url}/webhooks/zchat/${webhookSecret}`)
     }
     const startB = async () => {
-      stack.b = await startProxyProcess({
-        ZCHAT_TOKEN: token,
-        ZCHAT_API_URL: emulator.apiUrl,
-        ZCHAT_WEBHOOK_SECRET: webhookSecret,
-        SESSION_SECRET: config.sessionSecret,
-        PUBLIC_URL: balancerUrl,
-        ALLOWED_ORIGINS: siteOrigins.join(','),
-        REDIS_URL: redis.url,
-        MEDIA_DIR: mediaDir,
-        HEARTBEAT_MS: '2000',
-      })
+      stack.b = await startProxyProcessAlong(config, { HEARTBEAT_MS: '2000' })
     }
     await startA()
     await startB()
@@ -165,19 +155,21 @@ const test = base.extend<{ stack: Stack }>({
     rmSync(dir, { recursive: true, force: true })
     rmSync(mediaDir, { recursive: true, force: true })
   },
+  /** The site through the balancer, in a browser of its own. */
+  visitor: async ({ browser, stack }, use) => {
+    await usePageAt(browser, stack.siteUrl, use)
+  },
+  agent: async ({ browser, stack }, use) => {
+    await usePageAt(browser, stack.emulator.consoleUrl, use)
+  },
 })
 
 test('the visitor keeps every agent message when their instance is killed and Redis restarts', async ({
-  browser,
+  visitor,
+  agent,
   stack,
 }) => {
-  const visitor = await (await browser.newContext()).newPage()
-  const agent = await (await browser.newContext()).newPage()
-  await visitor.goto(stack.siteUrl)
-  await agent.goto(stack.emulator.consoleUrl)
-  await visitor.getByRole('button', { name: 'Open chat' }).click()
-  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
-  await send(chat, 'Several instances here')
+  const chat = await startChat(visitor, 'Several instances here')
   const card = interactionWith(agent, 'Several instances here')
   await card.getByRole('button', { name: 'Accept' }).click()
   await reply(card, 'Reply 1')
@@ -213,23 +205,20 @@ test('the visitor keeps every agent message when their instance is killed and Re
 
 test('a chat rated in one tab is refused a second rating from another, after every instance restarted', async ({
   browser,
+  visitor: first,
+  agent,
   stack,
 }) => {
   // One visitor, two browser windows of their own that hold the same conversation (its stored session
   // copied over): tabs of one browser would share the stream and hear of the rating (e2e/many-tabs).
-  const context = await browser.newContext()
-  const first = await context.newPage()
-  const agent = await (await browser.newContext()).newPage()
-  await first.goto(stack.siteUrl)
-  await agent.goto(stack.emulator.consoleUrl)
-  await first.getByRole('button', { name: 'Open chat' }).click()
-  const chat = first.getByRole('dialog', { name: 'Chat with us' })
-  await send(chat, 'Rate me once')
+  const chat = await startChat(first, 'Rate me once')
   const card = interactionWith(agent, 'Rate me once')
   await card.getByRole('button', { name: 'Accept' }).click()
   await reply(card, 'Anything else?')
   await expect(chat.getByRole('log')).toContainText('Anything else?')
-  const secondContext = await browser.newContext({ storageState: await context.storageState() })
+  const secondContext = await browser.newContext({
+    storageState: await first.context().storageState(),
+  })
   const second = await secondContext.newPage()
   await second.goto(stack.siteUrl)
   const otherChat = second.getByRole('dialog', { name: 'Chat with us' })
@@ -274,6 +263,5 @@ test('a chat rated in one tab is refused a second rating from another, after eve
   await agent.reload()
   await expect(interactionWith(agent, 'Rate me once')).toContainText('POSITIVE')
   await expect(interactionWith(agent, 'Rate me once')).not.toContainText('NEGATIVE')
-  await context.close()
   await secondContext.close()
 })

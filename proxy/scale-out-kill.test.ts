@@ -17,9 +17,8 @@ import {
   openStream,
   type ProxyProcess,
   postTrigger,
-  siteOrigin,
   startConversation,
-  startProxyProcess,
+  startProxyProcessAlong,
   testConfig,
   testToken,
   webhookSecret,
@@ -32,20 +31,6 @@ let emulator: Emulator
 let a: Running
 let b: ProxyProcess
 
-/** The production entry, on REDIS_URL, with the same secrets as the in-process instance A. */
-function startProcess(config: ReturnType<typeof testConfig>) {
-  return startProxyProcess({
-    MEDIA_DIR: config.mediaDir,
-    ZCHAT_TOKEN: testToken,
-    ZCHAT_API_URL: config.zchatApiUrl,
-    ZCHAT_WEBHOOK_SECRET: config.webhookSecret,
-    SESSION_SECRET: config.sessionSecret,
-    PUBLIC_URL: 'http://chat.example',
-    ALLOWED_ORIGINS: siteOrigin,
-    REDIS_URL: config.redisUrl ?? '',
-  })
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zchat-redis-'))
   redis = await startTestRedis({ dir })
@@ -56,7 +41,8 @@ beforeAll(async () => {
     limits: { ...defaultLimits, shutdownTimeoutMs: 500 },
   })
   a = await startProxy(config, { widgetDir: '/nonexistent', logger: false })
-  b = await startProcess(config)
+  // The production entry, on REDIS_URL, with the same secrets as the in-process instance A.
+  b = await startProxyProcessAlong(config)
   emulator.setWebhookUrl(`${a.url}/webhooks/zchat/${webhookSecret}`)
 }, 30_000)
 afterAll(async () => {

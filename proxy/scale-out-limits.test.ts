@@ -16,12 +16,11 @@ import { type Running, startProxy } from './server.ts'
 import {
   fileForm,
   type ProxyProcess,
-  siteOrigin,
+  postStart,
   startConversation,
-  startProxyProcess,
+  startProxyProcessAlong,
   testConfig,
   testToken,
-  webhookSecret,
 } from './testing.ts'
 import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
 
@@ -55,16 +54,21 @@ async function ownRedis() {
   return redis
 }
 
+/** An instance's config on `redis`, with the file's emulator and shared media folder. */
+function instanceConfig(redis: TestRedis, limits: Partial<Limits> = {}) {
+  return testConfig({
+    zchatApiUrl: emulator.apiUrl,
+    redisUrl: redis.url,
+    mediaDir,
+    limits: { ...defaultLimits, shutdownTimeoutMs: 500, ...limits },
+  })
+}
+
 async function startInstance(redis: TestRedis, limits: Partial<Limits>) {
-  const on = await startProxy(
-    testConfig({
-      zchatApiUrl: emulator.apiUrl,
-      redisUrl: redis.url,
-      mediaDir,
-      limits: { ...defaultLimits, shutdownTimeoutMs: 500, ...limits },
-    }),
-    { widgetDir: '/nonexistent', logger: false },
-  )
+  const on = await startProxy(instanceConfig(redis, limits), {
+    widgetDir: '/nonexistent',
+    logger: false,
+  })
   running.push(on)
   return on
 }
@@ -85,15 +89,7 @@ describe('limits over every instance on one Redis', () => {
   it("caps one address's open streams over every instance; a killed instance's stop counting once its lease lapses", async () => {
     const redis = await ownRedis()
     const a = await startInstance(redis, { maxStreamsPerIp: 2, heartbeatMs: 2000 })
-    const b = await startProxyProcess({
-      MEDIA_DIR: mediaDir,
-      ZCHAT_TOKEN: testToken,
-      ZCHAT_API_URL: emulator.apiUrl,
-      ZCHAT_WEBHOOK_SECRET: webhookSecret,
-      SESSION_SECRET: testConfig().sessionSecret,
-      PUBLIC_URL: 'http://chat.example',
-      ALLOWED_ORIGINS: siteOrigin,
-      REDIS_URL: redis.url,
+    const b = await startProxyProcessAlong(instanceConfig(redis), {
       MAX_STREAMS_PER_IP: '2',
       HEARTBEAT_MS: '2000',
     })
@@ -128,16 +124,10 @@ describe('limits over every instance on one Redis', () => {
     const redis = await ownRedis()
     const limits = { startsPerMinuteGlobal: 3, startsPerMinute: 1000, rateLimitPerMinute: 1000 }
     const both = [await startInstance(redis, limits), await startInstance(redis, limits)]
-    const start = (on: Running) =>
-      fetch(`${on.url}${routes.start}`, {
-        method: 'POST',
-        headers: { origin: siteOrigin, 'content-type': 'application/json' },
-        body: JSON.stringify({ department: 1 }),
-      })
     const statuses = []
-    for (const on of [...both, ...both]) statuses.push((await start(on)).status)
+    for (const on of [...both, ...both]) statuses.push((await postStart(on.url)).status)
     expect(statuses).toEqual([201, 201, 201, 429])
-    const refused = await start(both[0]!)
+    const refused = await postStart(both[0]!.url)
     expect(refused.status).toBe(429)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60)

@@ -17,6 +17,7 @@ import {
   interaction,
   type OpenStream,
   openStream,
+  postStart,
   postTrigger,
   siteOrigin,
   startConversation,
@@ -174,14 +175,8 @@ describe('several instances on one Redis', () => {
       startInstance(limits, own.url),
     ])
     try {
-      const start = (on: Running) =>
-        fetch(`${on.url}${routes.start}`, {
-          method: 'POST',
-          headers: { origin: siteOrigin, 'content-type': 'application/json' },
-          body: JSON.stringify({ department: 1 }),
-        })
       const statuses = []
-      for (const on of [...limited, ...limited]) statuses.push((await start(on)).status)
+      for (const on of [...limited, ...limited]) statuses.push((await postStart(on.url)).status)
       expect(statuses).toEqual([201, 201, 201, 429])
       // Other routes keep their own count.
       expect(

@@ -17,7 +17,7 @@ import { createMediaStore, type MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { createSseParser } from './protocol/sse.ts'
-import type { LoggedEvent } from './protocol/wire.ts'
+import { type LoggedEvent, routes } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
 import type { CaptchaSettings } from './starts.ts'
 import { createStreams } from './streams.ts'
@@ -283,13 +283,18 @@ export async function startProduction(
   }
 }
 
-/** A visitor's conversation started over HTTP, with the headers its later calls carry. */
-export async function startConversation(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/v1/conversations`, {
+/** The site's visitor asking `url` to start a conversation: the answer as it comes, refusals too. */
+export function postStart(url: string, headers: Record<string, string> = {}) {
+  return fetch(`${url}${routes.start}`, {
     method: 'POST',
     headers: { origin: siteOrigin, 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ department: 1 }),
   })
+}
+
+/** A visitor's conversation started over HTTP, with the headers its later calls carry. */
+export async function startConversation(url: string, headers: Record<string, string> = {}) {
+  const response = await postStart(url, headers)
   if (response.status !== 201) throw new Error(`start failed: ${response.status}`)
   const { conversationId, credential } = (await response.json()) as {
     conversationId: string
@@ -538,4 +543,22 @@ export async function startProxyProcess(env: Record<string, string>): Promise<Pr
     child.once('exit', (code) => reject(new Error(`the proxy exited (${code}): ${output}`)))
   })
   return { child, url, output: () => output }
+}
+
+/**
+ * The production entry as a process of its own, one deployment with an in-process instance started
+ * with `config`: the same zChat, secrets, Redis and MEDIA_DIR. `env` adds to that environment.
+ */
+export function startProxyProcessAlong(config: Config, env: Record<string, string> = {}) {
+  return startProxyProcess({
+    MEDIA_DIR: config.mediaDir,
+    ZCHAT_TOKEN: config.zchatToken,
+    ZCHAT_API_URL: config.zchatApiUrl,
+    ZCHAT_WEBHOOK_SECRET: config.webhookSecret,
+    SESSION_SECRET: config.sessionSecret,
+    PUBLIC_URL: config.publicUrl,
+    ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    REDIS_URL: config.redisUrl ?? '',
+    ...env,
+  })
 }

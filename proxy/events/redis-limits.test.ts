@@ -8,19 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMediaStore } from '../media/store.ts'
 import { createRedisLog } from './redis.ts'
-import { startTestRedis, type TestRedis } from './redis-testing.ts'
+import { useTestRedis } from './redis-vitest.ts'
 
-let redis: TestRedis
+const redis = useTestRedis()
 let test = 0
-beforeAll(async () => {
-  redis = await startTestRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 /** Two instances' logs on one Redis, under a prefix of the test's own. */
 function twoInstances(options: { idleRetentionMs?: number } = {}) {

@@ -1,17 +1,11 @@
 import { createClient } from 'redis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { describeEventLog } from './contract.ts'
 import { createRedisLog } from './redis.ts'
-import { startTestRedis, type TestRedis } from './redis-testing.ts'
+import { useTestRedis } from './redis-vitest.ts'
 
-let redis: TestRedis
+const redis = useTestRedis()
 let test = 0
-beforeAll(async () => {
-  redis = await startTestRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 // Each test its own key prefix: a clean store without restarting the server.
 beforeEach(() => {
   test++

@@ -10,7 +10,7 @@ import { createVisitors } from '../../proxy/visitors.ts'
 import { startFakeZChat } from './fake-zchat.ts'
 import { call, keepAlive, pool } from './http.ts'
 import { latency, postTrigger } from './phases.ts'
-import { benchSecrets, buildProxy, startProxy } from './processes.ts'
+import { benchSecrets, buildProxy, settledMemory, startProxy } from './processes.ts'
 import { clientAddress, connect, newReader } from './sse-client.ts'
 
 const [phase = 'message', countArg] = process.argv.slice(2)
@@ -60,14 +60,7 @@ try {
     const after = await proxy.memory()
     if (process.env.SNAPSHOT) await proxy.snapshot(process.env.SNAPSHOT)
     for (const r of readers) r.req?.destroy()
-    let closed = await proxy.memory()
-    for (let tries = 0; tries < 10; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000))
-      const now = await proxy.memory()
-      const settled = closed.heapUsed - now.heapUsed < closed.heapUsed * 0.01
-      closed = now
-      if (settled) break
-    }
+    const closed = await settledMemory(proxy, 10)
     const kb = (b: number) => `${(b / 1024 / count).toFixed(2)} KB`
     console.log(
       `streams ${count}: heap per stream ${kb(after.heapUsed - closed.heapUsed)}, RSS growth per stream ${kb(after.rss - before.rss - Math.max(0, closed.heapUsed - before.heapUsed))}`,

@@ -24,7 +24,14 @@ import {
   type Storm,
   type Target,
 } from './phases.ts'
-import { benchSecrets, buildProxy, type Memory, startBaseline, startProxy } from './processes.ts'
+import {
+  benchSecrets,
+  buildProxy,
+  type Memory,
+  settledMemory,
+  startBaseline,
+  startProxy,
+} from './processes.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -186,16 +193,8 @@ async function run(target: Target): Promise<Run> {
     storm = await reconnectStorm(opened.conversations, opened.readers, idOf)
   }
   closeStreams(opened.readers)
-  // What stays once the streams are gone: the conversations themselves (the proxy's log). Closing
-  // thousands of sockets takes a while on a busy machine: read until the heap stops falling.
-  let closed = await target.memory()
-  for (let tries = 0; tries < 15; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const now = await target.memory()
-    const settled = closed.heapUsed - now.heapUsed < closed.heapUsed * 0.01
-    closed = now
-    if (settled) break
-  }
+  // What stays once the streams are gone: the conversations themselves (the proxy's log).
+  const closed = await settledMemory(target, 15)
   const mb = (m: Memory) =>
     `heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB`
   say(

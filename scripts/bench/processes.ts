@@ -19,6 +19,25 @@ export type Measured = {
   stop(): Promise<void>
 }
 
+/**
+ * The process's memory once its heap stops falling (by under 1% in a second), read once a second at
+ * most `seconds` times: closing thousands of sockets takes a while on a busy machine.
+ */
+export async function settledMemory(
+  target: Pick<Measured, 'memory'>,
+  seconds: number,
+): Promise<Memory> {
+  let last = await target.memory()
+  for (let tries = 0; tries < seconds; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await target.memory()
+    const settled = last.heapUsed - now.heapUsed < last.heapUsed * 0.01
+    last = now
+    if (settled) break
+  }
+  return last
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()

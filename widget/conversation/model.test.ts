@@ -34,15 +34,7 @@ async function chatting(overrides: Partial<ConversationDeps> = {}) {
   t.model.setDraft('Hello')
   t.model.send()
   await settle()
-  t.fake.emit({ type: 'queued', position: 1 })
-  t.fake.emit({
-    type: 'message',
-    author: 'visitor',
-    messageId: 'm-client-1',
-    text: 'Hello',
-    clientId: 'client-1',
-  })
-  t.fake.emit({ type: 'accepted' })
+  t.fake.accept('Hello')
   return t
 }
 

@@ -47,15 +47,7 @@ export async function createChatting(overrides: Partial<ConversationDeps> = {}) 
   chat.model.setDraft('Hello')
   chat.model.send()
   await vi.waitFor(() => expect(chat.fake.transport.subscribe).toHaveBeenCalled())
-  chat.fake.emit({ type: 'queued', position: 1 })
-  chat.fake.emit({
-    type: 'message',
-    author: 'visitor',
-    messageId: 'm-client-1',
-    text: 'Hello',
-    clientId: 'client-1',
-  })
-  chat.fake.emit({ type: 'accepted' })
+  chat.fake.accept('Hello')
   return chat
 }
 

@@ -62,21 +62,37 @@ export function createFakeTransport() {
   } satisfies Transport
   /** An ISO time `ms` before now on the proxy's clock, as the proxy stamps events. */
   const ago = (ms: number) => new Date(transport.serverNow() - ms).toISOString()
+  /**
+   * Push a server event down the open stream, numbered and stamped like the proxy's log: by default
+   * logged just now on the proxy's clock, as a live event is; pass an earlier `at` (see `ago`) to
+   * replay history.
+   */
+  function emit(event: ConversationEvent, id = nextId, at = ago(0)): LoggedEvent {
+    nextId = id + 1
+    const logged = { ...event, id, at } as LoggedEvent
+    handlers?.onEvent(logged)
+    return logged
+  }
   return {
     transport,
     subscriptions,
-    /**
-     * Push a server event down the open stream, numbered and stamped like the proxy's log: by default
-     * logged just now on the proxy's clock, as a live event is; pass an earlier `at` (see `ago`) to
-     * replay history.
-     */
-    emit(event: ConversationEvent, id = nextId, at = ago(0)): LoggedEvent {
-      nextId = id + 1
-      const logged = { ...event, id, at } as LoggedEvent
-      handlers?.onEvent(logged)
-      return logged
-    },
+    emit,
     ago,
+    /**
+     * An agent takes the conversation the visitor opened with `text`, their first message
+     * (`client-1`): queued first, the message echoed as delivered, then accepted.
+     */
+    accept(text = 'Hello') {
+      emit({ type: 'queued', position: 1 })
+      emit({
+        type: 'message',
+        author: 'visitor',
+        messageId: 'm-client-1',
+        text,
+        clientId: 'client-1',
+      })
+      emit({ type: 'accepted' })
+    },
     /** Skew the visitor's clock: the proxy's runs `ms` ahead of it (negative: behind). */
     setClockOffset(ms: number) {
       clockOffset = ms
