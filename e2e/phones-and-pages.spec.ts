@@ -16,8 +16,8 @@ test('on a phone the chat is a full-screen modal: the page stays put behind it, 
   await visitor.getByRole('button', { name: 'Open chat' }).click()
   const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
   await expect(chat).toHaveAttribute('aria-modal', 'true')
-  const box = await chat.boundingBox()
-  expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 })
+  // Polled: the window slides in (12 px) as it opens.
+  await expect.poll(() => chat.boundingBox()).toMatchObject({ x: 0, y: 0, width: 390, height: 844 })
 
   // Scrolling over the chat, or with the wheel anywhere, does not move the page behind.
   await visitor.mouse.move(195, 400)
