@@ -215,7 +215,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // What browsers call (the visitor API, the widget, media, history and any unknown path) gets
   // helmet's headers, CORS and the Origin check. What servers call (zChat's webhook, probes,
   // metrics) gets neither: no browser reads those answers, and on the webhook, the proxy's
-  // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md).
+  // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
+  // itself is answered before the router (above); its route here serves what that claim leaves.
   await app.register(async (site) => {
     await siteRoutes(site, deps, { metrics, rateLimitOptions })
   })

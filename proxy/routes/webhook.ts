@@ -59,12 +59,13 @@ async function whyNotStored(log: EventLog, conversationId: string, dedupeKey?: s
 /** Fastify's own JSON parser (poisoned keys refused), called on a whole body. */
 export function jsonParser(app: FastifyInstance): WebhookDeps['parseJson'] {
   const parse = app.getDefaultJsonParser('error', 'error')
+  // One result object reused: the parser answers synchronously and never reads the request.
+  let out: { value: unknown } | { error: Error } = { value: undefined }
+  const done = (error: Error | null, value?: unknown) => {
+    out = error ? { error } : { value }
+  }
   return (text) => {
-    let out: { value: unknown } | { error: Error } = { error: new Error('not parsed') }
-    // The parser answers synchronously and never reads the request.
-    parse(undefined as never, text, (error, value: unknown) => {
-      out = error ? { error } : { value }
-    })
+    parse(undefined as never, text, done)
     return out
   }
 }
@@ -188,18 +189,16 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer | string) => {
+      if (answered) return
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       size += bytes.length
-      if (size > bodyLimit) {
-        req.removeAllListeners('data')
-        req.removeAllListeners('end')
-        return tooLarge()
-      }
+      if (size > bodyLimit) return tooLarge()
       chunks.push(bytes)
     })
     // A request cut short: nothing to answer; the close listener logs it.
     req.on('error', () => {})
     req.on('end', () => {
+      if (answered) return
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')
       const parsed = parseJson(text)
       if ('error' in parsed) fail(parsed.error)
