@@ -30,7 +30,12 @@ import { mediaRoutes } from './routes/media.ts'
 import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { uploadRoutes } from './routes/uploads.ts'
-import { webhookRoutes } from './routes/webhook.ts'
+import {
+  answerWebhooksFirst,
+  createWebhookReceiver,
+  jsonParser,
+  webhookRoutes,
+} from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import {
   type CaptchaSettings,
@@ -191,11 +196,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ),
   }
 
+  // zChat's webhook, the busiest route, is answered before Fastify's router (routes/webhook.ts).
+  // With trusted proxies given as addresses, only Fastify reads the sender's address: it stays there.
+  const receiveWebhook = createWebhookReceiver({
+    log: deps.log,
+    metrics,
+    secret: deps.webhookSecret,
+    bodyLimit: limits.webhookBodyLimitBytes,
+    perMinute: limits.webhookPerMinute,
+    isDraining,
+    logger: app.log,
+    parseJson: jsonParser(app),
+  })
+  if (!Array.isArray(deps.trustProxy))
+    answerWebhooksFirst(app, receiveWebhook, deps.trustProxy || 0)
+
   // Two halves, each with only the hooks it needs (hooks are encapsulated by Fastify's register).
   // What browsers call (the visitor API, the widget, media, history and any unknown path) gets
   // helmet's headers, CORS and the Origin check. What servers call (zChat's webhook, probes,
   // metrics) gets neither: no browser reads those answers, and on the webhook, the proxy's
-  // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md).
+  // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
+  // itself is answered before the router (above); its route here serves what that claim leaves.
   await app.register(async (site) => {
     await siteRoutes(site, deps, { metrics, rateLimitOptions })
   })
@@ -209,13 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const ready = store && !draining
       return reply.status(ready ? 200 : 503).send({ ready, store, draining })
     })
-    await server.register(webhookRoutes, {
-      log: deps.log,
-      metrics,
-      secret: deps.webhookSecret,
-      bodyLimit: limits.webhookBodyLimitBytes,
-      perMinute: limits.webhookPerMinute,
-    })
+    await server.register(webhookRoutes, { receive: receiveWebhook })
     if (deps.metricsToken)
       await server.register(metricsRoutes, { metrics, token: deps.metricsToken })
   })

@@ -3,7 +3,7 @@
  * Routes throw `ApiError`; the app's error handler turns it (and Fastify's own errors) into an
  * `ErrorBody` with the right status.
  */
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { ErrorBody, ErrorCode } from './protocol/wire.ts'
 
@@ -80,19 +80,35 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
+/** What a failure is answered with; its retryAfter, when it knows when to come back. */
+export type ErrorAnswer = { status: number; body: ErrorBody; retryAfter: number | undefined }
+
+/**
+ * A failure as the client sees it, logged as the operator needs it: the error handler's answer, and
+ * the webhook's (routes/webhook.ts), which answers zChat before Fastify's router.
+ */
+export function answerError(error: FastifyError | Error, log: FastifyBaseLogger): ErrorAnswer {
+  const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
+  // An upstream failure carries zChat's own answer as its cause: for the log, not the visitor, and
+  // clipped (a gateway's error page can be kilobytes of HTML).
+  const cause = error.cause instanceof Error ? clip(error.cause.message, maxCause) : undefined
+  if (apiError.status >= 500) log.error({ err: error, cause }, apiError.message)
+  else log.info({ code: apiError.code, cause }, apiError.message)
+  // A refusal that knows when to come back says so, as the rate limits do.
+  const retryAfter: unknown = Reflect.get(apiError, 'retryAfter')
+  return {
+    status: apiError.status,
+    body: apiError.toBody(),
+    retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined,
+  }
+}
+
 export function handleError(
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const apiError = error instanceof ApiError ? error : fromFastify(error as FastifyError)
-  // An upstream failure carries zChat's own answer as its cause: for the log, not the visitor, and
-  // clipped (a gateway's error page can be kilobytes of HTML).
-  const cause = error.cause instanceof Error ? clip(error.cause.message, maxCause) : undefined
-  if (apiError.status >= 500) request.log.error({ err: error, cause }, apiError.message)
-  else request.log.info({ code: apiError.code, cause }, apiError.message)
-  // A refusal that knows when to come back says so, as the rate limits do.
-  const retryAfter: unknown = Reflect.get(apiError, 'retryAfter')
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
-  return reply.status(apiError.status).type('application/json').send(apiError.toBody())
+  const { status, body, retryAfter } = answerError(error, request.log)
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
+  return reply.status(status).type('application/json').send(body)
 }

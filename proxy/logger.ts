@@ -250,21 +250,19 @@ export function writeRequestLine(
   request: { id: string; method: string; url: string; ip: string },
   { statusCode, responseTime, aborted }: RequestOutcome,
 ) {
-  const [parent, reqId] =
-    log instanceof RequestLogger ? [log.parent, { reqId: request.id }] : [log, {}]
-  const logger = reqId.reqId === undefined ? parent : lineLogger(parent)
-  logger.info(
-    {
-      ...reqId,
-      ...describeRequest(request),
-      statusCode,
-      ...(responseTime !== undefined &&
-        Number.isFinite(responseTime) && { responseTime: Math.round(responseTime * 10) / 10 }),
-      ip: request.ip,
-      ...(aborted && { aborted }),
-    },
-    'request completed',
-  )
+  const own = log instanceof RequestLogger
+  const logger = own ? lineLogger(log.parent) : log
+  // Built field by field, in the line's order: no spread objects on every request.
+  const line: Record<string, unknown> = {}
+  if (own) line.reqId = request.id
+  line.method = request.method
+  line.url = describeRequest(request).url
+  line.statusCode = statusCode
+  if (responseTime !== undefined && Number.isFinite(responseTime))
+    line.responseTime = Math.round(responseTime * 10) / 10
+  line.ip = request.ip
+  if (aborted) line.aborted = aborted
+  logger.info(line, 'request completed')
 }
 
 /**

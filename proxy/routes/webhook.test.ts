@@ -182,3 +182,70 @@ describe('webhook against a sloppier zChat', () => {
     }
   })
 })
+
+// The webhook is answered on node:http before Fastify's router: the same answers over a real socket.
+describe('webhook over HTTP (answered before the router)', () => {
+  const url = (secret = webhookSecret) => `${h.url}/webhooks/zchat/${secret}`
+  const send = (body: string, init: { headers?: Record<string, string>; secret?: string } = {}) =>
+    fetch(url(init.secret), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      body,
+    })
+
+  it('stores a trigger, echoes the request id and relays it once', async () => {
+    const trigger = JSON.stringify(agentMessage('http-1', 'Over the socket'))
+    for (let i = 0; i < 2; i++) {
+      const response = await send(trigger, { headers: { 'x-request-id': `hook-http-${i}` } })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('x-request-id')).toBe(`hook-http-${i}`)
+      expect(response.headers.get('access-control-allow-origin')).toBeNull()
+      expect(await response.json()).toEqual({ received: true })
+    }
+    const { events } = await readEvents(`${h.url}${routes.events(conversationId)}`, headers, (e) =>
+      e.some((event) => event.type === 'message' && event.text === 'Over the socket'),
+    )
+    expect(events.filter((e) => e.type === 'message' && e.text === 'Over the socket')).toHaveLength(
+      1,
+    )
+  })
+
+  it('refuses what is no trigger in the error shape of every route', async () => {
+    const forged = await send('{}', { secret: 'wrong-secret-000000000' })
+    expect(forged.status).toBe(404)
+    expect(forged.headers.get('connection')).toBe('close')
+    expect(await forged.json()).toEqual({ code: 'NOT_FOUND', message: 'Not found' })
+    const malformed = await send('{"interaction_hash":')
+    expect(malformed.status).toBe(400)
+    expect(await malformed.json()).toEqual({
+      code: 'VALIDATION_ERROR',
+      message: 'Request body is not valid JSON',
+    })
+    const poisoned = await send(`{"__proto__":{"x":1},"interaction_hash":"${conversationId}"}`)
+    expect(poisoned.status).toBe(400)
+    const wrongTypes = await send(JSON.stringify({ interaction_hash: 42, state: 'accepted' }))
+    expect(wrongTypes.status).toBe(400)
+    expect(await wrongTypes.json()).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'Invalid zChat trigger',
+      details: expect.any(Array),
+    })
+    const text = await send('hello', { headers: { 'content-type': 'text/plain' } })
+    expect(text.status).toBe(415)
+    expect(await text.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' })
+  })
+
+  it('answers 413 to a body past WEBHOOK_BODY_LIMIT_BYTES, declared or streamed', async () => {
+    const big = JSON.stringify({ ...agentMessage('big', 'x'.repeat(200_000)) })
+    const declared = await send(big)
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+    const streamed = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit)
+    expect(streamed.status).toBe(413)
+  })
+})
