@@ -4,6 +4,8 @@
  * `--streams N` for another number of idle streams, `--no-page` to skip the browser part.
  * Everything it needs it starts itself: a fake zChat that answers at once, the proxy from its
  * production entry (proxy/main.ts through tsx), the baseline (baseline.ts), Chromium (page.ts).
+ * With REDIS_URL set, a second proxy (the same entry and settings, on that Redis: redis.ts) runs the
+ * webhook -> frame and ingestion phases again; `--redis-streams N` for fewer idle streams there.
  */
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -32,12 +34,14 @@ import {
   startBaseline,
   startProxy,
 } from './processes.ts'
+import { type BenchRedis, openBenchRedis } from './redis.ts'
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     streams: { type: 'string' },
     'no-page': { type: 'boolean', default: false },
+    'redis-streams': { type: 'string' },
   },
 })
 const quick = args.quick
@@ -48,6 +52,10 @@ const messageSamples = quick ? 500 : 2000
 const retainedCount = quick ? 500 : 2000
 const width = 32
 if (!Number.isInteger(streamCount) || streamCount < 1) throw new Error('--streams takes a count')
+const redisStreamCount = Number(args['redis-streams'] ?? streamCount)
+if (!Number.isInteger(redisStreamCount) || redisStreamCount < 1) {
+  throw new Error('--redis-streams takes a count')
+}
 
 const say = (text: string) => console.error(`[bench] ${text}`)
 
@@ -64,12 +72,12 @@ const directAgent = keepAlive(8)
 const ids = new WeakMap<Conversation, string>()
 const idOf = (c: Conversation) => ids.get(c) ?? ''
 
-async function proxyTarget(): Promise<Target> {
-  const proxy = await startProxy(zchat.url)
+async function proxyTarget(redisUrl?: string): Promise<Target> {
+  const proxy = await startProxy(zchat.url, redisUrl ? { REDIS_URL: redisUrl } : {})
   const webhookUrl = `${proxy.url}/webhooks/zchat/${benchSecrets.webhook}`
   return {
     ...proxy,
-    name: 'proxy',
+    name: redisUrl ? 'proxy on Redis' : 'proxy',
     // A credential signed with the proxy's secret, for a conversation it has not seen: the
     // stream takes it up (routes/conversation.ts), as after a restart. No call, no churn.
     async open(i) {
@@ -180,13 +188,16 @@ type Run = {
   streams: { before: Memory; after: Memory; closed: Memory; count: number; webhookToFrame: Latency }
   storm: Storm | null
   ingestion: Ingestion
+  /** Redis's own CPU time per trigger during ingestion (the proxy on Redis only). */
+  redisCpuMicrosPerTrigger: number | null
   retained: { conversations: number; events: number; perConversation: number } | null
   message: { through: Latency; direct: Latency; cpuMicros: number } | null
 }
 
-async function run(target: Target): Promise<Run> {
-  say(`${target.name}: ${streamCount} idle streams`)
-  const opened = await openStreams(target, streamCount, samples, idOf)
+async function run(target: Target, redis: BenchRedis | null = null): Promise<Run> {
+  const count = redis ? redisStreamCount : streamCount
+  say(`${target.name}: ${count} idle streams`)
+  const opened = await openStreams(target, count, samples, idOf)
   let storm: Storm | null = null
   if (target.name === 'proxy') {
     say(`${target.name}: reconnect storm`)
@@ -207,16 +218,21 @@ async function run(target: Target): Promise<Run> {
     retained = await retainedConversations(target, retainedCount, 10)
   }
   say(`${target.name}: webhook ingestion for ${ingestSeconds} s`)
+  const redisCpuBefore = redis ? await redis.cpuMicros() : 0
   const ingestion = await ingest(target, opened.conversations, ingestSeconds, width, idOf)
+  const redisCpuMicrosPerTrigger = redis
+    ? ((await redis.cpuMicros()) - redisCpuBefore) / ingestion.latency.count
+    : null
   if (target.name === 'proxy') {
     say(`${target.name}: visitor messages`)
     message = await messageCost(target, opened.conversations)
   }
   await target.stop()
   return {
-    streams: { ...opened, closed, count: streamCount },
+    streams: { ...opened, closed, count },
     storm,
     ingestion,
+    redisCpuMicrosPerTrigger,
     retained,
     message,
   }
@@ -246,7 +262,12 @@ function machine() {
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, ${process.platform} ${process.arch}`
 }
 
-function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
+function table(
+  proxy: Run,
+  baseline: Run,
+  redis: { run: Run; server: BenchRedis } | null,
+  page: PageFigures | null,
+): string {
   const rows: string[][] = []
   const pRss = perStream(proxy, 'rss')
   const bRss = perStream(baseline, 'rss')
@@ -330,17 +351,7 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
       '—',
     ])
   }
-  const redis = process.env.REDIS_URL
-    ? 'n/a (Redis support is not in this build)'
-    : 'n/a (REDIS_URL unset)'
-  rows.push(['webhook triggers ingested per second, with Redis', '>= 5,000/s', redis, '—', '—'])
-  rows.push([
-    'webhook -> frame at the visitor, with Redis, p50 / p99',
-    '<= 2 ms / <= 10 ms',
-    redis,
-    '—',
-    '—',
-  ])
+  rows.push(...redisRows(redis, proxy, baseline))
   if (page) {
     rows.push(...pageRows(page))
   } else {
@@ -354,9 +365,77 @@ function table(proxy: Run, baseline: Run, page: PageFigures | null): string {
     ...rows.map(line),
     '',
     `Machine: ${machine()}.`,
-    `Command: \`npm run bench${quick ? ' -- --quick' : ''}${args.streams ? ` -- --streams ${streamCount}` : ''}\`; ${samples} webhook -> frame samples, ingestion for ${ingestSeconds} s, ${messageSamples} visitor messages.`,
+    `Command: \`${redis ? 'REDIS_URL=… ' : ''}npm run bench${quick ? ' -- --quick' : ''}${args.streams ? ` -- --streams ${streamCount}` : ''}${args['redis-streams'] ? ` -- --redis-streams ${redisStreamCount}` : ''}\`; ${samples} webhook -> frame samples, ingestion for ${ingestSeconds} s, ${messageSamples} visitor messages.`,
+    ...(redis
+      ? [
+          `Redis: ${redis.server.version} at REDIS_URL, database ${redis.server.db} (emptied before and after the run); the proxy on Redis is a second process from the same entry with the same settings plus REDIS_URL. Redis's CPU is INFO cpu (used_cpu_user + used_cpu_sys) over the ingestion phase, so it counts any other client of that server too.`,
+        ]
+      : []),
     'Notes: loopback only; streams come from 250 client addresses (127.0.0.2-251) and the proxy runs with its per-address and per-minute limits raised (RATE_LIMIT_PER_MINUTE, WEBHOOK_PER_MINUTE, STARTS_PER_MINUTE(_GLOBAL), MAX_STREAMS(_PER_IP), MAX_CONNECTIONS_PER_IP), since one client machine plays every visitor and zChat. The proxy logs at info to /dev/null. Memory is RSS and V8 heap after two forced GCs in the measured process, on a fresh process before the streams, with them open, and after they close; per stream is the growth less what the conversations themselves hold in the log (what stays after the close), divided by the number of streams. The fake zChat answers at once, in the bench process.',
   ].join('\n')
+}
+
+/**
+ * The Redis rows: the proxy on Redis against the goal, with the in-memory proxy's figure beside it
+ * and the baseline in its own column. Without REDIS_URL, how to get them.
+ */
+function redisRows(
+  redis: { run: Run; server: BenchRedis } | null,
+  proxy: Run,
+  baseline: Run,
+): string[][] {
+  const rate = (n: number) => `${Math.round(n).toLocaleString('en')}/s`
+  const bi = baseline.ingestion
+  const bw = baseline.streams.webhookToFrame
+  if (!redis) {
+    const how = 'n/a: `REDIS_URL=redis://127.0.0.1:6379 npm run bench`'
+    return [
+      [
+        'webhook -> frame at the visitor, with Redis, p50 / p99',
+        '<= 2 ms / <= 10 ms',
+        how,
+        '—',
+        '—',
+      ],
+      [
+        'webhook triggers ingested per second, with Redis, p99',
+        '>= 5,000/s, p99 < 20 ms',
+        how,
+        '—',
+        '—',
+      ],
+      ['CPU time per webhook trigger in the proxy, with Redis', '<= 200 µs', how, '—', '—'],
+    ]
+  }
+  const r = redis.run
+  const rw = r.streams.webhookToFrame
+  const pw = proxy.streams.webhookToFrame
+  const ri = r.ingestion
+  const pi = proxy.ingestion
+  const redisCpu = r.redisCpuMicrosPerTrigger ?? 0
+  return [
+    [
+      `webhook -> frame at the visitor, with Redis, ${r.streams.count} idle streams, p50 / p99`,
+      '<= 2 ms / <= 10 ms',
+      `${ms(rw.p50)} / ${ms(rw.p99)} (${mark(rw.p50 <= 2 && rw.p99 <= 10)}); in memory ${ms(pw.p50)} / ${ms(pw.p99)}`,
+      `${ms(bw.p50)} / ${ms(bw.p99)}`,
+      `${ratio(rw.p50, bw.p50)} / ${ratio(rw.p99, bw.p99)}`,
+    ],
+    [
+      `webhook triggers ingested per second, with Redis, one instance (${width} senders), p99`,
+      '>= 5,000/s, p99 < 20 ms',
+      `${rate(ri.perSecond)}, p99 ${ms(ri.latency.p99)} (${mark(ri.perSecond >= 5000 && ri.latency.p99 < 20)})${ri.failed ? `, ${ri.failed} failed` : ''}; in memory ${rate(pi.perSecond)}, p99 ${ms(pi.latency.p99)}`,
+      `${rate(bi.perSecond)}, p99 ${ms(bi.latency.p99)}`,
+      ratio(ri.perSecond, bi.perSecond),
+    ],
+    [
+      "CPU time per webhook trigger in the proxy, with Redis (and Redis's own, beside it)",
+      '<= 200 µs',
+      `${ri.cpuMicrosPerTrigger.toFixed(0)} µs (${rate(1e6 / ri.cpuMicrosPerTrigger)} per core; ${mark(ri.cpuMicrosPerTrigger <= 200)}), Redis ${redisCpu.toFixed(0)} µs; in memory ${pi.cpuMicrosPerTrigger.toFixed(0)} µs`,
+      `${bi.cpuMicrosPerTrigger.toFixed(0)} µs`,
+      ratio(ri.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
+    ],
+  ]
 }
 
 function pageRows(page: PageFigures): string[][] {
@@ -401,13 +480,23 @@ function pageRows(page: PageFigures): string[][] {
 const startedAt = Date.now()
 try {
   const proxy = await run(await proxyTarget())
+  let redis: { run: Run; server: BenchRedis } | null = null
+  if (process.env.REDIS_URL) {
+    const server = await openBenchRedis(process.env.REDIS_URL)
+    try {
+      say(`Redis ${server.version}, database ${server.db} (emptied)`)
+      redis = { run: await run(await proxyTarget(server.url), server), server }
+    } finally {
+      await server.close()
+    }
+  }
   const baseline = await run(await baselineTarget())
   let page: PageFigures | null = null
   if (!args['no-page']) {
     say('page impact in Chromium')
     page = await measurePage()
   }
-  console.log(table(proxy, baseline, page))
+  console.log(table(proxy, baseline, redis, page))
   say(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`)
 } finally {
   await zchat.close()

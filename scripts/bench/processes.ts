@@ -125,7 +125,10 @@ export function buildProxy() {
  * The proxy from its production entry, with the per-address and per-minute limits out of the way:
  * the bench is one client machine playing thousands of visitors and zChat at once.
  */
-export async function startProxy(zchatUrl: string): Promise<Measured> {
+export async function startProxy(
+  zchatUrl: string,
+  extra: { REDIS_URL?: string } = {},
+): Promise<Measured> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // BENCH_PROXY_ENTRY: another build of the proxy, to compare one change's before and after.
@@ -150,8 +153,10 @@ export async function startProxy(zchatUrl: string): Promise<Measured> {
     MAX_STREAMS_PER_IP: '100000',
     MAX_CONNECTIONS_PER_IP: '1000000',
     MAX_CONVERSATIONS: '1000000',
+    ...extra,
   })
-  await waitUntilUp(`${url}/healthz`, child)
+  // On Redis, ready means Redis answers too (the proxy starts before it and connects in the back).
+  await waitUntilUp(`${url}/${extra.REDIS_URL ? 'readyz' : 'healthz'}`, child)
   return measured(child, url)
 }
 
