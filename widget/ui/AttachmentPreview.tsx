@@ -21,7 +21,7 @@ export function AttachmentPreview({
   onDone,
 }: {
   attachment: Attachment
-  /** The preview is gone: focus goes back to the message bowords. */
+  /** The preview is gone: focus goes back to the message box. */
   onDone: () => void
 }) {
   const words = attachmentText()

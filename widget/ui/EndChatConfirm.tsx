@@ -4,7 +4,7 @@ import type { ConversationModel } from '../conversation/model.ts'
 import { endingText } from '../i18n/ending.ts'
 import { t } from '../i18n/text.ts'
 
-/** `onCancel`: the question is gone; focus goes back to the message bowords. */
+/** `onCancel`: the question is gone; focus goes back to the message box. */
 export function EndChatConfirm({
   model,
   onCancel,
