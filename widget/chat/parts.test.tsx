@@ -77,4 +77,20 @@ describe('a lazily loaded part of the chat', () => {
     expect(line.fetches).toBe(2)
     stop()
   })
+
+  it('brings its CSS to a chat mounted again after it loaded (init after destroy)', async () => {
+    const first = document.createElement('div').attachShadow({ mode: 'open' })
+    setPartsRoot(first)
+    const { part, line } = flakyPart()
+    line.online = true
+    const before = first.adoptedStyleSheets.length
+    await part.load()
+    expect(first.adoptedStyleSheets.length).toBe(before + 1)
+    const again = document.createElement('div').attachShadow({ mode: 'open' })
+    setPartsRoot(again)
+    await part.load()
+    // Every part's CSS loaded so far, this one's included, and nothing fetched again.
+    expect(again.adoptedStyleSheets.length).toBe(first.adoptedStyleSheets.length)
+    expect(line.fetches).toBe(1)
+  })
 })

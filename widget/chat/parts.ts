@@ -22,8 +22,11 @@ export type LazyPart<T> = {
 
 /** Where the parts' CSS goes: the chat's shadow root, set by mount before the first render. */
 let root: ShadowRoot | null = null
+/** The CSS of the parts loaded so far: a chat mounted again (init after destroy) gets it too. */
+const loadedCss: string[] = []
 export function setPartsRoot(shadow: ShadowRoot): void {
   root = shadow
+  for (const css of loadedCss) adoptStyles(shadow, css)
 }
 
 export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): LazyPart<T> {
@@ -34,7 +37,10 @@ export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): L
     load() {
       pending ??= fetch().then(
         (part) => {
-          if (part.css && root) adoptStyles(root, part.css)
+          if (part.css) {
+            loadedCss.push(part.css)
+            if (root) adoptStyles(root, part.css)
+          }
           state.value = { name: 'ready', part }
           return part
         },
