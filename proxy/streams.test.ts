@@ -7,7 +7,7 @@ const stream = (closed: Array<number | undefined>): OpenStream => ({
 })
 
 describe('the open streams', () => {
-  it('keep one address from taking them all, and free its room as its streams close', () => {
+  it('keep one address from taking them all, and free its room as its streams close', async () => {
     const streams = createStreams({
       maxStreams: 100,
       maxStreamsPerConversation: 8,
@@ -16,12 +16,31 @@ describe('the open streams', () => {
     const closed: Array<number | undefined> = []
     const first = streams.add('a', '192.0.2.1', stream(closed))
     streams.add('b', '192.0.2.1', stream(closed))
-    expect(streams.hasRoom('192.0.2.1')).toBe(false)
-    expect(streams.hasRoom('192.0.2.2')).toBe(true)
+    expect(await streams.hasRoom('192.0.2.1')).toBe(false)
+    expect(await streams.hasRoom('192.0.2.2')).toBe(true)
     first()
-    expect(streams.hasRoom('192.0.2.1')).toBe(true)
+    expect(await streams.hasRoom('192.0.2.1')).toBe(true)
     expect(streams.count()).toBe(1)
     expect(streams.bufferedBytes()).toBe(10)
+  })
+
+  it('hold the room each yes gives until its stream is added, so streams asked for at once keep the cap', async () => {
+    const streams = createStreams({
+      maxStreams: 3,
+      maxStreamsPerConversation: 8,
+      maxStreamsPerIp: 2,
+    })
+    const closed: Array<number | undefined> = []
+    const answers = await Promise.all([1, 2, 3].map(() => streams.hasRoom('192.0.2.1')))
+    expect(answers).toEqual([true, true, false])
+    expect(await streams.hasRoom('192.0.2.2')).toBe(true)
+    // The process's own cap counts the room held too.
+    expect(await streams.hasRoom('192.0.2.3')).toBe(false)
+    const remove = streams.add('a', '192.0.2.1', stream(closed))
+    streams.add('b', '192.0.2.1', stream(closed))
+    expect(await streams.hasRoom('192.0.2.1')).toBe(false)
+    remove()
+    expect(await streams.hasRoom('192.0.2.1')).toBe(true)
   })
 
   it('keep at most the per-conversation cap, closing the oldest, and tell every stream when to come back on drain', () => {

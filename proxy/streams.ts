@@ -17,10 +17,11 @@ export type Streams = {
   /** Registers a stream, closing the oldest of its conversation when that one is at its cap. */
   add(conversationId: string, address: string, stream: OpenStream): () => void
   /**
-   * Whether one more stream fits in the process, and for this client address. With shared holds
-   * the answer is a promise, and a yes holds the room for the add() that follows.
+   * Whether one more stream fits in the process, and for this client address (with shared holds,
+   * on every instance). A yes holds the room at once, before the answer settles, for the add() that
+   * follows: streams asked for at the same moment cannot all pass the cap.
    */
-  hasRoom(address: string): boolean | Promise<boolean>
+  hasRoom(address: string): Promise<boolean>
   count(): number
   /** Bytes waiting for readers, over every open stream (for /metrics). */
   bufferedBytes(): number
@@ -58,11 +59,22 @@ export function createStreams({
   /** Open streams by conversation, oldest first. */
   const open = new Map<string, Set<OpenStream>>()
   const perAddress = new Map<string, number>()
-  /** Shared holds taken by hasRoom() that no add() has used yet, by address. */
-  const taken = new Map<string, number>()
+  /** Room held by hasRoom() that no add() has used yet, by address, and in all. */
+  const reserved = new Map<string, number>()
+  let reservedTotal = 0
   let total = 0
   const hasLocalRoom = (address: string) =>
-    total < maxStreams && (perAddress.get(address) ?? 0) < maxStreamsPerIp
+    total + reservedTotal < maxStreams &&
+    (perAddress.get(address) ?? 0) + (reserved.get(address) ?? 0) < maxStreamsPerIp
+  /** Gives back one reservation of `address`; false when it had none. */
+  const unreserve = (address: string) => {
+    const held = reserved.get(address) ?? 0
+    if (held === 0) return false
+    if (held > 1) reserved.set(address, held - 1)
+    else reserved.delete(address)
+    reservedTotal--
+    return true
+  }
 
   return {
     add(conversationId, address, stream) {
@@ -79,13 +91,11 @@ export function createStreams({
       siblings.add(stream)
       total++
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
-      const held = taken.get(address) ?? 0
-      if (held > 1) taken.set(address, held - 1)
-      else taken.delete(address)
+      const held = unreserve(address)
       const group = siblings
       return () => {
         if (!group.delete(stream)) return
-        if (held > 0) holds?.release(address)
+        if (held) holds?.release(address)
         total--
         const left = (perAddress.get(address) ?? 1) - 1
         if (left > 0) perAddress.set(address, left)
@@ -93,13 +103,17 @@ export function createStreams({
         if (group.size === 0 && open.get(conversationId) === group) open.delete(conversationId)
       }
     },
-    hasRoom(address) {
-      const room = hasLocalRoom(address)
-      if (!holds || !room) return room
-      return holds.take(address).then((ok) => {
-        if (ok) taken.set(address, (taken.get(address) ?? 0) + 1)
-        return ok
+    async hasRoom(address) {
+      if (!hasLocalRoom(address)) return false
+      reserved.set(address, (reserved.get(address) ?? 0) + 1)
+      reservedTotal++
+      if (!holds) return true
+      const ok = await holds.take(address).catch((error: unknown) => {
+        unreserve(address)
+        throw error
       })
+      if (!ok) unreserve(address)
+      return ok
     },
     count: () => total,
     bufferedBytes() {

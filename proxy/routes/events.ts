@@ -190,10 +190,7 @@ export async function eventRoutes(
     async (request, reply) => {
       const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
       const after = lastEventId(request.headers['last-event-id'])
-      // With Redis the room is held over every instance (a promise); in memory it is a plain answer,
-      // taken by add() below in the same tick, so that streams opened at once cannot all pass the cap.
-      const room = streams.hasRoom(request.ip)
-      if (!(typeof room === 'boolean' ? room : await room))
+      if (!(await streams.hasRoom(request.ip)))
         throw new ApiError('RATE_LIMITED', 'Too many open event streams; retry shortly')
 
       reply.hijack()
