@@ -61,8 +61,6 @@ async function captchaToken(get: (() => unknown) | null) {
   }
 }
 
-function ignore(): void {}
-
 const endingSoon = new Set<string>(['queued', 'chatting', 'finished', 'rating', 'rated'])
 
 export function mount(host: ChatHost): ChatHandle {
@@ -189,8 +187,8 @@ export function mount(host: ChatHost): ChatHandle {
   const phaseName = computed(() => model.phase.value.name)
   const stopPrefetch = effect(() => {
     const phase = phaseName.value
-    if (phase === 'prechat') prechatPart.load().catch(ignore)
-    else if (endingSoon.has(phase)) endingPart.load().catch(ignore)
+    if (phase === 'prechat') void prechatPart.prefetch()
+    else if (endingSoon.has(phase)) void endingPart.prefetch()
   })
   identify()
   addEventListener('online', model.backOnline)
@@ -243,7 +241,7 @@ export function mount(host: ChatHost): ChatHandle {
   const language = loadLanguage(options.lang).catch((error: unknown) =>
     warn('could not load the language; showing English', error),
   )
-  const prechat = model.phase.value.name === 'prechat' ? prechatPart.load().catch(ignore) : null
+  const prechat = model.phase.value.name === 'prechat' ? prechatPart.prefetch() : null
   Promise.all([language, prechat]).then(draw)
 
   return {

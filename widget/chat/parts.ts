@@ -18,6 +18,8 @@ export type LazyPart<T> = {
   state: ReadonlySignal<PartState<T>>
   /** Fetches the part once (again after a failure); resolves with it, rejects with the failure. */
   load(): Promise<T>
+  /** Fetches it ahead of need: a failure is only the part's state, which its slot shows. */
+  prefetch(): Promise<void>
 }
 
 /** Where the parts' CSS goes: the chat's shadow root, set by mount before the first render. */
@@ -32,8 +34,9 @@ export function setPartsRoot(shadow: ShadowRoot): void {
 export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): LazyPart<T> {
   const state = signal<PartState<T>>({ name: 'idle' })
   let pending: Promise<T> | null = null
-  return {
+  const part: LazyPart<T> = {
     state,
+    prefetch: () => part.load().then(ignore, ignore),
     load() {
       pending ??= fetch().then(
         (part) => {
@@ -56,7 +59,10 @@ export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): L
       return pending
     },
   }
+  return part
 }
+
+function ignore(): void {}
 
 /** `data-prechat`'s fields and the privacy consent, before the first message. */
 export const prechatPart = lazyPart(() => import('./prechat-part.tsx'))

@@ -31,7 +31,7 @@ export function AttachButton({ attachment }: { attachment: Attachment }) {
         aria-label={t.attach}
         onClick={() => {
           // The preview's part loads while the visitor picks a file.
-          attachmentPart.load().catch(() => {})
+          void attachmentPart.prefetch()
           picker.current?.click()
         }}
       >

@@ -19,11 +19,11 @@ export function PartSlot<T>({
 }) {
   const state = part.state.value
   useEffect(() => {
-    if (state.name === 'idle') part.load().catch(ignore)
+    if (state.name === 'idle') void part.prefetch()
   }, [state.name])
   if (state.name === 'ready') return <>{children(state.part)}</>
   if (state.name !== 'failed') return <>{placeholder}</>
-  return <PartFailed onRetry={() => part.load().catch(ignore)} />
+  return <PartFailed onRetry={() => void part.prefetch()} />
 }
 
 /** A part that could not be fetched (the network, a new deploy): said, with Try again. */
@@ -37,5 +37,3 @@ export function PartFailed({ onRetry }: { onRetry: () => void }) {
     </p>
   )
 }
-
-function ignore(): void {}
