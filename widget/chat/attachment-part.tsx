@@ -11,6 +11,7 @@ export { UploadProgress } from '../ui/UploadProgress.tsx'
 export const css = `
 .zc-media .zc-thumb,.zc-thumb{max-height:120px;border-radius:8px}
 .zc-file{display:flex;gap:6px;align-items:center}
+.zc-file svg{width:20px;height:20px;fill:currentColor;flex:none}
 .zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
 .zc-progress span{display:block;height:100%;background:currentColor}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:10px 12px 0}

@@ -37,7 +37,7 @@ export const chatCss = `
 .zc-media img,.zc-media audio,.zc-media video{display:block;max-width:100%;margin-top:4px}
 .zc-media img{max-height:240px;border-radius:10px}
 .zc-media{display:flex;flex-direction:column;align-items:flex-start;gap:4px}
-.zc-file svg,.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
+.zc-attach svg{width:20px;height:20px;fill:currentColor;flex:none}
 .zc-bubble button{color:inherit}
 .zc-attach{border:0;background:none;color:#5b6169;padding:10px 2px;cursor:pointer}
 .zc-event{align-self:center;font-size:13px;color:#5b6169;text-align:center}
@@ -63,7 +63,6 @@ export const chatCss = `
 .zc-form label,.zc-panel-body label{font-size:13px;font-weight:600}
 .zc-form input,.zc-panel-body textarea{font:inherit;padding:7px 10px;border:1px solid #c9cdd2;border-radius:8px;width:100%;color:inherit;background:#fff}
 .zc-window [aria-invalid=true]{border-color:#b42318}
-.zc-form .zc-hint{color:#5b6169;font-weight:400}
 .zc-leave{padding:0}
 .zc-leave textarea{resize:vertical}
 .zc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
