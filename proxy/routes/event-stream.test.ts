@@ -26,13 +26,16 @@ describe('an event stream', () => {
   it('cuts a live reader that has taken nothing for stallMs, though it is under the byte cap', () => {
     const socket = stalledSocket()
     const overflow = vi.fn()
-    const stream = createEventStream(socket, {
-      after: 0,
-      maxBufferedBytes: 1_000_000,
-      stallMs: 30_000,
-      onFrame: () => {},
-      onOverflow: overflow,
-    })
+    const stream = createEventStream(
+      socket,
+      {
+        maxBufferedBytes: 1_000_000,
+        stallMs: 30_000,
+        onFrame: () => {},
+        onOverflow: overflow,
+      },
+      0,
+    )
     stream.send(message(1, 'x'.repeat(2000)))
     stream.checkStall()
     expect(overflow).not.toHaveBeenCalled()
@@ -48,13 +51,16 @@ describe('an event stream', () => {
   it('lets one event larger than the cap through, and cuts the reader only when more piles up', () => {
     const socket = stalledSocket()
     const overflow = vi.fn()
-    const stream = createEventStream(socket, {
-      after: 0,
-      maxBufferedBytes: 16 * 1024,
-      stallMs: 30_000,
-      onFrame: () => {},
-      onOverflow: overflow,
-    })
+    const stream = createEventStream(
+      socket,
+      {
+        maxBufferedBytes: 16 * 1024,
+        stallMs: 30_000,
+        onFrame: () => {},
+        onOverflow: overflow,
+      },
+      0,
+    )
     stream.send(message(1, 'x'.repeat(40_000)))
     expect(overflow).not.toHaveBeenCalled()
     stream.send(message(2, 'small'))

@@ -30,9 +30,8 @@ export type EventStream<Tag = unknown> = {
   checkStall(): void
 }
 
+/** The same options serve every stream. */
 export type EventStreamOptions<Tag = unknown> = {
-  /** The id the reader has (0: none); the same options may then serve every stream. */
-  after?: number
   maxBufferedBytes: number
   stallMs: number
   onFrame(): void
@@ -162,7 +161,8 @@ class Stream<Tag> implements EventStream<Tag> {
 export function createEventStream<Tag = undefined>(
   res: ServerResponse,
   options: EventStreamOptions<Tag>,
-  after = options.after ?? 0,
+  /** The id the reader has (0: none). */
+  after: number,
   tag?: Tag,
 ): EventStream<Tag> {
   return new Stream(res, options, after, tag as Tag)
