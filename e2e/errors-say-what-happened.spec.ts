@@ -56,3 +56,31 @@ test('cancelling "End chat" puts the visitor back in the message box', async ({ 
   await expect(chat.getByRole('textbox', { name: 'Message' })).toBeFocused()
   await expect(chat).toBeVisible()
 })
+
+test('an Escape pressed the instant "End chat" is clicked cancels the question, before the next frame', async ({
+  visitor,
+}) => {
+  const chat = await startChat(visitor, 'Quick fingers')
+  await chat.getByRole('button', { name: 'End chat' }).click()
+  await chat.getByRole('button', { name: 'Cancel' }).click()
+  // The click's render has happened (in a microtask) but no frame has been painted: a key pressed now
+  // goes to whatever has focus, which must be inside the window, not the page's <body>.
+  const focusedAfterRender = await visitor.evaluate(async () => {
+    const root = document.querySelector('[data-zchat]')?.shadowRoot ?? null
+    const end = [...(root?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent === 'End chat',
+    )
+    end?.focus() // as the pointer's press does, before the click
+    end?.click()
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    const target = root?.activeElement ?? document.activeElement ?? document.body
+    target.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    )
+    return root?.activeElement?.id ?? null
+  })
+  expect(focusedAfterRender).toBe('zc-message')
+  await expect(chat.getByRole('group', { name: 'End this chat?' })).toBeHidden()
+  await expect(chat.getByRole('textbox', { name: 'Message' })).toBeFocused()
+  await expect(chat).toBeVisible()
+})

@@ -2,7 +2,7 @@
  * The file about to be sent: its preview, an optional caption, "Send file" and "Remove". Enter in the
  * caption sends, Escape removes. Above it, why a file was refused, when one was.
  */
-import { useEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import { limits } from '../../proxy/protocol/wire.ts'
 import type { Attachment, Refusal } from '../conversation/attachment.ts'
 import { attachmentText } from '../i18n/attachment.ts'
@@ -29,7 +29,7 @@ export function AttachmentPreview({
   const staged = attachment.staged.value
   const caption = useRef<HTMLInputElement>(null)
   // Each new file (picked, dropped or pasted) takes the visitor to its caption.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (staged) caption.current?.focus()
   }, [staged])
   const remove = () => {

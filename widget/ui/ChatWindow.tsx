@@ -6,7 +6,7 @@
  */
 import type { ReadonlySignal } from '@preact/signals'
 import type { ComponentType } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { attachmentPart, endingPart, prechatPart } from '../chat/parts.ts'
 import type { WidgetOptions } from '../contract.ts'
 import type { ConversationModel } from '../conversation/model.ts'
@@ -58,8 +58,9 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
 
   // The focused control may have gone with the old phase (the composer, once the chat ends) or with
   // the end-chat question ("Yes, end chat", even when ending fails): without this, focus would fall
-  // back to the host page's <body>.
-  useEffect(() => {
+  // back to the host page's <body>. In the same commit, so that no key pressed before the next frame
+  // is lost on the page.
+  useLayoutEffect(() => {
     if (request > 0 && document.activeElement === document.body) focusFirst()
   }, [phase.name, model.confirmingEnd.value])
 

@@ -1,5 +1,5 @@
 /** Asks before ending: ending cannot be undone, and the button sits next to Minimize. */
-import { useEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
 import { endingText } from '../i18n/ending.ts'
 import { t } from '../i18n/text.ts'
@@ -14,7 +14,9 @@ export function EndChatConfirm({
 }) {
   const words = endingText()
   const cancel = useRef<HTMLButtonElement>(null)
-  useEffect(() => cancel.current?.focus(), [])
+  // In the commit that draws the question, not after the next frame: the header's End chat button
+  // that had focus is gone, and an Escape pressed meanwhile would reach the page's <body>.
+  useLayoutEffect(() => cancel.current?.focus(), [])
   return (
     <fieldset class="zc-bar">
       <legend>{words.endQuestion}</legend>

@@ -2,7 +2,7 @@
  * No agent can chat: zChat found none, or it is outside the site's opening hours. Said plainly, with
  * the leave-a-message form when the proxy takes messages, and a thank-you naming the reply address.
  */
-import { useEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { LeaveMessageModel } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { leaveText } from '../i18n/leave-message.ts'
@@ -19,8 +19,9 @@ export function Unavailable({ model, leave, reason }: Props) {
   const l = leaveText()
   const status = leave.status.value
   const thanks = useRef<HTMLParagraphElement>(null)
-  // The form (and the focus in it) is gone once sent: keep focus in the window, on the thank-you.
-  useEffect(() => {
+  // The form (and the focus in it) is gone once sent: keep focus in the window, on the thank-you,
+  // in the commit that removes it (no key pressed before the next frame reaches the page).
+  useLayoutEffect(() => {
     if (status.name === 'sent') thanks.current?.focus()
   }, [status.name])
 
