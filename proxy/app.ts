@@ -5,7 +5,6 @@
 
 import type { Server } from 'node:http'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import Fastify, {
   type FastifyBaseLogger,
@@ -37,6 +36,7 @@ import {
   webhookRoutes,
 } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
+import { securityHeaders } from './security-headers.ts'
 import {
   type CaptchaSettings,
   createCaptchaVerifier,
@@ -255,10 +255,11 @@ async function siteRoutes(
   const isAllowed = (origin: string) =>
     deps.allowedOrigins === '*' || deps.allowedOrigins.includes(origin)
 
-  await app.register(helmet, {
-    // JSON and scripts only; the widget is embedded by other origins.
-    contentSecurityPolicy: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  // helmet's headers, the same on every answer (security-headers.ts): set in one go.
+  const security = securityHeaders()
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(security)
+    done()
   })
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),

@@ -182,11 +182,11 @@ export async function eventRoutes(
   }
   // Helmet's headers protect documents (framing, sniffing, opener, HSTS on first contact); an event
   // stream is read by fetch with a bearer credential and never rendered, and Node keeps every
-  // header line of a stream for its whole life. The one that still means something is set below.
+  // header line of a stream for its whole life: streamHeaders leaves them out but for nosniff.
   app.get(
     byId(routes.events),
     // The stream writes its own request line when it closes (logger.ts).
-    { helmet: false, config: { ownRequestLine: true } },
+    { config: { ownRequestLine: true } },
     async (request, reply) => {
       const { conversationId, expiresAt } = await visitorConversation(request, visitors, log)
       const after = lastEventId(request.headers['last-event-id'])

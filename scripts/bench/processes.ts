@@ -144,7 +144,7 @@ export async function startProxy(
     ZCHAT_WEBHOOK_SECRET: benchSecrets.webhook,
     SESSION_SECRET: benchSecrets.session,
     MEDIA_DIR: `/tmp/zchat-bench-media-${process.pid}`,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     RATE_LIMIT_PER_MINUTE: '1000000',
     WEBHOOK_PER_MINUTE: '10000000',
     STARTS_PER_MINUTE: '100000',
