@@ -26,5 +26,6 @@ export function toLogged(entryId: string, fields: Map<string, string>): LoggedEv
   if (json === undefined || !Number.isFinite(t)) return null
   // Written by appendScript from a ConversationEvent we validated before appending.
   const event = JSON.parse(json) as ConversationEvent
-  return { ...event, id: toId(entryId), at: new Date(t).toISOString() }
+  // id and at first, as in memory.ts: the copy is several times quicker that way round.
+  return { id: toId(entryId), at: new Date(t).toISOString(), ...event }
 }

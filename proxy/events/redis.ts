@@ -212,7 +212,7 @@ export function createRedisLog({
         ],
       )
       if (typeof entry !== 'string') return null
-      return { ...event, id: toId(entry), at: new Date(t).toISOString() } as LoggedEvent
+      return { id: toId(entry), at: new Date(t).toISOString(), ...event } as LoggedEvent
     },
     async readAfter(id, afterId, limit) {
       const [events] = keysOf(id)

@@ -48,6 +48,9 @@ const quick = args.quick
 const streamCount = Number(args.streams ?? (quick ? 2000 : 10_000))
 const samples = quick ? 300 : 1000
 const ingestSeconds = quick ? 4 : 10
+/** Unmeasured load before the ingestion and the messages are measured (phases.ts, messageCost). */
+const warmSeconds = quick ? 1 : 3
+const warmMessages = quick ? 300 : 1000
 const messageSamples = quick ? 500 : 2000
 const retainedCount = quick ? 500 : 2000
 const width = 32
@@ -152,8 +155,8 @@ async function messageCost(target: Target, conversations: Conversation[]) {
   const through: number[] = []
   const direct: number[] = []
   let cpuBefore = 0
-  for (let s = -100; s < messageSamples; s++) {
-    const c = conversations[(s + 100) % conversations.length]!
+  for (let s = -warmMessages; s < messageSamples; s++) {
+    const c = conversations[(s + warmMessages) % conversations.length]!
     const id = idOf(c)
     const text = `visitor message ${s}`
     let t = performance.now()
@@ -161,7 +164,7 @@ async function messageCost(target: Target, conversations: Conversation[]) {
       visitorAgent,
       'POST',
       `${target.url}/v1/conversations/${encodeURIComponent(id)}/messages`,
-      { clientId: `bench-${s + 100}-${Date.now()}`, text },
+      { clientId: `bench-${s + warmMessages}-${Date.now()}`, text },
       c.headers,
     )
     const viaProxy = performance.now() - t
@@ -219,7 +222,12 @@ async function run(target: Target, redis: BenchRedis | null = null): Promise<Run
   }
   say(`${target.name}: webhook ingestion for ${ingestSeconds} s`)
   const redisCpuBefore = redis ? await redis.cpuMicros() : 0
-  const ingestion = await ingest(target, opened.conversations, ingestSeconds, width, idOf)
+  const ingestion = await ingest(
+    target,
+    opened.conversations,
+    { seconds: ingestSeconds, warmSeconds, width },
+    idOf,
+  )
   const redisCpuMicrosPerTrigger = redis
     ? ((await redis.cpuMicros()) - redisCpuBefore) / ingestion.latency.count
     : null
@@ -256,6 +264,31 @@ const perStream = (r: Run, key: keyof Memory) => {
     : (after.rss - before.rss - conversations) / count
 }
 const mark = (met: boolean) => (met ? 'met' : '**missed**')
+const rate = (n: number) => `${Math.round(n).toLocaleString('en')}/s`
+/**
+ * Issue 11 set 5,000 triggers a second where the raw node:http baseline ingested 9,063: absolute
+ * rates move with the machine (on 2 cores the bench's own senders share them with the server), so a
+ * rate is also judged as that share of the baseline measured in the same run, as the issue asks.
+ */
+const rateGoalRatio = 5000 / 9063
+const judge = (absolute: boolean, scaled: boolean) =>
+  absolute ? 'met' : scaled ? 'met against the baseline; not in absolute terms here' : '**missed**'
+const rateGoal = (b: Ingestion) =>
+  `>= 5,000/s, p99 < 20 ms; scaled to this run's baseline: >= ${rate(b.perSecond * rateGoalRatio)} (${rateGoalRatio.toFixed(2)}×)`
+const cpuGoal = `<= 200 µs (5,000/s on one core); scaled: <= ${(1 / rateGoalRatio).toFixed(2)}× the baseline's`
+/** An ingestion's rate and p99 against the goal, absolute and as a share of the baseline `b`. */
+function ingested(i: Ingestion, b: Ingestion) {
+  const p99 = i.latency.p99
+  const rateMet = judge(i.perSecond >= 5000, i.perSecond >= b.perSecond * rateGoalRatio)
+  const p99Met = `${mark(p99 < 20)}${p99 >= 20 && b.latency.p99 >= 20 ? ', as the baseline’s own' : ''}`
+  return `${rate(i.perSecond)} (${rateMet}), p99 ${ms(p99)} (${p99Met})${i.failed ? `, ${i.failed} failed` : ''}`
+}
+/** CPU time per trigger against 200 µs, or against the baseline's scaled as the rate is. */
+function cpuPerTrigger(i: Ingestion, b: Ingestion) {
+  const micros = i.cpuMicrosPerTrigger
+  const met = judge(micros <= 200, micros / b.cpuMicrosPerTrigger <= 1 / rateGoalRatio)
+  return `${micros.toFixed(0)} µs (${rate(1e6 / micros)} per core; ${met})`
+}
 
 function machine() {
   const cpu = cpus()
@@ -300,15 +333,15 @@ function table(
   const bi = baseline.ingestion
   rows.push([
     `webhook triggers ingested per second, one instance (${width} senders), p99`,
-    '>= 5,000/s, p99 < 20 ms',
-    `${Math.round(pi.perSecond).toLocaleString('en')}/s, p99 ${ms(pi.latency.p99)} (${mark(pi.perSecond >= 5000 && pi.latency.p99 < 20)})${pi.failed ? `, ${pi.failed} failed` : ''}`,
-    `${Math.round(bi.perSecond).toLocaleString('en')}/s, p99 ${ms(bi.latency.p99)}`,
+    rateGoal(bi),
+    ingested(pi, bi),
+    `${rate(bi.perSecond)}, p99 ${ms(bi.latency.p99)}`,
     ratio(pi.perSecond, bi.perSecond),
   ])
   rows.push([
     'CPU time per webhook trigger in the server (what one core could take, the load of the machine aside)',
-    '<= 200 µs (5,000/s on one core)',
-    `${pi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / pi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core; ${mark(pi.cpuMicrosPerTrigger <= 200)})`,
+    cpuGoal,
+    cpuPerTrigger(pi, bi),
     `${bi.cpuMicrosPerTrigger.toFixed(0)} µs (${Math.round(1e6 / bi.cpuMicrosPerTrigger).toLocaleString('en')}/s per core)`,
     ratio(pi.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
   ])
@@ -384,7 +417,6 @@ function redisRows(
   proxy: Run,
   baseline: Run,
 ): string[][] {
-  const rate = (n: number) => `${Math.round(n).toLocaleString('en')}/s`
   const bi = baseline.ingestion
   const bw = baseline.streams.webhookToFrame
   if (!redis) {
@@ -423,15 +455,15 @@ function redisRows(
     ],
     [
       `webhook triggers ingested per second, with Redis, one instance (${width} senders), p99`,
-      '>= 5,000/s, p99 < 20 ms',
-      `${rate(ri.perSecond)}, p99 ${ms(ri.latency.p99)} (${mark(ri.perSecond >= 5000 && ri.latency.p99 < 20)})${ri.failed ? `, ${ri.failed} failed` : ''}; in memory ${rate(pi.perSecond)}, p99 ${ms(pi.latency.p99)}`,
+      rateGoal(bi),
+      `${ingested(ri, bi)}; in memory ${rate(pi.perSecond)}, p99 ${ms(pi.latency.p99)}`,
       `${rate(bi.perSecond)}, p99 ${ms(bi.latency.p99)}`,
       ratio(ri.perSecond, bi.perSecond),
     ],
     [
       "CPU time per webhook trigger in the proxy, with Redis (and Redis's own, beside it)",
-      '<= 200 µs',
-      `${ri.cpuMicrosPerTrigger.toFixed(0)} µs (${rate(1e6 / ri.cpuMicrosPerTrigger)} per core; ${mark(ri.cpuMicrosPerTrigger <= 200)}), Redis ${redisCpu.toFixed(0)} µs; in memory ${pi.cpuMicrosPerTrigger.toFixed(0)} µs`,
+      cpuGoal,
+      `${cpuPerTrigger(ri, bi)}, Redis ${redisCpu.toFixed(0)} µs; in memory ${pi.cpuMicrosPerTrigger.toFixed(0)} µs`,
       `${bi.cpuMicrosPerTrigger.toFixed(0)} µs`,
       ratio(ri.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
     ],

@@ -179,27 +179,33 @@ export type Ingestion = {
 export async function ingest(
   target: Target,
   conversations: Conversation[],
-  seconds: number,
-  width: number,
+  { seconds, warmSeconds, width }: { seconds: number; warmSeconds: number; width: number },
   conversationId: (c: Conversation, i: number) => string,
 ): Promise<Ingestion> {
-  const times: number[] = []
-  let failed = 0
+  let n = 0
+  /** `width` senders as fast as answers come until `until`; what each call took, and the failures. */
+  const send = async (until: number) => {
+    const times: number[] = []
+    let failed = 0
+    const worker = async () => {
+      while (performance.now() < until) {
+        const i = n++ % conversations.length
+        const c = conversations[i]!
+        const t = performance.now()
+        const answer = await postTrigger(c, conversationId(c, i))
+        times.push(performance.now() - t)
+        if (answer.status !== 200) failed++
+      }
+    }
+    await Promise.all(Array.from({ length: width }, worker))
+    return { times, failed }
+  }
+  // The same load unmeasured first: a server measured from its first call would be timed while
+  // V8 still compiles its code, which a server that has been up for a minute has long done.
+  await send(performance.now() + warmSeconds * 1000)
   const cpuBefore = await target.cpuMicros()
   const started = performance.now()
-  const until = started + seconds * 1000
-  let n = 0
-  const worker = async () => {
-    while (performance.now() < until) {
-      const i = n++ % conversations.length
-      const c = conversations[i]!
-      const t = performance.now()
-      const answer = await postTrigger(c, conversationId(c, i))
-      times.push(performance.now() - t)
-      if (answer.status !== 200) failed++
-    }
-  }
-  await Promise.all(Array.from({ length: width }, worker))
+  const { times, failed } = await send(started + seconds * 1000)
   const elapsed = (performance.now() - started) / 1000
   const cpu = (await target.cpuMicros()) - cpuBefore
   return {
