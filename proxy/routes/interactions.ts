@@ -136,12 +136,20 @@ export async function interactionRoutes(
     }
   }
 
-  /** The upload a message carries: this conversation's, and not expired. */
+  /**
+   * The upload a message carries: this conversation's, and not expired. A missing one is a 422 on
+   * `upload`, not a 404: to the widget a 404 here means the conversation itself is gone, and a
+   * swept file must not end the visitor's chat.
+   */
   async function attachment(conversationId: string, uploadId: string): Promise<Media> {
     const stored = await media.find(uploadId)
     // Another conversation's upload is as unknown here as one that never existed.
     if (!stored || stored.conversationId !== conversationId) {
-      throw new ApiError('NOT_FOUND', 'This file is no longer available; please attach it again')
+      throw new ApiError(
+        'UNPROCESSABLE',
+        'This file is no longer available; please attach it again',
+        [{ path: 'upload', message: 'Unknown or expired upload' }],
+      )
     }
     return toMedia(stored, publicUrl())
   }

@@ -137,6 +137,13 @@ describe('GET /media/:id/:name', () => {
       payload: { clientId: 'expiring-02', upload: file.uploadId },
       headers: visitor.headers,
     })
-    expect(late.statusCode).toBe(404)
+    // 422 on the upload, not 404: the widget reads a 404 as the conversation gone.
+    expect(late.statusCode).toBe(422)
+    expect(late.json()).toEqual({
+      code: 'UNPROCESSABLE',
+      message: 'This file is no longer available; please attach it again',
+      details: [{ path: 'upload', message: 'Unknown or expired upload' }],
+    })
+    expect((await interaction(h.emulator, visitor.conversationId)).messages).toHaveLength(1)
   })
 })

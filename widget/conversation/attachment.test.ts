@@ -18,7 +18,7 @@ function setup(session = memorySessionStore()) {
     startContext: () => ({}),
     newClientId: () => `client-${++n}`,
   })
-  return { model, fake, attachment: model.attachment }
+  return { model, fake, session, attachment: model.attachment }
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0)
@@ -340,7 +340,7 @@ describe('failures', () => {
     expect(visitorEntries(t).at(-1)?.delivery).toBe('sent')
   })
 
-  it('says why when the proxy refuses the file, and marks the message failed', async () => {
+  it('says why when the proxy refuses the file, and marks the message refused, not to be retried', async () => {
     const t = await chatting()
     t.fake.transport.upload.mockRejectedValueOnce(
       new HttpFailure('POST', 'u', 415, 'UNSUPPORTED_MEDIA_TYPE', undefined),
@@ -350,23 +350,83 @@ describe('failures', () => {
     await settle()
     expect(t.attachment.refusal.value).toEqual({ reason: 'type' })
     expect(visitorEntries(t).at(-1)).toMatchObject({
-      delivery: 'failed',
+      delivery: 'refused',
       media: { url: created[0] },
     })
+    // The preview's refusal says why; no second alert says it again.
+    expect(t.model.sendProblem.value).toBeNull()
     // Still not uploaded: the bubble keeps showing the preview.
     expect(t.attachment.progress.value).toEqual({ 'client-2': 0 })
     expect(t.fake.transport.send).not.toHaveBeenCalled()
 
+    // Removed, its file and its preview's URL are let go, and so is the refusal.
+    t.model.remove('client-2')
+    expect(visitorEntries(t).map((e) => e.clientId)).toEqual(['client-1'])
+    expect(t.attachment.refusal.value).toBeNull()
+    expect(t.attachment.progress.value).toEqual({})
+    expect(revoked).toEqual([created[0]])
+
     t.fake.transport.upload.mockRejectedValueOnce(
       new HttpFailure('POST', 'u', 413, 'PAYLOAD_TOO_LARGE', undefined),
     )
-    t.model.retry('client-2')
+    t.attachment.stage(photo())
+    t.attachment.send()
     await settle()
     expect(t.attachment.refusal.value).toEqual({
       reason: 'too-big',
       size: 2 * MB,
       maxBytes: 10 * MB,
     })
+    expect(visitorEntries(t).at(-1)?.delivery).toBe('refused')
+  })
+
+  it('goes on when the proxy no longer has the uploaded file: the visitor is told to attach it again', async () => {
+    const t = await chatting()
+    // What the proxy answers a message whose upload expired or was swept (routes/interactions.ts).
+    t.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure(
+        'POST',
+        'u',
+        422,
+        'UNPROCESSABLE',
+        undefined,
+        'This file is no longer available; please attach it again',
+        'upload',
+      ),
+    )
+    t.attachment.stage(photo())
+    t.attachment.setCaption('the receipt')
+    t.attachment.send()
+    await settle()
+    expect(t.session.load()).toMatchObject({ conversationId: 'c1', finished: false })
+    expect(t.model.phase.value).toMatchObject({ name: 'chatting' })
+    expect(t.fake.transport.send).toHaveBeenCalledOnce()
+    expect(visitorEntries(t).at(-1)).toMatchObject({ text: 'the receipt', delivery: 'refused' })
+    expect(t.model.sendProblem.value).toEqual({ kind: 'refused', why: 'file-gone' })
+
+    // Sending it again would be refused again: the visitor removes it and attaches the file anew.
+    t.model.remove('client-2')
+    expect(visitorEntries(t).map((e) => e.clientId)).toEqual(['client-1'])
+    expect(t.model.sendProblem.value).toBeNull()
+    t.attachment.stage(photo())
+    t.attachment.send()
+    await settle()
+    expect(t.fake.transport.upload).toHaveBeenCalledTimes(2)
+    expect(visitorEntries(t).at(-1)).toMatchObject({ clientId: 'client-3', delivery: 'sent' })
+  })
+
+  it("still says why a text was refused while the preview refuses a file of the visitor's", async () => {
+    const t = await chatting()
+    t.attachment.stage(photo(11 * MB))
+    expect(t.attachment.refusal.value).toMatchObject({ reason: 'too-big' })
+    t.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 400, 'VALIDATION_ERROR', undefined),
+    )
+    t.model.setDraft('Plain text')
+    t.model.send()
+    await settle()
+    expect(visitorEntries(t).at(-1)).toMatchObject({ text: 'Plain text', delivery: 'refused' })
+    expect(t.model.sendProblem.value).toEqual({ kind: 'refused', why: 'refused' })
   })
 
   it('ends the chat on 409 and marks the file failed', async () => {

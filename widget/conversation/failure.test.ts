@@ -4,6 +4,7 @@ import {
   HttpFailure,
   NetworkFailure,
   ReplyFailure,
+  refusalOf,
   retryAfter,
   TimeoutFailure,
 } from './failure.ts'
@@ -31,6 +32,23 @@ describe('classify', () => {
     expect(classify(new NetworkFailure('GET', 'u', 'x'))).toBe('retryable')
     expect(classify(new ReplyFailure('GET', 'u', 'x'))).toBe('rejected')
     expect(classify(new Error('network timeout 502'))).toBe('rejected')
+  })
+})
+
+describe('refusalOf', () => {
+  it('is a file gone for a refused upload, a refusal for any other 4xx, nothing for the rest', () => {
+    const http = (status: number, field?: string) =>
+      new HttpFailure('POST', 'u', status, undefined, undefined, 'why', field)
+    expect(refusalOf(http(422, 'upload'))).toBe('file-gone')
+    expect(refusalOf(http(422))).toBe('refused')
+    expect(refusalOf(http(400, 'text'))).toBe('refused')
+    expect(refusalOf(http(413))).toBe('refused')
+    expect(refusalOf(http(415))).toBe('refused')
+    // These have their own way: start over, the chat ended, wait, or Retry.
+    for (const status of [401, 403, 404, 409, 429, 500, 502, 503])
+      expect(refusalOf(http(status, 'upload')), String(status)).toBeUndefined()
+    expect(refusalOf(new NetworkFailure('POST', 'u', 'x'))).toBeUndefined()
+    expect(refusalOf(new ReplyFailure('POST', 'u', 'x'))).toBeUndefined()
   })
 })
 

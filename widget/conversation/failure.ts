@@ -22,6 +22,8 @@ export class HttpFailure extends ApiFailure {
   readonly retryAfterMs: number | undefined
   /** The proxy's own words for it (its error body's `message`): why a 4xx was refused. */
   readonly reason: string | undefined
+  /** The field the proxy refused (its error body's first `details` path), e.g. `upload`. */
+  readonly field: string | undefined
   constructor(
     method: string,
     url: string,
@@ -29,12 +31,14 @@ export class HttpFailure extends ApiFailure {
     code: ErrorCode | undefined,
     retryAfterMs: number | undefined,
     reason?: string,
+    field?: string,
   ) {
     super(method, url, `HTTP ${status}${code ? ` ${code}` : ''}${reason ? `: ${reason}` : ''}`)
     this.status = status
     this.code = code
     this.retryAfterMs = retryAfterMs
     this.reason = reason
+    this.field = field
   }
 }
 export class TimeoutFailure extends ApiFailure {}
@@ -55,6 +59,18 @@ export function classify(error: unknown): FailureKind {
   if (error.status === 409) return 'finished'
   if (error.status === 429) return 'busy'
   return error.status >= 500 ? 'retryable' : 'rejected'
+}
+
+/**
+ * Why the proxy refused a message for good (a 4xx but 401/403/404/409/429), if it did: sending it
+ * again would be refused again, so the visitor is told why and offered no Retry. `file-gone`: its
+ * upload expired or was swept (a 422 on `upload`); they can attach the file again.
+ */
+export type SendRefusal = 'file-gone' | 'refused'
+
+export function refusalOf(error: unknown): SendRefusal | undefined {
+  if (!(error instanceof HttpFailure) || classify(error) !== 'rejected') return undefined
+  return error.field === 'upload' ? 'file-gone' : 'refused'
 }
 
 /** How long a `busy` proxy asked us to wait, in milliseconds, if it said. */

@@ -262,16 +262,47 @@ describe('the outbox', () => {
     expect(model.sendProblem.value).toBeNull()
   })
 
-  it('does not retry a message the proxy refuses', async () => {
-    const { model, fake } = await chatting()
+  it('does not retry a message the proxy refuses, says so, and goes on', async () => {
+    const { model, fake, session } = await chatting()
     fake.transport.send.mockRejectedValueOnce(
-      new HttpFailure('POST', 'u', 422, 'UNPROCESSABLE', undefined),
+      new HttpFailure('POST', 'u', 422, 'UNPROCESSABLE', undefined, 'zChat refused the request.'),
     )
     model.setDraft('Bad')
     model.send()
-    await settle()
-    expect(visitorOf(model.transcript.value).at(-1)).toBe('Bad:failed')
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(visitorOf(model.transcript.value).at(-1)).toBe('Bad:refused')
     expect(fake.transport.send).toHaveBeenCalledTimes(2)
+    expect(model.sendProblem.value).toEqual({ kind: 'refused', why: 'refused' })
+    expect(model.phase.value.name).toBe('chatting')
+    expect(session.load()?.finished).toBe(false)
+
+    model.remove('client-2')
+    expect(visitorOf(model.transcript.value)).toEqual(['Hello:sent'])
+    expect(model.sendProblem.value).toBeNull()
+  })
+
+  it('removes only a refused message, and keeps why another one failed', async () => {
+    const { model, fake } = await chatting()
+    fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 400, 'VALIDATION_ERROR', undefined),
+    )
+    model.setDraft('Refused')
+    model.send()
+    await settle()
+    fake.transport.send.mockRejectedValue(
+      new HttpFailure('POST', 'u', 502, 'UPSTREAM_ERROR', undefined),
+    )
+    model.setDraft('Unlucky')
+    model.send()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(visitorOf(model.transcript.value)).toEqual([
+      'Hello:sent',
+      'Refused:refused',
+      'Unlucky:failed',
+    ])
+    model.remove('client-2')
+    expect(visitorOf(model.transcript.value)).toEqual(['Hello:sent', 'Unlucky:failed'])
+    expect(model.sendProblem.value).toEqual({ kind: 'error' })
   })
 
   it('sends messages one at a time, in order', async () => {

@@ -11,7 +11,7 @@ import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
 import { type AgentMessage, createAttention } from './attention.ts'
 import { createEnding } from './ending.ts'
-import { classify, retryAfter } from './failure.ts'
+import { classify, refusalOf, retryAfter, type SendRefusal } from './failure.ts'
 import {
   type Conversation,
   canCompose,
@@ -56,11 +56,13 @@ export type ConversationDeps = {
 
 /**
  * Why the visitor's last message was not sent, said by ui/AlertLine.tsx: offline (sent again when the
- * browser is back online), busy (the proxy's Retry-After, in seconds) or any other failure.
+ * browser is back online), busy (the proxy's Retry-After, in seconds), refused for good (no Retry)
+ * or any other failure.
  */
 export type SendProblem =
   | { kind: 'offline' }
   | { kind: 'busy'; seconds: number }
+  | { kind: 'refused'; why: SendRefusal }
   | { kind: 'error' }
 
 function describeFailure(error: unknown, offline: boolean): SendProblem {
@@ -131,8 +133,15 @@ export function createConversationModel(deps: ConversationDeps) {
         }),
       failed: (clientId, error) =>
         batch(() => {
-          sendProblem.value = describeFailure(error, offline())
-          dispatch({ type: 'delivery', clientId, delivery: 'failed' })
+          const why = refusalOf(error)
+          // Its file, not uploaded, was sniffed too big or of a type the proxy does not take: the
+          // preview's refusal already says so (with the sizes), so no second alert says it again.
+          sendProblem.value = !why
+            ? describeFailure(error, offline())
+            : attachment.refusal.value && clientId in attachment.progress.value
+              ? null
+              : { kind: 'refused', why }
+          dispatch({ type: 'delivery', clientId, delivery: why ? 'refused' : 'failed' })
         }),
       offline,
       halted: (kind) =>
@@ -375,6 +384,16 @@ export function createConversationModel(deps: ConversationDeps) {
         dispatch({ type: 'delivery', clientId, delivery: 'sending' })
       })
       outbox.flush()
+    },
+
+    /** Takes a refused message out of the log: sending it again would be refused again. */
+    remove(clientId: string): void {
+      attachment.cancel(clientId)
+      batch(() => {
+        if (sendProblem.value?.kind === 'refused') sendProblem.value = null
+        attachment.refusal.value = null
+        dispatch({ type: 'discard', clientId })
+      })
     },
 
     /** The browser is online again: what failed because it was offline goes now, in order. */

@@ -5,7 +5,8 @@
  */
 import type { ConversationEvent } from '../../proxy/protocol/wire.ts'
 
-export type Delivery = 'sending' | 'sent' | 'failed'
+/** `failed` may go again (Retry); `refused` may not: the proxy would refuse it again. */
+export type Delivery = 'sending' | 'sent' | 'failed' | 'refused'
 export type Media = NonNullable<Extract<ConversationEvent, { type: 'message' }>['media']>
 export type IncomingMessage = Extract<ConversationEvent, { type: 'message' }> & { at?: string }
 

@@ -23,6 +23,10 @@ export const en = {
   waitSeconds: (n: number) =>
     `Too many messages at once. Please wait ${one(n, { one: 'second', other: 'seconds' })}, then Retry.`,
   couldNotSend: 'Could not send. Retry.',
+  refused: {
+    'file-gone': 'This file is no longer available. Please attach it again.',
+    refused: "This message can't be sent as it is.",
+  },
   endFailed: "We couldn't end the chat. Please try again.",
   tooLong: (max: string) => `Your message is too long: ${max} characters at most.`,
   crashed: 'Sorry, the chat stopped working. Please reload the page.',
@@ -35,8 +39,9 @@ export const en = {
     rejected: "Sorry, we couldn't start the chat.",
     gone: 'This chat has ended or expired.',
   },
-  delivery: { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' },
+  delivery: { sending: 'Sending…', sent: 'Sent', failed: 'Not sent', refused: 'Not sent' },
   retry: 'Retry',
+  remove: 'Remove',
   youSaid: 'You: ',
   agentSaid: 'Agent: ',
   theAgent: 'the agent',

@@ -21,6 +21,10 @@ export const messages: Messages = {
   waitSeconds: (n) =>
     `Demasiados mensajes a la vez. Espera ${one(n, { one: 'segundo', other: 'segundos' })} y pulsa Reintentar.`,
   couldNotSend: 'No se pudo enviar. Reintenta.',
+  refused: {
+    'file-gone': 'Este archivo ya no está disponible. Adjúntalo de nuevo.',
+    refused: 'Este mensaje no se puede enviar así.',
+  },
   endFailed: 'No pudimos terminar el chat. Inténtalo de nuevo.',
   tooLong: (max) => `Tu mensaje es demasiado largo: ${max} caracteres como máximo.`,
   crashed: 'Lo sentimos, el chat dejó de funcionar. Recarga la página.',
@@ -33,8 +37,9 @@ export const messages: Messages = {
     rejected: 'Lo sentimos, no pudimos empezar el chat.',
     gone: 'Este chat terminó o caducó.',
   },
-  delivery: { sending: 'Enviando…', sent: 'Enviado', failed: 'No enviado' },
+  delivery: { sending: 'Enviando…', sent: 'Enviado', failed: 'No enviado', refused: 'No enviado' },
   retry: 'Reintentar',
+  remove: 'Quitar',
   youSaid: 'Tú: ',
   agentSaid: 'Agente: ',
   theAgent: 'el agente',

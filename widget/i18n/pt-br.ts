@@ -21,6 +21,10 @@ export const messages: Messages = {
   waitSeconds: (n) =>
     `Muitas mensagens de uma vez. Aguarde ${one(n, { one: 'segundo', other: 'segundos' })} e toque em Reenviar.`,
   couldNotSend: 'Não foi possível enviar. Reenvie.',
+  refused: {
+    'file-gone': 'Este arquivo não está mais disponível. Anexe-o de novo.',
+    refused: 'Esta mensagem não pode ser enviada assim.',
+  },
   endFailed: 'Não conseguimos encerrar a conversa. Tente de novo.',
   tooLong: (max) => `Sua mensagem é longa demais: no máximo ${max} caracteres.`,
   crashed: 'Desculpe, o chat parou de funcionar. Recarregue a página.',
@@ -33,8 +37,14 @@ export const messages: Messages = {
     rejected: 'Desculpe, não conseguimos iniciar a conversa.',
     gone: 'Esta conversa terminou ou expirou.',
   },
-  delivery: { sending: 'Enviando…', sent: 'Enviada', failed: 'Não enviada' },
+  delivery: {
+    sending: 'Enviando…',
+    sent: 'Enviada',
+    failed: 'Não enviada',
+    refused: 'Não enviada',
+  },
   retry: 'Reenviar',
+  remove: 'Remover',
   youSaid: 'Você: ',
   agentSaid: 'Atendente: ',
   theAgent: 'o atendente',

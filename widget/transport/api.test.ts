@@ -6,6 +6,7 @@ import {
   HttpFailure,
   NetworkFailure,
   ReplyFailure,
+  refusalOf,
   TimeoutFailure,
 } from '../conversation/failure.ts'
 import { createApi, parseRetryAfter, type RetryPolicy, retryPolicy } from './api.ts'
@@ -237,6 +238,25 @@ describe('when the proxy refuses (4xx)', () => {
       `POST ${base}/v1/conversations: HTTP 422 VALIDATION_ERROR: department 9 is not allowed`,
     )
     expect(classify(error)).toBe('rejected')
+  })
+
+  it('carries the field refused: a message whose file the proxy no longer has', async () => {
+    reply(422, {
+      code: 'UNPROCESSABLE',
+      message: 'This file is no longer available; please attach it again',
+      details: [{ path: 'upload', message: 'Unknown or expired upload' }],
+    })
+    const error = await failure(api().send(auth, { clientId: 'c-1', text: '', upload: 'u-1' }))
+    expect(seen).toHaveLength(1)
+    expect(error).toMatchObject({ status: 422, code: 'UNPROCESSABLE', field: 'upload' })
+    expect(refusalOf(error)).toBe('file-gone')
+  })
+
+  it('has no field when the details are not what the error body promises', async () => {
+    for (const details of [[], 'upload', [{ path: 7 }], [null]]) {
+      reply(422, { code: 'UNPROCESSABLE', message: 'no', details })
+      expect(await failure(api().finish(auth))).toMatchObject({ status: 422, field: undefined })
+    }
   })
 
   it('does not retry a gone conversation (401) either', async () => {

@@ -123,6 +123,7 @@ export function createApi(
           reply.code,
           parseRetryAfter(response.headers.get('Retry-After')),
           reply.message,
+          reply.field,
         )
       }
       if (http && error instanceof http.TimeoutError)
@@ -165,33 +166,32 @@ export function createApi(
   }
 }
 
-/** The proxy's error body, as far as it is one: its `code` and `message`. */
+/** The proxy's error body, as far as it is one: its `code`, `message` and first `details` path. */
 async function readError(
   response: Response,
-): Promise<{ code?: ErrorBody['code']; message?: string }> {
+): Promise<{ code?: ErrorBody['code']; message?: string; field?: string }> {
   const body: unknown = await response.json().catch(() => undefined)
   const code = errorCode(body)
-  const message =
-    typeof body === 'object' &&
-    body !== null &&
-    'message' in body &&
-    typeof body.message === 'string'
-      ? body.message.slice(0, 300)
-      : undefined
-  return { ...(code && { code }), ...(message && { message }) }
+  const message = member(body, 'message')
+  const field = member(member(member(body, 'details'), '0'), 'path')
+  return {
+    ...(code && { code }),
+    ...(typeof message === 'string' && message && { message: message.slice(0, 300) }),
+    ...(typeof field === 'string' && field && { field }),
+  }
 }
 
 /** The `code` of the proxy's error body, if the body is one (uploads read it from XHR too). */
 export function errorCode(body: unknown): ErrorBody['code'] | undefined {
-  if (
-    typeof body === 'object' &&
-    body !== null &&
-    'code' in body &&
-    typeof body.code === 'string'
-  ) {
-    return body.code as ErrorBody['code']
-  }
-  return undefined
+  const code = member(body, 'code')
+  return typeof code === 'string' ? (code as ErrorBody['code']) : undefined
+}
+
+/** `value[key]`, if `value` is an object (or an array): a reply is read field by field, as unknown. */
+function member(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[key]
+    : undefined
 }
 
 /** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

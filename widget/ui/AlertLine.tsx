@@ -20,7 +20,9 @@ export function AlertLine({ model }: { model: ConversationModel }) {
             ? t.offlineQueued
             : problem?.kind === 'busy'
               ? t.waitSeconds(problem.seconds)
-              : t.couldNotSend}
+              : problem?.kind === 'refused'
+                ? t.refused[problem.why]
+                : t.couldNotSend}
     </p>
   )
 }

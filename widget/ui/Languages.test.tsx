@@ -2,6 +2,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
 import { limits } from '../../proxy/protocol/wire.ts'
+import { HttpFailure } from '../conversation/failure.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { loadLanguage } from '../i18n/text.ts'
 import { createChat, createChatting, renderWindow } from '../testing/chat.tsx'
@@ -97,6 +98,7 @@ describe('the chat in the page’s language', () => {
           delivery: 'failed',
         }}
         onRetry={() => {}}
+        onRemove={() => {}}
         attachment={{} as never}
       />,
     )
@@ -104,6 +106,43 @@ describe('the chat in the page’s language', () => {
     expect(screen.getByRole('button', { name: 'Reenviar' })).toBeTruthy()
     // The zone is the machine's, so only the shape.
     expect(screen.getByText(/^\d\d:\d\d$/).tagName).toBe('TIME')
+  })
+
+  it('says in Portuguese that a file is no longer available, with Remover and no Reenviar', async () => {
+    await loadLanguage('pt-BR')
+    const chat = await createChatting()
+    await chat.model.attachment.configure()
+    chat.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 422, 'UNPROCESSABLE', undefined, 'gone', 'upload'),
+    )
+    renderWindow(chat)
+    chat.model.attachment.stage(new File(['%PDF-1.7'], 'nota.pdf', { type: 'application/pdf' }))
+    chat.model.attachment.send()
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Este arquivo não está mais disponível. Anexe-o de novo.',
+    )
+    const log = screen.getByRole('log')
+    expect(within(log).getByText('Não enviada')).toBeTruthy()
+    expect(within(log).getByRole('button', { name: 'Remover' })).toBeTruthy()
+    expect(within(log).queryByRole('button', { name: 'Reenviar' })).toBeNull()
+  })
+
+  it('says in Spanish that a refused message cannot be sent, with Quitar and no Reintentar', async () => {
+    await loadLanguage('es')
+    const chat = await createChatting()
+    chat.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 400, 'VALIDATION_ERROR', undefined, 'Invalid message'),
+    )
+    renderWindow(chat)
+    chat.model.setDraft('Hola')
+    chat.model.send()
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Este mensaje no se puede enviar así.',
+    )
+    const log = screen.getByRole('log')
+    expect(within(log).getByText('No enviado')).toBeTruthy()
+    expect(within(log).getByRole('button', { name: 'Quitar' })).toBeTruthy()
+    expect(within(log).queryByRole('button', { name: 'Reintentar' })).toBeNull()
   })
 
   it('gives file sizes with the language’s decimal comma and units', async () => {

@@ -61,6 +61,94 @@ describe('MessageList and Message', () => {
     expect(screen.queryByRole('alert')).toBeNull()
   })
 
+  it('says a file the proxy no longer has must be attached again, offers Remove, not Retry, and the chat goes on', async () => {
+    const chat = await createChatting()
+    await chat.model.attachment.configure()
+    // The proxy's answer when the upload expired or was swept between upload and send.
+    chat.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure(
+        'POST',
+        'u',
+        422,
+        'UNPROCESSABLE',
+        undefined,
+        'This file is no longer available; please attach it again',
+        'upload',
+      ),
+    )
+    renderWindow(chat)
+    chat.model.attachment.stage(new File(['%PDF-1.7'], 'receipt.pdf', { type: 'application/pdf' }))
+    chat.model.attachment.setCaption('My receipt')
+    chat.model.attachment.send()
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'This file is no longer available. Please attach it again.',
+    )
+    const refused = within(log()).getByText('My receipt').closest('.zc-msg') as HTMLElement
+    expect(within(refused).getByText('Not sent')).toBeTruthy()
+    expect(within(refused).queryByRole('button', { name: 'Retry' })).toBeNull()
+    // Not "This chat has ended": the visitor can go on writing, and attach the file again.
+    expect(screen.queryByText('This chat has ended or expired.')).toBeNull()
+    expect(screen.getByRole('textbox', { name: 'Message' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Attach a file' })).toBeTruthy()
+    expect(log().textContent).toContain('You: Hello')
+
+    fireEvent.click(within(refused).getByRole('button', { name: 'Remove' }))
+    await waitFor(() => expect(log().textContent).not.toContain('My receipt'))
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('marks a message the proxy refuses "Not sent" with why and Remove: no Retry that would be refused again', async () => {
+    const chat = await createChatting()
+    chat.fake.transport.send.mockRejectedValueOnce(
+      new HttpFailure(
+        'POST',
+        'u',
+        413,
+        'PAYLOAD_TOO_LARGE',
+        undefined,
+        'Request body is too large',
+      ),
+    )
+    renderWindow(chat)
+    chat.model.setDraft('A very long story')
+    chat.model.send()
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      "This message can't be sent as it is.",
+    )
+    const refused = within(log()).getByText('A very long story').closest('.zc-msg') as HTMLElement
+    expect(within(refused).getByText('Not sent')).toBeTruthy()
+    expect(within(refused).queryByRole('button', { name: 'Retry' })).toBeNull()
+    expect(chat.fake.transport.send).toHaveBeenCalledTimes(2)
+
+    // The next message goes as usual; the refused one stays until removed.
+    chat.model.setDraft('Shorter')
+    chat.model.send()
+    await waitFor(() => expect(chat.fake.transport.send).toHaveBeenCalledTimes(3))
+    expect(within(refused).getByText('Not sent')).toBeTruthy()
+    fireEvent.click(within(refused).getByRole('button', { name: 'Remove' }))
+    await waitFor(() => expect(log().textContent).not.toContain('A very long story'))
+    expect(log().textContent).toContain('Shorter')
+  })
+
+  it('says once why the proxy will not take a file, with Remove and no Retry', async () => {
+    const chat = await createChatting()
+    await chat.model.attachment.configure()
+    chat.fake.transport.upload.mockRejectedValueOnce(
+      new HttpFailure('POST', 'u', 415, 'UNSUPPORTED_MEDIA_TYPE', undefined, 'Not a PDF'),
+    )
+    renderWindow(chat)
+    chat.model.attachment.stage(new File(['<html>'], 'fake.pdf', { type: 'application/pdf' }))
+    chat.model.attachment.send()
+    await waitFor(() => expect(log().textContent).toContain('Not sent'))
+    expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual([
+      "This type of file can't be sent here.",
+    ])
+    expect(within(log()).queryByRole('button', { name: 'Retry' })).toBeNull()
+    fireEvent.click(within(log()).getByRole('button', { name: 'Remove' }))
+    await waitFor(() => expect(log().textContent).not.toContain('fake.pdf'))
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
   it('shows the first message "Not sent" when the chat could not start, with Try again', async () => {
     const chat = createChat()
     chat.fake.transport.start.mockRejectedValueOnce(new NetworkFailure('POST', 'u', 'down'))

@@ -7,12 +7,19 @@ import { MessageMedia } from './MessageMedia.tsx'
 import { VisitorMedia } from './VisitorMedia.tsx'
 
 type Props =
-  | { entry: AgentEntry; onRetry?: never; attachment?: never }
-  | { entry: VisitorEntry; onRetry: ((clientId: string) => void) | null; attachment: Attachment }
+  | { entry: AgentEntry; onRetry?: never; onRemove?: never; attachment?: never }
+  | {
+      entry: VisitorEntry
+      onRetry: ((clientId: string) => void) | null
+      /** For a refused message, which Retry cannot help. */
+      onRemove: (clientId: string) => void
+      attachment: Attachment
+    }
 
-export function Message({ entry, onRetry, attachment }: Props) {
+export function Message({ entry, onRetry, onRemove, attachment }: Props) {
   const time = formatTime(entry.at)
   const visitor = entry.kind === 'visitor'
+  const refused = visitor && entry.delivery === 'refused'
   return (
     <div class={`zc-msg zc-msg--${entry.kind}`}>
       {!visitor && entry.agentName && <span class="zc-author">{entry.agentName}</span>}
@@ -29,13 +36,18 @@ export function Message({ entry, onRetry, attachment }: Props) {
       <span class="zc-meta">
         {time && <time dateTime={entry.at}>{time}</time>}
         {visitor && (
-          <span class={entry.delivery === 'failed' ? 'zc-failed' : undefined}>
+          <span class={entry.delivery === 'failed' || refused ? 'zc-failed' : undefined}>
             {t.delivery[entry.delivery]}
           </span>
         )}
         {visitor && entry.delivery === 'failed' && onRetry && (
           <button type="button" onClick={() => onRetry(entry.clientId)}>
             {t.retry}
+          </button>
+        )}
+        {refused && onRemove && (
+          <button type="button" onClick={() => onRemove(entry.clientId)}>
+            {t.remove}
           </button>
         )}
       </span>

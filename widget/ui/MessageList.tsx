@@ -65,6 +65,7 @@ export function MessageList({
               stalled && entry.delivery === 'sending' ? { ...entry, delivery: 'failed' } : entry
             }
             onRetry={retry}
+            onRemove={model.remove}
             attachment={model.attachment}
           />
         ),
