@@ -14,7 +14,7 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import type { Limits } from './env.ts'
-import { ApiError, handleError } from './errors.ts'
+import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
@@ -187,13 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onExceeded: (request: FastifyRequest) =>
       metrics.countRateLimited(request.routeOptions.url ?? 'unknown'),
     errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) =>
-      Object.assign(
-        new ApiError(
-          'RATE_LIMITED',
-          `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
-        { statusCode: 429 },
-      ),
+      tooManyRequests(Math.ceil(context.ttl / 1000)),
   }
 
   // zChat's webhook, the busiest route, is answered before Fastify's router (routes/webhook.ts).

@@ -51,6 +51,18 @@ export function validationError(error: ZodError, what: string): ApiError {
   return new ApiError('VALIDATION_ERROR', `Invalid ${what}`, details)
 }
 
+/**
+ * Too many calls from one sender: the same words and Retry-After wherever the limit is counted
+ * (the rate-limit plugin's answers and the webhook's own limiter). `statusCode` is what the plugin
+ * reads; `retryAfter` what answerError sends.
+ */
+export function tooManyRequests(seconds: number) {
+  return Object.assign(new ApiError('RATE_LIMITED', `Too many requests; retry in ${seconds} s`), {
+    retryAfter: seconds,
+    statusCode: 429,
+  })
+}
+
 /** Fastify's own errors carry a code; map the ones a client can cause to our shape. */
 function fromFastify(error: FastifyError): ApiError {
   switch (error.code) {

@@ -15,7 +15,7 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import { ApiError, answerError, validationError } from '../errors.ts'
+import { ApiError, answerError, tooManyRequests, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { requestId, requestLogger, writeRequestLine } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
@@ -161,11 +161,7 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
     const wait = limited(ip)
     if (wait > 0) {
       metrics.countRateLimited(route)
-      return fail(
-        Object.assign(new ApiError('RATE_LIMITED', `Too many requests; retry in ${wait} s`), {
-          retryAfter: wait,
-        }),
-      )
+      return fail(tooManyRequests(wait))
     }
     // Before a byte of the body is read: a forger cannot hold a socket open by sending a body
     // slowly, and gets the same 404 as any unknown path, with the connection closed.
