@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { describeRequest } from './logger.ts'
+import { createLogger, describeRequest, requestLogger, writeRequestLine } from './logger.ts'
 import { routes } from './protocol/wire.ts'
 import {
   openStream,
@@ -184,5 +184,67 @@ describe('the log', () => {
     expect(
       describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
     ).toBe('/media/***/a.png')
+  })
+})
+
+describe('a request line written by hand', () => {
+  it('is the line pino writes for the same fields, secrets scrubbed alike', () => {
+    const out: string[] = []
+    const logger = createLogger({
+      level: 'info',
+      secrets: [webhookSecret],
+      destination: { write: (line: string) => out.push(line) },
+    })
+    const request = {
+      id: 'req-"quoted"-1',
+      method: 'POST',
+      url: `/v1/conversations/é\u2028x?q=${webhookSecret}`,
+      ip: '::ffff:127.0.0.1',
+    }
+    writeRequestLine(requestLogger(logger, { reqId: request.id }, {}), request, {
+      statusCode: 202,
+      responseTime: 1.2345,
+      aborted: true,
+    })
+    writeRequestLine(requestLogger(logger, {}, {}), request, { statusCode: 200 })
+    // Through pino itself: the main logger, whose redaction finds nothing in these fields.
+    logger.info(
+      {
+        reqId: request.id,
+        method: 'POST',
+        url: request.url,
+        statusCode: 202,
+        responseTime: 1.2,
+        ip: request.ip,
+        aborted: true,
+      },
+      'request completed',
+    )
+    logger.info(
+      { reqId: request.id, method: 'POST', url: request.url, statusCode: 200, ip: request.ip },
+      'request completed',
+    )
+    const timeless = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"')
+    expect(out).toHaveLength(4)
+    expect(timeless(out[0]!)).toBe(timeless(out[2]!))
+    expect(timeless(out[1]!)).toBe(timeless(out[3]!))
+    expect(out[0]).not.toContain(webhookSecret)
+    expect(JSON.parse(out[0]!)).toMatchObject({ level: 30, reqId: request.id, aborted: true })
+  })
+
+  it('is not written below the logger’s level', () => {
+    const out: string[] = []
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => out.push(line) },
+    })
+    writeRequestLine(
+      requestLogger(logger, {}, {}),
+      { id: 'r', method: 'GET', url: '/', ip: '' },
+      {
+        statusCode: 200,
+      },
+    )
+    expect(out).toEqual([])
   })
 })
