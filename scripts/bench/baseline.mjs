@@ -1,10 +1,22 @@
 /**
- * The baseline: the same two jobs as the proxy (an SSE stream per conversation, a webhook that
- * turns a JSON body into a frame on it) on bare `node:http`, with nothing else. What the proxy
- * costs beyond this is the price of its framework, checks and logging. Plain JavaScript, run as
- * the built proxy is.
+ * The baseline: the same three jobs as the proxy (an SSE stream per conversation, a webhook that
+ * turns a JSON body into a frame on it, a visitor's message forwarded to zChat) on bare
+ * `node:http`, with nothing else. What the proxy costs beyond this is the price of its framework,
+ * checks and logging. Plain JavaScript, run as the built proxy is.
  */
-import { createServer } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
+
+/** zChat's address, for the forwarding job (ZCHAT_API_URL), with connections kept alive. */
+const zchat = process.env.ZCHAT_API_URL
+const zchatAgent = new Agent({ keepAlive: true, maxSockets: 8 })
+
+/** @param {import('node:http').IncomingMessage} req @param {(body: Buffer) => void} done */
+function readBody(req, done) {
+  /** @type {Buffer[]} */
+  const chunks = []
+  req.on('data', (chunk) => chunks.push(chunk))
+  req.on('end', () => done(Buffer.concat(chunks)))
+}
 
 /** @type {Map<string, Set<import('node:http').ServerResponse>>} */
 const streams = new Map()
@@ -26,12 +38,31 @@ const server = createServer((req, res) => {
     })
     return
   }
+  // A visitor's message, as a bare proxy passes it on: the body as it came, to zChat, and its
+  // answer back. What any proxy in its own process adds to the call, and no more.
+  if (req.method === 'POST' && kind === 'forward' && zchat) {
+    readBody(req, (body) => {
+      const call = request(
+        `${zchat}/interactions/${encodeURIComponent(id)}/messages`,
+        {
+          method: 'POST',
+          agent: zchatAgent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (answer) =>
+          readBody(answer, (reply) => {
+            res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' })
+            res.end(reply)
+          }),
+      )
+      call.on('error', () => res.writeHead(502).end())
+      call.end(body)
+    })
+    return
+  }
   if (req.method === 'POST' && kind === 'webhooks') {
-    /** @type {Buffer[]} */
-    const chunks = []
-    req.on('data', (chunk) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    readBody(req, (bytes) => {
+      const body = JSON.parse(bytes.toString('utf8'))
       const event = {
         id: nextId++,
         type: 'message',

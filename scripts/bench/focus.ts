@@ -21,18 +21,21 @@ const proxy = await startProxy(zchat.url)
 const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
 const agent = keepAlive(8)
 const direct = keepAlive(8)
-const conversations = Array.from({ length: 200 }, (_, i) => {
-  const id = `focus-${i}`
-  return {
-    id,
-    headers: {
-      authorization: `Bearer ${visitors.issue(id).credential}`,
-      origin: benchSecrets.origin,
-    },
-    eventsUrl: '',
-    webhookUrl: `${proxy.url}/webhooks/zchat/${benchSecrets.webhook}`,
-  }
-})
+const conversations = Array.from(
+  { length: Number(process.env.FOCUS_CONVERSATIONS ?? 200) },
+  (_, i) => {
+    const id = `focus-${i}`
+    return {
+      id,
+      headers: {
+        authorization: `Bearer ${visitors.issue(id).credential}`,
+        origin: benchSecrets.origin,
+      },
+      eventsUrl: '',
+      webhookUrl: `${proxy.url}/webhooks/zchat/${benchSecrets.webhook}`,
+    }
+  },
+)
 const ms = (v: number) => v.toFixed(2)
 try {
   if (phase === 'streams') {

@@ -70,6 +70,7 @@ const zchat = await startFakeZChat()
 const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
 const visitorAgent = keepAlive(8)
 const directAgent = keepAlive(8)
+const forwarderAgent = keepAlive(8)
 
 /** What a conversation id is, per target: zChat's hash in the proxy, our own in the baseline. */
 const ids = new WeakMap<Conversation, string>()
@@ -150,41 +151,76 @@ async function baselineTarget(): Promise<Target> {
   }
 }
 
-/** What the proxy adds to a visitor's message: the same message through it and to zChat directly, interleaved. */
+/**
+ * What the proxy adds to a visitor's message: the same message through it, through a bare node:http
+ * forwarder in a process of its own (the baseline's third job), and to zChat directly, interleaved.
+ * The fake zChat runs in the bench's process, so the direct call crosses no process: the forwarder
+ * shows what any proxy in its own process adds on this machine (two more hops, each waking a
+ * process), and the proxy's own cost is what it adds beyond that.
+ */
 async function messageCost(target: Target, conversations: Conversation[]) {
+  const forwarder = await startBaseline(zchat.url)
   const through: number[] = []
+  const forwarded: number[] = []
   const direct: number[] = []
   let cpuBefore = 0
-  for (let s = -warmMessages; s < messageSamples; s++) {
-    const c = conversations[(s + warmMessages) % conversations.length]!
-    const id = idOf(c)
-    const text = `visitor message ${s}`
-    let t = performance.now()
-    const answer = await call(
-      visitorAgent,
-      'POST',
-      `${target.url}/v1/conversations/${encodeURIComponent(id)}/messages`,
-      { clientId: `bench-${s + warmMessages}-${Date.now()}`, text },
-      c.headers,
-    )
-    const viaProxy = performance.now() - t
-    if (answer.status !== 202) throw new Error(`message answered ${answer.status}: ${answer.body}`)
-    t = performance.now()
-    await call(
-      directAgent,
-      'POST',
-      `${zchat.url}/interactions/${encodeURIComponent(id)}/messages`,
-      { token: 'bench-token', content: text, type: 'text' },
-    )
-    const straight = performance.now() - t
-    if (s === -1) cpuBefore = await target.cpuMicros()
-    if (s >= 0) {
-      through.push(viaProxy)
-      direct.push(straight)
+  let forwarderCpuBefore = 0
+  let forwarderCpuMicros = 0
+  const timed = async (send: () => Promise<{ status: number; body: string }>, expect: number) => {
+    const t = performance.now()
+    const answer = await send()
+    const took = performance.now() - t
+    if (answer.status !== expect)
+      throw new Error(`message answered ${answer.status}: ${answer.body}`)
+    return took
+  }
+  try {
+    for (let s = -warmMessages; s < messageSamples; s++) {
+      const c = conversations[(s + warmMessages) % conversations.length]!
+      const id = encodeURIComponent(idOf(c))
+      const text = `visitor message ${s}`
+      const zchatBody = { token: 'bench-token', content: text, type: 'text' }
+      const viaProxy = await timed(
+        () =>
+          call(
+            visitorAgent,
+            'POST',
+            `${target.url}/v1/conversations/${id}/messages`,
+            { clientId: `bench-${s + warmMessages}-${Date.now()}`, text },
+            c.headers,
+          ),
+        202,
+      )
+      const viaForwarder = await timed(
+        () => call(forwarderAgent, 'POST', `${forwarder.url}/forward/${id}`, zchatBody),
+        200,
+      )
+      const straight = await timed(
+        () => call(directAgent, 'POST', `${zchat.url}/interactions/${id}/messages`, zchatBody),
+        200,
+      )
+      if (s === -1) {
+        cpuBefore = await target.cpuMicros()
+        forwarderCpuBefore = await forwarder.cpuMicros()
+      }
+      if (s >= 0) {
+        through.push(viaProxy)
+        forwarded.push(viaForwarder)
+        direct.push(straight)
+      }
     }
+    forwarderCpuMicros = ((await forwarder.cpuMicros()) - forwarderCpuBefore) / messageSamples
+  } finally {
+    await forwarder.stop()
   }
   const cpuMicros = ((await target.cpuMicros()) - cpuBefore) / messageSamples
-  return { through: latency(through), direct: latency(direct), cpuMicros }
+  return {
+    through: latency(through),
+    forwarded: latency(forwarded),
+    direct: latency(direct),
+    cpuMicros,
+    forwarderCpuMicros,
+  }
 }
 
 type Run = {
@@ -194,7 +230,13 @@ type Run = {
   /** Redis's own CPU time per trigger during ingestion (the proxy on Redis only). */
   redisCpuMicrosPerTrigger: number | null
   retained: { conversations: number; events: number; perConversation: number } | null
-  message: { through: Latency; direct: Latency; cpuMicros: number } | null
+  message: {
+    through: Latency
+    forwarded: Latency
+    direct: Latency
+    cpuMicros: number
+    forwarderCpuMicros: number
+  } | null
 }
 
 async function run(target: Target, redis: BenchRedis | null = null): Promise<Run> {
@@ -349,22 +391,26 @@ function table(
     ratio(pi.cpuMicrosPerTrigger, bi.cpuMicrosPerTrigger),
   ])
   if (proxy.message) {
-    const { through, direct } = proxy.message
+    const { through, forwarded, direct } = proxy.message
     const add50 = through.p50 - direct.p50
     const add99 = through.p99 - direct.p99
+    const bare50 = forwarded.p50 - direct.p50
+    const bare99 = forwarded.p99 - direct.p99
+    const own50 = through.p50 - forwarded.p50
+    const own99 = through.p99 - forwarded.p99
     rows.push([
-      'what the proxy adds to a visitor message over calling zChat directly, p50 / p99',
+      'what the proxy adds to a visitor message over calling zChat directly, p50 / p99; its own cost: over a bare node:http forwarder',
       '<= 1 ms / <= 5 ms',
-      `+${ms(add50)} / +${ms(add99)} (${mark(add50 <= 1 && add99 <= 5)})`,
-      `direct: ${ms(direct.p50)} / ${ms(direct.p99)}`,
-      '—',
+      `+${ms(add50)} / +${ms(add99)} (${mark(add50 <= 1 && add99 <= 5)}); own cost +${ms(own50)} / +${ms(own99)} (${mark(own50 <= 1 && own99 <= 5)})`,
+      `the forwarder adds +${ms(bare50)} / +${ms(bare99)}; direct: ${ms(direct.p50)} / ${ms(direct.p99)}`,
+      `${ratio(through.p50, forwarded.p50)} / ${ratio(through.p99, forwarded.p99)}`,
     ])
     rows.push([
-      "the proxy's CPU time per visitor message (validation, zChat call, log, answer)",
+      "the proxy's CPU time per visitor message (validation, zChat call, log, answer); the forwarder's beside it",
       '—',
       `${proxy.message.cpuMicros.toFixed(0)} µs`,
-      '—',
-      '—',
+      `${proxy.message.forwarderCpuMicros.toFixed(0)} µs (bare forwarder)`,
+      ratio(proxy.message.cpuMicros, proxy.message.forwarderCpuMicros),
     ])
   }
   if (proxy.storm) {
@@ -537,5 +583,6 @@ try {
   await zchat.close()
   visitorAgent.destroy()
   directAgent.destroy()
+  forwarderAgent.destroy()
 }
 process.exit(0)

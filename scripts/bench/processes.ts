@@ -160,8 +160,12 @@ export async function startProxy(
   return measured(child, url)
 }
 
-export async function startBaseline(): Promise<Measured> {
-  const child = launch('scripts/bench/baseline.mjs', { PATH: process.env.PATH })
+/** The raw node:http baseline; with `zchatUrl`, it also forwards messages there (POST /forward/<id>). */
+export async function startBaseline(zchatUrl?: string): Promise<Measured> {
+  const child = launch('scripts/bench/baseline.mjs', {
+    PATH: process.env.PATH,
+    ...(zchatUrl && { ZCHAT_API_URL: zchatUrl }),
+  })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port))
     child.once('exit', (code) => reject(new Error(`the baseline exited with ${code}`)))
