@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UploadReply } from '../../proxy/protocol/wire.ts'
 import type { UploadOptions } from '../conversation/ports.ts'
-import { createFakeTransport, future, memorySessionStore, uploadReply } from '../testing/fakes.ts'
+import {
+  createFakeTransport,
+  fileGoneFailure,
+  future,
+  memorySessionStore,
+  uploadReply,
+} from '../testing/fakes.ts'
 import { HttpFailure, NetworkFailure } from './failure.ts'
 import { createConversationModel } from './model.ts'
 import type { VisitorEntry } from './transcript.ts'
@@ -382,18 +388,7 @@ describe('failures', () => {
 
   it('goes on when the proxy no longer has the uploaded file: the visitor is told to attach it again', async () => {
     const t = await chatting()
-    // What the proxy answers a message whose upload expired or was swept (routes/interactions.ts).
-    t.fake.transport.send.mockRejectedValueOnce(
-      new HttpFailure(
-        'POST',
-        'u',
-        422,
-        'UNPROCESSABLE',
-        undefined,
-        'This file is no longer available; please attach it again',
-        'upload',
-      ),
-    )
+    t.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
     t.attachment.stage(photo())
     t.attachment.setCaption('the receipt')
     t.attachment.send()

@@ -4,6 +4,7 @@
  */
 import { vi } from 'vitest'
 import type { ConversationEvent, LoggedEvent, UploadReply } from '../../proxy/protocol/wire.ts'
+import { HttpFailure } from '../conversation/failure.ts'
 import type {
   Credentials,
   SessionStore,
@@ -24,6 +25,19 @@ export function uploadReply(file: File): UploadReply {
   const uploadId = `upload-${String(++uploads).padStart(12, '0')}`
   const url = `https://proxy.test/v1/media/${uploadId}`
   return { uploadId, url, kind, name: file.name, type: file.type, size: file.size }
+}
+
+/** What the proxy answers a message whose upload expired or was swept (routes/interactions.ts). */
+export function fileGoneFailure() {
+  return new HttpFailure(
+    'POST',
+    'u',
+    422,
+    'UNPROCESSABLE',
+    undefined,
+    'This file is no longer available; please attach it again',
+    'upload',
+  )
 }
 
 export function createFakeTransport() {

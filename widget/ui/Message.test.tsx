@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { HttpFailure, NetworkFailure } from '../conversation/failure.ts'
 import type { UploadOptions } from '../conversation/ports.ts'
 import { createChat, createChatting, renderWindow } from '../testing/chat.tsx'
+import { fileGoneFailure } from '../testing/fakes.ts'
 import { FileCard } from './FileCard.tsx'
 import { Message } from './Message.tsx'
 import { MessageMedia } from './MessageMedia.tsx'
@@ -64,18 +65,7 @@ describe('MessageList and Message', () => {
   it('says a file the proxy no longer has must be attached again, offers Remove, not Retry, and the chat goes on', async () => {
     const chat = await createChatting()
     await chat.model.attachment.configure()
-    // The proxy's answer when the upload expired or was swept between upload and send.
-    chat.fake.transport.send.mockRejectedValueOnce(
-      new HttpFailure(
-        'POST',
-        'u',
-        422,
-        'UNPROCESSABLE',
-        undefined,
-        'This file is no longer available; please attach it again',
-        'upload',
-      ),
-    )
+    chat.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
     renderWindow(chat)
     chat.model.attachment.stage(new File(['%PDF-1.7'], 'receipt.pdf', { type: 'application/pdf' }))
     chat.model.attachment.setCaption('My receipt')
