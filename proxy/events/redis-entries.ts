@@ -12,7 +12,9 @@ export function compareIds(x: string, y: string): number {
 }
 
 /** A stream entry as RESP2 gives it: [id, [field, value, ...]]. */
-export function readEntry(raw: unknown): { id: string; fields: Map<string, string> } | null {
+export type Entry = { id: string; fields: Map<string, string> }
+
+export function readEntry(raw: unknown): Entry | null {
   if (!Array.isArray(raw) || typeof raw[0] !== 'string' || !Array.isArray(raw[1])) return null
   const flat: unknown[] = raw[1]
   const fields = new Map<string, string>()

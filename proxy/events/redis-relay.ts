@@ -6,7 +6,7 @@
  */
 import { ErrorReply } from 'redis'
 import type { Listener } from './log.ts'
-import { compareIds, readEntry, toLogged } from './redis-entries.ts'
+import { compareIds, type Entry, readEntry, toLogged } from './redis-entries.ts'
 
 export type RelayOptions = {
   /** One command on the relay's own connection (RESP2 reply). */
@@ -38,9 +38,7 @@ export function startRelay({
   })
   const pause = () => new Promise((resolve) => setTimeout(resolve, retryMs))
 
-  function deliver(raw: unknown) {
-    const entry = readEntry(raw)
-    if (!entry) return
+  function deliver(entry: Entry) {
     const conversationId = entry.fields.get('c')
     const eventId = entry.fields.get('i')
     const subscribed = conversationId === undefined ? undefined : listeners.get(conversationId)
@@ -113,7 +111,7 @@ export function startRelay({
           const entry = readEntry(raw)
           if (!entry) continue
           lastId = entry.id
-          deliver(raw)
+          deliver(entry)
         }
       } catch (error) {
         if (isClosed()) return

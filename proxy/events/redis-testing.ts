@@ -13,6 +13,10 @@ export type TestRedis = {
   stop(): Promise<void>
   /** Starts it again on the same port, empty unless `dir` persistence was asked for. */
   start(): Promise<void>
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as a hung Redis. */
+  pause(): void
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void
 }
 
 async function freePort(): Promise<number> {
@@ -75,5 +79,7 @@ export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<Te
     async start() {
       if (!child) child = await launch(port, dir)
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   }
 }

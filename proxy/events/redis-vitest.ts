@@ -12,6 +12,7 @@ export function useTestRedis(): TestRedis {
     redis = await startTestRedis()
   })
   afterAll(async () => {
+    redis?.resume()
     await redis?.stop()
   })
   const started = () => {
@@ -28,5 +29,7 @@ export function useTestRedis(): TestRedis {
     },
     stop: () => started().stop(),
     start: () => started().start(),
+    pause: () => started().pause(),
+    resume: () => started().resume(),
   }
 }

@@ -1,5 +1,6 @@
 import { createClient } from 'redis'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../errors.ts'
 import { describeEventLog } from './contract.ts'
 import { createRedisLog } from './redis.ts'
 import { useTestRedis } from './redis-vitest.ts'
@@ -45,5 +46,32 @@ describe('the relay after a long outage', () => {
     await vi.waitFor(() => expect(gaps).toBe(1), { timeout: 5000 })
     await admin.close()
     await Promise.all([watcher.close(), writer.close()])
+  })
+})
+
+describe('a Redis that hangs', () => {
+  it('fails calls with a retryable 503 within the command timeout, and answers again once Redis does', async () => {
+    const log = createRedisLog({ url: redis.url, prefix: `hang${test}:`, commandTimeoutMs: 300 })
+    await log.relayReady()
+    await log.append('a', { type: 'accepted' })
+    redis.pause()
+    try {
+      const started = Date.now()
+      const failure = await log.append('a', { type: 'typing' }).catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(ApiError)
+      expect(failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 2 })
+      expect(Date.now() - started).toBeLessThan(3000)
+      expect(await log.healthy()).toBe(false)
+    } finally {
+      redis.resume()
+    }
+    await vi.waitFor(async () => expect(await log.healthy()).toBe(true), { timeout: 5000 })
+    const logged = await log.append('a', { type: 'finished', by: 'agent' })
+    expect(logged).toMatchObject({ type: 'finished' })
+    // The command that timed out may still have reached Redis: nothing else is doubled or lost.
+    const types = (await log.readAfter('a', 0)).map((e) => e.type)
+    expect(types[0]).toBe('accepted')
+    expect(types.at(-1)).toBe('finished')
+    await log.close()
   })
 })

@@ -19,6 +19,7 @@ import { ApiError } from '../errors.ts'
 import type { LoggedEvent } from '../protocol/wire.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from './log.ts'
+import { createDeadlines } from './redis-deadlines.ts'
 import { readEntry, toId, toLogged } from './redis-entries.ts'
 import { startKeepAlive } from './redis-keepalive.ts'
 import { createSharedLimits, type SharedLimits } from './redis-limits.ts'
@@ -40,6 +41,8 @@ export type RedisLogOptions = {
   relayBlockMs?: number
   /** Pause before the relay loop tries again after Redis failed it. */
   retryMs?: number
+  /** A command unanswered this long fails (a 503 to the caller): Redis hangs, not only when down. */
+  commandTimeoutMs?: number
   /** How long the shared limits count what a silent (killed) instance held (redis-limits.ts). */
   leaseMs?: number
   /** How often watched conversations' TTLs are renewed; default a quarter of the shorter retention. */
@@ -87,6 +90,7 @@ export function createRedisLog({
   relayLength = 10_000,
   relayBlockMs = 5000,
   retryMs = 250,
+  commandTimeoutMs = 5000,
   leaseMs = 30_000,
   keepAliveMs = Math.min(
     5 * 60_000,
@@ -105,12 +109,16 @@ export function createRedisLog({
   }
   // RESP2: replies as plain arrays, the shapes readEntry expects. No offline queue: a call while
   // disconnected fails now (a retryable 503) instead of hanging until Redis is back.
+  // No timeout of node-redis's own on each command (a signal and a timer per command): ours is one
+  // timer over every command in flight (redis-deadlines.ts).
   const options = {
     url,
     RESP: 2,
     disableOfflineQueue: true,
+    commandOptions: { timeout: 0 },
     socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
   } as const
+  const deadlines = createDeadlines()
   const client = createClient(options)
   // The relay's blocking reads get a connection of their own: they would hold up every other call.
   const reader = createClient(options)
@@ -128,7 +136,7 @@ export function createRedisLog({
 
   const send: Send = async (args) => {
     try {
-      return await client.sendCommand(args)
+      return await deadlines.within(client.sendCommand(args), commandTimeoutMs)
     } catch (error) {
       throw unavailable(error)
     }
@@ -142,7 +150,8 @@ export function createRedisLog({
   const relayKey = `${prefix}relay`
 
   const relay = startRelay({
-    read: (args) => reader.sendCommand(args),
+    // A blocking read answers within its block; past that and the usual time, Redis hangs.
+    read: (args) => deadlines.within(reader.sendCommand(args), relayBlockMs + commandTimeoutMs),
     key: `${prefix}relay`,
     blockMs: relayBlockMs,
     retryMs,
@@ -253,7 +262,9 @@ export function createRedisLog({
     async healthy() {
       if (!client.isReady || !reader.isReady) return false
       try {
-        return String(await client.sendCommand(['PING'])) === 'PONG'
+        return (
+          String(await deadlines.within(client.sendCommand(['PING']), commandTimeoutMs)) === 'PONG'
+        )
       } catch {
         return false
       }
@@ -274,6 +285,7 @@ export function createRedisLog({
       if (client.isReady) await client.close().catch(() => client.destroy())
       else client.destroy()
       await connected
+      deadlines.stop()
     },
   }
 }

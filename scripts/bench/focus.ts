@@ -17,7 +17,11 @@ const [phase = 'message', countArg] = process.argv.slice(2)
 const count = Number(countArg ?? 2000)
 if (!process.env.BENCH_PROXY_ENTRY) buildProxy()
 const zchat = await startFakeZChat()
-const proxy = await startProxy(zchat.url)
+// REDIS_URL: the proxy on that Redis (a database of its own: the focus run does not empty it).
+const proxy = await startProxy(
+  zchat.url,
+  process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {},
+)
 const visitors = createVisitors(benchSecrets.session, 24 * 60 * 60 * 1000)
 const agent = keepAlive(8)
 const direct = keepAlive(8)
