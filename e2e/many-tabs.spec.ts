@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test'
-import { expect, interactionWith, reply, send, test } from './fixtures.ts'
+import { expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
 
 /**
  * Headless Chromium shows every tab at once: the stories hide a tab the way a browser does when the
@@ -147,5 +147,41 @@ test('two tabs whose visitor writes at the same moment start one conversation; w
   await tabs[0]!.getByRole('button', { name: 'Open chat' }).click()
   await expect(one.getByRole('log')).toContainText('Anyone there?')
   await expect(tabs[1]!.getByRole('button', { name: 'Open chat' })).toHaveAccessibleDescription('')
+  await context.close()
+})
+
+test('a tab that only shows the launcher takes up the conversation another tab starts: its badge and its title count the agent’s reply', async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const context = await browser.newContext()
+  const [writing, idle] = [await context.newPage(), await context.newPage()]
+  for (const page of [writing, idle]) await page.goto(`${stack.demoUrl}?prechat=`)
+  // The idle tab's chat was never opened nor fetched: the page shows the launcher alone.
+  const chatRequests: string[] = []
+  idle.on('request', (request) => {
+    if (request.url().includes('/widget/chat')) chatRequests.push(request.url())
+  })
+  const idleTitle = await idle.title()
+  await setHidden(idle, true)
+
+  const chat = await startChat(writing, 'Started in the other tab')
+  await expect(chat.getByRole('log')).toContainText('Started in the other tab')
+  const card = interactionWith(agent, 'Started in the other tab')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await writing.getByRole('button', { name: 'Minimize' }).click()
+  await reply(card, 'Hello from the agent')
+
+  const launcher = idle.getByRole('button', { name: 'Open chat' })
+  await expect(launcher).toHaveAccessibleDescription('Unread messages: 1')
+  await expect(idle).toHaveTitle(`(1) ${idleTitle}`)
+  expect(chatRequests.length).toBeGreaterThan(0)
+  await setHidden(idle, false)
+  await launcher.click()
+  await expect(idle.getByRole('dialog', { name: 'Chat with us' }).getByRole('log')).toContainText(
+    'Hello from the agent',
+  )
+  await expect(idle).toHaveTitle(idleTitle)
   await context.close()
 })

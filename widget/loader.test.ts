@@ -5,6 +5,7 @@
  * `destroy` and `init` again. The chat chunk is not served here, so opening only tries to load it.
  */
 import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
+import { sessionKey } from './transport/session.ts'
 
 type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
 const page = window as unknown as { zchat?: Zchat }
@@ -29,6 +30,8 @@ beforeEach(() => {
 })
 
 afterEach(() => {
+  // The page's widget goes as a site takes it off: its listeners too, not only its nodes.
+  page.zchat?.('destroy')
   for (const node of document.querySelectorAll('[data-zchat]')) node.remove()
   delete page.zchat
   vi.restoreAllMocks()
@@ -97,4 +100,31 @@ it("lets the listeners queued with the snippet hear the start's open", async () 
   await loadWidget({ open: 'true' })
   await vi.waitFor(() => expect(heard).toEqual(['open']))
   expect(launcher()?.getAttribute('aria-label')).toBe('Close chat')
+})
+
+it('takes up a conversation another tab starts, and no longer once destroyed', async () => {
+  await loadWidget()
+  const key = sessionKey('https://chat.test')
+  const session = {
+    conversationId: 'c-1',
+    credential: 'v1.x.y',
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    finished: false,
+    readId: 0,
+    seenId: 0,
+  }
+  // What the other tab's save looks like here: the value in storage, then the `storage` event.
+  localStorage.setItem(key, JSON.stringify(session))
+  window.dispatchEvent(new StorageEvent('storage', { key }))
+  // The chat is fetched (and, not being served here, fails to load).
+  await vi.waitFor(() =>
+    expect(warn.mock.calls.map(([message]) => message)).toContain(
+      '[zchat] could not load the chat',
+    ),
+  )
+
+  page.zchat?.('destroy')
+  const reads = vi.spyOn(localStorage, 'getItem')
+  window.dispatchEvent(new StorageEvent('storage', { key }))
+  expect(reads).not.toHaveBeenCalled()
 })

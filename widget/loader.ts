@@ -32,7 +32,7 @@ function boot(): void {
   const page = window as unknown as ZchatWindow
   const base = script ? proxyBase(script.src) : null
   if (!script || base === null) {
-    warn('cannot find the widget.js script tag; not starting')
+    warn('no widget.js script tag found; not starting')
     return
   }
   let name = script.dataset.global || 'zchat'
@@ -42,7 +42,7 @@ function boot(): void {
   }
   const stub = page[name] as Stub | undefined
   if (stub?.loaded) {
-    warn('widget.js is included twice; ignoring the second copy')
+    warn('widget.js is included twice; ignoring this one')
     return
   }
   let widget: Widget | null = null
@@ -204,6 +204,11 @@ function render(
     if (!open && focusInside) launcher.button.focus()
   }
 
+  // A conversation another tab starts: this tab takes it up too (its unread count, its title flag).
+  // Any key will do: the check reads one, and a chat already there is not loaded again.
+  const adopt = () => hasOngoingSession(options.proxy) && mount()
+  addEventListener('storage', adopt)
+
   const toggle = () => setOpen(!open, true)
   launcher.button.addEventListener('click', toggle)
   const prefetch = () => void load().catch(() => {})
@@ -218,6 +223,7 @@ function render(
     /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */
     destroy() {
       gone = true
+      removeEventListener('storage', adopt)
       host.remove()
       chat?.destroy()
       chat = null
