@@ -170,3 +170,51 @@ test("a page whose window.zchat is another script's keeps it: the widget warns o
   await expect(visitor.getByRole('dialog', { name: 'Chat with us' })).toBeVisible()
   await context.close()
 })
+
+test('on a phone with the on-screen keyboard open, the message box stays above the keyboard', async ({
+  phone,
+}) => {
+  // Headless Chromium draws no on-screen keyboard. A phone's browser, when it opens one, shrinks the
+  // visual viewport (not the layout viewport) and says so with its `resize` event: the page gets that
+  // viewport here, driven by the story, in place of the browser's own.
+  await phone.context().addInitScript(() => {
+    const real = window.visualViewport
+    const fake = new EventTarget() as EventTarget & { height: number; offsetTop: number }
+    Object.assign(fake, {
+      width: real?.width ?? 390,
+      height: real?.height ?? 844,
+      offsetLeft: 0,
+      offsetTop: 0,
+      pageLeft: 0,
+      pageTop: 0,
+      scale: 1,
+    })
+    Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => fake })
+    ;(window as unknown as { keyboard: (height: number) => void }).keyboard = (height) => {
+      fake.height = 844 - height
+      fake.dispatchEvent(new Event('resize'))
+    }
+  })
+  await phone.reload()
+  await phone.getByRole('button', { name: 'Open chat' }).click()
+  const chat = phone.getByRole('dialog', { name: 'Chat with us' })
+  const message = chat.getByRole('textbox', { name: 'Message' })
+  await message.click()
+  const keyboard = (height: number) =>
+    phone.evaluate(
+      (h) => (window as unknown as { keyboard: (h: number) => void }).keyboard(h),
+      height,
+    )
+  const bottomOf = (locator: Locator) =>
+    locator.evaluate((el) => Math.round(el.getBoundingClientRect().bottom))
+
+  await keyboard(336)
+  // Everything the visitor needs to write stays in the 508 px the keyboard leaves.
+  await expect.poll(() => bottomOf(chat)).toBeLessThanOrEqual(508)
+  expect(await bottomOf(message)).toBeLessThanOrEqual(508)
+  expect(await bottomOf(chat.getByRole('button', { name: 'Send' }))).toBeLessThanOrEqual(508)
+  await expect(chat.getByRole('button', { name: 'Minimize' })).toBeInViewport()
+
+  await keyboard(0)
+  await expect.poll(() => bottomOf(chat)).toBe(844)
+})
