@@ -47,8 +47,10 @@ export function createDeadlines({
       return new Promise((resolve, reject) => {
         const w: Waiting = { until: now() + timeoutMs, fail: reject }
         waiting.add(w)
-        timer ??= setInterval(check, checkEveryMs)
-        timer.unref?.()
+        if (timer === undefined) {
+          timer = setInterval(check, checkEveryMs)
+          timer.unref?.()
+        }
         promise.then(
           (value) => {
             if (waiting.delete(w)) resolve(value)

@@ -262,9 +262,7 @@ export function createRedisLog({
     async healthy() {
       if (!client.isReady || !reader.isReady) return false
       try {
-        return (
-          String(await deadlines.within(client.sendCommand(['PING']), commandTimeoutMs)) === 'PONG'
-        )
+        return String(await send(['PING'])) === 'PONG'
       } catch {
         return false
       }
