@@ -4,7 +4,7 @@
  * counted and reported before it, so the ids seen and read are kept with the session. The session is
  * the browser's, so the count is too: what is read in one tab is read in all (`readElsewhere`).
  */
-import { signal } from '@preact/signals'
+import { computed, signal } from '@preact/signals'
 import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
 import type { SessionStore } from './ports.ts'
 import type { AgentEntry } from './transcript.ts'
@@ -15,22 +15,20 @@ export function createAttention(
   session: SessionStore,
   onAgentMessage?: (message: AgentMessage) => void,
 ) {
-  const unread = signal(0)
   let visible = false
   /** Events up to here were handled before this page load: replaying them notifies nobody. */
   let seenId = 0
   /** Agent messages up to here were read with the window open. */
   let readId = 0
-  /** Ids of the agent messages counted as unread. */
-  let unreadIds: number[] = []
+  /** Ids of the agent messages counted as unread; the badge is their number. */
+  const unreadIds = signal<number[]>([])
   const read = (id: number) => {
     readId = Math.max(readId, id)
-    unreadIds = unreadIds.filter((unreadId) => unreadId > readId)
-    unread.value = unreadIds.length
+    unreadIds.value = unreadIds.value.filter((unreadId) => unreadId > readId)
   }
 
   return {
-    unread,
+    unread: computed(() => unreadIds.value.length),
     restore(stored: { seenId: number; readId: number }): void {
       seenId = stored.seenId
       readId = stored.readId
@@ -43,7 +41,7 @@ export function createAttention(
             read(event.id)
             session.update({ readId })
           }
-        } else if (event.id > readId) unread.value = unreadIds.push(event.id)
+        } else if (event.id > readId) unreadIds.value = [...unreadIds.value, event.id]
         if (event.id > seenId) {
           const { text, at, agentName, media } = event
           onAgentMessage?.({ text, at, ...(agentName && { agentName }), ...(media && { media }) })
@@ -62,8 +60,7 @@ export function createAttention(
     /** Another tab of the browser showed the conversation up to `id`. */
     readElsewhere: read,
     reset(): void {
-      unreadIds = []
-      unread.value = 0
+      unreadIds.value = []
       seenId = 0
       readId = 0
     },
