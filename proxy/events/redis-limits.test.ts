@@ -89,7 +89,7 @@ describe('the media quota on Redis', () => {
       await expect(a!.save('c', upload(Buffer.alloc(10, 'e'), 'e.txt'))).rejects.toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
       })
-      await b!.remove(d.id)
+      await b!.remove(d)
       await a!.save('c', upload(Buffer.alloc(10, 'e'), 'e.txt'))
     } finally {
       for (const store of [a, b]) store?.close()

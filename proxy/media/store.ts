@@ -137,7 +137,8 @@ export type MediaStore = {
   pathOf(media: StoredMedia): string
   /** How long until a file expires, in ms. */
   remainingMs(media: StoredMedia): number
-  remove(id: string): Promise<void>
+  /** Deletes a file this store saved (an upload that failed after it was stored). */
+  remove(media: StoredMedia): Promise<void>
   /** Deletes expired files and leftovers; counts them. */
   sweep(): Promise<Record<RemovalReason, number>>
   close(): void
@@ -316,8 +317,8 @@ export function createMediaStore({
     },
     pathOf: (media) => dataPath(media.id),
     remainingMs: (media) => expiresAt(media) - now(),
-    async remove(id) {
-      if (isMediaId(id)) await remove(id, await readMeta(id))
+    async remove(media) {
+      await remove(media.id, media)
     },
     sweep,
     close() {

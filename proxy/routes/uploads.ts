@@ -117,7 +117,7 @@ export async function uploadRoutes(
         if (!stored) throw new ApiError('VALIDATION_ERROR', onePart)
         await media.uploads.add(auth.conversationId)
       } catch (error) {
-        if (stored) await media.remove(stored.id)
+        if (stored) await media.remove(stored)
         const apiError = toApiError(error)
         const outcome = outcomeOf[apiError.code]
         if (outcome) metrics.countUpload(outcome)
