@@ -12,6 +12,7 @@
  */
 import { createClient } from 'redis'
 import { createRedisLog } from '../proxy/events/redis.ts'
+import { redisKeys } from '../proxy/events/redis-keys.ts'
 import { startTestRedis } from '../proxy/events/redis-testing.ts'
 import type { ConversationEvent } from '../proxy/protocol/wire.ts'
 
@@ -74,15 +75,15 @@ for (const [run, messages] of sizes.entries()) {
       }),
     )
   }
-  const relay = await memoryUsage(`${prefix}relay`)
+  const keys = redisKeys(prefix)
+  const relay = await memoryUsage(keys.relay)
   const total = (await usedMemory()) - before
   const one = `${(0).toString(36).padStart(12, '0')}e0c4a2b9f1d3`
-  let keys = 0
-  for (const suffix of ['events', 'state', 'keys'])
-    keys += await memoryUsage(`${prefix}c:{${one}}:${suffix}`)
+  let held = 0
+  for (const key of keys.conversation(one)) held += await memoryUsage(key)
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
   console.log(
-    `| ${messages} | ${events.length} | ${kb((total - relay) / conversations)} | ${kb(keys)} | ${(relay / 1024 / 1024).toFixed(1)} MB |`,
+    `| ${messages} | ${events.length} | ${kb((total - relay) / conversations)} | ${kb(held)} | ${(relay / 1024 / 1024).toFixed(1)} MB |`,
   )
   await log.close()
 }

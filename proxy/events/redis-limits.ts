@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto'
 import type { MediaQuota, UploadCounts } from '../media/store.ts'
 import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
+import { redisKeys } from './redis-keys.ts'
 import {
   giveBackScript,
   heartbeatScript,
@@ -164,7 +165,7 @@ export function createSharedLimits({
       }
     },
     uploadCounts(ttlMs) {
-      const keyOf = (conversationId: string) => `${prefix}c:{${conversationId}}:uploads`
+      const keyOf = redisKeys(prefix).uploads
       return {
         of: async (conversationId) => Number((await send(['GET', keyOf(conversationId)])) ?? 0),
         async add(conversationId) {

@@ -22,6 +22,7 @@ import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from './log
 import { createDeadlines } from './redis-deadlines.ts'
 import { readEntry, toId, toLogged } from './redis-entries.ts'
 import { startKeepAlive } from './redis-keepalive.ts'
+import { redisKeys } from './redis-keys.ts'
 import { createSharedLimits, type SharedLimits } from './redis-limits.ts'
 import { startRelay } from './redis-relay.ts'
 import { appendScript, countScript, openScript } from './redis-scripts.ts'
@@ -142,17 +143,14 @@ export function createRedisLog({
     }
   }
   const run = createScriptRunner(send)
-  const keysOf = (id: string) => [
-    `${prefix}c:{${id}}:events`,
-    `${prefix}c:{${id}}:state`,
-    `${prefix}c:{${id}}:keys`,
-  ]
-  const relayKey = `${prefix}relay`
+  const keys = redisKeys(prefix)
+  const keysOf = keys.conversation
+  const relayKey = keys.relay
 
   const relay = startRelay({
     // A blocking read answers within its block; past that and the usual time, Redis hangs.
     read: (args) => deadlines.within(reader.sendCommand(args), relayBlockMs + commandTimeoutMs),
-    key: `${prefix}relay`,
+    key: relayKey,
     blockMs: relayBlockMs,
     retryMs,
     connected,
@@ -240,18 +238,11 @@ export function createRedisLog({
       })
     },
     async claim(id, key, ttlMs) {
-      const reply = await send([
-        'SET',
-        `${prefix}c:{${id}}:claim:${key}`,
-        '1',
-        'NX',
-        'PX',
-        String(ttlMs),
-      ])
+      const reply = await send(['SET', keys.claim(id, key), '1', 'NX', 'PX', String(ttlMs)])
       return reply !== null
     },
     async release(id, key) {
-      await send(['DEL', `${prefix}c:{${id}}:claim:${key}`])
+      await send(['DEL', keys.claim(id, key)])
     },
     async droppedThrough(id) {
       const [, stateKey] = keysOf(id)
