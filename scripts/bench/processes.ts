@@ -1,8 +1,8 @@
 /** The processes the bench measures: the proxy (its production entry) and the baseline, each with the memory probe. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../../proxy/events/redis-testing.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const probe = fileURLToPath(new URL('./probe.mjs', import.meta.url))
@@ -36,18 +36,6 @@ export async function settledMemory(
     if (settled) break
   }
   return last
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = address && typeof address === 'object' ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function launch(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
