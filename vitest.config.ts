@@ -4,7 +4,7 @@ export default defineConfig({
   // The components' tests render JSX with Preact, as the widget's build does (vite.config.ts).
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
-    include: ['widget/**/*.test.{ts,tsx}', 'proxy/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['{widget,protocol,proxy,emulator,demo,scripts}/**/*.test.{ts,tsx}'],
     testTimeout: 15_000,
   },
 })

@@ -12,8 +12,8 @@ import {
   type Locator,
   type Page,
 } from '@playwright/test'
-import { loadDemoConfig } from '../proxy/demo/config.ts'
-import { type Demo, startDemo } from '../proxy/demo/start.ts'
+import { loadDemoConfig } from '../demo/config.ts'
+import { type Demo, startDemo } from '../demo/start.ts'
 
 /** Shared with the "site's server" of the identity stories, which signs visitors with it. */
 export const identitySecret = 'e2e-identity-secret-0123456789abcdef'

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { routes } from '../proxy/protocol/wire.ts'
+import { routes } from '../protocol/wire.ts'
 import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
 
 type Started = { conversationId: string; credential: string }

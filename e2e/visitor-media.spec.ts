@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { samplePdf, samplePng } from '../proxy/testing.ts'
+import { samplePdf, samplePng } from '../proxy/testing/harness.ts'
 import { expect, interactionWith, recordedInteraction, startChat, test } from './fixtures.ts'
 
 /** What zChat received as the visitor's file message with this content, and what its URL serves. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadDemoConfig } from './demo/config.ts'
+import { loadDemoConfig } from '../demo/config.ts'
 import { ConfigError, defaultLimits, type Env, loadConfig } from './env.ts'
 
 const real = {

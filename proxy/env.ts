@@ -3,7 +3,7 @@
  * and what was expected; every missing required variable is named in the same message.
  *
  * Production needs a zChat account: there is no fallback to the emulator here. The demo
- * (`npm start`, proxy/demo/) makes up its own secrets and points at the emulator instead.
+ * (`npm start`, demo/) makes up its own secrets and points at the emulator instead.
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'

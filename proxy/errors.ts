@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
-import type { ErrorBody, ErrorCode } from './protocol/wire.ts'
+import type { ErrorBody, ErrorCode } from '../protocol/wire.ts'
 
 const statusOf: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,

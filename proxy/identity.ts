@@ -6,8 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
+import { type SignedIdentity, visitorProfile } from '../protocol/schemas.ts'
 import { ApiError } from './errors.ts'
-import { type SignedIdentity, visitorProfile } from './protocol/schemas.ts'
 
 /** How far ahead `exp` may be: a leaked identity must not be good for long. */
 export const identityMaxAgeSeconds = 24 * 60 * 60

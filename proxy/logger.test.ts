@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { routes } from '../protocol/wire.ts'
 import { createLogger, describeRequest, requestLogger, writeRequestLine } from './logger.ts'
-import { routes } from './protocol/wire.ts'
 import {
   openStream,
   type ProductionHarness,
@@ -8,7 +8,7 @@ import {
   startProduction,
   testToken,
   webhookSecret,
-} from './testing.ts'
+} from './testing/harness.ts'
 
 type Line = Record<string, unknown> & { msg?: string; reqId?: string; level: number }
 

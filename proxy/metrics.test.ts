@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { routes } from './protocol/wire.ts'
+import { routes } from '../protocol/wire.ts'
 import {
   agent,
   openStream,
@@ -9,7 +9,7 @@ import {
   scrape,
   startConversation,
   startProduction,
-} from './testing.ts'
+} from './testing/harness.ts'
 
 const metricsToken = 'metrics-token-0123456789abcdef'
 const asScraper = { authorization: `Bearer ${metricsToken}` }

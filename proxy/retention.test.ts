@@ -4,7 +4,7 @@
  * answers its visitor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from './protocol/wire.ts'
+import { routes } from '../protocol/wire.ts'
 import {
   agentMessageTrigger,
   type Harness,
@@ -12,7 +12,7 @@ import {
   readEvents,
   startConversation,
   startHarness,
-} from './testing.ts'
+} from './testing/harness.ts'
 
 let h: Harness
 beforeAll(async () => {

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../emulator/server.ts'
+import { routes } from '../protocol/wire.ts'
 import { defaultLimits } from './env.ts'
-import { startTestRedis, type TestRedis } from './events/redis-testing.ts'
-import { routes } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
 import {
   agentMessageTrigger,
@@ -22,8 +22,8 @@ import {
   testConfig,
   testToken,
   webhookSecret,
-} from './testing.ts'
-import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
+} from './testing/harness.ts'
+import { startTestRedis, type TestRedis } from './testing/redis-server.ts'
 
 let redis: TestRedis
 let dir: string

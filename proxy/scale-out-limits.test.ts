@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../emulator/server.ts'
+import type { UploadReply } from '../protocol/wire.ts'
+import { routes } from '../protocol/wire.ts'
 import { defaultLimits, type Limits } from './env.ts'
-import { startTestRedis, type TestRedis } from './events/redis-testing.ts'
-import type { UploadReply } from './protocol/wire.ts'
-import { routes } from './protocol/wire.ts'
 import { type Running, startProxy } from './server.ts'
 import {
   fileForm,
@@ -21,8 +21,8 @@ import {
   startProxyProcessAlong,
   testConfig,
   testToken,
-} from './testing.ts'
-import { type Emulator, startEmulator } from './zchat/emulator/server.ts'
+} from './testing/harness.ts'
+import { startTestRedis, type TestRedis } from './testing/redis-server.ts'
 
 let emulator: Emulator
 let mediaDir: string

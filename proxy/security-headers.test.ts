@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import helmet from 'helmet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { helmetOptions, securityHeaders } from './security-headers.ts'
-import { type Harness, siteOrigin, startHarness } from './testing.ts'
+import { type Harness, siteOrigin, startHarness } from './testing/harness.ts'
 
 /**
  * What helmet's own middleware puts on a real node:http answer, per request, as @fastify/helmet ran

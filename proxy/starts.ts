@@ -9,7 +9,7 @@
  */
 import { ApiError } from './errors.ts'
 
-/** This process's budget (below), or every instance's on Redis (events/redis-limits.ts). */
+/** This process's budget (below), or every instance's on Redis (redis/quotas.ts). */
 export type StartBudget = {
   /** 429 when none is left, without taking one (before asking a CAPTCHA provider). */
   check(): void | Promise<void>

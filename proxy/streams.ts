@@ -29,7 +29,7 @@ export type Streams = {
   drain(): void
 }
 
-/** Streams per client address counted over every instance (events/redis-limits.ts). */
+/** Streams per client address counted over every instance (redis/quotas.ts). */
 export type StreamHolds = {
   /** Takes one for `address` unless its streams on every instance are at the cap. */
   take(address: string): Promise<boolean>

@@ -1,5 +1,6 @@
 /**
- * The import graph of widget/ and proxy/, and the rules on which way imports may point (see
+ * The import graph of the repository's rooms (protocol/, widget/, proxy/, emulator/, demo/, e2e/,
+ * scripts/), and the rules on which way imports may point (see
  * import-graph.test.ts, which runs them in `npm test`). Only relative imports are edges: packages
  * such as zod are not ours to order. Static imports and re-exports are found by regular expressions
  * anchored at the start of a line, where the formatter puts them, so comment lines (`//`, ` * `)
@@ -23,30 +24,31 @@ export type Violation = { from: string; to: string; rule: string }
 const under = (dir: string) => (file: string) => file.startsWith(dir)
 const inWidget = under('widget/')
 const inProxy = under('proxy/')
-const inProtocol = under('proxy/protocol/')
-const inDemo = under('proxy/demo/')
-const inEmulator = under('proxy/zchat/emulator/')
+const inProtocol = under('protocol/')
+const inDemo = under('demo/')
+const inEmulator = under('emulator/')
+const inE2e = under('e2e/')
+const inScripts = under('scripts/')
+/** Test code: suites, and helpers in testing/ folders (widget/testing/, proxy/testing/, ...). */
+const isTestCode = (file: string) =>
+  /\.test\.tsx?$/.test(file) || file.includes('/testing/') || inE2e(file)
+
+/** The rooms of the tree (docs/contributing.md "Layout"): product, contract, tools. */
+export const rooms = ['protocol', 'widget', 'proxy', 'emulator', 'demo', 'e2e', 'scripts']
 
 /** What `npm run build:proxy` ships (proxy/tsconfig.build.json leaves out the same files). */
 export function isProductionProxy(file: string): boolean {
-  return (
-    inProxy(file) &&
-    !file.endsWith('.test.ts') &&
-    // Test helpers: proxy/testing.ts, and a folder's own (proxy/messages-left/testing.ts).
-    !file.endsWith('/testing.ts') &&
-    !inDemo(file) &&
-    !inEmulator(file)
-  )
+  return (inProxy(file) || inProtocol(file)) && !isTestCode(file)
 }
 
-/**
- * Which way imports point, so the folders keep telling the data flow (README.md "Layout"). The
- * emulator keeps its own reading of the zChat contract, but has no rule of its own yet.
- */
+/** Product code: what ships to a browser or a server. */
+const isProduct = (file: string) => (inWidget(file) || isProductionProxy(file)) && !isTestCode(file)
+
+/** Which way imports point, so the rooms keep telling the data flow. */
 export const boundaryRules: Rule[] = [
   {
-    name: 'a: the widget imports from the proxy only proxy/protocol/',
-    forbids: (from, to) => inWidget(from) && inProxy(to) && !inProtocol(to),
+    name: 'a: the widget imports only the widget and the protocol',
+    forbids: (from, to) => inWidget(from) && !isTestCode(from) && !inWidget(to) && !inProtocol(to),
   },
   {
     name: 'b: the conversation imports no transport, ui or chat code',
@@ -60,16 +62,35 @@ export const boundaryRules: Rule[] = [
   },
   {
     name: 'd: the event log knows nothing of zChat',
-    forbids: (from, to) => from.startsWith('proxy/events/') && to.startsWith('proxy/zchat/'),
+    forbids: (from, to) =>
+      (from.startsWith('proxy/events/') || from.startsWith('proxy/redis/')) &&
+      to.startsWith('proxy/zchat/'),
   },
   {
     name: 'e: routes never map zChat bodies (the adapter owns both directions)',
     forbids: (from, to) => from.startsWith('proxy/routes/') && to === 'proxy/zchat/schemas.ts',
   },
   {
-    name: 'f: the production proxy imports no demo, emulator or widget code',
+    name: 'f: the proxy imports only the proxy and the protocol',
     forbids: (from, to) =>
-      isProductionProxy(from) && (inDemo(to) || inEmulator(to) || inWidget(to)),
+      isProductionProxy(from) && inProxy(from) && !inProxy(to) && !inProtocol(to),
+  },
+  {
+    name: 'g: the emulator imports nothing of ours (its own reading of the contract)',
+    forbids: (from, to) => inEmulator(from) && !inEmulator(to),
+  },
+  {
+    name: 'h: the demo imports only the proxy, the protocol, the emulator and itself',
+    forbids: (from, to) =>
+      inDemo(from) &&
+      !isTestCode(from) &&
+      !(inDemo(to) || inProxy(to) || inProtocol(to) || inEmulator(to)),
+  },
+  {
+    name: 'i: product code imports no demo, e2e, scripts or test helpers',
+    forbids: (from, to) =>
+      isProduct(from) &&
+      (inDemo(to) || inE2e(to) || inScripts(to) || inEmulator(to) || isTestCode(to)),
   },
 ]
 

@@ -7,7 +7,15 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -212,6 +220,33 @@ describe('the Docker image', () => {
     expect(devOnly.length).toBeGreaterThan(devDependencies.length)
     expect(devOnly.filter(installed)).toEqual([])
   })
+
+  it('ships only what production runs: every file under dist/ imports with the production install', async () => {
+    const shipped = readdirSync(join(runtime.dir, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.js') && !path.startsWith('widget'))
+      .sort()
+    expect(shipped).toContain(join('proxy', 'main.js'))
+    // Test suites and test helpers (testing/ folders) never reach the build.
+    expect(shipped.filter((path) => /\.test\.js$|(^|\/)testing\//.test(path))).toEqual([])
+    // Each file on its own, in a process of the image's: a devDependency one of them imports is not
+    // installed there, and its import fails. main.js starts the server, so it is only resolved.
+    const script = [
+      'const files = JSON.parse(process.argv[1])',
+      'const failed = []',
+      'for (const file of files) {',
+      "  const url = new URL(file, 'file://' + process.cwd() + '/dist/')",
+      "  if (file.endsWith('main.js')) continue",
+      '  await import(url.href).catch((error) => failed.push(file + ": " + error.message))',
+      '}',
+      'console.log(JSON.stringify(failed))',
+    ].join('\n')
+    const { stdout } = await exec(
+      process.execPath,
+      ['--input-type=module', '-e', script, JSON.stringify(shipped)],
+      { cwd: runtime.dir, env: runtimeEnv },
+    )
+    expect(JSON.parse(stdout)).toEqual([])
+  }, 60_000)
 
   it('serves health, readiness and the widget, and exits 0 on its stop signal', async () => {
     const cmd = runtime.cmd!

@@ -11,10 +11,10 @@
  * typing and a cleared notice per 2 messages, finished and rated.
  */
 import { createClient } from 'redis'
-import { createRedisLog } from '../proxy/events/redis.ts'
-import { redisKeys } from '../proxy/events/redis-keys.ts'
-import { startTestRedis } from '../proxy/events/redis-testing.ts'
-import type { ConversationEvent } from '../proxy/protocol/wire.ts'
+import type { ConversationEvent } from '../protocol/wire.ts'
+import { redisKeys } from '../proxy/redis/keys.ts'
+import { createRedisLog } from '../proxy/redis/log.ts'
+import { startTestRedis } from '../proxy/testing/redis-server.ts'
 
 const conversations = Number(process.argv[2] ?? 2000)
 const sizes = (process.argv[3] ?? '20,100').split(',').map(Number)

@@ -2,7 +2,7 @@
  * What the loader (every page, tiny) and the lazily loaded chat chunk promise each other. Types only:
  * the loader must not pull chat code in.
  */
-import type { SignedIdentity, VisitorProfile } from '../proxy/protocol/schemas.ts'
+import type { SignedIdentity, VisitorProfile } from '../protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
 import type { Locale } from './i18n/locale.ts'
 

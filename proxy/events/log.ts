@@ -5,7 +5,7 @@
  * replays exactly what was missed. The in-memory log is the embedded default; a Redis log fills
  * the same interface when several proxy instances share the work.
  */
-import type { ConversationEvent, LoggedEvent } from '../protocol/wire.ts'
+import type { ConversationEvent, LoggedEvent } from '../../protocol/wire.ts'
 
 export type ConversationStatus = { opened: boolean; ended: boolean; keys: ReadonlySet<string> }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeEventLog } from './contract.ts'
+import { describeEventLog } from '../testing/event-log-suite.ts'
 import { createMemoryLog, type MemoryLog } from './memory.ts'
 
 /** One process, one store: a second instance "on the same store" is the same log, until closed. */

@@ -12,7 +12,7 @@
  * and the browser keeps the transcript it has shown.
  */
 
-import type { LoggedEvent } from '../protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import { type EventLog, endingEvents, type Listener, logDefaults, mattersAfterEnd } from './log.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sampleMp3, samplePdf, samplePng, sampleWebm } from '../testing.ts'
+import { sampleMp3, samplePdf, samplePng, sampleWebm } from '../testing/harness.ts'
 import { createTextCheck, looksLikeMarkup, sniff } from './sniff.ts'
 import { defaultUploadTypes } from './types.ts'
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { samplePng } from '../testing.ts'
+import { samplePng } from '../testing/harness.ts'
 import { UploadRefusedError } from './receive.ts'
 import { createMediaStore, type MediaStore, type RemovalReason } from './store.ts'
 import { defaultUploadTypes } from './types.ts'

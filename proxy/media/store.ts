@@ -53,7 +53,7 @@ export type RemovalReason = 'expired' | 'orphan'
 
 /**
  * The bytes of uploads kept, against MEDIA_QUOTA_BYTES: this process's count (below), or every
- * instance's on Redis (events/redis-limits.ts), where one process's count would miss what the
+ * instance's on Redis (redis/quotas.ts), where one process's count would miss what the
  * others store in the shared MEDIA_DIR.
  */
 export type MediaQuota = {
@@ -87,7 +87,7 @@ export function processQuota(quotaBytes: number): MediaQuota {
 
 /**
  * Files stored per conversation (UPLOADS_PER_CONVERSATION): this process's count (below), or every
- * instance's on Redis (events/redis-limits.ts).
+ * instance's on Redis (redis/quotas.ts).
  */
 export type UploadCounts = {
   of(conversationId: string): Promise<number>

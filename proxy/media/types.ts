@@ -3,7 +3,7 @@
  * how each is shown: its kind for zChat, its file extension, and whether a browser may render it.
  */
 import { supportedMimeTypes } from 'file-type'
-import type { MediaKind } from '../protocol/wire.ts'
+import type { MediaKind } from '../../protocol/wire.ts'
 
 /**
  * Taken unless UPLOAD_TYPES says otherwise: pictures, voice notes and clips browsers play, PDF and

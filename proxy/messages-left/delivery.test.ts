@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { type Receiver, startReceiver } from '../testing/site-inbox.ts'
 import {
   createDeliveries,
   type DeliveryOptions,
@@ -9,7 +10,6 @@ import {
   retryDelay,
   verdictOf,
 } from './delivery.ts'
-import { type Receiver, startReceiver } from './testing.ts'
 
 const secret = 'the-site-secret-0123456789abcdefghij'
 const message: LeftMessage = {

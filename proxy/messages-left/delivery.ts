@@ -4,7 +4,7 @@
  * (the visitor is told to try again), so a site that is down cannot grow the proxy without limit.
  * At-least-once: an answer lost on the way back means a second delivery of the same `id`.
  */
-import type { MessageLeftBody } from '../protocol/schemas.ts'
+import type { MessageLeftBody } from '../../protocol/schemas.ts'
 import { signatureHeader, signBody } from './signature.ts'
 
 /** A message as the proxy accepted it: the visitor's fields, our id and when it arrived. */

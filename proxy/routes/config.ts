@@ -3,8 +3,8 @@
  * file's size and type before uploading it).
  */
 import type { FastifyInstance } from 'fastify'
+import { routes, type WidgetConfig } from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
-import { routes, type WidgetConfig } from '../protocol/wire.ts'
 
 export async function configRoutes(
   app: FastifyInstance,

@@ -4,9 +4,9 @@
  * after, and the rating's comment as the note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routes } from '../../protocol/wire.ts'
 import { signIdentity } from '../identity.ts'
-import { routes } from '../protocol/wire.ts'
-import { type Harness, interaction, siteOrigin, startHarness } from '../testing.ts'
+import { type Harness, interaction, siteOrigin, startHarness } from '../testing/harness.ts'
 
 const identitySecret = 'site-identity-secret-0123456789abcdef'
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { LoggedEvent } from '../protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import { createEventStream } from './event-stream.ts'
 
 /** A socket whose reader takes nothing: writes pile up and never drain. */

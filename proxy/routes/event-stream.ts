@@ -6,9 +6,8 @@
  * reconnects and resumes from its Last-Event-ID.
  */
 import type { ServerResponse } from 'node:http'
-import type { LoggedEvent } from '../protocol/wire.ts'
-
-export const frame = (event: LoggedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
+import { commentFrame, dataFrame } from '../../protocol/sse.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 
 export type EventStream<Tag = unknown> = {
   /** What the owner knows the stream by, for its log lines. */
@@ -107,7 +106,7 @@ class Stream<Tag> implements EventStream<Tag> {
   send(event: LoggedEvent): void {
     if (this.#gone || event.id <= this.#lastSent) return
     this.#lastSent = event.id
-    const text = frame(event)
+    const text = dataFrame(event.id, event)
     this.#options.onFrame()
     if (!this.#waiting) this.#write(text)
     else {
@@ -121,7 +120,7 @@ class Stream<Tag> implements EventStream<Tag> {
   }
 
   comment(text: string): void {
-    if (!this.#gone && !this.#waiting) this.#write(`: ${text}\n\n`)
+    if (!this.#gone && !this.#waiting) this.#write(commentFrame(text))
   }
 
   room(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   agentMessageTrigger,
   type Harness,
@@ -8,7 +8,7 @@ import {
   readEvents,
   startConversation,
   startHarness,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 let h: Harness
 beforeAll(async () => {

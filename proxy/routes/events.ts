@@ -9,11 +9,12 @@
  * proxies that cut silent connections.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { retryFrame, signalFrame } from '../../protocol/sse.ts'
+import { type LoggedEvent, routes, streamEvents } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { logRequest } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { type LoggedEvent, routes, streamEvents } from '../protocol/wire.ts'
 import type { OpenStream, Streams } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { visitorConversation } from './conversation.ts'
@@ -40,10 +41,10 @@ function lastEventId(header: string | string[] | undefined): number {
 }
 
 /** The last frame of a stream whose credential expired: the widget stops instead of retrying. */
-const expiredFrame = `event: ${streamEvents.expired}\ndata: {}\n\n`
+const expiredFrame = signalFrame(streamEvents.expired)
 
 /** Before a replay that has a gap: what the reader last saw is no longer kept. */
-const resetFrame = `event: ${streamEvents.reset}\ndata: {}\n\n`
+const resetFrame = signalFrame(streamEvents.reset)
 
 /** What a stream answers with: CORS (the widget reads it from another origin) and the request id, no more. */
 const keptHeaders = /^(access-control-|vary$|x-request-id$)/
@@ -142,7 +143,7 @@ class OpenEventStream implements OpenStream, Beating {
       return
     }
     // `retry:` sets how long the widget waits before it reconnects (and resumes).
-    res.end(last ?? (retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`))
+    res.end(last ?? (retryMs === undefined ? undefined : retryFrame(retryMs)))
   }
 
   stop() {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   agent,
   type Harness,
@@ -10,7 +10,7 @@ import {
   startHarness,
   testToken,
   webhookSecret,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 let h: Harness
 beforeAll(async () => {

@@ -5,13 +5,13 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance } from 'fastify'
+import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
+import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
-import { messageBody, ratingBody, startBody } from '../protocol/schemas.ts'
-import { type LoggedEvent, type Media, routes } from '../protocol/wire.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'

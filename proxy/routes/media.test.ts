@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes, type UploadReply } from '../protocol/wire.ts'
+import { routes, type UploadReply } from '../../protocol/wire.ts'
 import {
   fileForm,
   formBody,
@@ -10,7 +10,7 @@ import {
   samplePng,
   startConversation,
   startHarness,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 const hour = 60 * 60 * 1000
 let clock = Date.now()

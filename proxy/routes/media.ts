@@ -8,12 +8,12 @@
  */
 import { type FileHandle, open } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
+import type { Media } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
 import { contentDisposition } from '../media/names.ts'
 import { parseRange } from '../media/range.ts'
 import type { MediaStore, StoredMedia } from '../media/store.ts'
 import { isInline, kindOf, textType } from '../media/types.ts'
-import type { Media } from '../protocol/wire.ts'
 
 export const mediaPath = (id: string, name: string) =>
   `/media/${encodeURIComponent(id)}/${encodeURIComponent(name)}`

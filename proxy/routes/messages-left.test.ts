@@ -3,16 +3,16 @@
  * checks the signature) receives it, after the retries its failures call for.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { routes } from '../../protocol/wire.ts'
 import { createDeliveries, type DeliveryOutcome } from '../messages-left/delivery.ts'
-import { type Receiver, startReceiver } from '../messages-left/testing.ts'
-import { routes } from '../protocol/wire.ts'
 import {
   type Harness,
   type ProductionHarness,
   siteOrigin,
   startHarness,
   startProduction,
-} from '../testing.ts'
+} from '../testing/harness.ts'
+import { type Receiver, startReceiver } from '../testing/site-inbox.ts'
 
 const secret = 'the-site-secret-0123456789abcdefghij'
 const left = {

@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { messageLeftBody } from '../../protocol/schemas.ts'
+import { routes } from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
-import { messageLeftBody } from '../protocol/schemas.ts'
-import { routes } from '../protocol/wire.ts'
 import { parseBody } from './guard.ts'
 
 export type MessagesLeftDeps = {

@@ -1,7 +1,12 @@
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type LoggedEvent,
+  routes,
+  type UploadReply,
+  type WidgetConfig,
+} from '../../protocol/wire.ts'
 import { defaultUploadTypes } from '../media/types.ts'
-import { type LoggedEvent, routes, type UploadReply, type WidgetConfig } from '../protocol/wire.ts'
 import {
   fileForm,
   formBody,
@@ -15,7 +20,7 @@ import {
   siteOrigin,
   startConversation,
   startHarness,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 const maxBytes = 64 * 1024
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   agent,
   type Harness,
@@ -7,7 +7,7 @@ import {
   siteOrigin,
   startHarness,
   webhookSecret,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 let h: Harness
 let conversationId: string

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, startHarness } from '../testing.ts'
+import { type Harness, startHarness } from '../testing/harness.ts'
 
 let h: Harness
 beforeAll(async () => {

@@ -6,14 +6,14 @@
 import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   type Harness,
   siteOrigin,
   startConversation,
   startHarness,
   webhookSecret,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 let h: Harness
 let visitor: Awaited<ReturnType<typeof startConversation>>

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   agent,
   interaction,
@@ -19,7 +19,7 @@ import {
   testConfig,
   testToken,
   webhookSecret,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const widgetDir = `${root}dist/widget/`

@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
+import { routes } from '../../protocol/wire.ts'
 import {
   agentMessageTrigger,
   type ProductionHarness,
@@ -15,7 +15,7 @@ import {
   scrape,
   startConversation,
   startProduction,
-} from '../testing.ts'
+} from '../testing/harness.ts'
 
 const bufferCap = 256 * 1024
 const readers = 6

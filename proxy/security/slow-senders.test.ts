@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, startHarness, webhookSecret } from '../testing.ts'
+import { type Harness, startHarness, webhookSecret } from '../testing/harness.ts'
 
 let h: Harness
 let port: number

@@ -7,8 +7,8 @@ import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
-import { type Harness, siteOrigin, startHarness } from '../testing.ts'
+import { routes } from '../../protocol/wire.ts'
+import { type Harness, siteOrigin, startHarness } from '../testing/harness.ts'
 
 const interactions = async (h: Harness) =>
   ((await (await fetch(`${h.emulator.url}/control/interactions`)).json()) as unknown[]).length

@@ -3,8 +3,8 @@
  * It gets MAX_STREAMS_PER_IP and clear 429s after that; visitors elsewhere still get theirs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routes } from '../protocol/wire.ts'
-import { type Harness, startConversation, startHarness } from '../testing.ts'
+import { routes } from '../../protocol/wire.ts'
+import { type Harness, startConversation, startHarness } from '../testing/harness.ts'
 
 let h: Harness
 beforeAll(async () => {

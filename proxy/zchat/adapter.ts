@@ -10,9 +10,9 @@
  */
 
 import type { ZodError } from 'zod'
+import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
+import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
 import type { VerifiedIdentity } from '../identity.ts'
-import type { RatingBody, StartBody } from '../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../protocol/wire.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
   type Customer,

@@ -11,10 +11,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test'
+import { buildWidgetIfStale } from '../../demo/build.ts'
+import { loadDemoConfig } from '../../demo/config.ts'
+import { startDemo } from '../../demo/start.ts'
 import { chromiumLaunchOptions } from '../../e2e/chromium.ts'
-import { buildWidgetIfStale } from '../../proxy/demo/build.ts'
-import { loadDemoConfig } from '../../proxy/demo/config.ts'
-import { startDemo } from '../../proxy/demo/start.ts'
 
 export type PageFigures = {
   loaderMainThreadMs: { cold: number; warm: number }

@@ -2,7 +2,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../../proxy/events/redis-testing.ts'
+import { freePort } from '../../proxy/testing/redis-server.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const probe = fileURLToPath(new URL('./probe.mjs', import.meta.url))

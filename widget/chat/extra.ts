@@ -3,7 +3,7 @@
  * in one console warning. Here and not in the loader, which every page pays for.
  */
 
-import { extraLimits, extraProblems, type SiteExtra } from '../../proxy/protocol/extra.ts'
+import { extraLimits, extraProblems, type SiteExtra } from '../../protocol/extra.ts'
 import { warn } from '../warn.ts'
 
 /** Keeps each key that fits on its own; the problems name the others. */

@@ -2,8 +2,8 @@
  * What the page said about the visitor through `zchat('identify', ...)`, read in the chat: the loader
  * keeps the calls as they came, so every page view does not pay for checking them.
  */
-import { cpfLength } from '../../proxy/protocol/checks.ts'
-import { emailLength, nameLength, phoneLength } from '../../proxy/protocol/wire.ts'
+import { cpfLength } from '../../protocol/checks.ts'
+import { emailLength, nameLength, phoneLength } from '../../protocol/wire.ts'
 import type { SiteProfile } from '../contract.ts'
 
 /**

@@ -3,7 +3,7 @@
  * fields, the privacy-policy consent and a signed identity. Bad values are reported (the caller warns
  * once) and left out, as the loader does with its own.
  */
-import type { SignedIdentity, VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import type { SignedIdentity, VisitorProfile } from '../../protocol/schemas.ts'
 import type { ChatAttributes } from '../contract.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
 

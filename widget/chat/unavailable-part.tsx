@@ -5,7 +5,7 @@
  */
 import { effect, untracked } from '@preact/signals'
 import type { ComponentType } from 'preact'
-import type { MessageLeftBody } from '../../proxy/protocol/schemas.ts'
+import type { MessageLeftBody } from '../../protocol/schemas.ts'
 import { createLeaveMessage, visitorWords } from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { UploadReply } from '../../proxy/protocol/wire.ts'
-import type { UploadOptions } from '../conversation/ports.ts'
+import type { UploadReply } from '../../protocol/wire.ts'
 import {
   createFakeTransport,
   fileGoneFailure,
@@ -10,6 +9,7 @@ import {
 } from '../testing/fakes.ts'
 import { HttpFailure, NetworkFailure } from './failure.ts'
 import { createConversationModel } from './model.ts'
+import type { UploadOptions } from './ports.ts'
 import type { VisitorEntry } from './transcript.ts'
 
 const auth = { conversationId: 'c1', credential: 'k1' }

@@ -5,7 +5,7 @@
  * and happens once even when the message's send is retried.
  */
 import { batch, signal } from '@preact/signals'
-import type { MediaKind, WidgetConfig } from '../../proxy/protocol/wire.ts'
+import type { MediaKind, WidgetConfig } from '../../protocol/wire.ts'
 import { HttpFailure } from './failure.ts'
 import type { MachineEvent } from './machine.ts'
 import type { Credentials, Transport } from './ports.ts'

@@ -5,7 +5,7 @@
  * the browser's, so the count is too: what is read in one tab is read in all (`readElsewhere`).
  */
 import { computed, signal } from '@preact/signals'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { SessionStore } from './ports.ts'
 import type { AgentEntry } from './transcript.ts'
 

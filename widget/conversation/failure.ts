@@ -3,7 +3,7 @@
  * status, timeout, network, unusable reply), classified by type, never by message text. The
  * transport throws these; the conversation only classifies them.
  */
-import type { ErrorCode } from '../../proxy/protocol/wire.ts'
+import type { ErrorCode } from '../../protocol/wire.ts'
 
 export class ApiFailure extends Error {
   readonly method: string

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { MessageLeftBody } from '../../proxy/protocol/schemas.ts'
+import type { MessageLeftBody } from '../../protocol/schemas.ts'
 import { HttpFailure, NetworkFailure } from './failure.ts'
 import {
   checkLeftMessage,

@@ -4,8 +4,8 @@
  * proxy may have the feature off (no LEAVE_MESSAGE_URL): then only the notice is shown.
  */
 import { batch, signal } from '@preact/signals'
-import type { MessageLeftBody } from '../../proxy/protocol/schemas.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import type { MessageLeftBody } from '../../protocol/schemas.ts'
+import { limits } from '../../protocol/wire.ts'
 import { classify, HttpFailure } from './failure.ts'
 import { isEmail } from './profile.ts'
 import type { Entry } from './transcript.ts'

@@ -3,8 +3,8 @@
  * can arrive duplicated or out of order (a resumed stream, a local echo racing the proxy's), so every
  * branch ignores what does not fit the current phase instead of trusting the order.
  */
-import type { RatingBody } from '../../proxy/protocol/schemas.ts'
-import type { ConversationEvent } from '../../proxy/protocol/wire.ts'
+import type { RatingBody } from '../../protocol/schemas.ts'
+import type { ConversationEvent } from '../../protocol/wire.ts'
 import {
   addAgentMessage,
   addJoined,

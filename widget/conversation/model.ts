@@ -4,9 +4,9 @@
  * injected transport and session store (ports.ts), so tests drive it all with fakes.
  */
 import { batch, computed, signal } from '@preact/signals'
-import type { StartBody, VisitorProfile } from '../../proxy/protocol/schemas.ts'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
 import { type AgentMessage, createAttention } from './attention.ts'

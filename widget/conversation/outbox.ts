@@ -5,7 +5,7 @@
  * conversation to send to (the start call has not answered yet) messages just wait: the model
  * flushes again once it has one.
  */
-import type { MessageReply } from '../../proxy/protocol/schemas.ts'
+import type { MessageReply } from '../../protocol/schemas.ts'
 import { classify, type FailureKind, retryAfter } from './failure.ts'
 import type { VisitorEntry } from './transcript.ts'
 

@@ -10,8 +10,8 @@ import type {
   RatingBody,
   StartBody,
   StartReply,
-} from '../../proxy/protocol/schemas.ts'
-import type { LoggedEvent, UploadReply, WidgetConfig } from '../../proxy/protocol/wire.ts'
+} from '../../protocol/schemas.ts'
+import type { LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 

@@ -5,7 +5,7 @@
  * start, and whether the site already told us enough (`zchat('identify', ...)`) to skip the fields.
  */
 import { computed, type ReadonlySignal, signal } from '@preact/signals'
-import type { VisitorProfile } from '../../proxy/protocol/schemas.ts'
+import type { VisitorProfile } from '../../protocol/schemas.ts'
 import { type FieldProblem, fieldProblem, type PrechatField, prechatFields } from './validate.ts'
 
 export type FieldSpec = { field: PrechatField; required: boolean }

@@ -1,7 +1,7 @@
 /** The visitor's details, cleaned to what the proxy's schema accepts. */
-import { cpfLength, isCpf, isEmail } from '../../proxy/protocol/checks.ts'
-import type { VisitorProfile } from '../../proxy/protocol/schemas.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { cpfLength, isCpf, isEmail } from '../../protocol/checks.ts'
+import type { VisitorProfile } from '../../protocol/schemas.ts'
+import { limits } from '../../protocol/wire.ts'
 
 // The proxy's own rule, re-exported where the widget has always found it.
 export { isEmail }

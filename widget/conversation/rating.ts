@@ -3,8 +3,8 @@
  * The machine tracks sending (rating) and done (rated); this holds the unsent choice.
  */
 import { batch, type ReadonlySignal, signal } from '@preact/signals'
-import type { RatingBody } from '../../proxy/protocol/schemas.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import type { RatingBody } from '../../protocol/schemas.ts'
+import { limits } from '../../protocol/wire.ts'
 import { classify } from './failure.ts'
 import type { MachineEvent, Mood, Phase } from './machine.ts'
 

@@ -3,7 +3,7 @@
  * de-duplicated by messageId, the visitor's own messages are matched by clientId so the proxy's echo
  * marks the optimistic copy delivered instead of adding a second one.
  */
-import type { ConversationEvent } from '../../proxy/protocol/wire.ts'
+import type { ConversationEvent } from '../../protocol/wire.ts'
 
 /** `failed` may go again (Retry); `refused` may not: the proxy would refuse it again. */
 export type Delivery = 'sending' | 'sent' | 'failed' | 'refused'

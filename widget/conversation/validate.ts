@@ -1,8 +1,8 @@
 /**
  * The pre-chat fields and what can be wrong with one, in the visitor's terms. The rules themselves
- * are the proxy's (proxy/protocol/checks.ts), so the widget never lets through what the proxy refuses.
+ * are the proxy's (protocol/checks.ts), so the widget never lets through what the proxy refuses.
  */
-import { brazilianPhone, isCpf, isEmail } from '../../proxy/protocol/checks.ts'
+import { brazilianPhone, isCpf, isEmail } from '../../protocol/checks.ts'
 
 export type PrechatField = 'name' | 'email' | 'phone' | 'cpf'
 export const prechatFields: readonly PrechatField[] = ['name', 'email', 'phone', 'cpf']

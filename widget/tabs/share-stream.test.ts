@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { StreamHandlers, StreamStatus } from '../conversation/ports.ts'
 import { broadcastChannel, type OpenStream, shareStream } from './share-stream.ts'
 

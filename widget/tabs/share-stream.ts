@@ -10,7 +10,7 @@
  * before; the tabs still share the conversation and its unread count through the stored session
  * and the `storage` event (chat/mount.tsx).
  */
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { Credentials, StreamHandlers, StreamStatus } from '../conversation/ports.ts'
 
 /** Opens the stream after `after` (transport/events.ts); returns a function that closes it. */

@@ -3,7 +3,7 @@
  * store, and storage.
  */
 import { vi } from 'vitest'
-import type { ConversationEvent, LoggedEvent, UploadReply } from '../../proxy/protocol/wire.ts'
+import type { ConversationEvent, LoggedEvent, UploadReply } from '../../protocol/wire.ts'
 import { HttpFailure } from '../conversation/failure.ts'
 import type {
   Credentials,

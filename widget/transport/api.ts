@@ -12,8 +12,8 @@
  * What can safely go twice is retried first (see `retryPolicy`), so a short hiccup never shows.
  */
 import type { RetryOptions } from 'ky'
-import type { MessageReply, StartReply } from '../../proxy/protocol/schemas.ts'
-import { type ErrorBody, routes, type WidgetConfig } from '../../proxy/protocol/wire.ts'
+import type { MessageReply, StartReply } from '../../protocol/schemas.ts'
+import { type ErrorBody, routes, type WidgetConfig } from '../../protocol/wire.ts'
 import {
   HttpFailure,
   NetworkFailure,

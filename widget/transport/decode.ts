@@ -2,7 +2,7 @@
  * Narrows the proxy's event JSON into a LoggedEvent by hand: the widget bundle carries no zod. Anything
  * malformed is dropped rather than crashing the stream; unknown fields are ignored.
  */
-import type { LoggedEvent, Media, MediaKind } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
 
 type Fields = Record<string, unknown>
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { LoggedEvent } from '../../proxy/protocol/wire.ts'
+import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { StreamStatus } from '../conversation/ports.ts'
 import { nativeFetch, openEventStream } from './events.ts'
 

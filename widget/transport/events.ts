@@ -9,8 +9,8 @@
  * has no streaming body. So unless `fetch` is the browser's own, the stream is read from XHR's
  * progress events instead (xhr-stream.ts, a part of its own loaded only on such pages).
  */
-import { createSseParser } from '../../proxy/protocol/sse.ts'
-import { routes, streamEvents } from '../../proxy/protocol/wire.ts'
+import { createSseParser } from '../../protocol/sse.ts'
+import { routes, streamEvents } from '../../protocol/wire.ts'
 import type { Credentials, StreamHandlers } from '../conversation/ports.ts'
 import { decodeEvent } from './decode.ts'
 import type { Opened } from './xhr-stream.ts'

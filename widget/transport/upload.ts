@@ -4,7 +4,7 @@
  * minutes, so there is no overall deadline: a stall (nothing sent or received for `idleMs`) is the
  * timeout.
  */
-import { routes, type UploadReply } from '../../proxy/protocol/wire.ts'
+import { routes, type UploadReply } from '../../protocol/wire.ts'
 import {
   HttpFailure,
   NetworkFailure,

@@ -2,7 +2,7 @@
  * Transient trouble that does not change the conversation (the form's errors sit by their fields):
  * why the last message was not sent, too, next to its "Not sent" and Retry.
  */
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { formatNumber, t } from '../i18n/text.ts'
 

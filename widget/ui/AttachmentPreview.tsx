@@ -3,7 +3,7 @@
  * caption sends, Escape removes. Above it, why a file was refused, when one was.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import type { Attachment, Refusal } from '../conversation/attachment.ts'
 import { attachmentText } from '../i18n/attachment.ts'
 import { FileCard } from './FileCard.tsx'

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import { createChatting, renderWindow } from '../testing/chat.tsx'
 
 const messageBox = () => screen.getByRole('textbox', { name: 'Message' })

@@ -5,7 +5,7 @@
  * first file, chat/parts.ts).
  */
 import type { RefObject } from 'preact'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import { attachmentPart } from '../chat/parts.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { fireEvent, render, screen, within } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import { HttpFailure } from '../conversation/failure.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { loadLanguage } from '../i18n/text.ts'

@@ -2,7 +2,7 @@
  * "Leave a message": name (optional), email and message, then Send message. Problems show next to
  * their field after a Send; a failed send keeps everything typed and offers Try again.
  */
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import type { LeaveMessageModel, LeaveMessageProblem } from '../conversation/leave-message.ts'
 import { leaveText } from '../i18n/leave-message.ts'
 import { formatNumber, t } from '../i18n/text.ts'

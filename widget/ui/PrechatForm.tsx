@@ -5,8 +5,8 @@
  */
 import { Fragment } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
-import { cpfLength } from '../../proxy/protocol/checks.ts'
-import { limits } from '../../proxy/protocol/wire.ts'
+import { cpfLength } from '../../protocol/checks.ts'
+import { limits } from '../../protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import type { FieldProblem } from '../conversation/validate.ts'
 import { prechatText } from '../i18n/prechat.ts'

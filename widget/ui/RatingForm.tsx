@@ -1,5 +1,5 @@
 /** "Rate this chat": Good or Bad, an optional comment, then "Send rating"; afterwards a thank-you. */
-import { limits } from '../../proxy/protocol/wire.ts'
+import { limits } from '../../protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { endingText } from '../i18n/ending.ts'
 

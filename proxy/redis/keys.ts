@@ -1,0 +1,17 @@
+/**
+ * Where the proxy keeps things on Redis, under the deployment's prefix. A conversation's keys share
+ * one hash slot (`{id}`), so a script can touch them together.
+ */
+export function redisKeys(prefix: string) {
+  const of = (id: string, what: string) => `${prefix}c:{${id}}:${what}`
+  return {
+    /** Its event stream, state hash and de-duplication set, in the order the scripts take them. */
+    conversation: (id: string) => [of(id, 'events'), of(id, 'state'), of(id, 'keys')],
+    /** Held while one instance sends a visitor's message to zChat. */
+    claim: (id: string, key: string) => of(id, `claim:${key}`),
+    /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
+    uploads: (id: string) => of(id, 'uploads'),
+    /** The one stream every instance reads (relay.ts). */
+    relay: `${prefix}relay`,
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * What several instances keep right together on a real redis-server: streams per address through
+ * a Redis that lost its data and an instance that closed, the media quota through the retention
+ * sweep, and watched conversations kept past their idle retention.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { createClient } from 'redis'
+import { describe, expect, it, vi } from 'vitest'
+import { createMediaStore } from '../media/store.ts'
+import { useTestRedis } from '../testing/redis-vitest.ts'
+import { createRedisLog } from './log.ts'
+
+const redis = useTestRedis()
+let test = 0
+
+/** Two instances' logs on one Redis, under a prefix of the test's own. */
+function twoInstances(options: { idleRetentionMs?: number } = {}) {
+  const prefix = `limits${++test}:`
+  return [0, 1].map(() => createRedisLog({ url: redis.url, prefix, ...options }))
+}
+
+const upload = (bytes: Buffer, filename: string) => ({
+  stream: Readable.from([bytes]),
+  filename,
+  declaredType: 'text/plain',
+})
+
+describe('streams per address on Redis', () => {
+  it('are written again by the next beat after Redis lost them, and stop counting when their instance closes', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const onA = a!.limits.streamHolds(2)
+    const onB = b!.limits.streamHolds(2)
+    expect(await onA.take('192.0.2.1')).toBe(true)
+    expect(await onA.take('192.0.2.1')).toBe(true)
+    expect(await onB.take('192.0.2.1')).toBe(false)
+    expect(await onB.take('192.0.2.2')).toBe(true)
+
+    // Redis restarted empty (no persistence): A's next beat says again what it holds.
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.sendCommand(['FLUSHALL'])
+    await admin.close()
+    await a!.limits.beat()
+    expect(await onB.take('192.0.2.1')).toBe(false)
+
+    // A released one: B may take it.
+    onA.release('192.0.2.1')
+    await vi.waitFor(async () => expect(await onB.take('192.0.2.1')).toBe(true))
+    expect(await onB.take('192.0.2.1')).toBe(false)
+    // A goes (its lease with it): what it held no longer counts.
+    await a!.close()
+    expect(await onB.take('192.0.2.1')).toBe(true)
+    await b!.close()
+  })
+})
+
+describe('the media quota on Redis', () => {
+  it('counts what every instance stores in the shared folder, and what the sweep deletes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zchat-quota-'))
+    const logs = twoInstances()
+    await Promise.all(logs.map((log) => log.relayReady()))
+    let t = Date.now()
+    const [a, b] = logs.map((log) =>
+      createMediaStore({
+        dir,
+        maxBytes: 1024,
+        types: ['text/plain'],
+        retentionMs: 60_000,
+        quota: log.limits.mediaQuota(2100),
+        now: () => t,
+      }),
+    )
+    try {
+      await a!.save('c', upload(Buffer.alloc(1000, 'a'), 'a.txt'))
+      await b!.save('c', upload(Buffer.alloc(1000, 'b'), 'b.txt'))
+      await expect(a!.save('c', upload(Buffer.alloc(10, 'c'), 'c.txt'))).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+      })
+      // The files expire; B's sweep deletes both, and A has room again.
+      t += 61_000
+      expect(await b!.sweep()).toEqual({ expired: 2, orphan: 0 })
+      await a!.save('c', upload(Buffer.alloc(1000, 'c'), 'c.txt'))
+      // One file removed by hand (a failed message) gives its bytes back at once.
+      const d = await b!.save('c', upload(Buffer.alloc(1000, 'd'), 'd.txt'))
+      await expect(a!.save('c', upload(Buffer.alloc(10, 'e'), 'e.txt'))).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+      })
+      await b!.remove(d)
+      await a!.save('c', upload(Buffer.alloc(10, 'e'), 'e.txt'))
+    } finally {
+      for (const store of [a, b]) store?.close()
+      await Promise.all(logs.map((log) => log.close()))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a watched conversation on Redis', () => {
+  it('outlives its idle retention while a stream watches it, and is kept a retention after', async () => {
+    const [watcher, other] = twoInstances({ idleRetentionMs: 2000 })
+    await Promise.all([watcher!.relayReady(), other!.relayReady()])
+    const stop = watcher!.subscribe('watched', () => {})
+    // Opened first: left alone, it would expire before the other one.
+    await other!.open('watched')
+    await other!.append('watched', { type: 'accepted' })
+    await other!.open('quiet')
+    await other!.append('quiet', { type: 'accepted' })
+
+    await vi.waitFor(async () => expect(await other!.status('quiet')).toBeNull(), {
+      timeout: 10_000,
+      interval: 50,
+    })
+    expect(await other!.status('watched')).toMatchObject({ opened: true })
+    expect(await other!.readAfter('watched', 0)).toHaveLength(1)
+
+    stop()
+    await vi.waitFor(async () => expect(await other!.status('watched')).toBeNull(), {
+      timeout: 10_000,
+      interval: 50,
+    })
+    await Promise.all([watcher!.close(), other!.close()])
+  })
+})

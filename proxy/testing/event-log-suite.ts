@@ -1,0 +1,177 @@
+/**
+ * What every EventLog does, whichever store holds it: memory.test.ts and redis.test.ts run this one
+ * suite. Live delivery may be asynchronous (Redis relays it), so subscribers are awaited.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import type { LoggedEvent } from '../../protocol/wire.ts'
+import type { EventLog } from '../events/log.ts'
+
+export type LogFactory = (options: {
+  now?: () => number
+  maxEventsPerConversation?: number
+  /** A second instance on the same store (a second process, or the same one restarted). */
+  sameStore?: boolean
+}) => Promise<EventLog>
+
+const text = (e: LoggedEvent) => (e.type === 'message' ? e.text : e.type)
+
+export function describeEventLog(name: string, make: LogFactory) {
+  describe(`${name} event log (the contract)`, () => {
+    it('numbers events per conversation and reads after an id, a page at a time', async () => {
+      const log = await make({})
+      await log.open('a')
+      await log.append('a', { type: 'queued', position: 1 })
+      await log.append('b', { type: 'accepted' })
+      await log.append('a', { type: 'accepted' })
+      await log.append('a', { type: 'typing' })
+      const [first, second] = await log.readAfter('a', 0)
+      expect(second!.id).toBeGreaterThan(first!.id)
+      expect((await log.readAfter('a', first!.id)).map(text)).toEqual(['accepted', 'typing'])
+      expect((await log.readAfter('a', first!.id, 1)).map(text)).toEqual(['accepted'])
+      expect((await log.readAfter('b', 0)).map(text)).toEqual(['accepted'])
+      expect(await log.readAfter('a', (await log.readAfter('a', 0)).at(-1)!.id)).toEqual([])
+      expect(await log.readAfter('never', 0)).toEqual([])
+      expect(new Date(first!.at).getTime()).not.toBeNaN()
+      await log.close()
+    })
+
+    it('numbers events above any id handed out before, even within one millisecond', async () => {
+      let t = Date.now()
+      const before = await make({ now: () => t })
+      const a = await before.append('a', { type: 'accepted' })
+      const b = await before.append('a', { type: 'typing' })
+      expect(b!.id).toBe(a!.id + 1)
+      await before.close()
+      t += 5
+      const after = await make({ now: () => t, sameStore: true })
+      const c = await after.append('a', { type: 'cleared' })
+      expect(c!.id).toBeGreaterThan(b!.id)
+      await after.close()
+    })
+
+    it('tells opened, ended and unknown conversations apart', async () => {
+      const log = await make({})
+      expect(await log.status('a')).toBeNull()
+      await log.append('a', { type: 'queued', position: 1 })
+      expect(await log.status('a')).toMatchObject({ opened: false, ended: false })
+      await log.open('a')
+      expect(await log.status('a')).toMatchObject({ opened: true, ended: false })
+      await log.append('a', { type: 'finished', by: 'agent' }, 'finished')
+      await log.open('a')
+      const status = await log.status('a')
+      expect(status).toMatchObject({ opened: true, ended: true })
+      expect([...status!.keys]).toEqual(['finished'])
+      await log.close()
+    })
+
+    it('stores a keyed event once and ignores what no longer matters after the end', async () => {
+      const log = await make({})
+      const seen: LoggedEvent[] = []
+      log.subscribe('a', (e) => seen.push(e))
+      expect(await log.append('a', { type: 'finished', by: 'agent' }, 'finished')).not.toBeNull()
+      expect(await log.append('a', { type: 'finished', by: 'visitor' }, 'finished')).toBeNull()
+      expect(await log.append('a', { type: 'typing' })).toBeNull()
+      const late = { type: 'message', author: 'agent', messageId: 'm', text: 'late' } as const
+      expect(await log.append('a', late, 'agent-message:m')).not.toBeNull()
+      expect(await log.append('a', late, 'agent-message:m')).toBeNull()
+      expect(await log.append('a', { type: 'rated', mood: 'positive' }, 'rated')).not.toBeNull()
+      expect(await log.append('a', { type: 'rated', mood: 'negative' }, 'rated')).toBeNull()
+      await vi.waitFor(() => expect(seen.map(text)).toEqual(['finished', 'late', 'rated']))
+      expect((await log.readAfter('a', 0)).map(text)).toEqual(['finished', 'late', 'rated'])
+      await log.close()
+    })
+
+    it('de-duplicates across instances on one store, however the appends race', async () => {
+      const one = await make({})
+      const two = await make({ sameStore: true })
+      const message = { type: 'message', author: 'visitor', messageId: 'x', text: 'hi' } as const
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? one : two).append('a', message, 'visitor-message:c1'),
+        ),
+      )
+      // One store per process in memory: "the same store" is the same object there.
+      expect(results.filter(Boolean)).toHaveLength(1)
+      expect((await two.readAfter('a', 0)).map(text)).toEqual(['hi'])
+      await one.close()
+      if (two !== one) await two.close()
+    })
+
+    it('relays an append to every subscriber of the conversation, in order, and no other', async () => {
+      const log = await make({})
+      const other = await make({ sameStore: true })
+      const seenHere: string[] = []
+      const seenThere: string[] = []
+      const seenElsewhere: string[] = []
+      log.subscribe('a', (e) => seenHere.push(text(e)))
+      const unsubscribe = other.subscribe('a', (e) => seenThere.push(text(e)))
+      other.subscribe('b', (e) => seenElsewhere.push(text(e)))
+      for (const word of ['1', '2', '3']) {
+        await log.append('a', { type: 'message', author: 'agent', messageId: word, text: word })
+      }
+      await vi.waitFor(() => expect(seenThere).toEqual(['1', '2', '3']))
+      await vi.waitFor(() => expect(seenHere).toEqual(['1', '2', '3']))
+      unsubscribe()
+      await other.append('a', { type: 'accepted' })
+      await vi.waitFor(() => expect(seenHere).toEqual(['1', '2', '3', 'accepted']))
+      expect(seenThere).toEqual(['1', '2', '3'])
+      expect(seenElsewhere).toEqual([])
+      await log.close()
+      if (other !== log) await other.close()
+    })
+
+    it('past its cap forgets the oldest events and says up to which id', async () => {
+      const log = await make({ maxEventsPerConversation: 100 })
+      expect(await log.droppedThrough('a')).toBe(0)
+      const ids: number[] = []
+      const say = async (from: number, to: number) => {
+        for (let i = from; i <= to; i++) {
+          const text = `${i}`
+          const e = await log.append('a', {
+            type: 'message',
+            author: 'agent',
+            messageId: text,
+            text,
+          })
+          ids.push(e!.id)
+        }
+      }
+      await say(1, 99)
+      expect(await log.droppedThrough('a')).toBe(0)
+      await say(100, 250)
+      const kept = await log.readAfter('a', 0)
+      // Redis trims in batches: it may keep a tenth more than the cap.
+      expect(kept.length).toBeGreaterThanOrEqual(100)
+      expect(kept.length).toBeLessThanOrEqual(110)
+      expect(kept.map((e) => e.id)).toEqual(ids.slice(-kept.length))
+      expect(await log.droppedThrough('a')).toBe(ids[ids.length - kept.length - 1])
+      // Ids go on from the last one, not from what is kept.
+      const next = await log.append('a', { type: 'accepted' })
+      expect(next!.id).toBeGreaterThan(ids.at(-1)!)
+      await log.close()
+    })
+
+    it('lets one instance at a time claim a key, until released or lapsed', async () => {
+      let t = Date.now()
+      const one = await make({ now: () => t })
+      const two = await make({ now: () => t, sameStore: true })
+      expect(await one.claim('a', 'visitor-message:c1', 200)).toBe(true)
+      expect(await two.claim('a', 'visitor-message:c1', 200)).toBe(false)
+      expect(await two.claim('b', 'visitor-message:c1', 200)).toBe(true)
+      await one.release('a', 'visitor-message:c1')
+      expect(await two.claim('a', 'visitor-message:c1', 50)).toBe(true)
+      // Lapsed: Redis by its own clock, memory by the log's.
+      t += 100
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(await one.claim('a', 'visitor-message:c1', 200)).toBe(true)
+      await one.close()
+      if (two !== one) await two.close()
+    })
+
+    it('answers healthy', async () => {
+      const log = await make({})
+      expect(await log.healthy()).toBe(true)
+      await log.close()
+    })
+  })
+}
