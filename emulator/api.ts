@@ -121,6 +121,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         if (interaction.state === 'unavailable') {
           throw new EmulatorError(422, 'Cannot update: the interaction is unavailable')
         }
+        if (interaction.state === 'finished' && faults.get().updatesAfterFinish === 'refuse') {
+          throw new EmulatorError(422, 'Cannot update: the interaction is finished')
+        }
         interactions.rate(interaction, {
           ...(body.mood !== undefined && { mood: body.mood }),
           ...(body.note !== undefined && { note: body.note }),
@@ -140,6 +143,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         // (the console shows that the agent cannot open it).
         const url = body.url?.trim() || null
         ensureOpen(interaction, 'send a message')
+        if (faults.get().refuseMessageTypes.includes(type)) {
+          throw new EmulatorError(422, `Cannot send a message of type ${type}`)
+        }
         interactions.addMessage(interaction, 'CLIENT', { content: body.content, type, url })
         return {
           data: { interaction_hash: interaction.hash },

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { EmulatorError } from './errors.ts'
 import { type FaultInjector, faultsPatch } from './faults.ts'
+import { fetchExternalHistory } from './history.ts'
 import type { Agent, Interaction, InteractionState, Interactions } from './interactions.ts'
 import { messageTypes } from './schemas.ts'
 import type { Webhooks } from './webhooks.ts'
@@ -15,6 +16,7 @@ export type ControlDeps = {
   interactions: Interactions
   faults: FaultInjector
   webhooks: Webhooks
+  historyTimeoutMs: number
 }
 
 type HashRoute = { Params: { hash: string } }
@@ -114,9 +116,25 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
 
       control.post<HashRoute>('/interactions/:hash/unavailable', async (request) => {
         const interaction = find(request.params.hash)
-        expectState(interaction, ['queued'], 'mark unavailable')
+        // The document does not say when `unavailable` may come: after `accepted` too (the agent's
+        // session dropped, the shift ended), so the proxy and the widget are tested against it.
+        expectState(interaction, ['queued', 'accepted'], 'mark unavailable')
         interactions.end(interaction, 'unavailable')
         return interaction
+      })
+
+      // zChat may GET the external history at any time, a day after the start as well: this GETs it
+      // now, as often as a test or the console asks.
+      control.post<HashRoute>('/interactions/:hash/history', async (request) => {
+        const interaction = find(request.params.hash)
+        const url = interaction.externalHistory?.url
+        if (!url)
+          throw new EmulatorError(409, 'The interaction was started without external_history')
+        interactions.setHistory(
+          interaction.hash,
+          await fetchExternalHistory(url, deps.historyTimeoutMs),
+        )
+        return find(interaction.hash)
       })
 
       control.post<HashRoute>('/interactions/:hash/queue', async (request) => {

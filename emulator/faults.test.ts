@@ -68,6 +68,8 @@ describe('API faults', () => {
       historyDelayMs: 0,
       historyFetches: 1,
       garbageNext: 2,
+      refuseMessageTypes: [],
+      updatesAfterFinish: 'accept',
       duplicateWebhooks: false,
       webhookDelayMs: 0,
     })
@@ -87,6 +89,74 @@ describe('API faults', () => {
     const answer = await s.api('PUT', '/interactions/no-such-hash/typing', { token })
     expect(answer.status).toBe(422)
     expect(answer.json).toEqual({ message: expect.stringMatching(/not found/), status: 422 })
+  })
+})
+
+describe('what the document leaves open', () => {
+  it('refuses messages of the given types with 422 while the interaction goes on', async () => {
+    const hash = await s.start()
+    await fault({ refuseMessageTypes: ['image'] })
+    const picture = { token, content: 'foto', type: 'image', url: 'https://example.com/a.png' }
+    const refused = await s.api('POST', `/interactions/${hash}/messages`, picture)
+    expect(refused.status).toBe(422)
+    expect(refused.json).toEqual({ message: expect.stringMatching(/image/), status: 422 })
+    const text = await s.api('POST', `/interactions/${hash}/messages`, { token, content: 'oi' })
+    expect(text.status).toBe(200)
+    const typing = await s.api('PUT', `/interactions/${hash}/typing`, { token })
+    expect(typing.status).toBe(200)
+    expect((await s.control('GET', `/interactions/${hash}`)).json).toMatchObject({
+      state: 'queued',
+      messages: [{ content: 'oi', type: 'text' }],
+    })
+  })
+
+  it('takes an update after finish by default, and refuses it when updatesAfterFinish says so', async () => {
+    const rate = (hash: string) =>
+      s.api('PUT', `/interactions/${hash}`, { token, mood: 'POSITIVE' })
+    const first = await s.start()
+    await s.api('PUT', `/interactions/${first}/finish`, { token })
+    expect((await rate(first)).status).toBe(200)
+    await fault({ updatesAfterFinish: 'refuse' })
+    const second = await s.start()
+    expect((await rate(second)).status).toBe(200)
+    await s.api('PUT', `/interactions/${second}/finish`, { token })
+    const refused = await rate(second)
+    expect(refused.status).toBe(422)
+    expect(refused.json).toEqual({ message: expect.stringMatching(/finished/), status: 422 })
+  })
+
+  it('sends unavailable after accepted, when the agent console says so', async () => {
+    const hash = await s.start()
+    await s.control('POST', `/interactions/${hash}/accept`)
+    const marked = await s.control('POST', `/interactions/${hash}/unavailable`)
+    expect(marked.status).toBe(200)
+    await eventually(() => expect(s.receiver.received).toHaveLength(3))
+    const states = s.receiver.received.map((body) => (body as { state: string }).state)
+    expect(states).toEqual(['queued', 'accepted', 'unavailable'])
+  })
+
+  it('GETs the external history again whenever asked, as zChat may a day later', async () => {
+    let gets = 0
+    const files = await startFileServer(() => {
+      gets++
+      return {
+        status: 200,
+        body: `{"messages":[{"time":"2026-12-07 10:00:0${gets}","direction":"CLIENT","content":"n${gets}"}]}`,
+      }
+    })
+    try {
+      const hash = await s.start({ external_history: `${files.url}/history` })
+      await eventually(() => expect(gets).toBe(1))
+      const again = await s.control('POST', `/interactions/${hash}/history`)
+      expect(again.status).toBe(200)
+      expect(again.json).toMatchObject({
+        externalHistory: { fetches: 2, messages: [{ content: 'n2' }] },
+      })
+      const without = await s.start()
+      expect((await s.control('POST', `/interactions/${without}/history`)).status).toBe(409)
+    } finally {
+      await files.close()
+    }
   })
 })
 

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { errorBody } from './errors.ts'
+import { type MessageType, messageTypes } from './schemas.ts'
 
 export const faultsPatch = z.strictObject({
   latencyMs: z.int().min(0).max(60_000).optional(),
@@ -26,10 +27,17 @@ export const faultsPatch = z.strictObject({
   /** Triggers with odd but readable fields: `state` in capitals, `position` a string, `extra` []. */
   oddTriggers: z.boolean().optional(),
   /** The external history is fetched this long after the start... */
-  historyDelayMs: z.int().min(0).max(3_600_000).optional(),
+  historyDelayMs: z.int().min(0).max(86_400_000).optional(),
   /** ...and this many times. */
   historyFetches: z.int().min(1).max(5).optional(),
   garbageNext: z.int().min(0).optional(),
+  /**
+   * Messages of these types answered 422 while the interaction lives (a URL zChat cannot fetch, a
+   * type the account refuses): the document shows 422 with no meaning attached.
+   */
+  refuseMessageTypes: z.array(z.enum(messageTypes)).optional(),
+  /** Whether an update (the rating) is taken after finish: the document does not say. */
+  updatesAfterFinish: z.enum(['accept', 'refuse']).optional(),
   duplicateWebhooks: z.boolean().optional(),
   webhookDelayMs: z.int().min(0).max(60_000).optional(),
 })
@@ -48,6 +56,8 @@ export type Faults = {
   historyDelayMs: number
   historyFetches: number
   garbageNext: number
+  refuseMessageTypes: MessageType[]
+  updatesAfterFinish: 'accept' | 'refuse'
   duplicateWebhooks: boolean
   webhookDelayMs: number
 }
@@ -60,6 +70,8 @@ const none = (): Faults => ({
   historyDelayMs: 0,
   historyFetches: 1,
   garbageNext: 0,
+  refuseMessageTypes: [],
+  updatesAfterFinish: 'accept',
   duplicateWebhooks: false,
   webhookDelayMs: 0,
 })
@@ -83,6 +95,8 @@ export function createFaults() {
         historyDelayMs: patch.historyDelayMs ?? current.historyDelayMs,
         historyFetches: patch.historyFetches ?? current.historyFetches,
         garbageNext: patch.garbageNext ?? current.garbageNext,
+        refuseMessageTypes: patch.refuseMessageTypes ?? current.refuseMessageTypes,
+        updatesAfterFinish: patch.updatesAfterFinish ?? current.updatesAfterFinish,
         duplicateWebhooks: patch.duplicateWebhooks ?? current.duplicateWebhooks,
         webhookDelayMs: patch.webhookDelayMs ?? current.webhookDelayMs,
       }

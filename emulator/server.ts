@@ -76,7 +76,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     historyTimeoutMs: options.historyTimeoutMs ?? 5000,
   })
   registerStream(app, interactions)
-  registerControl(app, { interactions, faults, webhooks })
+  registerControl(app, {
+    interactions,
+    faults,
+    webhooks,
+    historyTimeoutMs: options.historyTimeoutMs ?? 5000,
+  })
   app.get('/console', async (_request, reply) => {
     const nonce = randomBytes(16).toString('base64')
     return reply
