@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Interaction } from './interactions.ts'
-import { errorAnswer as errorResponse, startAnswer as startResponse } from './schemas.ts'
+import {
+  errorAnswer as errorResponse,
+  messageAnswer,
+  startAnswer as startResponse,
+  statusAnswer,
+} from './schemas.ts'
 import { call, type Setup, setup, token } from './testing/support.ts'
 
 let s: Setup
@@ -108,7 +113,10 @@ describe('PUT /interactions/:hash', () => {
     }
     const answer = await s.api('PUT', `/interactions/${hash}`, body)
     expect(answer.status).toBe(200)
-    expect(answer.json).toEqual({ message: 'Interaction updated successfully', status: 200 })
+    expect(statusAnswer.parse(answer.json)).toEqual({
+      message: 'Interaction updated successfully',
+      status: 200,
+    })
     expect(await view(hash)).toMatchObject({
       mood: 'POSITIVE',
       tagIds: ['1', '999'],
@@ -153,7 +161,7 @@ describe('POST /interactions/:hash/messages', () => {
       type: null,
     })
     expect(answer.status).toBe(200)
-    expect(answer.json).toEqual({
+    expect(messageAnswer.parse(answer.json)).toEqual({
       data: { interaction_hash: hash },
       message: 'Message created successfully',
       status: 200,
@@ -227,10 +235,10 @@ describe('PUT /interactions/:hash/typing and /cleared', () => {
     const hash = await s.start()
     const typing = await s.api('PUT', `/interactions/${hash}/typing`, { token })
     expect(typing.status).toBe(200)
-    expect(typing.json).toEqual({ message: expect.any(String), status: 200 })
+    expect(statusAnswer.parse(typing.json).status).toBe(200)
     expect((await view(hash)).visitorTyping).toBe(true)
     const cleared = await s.api('PUT', `/interactions/${hash}/cleared`, { token })
-    expect(cleared.json).toEqual({ message: expect.any(String), status: 200 })
+    expect(statusAnswer.parse(cleared.json).status).toBe(200)
     expect((await view(hash)).visitorTyping).toBe(false)
   })
 
@@ -254,7 +262,10 @@ describe('PUT /interactions/:hash/finish', () => {
     await s.control('POST', `/interactions/${accepted}/accept`)
     for (const hash of [queued, accepted]) {
       const answer = await s.api('PUT', `/interactions/${hash}/finish`, { token })
-      expect(answer.json).toEqual({ message: 'Interaction finished successfully', status: 200 })
+      expect(statusAnswer.parse(answer.json)).toEqual({
+        message: 'Interaction finished successfully',
+        status: 200,
+      })
       expect((await view(hash)).state).toBe('finished')
       expectError(await s.api('PUT', `/interactions/${hash}/finish`, { token }), 422, /finished/)
     }

@@ -81,7 +81,7 @@ describe('agent actions', () => {
     ['stop typing before accepting', [], 'cleared'],
     ['send before accepting', [], 'messages'],
     ['finish twice', ['finish'], 'finish'],
-    ['mark an accepted interaction unavailable', ['accept'], 'unavailable'],
+    ['mark a finished interaction unavailable', ['finish'], 'unavailable'],
     ['accept an unavailable interaction', ['unavailable'], 'accept'],
     ['announce a position once accepted', ['accept'], 'queue'],
   ])('answers 409 when asked to %s', async (_case, before, action) => {

@@ -1,7 +1,8 @@
 /**
  * The control API under `/control`: the agent's side of zChat (what the console clicks and tests
- * call), fault injection and the webhook delivery log. Each agent action sends the trigger a real
- * agent's action would and answers with the updated interaction.
+ * call), fault injection and the webhook delivery log. None of it is in the seed, which documents
+ * the client's side only; each agent action sends the trigger the seed shows for it
+ * (docs/zchat/seed/clientapi-v1.md#triggers) and answers with the updated interaction.
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
@@ -88,6 +89,8 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
         })
       }
 
+      // docs/zchat/seed/clientapi-v1.md#agent-new-message. The agent's files always have a URL:
+      // the trigger is how the visitor gets them.
       control.post<HashRoute>('/interactions/:hash/messages', async (request) => {
         const interaction = find(request.params.hash)
         const body = validate(messageBody, request.body)
@@ -116,15 +119,17 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
 
       control.post<HashRoute>('/interactions/:hash/unavailable', async (request) => {
         const interaction = find(request.params.hash)
-        // The document does not say when `unavailable` may come: after `accepted` too (the agent's
-        // session dropped, the shift ended), so the proxy and the widget are tested against it.
+        // docs/zchat/seed/clientapi-v1.md#in-case-of-unavailable-agents. Seed silent: when it may
+        // come. After `accepted` too (the agent's session dropped, the shift ended), so the proxy
+        // and the widget are tested against it.
         expectState(interaction, ['queued', 'accepted'], 'mark unavailable')
         interactions.end(interaction, 'unavailable')
         return interaction
       })
 
-      // zChat may GET the external history at any time, a day after the start as well: this GETs it
-      // now, as often as a test or the console asks.
+      // Seed silent (docs/zchat/seed/clientapi-v1.md#external-history): when zChat GETs the
+      // external history. Any time, a day after the start as well: this GETs it now, as often as a
+      // test or the console asks.
       control.post<HashRoute>('/interactions/:hash/history', async (request) => {
         const interaction = find(request.params.hash)
         const url = interaction.externalHistory?.url
@@ -132,11 +137,13 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
           throw new EmulatorError(409, 'The interaction was started without external_history')
         interactions.setHistory(
           interaction.hash,
-          await fetchExternalHistory(url, deps.historyTimeoutMs),
+          await fetchExternalHistory(url, deps.historyTimeoutMs, faults.get().historyTimeZone),
         )
         return find(interaction.hash)
       })
 
+      // A `queued` trigger with any position (docs/zchat/seed/clientapi-v1.md#interaction-added-to-queue),
+      // for a queue that moves as the emulator's does not.
       control.post<HashRoute>('/interactions/:hash/queue', async (request) => {
         const interaction = find(request.params.hash)
         const { position } = validate(queueBody, request.body)
@@ -149,6 +156,12 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
       control.post('/faults', async (request) => faults.apply(validate(faultsPatch, request.body)))
 
       control.get('/webhooks', async () => webhooks.log())
+      // Waits for every trigger sent so far (retries and delays included), then answers the log:
+      // a test can tell that a trigger was not sent without sleeping.
+      control.post('/webhooks/settle', async () => {
+        await webhooks.settle()
+        return webhooks.log()
+      })
 
       control.post('/reset', async () => {
         interactions.reset()

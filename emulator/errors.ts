@@ -1,5 +1,8 @@
 /**
- * zChat's one error shape, `{"message": "...", "status": N}`, used by the API and the control API alike.
+ * zChat's one error shape, `{"message": "...", "status": 422}` (the "Error Response" of every
+ * section of docs/zchat/seed/clientapi-v1.md#clientapi-v1), used by the API and the control API
+ * alike. Seed silent: whether the HTTP status line repeats `status` (it does here, except under the
+ * `failNext` fault's `as: 'body'`), and every status but 422.
  */
 import type { FastifyInstance } from 'fastify'
 

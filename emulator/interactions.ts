@@ -2,9 +2,11 @@
  * The emulator's engine: interactions, their department queues and the triggers each change sends.
  *
  * Routes decide whether a change is allowed (the API answers 422, the control API 409); this module
- * only applies it, sends the matching trigger and tells subscribers that something changed.
+ * only applies it, sends the matching trigger and tells subscribers that something changed. The
+ * triggers are the seed's "Triggers" (docs/zchat/seed/clientapi-v1.md#triggers), one per example.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
+import type { Faults } from './faults.ts'
 import type {
   Customer,
   HistoryMessage,
@@ -25,10 +27,16 @@ export type ChatMessage = {
   url: string | null
   at: string
 }
+/**
+ * A message of the external history as the agent sees it: the document's fields, and `at`, the
+ * instant its zone-less `time` denotes in the `historyTimeZone` fault's zone (null: no such time).
+ */
+export type HistoryEntry = HistoryMessage & { at: string | null }
+
 /** Only `url` while the GET is in flight; then `messages` or `error`. */
 export type HistoryView = {
   url: string
-  messages?: HistoryMessage[]
+  messages?: HistoryEntry[]
   error?: string
   /** How many times it has been fetched (a fault can make zChat fetch it late, and again). */
   fetches?: number
@@ -65,7 +73,10 @@ export type NewMessage = { content: string; type: MessageType; url: string | nul
 export type RatingPatch = { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }
 export type SendTrigger = (hash: string, body: StateTrigger | MessageTrigger) => void
 
-/** Shaped like the document's example (`0000a-000b-0c00-0d0e-f00d00f11111`): opaque, not a UUID. */
+/**
+ * Shaped like the start's example, `0000a-000b-0c00-0d0e-f00d00f11111`
+ * (docs/zchat/seed/clientapi-v1.md#start-interaction): opaque, not the "UUID format" the text says.
+ */
 function createHash(): string {
   const hex = randomBytes(15).toString('hex')
   return [
@@ -79,7 +90,13 @@ function createHash(): string {
 
 export type Interactions = ReturnType<typeof createInteractions>
 
-export function createInteractions(send: SendTrigger) {
+export type InteractionOptions = {
+  send: SendTrigger
+  /** Read at each trigger: `queuedPosition` and `queueMoves` answer what the seed leaves open. */
+  faults: () => Pick<Faults, 'queuedPosition' | 'queueMoves'>
+}
+
+export function createInteractions({ send, faults }: InteractionOptions) {
   // Map order is creation order, which is also queue order within a department.
   const all = new Map<string, Interaction>()
   const listeners = new Set<() => void>()
@@ -95,12 +112,26 @@ export function createInteractions(send: SendTrigger) {
     })
   }
 
+  /**
+   * A state trigger: `{interaction_hash, state, extra}`, plus `position` on `queued` only, as the
+   * seed's examples (docs/zchat/seed/clientapi-v1.md#interaction-added-to-queue and the five after
+   * it). `extra` is the start's (docs/zchat/seed/clientapi-v1.md#start-interaction: "will be
+   * returned on webhook"); `{}` when none was given, as every example shows.
+   * Seed silent: whether `position` counts from 1 (its one example is 1): from 1 here, from 0 or
+   * left out with the `queuedPosition` fault.
+   */
   function sendState(interaction: Interaction, state: StateTrigger['state']): void {
     const { hash, position, extra } = interaction
+    const counted = faults().queuedPosition
     const body: StateTrigger =
-      state === 'queued'
-        ? { interaction_hash: hash, state, position, extra }
-        : { interaction_hash: hash, state, extra }
+      state !== 'queued' || counted === 'omit'
+        ? { interaction_hash: hash, state, extra }
+        : {
+            interaction_hash: hash,
+            state,
+            position: counted === 'from0' && position !== null ? position - 1 : position,
+            extra,
+          }
     send(hash, body)
   }
 
@@ -110,21 +141,31 @@ export function createInteractions(send: SendTrigger) {
     changed()
   }
 
-  /** After someone leaves a queue, everyone whose position moved hears the new one. */
+  /**
+   * After someone leaves a queue, everyone whose position moved hears the new one.
+   * Seed silent: whether `queued` is sent again when the queue moves; `queueMoves: 'silent'` only
+   * updates the positions the console shows.
+   */
   function reannounce(departmentId: number): void {
     let position = 0
     for (const interaction of all.values()) {
       if (interaction.state !== 'queued' || interaction.departmentId !== departmentId) continue
       position += 1
-      if (interaction.position !== position) announce(interaction, position)
+      if (interaction.position === position) continue
+      if (faults().queueMoves === 'announce') announce(interaction, position)
+      else interaction.position = position
     }
   }
 
-  function leaveQueue(interaction: Interaction, state: Exclude<InteractionState, 'queued'>): void {
+  function leaveQueue(
+    interaction: Interaction,
+    state: Exclude<InteractionState, 'queued'>,
+    trigger: boolean,
+  ): void {
     const wasQueued = interaction.state === 'queued'
     interaction.state = state
     interaction.position = null
-    sendState(interaction, state)
+    if (trigger) sendState(interaction, state)
     if (wasQueued) reannounce(interaction.departmentId)
     changed()
   }
@@ -160,6 +201,8 @@ export function createInteractions(send: SendTrigger) {
         messages: [],
       }
       all.set(interaction.hash, interaction)
+      // docs/zchat/seed/clientapi-v1.md#interaction-added-to-queue. Seed silent: when `queued`
+      // is sent (here: at once, racing the start's answer unless `queuedBeforeAnswer` is on).
       announce(interaction, ahead + 1)
       return interaction
     },
@@ -177,9 +220,13 @@ export function createInteractions(send: SendTrigger) {
       }
       interaction.messages.push(saved)
       if (direction === 'CLIENT') {
-        // A sent message ends the typing it came from, whether or not the visitor says "cleared".
+        // Emulator's choice (only the console sees it): a sent message ends the typing it came
+        // from, whether or not the visitor says "cleared".
         interaction.visitorTyping = false
       } else {
+        // docs/zchat/seed/clientapi-v1.md#agent-new-message: `{interaction_hash, message: {hash,
+        // content, type, url}, agent: {id, name}, extra}`; the example's agent is 111 Atendente.
+        // Seed silent: `url` on a text message (the example carries one with type text): null.
         const agent = interaction.agent ?? { id: 111, name: 'Atendente' }
         const { hash, content, type, url } = saved
         send(interaction.hash, {
@@ -198,21 +245,31 @@ export function createInteractions(send: SendTrigger) {
       changed()
     },
 
+    /** docs/zchat/seed/clientapi-v1.md#agent-typing and #agent-stop-typing. */
     setAgentTyping(interaction: Interaction, typing: boolean): void {
       interaction.agentTyping = typing
       sendState(interaction, typing ? 'typing' : 'cleared')
       changed()
     },
 
+    /** docs/zchat/seed/clientapi-v1.md#agent-accepts-interaction */
     accept(interaction: Interaction, agent: Agent): void {
       interaction.agent = agent
-      leaveQueue(interaction, 'accepted')
+      leaveQueue(interaction, 'accepted', true)
     },
 
-    end(interaction: Interaction, state: 'finished' | 'unavailable'): void {
+    /**
+     * docs/zchat/seed/clientapi-v1.md#agent-finish-interaction and #in-case-of-unavailable-agents.
+     * `trigger: false` ends it silently (the client's finish under `finishTrigger: 'omit'`).
+     */
+    end(
+      interaction: Interaction,
+      state: 'finished' | 'unavailable',
+      { trigger = true }: { trigger?: boolean } = {},
+    ): void {
       interaction.visitorTyping = false
       interaction.agentTyping = false
-      leaveQueue(interaction, state)
+      leaveQueue(interaction, state, trigger)
     },
 
     /** A queued trigger with a position of the caller's choosing (the real queue order is unchanged). */

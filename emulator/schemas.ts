@@ -1,11 +1,13 @@
 /**
- * The emulator's own reading of ClientApi V1 (docs/zchat/clientapi-v1.md), written from the
- * document and not from the proxy's schemas (proxy/zchat/schemas.ts): a misreading in the proxy
- * then fails a test instead of being agreed with.
+ * The emulator's own reading of ClientApi V1, written from the seed (docs/zchat/seed/clientapi-v1.md)
+ * and not from the proxy's schemas (proxy/zchat/schemas.ts) or our restatement (docs/zchat/): a
+ * misreading in the proxy then fails a test instead of being agreed with.
  *
- * As strict as the document where it is strict (required fields, enums, the history's time
- * format) and as lenient where it is lenient: `url` is marked optional for every message type,
- * `type` and `media_type` may be null, and fields the document does not list are ignored.
+ * As strict as the seed where it is strict (required fields, enums) and as lenient where it is
+ * lenient: `url` is marked optional for every message type, `type` and `media_type` may be null.
+ * Seed silent, and the emulator's choices: fields it does not list are ignored; the customer's
+ * fields and `tag_ids` are strings (their only examples); `time` must be written exactly as the
+ * example (`2019-03-14 00:00:01`), the seed's type being just "datetime".
  */
 import { z } from 'zod'
 
@@ -24,7 +26,7 @@ export const customerFields = z.looseObject({
 })
 export type Customer = z.infer<typeof customerFields>
 
-/** POST /interactions */
+/** POST /interactions: docs/zchat/seed/clientapi-v1.md#start-interaction */
 export const startBody = z.looseObject({
   department_id: z.int('department_id: an integer is required'),
   media_type: z.enum(mediaTypes).nullable().optional(),
@@ -34,7 +36,7 @@ export const startBody = z.looseObject({
   external_history: z.string().nullable().optional(),
 })
 
-/** PUT /interactions/{hash} */
+/** PUT /interactions/{hash}: docs/zchat/seed/clientapi-v1.md#update-interaction */
 export const updateBody = z.looseObject({
   mood: z.enum(moods).optional(),
   tag_ids: z.array(z.string()).optional(),
@@ -42,14 +44,14 @@ export const updateBody = z.looseObject({
   note: z.string().optional(),
 })
 
-/** POST /interactions/{hash}/messages */
+/** POST /interactions/{hash}/messages: docs/zchat/seed/clientapi-v1.md#send-message */
 export const messageBody = z.looseObject({
   content: z.string('content: a string is required'),
   type: z.enum(messageTypes).nullable().optional(),
   url: z.string().nullable().optional(),
 })
 
-/** The external-history document zChat GETs. */
+/** The external-history document zChat GETs: docs/zchat/seed/clientapi-v1.md#external-history */
 export const historyDocument = z.looseObject({
   messages: z.array(
     z.looseObject({
@@ -61,7 +63,8 @@ export const historyDocument = z.looseObject({
 })
 export type HistoryMessage = z.infer<typeof historyDocument>['messages'][number]
 
-// ---- What the emulator sends: triggers, shaped as the document's examples --------------------
+// ---- What the emulator sends: triggers, shaped as the seed's examples ------------------------
+// docs/zchat/seed/clientapi-v1.md#triggers
 
 export type TriggerState = 'queued' | 'accepted' | 'unavailable' | 'finished' | 'typing' | 'cleared'
 
@@ -92,6 +95,16 @@ export const startAnswer = z.strictObject({
 /** Every error: `{"message": "...", "status": 422}`. */
 export const errorAnswer = z.strictObject({ message: z.string(), status: z.int() })
 
+/** Update answers `{"message": "...", "status": 200}`; typing, cleared and finish (seed silent) too. */
+export const statusAnswer = z.strictObject({ message: z.string(), status: z.literal(200) })
+
+/** Send message answers `{"data": {"interaction_hash"}, "message", "status": 200}`. */
+export const messageAnswer = z.strictObject({
+  data: z.strictObject({ interaction_hash: z.string().min(1) }),
+  message: z.string(),
+  status: z.literal(200),
+})
+
 const triggerStates = [
   'queued',
   'accepted',
@@ -101,13 +114,20 @@ const triggerStates = [
   'cleared',
 ] as const
 
-export const stateTriggerBody = z.strictObject({
-  interaction_hash: z.string().min(1),
-  state: z.enum(triggerStates),
-  /** Only `queued` carries a position in the document. */
-  position: z.int().positive().optional(),
-  extra: z.record(z.string(), z.unknown()),
-})
+export const stateTriggerBody = z
+  .strictObject({
+    interaction_hash: z.string().min(1),
+    state: z.enum(triggerStates),
+    /**
+     * Only `queued` carries a position in the seed (its example: 1). Counted from 0 or left out
+     * under the `queuedPosition` fault.
+     */
+    position: z.int().nonnegative().optional(),
+    extra: z.record(z.string(), z.unknown()),
+  })
+  .refine((body) => body.state === 'queued' || body.position === undefined, {
+    message: 'only queued carries a position',
+  })
 
 export const messageTriggerBody = z.strictObject({
   interaction_hash: z.string().min(1),

@@ -1,7 +1,8 @@
 /**
- * A faithful zChat ClientApi V1 emulator (docs/zchat/clientapi-v1.md) with an agent
- * console: the API under `/core/api/v1`, triggers POSTed to a webhook URL, a control API under
- * `/control` and the console at `/console`.
+ * A zChat ClientApi V1 emulator written from the seed (docs/zchat/seed/clientapi-v1.md), with an
+ * agent console: the API under `/core/api/v1`, triggers POSTed to a webhook URL, a control API
+ * under `/control` and the console at `/console`. Where the seed is silent it makes a choice, named
+ * in emulator/README.md, and a fault gives the other answer.
  */
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -45,7 +46,7 @@ export type Emulator = {
   close(): Promise<void>
 }
 
-// The document sets no limit; 1 MB is far above any chat message and keeps abuse cheap.
+// Seed silent: no limit is documented. 1 MB is far above any chat message and keeps abuse cheap.
 const bodyLimit = 1_048_576
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -57,7 +58,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   })
   installErrorHandlers(app)
-  // JSON only, like the documented API: a text/plain body gets 415 rather than a confusing 401.
+  // Every body the seed shows is JSON. Seed silent on other content types: a text/plain body gets
+  // 415 rather than a confusing 401.
   app.removeContentTypeParser('text/plain')
 
   const faults = createFaults()
@@ -66,13 +68,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     faults: faults.get,
     timeoutMs: options.webhookTimeoutMs ?? 5000,
   })
-  const interactions = createInteractions(webhooks.send)
+  const interactions = createInteractions({ send: webhooks.send, faults: faults.get })
 
   registerApi(app, {
     token: options.token,
     departments: new Set(options.departments ?? [1, 2, 3]),
     interactions,
     faults,
+    webhooks,
     historyTimeoutMs: options.historyTimeoutMs ?? 5000,
   })
   registerStream(app, interactions)

@@ -176,6 +176,7 @@ describe('delivery', () => {
         status: 500,
         error: null,
         at: expect.any(String),
+        attempt: 1,
       },
     ])
   })

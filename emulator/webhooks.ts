@@ -1,7 +1,14 @@
 /**
- * Trigger delivery: POSTed to the account's one webhook URL, asynchronously, in order per
- * interaction (each interaction has its own chain, so a slow receiver for one does not hold up
- * another), and recorded so tests can see what zChat would have sent and what came back.
+ * Trigger delivery to the account's one "Webhook URL" (docs/zchat/seed/clientapi-v1.md#clientapi-v1:
+ * "Add your URL at 'Webhook URL' to receive the trigger events"), recorded so tests can see what
+ * zChat would have sent and what came back.
+ *
+ * Seed silent, and the emulator's choices: the method and headers (a POST of the JSON shown in
+ * docs/zchat/seed/clientapi-v1.md#triggers, `content-type: application/json`); timing
+ * (asynchronously, after the API has answered; `queuedBeforeAnswer` for the other order); order (in
+ * order per interaction: each interaction has its own chain, so a slow receiver for one does not
+ * hold up another); a timeout of `timeoutMs` (5 s); and the receiver's answer, which is ignored
+ * (`webhookRetries` tries a failed delivery again). Duplicates, delays and odd fields are faults.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Faults } from './faults.ts'
@@ -12,6 +19,8 @@ export type Delivery = {
   status: number | null
   error: string | null
   at: string
+  /** 1 for the first try of a trigger; more when `webhookRetries` tried it again. */
+  attempt: number
 }
 
 export type WebhookOptions = {
@@ -55,15 +64,20 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
     if (log.length > logLimit) log.splice(0, log.length - logLimit)
   }
 
-  async function deliverOnce(body: Delivery['body'], signal: AbortSignal): Promise<void> {
+  /** One POST; true when the receiver answered 2xx. */
+  async function deliverOnce(
+    body: Delivery['body'],
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<boolean> {
     const delay = faults().webhookDelayMs
     if (delay > 0) await sleep(delay, undefined, { signal })
-    if (signal.aborted) return
+    if (signal.aborted) return true
     const at = new Date().toISOString()
     const url = webhookUrl()
     if (!url) {
-      record({ body, status: null, error: 'No webhook URL configured', at })
-      return
+      record({ body, status: null, error: 'No webhook URL configured', at, attempt })
+      return false
     }
     try {
       const response = await fetch(url, {
@@ -72,18 +86,29 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
         body: JSON.stringify(faults().oddTriggers ? oddly(body) : body),
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       })
-      // Drain the answer so the connection can be reused; its content does not matter to zChat.
+      // Drained so the connection can be reused; only the status is read, and only for retries.
       await response.arrayBuffer()
-      record({ body, status: response.status, error: null, at })
+      record({ body, status: response.status, error: null, at, attempt })
+      return response.status >= 200 && response.status <= 299
     } catch (error) {
-      if (!signal.aborted)
-        record({ body, status: null, error: describeFailure(error, timeoutMs), at })
+      if (signal.aborted) return true
+      record({ body, status: null, error: describeFailure(error, timeoutMs), at, attempt })
+      return false
+    }
+  }
+
+  /** A trigger, tried again while it fails and `webhookRetries` allows. */
+  async function deliverWithRetries(body: Delivery['body'], signal: AbortSignal): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (await deliverOnce(body, signal, attempt)) return
+      if (attempt > faults().webhookRetries) return
+      await sleep(faults().webhookRetryDelayMs, undefined, { signal })
     }
   }
 
   async function deliver(body: Delivery['body'], signal: AbortSignal): Promise<void> {
     const copies = faults().duplicateWebhooks ? 2 : 1
-    for (let copy = 0; copy < copies; copy += 1) await deliverOnce(body, signal)
+    for (let copy = 0; copy < copies; copy += 1) await deliverWithRetries(body, signal)
   }
 
   return {
@@ -96,6 +121,12 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
       void next.then(() => {
         if (chains.get(hash) === next) chains.delete(hash)
       })
+    },
+    /** Settles once every trigger queued so far for `hash` was delivered or given up. */
+    idle: (hash: string): Promise<void> => chains.get(hash) ?? Promise.resolve(),
+    /** Settles once every trigger queued so far, for every interaction, was delivered or given up. */
+    async settle(): Promise<void> {
+      await Promise.allSettled([...chains.values()])
     },
     log: (): Delivery[] => log,
     reset(): void {

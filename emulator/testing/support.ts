@@ -19,8 +19,8 @@ export type Receiver = {
   url: string
   /** Parsed bodies, in arrival order. */
   received: unknown[]
-  /** The status the next requests get (default 200). */
-  respondWith(status: number): void
+  /** The statuses the next requests get, in order, the last one for every request after (default 200). */
+  respondWith(...statuses: [number, ...number[]]): void
   close(): Promise<void>
 }
 
@@ -38,11 +38,12 @@ export async function startReceiver(
   delayMs: (body: unknown) => number = () => 0,
 ): Promise<Receiver> {
   const received: unknown[] = []
-  let status = 200
+  let statuses = [200]
   const server = createServer(async (request, response) => {
     const body: unknown = JSON.parse(await readBody(request))
     await sleep(delayMs(body))
     received.push(body)
+    const status = statuses.length > 1 ? statuses.shift()! : statuses[0]!
     response.writeHead(status, { 'content-type': 'application/json' }).end('{}')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -50,8 +51,8 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${port}/webhook`,
     received,
-    respondWith(next) {
-      status = next
+    respondWith(...next) {
+      statuses = next
     },
     async close() {
       server.closeAllConnections()
