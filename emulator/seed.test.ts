@@ -68,3 +68,62 @@ describe('emulator/README.md', () => {
     expect(readme).toContain(`\`${name}\``)
   })
 })
+
+/**
+ * docs/zchat/assumptions.md mirrors code on both sides: the proxy's functions that depend on each
+ * assumption, and the emulator's faults that give the other answer. Both are held to the code here.
+ */
+describe('docs/zchat/assumptions.md', () => {
+  // The ids `npm run zchat:check` prints, one per answer it asks zChat for.
+  const checkRows = new Set([
+    'start',
+    'history-fetch',
+    'trigger-queued',
+    'message-text',
+    'message-image',
+    'message-video',
+    'message-audio',
+    'message-file',
+    'typing',
+    'cleared',
+    'update',
+    'finish',
+    'trigger-finished',
+    'message-after-finish',
+    'update-after-finish',
+    'unknown-interaction',
+    'error-shape',
+  ])
+  const rows = read('../docs/zchat/assumptions.md')
+    .split('\n')
+    .filter((line) => /^\| \d+ /.test(line))
+    .map((line) => line.split(' | ').map((cell) => cell.trim()))
+  /** Backquoted words of a cell, leaving out what is in brackets (examples, not names). */
+  const quoted = (cell: string) =>
+    [...cell.replace(/\([^)]*\)/g, '').matchAll(/`([^`]+)`/g)].map((match) => match[1]!)
+
+  it('has a row for every answer zchat:check asks for, and no other', () => {
+    const named = new Set(rows.flatMap((row) => quoted(row[4] ?? '')))
+    expect(named).toEqual(checkRows)
+  })
+
+  it.each(rows.map((row) => [row[0]!.replace('| ', ''), row] as const))(
+    'row %s names faults the emulator has and code that exists',
+    (_id, row) => {
+      expect(row).toHaveLength(6)
+      const faults = quoted(row[5] ?? '')
+        .filter((word) => !word.startsWith('POST '))
+        .map((word) => word.split(':')[0]!)
+      for (const fault of faults) expect(Object.keys(faultsPatch.shape)).toContain(fault)
+      for (const place of (row[3] ?? '').split(';')) {
+        const [path, ...names] = quoted(place)
+        expect(path).toMatch(/^[a-z]+\/[\w/.-]+\.ts$/)
+        const text = read(`../${path}`)
+        for (const name of names) {
+          const identifier = /^[A-Za-z_$][\w$]*/.exec(name)?.[0]
+          if (identifier) expect(text, `${path} ${name}`).toContain(identifier)
+        }
+      }
+    },
+  )
+})
