@@ -1,6 +1,6 @@
 /**
  * Injected failures and the other answers to what the seed leaves open, so the proxy can be tested
- * against a slow, failing or confused zChat, and against every reading of the document's silences
+ * against a slow, failing or confused zChat, and against every reading of the seed's silences
  * (emulator/README.md "Where the seed is silent").
  *
  * The seed is docs/zchat/seed/clientapi-v1.md. Defaults are the emulator's own choices; each field
@@ -28,14 +28,14 @@ export const faultsPatch = z.strictObject({
     .strictObject({
       status: z.int().min(400).max(599),
       count: z.int().min(0),
-      /** `body`: HTTP 200 whose body says `{message, status}` (the document's error shape). */
+      /** `body`: HTTP 200 whose body says `{message, status}` (the seed's error shape). */
       as: z.enum(['status', 'body']).default('status'),
       // A gateway in front of zChat may answer with a whole HTML page: long error text.
       message: z.string().min(1).max(100_000).optional(),
     })
     .nullable()
     .optional(),
-  /** Unknown interactions answered 422 instead of 404 (the document shows no other status). */
+  /** Unknown interactions answered 422 instead of 404 (the seed shows no other status). */
   unknownAs422: z.boolean().optional(),
   /**
    * The status of a missing or wrong token. The seed shows only 422 ("Error Response" in every
@@ -61,10 +61,10 @@ export const faultsPatch = z.strictObject({
     .optional(),
   /**
    * Messages of these types answered 422 while the interaction lives (a URL zChat cannot fetch, a
-   * type the account refuses): the document shows 422 with no meaning attached.
+   * type the account refuses): the seed shows 422 with no meaning attached.
    */
   refuseMessageTypes: z.array(z.enum(messageTypes)).optional(),
-  /** Whether an update (the rating) is taken after finish: the document does not say. */
+  /** Whether an update (the rating) is taken after finish: the seed does not say. */
   updatesAfterFinish: z.enum(['accept', 'refuse']).optional(),
   /**
    * Whether the client's own finish call sends a `finished` trigger back: the seed's trigger is
