@@ -3,7 +3,7 @@
  * of it (docs/zchat/README.md#how-this-project-reads-it).
  *
  * One module: the answers the proxy's client reads and the triggers its webhook reads (the
- * emulator keeps its own reading, emulator/contract.ts).
+ * emulator keeps its own reading of the seed, emulator/schemas.ts).
  * Parsing is tolerant where the document is vague: an interaction hash is an opaque string
  * (the documented example is not a canonical UUID), `url` may be absent or null, and unknown
  * extra fields are kept (`looseObject`) so a newer zChat does not break us.
@@ -27,7 +27,7 @@ export const customer = z.looseObject({
 export type Customer = z.infer<typeof customer>
 
 // Requests are built by client.ts (the adapter fills them) and checked by the emulator's own
-// reading of the contract (emulator/contract.ts): no schema here would be used.
+// reading of the seed (emulator/schemas.ts): no schema here would be used.
 
 // ---- Responses ------------------------------------------------------------------------------
 
