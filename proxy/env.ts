@@ -297,10 +297,9 @@ const limitSettings = {
     [1, 100, 8],
     'open event streams per conversation (tabs of one visitor); a new one closes the oldest',
   ),
-  // Mobile carriers put many visitors behind one address (CGNAT): not too tight.
   MAX_STREAMS_PER_IP: whole(
     [1, 100_000, 200],
-    'open event streams per client address, over every instance on `REDIS_URL`, so that one address cannot take them all',
+    'open event streams per client address, over every instance on `REDIS_URL`, so that one address cannot take them all (mobile carriers put many visitors behind one address: not too tight)',
   ),
   MAX_CONNECTIONS_PER_IP: whole(
     [0, 1_000_000, 512],
@@ -312,7 +311,7 @@ const limitSettings = {
   ),
   HEARTBEAT_MS: whole(
     [1000, 120_000, 15_000],
-    'heartbeat comments on idle event streams, for proxies that cut silent connections; with `REDIS_URL`, how often an instance renews its lease',
+    'heartbeat comments on idle event streams, for proxies that cut silent connections; with `REDIS_URL`, how often an instance renews its lease ([Several instances](#several-instances))',
   ),
   BODY_LIMIT_BYTES: whole([1024, 1_048_576, 16 * 1024], 'largest visitor request body (JSON)'),
   WEBHOOK_BODY_LIMIT_BYTES: whole(
