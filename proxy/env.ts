@@ -526,13 +526,8 @@ export function loadConfig(env: Env = process.env): Config {
     .filter(([name]) => !env[name])
     .map(([name, { doc }]) => problem(name, `required: ${doc}`))
   const s = readSettings(env, missing)
-  return toConfig(s, {
-    zchatToken: s.ZCHAT_TOKEN!,
-    webhookSecret: s.ZCHAT_WEBHOOK_SECRET!,
-    sessionSecret: s.SESSION_SECRET!,
-    publicUrl: s.PUBLIC_URL!,
-    allowedOrigins: s.ALLOWED_ORIGINS!,
-  })
+  // readSettings has thrown unless every required variable is set: none of them is null here.
+  return toConfig(s, take(requiredSettings, s) as Secrets)
 }
 
 /** The required settings as the config takes them; the demo passes made-up ones. */
