@@ -46,7 +46,7 @@ function render(kept: Kept[]): string {
 <meta http-equiv="refresh" content="5"><style>body{font:16px system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
 li{margin:0 0 1.5rem}blockquote{white-space:pre-wrap;margin:.3rem 0 0;padding:.5rem .8rem;background:#f3f4f6;border-radius:6px}</style></head>
 <body><h1>Left messages</h1><p>What visitors left when no agent could chat, as the proxy delivered it to this
-site (signed; see the README). This page reloads every 5 seconds.</p>
+site (signed; see docs/http-api.md, "Left messages"). This page reloads every 5 seconds.</p>
 ${kept.length ? `<ul>${items}</ul>` : '<p><em>None yet.</em> In the agent console, answer a chat with <strong>Unavailable</strong>, then leave a message in the widget.</p>'}
 </body></html>`
 }

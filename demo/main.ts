@@ -14,7 +14,7 @@ try {
   const demo = await startDemo(config)
   const bar = '='.repeat(72)
   console.log(
-    `\n${bar}\n  DEMO: zChat is the built-in EMULATOR; nothing reaches Zenvia.\n  For a real account, build and run the production proxy (README: Operations).\n${bar}\n`,
+    `\n${bar}\n  DEMO: zChat is the built-in EMULATOR; nothing reaches Zenvia.\n  For a real account, build and run the production proxy (docs/operations.md).\n${bar}\n`,
   )
   if (config.warning) console.warn(`${config.warning}\n`)
   console.log(`  Demo website:   ${demo.site.url}/`)

@@ -80,7 +80,7 @@ const strictTypes: Record<string, string> = {
 }
 
 /**
- * The policy README.md gives sites: scripts only from the site and the proxy, styles only from the
+ * The policy docs/embedding.md ("Strict Content-Security-Policy") gives sites: scripts only from the site and the proxy, styles only from the
  * site (the widget's are constructable stylesheets), calls to the proxy, and pictures and recordings
  * from the site, the proxy (visitors' files) and blob: (a picture's preview before it is sent).
  */

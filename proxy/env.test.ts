@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { loadDemoConfig } from '../demo/config.ts'
-import { ConfigError, defaultLimits, type Env, loadConfig } from './env.ts'
+import {
+  ConfigError,
+  defaultLimits,
+  type Env,
+  loadConfig,
+  optionalSettings,
+  requiredSettings,
+  type Setting,
+} from './env.ts'
 
 const real = {
   ZCHAT_TOKEN: 'tok',
@@ -84,6 +92,44 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, SHUTDOWN_TIMEOUT_MS: 'soon' })).toMatch(
       /SHUTDOWN_TIMEOUT_MS:/,
     )
+  })
+
+  it('reads every number setting into the config, and refuses it outside its bounds', () => {
+    const before = JSON.stringify(loadConfig(real))
+    const declared: Record<string, Setting> = optionalSettings
+    const numbers = Object.entries(declared).flatMap(([name, setting]) =>
+      setting.bounds ? [{ name, bounds: setting.bounds, fallback: setting.default }] : [],
+    )
+    expect(numbers.length).toBeGreaterThan(25)
+    for (const { name, bounds, fallback } of numbers) {
+      const [min, max] = bounds
+      // Each declared number lands somewhere in the config: a setting nobody reads fails here.
+      const other = String(fallback === String(min) ? max : min)
+      expect(JSON.stringify(loadConfig({ ...real, [name]: other })), name).not.toBe(before)
+      for (const bad of [String(min - 1), String(max + 1), `${min}.5`, 'many'])
+        expect(message(loadConfig, { ...real, [name]: bad }), `${name}=${bad}`).toMatch(
+          new RegExp(`^  ${name}: `, 'm'),
+        )
+    }
+  })
+
+  it('names each setting in the config in camelCase, durations in milliseconds', () => {
+    const config = loadConfig({ ...real, MAX_STREAMS_PER_IP: '7', IDLE_RETENTION_MINUTES: '2' })
+    expect(config.limits).toMatchObject({ maxStreamsPerIp: 7, idleRetentionMs: 2 * 60_000 })
+    expect(config).toMatchObject({
+      webhookSecret: real.ZCHAT_WEBHOOK_SECRET,
+      sessionTtlMs: 24 * 60 * 60_000,
+      zchatUpdateToken: null,
+      historyTimeZone: 'America/Sao_Paulo',
+    })
+    expect(loadConfig({ ...real, SESSION_TTL_HOURS: '0.5' }).sessionTtlMs).toBe(30 * 60_000)
+    expect(Object.keys(config.limits)).not.toContain('endedRetentionMinutes')
+  })
+
+  it('asks for each missing required variable with what it is for', () => {
+    const text = message(loadConfig, {})
+    for (const [name, { doc }] of Object.entries(requiredSettings))
+      expect(text).toContain(`  ${name}: required: ${doc}`)
   })
 
   it('reads the upload settings: off, a size, the types it can recognise, the retention', () => {

@@ -4,11 +4,45 @@
  *
  * Production needs a zChat account: there is no fallback to the emulator here. The demo
  * (`npm start`, demo/) makes up its own secrets and points at the emulator instead.
+ *
+ * Each variable is declared once, below: its parser (with its bounds), its default and one line
+ * saying what it is for. The config's types are inferred from those declarations; a setting lands
+ * in the config under its name in camelCase (`MAX_STREAMS_PER_IP` -> `maxStreamsPerIp`) unless it
+ * names its own `key`. docs/operations.md's settings table is written from them
+ * (`npm run docs:settings`), and scripts/docs.test.ts fails when the page and this file differ.
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
-import { type CaptchaSettings, captchaVerifyUrls } from './starts.ts'
+import { captchaVerifyUrls } from './starts.ts'
+
+/** One environment variable. */
+export type Setting = {
+  /** What the variable's text becomes; its checks' messages say what was expected. */
+  readonly schema: z.ZodType
+  /** One line for operators: the settings table's meaning (and, when required, the error's). */
+  readonly doc: string
+  /** The text taken when the variable is unset, parsed as a given one is; none: unset is null. */
+  readonly default?: string
+  /** The smallest and largest number taken, for the table (the schema enforces them). */
+  readonly bounds?: readonly [number, number]
+  /** What is taken, for the table, when neither bounds nor an enum's options say it. */
+  readonly accepts?: string
+  /** What unset means, for the table, when there is no default text. */
+  readonly whenUnset?: string
+  /** Its key in the config, when that is not its name in camelCase. */
+  readonly key?: string
+}
+type Declarations = Record<string, Setting>
+
+type Options = Omit<Setting, 'schema' | 'doc'>
+function setting<S extends z.ZodType, const O extends Options = Record<never, never>>(
+  schema: S,
+  doc: string,
+  options?: O,
+): { schema: S; doc: string } & O {
+  return { schema, doc, ...options } as { schema: S; doc: string } & O
+}
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -85,258 +119,355 @@ const uploadType = z
     error: (issue) => `${String(issue.input)} is a type a browser could run: it cannot be allowed`,
   })
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback)
-const port = (fallback: number) => int(0, 65_535, fallback)
+const minute = 60 * 1000
+const hour = 60 * minute
 
-/** What an operator may tune. Every entry is an environment variable with this default. */
-export const limitsSchema = z.object({
-  /** Visitor calls per minute per client address, over all visitor routes. */
-  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 300),
-  /** New conversations per minute per client address (each one is a zChat interaction). */
-  STARTS_PER_MINUTE: int(1, 100_000, 20),
-  /** New conversations per minute for the whole process (every instance on REDIS_URL). */
-  STARTS_PER_MINUTE_GLOBAL: int(1, 1_000_000, 600),
-  /** Typing and cleared notices per minute per client address. */
-  TYPING_PER_MINUTE: int(1, 100_000, 60),
-  /** Webhook calls per minute per sender address. */
-  WEBHOOK_PER_MINUTE: int(1, 10_000_000, 60_000),
-  /** Open event streams per process. */
-  MAX_STREAMS: int(1, 1_000_000, 20_000),
-  /**
-   * Open connections per peer address (0: no cap). Behind a load balancer every connection comes
-   * from its address: raise this or set 0 there, and rely on the per-visitor limits.
-   */
-  MAX_CONNECTIONS_PER_IP: int(0, 1_000_000, 512),
-  /**
-   * Open event streams per client address (over every instance on REDIS_URL), so that one address
-   * cannot take them all.
-   */
-  // Mobile carriers put many visitors behind one address (CGNAT): not too tight.
-  MAX_STREAMS_PER_IP: int(1, 100_000, 200),
-  /** Bytes waiting for a slow reader (socket buffer and queue) before its stream is dropped. */
-  STREAM_BUFFER_BYTES: int(16 * 1024, 64 * 1024 * 1024, 256 * 1024),
-  /** Open event streams per conversation (tabs of one visitor); a new one closes the oldest. */
-  MAX_STREAMS_PER_CONVERSATION: int(1, 100, 8),
-  /** Heartbeat comments on idle event streams, for proxies that cut silent connections. */
-  HEARTBEAT_MS: int(1000, 120_000, 15_000),
-  /** Largest visitor request body (JSON). */
-  BODY_LIMIT_BYTES: int(1024, 1_048_576, 16 * 1024),
-  /** Largest webhook body zChat may send. */
-  WEBHOOK_BODY_LIMIT_BYTES: int(1024, 10_485_760, 64 * 1024),
-  /** How long an ended conversation stays in memory (transcript, rating, de-duplication). */
-  ENDED_RETENTION_MINUTES: int(1, 7 * 24 * 60, 60),
-  /** How long a conversation with no activity and no open stream stays in memory. */
-  IDLE_RETENTION_MINUTES: int(1, 30 * 24 * 60, 24 * 60),
-  /** Conversations held in memory at most; past it the oldest ended ones go first. */
-  MAX_CONVERSATIONS: int(10, 10_000_000, 20_000),
-  /** Events kept per conversation at most; past it the oldest go. */
-  MAX_EVENTS_PER_CONVERSATION: int(10, 100_000, 2000),
-  /** Largest file a visitor may upload; 0 turns uploads off. */
-  UPLOAD_MAX_BYTES: int(0, 100 * 1024 * 1024, 10 * 1024 * 1024),
-  /** What visitors may upload, as sniffed from the bytes (never the name or the browser's word). */
-  UPLOAD_TYPES: commaList(uploadType)
-    .refine((types) => types.length > 0, 'at least one type (UPLOAD_MAX_BYTES=0 turns uploads off)')
-    .default([...defaultUploadTypes]),
-  /** Uploads per minute per client address. */
-  UPLOADS_PER_MINUTE: int(1, 100_000, 20),
-  /**
-   * How long an uploaded file is served after it was stored. zChat keeps only its URL, so this is
-   * how long agents can open it from the transcript: days, well past the conversation's retention.
-   */
-  MEDIA_RETENTION_HOURS: int(1, 365 * 24, 7 * 24),
-  /** Bytes of uploads kept at most (over every instance on REDIS_URL); past it, wait for the sweep. */
-  MEDIA_QUOTA_BYTES: int(1024 * 1024, 1024 ** 4, 5 * 1024 ** 3),
-  /** Files one conversation may upload. */
-  UPLOADS_PER_CONVERSATION: int(1, 10_000, 50),
-  /** How long a zChat call may take before the visitor gets 504 UPSTREAM_TIMEOUT. */
-  ZCHAT_TIMEOUT_MS: int(100, 120_000, 10_000),
-  /** How long a client may take to send a whole request (headers and body); 0 turns it off. */
-  REQUEST_TIMEOUT_MS: int(0, 600_000, 30_000),
-  /** How long a client may take to send the request headers. */
-  HEADERS_TIMEOUT_MS: int(1000, 600_000, 10_000),
-  /** How long an idle keep-alive connection stays open; above a load balancer's (often 60 s). */
-  KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000, 72_000),
-  /** How long SIGTERM / SIGINT may take to drain before the process exits anyway. */
-  SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 10_000),
-  /** Messages left per minute per client address (each one reaches the site's inbox). */
-  LEAVE_MESSAGE_PER_MINUTE: int(1, 10_000, 5),
-  /** Left messages waiting for delivery at most; past it visitors are asked to try again later. */
-  LEAVE_MESSAGE_MAX_PENDING: int(1, 1_000_000, 1000),
-})
-export type LimitSettings = z.infer<typeof limitsSchema>
+const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+/** A whole number from `min` to `max`; `fallback` when unset. */
+const whole = ([min, max, fallback]: [number, number, number], doc: string) =>
+  setting(wholeNumber(min, max), doc, { default: String(fallback), bounds: [min, max] as const })
+
+/** A whole number of minutes or hours, which the app takes in milliseconds under `key`. */
+const duration = <const K extends string>(
+  unit: typeof minute | typeof hour,
+  [min, max, fallback]: [number, number, number],
+  key: K,
+  doc: string,
+) =>
+  setting(
+    wholeNumber(min, max).transform((count) => count * unit),
+    doc,
+    { default: String(fallback), bounds: [min, max] as const, key },
+  )
+
+const port = z.coerce.number().int().min(0).max(65_535)
+const httpUrl = z.url({ protocol: /^https?$/ })
+const secret32 = z.string().min(32, 'at least 32 characters')
+
+/** What the production proxy cannot start without; the demo makes them up (demo/config.ts). */
+export const requiredSettings = {
+  ZCHAT_TOKEN: setting(
+    z.string().min(1),
+    'the zChat API token (zChat > Settings > Integrations > API)',
+  ),
+  ZCHAT_WEBHOOK_SECRET: setting(
+    z
+      .string()
+      .min(16, 'at least 16 characters')
+      .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    'the secret path of the webhook URL (16+ letters, digits, _ or -)',
+    { key: 'webhookSecret' },
+  ),
+  SESSION_SECRET: setting(secret32, 'signs visitor credentials (32+ characters)'),
+  PUBLIC_URL: setting(httpUrl, "the proxy's public URL, as the snippet's src uses it"),
+  ALLOWED_ORIGINS: setting(
+    z.union([z.literal('*'), commaList(origin)]),
+    'comma list of site origins allowed to use the chat, or *',
+  ),
+} satisfies Declarations
+
+/** Settings the config takes as they are: by name, null when unset and without a default. */
+const serverSettings = {
+  PORT: setting(port, 'where the proxy listens', { default: '8787', bounds: [0, 65_535] }),
+  HOST: setting(z.string().min(1), 'the address it listens on (`0.0.0.0` behind a load balancer)', {
+    default: '127.0.0.1',
+  }),
+  ZCHAT_API_URL: setting(httpUrl, 'zChat ClientApi V1 base URL', {
+    default: 'https://zchat.zenvia.io/core/api/v1',
+  }),
+  ZCHAT_UPDATE_TOKEN: setting(
+    z.string().min(1),
+    'the token of zChat\'s update call (the rating, customer key, tags), which the contract calls "your clientSdk token" while every other call says "your API token"',
+    { whenUnset: '`ZCHAT_TOKEN`' },
+  ),
+  HISTORY_TIME_ZONE: setting(
+    z.string().refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC'),
+    'the zone of the times in the external-history document zChat fetches (its format has none)',
+    { default: 'America/Sao_Paulo', accepts: 'an IANA time zone' },
+  ),
+  SESSION_TTL_HOURS: setting(
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .transform((hours) => hours * hour),
+    'how long a visitor credential is valid',
+    { default: '24', accepts: 'more than 0, up to 720', key: 'sessionTtlMs' },
+  ),
+  ALLOWED_DEPARTMENTS: setting(
+    commaList(z.coerce.number().int().positive()),
+    'comma list of department ids a visitor may start a conversation in',
+    { whenUnset: 'any' },
+  ),
+  IDENTITY_SECRET: setting(
+    secret32,
+    "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
+  ),
+  REDIS_URL: setting(
+    z.url({ protocol: /^rediss?$/ }),
+    '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',
+  ),
+  MEDIA_DIR: setting(
+    z.string().min(1),
+    "where visitors' uploads are stored; must be writable, and shared by every instance behind one `PUBLIC_URL` ([Media](#media))",
+    { default: '.media' },
+  ),
+  LOG_LEVEL: setting(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'how much the proxy logs ([Logs](#logs))',
+    { default: 'info' },
+  ),
+} satisfies Declarations
+
+/** Settings the config takes together (captcha, left messages, metrics) or reads first. */
+const composedSettings = {
+  DEPARTMENT_TAGS: setting(
+    departmentTags,
+    "zChat tag ids each department's new interactions get: `1:10|11,2:20` (department 1: tags 10 and 11), set with zChat's update call right after the start",
+  ),
+  CAPTCHA_PROVIDER: setting(
+    z.enum(['turnstile', 'hcaptcha']),
+    'a CAPTCHA check before each new conversation: every start needs a token the provider accepts ([security.md](security.md))',
+  ),
+  CAPTCHA_SECRET: setting(z.string().min(1), "the provider's secret key (required with it)"),
+  CAPTCHA_VERIFY_URL: setting(httpUrl, "where the provider's token is checked", {
+    whenUnset: "the provider's siteverify",
+  }),
+  LEAVE_MESSAGE_URL: setting(
+    httpUrl,
+    'where left messages are POSTed, signed ([Left messages](http-api.md#left-messages)); unset, visitors cannot leave one',
+  ),
+  LEAVE_MESSAGE_SECRET: setting(
+    secret32,
+    'signs each delivery to `LEAVE_MESSAGE_URL`, HMAC-SHA256 (32+ characters; required with it)',
+  ),
+  TRUST_PROXY: setting(
+    z
+      .string()
+      .refine(
+        (value) => value.trim().toLowerCase() !== 'true',
+        "'true' would believe any X-Forwarded-For a client writes, and every per-address limit would fall to one header: give the number of proxies in front (e.g. 1) or their addresses/CIDRs",
+      )
+      .refine(isTrustProxy, "'false', a hop count, or a comma list of IP addresses or CIDRs"),
+    "whom to believe about the client's address behind a load balancer: the number of proxies in front (e.g. `1`), or their addresses/CIDRs, so rate limits see each visitor's. `true` is refused: it would believe any `X-Forwarded-For` a client writes",
+    { default: 'false', accepts: '`false`, a hop count, or addresses/CIDRs' },
+  ),
+  METRICS_TOKEN: setting(
+    z.string().min(16, 'at least 16 characters'),
+    'opens `GET /metrics` on the main port to `Authorization: Bearer {METRICS_TOKEN}` (16+ characters; [Metrics](#metrics))',
+  ),
+  METRICS_PORT: setting(
+    port,
+    'serves `GET /metrics` on a listener of its own instead (keep it off the public network)',
+    { bounds: [0, 65_535] },
+  ),
+  METRICS_HOST: setting(z.string().min(1), 'the address of the `METRICS_PORT` listener', {
+    default: '127.0.0.1',
+  }),
+} satisfies Declarations
+
+/** What an operator tunes: the config's `limits`, by name. */
+const limitSettings = {
+  RATE_LIMIT_PER_MINUTE: whole(
+    [1, 1_000_000, 300],
+    'visitor calls per minute per client address, over all visitor routes',
+  ),
+  STARTS_PER_MINUTE: whole(
+    [1, 100_000, 20],
+    'new conversations per minute per client address (each is a zChat interaction an agent must handle)',
+  ),
+  STARTS_PER_MINUTE_GLOBAL: whole(
+    [1, 1_000_000, 600],
+    'new conversations per minute for the whole process (every instance on `REDIS_URL`), whatever the addresses',
+  ),
+  TYPING_PER_MINUTE: whole(
+    [1, 100_000, 60],
+    'typing and cleared notices per minute per client address',
+  ),
+  WEBHOOK_PER_MINUTE: whole(
+    [1, 10_000_000, 60_000],
+    'webhook calls per minute per sender address, counted by each instance',
+  ),
+  MAX_STREAMS: whole(
+    [1, 1_000_000, 20_000],
+    'open event streams per process (each holds about 11 KB)',
+  ),
+  MAX_STREAMS_PER_CONVERSATION: whole(
+    [1, 100, 8],
+    'open event streams per conversation (tabs of one visitor); a new one closes the oldest',
+  ),
+  MAX_STREAMS_PER_IP: whole(
+    [1, 100_000, 200],
+    'open event streams per client address, over every instance on `REDIS_URL`, so that one address cannot take them all (mobile carriers put many visitors behind one address: not too tight)',
+  ),
+  MAX_CONNECTIONS_PER_IP: whole(
+    [0, 1_000_000, 512],
+    'open connections per peer address (`0`: no cap) when the proxy faces visitors directly; with `TRUST_PROXY` set every connection comes from the load balancer, so the cap does not apply and the per-visitor limits do the work',
+  ),
+  STREAM_BUFFER_BYTES: whole(
+    [16 * 1024, 64 * 1024 * 1024, 256 * 1024],
+    'bytes waiting for a slow reader (socket buffer and queue) before its stream is dropped (it reconnects and resumes); a reader that takes nothing for two heartbeats is dropped too',
+  ),
+  HEARTBEAT_MS: whole(
+    [1000, 120_000, 15_000],
+    'heartbeat comments on idle event streams, for proxies that cut silent connections; with `REDIS_URL`, how often an instance renews its lease ([Several instances](#several-instances))',
+  ),
+  BODY_LIMIT_BYTES: whole([1024, 1_048_576, 16 * 1024], 'largest visitor request body (JSON)'),
+  WEBHOOK_BODY_LIMIT_BYTES: whole(
+    [1024, 10_485_760, 64 * 1024],
+    'largest webhook body zChat may send',
+  ),
+  ENDED_RETENTION_MINUTES: duration(
+    minute,
+    [1, 7 * 24 * 60, 60],
+    'endedRetentionMs',
+    'how long an ended conversation stays in memory after its last activity (transcript, rating, de-duplication)',
+  ),
+  IDLE_RETENTION_MINUTES: duration(
+    minute,
+    [1, 30 * 24 * 60, 24 * 60],
+    'idleRetentionMs',
+    'how long a conversation with no activity and no open stream stays in memory',
+  ),
+  MAX_CONVERSATIONS: whole(
+    [10, 10_000_000, 20_000],
+    'conversations held in memory; past it the least recently active go, ended ones first, watched ones never',
+  ),
+  MAX_EVENTS_PER_CONVERSATION: whole(
+    [10, 100_000, 2000],
+    'events kept per conversation; past it the oldest go',
+  ),
+  UPLOAD_MAX_BYTES: whole(
+    [0, 100 * 1024 * 1024, 10 * 1024 * 1024],
+    'largest file a visitor may upload; `0` turns uploads off',
+  ),
+  UPLOAD_TYPES: setting(
+    commaList(uploadType)
+      .refine(
+        (types) => types.length > 0,
+        'at least one type (UPLOAD_MAX_BYTES=0 turns uploads off)',
+      )
+      .transform((types): readonly string[] => [...new Set(types)]),
+    "comma list of MIME types visitors may upload, as recognised from the file's bytes, never its name or the browser's word ([Media](#media))",
+    { default: defaultUploadTypes.join(','), accepts: 'types the proxy recognises by content' },
+  ),
+  UPLOADS_PER_MINUTE: whole([1, 100_000, 20], 'uploads per minute per client address'),
+  // zChat keeps only the file's URL: this is how long agents can open it from the transcript, so
+  // days, well past the conversation's retention.
+  MEDIA_RETENTION_HOURS: duration(
+    hour,
+    [1, 365 * 24, 7 * 24],
+    'mediaRetentionMs',
+    'how long an upload is served (and kept) after it was stored; zChat keeps only its URL',
+  ),
+  MEDIA_QUOTA_BYTES: whole(
+    [1024 * 1024, 1024 ** 4, 5 * 1024 ** 3],
+    'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
+  ),
+  UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
+  ZCHAT_TIMEOUT_MS: whole(
+    [100, 120_000, 10_000],
+    'how long a zChat call may take before the visitor gets `504 UPSTREAM_TIMEOUT`',
+  ),
+  REQUEST_TIMEOUT_MS: whole(
+    [0, 600_000, 30_000],
+    'how long a client may take to send a whole request, headers and body (`0`: no limit); event streams are responses and are not bound by it',
+  ),
+  HEADERS_TIMEOUT_MS: whole(
+    [1000, 600_000, 10_000],
+    'how long a client may take to send its request headers (at most `REQUEST_TIMEOUT_MS`)',
+  ),
+  KEEP_ALIVE_TIMEOUT_MS: whole(
+    [1000, 600_000, 72_000],
+    "how long an idle keep-alive connection stays open (above a load balancer's, often 60 s)",
+  ),
+  SHUTDOWN_TIMEOUT_MS: whole(
+    [100, 600_000, 10_000],
+    'how long SIGTERM / SIGINT may take to drain before the remaining connections are cut',
+  ),
+  LEAVE_MESSAGE_PER_MINUTE: whole(
+    [1, 10_000, 5],
+    "messages left per minute per client address (each one reaches the site's inbox)",
+  ),
+  LEAVE_MESSAGE_MAX_PENDING: whole(
+    [1, 1_000_000, 1000],
+    'left messages waiting for delivery at most; past it visitors get `503` and are asked to try again later',
+  ),
+} satisfies Declarations
+
+/** Every optional variable, in the order the settings table lists them. */
+export const optionalSettings = {
+  ...serverSettings,
+  ...composedSettings,
+  ...limitSettings,
+} satisfies Declarations
+
+type CamelCase<Name extends string> = Name extends `${infer Head}_${infer Tail}`
+  ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}`
+  : Lowercase<Name>
+const camelCase = (name: string) =>
+  name.toLowerCase().replace(/_(.)/g, (_, letter: string) => letter.toUpperCase())
+
+type KeyOf<Name extends string, S> = S extends { key: infer K extends string } ? K : CamelCase<Name>
+type Parsed<S extends Setting> = z.output<S['schema']>
+
+/**
+ * The variables as read (durations already in milliseconds): a value for each, undefined when
+ * unset without a default.
+ */
+export type Settings = {
+  [Name in keyof AllSettings]: AllSettings[Name] extends { default: string }
+    ? Parsed<AllSettings[Name]>
+    : Parsed<AllSettings[Name]> | undefined
+}
+type AllSettings = typeof requiredSettings & typeof optionalSettings
+
+/** A group as the app takes it: each setting under its key, null when unset without a default. */
+type Taken<D extends Declarations> = {
+  -readonly [Name in keyof D & string as KeyOf<Name, D[Name]>]: D[Name] extends {
+    default: string
+  }
+    ? Parsed<D[Name]>
+    : Parsed<D[Name]> | null
+}
+
+function take<D extends Declarations>(group: D, s: Settings): Taken<D> {
+  const values = s as Record<string, unknown>
+  const entries = Object.entries(group).map(([name, { key }]) => [
+    key ?? camelCase(name),
+    values[name] ?? null,
+  ])
+  // Built from the same declarations the type is: Taken<D> names each entry as this does.
+  return Object.fromEntries(entries) as Taken<D>
+}
 
 /** Tunables as the app uses them. */
-export type Limits = {
-  rateLimitPerMinute: number
-  startsPerMinute: number
-  startsPerMinuteGlobal: number
-  typingPerMinute: number
-  webhookPerMinute: number
-  maxStreams: number
-  maxStreamsPerConversation: number
-  maxStreamsPerIp: number
-  maxConnectionsPerIp: number
-  streamBufferBytes: number
-  heartbeatMs: number
-  bodyLimitBytes: number
-  webhookBodyLimitBytes: number
-  endedRetentionMs: number
-  idleRetentionMs: number
-  maxConversations: number
-  maxEventsPerConversation: number
-  /** 0: uploads are off. */
-  uploadMaxBytes: number
-  uploadTypes: readonly string[]
-  uploadsPerMinute: number
-  mediaRetentionMs: number
-  mediaQuotaBytes: number
-  uploadsPerConversation: number
-  zchatTimeoutMs: number
-  requestTimeoutMs: number
-  headersTimeoutMs: number
-  keepAliveTimeoutMs: number
-  shutdownTimeoutMs: number
-  leaveMessagePerMinute: number
-  leaveMessageMaxPending: number
+export type Limits = Taken<typeof limitSettings>
+
+function toLimits(s: Settings): Limits {
+  const limits = take(limitSettings, s)
+  // Node requires headersTimeout <= requestTimeout when the latter is on.
+  if (limits.requestTimeoutMs > 0)
+    limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
+  return limits
 }
 
-const minutes = 60 * 1000
-
-function toLimits(e: LimitSettings): Limits {
-  return {
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    startsPerMinute: e.STARTS_PER_MINUTE,
-    startsPerMinuteGlobal: e.STARTS_PER_MINUTE_GLOBAL,
-    typingPerMinute: e.TYPING_PER_MINUTE,
-    webhookPerMinute: e.WEBHOOK_PER_MINUTE,
-    maxStreams: e.MAX_STREAMS,
-    maxStreamsPerConversation: e.MAX_STREAMS_PER_CONVERSATION,
-    maxStreamsPerIp: e.MAX_STREAMS_PER_IP,
-    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
-    streamBufferBytes: e.STREAM_BUFFER_BYTES,
-    heartbeatMs: e.HEARTBEAT_MS,
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
-    endedRetentionMs: e.ENDED_RETENTION_MINUTES * minutes,
-    idleRetentionMs: e.IDLE_RETENTION_MINUTES * minutes,
-    maxConversations: e.MAX_CONVERSATIONS,
-    maxEventsPerConversation: e.MAX_EVENTS_PER_CONVERSATION,
-    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
-    uploadTypes: [...new Set(e.UPLOAD_TYPES)],
-    uploadsPerMinute: e.UPLOADS_PER_MINUTE,
-    mediaRetentionMs: e.MEDIA_RETENTION_HOURS * 60 * minutes,
-    mediaQuotaBytes: e.MEDIA_QUOTA_BYTES,
-    uploadsPerConversation: e.UPLOADS_PER_CONVERSATION,
-    zchatTimeoutMs: e.ZCHAT_TIMEOUT_MS,
-    // Node requires headersTimeout <= requestTimeout when the latter is on.
-    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
-    headersTimeoutMs:
-      e.REQUEST_TIMEOUT_MS > 0
-        ? Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS)
-        : e.HEADERS_TIMEOUT_MS,
-    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    leaveMessagePerMinute: e.LEAVE_MESSAGE_PER_MINUTE,
-    leaveMessageMaxPending: e.LEAVE_MESSAGE_MAX_PENDING,
-  }
-}
-
-/** The defaults, for tests and tools that build the app without an environment. */
-export const defaultLimits: Limits = toLimits(limitsSchema.parse({}))
-
-const settingsSchema = limitsSchema.extend({
-  PORT: port(8787),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  ZCHAT_API_URL: z.url({ protocol: /^https?$/ }).default('https://zchat.zenvia.io/core/api/v1'),
-  ZCHAT_TOKEN: z.string().min(1).optional(),
-  /** The update call's token (the rating), when zChat gives it apart; default ZCHAT_TOKEN. */
-  ZCHAT_UPDATE_TOKEN: z.string().min(1).optional(),
-  /** The zone of the external history's zone-less times. */
-  HISTORY_TIME_ZONE: z
-    .string()
-    .refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC')
-    .default('America/Sao_Paulo'),
-  ZCHAT_WEBHOOK_SECRET: z
-    .string()
-    .min(16, 'at least 16 characters')
-    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
-    .optional(),
-  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  SESSION_TTL_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(24),
-  ALLOWED_ORIGINS: z.union([z.literal('*'), commaList(origin)]).optional(),
-  ALLOWED_DEPARTMENTS: commaList(z.coerce.number().int().positive()).optional(),
-  /** Shared with the site's server, which signs visitors' identity with it (docs/identity.md). */
-  IDENTITY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  /** A CAPTCHA check before each new conversation: the provider, and its secret key. */
-  CAPTCHA_PROVIDER: z.enum(['turnstile', 'hcaptcha']).optional(),
-  CAPTCHA_SECRET: z.string().min(1).optional(),
-  /** Where the provider's answer is asked (its own siteverify URL by default). */
-  CAPTCHA_VERIFY_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** zChat tag ids every new interaction of a department gets. */
-  DEPARTMENT_TAGS: departmentTags.optional(),
-  /** Shared state for several instances (event logs, relay, de-duplication, rate limits). */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** Visitors' uploads; shared by every instance behind one PUBLIC_URL. */
-  MEDIA_DIR: z.string().min(1).default('.media'),
-  /** Where left messages are POSTed, signed; unset, visitors cannot leave messages. */
-  LEAVE_MESSAGE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Signs each delivery to LEAVE_MESSAGE_URL (HMAC-SHA256). */
-  LEAVE_MESSAGE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  /** 'true', a hop count, or a comma list of load-balancer addresses/CIDRs. */
-  TRUST_PROXY: z
-    .string()
-    .refine(
-      (value) => value.trim().toLowerCase() !== 'true',
-      "'true' would believe any X-Forwarded-For a client writes, and every per-address limit would fall to one header: give the number of proxies in front (e.g. 1) or their addresses/CIDRs",
-    )
-    .refine(isTrustProxy, "'false', a hop count, or a comma list of IP addresses or CIDRs")
-    .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Bearer token that opens GET /metrics on the main port. */
-  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  /** A separate listener for GET /metrics (not exposed to the public). */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-})
-export type Settings = z.infer<typeof settingsSchema>
-
-export type Config = {
-  port: number
-  host: string
-  publicUrl: string
-  zchatApiUrl: string
-  zchatToken: string
-  /** The update call's token; null means zchatToken. */
-  zchatUpdateToken: string | null
-  historyTimeZone: string
-  webhookSecret: string
-  sessionSecret: string
-  sessionTtlMs: number
-  /** '*' allows any site to embed the widget. */
-  allowedOrigins: '*' | string[]
-  allowedDepartments: number[] | null
-  /** Checks signed identities; null: an identity is refused (422). */
-  identitySecret: string | null
-  captcha: CaptchaSettings | null
-  /** Department id -> zChat tag ids given to its new interactions. */
-  departmentTags: ReadonlyMap<number, readonly string[]>
-  mediaDir: string
-  /** Several instances share their state there; null: this process keeps it in memory. */
-  redisUrl: string | null
-  /** Where left messages go, and the secret they are signed with; null: the feature is off. */
-  leaveMessage: { url: string; secret: string } | null
-  logLevel: Settings['LOG_LEVEL']
-  /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
-  trustProxy: false | number | string[]
-  metrics: { token: string | null; port: number | null; host: string }
-  limits: Limits
-}
+const everySetting: Declarations = { ...requiredSettings, ...optionalSettings }
+const envSchema = z.object(
+  Object.fromEntries(
+    Object.entries(everySetting).map(([name, { schema, default: text }]) => [
+      name,
+      text === undefined ? schema.optional() : schema,
+    ]),
+  ),
+)
+/** Each default as text, parsed as a variable that was set would be. */
+const defaultText = Object.fromEntries(
+  Object.entries(everySetting).flatMap(([name, { default: text }]) =>
+    text === undefined ? [] : [[name, text]],
+  ),
+)
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -354,11 +485,17 @@ function fail(lines: string[]): never {
 export function readSettings(env: Env, extraLines: string[] = []): Settings {
   // An empty variable (`FOO=` in a .env file) means "not set", as it does for most tools.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
-  const parsed = settingsSchema.safeParse(given)
-  const lines = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => problem(issue.path.join('.'), issue.message))
-  if (parsed.success && parsed.data.LEAVE_MESSAGE_URL && !parsed.data.LEAVE_MESSAGE_SECRET) {
+  const parsed = envSchema.safeParse({ ...defaultText, ...given })
+  if (!parsed.success) {
+    fail([
+      ...extraLines,
+      ...parsed.error.issues.map((issue) => problem(issue.path.join('.'), issue.message)),
+    ])
+  }
+  // envSchema is built from the declarations Settings is inferred from.
+  const s = parsed.data as Settings
+  const lines = [...extraLines]
+  if (s.LEAVE_MESSAGE_URL && !s.LEAVE_MESSAGE_SECRET) {
     lines.push(
       problem(
         'LEAVE_MESSAGE_SECRET',
@@ -366,11 +503,7 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
-  if (
-    parsed.success &&
-    !parsed.data.CAPTCHA_PROVIDER &&
-    (parsed.data.CAPTCHA_SECRET || parsed.data.CAPTCHA_VERIFY_URL)
-  ) {
+  if (!s.CAPTCHA_PROVIDER && (s.CAPTCHA_SECRET || s.CAPTCHA_VERIFY_URL)) {
     lines.push(
       problem(
         'CAPTCHA_PROVIDER',
@@ -378,58 +511,39 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
-  if (parsed.success && parsed.data.CAPTCHA_PROVIDER && !parsed.data.CAPTCHA_SECRET) {
+  if (s.CAPTCHA_PROVIDER && !s.CAPTCHA_SECRET) {
     lines.push(
       problem('CAPTCHA_SECRET', "required when CAPTCHA_PROVIDER is set: the provider's secret key"),
     )
   }
-  if (lines.length > 0 || extraLines.length > 0 || !parsed.success) fail([...extraLines, ...lines])
-  return parsed.data
+  if (lines.length > 0) fail(lines)
+  return s
 }
-
-const required = [
-  ['ZCHAT_TOKEN', 'the zChat API token (zChat > Settings > Integrations > API)'],
-  ['ZCHAT_WEBHOOK_SECRET', 'the secret path of the webhook URL (16+ letters, digits, _ or -)'],
-  ['SESSION_SECRET', 'signs visitor credentials (32+ characters)'],
-  ['PUBLIC_URL', "the proxy's public URL, as the snippet's src uses it"],
-  ['ALLOWED_ORIGINS', 'comma list of site origins allowed to use the chat, or *'],
-] as const
 
 /** The production configuration: every required variable set, every value valid. */
 export function loadConfig(env: Env = process.env): Config {
-  const missing = required
+  const missing = Object.entries(requiredSettings)
     .filter(([name]) => !env[name])
-    .map(([name, what]) => problem(name, `required: ${what}`))
+    .map(([name, { doc }]) => problem(name, `required: ${doc}`))
   const s = readSettings(env, missing)
-  return toConfig(s, {
-    zchatToken: s.ZCHAT_TOKEN!,
-    webhookSecret: s.ZCHAT_WEBHOOK_SECRET!,
-    sessionSecret: s.SESSION_SECRET!,
-    publicUrl: s.PUBLIC_URL!,
-    allowedOrigins: s.ALLOWED_ORIGINS!,
-  })
+  // readSettings has thrown unless every required variable is set: none of them is null here.
+  return toConfig(s, take(requiredSettings, s) as Secrets)
 }
 
-export type Secrets = Pick<
-  Config,
-  'zchatToken' | 'webhookSecret' | 'sessionSecret' | 'publicUrl' | 'allowedOrigins'
->
+/** The required settings as the config takes them; the demo passes made-up ones. */
+export type Secrets = {
+  [Name in keyof typeof requiredSettings as KeyOf<Name, (typeof requiredSettings)[Name]>]: Parsed<
+    (typeof requiredSettings)[Name]
+  >
+}
 
-export function toConfig(s: Settings, secrets: Secrets): Config {
+export function toConfig(s: Settings, secrets: Secrets) {
   return {
-    port: s.PORT,
-    host: s.HOST,
+    ...take(serverSettings, s),
+    ...secrets,
     publicUrl: secrets.publicUrl.replace(/\/+$/, ''),
-    zchatApiUrl: s.ZCHAT_API_URL,
-    zchatToken: secrets.zchatToken,
-    zchatUpdateToken: s.ZCHAT_UPDATE_TOKEN ?? null,
-    historyTimeZone: s.HISTORY_TIME_ZONE,
-    webhookSecret: secrets.webhookSecret,
-    sessionSecret: secrets.sessionSecret,
-    sessionTtlMs: s.SESSION_TTL_HOURS * 60 * minutes,
-    allowedOrigins: secrets.allowedOrigins,
-    allowedDepartments: s.ALLOWED_DEPARTMENTS ?? null,
-    identitySecret: s.IDENTITY_SECRET ?? null,
+    /** Department id -> zChat tag ids given to its new interactions. */
+    departmentTags: s.DEPARTMENT_TAGS ?? new Map<number, string[]>(),
     captcha:
       s.CAPTCHA_PROVIDER && s.CAPTCHA_SECRET
         ? {
@@ -438,22 +552,26 @@ export function toConfig(s: Settings, secrets: Secrets): Config {
             verifyUrl: s.CAPTCHA_VERIFY_URL ?? captchaVerifyUrls[s.CAPTCHA_PROVIDER],
           }
         : null,
-    departmentTags: s.DEPARTMENT_TAGS ?? new Map(),
-    mediaDir: s.MEDIA_DIR,
-    redisUrl: s.REDIS_URL ?? null,
+    /** Where left messages go, and the secret they are signed with; null: the feature is off. */
     leaveMessage:
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
         : null,
-    logLevel: s.LOG_LEVEL,
+    /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },
     limits: toLimits(s),
   }
 }
 
-function parseTrustProxy(value: string | undefined): false | number | string[] {
-  if (value === undefined || value.trim().toLowerCase() === 'false') return false
+/** What the proxy runs with: the declarations above, taken by toConfig. */
+export type Config = ReturnType<typeof toConfig>
+
+/** The defaults, for tests and tools that build the app without an environment. */
+export const defaultLimits: Limits = toLimits(readSettings({}))
+
+function parseTrustProxy(value: string): false | number | string[] {
+  if (value.trim().toLowerCase() === 'false') return false
   if (/^\d+$/.test(value)) return Number(value)
   return value
     .split(',')

@@ -1,6 +1,6 @@
 /**
  * Several instances on one Redis (REDIS_URL), as production starts them, against a real
- * redis-server that keeps an append-only file (as the README recommends), so a restart of Redis
+ * redis-server that keeps an append-only file (as docs/operations.md recommends), so a restart of Redis
  * loses nothing. zChat's webhooks reach instance A; visitors' streams may be on B.
  */
 import { mkdtempSync, rmSync } from 'node:fs'

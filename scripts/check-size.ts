@@ -4,7 +4,8 @@
  * only by visitors who open it: what loads on open has a budget, and so does each part loaded
  * later, only when needed (leave-a-message, opening hours).
  *
- * Budgets raised, with the reason (docs/decisions/009-size-budgets.md): the chat on open went from
+ * Budgets raised, with the reason (docs/decisions/009-size-budgets.md; every move is logged in
+ * docs/benchmarks.md, "Widget sizes over time"): the chat on open went from
  * 25 to 27 KB for visitor media (attach, preview, upload progress) and the site's pre-chat fields
  * (CPF and phone checks, consent, signed identity). Each language but English is a lazy part of its
  * own, loaded before the chat renders; all chat code counts the largest one only, and went from 32

@@ -1,5 +1,5 @@
 /**
- * What Redis holds per conversation (README "Several instances"): a redis-server of its own (Debian's
+ * What Redis holds per conversation (docs/operations.md "Several instances"): a redis-server of its own (Debian's
  * `redis-server`, as the tests use), conversations written through the proxy's own Redis log (the
  * append script: stream entries, state hash, de-duplication keys, relay), then `INFO memory` and
  * `MEMORY USAGE` read back.

@@ -18,7 +18,7 @@ export function signBody(secret: string, body: string, unixSeconds: number): str
 
 /**
  * True when `header` signs `body` with `secret`, within `toleranceSeconds` of `now`. What a receiver
- * runs (the demo website does; the README shows the same in ten lines).
+ * runs (the demo website does; docs/http-api.md shows the same in ten lines).
  */
 export function verifySignature(
   secret: string,
