@@ -128,6 +128,8 @@ export const limitsSchema = z.object({
   ENDED_RETENTION_MINUTES: int(1, 7 * 24 * 60, 60),
   /** How long a conversation with no activity and no open stream stays in memory. */
   IDLE_RETENTION_MINUTES: int(1, 30 * 24 * 60, 24 * 60),
+  /** How long a conversation's transcript is kept, for zChat's history fetch and a returning visitor. */
+  HISTORY_RETENTION_DAYS: int(1, 3650, 30),
   /** Conversations held in memory at most; past it the oldest ended ones go first. */
   MAX_CONVERSATIONS: int(10, 10_000_000, 20_000),
   /** Events kept per conversation at most; past it the oldest go. */
@@ -183,6 +185,7 @@ export type Limits = {
   webhookBodyLimitBytes: number
   endedRetentionMs: number
   idleRetentionMs: number
+  historyRetentionMs: number
   maxConversations: number
   maxEventsPerConversation: number
   /** 0: uploads are off. */
@@ -220,6 +223,7 @@ function toLimits(e: LimitSettings): Limits {
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     endedRetentionMs: e.ENDED_RETENTION_MINUTES * minutes,
     idleRetentionMs: e.IDLE_RETENTION_MINUTES * minutes,
+    historyRetentionMs: e.HISTORY_RETENTION_DAYS * 24 * 60 * minutes,
     maxConversations: e.MAX_CONVERSATIONS,
     maxEventsPerConversation: e.MAX_EVENTS_PER_CONVERSATION,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
