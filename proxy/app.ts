@@ -44,12 +44,20 @@ import {
   type StartBudget,
 } from './starts.ts'
 import type { Streams } from './streams.ts'
+import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
+import { createMemoryTranscripts } from './transcripts/memory.ts'
+import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
   zchat: ZChatClient
   log: EventLog
+  /**
+   * Conversations' transcripts, kept long after the log forgets them (HISTORY_RETENTION_DAYS): the
+   * external history, and the ended conversation a returning visitor finds. In memory by default.
+   */
+  transcripts?: TranscriptStore
   streams: Streams
   visitors: Visitors
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
@@ -58,8 +66,9 @@ export type AppDeps = {
   /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
   ticketSecret: string
   /**
-   * How long an external-history URL answers. zChat does not say when (or how often) it fetches it,
-   * so as long as the new conversation can be open: a visitor credential's lifetime. Default 24 h.
+   * How long an external-history URL answers. zChat does not say when (or how often) it fetches it
+   * (an agent may open the history days later), so as long as the transcript behind it is kept: the
+   * transcripts' retention. Default theirs (30 days).
    */
   historyTtlMs?: number
   /** The zone of the history's zone-less times (docs/zchat/README.md#external-history-timing). */
@@ -166,6 +175,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setErrorHandler(handleError)
   logRequests(app)
+  const transcripts = deps.transcripts ?? createMemoryTranscripts()
+  if (!deps.transcripts) app.addHook('onClose', () => transcripts.close())
+  // What every route and the webhook read and write: the log, with the transcripts behind it.
+  const log = logWithTranscripts(deps.log, transcripts, (error, conversationId) =>
+    app.log.warn({ err: error, conversationId }, 'could not keep a transcript entry'),
+  )
   // Behind a load balancer every connection comes from it: the cap would cap the whole service.
   // There, the per-visitor limits (on X-Forwarded-For) do the work.
   if (limits.maxConnectionsPerIp > 0 && !deps.trustProxy)
@@ -193,7 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // zChat's webhook, the busiest route, is answered before Fastify's router (routes/webhook.ts).
   // With trusted proxies given as addresses, only Fastify reads the sender's address: it stays there.
   const receiveWebhook = createWebhookReceiver({
-    log: deps.log,
+    log,
     metrics,
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
@@ -212,7 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
   await app.register(async (site) => {
-    await siteRoutes(site, deps, { metrics, rateLimitOptions })
+    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions })
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -239,7 +254,7 @@ type SiteOptions = {
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
-  deps: AppDeps,
+  deps: AppDeps & { transcripts: TranscriptStore },
   { metrics, rateLimitOptions }: SiteOptions,
 ) {
   const { limits } = deps
@@ -273,7 +288,10 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
-  const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
+  const tickets = createVisitors(
+    deps.ticketSecret,
+    deps.historyTtlMs ?? transcriptDefaults.retentionMs,
+  )
   await app.register(interactionRoutes, {
     ...deps,
     tickets,
@@ -293,7 +311,7 @@ async function siteRoutes(
   })
   await app.register(mediaRoutes, { media: deps.media })
   await app.register(historyRoutes, {
-    log: deps.log,
+    transcripts: deps.transcripts,
     tickets,
     timeZone: deps.historyTimeZone ?? defaultHistoryTimeZone,
   })

@@ -335,3 +335,16 @@ describe('loadDemoConfig', () => {
     )
   })
 })
+
+describe('HISTORY_RETENTION_DAYS', () => {
+  it('keeps transcripts 30 days unless told, in whole days from 1', () => {
+    expect(defaultLimits.historyRetentionMs).toBe(30 * 24 * 60 * 60_000)
+    expect(loadConfig({ ...real, HISTORY_RETENTION_DAYS: '7' }).limits.historyRetentionMs).toBe(
+      7 * 24 * 60 * 60_000,
+    )
+    for (const bad of ['0', '1.5', 'a month'])
+      expect(message(loadConfig, { ...real, HISTORY_RETENTION_DAYS: bad })).toMatch(
+        /HISTORY_RETENTION_DAYS:/,
+      )
+  })
+})

@@ -121,6 +121,7 @@ const uploadType = z
 
 const minute = 60 * 1000
 const hour = 60 * minute
+const day = 24 * hour
 
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
 
@@ -130,7 +131,7 @@ const whole = ([min, max, fallback]: [number, number, number], doc: string) =>
 
 /** A whole number of minutes or hours, which the app takes in milliseconds under `key`. */
 const duration = <const K extends string>(
-  unit: typeof minute | typeof hour,
+  unit: typeof minute | typeof hour | typeof day,
   [min, max, fallback]: [number, number, number],
   key: K,
   doc: string,
@@ -322,7 +323,13 @@ const limitSettings = {
     minute,
     [1, 7 * 24 * 60, 60],
     'endedRetentionMs',
-    'how long an ended conversation stays in memory after its last activity (transcript, rating, de-duplication)',
+    "how long an ended conversation's event log is kept after its last activity (its transcript is kept `HISTORY_RETENTION_DAYS`)",
+  ),
+  HISTORY_RETENTION_DAYS: duration(
+    day,
+    [1, 3650, 30],
+    'historyRetentionMs',
+    "how long a conversation's transcript (messages, media URLs, times, how it ended) is kept after its last message, for zChat's external-history fetch and a visitor who comes back; never less than `SESSION_TTL_HOURS`. The history URLs given to zChat answer as long",
   ),
   IDLE_RETENTION_MINUTES: duration(
     minute,

@@ -21,6 +21,7 @@ import {
 import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { createRedisLog, type RedisLog } from './redis/log.ts'
 import { createStreams, type Streams } from './streams.ts'
+import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
 
@@ -75,6 +76,12 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
   })
   opened = streams
+  // A returning visitor finds their ended conversation for as long as their credential lives, and
+  // zChat the history behind a ticket for as long as the ticket does: whichever is longer.
+  const transcriptRetentionMs = Math.max(config.limits.historyRetentionMs, config.sessionTtlMs)
+  const transcripts = shared
+    ? shared.transcripts({ retentionMs: transcriptRetentionMs })
+    : createMemoryTranscripts({ retentionMs: transcriptRetentionMs })
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -106,12 +113,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       onCall: metrics.countZChatCall,
     }),
     log,
+    transcripts,
     streams,
     media,
     visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
     ticketSecret: `${config.sessionSecret}:history`,
-    historyTtlMs: config.sessionTtlMs,
+    historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
@@ -144,6 +152,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   } catch (error) {
     messagesLeft?.close()
     await app.close()
+    await transcripts.close()
     await log.close()
     media.close()
     throw error
@@ -160,6 +169,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     closing ??= (async () => {
       await Promise.all([app.close(), metricsListener?.close(), lastTries])
       messagesLeft?.close()
+      await transcripts.close()
       await log.close()
       media.close()
     })()

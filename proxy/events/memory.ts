@@ -8,8 +8,8 @@
  * - past `maxConversations`, the least recently active go first: ended ones, then unopened ones,
  *   then open ones nobody is watching;
  * - past `maxEventsPerConversation`, a conversation's oldest events go.
- * A forgotten conversation still resumes: its credential takes it up again (see routes/guard.ts),
- * and the browser keeps the transcript it has shown.
+ * A forgotten conversation still resumes: an ended one from its transcript, kept apart and much
+ * longer (transcripts/), any other taken up again by its credential (routes/conversation.ts).
  */
 
 import type { LoggedEvent } from '../../protocol/wire.ts'

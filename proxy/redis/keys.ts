@@ -9,6 +9,11 @@ export function redisKeys(prefix: string) {
     conversation: (id: string) => [of(id, 'events'), of(id, 'state'), of(id, 'keys')],
     /** Held while one instance sends a visitor's message to zChat. */
     claim: (id: string, key: string) => of(id, `claim:${key}`),
+    /**
+     * Its transcript (transcripts.ts): the kept messages, and a hash of what else is kept. Expires
+     * with HISTORY_RETENTION_DAYS, long after the conversation's own keys.
+     */
+    transcript: (id: string) => [of(id, 'transcript'), of(id, 'transcript-state')],
     /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
     /** The one stream every instance reads (relay.ts). */

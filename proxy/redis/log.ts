@@ -19,6 +19,7 @@ import type { LoggedEvent } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
 import type { CountHit } from '../rate-limit-store.ts'
+import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
 import { startKeepAlive } from './keepalive.ts'
@@ -27,6 +28,7 @@ import { createSharedLimits, type SharedLimits } from './quotas.ts'
 import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
 import { createScriptRunner, type Send } from './send.ts'
+import { createRedisTranscripts } from './transcripts.ts'
 
 export type RedisLogOptions = {
   url: string
@@ -67,6 +69,8 @@ export type RedisLog = EventLog & {
   limits: SharedLimits
   /** Renews the TTLs of the watched conversations now (the timer does it otherwise). */
   keepAlive(): Promise<void>
+  /** Conversations' transcripts, on this connection (transcripts.ts). */
+  transcripts(bounds: TranscriptBounds): TranscriptStore
 }
 
 /** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
@@ -174,6 +178,7 @@ export function createRedisLog({
     relayReady: () => relay.ready,
     limits,
     keepAlive: keepAlive.renew,
+    transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []

@@ -13,6 +13,7 @@ import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
+import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
@@ -30,6 +31,8 @@ export type InteractionDeps = {
   media: Pick<MediaStore, 'find'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
+  /** What the previous conversation said, long after the log forgot it. */
+  transcripts: Pick<TranscriptStore, 'read'>
   publicUrl: () => string
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
@@ -48,6 +51,7 @@ export async function interactionRoutes(
     visitors,
     media,
     tickets,
+    transcripts,
     publicUrl,
     allowedDepartments,
     verifyIdentity,
@@ -71,7 +75,7 @@ export async function interactionRoutes(
     } catch {
       return undefined
     }
-    const said = (await log.readAfter(previous.conversationId, 0)).some((e) => e.type === 'message')
+    const said = (await transcripts.read(previous.conversationId))?.messages.length
     return said
       ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
       : undefined

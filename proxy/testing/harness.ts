@@ -15,13 +15,14 @@ import { createSseParser } from '../../protocol/sse.ts'
 import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
-import { createMemoryLog } from '../events/memory.ts'
+import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { type Running, startProxy } from '../server.ts'
 import type { CaptchaSettings } from '../starts.ts'
 import { createStreams } from '../streams.ts'
+import { createMemoryTranscripts, type MemoryTranscripts } from '../transcripts/memory.ts'
 import { createVisitors } from '../visitors.ts'
 import { createZChatClient } from '../zchat/client.ts'
 
@@ -37,6 +38,9 @@ export type Harness = {
   mediaDir: string
   media: MediaStore
   metrics: Metrics
+  /** The app's event log and transcripts (new ones with each restart, as a process's memory). */
+  log: MemoryLog
+  transcripts: MemoryTranscripts
   /** Replaces the app with a new one on the same port, with an empty log and the same secrets. */
   restart(): Promise<void>
   close(): Promise<void>
@@ -53,6 +57,8 @@ export async function startHarness(
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
+    /** The event log's and the transcripts' clock: moved on (then `log.sweep()`), the log forgets. */
+    storeNow?: () => number
   } = {},
 ): Promise<Harness> {
   const limits: Limits = {
@@ -76,18 +82,28 @@ export async function startHarness(
     ...(options.now && { now: options.now }),
   })
   let url = ''
+  const clock = options.storeNow && { now: options.storeNow }
+  let log: MemoryLog
+  let transcripts: MemoryTranscripts
   // A new app with a new, empty log each time: what a restart of the proxy process looks like.
-  const build = () =>
-    buildApp({
+  const build = () => {
+    log = createMemoryLog({
+      maxConversations: limits.maxConversations,
+      maxEventsPerConversation: limits.maxEventsPerConversation,
+      endedRetentionMs: limits.endedRetentionMs,
+      idleRetentionMs: limits.idleRetentionMs,
+      ...clock,
+    })
+    transcripts = createMemoryTranscripts({ retentionMs: limits.historyRetentionMs, ...clock })
+    return buildApp({
       zchat: createZChatClient({
         apiUrl: emulator.apiUrl,
         token: testToken,
         timeoutMs: limits.zchatTimeoutMs,
+        onCall: metrics.countZChatCall,
       }),
-      log: createMemoryLog({
-        maxConversations: limits.maxConversations,
-        maxEventsPerConversation: limits.maxEventsPerConversation,
-      }),
+      log,
+      transcripts,
       streams: createStreams(limits),
       media,
       metrics,
@@ -107,6 +123,7 @@ export async function startHarness(
       limits,
       messagesLeft: options.messagesLeft ?? null,
     })
+  }
   const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
@@ -120,16 +137,24 @@ export async function startHarness(
     mediaDir,
     media,
     metrics,
+    log: log!,
+    transcripts: transcripts!,
     async restart() {
       await harness.app.close()
+      await harness.log.close()
+      await harness.transcripts.close()
       // Let this process's fetch pool notice the sockets the old server closed; otherwise the next
       // call may go out on one of them and fail (a browser would just retry, as the widget does).
       await new Promise((resolve) => setTimeout(resolve, 100))
       harness.app = await build()
+      harness.log = log
+      harness.transcripts = transcripts
       await harness.app.listen({ port, host: '127.0.0.1' })
     },
     async close() {
       await harness.app.close()
+      await harness.log.close()
+      await harness.transcripts.close()
       await emulator.close()
       media.close()
       rmSync(mediaDir, { recursive: true, force: true })
