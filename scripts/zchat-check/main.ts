@@ -5,8 +5,9 @@
  * do what the proxy assumes. Exit 0 when every row matches, 1 when one does not, 2 when the
  * settings are bad or HOST:PORT is taken.
  */
-import { prepareRun, runCheck } from './checks.ts'
+import { runCheck } from './checks.ts'
 import { redact, renderJson, renderText } from './report.ts'
+import { prepareRun } from './run.ts'
 import { startCheckServer } from './server.ts'
 import {
   type CheckSettings,

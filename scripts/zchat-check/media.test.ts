@@ -2,7 +2,8 @@ import { crc32, inflateSync } from 'node:zlib'
 import { fileTypeFromBuffer } from 'file-type'
 import { describe, expect, it } from 'vitest'
 import { defaultUploadTypes } from '../../proxy/media/types.ts'
-import { buildH264Frame, buildMp3, buildMp4, buildPdf, buildPng, sampleFiles } from './media.ts'
+import { buildMp3, buildPdf, buildPng, sampleFiles } from './media.ts'
+import { buildH264Frame, buildMp4 } from './mp4.ts'
 
 /** ISO BMFF boxes of `data` from `start` to `end`: type, where its content starts, its size. */
 function boxes(data: Buffer, start = 0, end = data.length) {

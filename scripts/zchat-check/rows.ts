@@ -1,6 +1,8 @@
 /** A row of the report, and how a zChat answer becomes one. */
+
+import { errorResponse } from '../../proxy/zchat/schemas.ts'
 import { type Assumption, assumptions, overStatuses, type RowId } from './assumptions.ts'
-import type { Outcome, Seen } from './zchat.ts'
+import { type Outcome, parseJson, type Seen } from './zchat.ts'
 
 /**
  * match: zChat did what the proxy assumes. mismatch: it did not. not-seen: nothing arrived in the
@@ -129,4 +131,32 @@ export function overRow(id: RowId, seen: Seen, outcome: Outcome, context: CallCo
   return row(id, over ? 'match' : 'mismatch', describeSeen(seen, context.timeoutMs), detail, {
     ...answerOf(seen),
   })
+}
+
+/** A call made, for the error-shape row. */
+export type Answered = { id: RowId; seen: Seen; outcome: Outcome }
+
+/** Every error answer seen, against the shape the proxy reads. */
+export function errorShapeRow(answered: Answered[]): Row {
+  const errors = answered.filter(
+    (a): a is Answered & { seen: Extract<Seen, { kind: 'answer' }> } =>
+      a.outcome.kind === 'refused' && a.seen.kind === 'answer',
+  )
+  if (errors.length === 0)
+    return row('error-shape', 'not-seen', 'no error answer to judge', 'zChat refused nothing.')
+  const judged = errors.map(({ id, seen }) => {
+    const parsed = parseJson(seen.text)
+    const ok = parsed !== null && errorResponse.safeParse(parsed.json).success
+    return { id, status: seen.status, ok, text: seen.text }
+  })
+  const bad = judged.filter((j) => !j.ok)
+  const seen = judged.map((j) => `${j.id} ${j.status}${j.ok ? '' : ' (not {message})'}`).join(', ')
+  return row(
+    'error-shape',
+    bad.length === 0 ? 'match' : 'mismatch',
+    shorten(seen, 160),
+    bad[0]
+      ? `${bad[0].id} answered ${shorten(bad[0].text || '(empty body)', 100)}: with no {message} the proxy logs "unreadable error body" and loses zChat's reason.`
+      : '',
+  )
 }
