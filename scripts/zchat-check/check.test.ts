@@ -66,7 +66,7 @@ async function check({ faults, settings, adminSecret = secret, beforeRun, inspec
         publicUrl: server.url,
         host: '127.0.0.1',
         port: Number(new URL(server.url).port),
-        timeoutMs: 2000,
+        timeoutMs: 10_000,
         historyTimeZone: 'UTC',
         department: 1,
         tagIds: [],
