@@ -14,7 +14,10 @@ export type RatingDeps = {
   dispatch(event: MachineEvent): void
 }
 
-/** Sends in all for a rating that fails for a passing reason (5xx, timeout, offline): past it, the visitor is told it could not be recorded. */
+/**
+ * Sends in all of a rating that fails for a passing reason (5xx, timeout, offline, 429), each with
+ * the transport's own retries: past them, the visitor is told it could not be recorded.
+ */
 const maxTries = 3
 
 export function createRating({ phase, send, dispatch }: RatingDeps) {
