@@ -16,12 +16,12 @@ import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
-import type { ZChatClient } from '../zchat/client.ts'
+import type { MessageInput, ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
-import { isInteractionOver, upstream } from './upstream.ts'
+import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
 
 export type InteractionDeps = {
   zchat: ZChatClient
@@ -124,18 +124,34 @@ export async function interactionRoutes(
   )
 
   /**
-   * A call on an interaction. When zChat says it is over (its `finished` trigger may have been
-   * lost), the conversation ends here too: every tab hears it, and the visitor is offered a new one
-   * instead of a retry that can never succeed.
+   * Whether zChat still takes calls on an interaction, asked once it refused a message: a `cleared`,
+   * which carries no content and is true once a message is sent. Only its refusal says no; a timeout
+   * or a 5xx says nothing, and nothing is ended on nothing (docs/decisions/016-no-guess-ends-a-chat.md).
    */
-  async function onInteraction(conversationId: string, call: () => Promise<unknown>) {
+  async function stillTakesCalls(conversationId: string): Promise<boolean> {
     try {
-      await upstream(call)
+      await zchat.cleared(conversationId)
+      return true
     } catch (error) {
-      if (!isInteractionOver(error)) throw error
+      return !isRefusal(error)
+    }
+  }
+
+  /**
+   * A visitor's message to zChat. A refusal is the message's alone while zChat still takes calls on
+   * the interaction (a 422 the visitor is told of); when it takes none, the conversation is over
+   * whether or not its trigger reached us: every tab hears it, and the visitor is offered a new one
+   * instead of messages that can never be sent.
+   */
+  async function sendToZChat(conversationId: string, input: MessageInput) {
+    try {
+      await upstream(() => zchat.sendMessage(conversationId, input))
+    } catch (error) {
+      if (!isRefusal(error)) throw error
+      if (await stillTakesCalls(conversationId)) throw refusedByZChat('message', error)
       await log.append(conversationId, { type: 'finished', by: 'agent' }, 'finished')
       throw Object.assign(new ApiError('CONFLICT', 'This conversation has ended'), {
-        cause: error,
+        cause: error instanceof ApiError ? error.cause : error,
       })
     }
   }
@@ -187,9 +203,7 @@ export async function interactionRoutes(
       if (!(await log.claim(auth.conversationId, key, claimMs))) throw beingSent()
       if ((await log.status(auth.conversationId))?.keys.has(key)) return findSent()
       try {
-        await onInteraction(auth.conversationId, () =>
-          zchat.sendMessage(auth.conversationId, toMessageInput(text, file)),
-        )
+        await sendToZChat(auth.conversationId, toMessageInput(text, file))
       } catch (error) {
         await log.release(auth.conversationId, key).catch(() => {})
         throw error
@@ -232,7 +246,13 @@ export async function interactionRoutes(
       async (request, reply) => {
         const auth = await visitorConversation(request, visitors, log)
         assertOpen(auth.status)
-        await onInteraction(auth.conversationId, () => call(auth.conversationId))
+        try {
+          await upstream(() => call(auth.conversationId))
+        } catch (error) {
+          // A notice zChat refused ends nothing: the next message finds out what it meant.
+          if (!isRefusal(error)) throw error
+          request.log.warn({ err: error }, 'zChat refused a typing notice; ignored')
+        }
         return reply.status(204).send()
       },
     )
@@ -244,8 +264,8 @@ export async function interactionRoutes(
     try {
       await upstream(() => zchat.finish(auth.conversationId))
     } catch (error) {
-      // Already over in zChat: the visitor's wish is granted all the same.
-      if (!isInteractionOver(error)) throw error
+      // Already over in zChat, or unknown there: the visitor's wish is granted all the same.
+      if (!isRefusal(error)) throw error
     }
     await log.append(auth.conversationId, { type: 'finished', by: 'visitor' }, 'finished')
     return reply.status(204).send()
@@ -256,7 +276,12 @@ export async function interactionRoutes(
     const rating = parseBody(ratingBody, request.body, 'rating')
     if (auth.status.keys.has('rated'))
       throw new ApiError('CONFLICT', 'This conversation has already been rated')
-    await upstream(() => zchat.update(auth.conversationId, toRatingInput(rating)))
+    // The document never says an ended interaction takes updates: a refusal is final, and said so.
+    await upstream(() => zchat.update(auth.conversationId, toRatingInput(rating))).catch(
+      (error: unknown) => {
+        throw isRefusal(error) ? refusedByZChat('rating', error) : error
+      },
+    )
     await log.append(auth.conversationId, { type: 'rated', mood: rating.mood }, 'rated')
     return reply.status(204).send()
   })

@@ -644,7 +644,7 @@ describe('ending and rating', () => {
     fake.transport.rate.mockRejectedValueOnce(new NetworkFailure('PUT', 'u', 'x'))
     model.chooseMood('negative')
     await model.sendRating()
-    expect(model.phase.value).toEqual({ name: 'finished', ratingFailed: true })
+    expect(model.phase.value).toEqual({ name: 'finished', rating: 'failed' })
     expect(fake.transport.rate.mock.calls[0]?.[1]).toEqual({ mood: 'negative' })
     await model.sendRating()
     expect(model.phase.value).toEqual({ name: 'rated', mood: 'negative' })

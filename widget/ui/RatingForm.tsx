@@ -7,6 +7,13 @@ export function RatingForm({ model }: { model: ConversationModel }) {
   const words = endingText()
   const phase = model.phase.value
   if (phase.name === 'rated') return <p role="status">{words.thanksRating}</p>
+  // Final: sending it again would be refused again (docs/decisions/016-no-guess-ends-a-chat.md).
+  if (phase.name === 'finished' && phase.rating === 'refused')
+    return (
+      <p class="zc-failed" role="alert">
+        {words.ratingRefused}
+      </p>
+    )
   const sending = phase.name === 'rating'
   const { mood, comment } = model.rating
   const choose = (value: 'positive' | 'negative') => () => model.chooseMood(value)
@@ -55,7 +62,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           </div>
         </>
       )}
-      {phase.name === 'finished' && phase.ratingFailed && (
+      {phase.name === 'finished' && phase.rating === 'failed' && (
         <p class="zc-failed" role="alert">
           {words.ratingFailed}
         </p>
