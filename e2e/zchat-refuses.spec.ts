@@ -1,5 +1,5 @@
 /**
- * What zChat refuses, as the visitor and the agent live it (docs/decisions/016-no-guess-ends-a-chat.md):
+ * What zChat refuses, as the visitor and the agent live it (docs/decisions/017-no-guess-ends-a-chat.md):
  * a refusal is never taken for the end of the chat, and every end leaves the visitor a next step.
  */
 import { samplePng } from '../proxy/testing/harness.ts'

@@ -126,7 +126,7 @@ export async function interactionRoutes(
   /**
    * Whether zChat still takes calls on an interaction, asked once it refused a message: a `cleared`,
    * which carries no content and is true once a message is sent. Only its refusal says no; a timeout
-   * or a 5xx says nothing, and nothing is ended on nothing (docs/decisions/016-no-guess-ends-a-chat.md).
+   * or a 5xx says nothing, and nothing is ended on nothing (docs/decisions/017-no-guess-ends-a-chat.md).
    */
   async function stillTakesCalls(conversationId: string): Promise<boolean> {
     try {

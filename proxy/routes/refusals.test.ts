@@ -1,5 +1,5 @@
 /**
- * What zChat's refusals mean here (docs/decisions/016-no-guess-ends-a-chat.md): the document shows 422
+ * What zChat's refusals mean here (docs/decisions/017-no-guess-ends-a-chat.md): the document shows 422
  * as its one error with no meaning attached, so a refused call ends a conversation only once a
  * second call on the interaction is refused too, or zChat's own trigger says so.
  */

@@ -52,7 +52,7 @@ export async function upstream<T>(call: () => Promise<T>): Promise<T> {
  * zChat refused a call on an interaction with a status that does not say whether the call or the
  * interaction was refused: 400, 422 (the document's one error, shown with no meaning attached: a
  * content too long, a URL it cannot fetch, a finished interaction) or 404. Only another call can
- * tell (docs/decisions/016-no-guess-ends-a-chat.md).
+ * tell (docs/decisions/017-no-guess-ends-a-chat.md).
  */
 export function isRefusal(error: unknown): boolean {
   const cause = error instanceof ApiError ? error.cause : error

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { isInteractionOver } from '../../proxy/routes/upstream.ts'
+import { isRefusal } from '../../proxy/routes/upstream.ts'
 import { ZChatHttpError } from '../../proxy/zchat/client.ts'
-import { assumptions, overStatuses, rowIds } from './assumptions.ts'
+import { assumptions, refusalStatuses, rowIds } from './assumptions.ts'
 
 describe("the check's assumptions are the proxy's", () => {
-  it('reads as "over" exactly the statuses the proxy reads so', () => {
+  it('reads as a refusal exactly the statuses the proxy reads so', () => {
     // Should the proxy's handling of refusals change, this fails: the check must say the same.
     for (let status = 400; status < 600; status++) {
       const error = new ZChatHttpError(status, 'refused', 'POST', '/interactions/h/messages')
-      expect(overStatuses.includes(status), `status ${status}`).toBe(isInteractionOver(error))
+      expect(refusalStatuses.includes(status), `status ${status}`).toBe(isRefusal(error))
     }
   })
 

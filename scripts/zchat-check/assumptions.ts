@@ -19,6 +19,7 @@ export const rowIds = [
   'finish',
   'trigger-finished',
   'message-after-finish',
+  'cleared-after-finish',
   'update-after-finish',
   'unknown-interaction',
   'error-shape',
@@ -28,10 +29,12 @@ export const rowIds = [
 export type RowId = (typeof rowIds)[number]
 
 /**
- * Statuses by which the proxy learns that zChat no longer takes calls on an interaction, and ends
- * the conversation for the visitor (proxy/routes/upstream.ts, isInteractionOver).
+ * Statuses the proxy reads as a refusal that does not say whether the call or the interaction was
+ * refused (proxy/routes/upstream.ts isRefusal): a refused message is checked with a `cleared` on the
+ * same interaction, and the conversation ends only when that is refused too
+ * (docs/decisions/017-no-guess-ends-a-chat.md).
  */
-export const overStatuses: readonly number[] = [404, 422]
+export const refusalStatuses: readonly number[] = [400, 404, 422]
 
 export type Assumption = { call: string; assumes: string; dependsOn: string }
 
@@ -102,9 +105,15 @@ export const assumptions: Record<RowId, Assumption> = {
   },
   'message-after-finish': {
     call: 'POST /interactions/{hash}/messages after finish',
-    assumes: `refused with ${overStatuses.join(' or ')}: the proxy then ends the conversation for the visitor (proxy/routes/upstream.ts isInteractionOver)`,
+    assumes: `refused with ${refusalStatuses.join(', ')}: the proxy reads it as a refusal and checks the interaction with a cleared (proxy/routes/upstream.ts isRefusal)`,
     dependsOn:
       "a conversation an agent ended while its finished trigger was lost: the visitor's next message ends it instead of failing for ever",
+  },
+  'cleared-after-finish': {
+    call: 'PUT /interactions/{hash}/cleared after finish (the check after a refused message)',
+    assumes: `refused with ${refusalStatuses.join(', ')} too: a second refusal, on which the proxy ends the conversation for the visitor (proxy/routes/interactions.ts stillTakesCalls)`,
+    dependsOn:
+      'telling a refused message from a finished interaction: were cleared accepted after finish, a visitor whose finished trigger was lost would see every message refused while the chat looks open',
   },
   'update-after-finish': {
     call: 'PUT /interactions/{hash} mood, note after finish',
@@ -114,7 +123,7 @@ export const assumptions: Record<RowId, Assumption> = {
   },
   'unknown-interaction': {
     call: 'POST /interactions/{unknown hash}/messages',
-    assumes: `${overStatuses.join(' or ')} (proxy/routes/upstream.ts isInteractionOver)`,
+    assumes: `${refusalStatuses.join(', ')} (proxy/routes/upstream.ts isRefusal)`,
     dependsOn:
       'a conversation zChat no longer knows ends for the visitor instead of failing on every retry',
   },

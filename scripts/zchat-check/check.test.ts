@@ -135,6 +135,7 @@ describe('zchat:check against the emulator', () => {
       'finish',
       'trigger-finished',
       'message-after-finish',
+      'cleared-after-finish',
       'update-after-finish',
       'unknown-interaction',
       'error-shape',
@@ -145,6 +146,7 @@ describe('zchat:check against the emulator', () => {
     expect(rowOf(report, 'trigger-finished').seen).toMatch(/^POST finished/)
     expect(rowOf(report, 'history-fetch').seen).toMatch(/^GET after/)
     expect(rowOf(report, 'message-after-finish').status).toBe(422)
+    expect(rowOf(report, 'cleared-after-finish').status).toBe(422)
     expect(rowOf(report, 'unknown-interaction').status).toBe(404)
   })
 
@@ -161,6 +163,20 @@ describe('zchat:check against the emulator', () => {
     expect(rowOf(report, 'message-image').detail).toMatch(
       /^refused with 422: "Cannot send a message of type image"/,
     )
+  })
+
+  it('fails on the calls after finish when zChat takes them as if the interaction were open', async () => {
+    const report = await check({ faults: { endedStatus: 200 } })
+    expect(failing(report)).toEqual(['message-after-finish', 'cleared-after-finish'])
+    expect(rowOf(report, 'cleared-after-finish').detail).toMatch(/^accepted after finish/)
+  })
+
+  it('still matches when zChat refuses calls after finish with 400 or 404', async () => {
+    for (const endedStatus of [400, 404]) {
+      const report = await check({ faults: { endedStatus } })
+      expect(failing(report), `endedStatus ${endedStatus}`).toEqual([])
+      expect(rowOf(report, 'cleared-after-finish').status).toBe(endedStatus)
+    }
   })
 
   it('still matches when an unknown interaction is answered 422 instead of 404', async () => {

@@ -72,6 +72,7 @@ const afterUnavailable: RowId[] = [
   'finish',
   'trigger-finished',
   'message-after-finish',
+  'cleared-after-finish',
   'update-after-finish',
 ]
 

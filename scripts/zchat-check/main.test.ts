@@ -70,7 +70,7 @@ const expectNoSecrets = ({ stdout, stderr }: Result) => {
 describe('npm run zchat:check', () => {
   it('exits 0 with every row matching, and prints neither the token nor the secret', async () => {
     const result = await runCheck(await settingsFor())
-    expect(result.stdout).toMatch(/All 17 rows match/)
+    expect(result.stdout).toMatch(/All 18 rows match/)
     expect(result.stdout).toMatch(/^message-after-finish\s+yes\s+HTTP 422/m)
     expect(result.stderr).toMatch(
       /Waiting up to 5 s for a trigger at http:\/\/127\.0\.0\.1:\d+\/webhooks\/zchat\/whs…/,

@@ -1,7 +1,7 @@
 /** A row of the report, and how a zChat answer becomes one. */
 
 import { errorResponse } from '../../proxy/zchat/schemas.ts'
-import { type Assumption, assumptions, overStatuses, type RowId } from './assumptions.ts'
+import { type Assumption, assumptions, type RowId, refusalStatuses } from './assumptions.ts'
 import { type Outcome, parseJson, type Seen } from './zchat.ts'
 
 /**
@@ -114,17 +114,19 @@ export function successRow(id: RowId, seen: Seen, outcome: Outcome, context: Cal
   )
 }
 
-/** A call the proxy expects zChat to refuse as "no longer open": 404 or 422. */
+/** A call the proxy expects zChat to refuse once the interaction is over: 400, 404 or 422. */
 export function overRow(id: RowId, seen: Seen, outcome: Outcome, context: CallContext): Row {
-  const over = outcome.kind === 'refused' && overStatuses.includes(outcome.status)
+  const over = outcome.kind === 'refused' && refusalStatuses.includes(outcome.status)
   let detail = ''
   if (outcome.kind === 'ok') {
     detail =
       id === 'message-after-finish'
         ? 'accepted after finish: a message cannot tell the proxy that an agent ended the conversation, so it relies on the finished trigger alone.'
-        : 'accepted on an interaction that does not exist: the proxy cannot tell a conversation zChat forgot.'
+        : id === 'cleared-after-finish'
+          ? 'accepted after finish: the proxy cannot confirm that a conversation is over after a refused message, so it relies on the finished trigger alone and the visitor sees messages refused while the chat looks open.'
+          : 'accepted on an interaction that does not exist: the proxy cannot tell a conversation zChat forgot.'
   } else if (outcome.kind === 'refused' && !over) {
-    detail = `refused with ${outcome.status}, not ${overStatuses.join(' or ')}: the proxy does not read it as over, and the visitor gets an error on every try.`
+    detail = `refused with ${outcome.status}, not ${refusalStatuses.join(', ')}: the proxy does not read it as a refusal, and the visitor gets an error on every try.`
   } else if (!over) {
     detail = failure(id, outcome, context)
   }

@@ -128,6 +128,15 @@ export function afterFinishCalls(settings: Settings, hash: string): Call[] {
       expect: 'over',
     },
     {
+      // The proxy's check after a refused message (docs/decisions/017-no-guess-ends-a-chat.md).
+      id: 'cleared-after-finish',
+      method: 'PUT',
+      path: at(hash, '/cleared'),
+      body: { token: settings.token },
+      schema: statusResponse,
+      expect: 'over',
+    },
+    {
       id: 'update-after-finish',
       method: 'PUT',
       path: at(hash),

@@ -1,5 +1,5 @@
 /**
- * What zChat refuses, and `unavailable` at any time (docs/decisions/016-no-guess-ends-a-chat.md):
+ * What zChat refuses, and `unavailable` at any time (docs/decisions/017-no-guess-ends-a-chat.md):
  * a refused message is that message's alone, the conversation ends only when the proxy says so, and
  * whatever the visitor sees next is true and has a way on.
  */
