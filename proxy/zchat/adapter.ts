@@ -11,7 +11,7 @@
 
 import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
+import type { ConversationEvent, LoggedEvent, Media, MediaKind, Mood } from '../../protocol/wire.ts'
 import type { VerifiedIdentity } from '../identity.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
@@ -179,8 +179,10 @@ export function toMessageInput(
   return { content: text || media.name || media.kind, type: media.kind, url: media.url }
 }
 
+const zchatMoods: { [M in Mood]: Uppercase<M> } = { positive: 'POSITIVE', negative: 'NEGATIVE' }
+
 export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {
-  return { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }
+  return { mood: zchatMoods[mood], ...(comment && { note: comment }) }
 }
 
 const historyFormats = new Map<string, Intl.DateTimeFormat>()

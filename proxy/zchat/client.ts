@@ -12,10 +12,10 @@ import {
   type Customer,
   errorResponse,
   type MessageType,
-  type Mood,
   sendMessageResponse,
   startResponse,
   statusResponse,
+  type ZChatMood,
 } from './schemas.ts'
 
 export class ZChatError extends Error {
@@ -62,7 +62,12 @@ export type StartInput = {
   externalHistory?: string
 }
 export type MessageInput = { content: string; type?: MessageType; url?: string }
-export type UpdateInput = { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }
+export type UpdateInput = {
+  mood?: ZChatMood
+  note?: string
+  tagIds?: string[]
+  customerKey?: string
+}
 
 export type ZChatClient = {
   start(input: StartInput): Promise<{ interactionHash: string }>

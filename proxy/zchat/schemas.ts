@@ -9,14 +9,15 @@
  * extra fields are kept (`looseObject`) so a newer zChat does not break us.
  */
 import { z } from 'zod'
+import type { Mood } from '../../protocol/wire.ts'
 
 /** Opaque id. Never parsed; bounded so a hostile sender cannot make us store megabytes of key. */
 export const interactionHash = z.string().min(1).max(200)
 
 export const messageType = z.enum(['text', 'image', 'video', 'audio', 'file'])
 export type MessageType = z.infer<typeof messageType>
-export const mood = z.enum(['POSITIVE', 'NEGATIVE'])
-export type Mood = z.infer<typeof mood>
+/** zChat's moods are ours in capitals (`POSITIVE`, `NEGATIVE`): the adapter maps one to the other. */
+export type ZChatMood = Uppercase<Mood>
 
 export const customer = z.looseObject({
   name: z.string().nullish(),

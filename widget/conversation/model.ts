@@ -5,7 +5,7 @@
  */
 import { batch, computed, signal } from '@preact/signals'
 import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
-import type { LoggedEvent } from '../../protocol/wire.ts'
+import type { LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
@@ -17,7 +17,6 @@ import {
   canCompose,
   initialConversation,
   type MachineEvent,
-  type Mood,
   type PhaseName,
   transition,
 } from './machine.ts'

@@ -2,7 +2,7 @@
  * Narrows the proxy's event JSON into a LoggedEvent by hand: the widget bundle carries no zod. Anything
  * malformed is dropped rather than crashing the stream; unknown fields are ignored.
  */
-import type { LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
+import { type LoggedEvent, type Media, type MediaKind, moods } from '../../protocol/wire.ts'
 
 type Fields = Record<string, unknown>
 
@@ -33,10 +33,10 @@ export function decodeEvent(json: string): LoggedEvent | null {
       return value.by === 'agent' || value.by === 'visitor'
         ? { ...base, type: 'finished', by: value.by }
         : null
-    case 'rated':
-      return value.mood === 'positive' || value.mood === 'negative'
-        ? { ...base, type: 'rated', mood: value.mood }
-        : null
+    case 'rated': {
+      const mood = moods.find((known) => known === value.mood)
+      return mood ? { ...base, type: 'rated', mood } : null
+    }
     case 'message':
       return decodeMessage(value, base)
     default:
