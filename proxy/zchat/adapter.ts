@@ -11,7 +11,14 @@
 
 import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, Media, MediaKind, Mood } from '../../protocol/wire.ts'
+import {
+  type ConversationEvent,
+  type LoggedEvent,
+  type Media,
+  type MediaKind,
+  type Mood,
+  mediaKinds,
+} from '../../protocol/wire.ts'
 import type { VerifiedIdentity } from '../identity.ts'
 import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
@@ -36,13 +43,11 @@ export function isWebUrl(value: string | null | undefined): value is string {
   }
 }
 
-const mediaKinds: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file'])
-
 /** A documented media type, or 'file' for one zChat invented since; null for text. */
 function mediaKind(type: string | null | undefined): MediaKind | null {
   const lower = type?.toLowerCase()
   if (!lower || lower === 'text') return null
-  return mediaKinds.has(lower) ? (lower as MediaKind) : 'file'
+  return mediaKinds.find((kind) => kind === lower) ?? 'file'
 }
 
 /** What a webhook body turned out to be. */

@@ -9,12 +9,13 @@
  * extra fields are kept (`looseObject`) so a newer zChat does not break us.
  */
 import { z } from 'zod'
-import type { Mood } from '../../protocol/wire.ts'
+import { type Mood, mediaKinds } from '../../protocol/wire.ts'
 
 /** Opaque id. Never parsed; bounded so a hostile sender cannot make us store megabytes of key. */
 export const interactionHash = z.string().min(1).max(200)
 
-export const messageType = z.enum(['text', 'image', 'video', 'audio', 'file'])
+/** A text, or a file of one of our media kinds, which are zChat's names (protocol/wire.ts). */
+export const messageType = z.enum(['text', ...mediaKinds] as const)
 export type MessageType = z.infer<typeof messageType>
 /** zChat's moods are ours in capitals (`POSITIVE`, `NEGATIVE`): the adapter maps one to the other. */
 export type ZChatMood = Uppercase<Mood>
