@@ -8,6 +8,7 @@ import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import { startLockName, tabChannelName } from '../storage-keys.ts'
 import { whileAway } from '../tabs/away.ts'
 import { exclusive } from '../tabs/exclusive.ts'
 import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
@@ -90,7 +91,7 @@ export function mount(host: ChatHost): ChatHandle {
           : (init?.signal ?? teardown.signal),
     }),
   )
-  const channel = broadcastChannel(`zchat:${base}`)
+  const channel = broadcastChannel(tabChannelName(base))
   const transport: Transport = {
     ...createApi(base, clock.fetch),
     // One stream for all the browser's tabs (tabs/share-stream.ts); XHR when the page's fetch is a polyfill.
@@ -137,7 +138,7 @@ export function mount(host: ChatHost): ChatHandle {
       host.message(message)
       void away.agentMessage()
     },
-    exclusive: exclusive(`zchat:start:${base}`),
+    exclusive: exclusive(startLockName(base)),
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,

@@ -12,6 +12,7 @@
  */
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { Credentials, StreamHandlers, StreamStatus } from '../conversation/ports.ts'
+import { streamLockName } from '../storage-keys.ts'
 
 /** Opens the stream after `after` (transport/events.ts); returns a function that closes it. */
 export type OpenStream = (auth: Credentials, handlers: StreamHandlers, after: number) => () => void
@@ -98,7 +99,7 @@ export function shareStream(
 
     const abort = new AbortController()
     locks
-      .request(`zchat:stream:${c}`, { signal: abort.signal }, () => {
+      .request(streamLockName(c), { signal: abort.signal }, () => {
         synced = true
         closeStream = open(
           auth,
