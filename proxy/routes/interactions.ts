@@ -14,7 +14,13 @@ import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { Visitors } from '../visitors.ts'
-import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
+import {
+  fromStartResponse,
+  toCustomerUpdate,
+  toMessageInput,
+  toRatingInput,
+  toStartInput,
+} from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
@@ -98,7 +104,9 @@ export async function interactionRoutes(
       await startBudget.take()
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
-        zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
+        zchat
+          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
         throw error
