@@ -15,7 +15,11 @@ import type { Credentials, StreamHandlers, StreamStatus } from '../conversation/
 import { streamLockName } from '../storage-keys.ts'
 
 /** Opens the stream after `after` (transport/events.ts); returns a function that closes it. */
-export type OpenStream = (auth: Credentials, handlers: StreamHandlers, after: number) => () => void
+export type StreamOpener = (
+  auth: Credentials,
+  handlers: StreamHandlers,
+  after: number,
+) => () => void
 
 /** What tabs say to each other, each about one conversation (`c`). */
 export type TabMessage = { c: string } & (
@@ -51,7 +55,7 @@ export function broadcastChannel(name: string): TabChannel | null {
 }
 
 export function shareStream(
-  open: OpenStream,
+  open: StreamOpener,
   channel: TabChannel | null,
   locks: LockManager | null | undefined = globalThis.navigator?.locks,
 ) {
