@@ -26,8 +26,8 @@ import { newClientId } from './client-id.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { mergeProfiles } from './profile.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
+import { mergeProfiles } from './site-profile.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
 /**

@@ -23,10 +23,10 @@ import {
 import { createOutbox } from './outbox.ts'
 import type { Credentials, SessionStore, StoredSession, StreamStatus, Transport } from './ports.ts'
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
-import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
 import type { Entry, Media, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
+import { cleanProfile } from './visitor-profile.ts'
 
 export type { AgentMessage }
 
