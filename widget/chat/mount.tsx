@@ -4,10 +4,10 @@
  */
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
-import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import type { ChatHandle, ChatHost } from '../loader-chat-interface.ts'
 import { startLockName, tabChannelName } from '../storage-keys.ts'
 import { whileAway } from '../tabs/away.ts'
 import { exclusive } from '../tabs/exclusive.ts'
