@@ -15,8 +15,14 @@ import type { MediaStore } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
-import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
-import type { MessageInput, ZChatClient } from '../zchat/client.ts'
+import {
+  fromStartResponse,
+  toCustomerUpdate,
+  toMessageInput,
+  toRatingInput,
+  toStartInput,
+} from '../zchat/adapter.ts'
+import type { ZChatClient } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
@@ -102,7 +108,9 @@ export async function interactionRoutes(
       await startBudget.take()
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
-        zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
+        zchat
+          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
         throw error
@@ -143,7 +151,10 @@ export async function interactionRoutes(
    * whether or not its trigger reached us: every tab hears it, and the visitor is offered a new one
    * instead of messages that can never be sent.
    */
-  async function sendToZChat(conversationId: string, input: MessageInput) {
+  async function sendToZChat(
+    conversationId: string,
+    input: Parameters<ZChatClient['sendMessage']>[1],
+  ) {
     try {
       await upstream(() => zchat.sendMessage(conversationId, input))
     } catch (error) {

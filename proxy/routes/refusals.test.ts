@@ -12,7 +12,7 @@ import {
   formBody,
   type Harness,
   interaction,
-  type OpenStream,
+  type StreamReader,
   openStream,
   postTrigger,
   readEvents,
@@ -27,7 +27,7 @@ beforeAll(async () => {
   h = await startHarness()
 })
 afterAll(() => h.close())
-const streams: OpenStream[] = []
+const streams: StreamReader[] = []
 // Faults are the emulator's, shared by every test of this file; a failed test leaves no stream open.
 afterEach(async () => {
   for (const stream of streams.splice(0)) stream.close()

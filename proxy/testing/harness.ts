@@ -351,7 +351,7 @@ export function postTrigger(url: string, trigger: object) {
   })
 }
 
-export type OpenStream = {
+export type StreamReader = {
   /** Every event received so far. */
   events: LoggedEvent[]
   /** Resolves once `until` holds for the events received, or fails after `timeoutMs`. */
@@ -363,7 +363,7 @@ export type OpenStream = {
 export async function openStream(
   url: string,
   headers: Record<string, string>,
-): Promise<OpenStream> {
+): Promise<StreamReader> {
   const controller = new AbortController()
   const response = await fetch(url, { headers, signal: controller.signal })
   if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`)

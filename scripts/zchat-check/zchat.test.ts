@@ -51,8 +51,8 @@ async function proxyReading(
 ): Promise<Kind> {
   const client = createZChatClient({ apiUrl: url, token: 't', timeoutMs })
   try {
-    if (call === 'start') await client.start({ departmentId: 1 })
-    else if (call === 'message') await client.sendMessage('h', { content: 'x' })
+    if (call === 'start') await client.start({ department_id: 1, media_type: 'TEXT' })
+    else if (call === 'message') await client.sendMessage('h', { content: 'x', type: 'text' })
     else await client.typing('h')
     return { kind: 'ok' }
   } catch (error) {

@@ -3,8 +3,7 @@
  * can arrive duplicated or out of order (a resumed stream, a local echo racing the proxy's), so every
  * branch ignores what does not fit the current phase instead of trusting the order.
  */
-import type { RatingBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent } from '../../protocol/wire.ts'
+import type { ConversationEvent, Mood } from '../../protocol/wire.ts'
 import {
   addAgentMessage,
   addJoined,
@@ -17,8 +16,6 @@ import {
   setDelivery,
   setVisitorMedia,
 } from './transcript.ts'
-
-export type Mood = RatingBody['mood']
 
 /** Why a conversation could not go on, in the visitor's terms (see ui/FailureNotice.tsx). */
 export type FailureReason = 'offline' | 'busy' | 'rejected' | 'gone'

@@ -5,7 +5,7 @@
  */
 import { batch, computed, signal } from '@preact/signals'
 import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
-import type { LoggedEvent } from '../../protocol/wire.ts'
+import type { LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
@@ -17,17 +17,16 @@ import {
   canCompose,
   initialConversation,
   type MachineEvent,
-  type Mood,
   type PhaseName,
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
 import type { Credentials, SessionStore, StoredSession, StreamStatus, Transport } from './ports.ts'
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
-import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
 import type { Entry, Media, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
+import { cleanProfile } from './visitor-profile.ts'
 
 export type { AgentMessage }
 

@@ -4,9 +4,9 @@
  */
 import { batch, type ReadonlySignal, signal } from '@preact/signals'
 import type { RatingBody } from '../../protocol/schemas.ts'
-import { limits } from '../../protocol/wire.ts'
+import { limits, type Mood } from '../../protocol/wire.ts'
 import { classify } from './failure.ts'
-import type { MachineEvent, Mood, Phase } from './machine.ts'
+import type { MachineEvent, Phase } from './machine.ts'
 
 export type RatingDeps = {
   phase: ReadonlySignal<Phase>
