@@ -3,13 +3,15 @@
  *   vite build               widget/chat/mount.tsx -> dist/widget/chat/chat-[hash].js (ES module) + manifest
  *   vite build --mode loader widget/loader.ts      -> dist/widget/widget.js (classic-script IIFE)
  * The loader build reads the first build's manifest and injects the chat's hashed file name, so
- * widget.js (short cache) always points at an immutable, long-cached chat chunk. The proxy serves
- * dist/widget/chat/* at /widget/* and dist/widget/widget.js at /widget.js.
+ * widget.js (short cache) always points at an immutable, long-cached chat chunk, and the files the
+ * chat's first open needs beside it (scripts/first-open.ts), which the loader asks for at once. The
+ * proxy serves dist/widget/chat/* at /widget/* and dist/widget/widget.js at /widget.js.
  */
 import { readFileSync } from 'node:fs'
 import { defineConfig, type Manifest, type Plugin, type UserConfig } from 'vite'
+import { routes } from './protocol/wire.ts'
+import { chatEntry, type FirstOpen, firstOpen } from './scripts/first-open.ts'
 
-const chatEntry = 'widget/chat/mount.tsx'
 const chatOutDir = 'dist/widget/chat'
 
 const shared: UserConfig = {
@@ -18,7 +20,7 @@ const shared: UserConfig = {
   publicDir: false,
 }
 
-function chatFileName(): string {
+function chatFiles(): FirstOpen {
   const path = `${chatOutDir}/.vite/manifest.json`
   let manifest: Manifest
   try {
@@ -28,9 +30,20 @@ function chatFileName(): string {
       `${path} is missing: run \`vite build\` (the chat) before \`vite build --mode loader\``,
     )
   }
-  const entry = manifest[chatEntry]
-  if (!entry?.isEntry) throw new Error(`${path} has no entry for ${chatEntry}`)
-  return entry.file
+  return firstOpen(manifest)
+}
+
+/**
+ * Vite wraps each import() of the chat in a helper that would preload the chunk's CSS and imports
+ * (about 0.6 KB gzipped of the chat on open), and does so with `modulePreload: false` too, with no
+ * files to preload: the chat has no CSS files, and what its first open needs the loader asks for.
+ */
+const noPreloadHelper: Plugin = {
+  name: 'zchat-no-preload-helper',
+  enforce: 'pre',
+  load(id) {
+    if (id === '\0vite/preload-helper.js') return 'export const __vitePreload = (load) => load()'
+  },
 }
 
 /**
@@ -52,7 +65,22 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'loader') {
     return {
       ...shared,
-      define: { __ZCHAT_CHAT_FILE__: JSON.stringify(chatFileName()) },
+      define: (() => {
+        const { entry, onOpen: _, ...beside } = chatFiles()
+        // Paths under the proxy, by the page's language (and `prechat`): the chat's files, and the
+        // config (routes.config) that the first call reads.
+        const paths = (files: string[]) => files.map((file) => `/widget/${file}`)
+        const byLanguage = Object.fromEntries(
+          (['en', 'pt-BR', 'es'] as const).map((lang) => [
+            lang,
+            [...paths([...beside.all, ...beside[lang]]), routes.config],
+          ]),
+        )
+        return {
+          __ZCHAT_CHAT_FILE__: JSON.stringify(entry),
+          __ZCHAT_FIRST_OPEN__: JSON.stringify({ ...byLanguage, prechat: paths(beside.prechat) }),
+        }
+      })(),
       plugins: [shipAsIs],
       build: {
         outDir: 'dist/widget',
@@ -65,7 +93,7 @@ export default defineConfig(({ mode }): UserConfig => {
             minify: {
               // The loader's own property names, shortened. Never a command's name (the page's
               // zchat('toggle') looks it up by its string) nor anything the chat chunk reads.
-              mangleProps: { include: /^(setUnread|setBusy|button|emit|zchat|preload)$/ },
+              mangleProps: { include: /^(setBusy|button|emit|zchat|preload)$/ },
             },
           },
         },
@@ -82,6 +110,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     ...shared,
+    plugins: [noPreloadHelper],
     build: {
       outDir: chatOutDir,
       // Only this build writes here; clearing it drops chunks of earlier builds.

@@ -43,7 +43,10 @@ export type WidgetOptions = {
 export type ChatHost = {
   options: WidgetOptions
   shadow: ShadowRoot
-  /** Where the chat renders; the loader shows and hides it. */
+  /**
+   * Where the chat renders; the loader shows and hides it. Opened before the chat drew into it, it
+   * is editable and focused, so what the visitor types meanwhile waits there for the message box.
+   */
   container: HTMLElement
   /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/site-profile.ts). */
   profile: readonly unknown[]
@@ -53,7 +56,8 @@ export type ChatHost = {
   captcha: (() => unknown) | null
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
-  unread(count: number): void
+  /** The launcher: the chat draws the unread count on it (chat/launcher-badge.ts). */
+  launcher: HTMLButtonElement
   message(message: AgentMessage): void
   state(name: string): void
 }

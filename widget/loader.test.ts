@@ -11,8 +11,16 @@ type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
 const page = window as unknown as { zchat?: Zchat }
 
 let warn: MockInstance<typeof console.warn>
-// What the loader build injects: the chat's file, not served here.
-Object.assign(globalThis, { __ZCHAT_CHAT_FILE__: 'chat-test.js' })
+// What the loader build injects: the chat's file and what its first open needs, not served here.
+Object.assign(globalThis, {
+  __ZCHAT_CHAT_FILE__: 'chat-test.js',
+  __ZCHAT_FIRST_OPEN__: {
+    en: ['/widget/ky-test.js', '/v1/config'],
+    'pt-BR': ['/widget/ky-test.js', '/widget/pt-br-test.js', '/v1/config'],
+    es: ['/widget/ky-test.js', '/widget/es-test.js', '/v1/config'],
+    prechat: ['/widget/prechat-part-test.js'],
+  },
+})
 
 beforeEach(() => {
   vi.resetModules()

@@ -142,16 +142,35 @@ function render(
   let loading: Promise<ChatModule> | null = null
   let mounting: Promise<void> | null = null
 
-  const load = () =>
-    (loading ??= (
+  // What the first open needs beside the chat, asked for with it: one round trip, not a chain
+  // (vite.config.ts lists the files from the build): ky, the page's language, a new conversation's
+  // pre-chat form, and the proxy's config, which the chat's first call takes from this preload.
+  // In the host element, so destroy takes them too.
+  const load = () => {
+    if (!loading) {
+      const files = __ZCHAT_FIRST_OPEN__
+      for (const path of [
+        ...files[options.lang],
+        ...(hasOngoingSession(options.proxy) ? [] : files.prechat),
+      ])
+        host.append(
+          Object.assign(
+            document.createElement('link'),
+            path.endsWith('.js') ? { rel: 'modulepreload' } : { rel: 'preload', as: 'fetch' },
+            { crossOrigin: '', href: options.proxy + path },
+          ),
+        )
+    }
+    loading ??= (
       import(
         /* @vite-ignore */ `${options.proxy}/widget/${__ZCHAT_CHAT_FILE__}`
       ) as Promise<ChatModule>
     ).catch((error: unknown) => {
       loading = null
       throw error
-    }))
-
+    })
+    return loading
+  }
   const chatHost: ChatHost = {
     options,
     shadow,
@@ -166,7 +185,7 @@ function render(
       return site().captcha
     },
     close: () => setOpen(false, true),
-    unread: (count) => launcher.setUnread(open ? 0 : count),
+    launcher: launcher.button,
     message: (message) => emit('message', message),
     state: (name) => emit('state', name),
   }
@@ -195,12 +214,19 @@ function render(
     open = next
     panel.hidden = !open
     launcher.setOpen(open)
-    if (open) launcher.setUnread(0)
     rememberOpen(options.proxy, open)
     emit(open ? 'open' : 'close')
     focusOnMount = focus
     if (chat) chat.setOpen(open, focus)
-    else if (open) void mount()
+    else if (open) {
+      void mount()
+      // Until the chat draws its message box, what the visitor types goes into the window itself,
+      // which the chat then takes: no keystroke lost, and Space no longer presses the launcher.
+      if (focus) {
+        panel.contentEditable = 'true'
+        panel.focus()
+      }
+    }
     // Focus was in the window that just closed: give it back to what opened it.
     if (!open && focusInside) launcher.button.focus()
   }
@@ -213,6 +239,8 @@ function render(
   const toggle = () => setOpen(!open, true)
   launcher.button.addEventListener('click', toggle)
   const prefetch = () => void load().catch(() => {})
+  // Intent, not page load: the pointer on the launcher (a finger too: touch fires pointerenter
+  // before touchstart), or focus.
   launcher.button.addEventListener('pointerenter', prefetch, { once: true })
   launcher.button.addEventListener('focus', prefetch, { once: true })
 

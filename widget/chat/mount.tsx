@@ -23,6 +23,7 @@ import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
+import { launcherBadge } from './launcher-badge.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
@@ -193,7 +194,10 @@ export function mount(host: ChatHost): ChatHandle {
   })
   identify()
   addEventListener('online', model.backOnline)
-  const stopUnread = effect(() => host.unread(model.unread.value))
+  // The launcher shows what is unread while the window is closed, in the page's language.
+  const opened = signal(false)
+  const badge = launcherBadge(host.launcher)
+  let stopUnread = () => {}
   model.restore()
   watchSession(base, model.sessionChanged, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
@@ -224,6 +228,12 @@ export function mount(host: ChatHost): ChatHandle {
   const draw = () => {
     // Destroyed while the language loaded.
     if (teardown.signal.aborted) return
+    // What the visitor typed into the window while the chat loaded starts the message.
+    const { container } = host
+    const typed = container.textContent ?? ''
+    container.removeAttribute('contenteditable')
+    container.textContent = ''
+    if (typed && model.composable.value) model.setDraft(model.draft.value + typed)
     render(
       <CrashGuard title={options.title ?? t.title}>
         <ChatWindow
@@ -244,10 +254,15 @@ export function mount(host: ChatHost): ChatHandle {
   )
   const prechat = model.phase.value.name === 'prechat' ? prechatPart.prefetch() : null
   Promise.all([language, prechat]).then(draw)
+  void language.then(() => {
+    if (teardown.signal.aborted) return
+    stopUnread = effect(() => badge.show(opened.value ? 0 : model.unread.value))
+  })
 
   return {
     setOpen(next, focus) {
       open = next
+      opened.value = next
       showing()
       phone?.setOpen(next)
       if (next && focus) focusRequest.value++
@@ -260,6 +275,7 @@ export function mount(host: ChatHost): ChatHandle {
       stopUnavailable()
       stopPrefetch()
       stopUnread()
+      badge.remove()
       removeEventListener('online', model.backOnline)
       narrow.removeEventListener('change', turned)
       phone?.destroy()

@@ -3,12 +3,16 @@
  * languages are their own chunks (pt-BR.ts, es.ts) of the same shape, loaded before the chat renders.
  * A sentence with numbers or names is a function; `n` is already formatted for the language.
  */
-import { type Forms, plural } from './plural.ts'
+/** A word's two forms: one (1 in English) and the other counts; pt and es pick theirs through Intl. */
+export type Forms = { one: string; other: string }
 
-const one = (n: number, forms: Forms) => `${n} ${plural('en', n, forms)}`
+// English has one form for 1 and another for every other count: no Intl.PluralRules needed.
+const one = (n: number, forms: Forms) => `${n} ${n === 1 ? forms.one : forms.other}`
 
 export const en = {
   title: 'Chat with us',
+  /** The launcher's description while messages wait: "Unread messages: 3". */
+  unread: 'Unread messages',
   minimize: 'Minimize',
   endChat: 'End chat',
   cancel: 'Cancel',

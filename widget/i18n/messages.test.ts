@@ -2,13 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { attachmentText } from './attachment.ts'
 import { en } from './en.ts'
 import { endingText } from './ending.ts'
-import { messages as es } from './es.ts'
 import { leaveText } from './leave-message.ts'
 import { prechatText } from './prechat.ts'
-import { messages as ptBR } from './pt-br.ts'
 import { lang, loadLanguage, t } from './text.ts'
 
 afterEach(() => loadLanguage('en'))
+
+/** A language's sentences as the chat gets them: loaded, with the language's plural rule. */
+async function language(locale: 'pt-BR' | 'es') {
+  await loadLanguage(locale)
+  return t
+}
 
 /** Every leaf sentence of a table, functions called with sample arguments, by its key path. */
 function sentences(table: object, path = ''): [string, string][] {
@@ -21,9 +25,9 @@ function sentences(table: object, path = ''): [string, string][] {
 }
 
 describe('the languages', () => {
-  it('say every English sentence in Portuguese and Spanish too, differently', () => {
+  it('say every English sentence in Portuguese and Spanish too, differently', async () => {
     const english = new Map(sentences(en))
-    for (const table of [ptBR, es]) {
+    for (const table of [await language('pt-BR'), await language('es')]) {
       const keys = sentences(table).map(([key]) => key)
       expect(keys).toEqual([...english.keys()])
       // Only words that are the same in both languages: an untranslated sentence fails here.
@@ -60,16 +64,20 @@ describe('the languages', () => {
     }
   })
 
-  it('count with each language’s plural forms', () => {
+  it('count with each language’s plural forms', async () => {
     expect(en.charsLeft(1)).toBe('1 character left')
     expect(en.charsLeft(5)).toBe('5 characters left')
+    const ptBR = await language('pt-BR')
+    const es = await language('es')
     expect(ptBR.charsLeft(1)).toBe('Resta 1 caractere')
     expect(ptBR.charsLeft(2)).toBe('Restam 2 caracteres')
     expect(es.charsOver(1)).toBe('1 carácter por encima del límite')
     expect(es.charsOver(3)).toBe('3 caracteres por encima del límite')
   })
 
-  it('tell the queue position, and how many people are ahead', () => {
+  it('tell the queue position, and how many people are ahead', async () => {
+    const ptBR = await language('pt-BR')
+    const es = await language('es')
     expect(en.queue(1)).toBe('You are number 1 in the queue')
     expect(en.queue(2)).toBe('You are number 2 in the queue (1 person ahead of you)')
     expect(en.queue(4)).toBe('You are number 4 in the queue (3 people ahead of you)')

@@ -1,6 +1,7 @@
 /**
  * The round button in the corner, in plain DOM (no Preact on every page). Its accessible name is
- * "Open chat" or "Close chat"; the unread count is its description so the name stays stable.
+ * "Open chat" or "Close chat". The unread count on it is drawn by the chat, which counts it
+ * (chat/launcher-badge.ts): a page whose visitor never opens the chat does not pay for it.
  */
 import type { Locale } from '../i18n/locale.ts'
 
@@ -9,38 +10,27 @@ const chatIcon =
 const closeIcon =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2"/></svg>'
 
-/**
- * The launcher's few words per language (the chat's own load with the chat): open, close, unread.
- * "Unread messages: 3" needs no plural rules, which keeps them out of every page view.
- */
-const words: Record<Locale, [string, string, string]> = {
-  en: ['Open chat', 'Close chat', 'Unread messages'],
-  'pt-BR': ['Abrir chat', 'Fechar chat', 'Mensagens não lidas'],
-  es: ['Abrir chat', 'Cerrar chat', 'Mensajes sin leer'],
+/** The launcher's two words per language (the chat's own load with the chat): open, close. */
+const words: Record<Locale, [string, string]> = {
+  en: ['Open chat', 'Close chat'],
+  'pt-BR': ['Abrir chat', 'Fechar chat'],
+  es: ['Abrir chat', 'Cerrar chat'],
 }
 
 export type Launcher = {
   button: HTMLButtonElement
   setOpen(open: boolean): void
-  setUnread(count: number): void
   setBusy(busy: boolean): void
 }
 
 export function createLauncher(panelId: string, lang: Locale): Launcher {
-  const [openName, closeName, unread] = words[lang]
+  const [openName, closeName] = words[lang]
   const button = document.createElement('button')
   button.type = 'button'
   button.className = 'zc-launcher'
   button.setAttribute('aria-controls', panelId)
   const icon = document.createElement('span')
-  const badge = document.createElement('span')
-  badge.className = 'zc-badge'
-  badge.setAttribute('aria-hidden', 'true')
-  // Hidden, yet read as the button's description: aria-describedby reads hidden nodes too.
-  const description = document.createElement('span')
-  description.hidden = true
-  description.id = `${panelId}-unread`
-  button.append(icon, badge, description)
+  button.append(icon)
 
   const launcher: Launcher = {
     button,
@@ -49,18 +39,10 @@ export function createLauncher(panelId: string, lang: Locale): Launcher {
       button.setAttribute('aria-expanded', String(open))
       icon.innerHTML = open ? closeIcon : chatIcon
     },
-    setUnread(count) {
-      badge.hidden = count === 0
-      badge.textContent = count > 9 ? '9+' : String(count)
-      description.textContent = count === 0 ? '' : `${unread}: ${count}`
-      if (count === 0) button.removeAttribute('aria-describedby')
-      else button.setAttribute('aria-describedby', description.id)
-    },
     setBusy(busy) {
       button.setAttribute('aria-busy', String(busy))
     },
   }
   launcher.setOpen(false)
-  launcher.setUnread(0)
   return launcher
 }

@@ -1,8 +1,8 @@
 /**
  * The launcher's CSS. The chat chunk adds its own sheet to the same shadow root. The focus ring is
  * drawn inside the button in the text colour, so it shows on any page and any accent; in forced
- * colours (Windows high contrast) the button gets a border, as backgrounds are dropped. The badge and
- * the panel set no `display`, so the browser's own `[hidden]` rule hides them.
+ * colours (Windows high contrast) the button gets a border, as backgrounds are dropped. The panel sets
+ * no `display`, so the browser's own `[hidden]` rule hides it. The unread badge's rule is the chat's.
  */
 export const launcherCss = `
 .zc{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:15px/1.4 system-ui,sans-serif;color:#1a1a1a;--zc-accent:#0b6bcb;--zc-on-accent:#fff}
@@ -12,7 +12,6 @@ export const launcherCss = `
 .zc-launcher:focus-visible{outline:3px solid var(--zc-on-accent);outline-offset:-7px}
 .zc-launcher svg{width:28px;height:28px;fill:currentColor}
 .zc-launcher[aria-busy=true]{opacity:.8;cursor:progress}
-.zc-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#d92d20;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center}
 @media (forced-colors:active){.zc-launcher{border:2px solid}}
 @media (prefers-reduced-motion:reduce){.zc *{transition:none!important;animation:none!important}}
 `

@@ -93,8 +93,12 @@ export function createApi(
         method,
         fetch: fetchFn,
         timeout: timeoutMs,
-        credentials: 'omit',
-        cache: 'no-store',
+        // The config is read as the loader preloaded it (<link rel=preload as=fetch crossorigin>),
+        // which the browser hands over only to a request like it: its credentials mode, the cache's.
+        // Nothing else is ever cached, and no call carries the site's cookies to another origin.
+        ...(path === routes.config
+          ? { credentials: 'same-origin' }
+          : { credentials: 'omit', cache: 'no-store' }),
         retry: {
           ...retryOn,
           limit: retries ? policy.limit : 0,

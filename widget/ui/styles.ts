@@ -11,6 +11,7 @@
  * own rules.
  */
 export const chatCss = `
+.zc-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#d92d20;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center}
 .zc-window{--zc-accent-text:var(--zc-accent)}
 @supports (color:oklch(from red l c h)){.zc-window{--zc-accent-text:oklch(from var(--zc-accent) min(l,.5) c h)}}
 .zc-window{position:relative;box-sizing:border-box;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);overflow:hidden;animation:zc-in .18s ease-out}
