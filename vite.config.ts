@@ -67,18 +67,21 @@ export default defineConfig(({ mode }): UserConfig => {
       ...shared,
       define: (() => {
         const { entry, onOpen: _, ...beside } = chatFiles()
-        // Paths under the proxy, by the page's language (and `prechat`): the chat's files, and the
-        // config (routes.config) that the first call reads.
-        const paths = (files: string[]) => files.map((file) => `/widget/${file}`)
+        // By the page's language (and `prechat`, `live`), relative to the chat's own: its files, and
+        // the config (routes.config) that its first call reads.
         const byLanguage = Object.fromEntries(
           (['en', 'pt-BR', 'es'] as const).map((lang) => [
             lang,
-            [...paths([...beside.all, ...beside[lang]]), routes.config],
+            [...beside.all, ...beside[lang], `..${routes.config}`],
           ]),
         )
         return {
           __ZCHAT_CHAT_FILE__: JSON.stringify(entry),
-          __ZCHAT_FIRST_OPEN__: JSON.stringify({ ...byLanguage, prechat: paths(beside.prechat) }),
+          __ZCHAT_FIRST_OPEN__: JSON.stringify({
+            ...byLanguage,
+            prechat: beside.prechat,
+            live: beside.live,
+          }),
         }
       })(),
       plugins: [shipAsIs],

@@ -34,7 +34,8 @@ export type Demo = {
 
 export async function startDemo(
   config: DemoConfig,
-  options: { logger?: boolean } = {},
+  /** `widgetDir`: another build of the widget to serve (the bench's baseline); dist/widget/ by default. */
+  options: { logger?: boolean; widgetDir?: string } = {},
 ): Promise<Demo> {
   const host = config.proxy.host
   const emulator = await startEmulator({

@@ -1,8 +1,9 @@
 /**
  * What the chat's first open fetches, read from the chat build's manifest: the entry and what it
- * imports statically, then, asked for beside it by the loader (widget/loader.ts, `preload`), ky (the
+ * imports statically, then, asked for beside it by the loader (widget/loader.ts, `load`), ky (the
  * first call, the config, needs it), the page's language, and the pre-chat form a new conversation
- * opens on, each with what it imports that the entry does not have. vite.config.ts writes the lists
+ * opens on, or the stream's part a conversation going on needs at once, each with what it imports
+ * that the entry does not have. vite.config.ts writes the lists
  * into the loader; scripts/check-size.ts budgets them.
  */
 import type { Manifest } from 'vite'
@@ -13,6 +14,7 @@ export const chatEntry = 'widget/chat/mount.tsx'
 const parts = {
   all: ['widget/transport/ky.ts'],
   prechat: ['widget/chat/prechat-part.tsx'],
+  live: ['widget/chat/live-part.ts'],
   en: [],
   'pt-BR': ['widget/i18n/pt-br.ts'],
   es: ['widget/i18n/es.ts'],
@@ -49,6 +51,7 @@ export function firstOpen(manifest: Manifest): FirstOpen {
     // the entry has arrived: a round trip more.
     all: [...[...onOpen].filter((file) => file !== entry.file), ...filesOf(parts.all)],
     prechat: filesOf(parts.prechat),
+    live: filesOf(parts.live),
     en: filesOf(parts.en),
     'pt-BR': filesOf(parts['pt-BR']),
     es: filesOf(parts.es),

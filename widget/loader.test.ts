@@ -15,10 +15,11 @@ let warn: MockInstance<typeof console.warn>
 Object.assign(globalThis, {
   __ZCHAT_CHAT_FILE__: 'chat-test.js',
   __ZCHAT_FIRST_OPEN__: {
-    en: ['/widget/ky-test.js', '/v1/config'],
-    'pt-BR': ['/widget/ky-test.js', '/widget/pt-br-test.js', '/v1/config'],
-    es: ['/widget/ky-test.js', '/widget/es-test.js', '/v1/config'],
-    prechat: ['/widget/prechat-part-test.js'],
+    en: ['ky-test.js', '../v1/config'],
+    'pt-BR': ['ky-test.js', 'pt-br-test.js', '../v1/config'],
+    es: ['ky-test.js', 'es-test.js', '../v1/config'],
+    prechat: ['prechat-part-test.js'],
+    live: ['live-part-test.js'],
   },
 })
 

@@ -33,7 +33,7 @@ function boot(): void {
   const page = window as unknown as ZchatWindow
   const base = script ? proxyBase(script.src) : null
   if (!script || base === null) {
-    warn('no widget.js script tag found; not starting')
+    warn('no widget.js script tag; not starting')
     return
   }
   let name = script.dataset.global || 'zchat'
@@ -43,7 +43,7 @@ function boot(): void {
   }
   const stub = page[name] as Stub | undefined
   if (stub?.loaded) {
-    warn('widget.js is included twice; ignoring this one')
+    warn('widget.js is included twice; ignoring it')
     return
   }
   let widget: Widget | null = null
@@ -144,20 +144,22 @@ function render(
 
   // What the first open needs beside the chat, asked for with it: one round trip, not a chain
   // (vite.config.ts lists the files from the build): ky, the page's language, a new conversation's
-  // pre-chat form, and the proxy's config, which the chat's first call takes from this preload.
+  // pre-chat form or an ongoing one's stream, and the proxy's config, which the chat's first call
+  // takes from this preload.
   // In the host element, so destroy takes them too.
   const load = () => {
     if (!loading) {
       const files = __ZCHAT_FIRST_OPEN__
       for (const path of [
         ...files[options.lang],
-        ...(hasOngoingSession(options.proxy) ? [] : files.prechat),
+        ...(hasOngoingSession(options.proxy) ? files.live : files.prechat),
       ])
         host.append(
           Object.assign(
             document.createElement('link'),
-            path.endsWith('.js') ? { rel: 'modulepreload' } : { rel: 'preload', as: 'fetch' },
-            { crossOrigin: '', href: options.proxy + path },
+            { rel: 'modulepreload', href: `${options.proxy}/widget/${path}` },
+            // The config: fetched as the chat's call will fetch it, which takes the answer over.
+            !path.endsWith('.js') && { rel: 'preload', as: 'fetch', crossOrigin: '' },
           ),
         )
     }
@@ -240,9 +242,9 @@ function render(
   launcher.button.addEventListener('click', toggle)
   const prefetch = () => void load().catch(() => {})
   // Intent, not page load: the pointer on the launcher (a finger too: touch fires pointerenter
-  // before touchstart), or focus.
-  launcher.button.addEventListener('pointerenter', prefetch, { once: true })
-  launcher.button.addEventListener('focus', prefetch, { once: true })
+  // before touchstart), or focus. Each time: a fetch that failed is asked for again.
+  launcher.button.addEventListener('pointerenter', prefetch)
+  launcher.button.addEventListener('focus', prefetch)
 
   return {
     setOpen,

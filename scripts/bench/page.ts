@@ -13,15 +13,21 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test'
 import { buildWidgetIfStale } from '../../demo/build.ts'
 import { loadDemoConfig } from '../../demo/config.ts'
-import { startDemo } from '../../demo/start.ts'
+import { startDemo, widgetDir } from '../../demo/start.ts'
 import { chromiumLaunchOptions } from '../../e2e/chromium.ts'
+import { type FirstOpenFigures, measureFirstOpen } from './first-open.ts'
 
 export type PageFigures = {
   loaderMainThreadMs: { cold: number; warm: number }
   widgetLongTasks: number
   bytesBeforeIntent: { cold: number; warm: number }
   clickToComposer: { cold: number; warm: number }
+  /** The first open on a phone's networks (first-open.ts): this build, and the baseline build's. */
+  firstOpen: { current: FirstOpenFigures[]; baseline: FirstOpenFigures[] | null }
 }
+
+/** BENCH_WIDGET_BASELINE: the dist/widget of another build (say main's), measured in the same run. */
+export const baselineWidgetDir = process.env.BENCH_WIDGET_BASELINE || null
 
 type TraceEvent = {
   name: string
@@ -133,7 +139,11 @@ export async function measurePage(): Promise<PageFigures> {
     // Warm: the same profile, so the loader and the chat chunk come from the cache.
     const warm = await loadOnce(browser, context, await context.newPage(), url, origin)
     await context.close()
+    // The baseline first, then this build, each on its own stack.
+    const baseline = baselineWidgetDir ? await measureFirstOpen(browser, baselineWidgetDir) : null
+    const current = await measureFirstOpen(browser, widgetDir)
     return {
+      firstOpen: { current, baseline },
       loaderMainThreadMs: { cold: cold.ms, warm: warm.ms },
       widgetLongTasks: cold.longTasks + warm.longTasks,
       bytesBeforeIntent: { cold: cold.beforeIntent, warm: warm.beforeIntent },
@@ -147,5 +157,45 @@ export async function measurePage(): Promise<PageFigures> {
 
 // `tsx scripts/bench/page.ts`: the page figures alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await measurePage(), null, 2))
+  const figures = await measurePage()
+  const { firstOpen, ...rest } = figures
+  console.log(JSON.stringify(rest, null, 2))
+  console.log(firstOpenReport(firstOpen))
+}
+
+const ms = (n: number) => `${Math.round(n)} ms`
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+
+/** The first-open figures as a table, this build beside the baseline's, then the waterfalls. */
+export function firstOpenReport({ current, baseline }: PageFigures['firstOpen']): string {
+  const rows: string[] = []
+  const cell = (pick: (f: FirstOpenFigures) => string, i: number) =>
+    `${baseline?.[i] ? `${pick(baseline[i])} | ` : ''}${pick(current[i]!)}`
+  for (const [i, f] of current.entries()) {
+    rows.push(
+      `| ${f.profile}: page -> launcher shown, cold | ${cell((x) => ms(x.cold.launcherShownMs), i)} |`,
+      `| ${f.profile}: click -> usable composer, cold / warm | ${cell((x) => `${ms(x.cold.clickToComposerMs)} / ${ms(x.warm.clickToComposerMs)}`, i)} |`,
+      `| ${f.profile}: pointer 300 ms on the launcher, then click -> usable composer | ${cell((x) => ms(x.hoveredMs), i)} |`,
+      `| ${f.profile}: the first open's round trips (request waves), cold | ${cell((x) => String(x.cold.rounds), i)} |`,
+      `| ${f.profile}: the first open's bytes, loader included: gzip (as npm run size counts) / over the wire | ${cell((x) => `${kb(x.cold.gzipBytes)} / ${kb(x.cold.wireBytes)}`, i)} |`,
+    )
+  }
+  const head = baseline
+    ? '| figure | baseline | this build |\n|---|---|---|'
+    : '| figure | this build |\n|---|---|'
+  const falls = current.flatMap((f, i) => [
+    ...(baseline?.[i]
+      ? [
+          `Baseline, ${f.profile}, cold, ms after the click:`,
+          '```',
+          baseline[i].cold.waterfall,
+          '```',
+        ]
+      : []),
+    `This build, ${f.profile}, cold, ms after the click:`,
+    '```',
+    f.cold.waterfall,
+    '```',
+  ])
+  return [head, ...rows, '', ...falls].join('\n')
 }

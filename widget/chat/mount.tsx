@@ -8,12 +8,9 @@ import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
 import type { ChatHandle, ChatHost } from '../loader-chat-interface.ts'
-import { startLockName, tabChannelName } from '../storage-keys.ts'
-import { whileAway } from '../tabs/away.ts'
+import { startLockName } from '../storage-keys.ts'
 import { exclusive } from '../tabs/exclusive.ts'
-import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { createApi } from '../transport/api.ts'
-import { nativeFetch, openEventStream } from '../transport/events.ts'
 import { createServerClock } from '../transport/server-clock.ts'
 import { createSessionStore, watchSession } from '../transport/session.ts'
 import { adoptStyles } from '../ui/adopt-styles.ts'
@@ -24,8 +21,9 @@ import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { launcherBadge } from './launcher-badge.ts'
+import type { Live } from './live-part.ts'
 import { narrowQuery } from './narrow.ts'
-import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
+import { attachmentPart, endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
@@ -64,6 +62,41 @@ async function captchaToken(get: (() => unknown) | null) {
 }
 
 const endingSoon = new Set<string>(['queued', 'chatting', 'finished', 'rating', 'rated'])
+const beforeStart = new Set<string>(['idle', 'prechat'])
+
+/**
+ * The model's subscribe, over the stream's part: opens the stream once the part has come, and if it
+ * cannot be fetched, says the stream is reconnecting and tries again, as a dropped stream would.
+ */
+function subscribeWhenLive(
+  load: () => Promise<Live>,
+  auth: Parameters<Transport['subscribe']>[0],
+  handlers: Parameters<Transport['subscribe']>[1],
+  signal: AbortSignal,
+): () => void {
+  let close: (() => void) | null = null
+  let closed = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const attempt = (tries: number) => {
+    load().then(
+      (live) => {
+        if (!closed && !signal.aborted) close = live.subscribe(auth, handlers)
+      },
+      (error: unknown) => {
+        if (closed || signal.aborted) return
+        if (tries === 0) warn('could not load the event stream; trying again', error)
+        handlers.onStatus('reconnecting')
+        timer = setTimeout(() => attempt(tries + 1), Math.min(30_000, 1000 * 2 ** tries))
+      },
+    )
+  }
+  attempt(0)
+  return () => {
+    closed = true
+    clearTimeout(timer)
+    close?.()
+  }
+}
 
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
@@ -92,18 +125,24 @@ export function mount(host: ChatHost): ChatHandle {
           : (init?.signal ?? teardown.signal),
     }),
   )
-  const channel = broadcastChannel(tabChannelName(base))
+  // The stream and what goes with it, from their part (live-part.ts), made once it has come.
+  let live: Live | null = null
+  const loadLive = () =>
+    livePart.load().then(({ createLive }) => {
+      const made =
+        live ??
+        createLive({
+          base,
+          fetch: clock.fetch,
+          sound: options.attributes.sound,
+          signal: teardown.signal,
+        })
+      live = made
+      return made
+    })
   const transport: Transport = {
     ...createApi(base, clock.fetch),
-    // One stream for all the browser's tabs (tabs/share-stream.ts); XHR when the page's fetch is a polyfill.
-    subscribe: shareStream(
-      (auth, handlers, after) =>
-        openEventStream(
-          { base, auth, after, ...(nativeFetch() && { fetch: clock.fetch }) },
-          handlers,
-        ),
-      channel,
-    ),
+    subscribe: (auth, handlers) => subscribeWhenLive(loadLive, auth, handlers, teardown.signal),
     serverNow: clock.now,
     // The upload travels with the file preview's part, loaded by the time a file is sent.
     upload: (auth, file, upload) =>
@@ -123,7 +162,6 @@ export function mount(host: ChatHost): ChatHandle {
   let isClosedNow: (() => boolean) | null = null
   // Worded when shown: the language's chunk may arrive after the hours'.
   let openingHours: (() => string) | undefined
-  const away = whileAway({ base, sound: options.attributes.sound, signal: teardown.signal })
   const model = createConversationModel({
     transport,
     session,
@@ -137,7 +175,7 @@ export function mount(host: ChatHost): ChatHandle {
     prechat: site.prechat,
     onAgentMessage: (message) => {
       host.message(message)
-      void away.agentMessage()
+      void live?.agentMessage()
     },
     exclusive: exclusive(startLockName(base)),
     onPhase: host.state,
@@ -191,6 +229,10 @@ export function mount(host: ChatHost): ChatHandle {
     const phase = phaseName.value
     if (phase === 'prechat') void prechatPart.prefetch()
     else if (endingSoon.has(phase)) void endingPart.prefetch()
+  })
+  // The stream's part once the visitor starts writing: it is there by the time the start answers.
+  const stopLivePrefetch = effect(() => {
+    if (model.draft.value !== '' || !beforeStart.has(phaseName.value)) void livePart.prefetch()
   })
   identify()
   addEventListener('online', model.backOnline)
@@ -274,12 +316,12 @@ export function mount(host: ChatHost): ChatHandle {
       model.dispose()
       stopUnavailable()
       stopPrefetch()
+      stopLivePrefetch()
       stopUnread()
       badge.remove()
       removeEventListener('online', model.backOnline)
       narrow.removeEventListener('change', turned)
       phone?.destroy()
-      channel?.close()
     },
   }
 }

@@ -31,7 +31,7 @@ export function setPartsRoot(shadow: ShadowRoot): void {
   for (const css of loadedCss) adoptStyles(shadow, css)
 }
 
-export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): LazyPart<T> {
+export function lazyPart<T extends object>(fetch: () => Promise<T>): LazyPart<T> {
   const state = signal<PartState<T>>({ name: 'idle' })
   let pending: Promise<T> | null = null
   const part: LazyPart<T> = {
@@ -40,9 +40,10 @@ export function lazyPart<T extends { css?: string }>(fetch: () => Promise<T>): L
     load() {
       pending ??= fetch().then(
         (part) => {
-          if (part.css) {
-            loadedCss.push(part.css)
-            if (root) adoptStyles(root, part.css)
+          const { css } = part as { css?: unknown }
+          if (typeof css === 'string') {
+            loadedCss.push(css)
+            if (root) adoptStyles(root, css)
           }
           state.value = { name: 'ready', part }
           return part
@@ -68,5 +69,14 @@ function ignore(): void {}
 export const prechatPart = lazyPart(() => import('./prechat-part.tsx'))
 /** "End this chat?", then the ending line, the rating and "Start a new chat". */
 export const endingPart = lazyPart(() => import('./ending-part.tsx'))
+/**
+ * The reading of the proxy's media (transport/decode.ts) is shared by the stream and the upload, so
+ * it is a chunk of its own, which each of the two imports: asked for beside either, not once either
+ * has come (a round trip more).
+ */
+const withDecode = <T>(part: Promise<T>) =>
+  Promise.all([part, import('../transport/decode.ts')]).then(([loaded]) => loaded)
 /** A picked, dropped or pasted file: its preview, the drop hint and the upload itself. */
-export const attachmentPart = lazyPart(() => import('./attachment-part.tsx'))
+export const attachmentPart = lazyPart(() => withDecode(import('./attachment-part.tsx')))
+/** The event stream and what goes with it, from the start of a conversation (live-part.ts). */
+export const livePart = lazyPart(() => withDecode(import('./live-part.ts')))

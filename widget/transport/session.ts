@@ -46,15 +46,12 @@ export function createSessionStore(
 
 /** For the loader: is there a live conversation worth loading the chat for right away? */
 export function hasOngoingSession(base: string, storage = browserStorage()): boolean {
-  // A lighter read than load(): this runs in the loader on every page, and forgets nothing.
+  // A lighter read than load(): this runs in the loader on every page, and forgets nothing. At worst
+  // it loads the chat for nothing, whose load() reads the session in full.
   const value: unknown = attempt(() => JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'))
   if (typeof value !== 'object' || value === null) return false
   const session = value as Partial<Record<keyof StoredSession, unknown>>
-  return (
-    typeof session.expiresAt === 'string' &&
-    Date.parse(session.expiresAt) > Date.now() &&
-    session.finished !== true
-  )
+  return Date.parse(String(session.expiresAt)) > Date.now() && session.finished !== true
 }
 
 /** Another tab saved, changed or cleared the conversation (the `storage` event fires in the others). */
