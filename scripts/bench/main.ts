@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { createVisitors } from '../../proxy/visitors.ts'
 import { startFakeZChat } from './fake-zchat.ts'
 import { call, keepAlive, pool } from './http.ts'
-import { measurePage, type PageFigures } from './page.ts'
+import { firstOpenReport, measurePage, type PageFigures } from './page.ts'
 import {
   type Conversation,
   closeStreams,
@@ -578,6 +578,10 @@ try {
     page = await measurePage()
   }
   console.log(table(proxy, baseline, redis, page))
+  if (page)
+    console.log(
+      `\nThe chat's first open on a phone's network (issue 19):\n\n${firstOpenReport(page.firstOpen)}`,
+    )
   say(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`)
 } finally {
   await zchat.close()

@@ -155,14 +155,6 @@ export async function measurePage(): Promise<PageFigures> {
   }
 }
 
-// `tsx scripts/bench/page.ts`: the page figures alone.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = await measurePage()
-  const { firstOpen, ...rest } = figures
-  console.log(JSON.stringify(rest, null, 2))
-  console.log(firstOpenReport(firstOpen))
-}
-
 const ms = (n: number) => `${Math.round(n)} ms`
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 
@@ -198,4 +190,12 @@ export function firstOpenReport({ current, baseline }: PageFigures['firstOpen'])
     '```',
   ])
   return [head, ...rows, '', ...falls].join('\n')
+}
+
+// `tsx scripts/bench/page.ts`: the page figures alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await measurePage()
+  const { firstOpen, ...rest } = figures
+  console.log(JSON.stringify(rest, null, 2))
+  console.log(firstOpenReport(firstOpen))
 }
