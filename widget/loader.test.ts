@@ -137,3 +137,46 @@ it('takes up a conversation another tab starts, and no longer once destroyed', a
   window.dispatchEvent(new StorageEvent('storage', { key }))
   expect(reads).not.toHaveBeenCalled()
 })
+
+const preloaded = () =>
+  Array.from(document.querySelectorAll('[data-zchat] > link'), (link) => [
+    link.getAttribute('rel'),
+    link.getAttribute('href'),
+  ])
+
+it('asks for nothing before intent, then for all the first open needs at once: the language, ky, the config, the form', async () => {
+  await loadWidget({ lang: 'pt-BR' })
+  expect(preloaded()).toEqual([])
+  launcher()?.dispatchEvent(new Event('pointerenter'))
+  expect(preloaded()).toEqual([
+    ['modulepreload', 'https://chat.test/widget/ky-test.js'],
+    ['modulepreload', 'https://chat.test/widget/pt-br-test.js'],
+    ['preload', 'https://chat.test/widget/../v1/config'],
+    ['modulepreload', 'https://chat.test/widget/prechat-part-test.js'],
+  ])
+  // The config is fetched as the chat's call will ask for it (CORS), which takes the answer over.
+  const config = document.querySelector<HTMLLinkElement>('[data-zchat] > link[rel=preload]')
+  expect([config?.as, config?.hasAttribute('crossorigin')]).toEqual(['fetch', true])
+})
+
+it('asks for the stream instead of the pre-chat form when a conversation is going on', async () => {
+  localStorage.setItem(
+    sessionKey('https://chat.test'),
+    JSON.stringify({ expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+  )
+  await loadWidget()
+  await vi.waitFor(() => expect(preloaded().length).toBeGreaterThan(0))
+  expect(preloaded().map(([, href]) => href)).toEqual([
+    'https://chat.test/widget/ky-test.js',
+    'https://chat.test/widget/../v1/config',
+    'https://chat.test/widget/live-part-test.js',
+  ])
+})
+
+it('keeps what the visitor types in the window until the chat draws its message box', async () => {
+  await loadWidget()
+  launcher()?.click()
+  const panel = document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('.zc-panel')
+  expect(panel?.getAttribute('contenteditable')).toBe('true')
+  expect(document.querySelector('[data-zchat]')?.shadowRoot?.activeElement).toBe(panel)
+})

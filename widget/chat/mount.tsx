@@ -27,6 +27,7 @@ import { attachmentPart, endingPart, livePart, prechatPart, setPartsRoot } from 
 import type { PhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
+import { subscribeWhenLive } from './subscribe-when-live.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
 /**
@@ -63,40 +64,6 @@ async function captchaToken(get: (() => unknown) | null) {
 
 const endingSoon = new Set<string>(['queued', 'chatting', 'finished', 'rating', 'rated'])
 const beforeStart = new Set<string>(['idle', 'prechat'])
-
-/**
- * The model's subscribe, over the stream's part: opens the stream once the part has come, and if it
- * cannot be fetched, says the stream is reconnecting and tries again, as a dropped stream would.
- */
-function subscribeWhenLive(
-  load: () => Promise<Live>,
-  auth: Parameters<Transport['subscribe']>[0],
-  handlers: Parameters<Transport['subscribe']>[1],
-  signal: AbortSignal,
-): () => void {
-  let close: (() => void) | null = null
-  let closed = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const attempt = (tries: number) => {
-    load().then(
-      (live) => {
-        if (!closed && !signal.aborted) close = live.subscribe(auth, handlers)
-      },
-      (error: unknown) => {
-        if (closed || signal.aborted) return
-        if (tries === 0) warn('could not load the event stream; trying again', error)
-        handlers.onStatus('reconnecting')
-        timer = setTimeout(() => attempt(tries + 1), Math.min(30_000, 1000 * 2 ** tries))
-      },
-    )
-  }
-  attempt(0)
-  return () => {
-    closed = true
-    clearTimeout(timer)
-    close?.()
-  }
-}
 
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
