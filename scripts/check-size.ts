@@ -22,10 +22,10 @@
  *
  * Issue 19 (the first open in one round trip) moved the chat on open down from 27.25 to 25 KB: Vite's
  * preload helper gone, the plural chunk folded in, the stream's part out; it added the budgets of a
- * whole first open, the loader included (new conversation 37 KB, conversation going on 38 KB), and
- * all chat code went from 45.5 to 46 KB: the stream's part and the media reader shared by it and the
- * upload are two chunks more (about 0.7 KB: gzip cannot share what separate chunks have in common),
- * and the unread badge moved from the loader into the chat.
+ * whole first open, the loader included (new conversation 37 KB, conversation going on 38 KB). All
+ * chat code stays at 45.5 KB: the stream's part (with the upload, which reads the proxy's media as the
+ * stream does) is a chunk more, and the unread badge moved from the loader into the chat, about what
+ * the preload helper's removal saved.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -96,7 +96,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 46 * 1024,
+    maxGzipBytes: 45.5 * 1024,
   },
 ]
 

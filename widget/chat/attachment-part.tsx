@@ -1,9 +1,10 @@
 /**
- * The visitor's files past the "Attach a file" button: the preview with its caption, the drop hint,
- * the upload (XMLHttpRequest, for its progress) and its progress bar, with their CSS. A part of its own, fetched at
- * the first file picked, dropped or pasted, or as soon as the visitor reaches for the button.
+ * The visitor's files past the "Attach a file" button: the preview with its caption, the drop hint
+ * and the upload's progress bar, with their CSS. A part of its own, fetched at the first file picked,
+ * dropped or pasted, or as soon as the visitor reaches for the button. The upload itself travels with
+ * the stream's part (live-part.ts): it runs once the conversation has started, and reads the proxy's
+ * media as the stream does.
  */
-export { createUploader } from '../transport/upload.ts'
 export { AttachmentPreview } from '../ui/AttachmentPreview.tsx'
 export { DropHint } from '../ui/DropHint.tsx'
 export { UploadProgress } from '../ui/UploadProgress.tsx'

@@ -1,7 +1,8 @@
 /**
  * What a conversation going on needs and a new one does not until it starts: the event stream
- * (shared by the browser's tabs, read with fetch or, where fetch is a polyfill, XHR) and the watch
- * of the tab the visitor looks at, which the page alert reads (tabs/away.ts). A part of its own
+ * (shared by the browser's tabs, read with fetch or, where fetch is a polyfill, XHR), the watch of
+ * the tab the visitor looks at, which the page alert reads (tabs/away.ts), and the upload of a file
+ * (which, like the stream, reads the proxy's media: transport/decode.ts). A part of its own
  * (docs/decisions/009-size-budgets.md), so the first screen of a new conversation comes without it:
  * fetched once the visitor starts writing, at the latest by the first subscribe (mount.tsx), and by
  * the loader with the chat when a conversation is going on.
@@ -11,6 +12,8 @@ import { tabChannelName } from '../storage-keys.ts'
 import { whileAway } from '../tabs/away.ts'
 import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { nativeFetch, openEventStream } from '../transport/events.ts'
+
+export { createUploader } from '../transport/upload.ts'
 
 export type LiveOptions = {
   base: string

@@ -23,7 +23,7 @@ import { newClientId } from './client-id.ts'
 import { launcherBadge } from './launcher-badge.ts'
 import type { Live } from './live-part.ts'
 import { narrowQuery } from './narrow.ts'
-import { attachmentPart, endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
+import { endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { identityDetails, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
@@ -111,9 +111,9 @@ export function mount(host: ChatHost): ChatHandle {
     ...createApi(base, clock.fetch),
     subscribe: (auth, handlers) => subscribeWhenLive(loadLive, auth, handlers, teardown.signal),
     serverNow: clock.now,
-    // The upload travels with the file preview's part, loaded by the time a file is sent.
+    // The upload travels with the stream's part: a file is uploaded once the conversation has started.
     upload: (auth, file, upload) =>
-      attachmentPart.load().then(({ createUploader }) => createUploader(base)(auth, file, upload)),
+      livePart.load().then(({ createUploader }) => createUploader(base)(auth, file, upload)),
   }
   const session = createSessionStore(base)
   const where = () => ({

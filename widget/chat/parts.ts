@@ -69,14 +69,7 @@ function ignore(): void {}
 export const prechatPart = lazyPart(() => import('./prechat-part.tsx'))
 /** "End this chat?", then the ending line, the rating and "Start a new chat". */
 export const endingPart = lazyPart(() => import('./ending-part.tsx'))
-/**
- * The reading of the proxy's media (transport/decode.ts) is shared by the stream and the upload, so
- * it is a chunk of its own, which each of the two imports: asked for beside either, not once either
- * has come (a round trip more).
- */
-const withDecode = <T>(part: Promise<T>) =>
-  Promise.all([part, import('../transport/decode.ts')]).then(([loaded]) => loaded)
-/** A picked, dropped or pasted file: its preview, the drop hint and the upload itself. */
-export const attachmentPart = lazyPart(() => withDecode(import('./attachment-part.tsx')))
-/** The event stream and what goes with it, from the start of a conversation (live-part.ts). */
-export const livePart = lazyPart(() => withDecode(import('./live-part.ts')))
+/** A picked, dropped or pasted file: its preview, the drop hint and the upload's progress bar. */
+export const attachmentPart = lazyPart(() => import('./attachment-part.tsx'))
+/** The event stream, the upload and what goes with them, from the start of a conversation (live-part.ts). */
+export const livePart = lazyPart(() => import('./live-part.ts'))

@@ -2,7 +2,8 @@
  * The visitor's file in their bubble until it is uploaded: its preview with a progress bar and
  * Cancel. The bar's range is a progressbar's default, 0 to 100. Progress is announced in quarters
  * (the log is a polite live region), not at every step. Part of the file preview's lazy part
- * (chat/attachment-part.tsx), loaded by the time a file is sent.
+ * (chat/attachment-part.tsx), loaded by the time a file is sent; the upload itself is the stream's
+ * part's (chat/live-part.ts).
  */
 import type { Attachment } from '../conversation/attachment.ts'
 import type { Media, VisitorEntry } from '../conversation/transcript.ts'
