@@ -22,7 +22,7 @@
  *
  * Issue 19 (the first open in one round trip) moved the chat on open down from 27.25 to 25 KB: Vite's
  * preload helper gone, the plural chunk folded in, the stream's part out; it added the budgets of a
- * whole first open, the loader included (new conversation 37 KB, conversation going on 38 KB). All
+ * whole first open, the loader included (new conversation 37 KB, conversation going on 38.25 KB). All
  * chat code stays at 45.5 KB: the stream's part (with the upload, which reads the proxy's media as the
  * stream does) is a chunk more, and the unread badge moved from the loader into the chat, about what
  * the preload helper's removal saved.
@@ -83,7 +83,7 @@ const budgets = [
   {
     name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 38 * 1024,
+    maxGzipBytes: 38.25 * 1024,
   },
   ...lazyParts,
   {

@@ -149,6 +149,15 @@ function render(
   // In the host element, so destroy takes them too.
   const load = () => {
     if (!loading) {
+      // The chat first: the largest, and the first to run.
+      loading = (
+        import(
+          /* @vite-ignore */ `${options.proxy}/widget/${__ZCHAT_CHAT_FILE__}`
+        ) as Promise<ChatModule>
+      ).catch((error: unknown) => {
+        loading = null
+        throw error
+      })
       const files = __ZCHAT_FIRST_OPEN__
       for (const path of [
         ...files[options.lang],
@@ -163,14 +172,6 @@ function render(
           ),
         )
     }
-    loading ??= (
-      import(
-        /* @vite-ignore */ `${options.proxy}/widget/${__ZCHAT_CHAT_FILE__}`
-      ) as Promise<ChatModule>
-    ).catch((error: unknown) => {
-      loading = null
-      throw error
-    })
     return loading
   }
   const chatHost: ChatHost = {
