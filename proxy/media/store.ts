@@ -68,19 +68,28 @@ export type MediaQuota = {
 }
 
 /**
- * One process's count: summed at prepare() and by each sweep, plus what it stored since. Room for
- * the largest file is asked, not held; a deleted file counts until the next sweep.
+ * One process's count: summed at prepare() and by each sweep, plus what it stored since, less what
+ * it deleted. Room asked for is held at once, in the same step as the check (as the stream caps
+ * do): uploads that arrive together cannot all pass the quota.
  */
 export function processQuota(quotaBytes: number): MediaQuota {
-  let usedBytes = 0
+  let storedBytes = 0
+  let heldBytes = 0
   return {
-    reserve: async (bytes) => usedBytes + bytes <= quotaBytes,
-    async settle(_reserved, size) {
-      usedBytes += size ?? 0
+    async reserve(bytes) {
+      if (storedBytes + heldBytes + bytes > quotaBytes) return false
+      heldBytes += bytes
+      return true
     },
-    async removed() {},
+    async settle(reserved, size) {
+      heldBytes -= reserved
+      storedBytes += size ?? 0
+    },
+    async removed(size) {
+      storedBytes = Math.max(0, storedBytes - size)
+    },
     async counted(bytes) {
-      usedBytes = bytes
+      storedBytes = bytes
     },
   }
 }

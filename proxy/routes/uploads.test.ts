@@ -404,4 +404,31 @@ describe('bounds on what visitors may store', () => {
       await bounded.close()
     }
   })
+
+  it('holds MEDIA_QUOTA_BYTES against uploads that arrive at once', async () => {
+    const bounded = await startHarness({
+      limits: { mediaQuotaBytes: 3 * 1024 * 1024 + 512 * 1024, uploadMaxBytes: 1024 * 1024 },
+    })
+    try {
+      const visitor = await startConversation(bounded.url)
+      const file = Buffer.concat([samplePdf(), Buffer.alloc(1000 * 1024, 32)])
+      const form = await formBody(fileForm(file, 'a.pdf'))
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const response = await fetch(`${bounded.url}${routes.uploads(visitor.conversationId)}`, {
+            method: 'POST',
+            headers: { ...visitor.headers, ...form.headers },
+            body: form.payload,
+          })
+          return response.status
+        }),
+      )
+      // Room for three files of the largest size, however many ask at once.
+      expect(statuses.filter((s) => s === 201)).toHaveLength(3)
+      expect(statuses.filter((s) => s === 503)).toHaveLength(5)
+      expect(readdirSync(bounded.mediaDir).filter((name) => !name.includes('.'))).toHaveLength(3)
+    } finally {
+      await bounded.close()
+    }
+  })
 })
