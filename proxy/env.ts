@@ -366,6 +366,10 @@ const limitSettings = {
     'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
   ),
   UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
+  MEDIA_IDLE_TIMEOUT_MS: whole(
+    [1000, 600_000, 30_000],
+    "how long a download of a visitor's file may go without the reader taking a byte before its connection is closed, and the file's handle with it",
+  ),
   ZCHAT_TIMEOUT_MS: whole(
     [100, 120_000, 10_000],
     'how long a zChat call may take before the visitor gets `504 UPSTREAM_TIMEOUT`',

@@ -32,9 +32,13 @@ export function toMedia(stored: StoredMedia, publicUrl: string): Required<Media>
 /** Browsers may keep a file a day at most, and never past its expiry. */
 const maxCacheSeconds = 24 * 60 * 60
 
-export type MediaDeps = { media: MediaStore }
+export type MediaDeps = {
+  media: MediaStore
+  /** A download whose reader takes nothing this long is cut (MEDIA_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs: number
+}
 
-export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
+export async function mediaRoutes(app: FastifyInstance, { media, idleTimeoutMs }: MediaDeps) {
   // HEAD by hand: Fastify's own would read the whole file to throw it away.
   app.route({
     method: ['GET', 'HEAD'],
@@ -96,6 +100,10 @@ export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
       }
       if (request.method === 'HEAD') return reply.send()
       streaming = true
+      // A reader that stops reading would hold the socket and the file's handle for ever: once
+      // nothing has moved for idleTimeoutMs the connection goes, and the stream (and handle) with
+      // it. Node puts the keep-alive timeout back once the answer is complete.
+      reply.raw.setTimeout(idleTimeoutMs, () => reply.raw.destroy())
       return reply.send(handle.createReadStream({ ...(range ?? {}), autoClose: true }))
     },
   })
