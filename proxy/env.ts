@@ -366,6 +366,14 @@ const limitSettings = {
     'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
   ),
   UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
+  UPLOAD_BYTES_PER_CONVERSATION: whole(
+    [1024, 1024 ** 4, 100 * 1024 * 1024],
+    'bytes one conversation may upload, over every instance on `REDIS_URL`; past it its uploads get `429`',
+  ),
+  UPLOAD_BYTES_PER_IP: whole(
+    [1024, 1024 ** 4, 1024 ** 3],
+    'bytes one client address may upload per `MEDIA_RETENTION_HOURS`, over all its conversations and every instance on `REDIS_URL`: about the most of `MEDIA_QUOTA_BYTES` one address can hold; past it its uploads get `429` (carriers put many visitors behind one address: not too tight)',
+  ),
   MEDIA_IDLE_TIMEOUT_MS: whole(
     [1000, 600_000, 30_000],
     "how long a download of a visitor's file may go without the reader taking a byte before its connection is closed, and the file's handle with it",

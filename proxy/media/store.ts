@@ -25,6 +25,7 @@ import {
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ApiError } from '../errors.ts'
+import { processAllowance, type UploadAllowance, type UploadCaps } from './allowance.ts'
 import { cleanFileName } from './names.ts'
 import { receive, type Upload } from './receive.ts'
 import { extensionsOf } from './types.ts'
@@ -94,26 +95,6 @@ export function processQuota(quotaBytes: number): MediaQuota {
   }
 }
 
-/**
- * Files stored per conversation (UPLOADS_PER_CONVERSATION): this process's count (below), or every
- * instance's on Redis (redis/quotas.ts).
- */
-export type UploadCounts = {
-  of(conversationId: string): Promise<number>
-  add(conversationId: string): Promise<void>
-}
-
-/** One process's count: a bound, not a record (forgotten on restart). */
-export function processUploadCounts(): UploadCounts {
-  const counts = new Map<string, number>()
-  return {
-    of: async (conversationId) => counts.get(conversationId) ?? 0,
-    async add(conversationId) {
-      counts.set(conversationId, (counts.get(conversationId) ?? 0) + 1)
-    },
-  }
-}
-
 export type MediaStoreOptions = {
   dir: string
   maxBytes: number
@@ -123,8 +104,11 @@ export type MediaStoreOptions = {
   quotaBytes?: number
   /** Where kept bytes are counted; this process's own count of `quotaBytes` by default. */
   quota?: MediaQuota
-  /** Where files per conversation are counted; this process's own count by default. */
-  uploadCounts?: UploadCounts
+  /**
+   * What a conversation and an address may upload (allowance.ts); by default this process's count,
+   * with no caps.
+   */
+  allowance?: UploadAllowance
   /** How often the sweep runs. */
   sweepEveryMs?: number
   /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
@@ -134,8 +118,8 @@ export type MediaStoreOptions = {
 }
 
 export type MediaStore = {
-  /** Files stored per conversation, for the route's UPLOADS_PER_CONVERSATION. */
-  uploads: UploadCounts
+  /** What a conversation and an address may still upload, for the route. */
+  allowance: UploadAllowance
   /** Creates the folder if need be and checks that it can be written to. */
   prepare(): Promise<void>
   /** Streams an upload to disk; throws receive.ts's UploadRefusedError (or the stream's own error). */
@@ -153,6 +137,14 @@ export type MediaStore = {
   close(): void
 }
 
+const noCaps: UploadCaps = {
+  filesPerConversation: Number.POSITIVE_INFINITY,
+  bytesPerConversation: Number.POSITIVE_INFINITY,
+  bytesPerAddress: Number.POSITIVE_INFINITY,
+  conversationMs: 0,
+  addressMs: 0,
+}
+
 const isMissing = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === 'ENOENT'
 
@@ -163,7 +155,7 @@ export function createMediaStore({
   retentionMs,
   quotaBytes = Number.POSITIVE_INFINITY,
   quota = processQuota(quotaBytes),
-  uploadCounts = processUploadCounts(),
+  allowance = processAllowance(noCaps),
   sweepEveryMs = 10 * 60 * 1000,
   orphanAfterMs = 60 * 60 * 1000,
   now = Date.now,
@@ -311,7 +303,7 @@ export function createMediaStore({
   timer.unref()
 
   return {
-    uploads: uploadCounts,
+    allowance,
     async prepare() {
       await mkdir(dir, { recursive: true })
       await access(dir, constants.W_OK)

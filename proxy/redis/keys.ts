@@ -9,8 +9,10 @@ export function redisKeys(prefix: string) {
     conversation: (id: string) => [of(id, 'events'), of(id, 'state'), of(id, 'keys')],
     /** Held while one instance sends a visitor's message to zChat. */
     claim: (id: string, key: string) => of(id, `claim:${key}`),
-    /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
+    /** How many files the conversation has uploaded (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
+    /** How many bytes it has uploaded (UPLOAD_BYTES_PER_CONVERSATION). */
+    uploadBytes: (id: string) => of(id, 'upload-bytes'),
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
   }

@@ -99,6 +99,44 @@ describe('the media quota on Redis', () => {
   })
 })
 
+describe('the upload allowance on Redis', () => {
+  it('counts what every instance takes, gives back what files did not use, and forgets a count once its window lapses', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const caps = {
+      filesPerConversation: 2,
+      bytesPerConversation: 100,
+      bytesPerAddress: 150,
+      conversationMs: 60_000,
+      addressMs: 60_000,
+    }
+    const onA = a!.limits.uploadAllowance(caps)
+    const onB = b!.limits.uploadAllowance(caps)
+    const from = (conversationId: string, address = '192.0.2.1') => ({ conversationId, address })
+    expect(await onA.take(from('c'), 60)).toBeNull()
+    expect(await onB.take(from('c'), 41)).toBe('conversation-bytes')
+    // A failed upload gives all of it back, file included; a kept one what it did not use.
+    expect(await onB.take(from('c'), 40)).toBeNull()
+    await onB.settle(from('c'), 40, null)
+    expect(await onB.take(from('c'), 40)).toBeNull()
+    expect(await onA.take(from('c'), 0)).toBe('files')
+    await onA.settle(from('c'), 60, 10)
+    // The address has 50 of its 150 bytes counted; another conversation of it takes the rest.
+    expect(await onB.take(from('d'), 100)).toBeNull()
+    expect(await onA.take(from('e'), 1)).toBe('address-bytes')
+    expect(await onA.take(from('e', '192.0.2.2'), 100)).toBeNull()
+
+    // A short window: the count goes with it, and the conversation may upload again.
+    const brief = a!.limits.uploadAllowance({ ...caps, conversationMs: 200, addressMs: 200 })
+    expect(await brief.take(from('f', '192.0.2.3'), 100)).toBeNull()
+    expect(await brief.take(from('f', '192.0.2.3'), 1)).toBe('conversation-bytes')
+    await vi.waitFor(async () => expect(await brief.take(from('f', '192.0.2.3'), 100)).toBeNull(), {
+      interval: 50,
+    })
+    await Promise.all([a!.close(), b!.close()])
+  })
+})
+
 describe('a watched conversation on Redis', () => {
   it('outlives its idle retention while a stream watches it, and is kept a retention after', async () => {
     const [watcher, other] = twoInstances({ idleRetentionMs: 2000 })

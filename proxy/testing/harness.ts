@@ -16,6 +16,7 @@ import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog } from '../events/memory.ts'
+import { processAllowance, uploadCaps } from '../media/allowance.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
@@ -72,6 +73,10 @@ export async function startHarness(
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
     quotaBytes: limits.mediaQuotaBytes,
+    allowance: processAllowance(
+      uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
+      options.now,
+    ),
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })
