@@ -359,7 +359,13 @@ const limitSettings = {
     hour,
     [1, 365 * 24, 7 * 24],
     'mediaRetentionMs',
-    'how long an upload is served (and kept) after it was stored; zChat keeps only its URL',
+    'how long a file is served (and kept) after the message that carries it was sent; zChat keeps only its URL',
+  ),
+  MEDIA_UNSENT_MINUTES: duration(
+    minute,
+    [1, 24 * 60, 15],
+    'mediaUnsentMs',
+    'how long an upload no message has carried is kept; its URL answers `404` until the message that carries it is sent',
   ),
   MEDIA_QUOTA_BYTES: whole(
     [1024 * 1024, 1024 ** 4, 5 * 1024 ** 3],

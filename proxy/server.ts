@@ -91,6 +91,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    unsentMs: config.limits.mediaUnsentMs,
     quotaBytes: config.limits.mediaQuotaBytes,
     allowance: shared ? shared.limits.uploadAllowance(caps) : processAllowance(caps),
     ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),

@@ -59,7 +59,7 @@ describe('streams per address on Redis', () => {
 })
 
 describe('the media quota on Redis', () => {
-  it('counts what every instance stores in the shared folder, and what the sweep deletes', async () => {
+  it('counts what every instance stores in the shared folder, and what the sweep deletes of uploads nobody sent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zchat-quota-'))
     const logs = twoInstances()
     await Promise.all(logs.map((log) => log.relayReady()))
@@ -69,7 +69,8 @@ describe('the media quota on Redis', () => {
         dir,
         maxBytes: 1024,
         types: ['text/plain'],
-        retentionMs: 60_000,
+        retentionMs: 60 * 60_000,
+        unsentMs: 60_000,
         quota: log.limits.mediaQuota(2100),
         now: () => t,
       }),
@@ -80,9 +81,9 @@ describe('the media quota on Redis', () => {
       await expect(a!.save('c', upload(Buffer.alloc(10, 'c'), 'c.txt'))).rejects.toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
       })
-      // The files expire; B's sweep deletes both, and A has room again.
+      // Nobody sent them: they expire within the minute, B's sweep deletes both, and A has room again.
       t += 61_000
-      expect(await b!.sweep()).toEqual({ expired: 2, orphan: 0 })
+      expect(await b!.sweep()).toEqual({ expired: 0, unsent: 2, orphan: 0 })
       await a!.save('c', upload(Buffer.alloc(1000, 'c'), 'c.txt'))
       // One file removed by hand (a failed message) gives its bytes back at once.
       const d = await b!.save('c', upload(Buffer.alloc(1000, 'd'), 'd.txt'))

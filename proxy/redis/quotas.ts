@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { UploadAllowance, UploadCaps, Uploader } from '../media/allowance.ts'
-import type { MediaQuota } from '../media/store.ts'
+import type { MediaQuota } from '../media/quota.ts'
 import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import { redisKeys } from './keys.ts'

@@ -1,7 +1,8 @@
 /**
  * GET /media/:id/:name: a visitor's file, for zChat, its agents and the widget. Public: zChat and
  * agents fetch it with no credential, so the unguessable id is the key (the name is for people and
- * downloads; any name serves). Not rate limited like visitor calls: agents open these.
+ * downloads; any name serves). Only once a message has carried it: before that it is a 404, so the
+ * proxy hosts nothing nobody sent. Not rate limited like visitor calls: agents open these.
  *
  * Served so that no file can act as a page of this origin: the sniffed type, `nosniff`, a sandbox
  * with nothing allowed, and `attachment` for anything but pictures, sound and video.
@@ -46,7 +47,7 @@ export async function mediaRoutes(app: FastifyInstance, { media, idleTimeoutMs }
     config: { rateLimit: false },
     handler: async (request, reply) => {
       const { id } = request.params as { id: string; name: string }
-      const stored = await media.find(id)
+      const stored = await media.findSent(id)
       if (!stored) throw new ApiError('NOT_FOUND', 'This file does not exist or has expired')
 
       // Opened now: a file gone since the lookup (the sweep, another instance) is a plain 404.

@@ -116,6 +116,9 @@ describe('a visitor sends a file', () => {
       size: png.length,
     })
 
+    // Nobody has sent it yet: its URL serves nothing.
+    expect((await fetch(reply.url)).status).toBe(404)
+
     const sent = await send(visitor, { clientId: 'photo-0001', upload: reply.uploadId })
     expect(sent.statusCode, sent.body).toBe(202)
     const [message] = (await interaction(h.emulator, visitor.conversationId)).messages

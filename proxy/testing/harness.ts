@@ -72,6 +72,7 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    unsentMs: limits.mediaUnsentMs,
     quotaBytes: limits.mediaQuotaBytes,
     allowance: processAllowance(
       uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
