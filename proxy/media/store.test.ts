@@ -58,6 +58,7 @@ describe('the media store', () => {
       size: png.length,
       sha256: expect.stringMatching(/^[\w-]{43}$/),
       createdAt: new Date(clock).toISOString(),
+      sentAt: null,
     })
     expect(await store.find(a.id)).toEqual(a)
     expect(readdirSync(dir).sort()).toEqual([a.id, `${a.id}.json`, b.id, `${b.id}.json`].sort())
@@ -127,6 +128,19 @@ describe('the media store', () => {
     // Swept before its message came: nothing to send, and no metadata of nothing left behind.
     expect(await store.markSent(refused)).toBeNull()
     expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('keeps serving a file stored before uploads waited for their message, for the retention from its upload', async () => {
+    const old = await store.save('c', { stream: chunks(samplePng()) })
+    // Its metadata as the proxy wrote it then: no word of a message.
+    const { sentAt: _, ...before } = JSON.parse(readFileSync(join(dir, `${old.id}.json`), 'utf8'))
+    writeFileSync(join(dir, `${old.id}.json`), JSON.stringify(before))
+    clock += 60 * 60_000
+    expect(await store.sweep()).toEqual({ expired: 0, unsent: 0, orphan: 0 })
+    expect(await store.findSent(old.id)).toMatchObject({ id: old.id })
+    clock += 23 * hour
+    expect(await store.findSent(old.id)).toBeNull()
+    expect(await store.sweep()).toEqual({ expired: 1, unsent: 0, orphan: 0 })
   })
 
   it('sweeps expired files and what a crash left behind, and nothing else', async () => {

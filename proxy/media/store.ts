@@ -36,19 +36,27 @@ import { type MediaQuota, processQuota } from './quota.ts'
 import { receive, type Upload } from './receive.ts'
 import { extensionsOf } from './types.ts'
 
-const storedMedia = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  name: z.string(),
-  type: z.string(),
-  size: z.number(),
-  /** SHA-256 of the bytes, base64url: the ETag. */
-  sha256: z.string(),
-  createdAt: z.iso.datetime(),
-  /** When a message first carried it: from then on its URL is public. */
-  sentAt: z.iso.datetime().optional(),
-})
-export type StoredMedia = z.infer<typeof storedMedia>
+const storedMedia = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    size: z.number(),
+    /** SHA-256 of the bytes, base64url: the ETag. */
+    sha256: z.string(),
+    createdAt: z.iso.datetime(),
+    /**
+     * When a message first carried it: from then on its URL is public; null until then. Absent in
+     * what proxies wrote before uploads waited for their message: those were public from the start.
+     */
+    sentAt: z.iso.datetime().nullable().optional(),
+  })
+  .transform(({ sentAt, ...media }) => ({
+    ...media,
+    sentAt: sentAt === undefined ? media.createdAt : sentAt,
+  }))
+export type StoredMedia = z.output<typeof storedMedia>
 
 /** 18 random bytes: 144 bits, 24 base64url characters. */
 const idBytes = 18
@@ -237,6 +245,7 @@ export function createMediaStore({
         size: received.size,
         sha256: received.sha256,
         createdAt: new Date(now()).toISOString(),
+        sentAt: null,
       }
       await writeFile(metaPart, JSON.stringify(media), { mode: 0o600 })
       await rename(dataPart, dataPath(id))
@@ -323,8 +332,7 @@ export function createMediaStore({
       return (await writeMeta(sent)) ? sent : null
     },
     async markUnsent(media) {
-      const { sentAt: _, ...unsent } = media
-      await writeMeta(unsent)
+      await writeMeta({ ...media, sentAt: null })
     },
     pathOf: (media) => dataPath(media.id),
     remainingMs: (media) => expiresAt(media) - now(),
