@@ -372,11 +372,11 @@ const limitSettings = {
     'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
   ),
   UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
-  UPLOAD_BYTES_PER_CONVERSATION: whole(
+  MEDIA_QUOTA_PER_CONVERSATION_BYTES: whole(
     [1024, 1024 ** 4, 100 * 1024 * 1024],
     'bytes one conversation may upload, over every instance on `REDIS_URL`; past it its uploads get `429`',
   ),
-  UPLOAD_BYTES_PER_IP: whole(
+  MEDIA_QUOTA_PER_IP_BYTES: whole(
     [1024, 1024 ** 4, 1024 ** 3],
     'bytes one client address may upload per `MEDIA_RETENTION_HOURS`, over all its conversations and every instance on `REDIS_URL`: about the most of `MEDIA_QUOTA_BYTES` one address can hold; past it its uploads get `429` (carriers put many visitors behind one address: not too tight)',
   ),

@@ -1,7 +1,7 @@
 /**
  * What visitors may upload, before a byte of a file is read: files and bytes per conversation
- * (UPLOADS_PER_CONVERSATION, UPLOAD_BYTES_PER_CONVERSATION), counted as long as its credential
- * lasts, and bytes per client address (UPLOAD_BYTES_PER_IP), counted for MEDIA_RETENTION_HOURS:
+ * (UPLOADS_PER_CONVERSATION, MEDIA_QUOTA_PER_CONVERSATION_BYTES), counted as long as its credential
+ * lasts, and bytes per client address (MEDIA_QUOTA_PER_IP_BYTES), counted for MEDIA_RETENTION_HOURS:
  * about the most of MEDIA_QUOTA_BYTES one address can hold, whatever the number of conversations
  * it starts. This process's count (below), or every instance's on Redis (redis/quotas.ts).
  *
@@ -25,8 +25,8 @@ export function uploadCaps(
   limits: Pick<
     Limits,
     | 'uploadsPerConversation'
-    | 'uploadBytesPerConversation'
-    | 'uploadBytesPerIp'
+    | 'mediaQuotaPerConversationBytes'
+    | 'mediaQuotaPerIpBytes'
     | 'mediaRetentionMs'
   >,
   /** A visitor's credential's lifetime: as long as the conversation can upload. */
@@ -34,8 +34,8 @@ export function uploadCaps(
 ): UploadCaps {
   return {
     filesPerConversation: limits.uploadsPerConversation,
-    bytesPerConversation: limits.uploadBytesPerConversation,
-    bytesPerAddress: limits.uploadBytesPerIp,
+    bytesPerConversation: limits.mediaQuotaPerConversationBytes,
+    bytesPerAddress: limits.mediaQuotaPerIpBytes,
     conversationMs,
     addressMs: limits.mediaRetentionMs,
   }

@@ -11,7 +11,7 @@ export function redisKeys(prefix: string) {
     claim: (id: string, key: string) => of(id, `claim:${key}`),
     /** How many files the conversation has uploaded (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
-    /** How many bytes it has uploaded (UPLOAD_BYTES_PER_CONVERSATION). */
+    /** How many bytes it has uploaded (MEDIA_QUOTA_PER_CONVERSATION_BYTES). */
     uploadBytes: (id: string) => of(id, 'upload-bytes'),
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,

@@ -435,12 +435,12 @@ describe('bounds on what visitors may store', () => {
     }
   })
 
-  it('refuses a conversation past UPLOAD_BYTES_PER_CONVERSATION, and an address past UPLOAD_BYTES_PER_IP', async () => {
+  it('refuses a conversation past MEDIA_QUOTA_PER_CONVERSATION_BYTES, and an address past MEDIA_QUOTA_PER_IP_BYTES', async () => {
     const bounded = await startHarness({
       limits: {
         uploadMaxBytes: 200 * 1024,
-        uploadBytesPerConversation: 250 * 1024,
-        uploadBytesPerIp: 400 * 1024,
+        mediaQuotaPerConversationBytes: 250 * 1024,
+        mediaQuotaPerIpBytes: 400 * 1024,
       },
     })
     try {

@@ -31,8 +31,8 @@ export type UploadDeps = {
     | 'uploadTypes'
     | 'uploadsPerMinute'
     | 'uploadsPerConversation'
-    | 'uploadBytesPerConversation'
-    | 'uploadBytesPerIp'
+    | 'mediaQuotaPerConversationBytes'
+    | 'mediaQuotaPerIpBytes'
   >
 }
 
@@ -78,12 +78,12 @@ function refusal(shortfall: UploadShortfall, limits: UploadDeps['limits']): ApiE
     case 'conversation-bytes':
       return new ApiError(
         'RATE_LIMITED',
-        `This conversation has sent ${formatBytes(limits.uploadBytesPerConversation)} of files, the most it may; please write instead`,
+        `This conversation has sent ${formatBytes(limits.mediaQuotaPerConversationBytes)} of files, the most it may; please write instead`,
       )
     case 'address-bytes':
       return new ApiError(
         'RATE_LIMITED',
-        `This network has sent ${formatBytes(limits.uploadBytesPerIp)} of files, the most it may for now; please try again later`,
+        `This network has sent ${formatBytes(limits.mediaQuotaPerIpBytes)} of files, the most it may for now; please try again later`,
       )
   }
 }
