@@ -11,7 +11,7 @@ import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
-import type { MediaStore } from '../media/store.ts'
+import type { MediaStore, StoredMedia } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
@@ -22,19 +22,33 @@ import {
   toRatingInput,
   toStartInput,
 } from '../zchat/adapter.ts'
-import type { ZChatClient } from '../zchat/client.ts'
+import { type ZChatClient, ZChatHttpError } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
 import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
 
+/** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
+const fileGone = () =>
+  new ApiError('UNPROCESSABLE', 'This file is no longer available; please attach it again', [
+    { path: 'upload', message: 'Unknown or expired upload' },
+  ])
+
+/** zChat answered, and refused: the call did nothing (a timeout or a 5xx may have done something). */
+function zchatSaidNo(error: unknown): boolean {
+  let cause = error
+  // Ours wrap zChat's, once (upstream()) or twice (an interaction found over).
+  while (cause instanceof ApiError) cause = cause.cause
+  return cause instanceof ZChatHttpError && cause.status < 500
+}
+
 export type InteractionDeps = {
   zchat: ZChatClient
   log: EventLog
   visitors: Visitors
-  /** Visitors' uploads, which a message may carry. */
-  media: Pick<MediaStore, 'find'>
+  /** Visitors' uploads, which a message may carry (and so make public). */
+  media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
   /** What the previous conversation said, long after the log forgot it. */
@@ -172,17 +186,11 @@ export async function interactionRoutes(
    * `upload`, not a 404: to the widget a 404 here means the conversation itself is gone, and a
    * swept file must not end the visitor's chat.
    */
-  async function attachment(conversationId: string, uploadId: string): Promise<Media> {
+  async function attachment(conversationId: string, uploadId: string): Promise<StoredMedia> {
     const stored = await media.find(uploadId)
     // Another conversation's upload is as unknown here as one that never existed.
-    if (!stored || stored.conversationId !== conversationId) {
-      throw new ApiError(
-        'UNPROCESSABLE',
-        'This file is no longer available; please attach it again',
-        [{ path: 'upload', message: 'Unknown or expired upload' }],
-      )
-    }
-    return toMedia(stored, publicUrl())
+    if (!stored || stored.conversationId !== conversationId) throw fileGone()
+    return stored
   }
 
   /** Longer than a zChat call may take, so a claim outlives the call it guards. */
@@ -207,16 +215,26 @@ export async function interactionRoutes(
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
-      const file = upload === undefined ? undefined : await attachment(auth.conversationId, upload)
+      const stored =
+        upload === undefined ? undefined : await attachment(auth.conversationId, upload)
       // A retry that reached another instance while this one still sends it (several instances on
       // Redis): one of them calls zChat, the other answers a retryable 503 and is then answered as
       // a retry of a stored message.
       if (!(await log.claim(auth.conversationId, key, claimMs))) throw beingSent()
       if ((await log.status(auth.conversationId))?.keys.has(key)) return findSent()
+      let file: Media | undefined
       try {
+        // Public from now on: zChat may fetch the URL while it takes the message.
+        const sent = stored && (await media.markSent(stored))
+        if (stored && !sent) throw fileGone()
+        file = sent ? toMedia(sent, publicUrl()) : undefined
         await sendToZChat(auth.conversationId, toMessageInput(text, file))
       } catch (error) {
         await log.release(auth.conversationId, key).catch(() => {})
+        // zChat said no: nobody was handed the URL, so the file is private again (unless an
+        // earlier message had sent it).
+        if (stored && !stored.sentAt && zchatSaidNo(error))
+          await media.markUnsent(stored).catch(() => {})
         throw error
       }
       const logged = await log.append(

@@ -136,6 +136,7 @@ export function createConversationModel(deps: ConversationDeps) {
         batch(() => {
           sendProblem.value = null
           dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId })
+          attachment.sent(clientId)
         }),
       failed: (clientId, error) =>
         batch(() => {
@@ -399,8 +400,8 @@ export function createConversationModel(deps: ConversationDeps) {
 
     /** Takes a refused message out of the log: sending it again would be refused again. */
     remove(clientId: string): void {
-      attachment.cancel(clientId)
       batch(() => {
+        attachment.discard(clientId)
         if (sendProblem.value?.kind === 'refused') sendProblem.value = null
         attachment.refusal.value = null
         dispatch({ type: 'discard', clientId })
