@@ -3,9 +3,9 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
-import { cpfLength, emailPattern, isCpf } from './checks.ts'
+import { brazilianPhone, cpfLength, emailPattern, isCpf } from './checks.ts'
 import { type ExtraValue, extraProblems } from './extra.ts'
-import { limits, moods } from './wire.ts'
+import { channels, limits, moods } from './wire.ts'
 
 export const visitorProfile = z.strictObject({
   name: z.string().trim().max(limits.nameLength).optional(),
@@ -38,8 +38,10 @@ export const pageInfo = z.strictObject({
 })
 
 /** POST /v1/conversations */
-export const startBody = z.strictObject({
+const startFields = z.strictObject({
   department: z.int().positive().optional(),
+  /** Where the agent answers: here (`web`, the default), or on WhatsApp or by SMS at `visitor.phone`. */
+  channel: z.enum(channels).optional(),
   visitor: visitorProfile.optional(),
   /** A CAPTCHA token from the site's page (Turnstile, hCaptcha), when the proxy asks for one. */
   captcha: z.string().min(1).max(4096).optional(),
@@ -59,6 +61,15 @@ export const startBody = z.strictObject({
     .strictObject({ conversationId: z.string().max(200), credential: z.string().max(2048) })
     .optional(),
 })
+/** Answered on WhatsApp or by SMS, a phone is required: Brazilian, with its area code, as the form checks it. */
+export const startBody = startFields.superRefine((body, ctx) => {
+  if (body.channel && body.channel !== 'web' && !brazilianPhone(body.visitor?.phone ?? ''))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['visitor', 'phone'],
+      message: `A Brazilian phone with its area code is needed to answer by ${body.channel}`,
+    })
+})
 export type StartBody = z.infer<typeof startBody>
 
 export const startReply = z.object({
@@ -66,6 +77,8 @@ export const startReply = z.object({
   /** Bearer credential for every later call and the event stream. Never put it in a URL. */
   credential: z.string(),
   expiresAt: z.string(),
+  /** Set when the agent answers on the visitor's phone (`channel` whatsapp or sms): where. */
+  answeredOn: z.object({ channel: z.enum(['whatsapp', 'sms']), phone: z.string() }).optional(),
 })
 export type StartReply = z.infer<typeof startReply>
 

@@ -13,6 +13,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import type { Channel } from '../protocol/wire.ts'
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
@@ -77,6 +78,8 @@ export type AppDeps = {
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
+  /** Where agents may answer (ALLOWED_CHANNELS); the chat only (`web`) by default. */
+  allowedChannels?: readonly Channel[]
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
   identitySecret?: string | null
   /** Department id -> zChat tag ids its new interactions get. */
@@ -299,6 +302,7 @@ async function siteRoutes(
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
+    allowedChannels: deps.allowedChannels ?? ['web'],
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
   await app.register(uploadRoutes, {

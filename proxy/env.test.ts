@@ -59,6 +59,19 @@ describe('loadConfig (production)', () => {
     })
   })
 
+  it('answers in the chat only unless told where else agents may answer', () => {
+    expect(loadConfig(real).allowedChannels).toEqual(['web'])
+    expect(
+      loadConfig({ ...real, ALLOWED_CHANNELS: 'web, whatsapp,whatsapp' }).allowedChannels,
+    ).toEqual(['web', 'whatsapp'])
+    expect(message(loadConfig, { ...real, ALLOWED_CHANNELS: 'web,telegram' })).toMatch(
+      /ALLOWED_CHANNELS/,
+    )
+    expect(message(loadConfig, { ...real, ALLOWED_CHANNELS: ' , ' })).toMatch(
+      /ALLOWED_CHANNELS: at least one of web, whatsapp, sms/,
+    )
+  })
+
   it('reads every limit an operator tunes', () => {
     const config = loadConfig({
       ...real,

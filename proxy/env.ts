@@ -13,6 +13,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { channels } from '../protocol/wire.ts'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
 import { captchaVerifyUrls } from './starts.ts'
 
@@ -200,6 +201,13 @@ const serverSettings = {
     commaList(z.coerce.number().int().positive()),
     'comma list of department ids a visitor may start a conversation in',
     { whenUnset: 'any' },
+  ),
+  ALLOWED_CHANNELS: setting(
+    commaList(z.enum(channels))
+      .refine((list) => list.length > 0, 'at least one of web, whatsapp, sms')
+      .transform((list): readonly (typeof channels)[number][] => [...new Set(list)]),
+    "comma list of where agents may answer a visitor: `web` (in the chat), `whatsapp`, `sms` (zChat's media types WHATSAPP and SMS, at the phone the visitor gives); a start on another is refused (422). The site offers them with `data-channels` ([embedding.md](embedding.md))",
+    { default: 'web', accepts: '`web`, `whatsapp`, `sms`' },
   ),
   IDENTITY_SECRET: setting(
     secret32,

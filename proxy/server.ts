@@ -125,6 +125,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
+    allowedChannels: config.allowedChannels,
     identitySecret: config.identitySecret,
     captcha: config.captcha,
     departmentTags: config.departmentTags,

@@ -5,8 +5,15 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance } from 'fastify'
+import { brazilianPhone } from '../../protocol/checks.ts'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
-import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
+import {
+  type AnsweredOn,
+  type Channel,
+  type LoggedEvent,
+  type Media,
+  routes,
+} from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -60,6 +67,8 @@ export type InteractionDeps = {
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
+  /** Where agents may answer (ALLOWED_CHANNELS): a start on another is refused. */
+  allowedChannels: readonly Channel[]
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes' | 'zchatTimeoutMs'>
 }
 
@@ -78,6 +87,7 @@ export async function interactionRoutes(
     startBudget,
     verifyCaptcha,
     departmentTags,
+    allowedChannels,
     limits,
   }: InteractionDeps,
 ) {
@@ -115,6 +125,15 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
+      const channel = body.channel ?? 'web'
+      if (!allowedChannels.includes(channel))
+        throw new ApiError('UNPROCESSABLE', `Answering by ${channel} is not enabled here`, [
+          { path: 'channel', message: 'Not one of this proxy’s channels (ALLOWED_CHANNELS)' },
+        ])
+      // The schema made sure a phone channel comes with a Brazilian phone: zChat gets its digits.
+      const phone = brazilianPhone(body.visitor?.phone ?? '')
+      const answeredOn: AnsweredOn | undefined =
+        channel !== 'web' && phone ? { channel, phone } : undefined
       const identity = body.identity && verifyIdentity(body.identity)
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
       await startBudget.check()
@@ -123,7 +142,7 @@ export async function interactionRoutes(
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
         zchat
-          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .start(toStartInput({ ...body, department, externalHistory, identity, answeredOn }))
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
@@ -139,9 +158,12 @@ export async function interactionRoutes(
         )
       }
       const { credential, expiresAt } = visitors.issue(interactionHash)
-      return reply
-        .status(201)
-        .send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+      return reply.status(201).send({
+        conversationId: interactionHash,
+        credential,
+        expiresAt: expiresAt.toISOString(),
+        ...(answeredOn && { answeredOn }),
+      })
     },
   )
 

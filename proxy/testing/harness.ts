@@ -54,6 +54,8 @@ export async function startHarness(
     sessionTtlMs?: number
     identitySecret?: string
     departmentTags?: Config['departmentTags']
+    allowedDepartments?: number[]
+    allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
@@ -121,7 +123,8 @@ export async function startHarness(
       ticketSecret: 'test-ticket-secret-0123456789abcdef',
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
-      allowedDepartments: null,
+      allowedDepartments: options.allowedDepartments ?? null,
+      ...(options.allowedChannels && { allowedChannels: options.allowedChannels }),
       identitySecret: options.identitySecret ?? null,
       captcha: options.captcha ?? null,
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
@@ -187,6 +190,8 @@ export async function agent(emulator: Emulator, hash: string, action: string, bo
 export type InteractionView = {
   hash: string
   state: string
+  departmentId: number
+  mediaType: string
   mood: string | null
   note: string | null
   customer: Record<string, unknown> | null
@@ -253,6 +258,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
+    allowedChannels: ['web'],
     identitySecret: null,
     captcha: null,
     departmentTags: new Map(),

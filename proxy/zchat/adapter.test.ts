@@ -155,6 +155,21 @@ describe('toStartInput', () => {
     expect(input.customer).toEqual({ name: 'Ana', phone: '11991417777', cpf: '52998224725' })
   })
 
+  it('starts a conversation answered on the phone with its media type, at that phone', () => {
+    const whatsapp = toStartInput({
+      ...base,
+      visitor: { name: 'Ana', phone: '(21) 98888-7777' },
+      identity: { phone: '1133334444' },
+      answeredOn: { channel: 'whatsapp', phone: '21988887777' },
+    })
+    expect(whatsapp).toMatchObject({
+      media_type: 'WHATSAPP',
+      customer: { name: 'Ana', phone: '21988887777' },
+    })
+    const sms = toStartInput({ ...base, answeredOn: { channel: 'sms', phone: '11991417777' } })
+    expect(sms).toMatchObject({ media_type: 'SMS', customer: { phone: '11991417777' } })
+  })
+
   it("lets the site's signed details win over what the visitor typed, field by field", () => {
     const input = toStartInput({
       ...base,
