@@ -143,10 +143,10 @@ export function mount(host: ChatHost): ChatHandle {
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,
   })
-  if (options.hours) {
+  if (options.attributes.hours) {
     void import('../conversation/opening-hours.ts').then(
       ({ isOpen, readSchedule, zoneCity }) => {
-        const schedule = readSchedule(options.hours, options.timeZone, warn)
+        const schedule = readSchedule(options.attributes.hours, options.attributes.timezone, warn)
         if (!schedule) return
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
         isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
