@@ -17,6 +17,7 @@ import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
+import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
@@ -47,7 +48,7 @@ import type { Streams } from './streams.ts'
 import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
-import { createVisitors, type Visitors } from './visitors.ts'
+import { createTickets, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
@@ -63,8 +64,11 @@ export type AppDeps = {
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
   media: MediaStore
   webhookSecret: string
-  /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
-  ticketSecret: string
+  /**
+   * SESSION_SECRET and its previous value: the history tickets are signed with a key derived from
+   * it, not the visitors' key, so one can never pass for the other (visitors.ts).
+   */
+  sessionSecret: string | RotatingSecret
   /**
    * How long an external-history URL answers. zChat does not say when (or how often) it fetches it
    * (an agent may open the history days later), so as long as the transcript behind it is kept: the
@@ -288,8 +292,8 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
-  const tickets = createVisitors(
-    deps.ticketSecret,
+  const tickets = createTickets(
+    deps.sessionSecret,
     deps.historyTtlMs ?? transcriptDefaults.retentionMs,
   )
   await app.register(interactionRoutes, {

@@ -299,6 +299,21 @@ describe('loadConfig (production)', () => {
     )
   })
 
+  it("takes each signing secret's previous value, for a rotation, and refuses one that is the current value", () => {
+    expect(loadConfig(real)).toMatchObject({ sessionSecretPrevious: null })
+    const old = 'o'.repeat(32)
+    expect(loadConfig({ ...real, SESSION_SECRET_PREVIOUS: old })).toMatchObject({
+      sessionSecret: real.SESSION_SECRET,
+      sessionSecretPrevious: old,
+    })
+    expect(message(loadConfig, { ...real, SESSION_SECRET_PREVIOUS: 'short' })).toMatch(
+      /^ {2}SESSION_SECRET_PREVIOUS: at least 32 characters/m,
+    )
+    expect(message(loadConfig, { ...real, SESSION_SECRET_PREVIOUS: real.SESSION_SECRET })).toMatch(
+      /^ {2}SESSION_SECRET_PREVIOUS: the same as SESSION_SECRET/m,
+    )
+  })
+
   it('takes REDIS_URL (redis:// or rediss://) to share state between instances', () => {
     expect(loadConfig({ ...real, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe(
       'redis://127.0.0.1:6379',

@@ -145,6 +145,10 @@ const duration = <const K extends string>(
 const port = z.coerce.number().int().min(0).max(65_535)
 const httpUrl = z.url({ protocol: /^https?$/ })
 const secret32 = z.string().min(32, 'at least 32 characters')
+const webhookSecret = z
+  .string()
+  .min(16, 'at least 16 characters')
+  .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
 
 /** What the production proxy cannot start without; the demo makes them up (demo/config.ts). */
 export const requiredSettings = {
@@ -153,10 +157,7 @@ export const requiredSettings = {
     'the zChat API token (zChat > Settings > Integrations > API)',
   ),
   ZCHAT_WEBHOOK_SECRET: setting(
-    z
-      .string()
-      .min(16, 'at least 16 characters')
-      .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    webhookSecret,
     'the secret path of the webhook URL (16+ letters, digits, _ or -)',
     { key: 'webhookSecret' },
   ),
@@ -181,6 +182,10 @@ const serverSettings = {
     z.string().min(1),
     'the token of zChat\'s update call (the rating, customer key, tags), which the contract calls "your clientSdk token" while every other call says "your API token"',
     { whenUnset: '`ZCHAT_TOKEN`' },
+  ),
+  SESSION_SECRET_PREVIOUS: setting(
+    secret32,
+    "`SESSION_SECRET`'s value before its last rotation: the credentials and history links it signed stay valid until they expire, new ones are signed with `SESSION_SECRET` ([Rotating secrets](security.md#rotating-secrets))",
   ),
   HISTORY_TIME_ZONE: setting(
     z.string().refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC'),
@@ -501,7 +506,7 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   // envSchema is built from the declarations Settings is inferred from.
   const s = parsed.data as Settings
-  const lines = [...extraLines]
+  const lines = [...extraLines, ...rotationProblems(s)]
   if (s.LEAVE_MESSAGE_URL && !s.LEAVE_MESSAGE_SECRET) {
     lines.push(
       problem(
@@ -525,6 +530,18 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   if (lines.length > 0) fail(lines)
   return s
+}
+
+/** Each secret that rotates, and the variable that holds its value before the last rotation. */
+const rotatingSecrets = [['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS']] as const
+
+/** A previous value equal to the current one: the rotation was not made, whatever the operator thinks. */
+function rotationProblems(s: Settings): string[] {
+  return rotatingSecrets.flatMap(([name, previous]) =>
+    s[previous] !== undefined && s[previous] === s[name]
+      ? [problem(previous, `the same as ${name}: give ${name} the new value, and this the old one`)]
+      : [],
+  )
 }
 
 /** The production configuration: every required variable set, every value valid. */

@@ -59,6 +59,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             config.zchatToken,
             config.webhookSecret,
             config.sessionSecret,
+            ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
@@ -104,6 +105,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
+  const sessionSecret = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -116,9 +118,9 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     transcripts,
     streams,
     media,
-    visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
+    visitors: createVisitors(sessionSecret, config.sessionTtlMs),
     webhookSecret: config.webhookSecret,
-    ticketSecret: `${config.sessionSecret}:history`,
+    sessionSecret,
     historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,

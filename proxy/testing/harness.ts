@@ -28,6 +28,7 @@ import { createZChatClient } from '../zchat/client.ts'
 
 export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 export const siteOrigin = 'http://site.example'
 
 export type Harness = {
@@ -107,12 +108,9 @@ export async function startHarness(
       streams: createStreams(limits),
       media,
       metrics,
-      visitors: createVisitors(
-        'test-session-secret-0123456789abcdef',
-        options.sessionTtlMs ?? 60 * 60 * 1000,
-      ),
+      visitors: createVisitors(sessionSecret, options.sessionTtlMs ?? 60 * 60 * 1000),
       webhookSecret,
-      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      sessionSecret,
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
       allowedDepartments: null,
@@ -243,7 +241,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
+    sessionSecret,
+    sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,

@@ -1,0 +1,94 @@
+/**
+ * Rotating a secret without logging visitors out: an instance started with the new value and the
+ * old one as `*_PREVIOUS` takes what the old instance signed (credentials, history links), signs
+ * anew with the new value, and once the previous value is dropped, what it signed is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/server.ts'
+import { routes } from '../../protocol/wire.ts'
+import type { Config } from '../env.ts'
+import { type Running, startProxy } from '../server.ts'
+import {
+  interaction,
+  siteOrigin,
+  startConversation,
+  testConfig,
+  testToken,
+} from '../testing/harness.ts'
+
+const oldSecret = 'the-session-secret-before-rotation-0123'
+const newSecret = 'the-session-secret-after-rotation-01234'
+
+let emulator: Emulator
+const running: Running[] = []
+beforeAll(async () => {
+  emulator = await startEmulator({ token: testToken })
+})
+afterAll(async () => {
+  for (const proxy of running) await proxy.close()
+  await emulator.close()
+})
+
+async function instance(overrides: Partial<Config>) {
+  const proxy = await startProxy(testConfig({ zchatApiUrl: emulator.apiUrl, ...overrides }), {
+    widgetDir: '/nonexistent',
+    logger: false,
+    publicUrlFromAddress: true,
+  })
+  running.push(proxy)
+  return proxy
+}
+
+const send = (url: string, conversationId: string, credential: string, clientId: string) =>
+  fetch(`${url}${routes.messages(conversationId)}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${credential}`,
+      origin: siteOrigin,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ clientId, text: 'Still there?' }),
+  })
+
+/** The history URL zChat was given, on another instance of the same deployment. */
+const historyOn = (url: string, given: string) => `${url}${new URL(given).pathname}`
+
+describe('rotating SESSION_SECRET', () => {
+  it('keeps visitors in and history links alive while the previous value is set, and only then', async () => {
+    const before = await instance({ sessionSecret: oldSecret })
+    const first = await startConversation(before.url)
+    expect(
+      (await send(before.url, first.conversationId, first.credential, 'rot-0000')).status,
+    ).toBe(202)
+    const again = await fetch(`${before.url}${routes.start}`, {
+      method: 'POST',
+      headers: { origin: siteOrigin, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        department: 1,
+        previous: { conversationId: first.conversationId, credential: first.credential },
+      }),
+    })
+    const second = (await again.json()) as { conversationId: string; credential: string }
+    const view = (await interaction(emulator, second.conversationId)) as unknown as {
+      externalHistory: { url: string }
+    }
+    const history = view.externalHistory.url
+    expect((await fetch(history)).status).toBe(200)
+
+    const rotated = await instance({ sessionSecret: newSecret, sessionSecretPrevious: oldSecret })
+    expect(
+      (await send(rotated.url, second.conversationId, second.credential, 'rot-0001')).status,
+    ).toBe(202)
+    expect((await fetch(historyOn(rotated.url, history))).status).toBe(200)
+    const fresh = await startConversation(rotated.url)
+
+    const dropped = await instance({ sessionSecret: newSecret })
+    expect(
+      (await send(dropped.url, second.conversationId, second.credential, 'rot-0002')).status,
+    ).toBe(401)
+    expect((await fetch(historyOn(dropped.url, history))).status).toBe(401)
+    expect(
+      (await send(dropped.url, fresh.conversationId, fresh.credential, 'rot-0003')).status,
+    ).toBe(202)
+  })
+})
