@@ -63,7 +63,8 @@ export type AppDeps = {
   visitors: Visitors
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
   media: MediaStore
-  webhookSecret: string
+  /** ZCHAT_WEBHOOK_SECRET and, during a rotation, its previous value. */
+  webhookSecret: string | RotatingSecret
   /**
    * SESSION_SECRET and its previous value: the history tickets are signed with a key derived from
    * it, not the visitors' key, so one can never pass for the other (visitors.ts).

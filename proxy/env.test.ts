@@ -300,7 +300,19 @@ describe('loadConfig (production)', () => {
   })
 
   it("takes each signing secret's previous value, for a rotation, and refuses one that is the current value", () => {
-    expect(loadConfig(real)).toMatchObject({ sessionSecretPrevious: null })
+    expect(loadConfig(real)).toMatchObject({
+      sessionSecretPrevious: null,
+      webhookSecretPrevious: null,
+    })
+    expect(
+      loadConfig({ ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: 'old-webhook-secret' }),
+    ).toMatchObject({ webhookSecretPrevious: 'old-webhook-secret' })
+    expect(
+      message(loadConfig, { ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: 'old/secret/path' }),
+    ).toMatch(/^ {2}ZCHAT_WEBHOOK_SECRET_PREVIOUS: letters, digits/m)
+    expect(
+      message(loadConfig, { ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: real.ZCHAT_WEBHOOK_SECRET }),
+    ).toMatch(/^ {2}ZCHAT_WEBHOOK_SECRET_PREVIOUS: the same as ZCHAT_WEBHOOK_SECRET/m)
     const old = 'o'.repeat(32)
     expect(loadConfig({ ...real, SESSION_SECRET_PREVIOUS: old })).toMatchObject({
       sessionSecret: real.SESSION_SECRET,

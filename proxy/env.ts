@@ -183,6 +183,11 @@ const serverSettings = {
     'the token of zChat\'s update call (the rating, customer key, tags), which the contract calls "your clientSdk token" while every other call says "your API token"',
     { whenUnset: '`ZCHAT_TOKEN`' },
   ),
+  ZCHAT_WEBHOOK_SECRET_PREVIOUS: setting(
+    webhookSecret,
+    "`ZCHAT_WEBHOOK_SECRET`'s value before its last rotation: the webhook answers on both paths until zChat has the new one ([Rotating secrets](security.md#rotating-secrets))",
+    { key: 'webhookSecretPrevious' },
+  ),
   SESSION_SECRET_PREVIOUS: setting(
     secret32,
     "`SESSION_SECRET`'s value before its last rotation: the credentials and history links it signed stay valid until they expire, new ones are signed with `SESSION_SECRET` ([Rotating secrets](security.md#rotating-secrets))",
@@ -533,7 +538,10 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
 }
 
 /** Each secret that rotates, and the variable that holds its value before the last rotation. */
-const rotatingSecrets = [['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS']] as const
+const rotatingSecrets = [
+  ['ZCHAT_WEBHOOK_SECRET', 'ZCHAT_WEBHOOK_SECRET_PREVIOUS'],
+  ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'],
+] as const
 
 /** A previous value equal to the current one: the rotation was not made, whatever the operator thinks. */
 function rotationProblems(s: Settings): string[] {

@@ -32,6 +32,7 @@ const redactPaths = [
     'token',
     'zchatToken',
     'webhookSecret',
+    'webhookSecretPrevious',
     'sessionSecret',
     'sessionSecretPrevious',
     'secret',

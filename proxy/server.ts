@@ -58,6 +58,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           secrets: [
             config.zchatToken,
             config.webhookSecret,
+            ...(config.webhookSecretPrevious ? [config.webhookSecretPrevious] : []),
             config.sessionSecret,
             ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
@@ -119,7 +120,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     streams,
     media,
     visitors: createVisitors(sessionSecret, config.sessionTtlMs),
-    webhookSecret: config.webhookSecret,
+    webhookSecret: { current: config.webhookSecret, previous: config.webhookSecretPrevious },
     sessionSecret,
     historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,

@@ -17,13 +17,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { ApiError, answerError, tooManyRequests, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import { type RotatingSecret, secretValues } from '../keys.ts'
 import { requestId, requestLogger, writeRequestLine } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { readTrigger } from '../zchat/adapter.ts'
 
 export type WebhookDeps = {
   log: EventLog
-  secret: string
+  /** ZCHAT_WEBHOOK_SECRET; during a rotation its previous value opens the webhook too. */
+  secret: string | RotatingSecret
   bodyLimit: number
   /** Calls per minute per sender address, counted by this process. */
   perMinute: number
@@ -94,7 +96,7 @@ function isJson(type: string) {
 
 export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
   const { log, bodyLimit, metrics, isDraining, logger, parseJson } = deps
-  const expected = digest(deps.secret)
+  const expected = secretValues(deps.secret).map(digest)
   const limited = createLimiter(deps.perMinute)
 
   async function accept(body: unknown, requestLog: FastifyBaseLogger) {
@@ -165,7 +167,11 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
     }
     // Before a byte of the body is read: a forger cannot hold a socket open by sending a body
     // slowly, and gets the same 404 as any unknown path, with the connection closed.
-    if (!timingSafeEqual(digest(secret), expected)) {
+    const given = digest(secret)
+    // Every value compared, whichever matches: the time taken tells nothing.
+    let known = false
+    for (const value of expected) known = timingSafeEqual(given, value) || known
+    if (!known) {
       metrics.countTrigger('unknown', 'forbidden')
       return fail(new ApiError('NOT_FOUND', 'Not found'), true)
     }

@@ -29,12 +29,18 @@ afterAll(async () => {
   await emulator.close()
 })
 
-async function instance(overrides: Partial<Config>) {
-  const proxy = await startProxy(testConfig({ zchatApiUrl: emulator.apiUrl, ...overrides }), {
-    widgetDir: '/nonexistent',
-    logger: false,
-    publicUrlFromAddress: true,
-  })
+/** An instance of the deployment; its log lines go to `lines` when given. */
+async function instance(overrides: Partial<Config>, lines?: string[]) {
+  const proxy = await startProxy(
+    testConfig({ zchatApiUrl: emulator.apiUrl, logLevel: 'info', ...overrides }),
+    {
+      widgetDir: '/nonexistent',
+      publicUrlFromAddress: true,
+      ...(lines
+        ? { logDestination: { write: (line: string) => lines.push(line) } }
+        : { logger: false }),
+    },
+  )
   running.push(proxy)
   return proxy
 }
@@ -90,5 +96,36 @@ describe('rotating SESSION_SECRET', () => {
     expect(
       (await send(dropped.url, fresh.conversationId, fresh.credential, 'rot-0003')).status,
     ).toBe(202)
+  })
+})
+
+describe('rotating ZCHAT_WEBHOOK_SECRET', () => {
+  const oldPath = 'the-webhook-secret-before-0123'
+  const newPath = 'the-webhook-secret-after-01234'
+  const trigger = (url: string, secret: string, conversationId: string) =>
+    fetch(`${url}/webhooks/zchat/${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ interaction_hash: conversationId, state: 'accepted', extra: {} }),
+    })
+
+  it('answers on the old path and the new one until the previous value is dropped, and logs neither', async () => {
+    const lines: string[] = []
+    const rotated = await instance(
+      { webhookSecret: newPath, webhookSecretPrevious: oldPath },
+      lines,
+    )
+    const { conversationId } = await startConversation(rotated.url)
+    expect((await trigger(rotated.url, oldPath, conversationId)).status).toBe(200)
+    expect((await trigger(rotated.url, newPath, conversationId)).status).toBe(200)
+    expect((await trigger(rotated.url, `${oldPath}x`, conversationId)).status).toBe(404)
+    const dropped = await instance({ webhookSecret: newPath })
+    expect((await trigger(dropped.url, oldPath, conversationId)).status).toBe(404)
+    expect((await trigger(dropped.url, newPath, conversationId)).status).toBe(200)
+    await rotated.close()
+    const log = lines.join('')
+    expect(log).toContain('/webhooks/zchat/***')
+    expect(log).not.toContain(oldPath)
+    expect(log).not.toContain(newPath)
   })
 })

@@ -241,6 +241,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
+    webhookSecretPrevious: null,
     sessionSecret,
     sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
