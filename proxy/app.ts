@@ -83,7 +83,7 @@ export type AppDeps = {
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
-  identitySecret?: string | null
+  identitySecret?: string | RotatingSecret | null
   /** Department id -> zChat tag ids its new interactions get. */
   departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string

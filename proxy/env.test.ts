@@ -300,6 +300,7 @@ describe('loadConfig (production)', () => {
   })
 
   it("takes each signing secret's previous value, for a rotation, and refuses one that is the current value", () => {
+    const old = 'o'.repeat(32)
     expect(loadConfig(real)).toMatchObject({
       sessionSecretPrevious: null,
       webhookSecretPrevious: null,
@@ -313,7 +314,14 @@ describe('loadConfig (production)', () => {
     expect(
       message(loadConfig, { ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: real.ZCHAT_WEBHOOK_SECRET }),
     ).toMatch(/^ {2}ZCHAT_WEBHOOK_SECRET_PREVIOUS: the same as ZCHAT_WEBHOOK_SECRET/m)
-    const old = 'o'.repeat(32)
+    const identity = { IDENTITY_SECRET: 'i'.repeat(32), IDENTITY_SECRET_PREVIOUS: old }
+    expect(loadConfig({ ...real, ...identity })).toMatchObject({
+      identitySecret: 'i'.repeat(32),
+      identitySecretPrevious: old,
+    })
+    expect(message(loadConfig, { ...real, IDENTITY_SECRET_PREVIOUS: old })).toMatch(
+      /^ {2}IDENTITY_SECRET_PREVIOUS: set only with IDENTITY_SECRET/m,
+    )
     expect(loadConfig({ ...real, SESSION_SECRET_PREVIOUS: old })).toMatchObject({
       sessionSecret: real.SESSION_SECRET,
       sessionSecretPrevious: old,

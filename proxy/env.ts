@@ -215,6 +215,10 @@ const serverSettings = {
     secret32,
     "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
   ),
+  IDENTITY_SECRET_PREVIOUS: setting(
+    secret32,
+    "`IDENTITY_SECRET`'s value before its last rotation: identities the site signed with it are still taken ([Rotating secrets](security.md#rotating-secrets))",
+  ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
     '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',
@@ -541,15 +545,24 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
 const rotatingSecrets = [
   ['ZCHAT_WEBHOOK_SECRET', 'ZCHAT_WEBHOOK_SECRET_PREVIOUS'],
   ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'],
+  ['IDENTITY_SECRET', 'IDENTITY_SECRET_PREVIOUS'],
 ] as const
 
-/** A previous value equal to the current one: the rotation was not made, whatever the operator thinks. */
+/**
+ * A previous value equal to the current one: the rotation was not made, whatever the operator
+ * thinks. A previous value without a current one (IDENTITY_SECRET is optional) verifies nothing.
+ */
 function rotationProblems(s: Settings): string[] {
-  return rotatingSecrets.flatMap(([name, previous]) =>
-    s[previous] !== undefined && s[previous] === s[name]
-      ? [problem(previous, `the same as ${name}: give ${name} the new value, and this the old one`)]
-      : [],
-  )
+  return rotatingSecrets.flatMap(([name, previous]) => {
+    if (s[previous] === undefined) return []
+    if (s[previous] === s[name])
+      return [
+        problem(previous, `the same as ${name}: give ${name} the new value, and this the old one`),
+      ]
+    if (s[name] === undefined && name === 'IDENTITY_SECRET')
+      return [problem(previous, `set only with ${name}, which signs now`)]
+    return []
+  })
 }
 
 /** The production configuration: every required variable set, every value valid. */

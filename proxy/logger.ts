@@ -35,6 +35,8 @@ const redactPaths = [
     'webhookSecretPrevious',
     'sessionSecret',
     'sessionSecretPrevious',
+    'identitySecret',
+    'identitySecretPrevious',
     'secret',
     'credential',
   ].flatMap((key) => [key, `*.${key}`]),

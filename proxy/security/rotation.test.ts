@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/server.ts'
 import { routes } from '../../protocol/wire.ts'
 import type { Config } from '../env.ts'
+import { signIdentity } from '../identity.ts'
 import { type Running, startProxy } from '../server.ts'
 import {
   interaction,
@@ -96,6 +97,32 @@ describe('rotating SESSION_SECRET', () => {
     expect(
       (await send(dropped.url, fresh.conversationId, fresh.credential, 'rot-0003')).status,
     ).toBe(202)
+  })
+})
+
+describe('rotating IDENTITY_SECRET', () => {
+  const before = 'the-identity-secret-before-rotation-0'
+  const after = 'the-identity-secret-after-rotation-01'
+  const startAs = (url: string, identity: ReturnType<typeof signIdentity>) =>
+    fetch(`${url}${routes.start}`, {
+      method: 'POST',
+      headers: { origin: siteOrigin, 'content-type': 'application/json' },
+      body: JSON.stringify({ department: 1, identity }),
+    })
+
+  it("takes identities the site's server signed with the previous value until it is dropped", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600
+    const signedBefore = signIdentity(before, { customerKey: 'crm-7', exp })
+    const rotated = await instance({ identitySecret: after, identitySecretPrevious: before })
+    const started = await startAs(rotated.url, signedBefore)
+    expect(started.status).toBe(201)
+    const { conversationId } = (await started.json()) as { conversationId: string }
+    expect((await interaction(emulator, conversationId)).customerKey).toBe('crm-7')
+    expect(
+      (await startAs(rotated.url, signIdentity(after, { customerKey: 'crm-8', exp }))).status,
+    ).toBe(201)
+    const dropped = await instance({ identitySecret: after })
+    expect((await startAs(dropped.url, signedBefore)).status).toBe(401)
   })
 })
 

@@ -248,6 +248,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     identitySecret: null,
+    identitySecretPrevious: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
