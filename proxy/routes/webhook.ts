@@ -98,6 +98,17 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
   const { log, bodyLimit, metrics, isDraining, logger, parseJson } = deps
   const expected = secretValues(deps.secret).map(digest)
   const limited = createLimiter(deps.perMinute)
+  // While zChat still calls the old path during a rotation, the operator hears of it once a minute:
+  // when the line stops, ZCHAT_WEBHOOK_SECRET_PREVIOUS can go.
+  let previousNotedAt = Number.NEGATIVE_INFINITY
+  const notePreviousSecret = (requestLog: FastifyBaseLogger) => {
+    const now = Date.now()
+    if (now - previousNotedAt < 60_000) return
+    previousNotedAt = now
+    requestLog.warn(
+      "zChat called the webhook with ZCHAT_WEBHOOK_SECRET_PREVIOUS: set zChat's Webhook URL to the new secret",
+    )
+  }
 
   async function accept(body: unknown, requestLog: FastifyBaseLogger) {
     const read = readTrigger(body)
@@ -169,12 +180,14 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
     // slowly, and gets the same 404 as any unknown path, with the connection closed.
     const given = digest(secret)
     // Every value compared, whichever matches: the time taken tells nothing.
-    let known = false
-    for (const value of expected) known = timingSafeEqual(given, value) || known
-    if (!known) {
+    let matched = -1
+    for (const [index, value] of expected.entries())
+      if (timingSafeEqual(given, value) && matched < 0) matched = index
+    if (matched < 0) {
       metrics.countTrigger('unknown', 'forbidden')
       return fail(new ApiError('NOT_FOUND', 'Not found'), true)
     }
+    if (matched > 0) notePreviousSecret(requestLog)
     const { headers } = req
     const type = headers['content-type']
     const length = headers['content-length']

@@ -144,6 +144,7 @@ describe('rotating ZCHAT_WEBHOOK_SECRET', () => {
     )
     const { conversationId } = await startConversation(rotated.url)
     expect((await trigger(rotated.url, oldPath, conversationId)).status).toBe(200)
+    expect((await trigger(rotated.url, oldPath, conversationId)).status).toBe(200)
     expect((await trigger(rotated.url, newPath, conversationId)).status).toBe(200)
     expect((await trigger(rotated.url, `${oldPath}x`, conversationId)).status).toBe(404)
     const dropped = await instance({ webhookSecret: newPath })
@@ -151,6 +152,8 @@ describe('rotating ZCHAT_WEBHOOK_SECRET', () => {
     expect((await trigger(dropped.url, newPath, conversationId)).status).toBe(200)
     await rotated.close()
     const log = lines.join('')
+    // The operator hears that zChat still calls the old path, once a minute at most.
+    expect(log.match(/called the webhook with ZCHAT_WEBHOOK_SECRET_PREVIOUS/g)).toHaveLength(1)
     expect(log).toContain('/webhooks/zchat/***')
     expect(log).not.toContain(oldPath)
     expect(log).not.toContain(newPath)
