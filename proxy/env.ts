@@ -106,6 +106,21 @@ const departmentTags = z.string().transform((value, ctx) => {
   }
   return tags
 })
+/** `1,4`: those department ids; `*`: every department of the account (null). */
+const departments = z.string().transform((value, ctx) => {
+  if (value.trim() === '*') return null
+  const ids = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  if (ids.length > 0 && ids.every((id) => /^\d{1,15}$/.test(id) && Number(id) > 0))
+    return ids.map(Number)
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not a comma list of department ids (whole numbers from 1), or *`,
+  })
+  return z.NEVER
+})
 /** A MIME type the proxy can recognise by content (media/types.ts); never one a browser runs. */
 const uploadType = z
   .string()
@@ -167,6 +182,12 @@ export const requiredSettings = {
     z.union([z.literal('*'), commaList(origin)]),
     'comma list of site origins allowed to use the chat, or *',
   ),
+  // Required, `*` included: unset used to mean any department, and a visitor chooses it, so a page's
+  // script could open conversations in the account's internal or VIP queues.
+  ALLOWED_DEPARTMENTS: setting(
+    departments,
+    'comma list of the zChat department ids visitors may start a conversation in, or `*` for every department of the account, internal and VIP queues included ([security.md](security.md#what-a-site-owner-must-configure))',
+  ),
 } satisfies Declarations
 
 /** Settings the config takes as they are: by name, null when unset and without a default. */
@@ -205,11 +226,6 @@ const serverSettings = {
       .transform((hours) => hours * hour),
     'how long a visitor credential is valid',
     { default: '24', accepts: 'more than 0, up to 720', key: 'sessionTtlMs' },
-  ),
-  ALLOWED_DEPARTMENTS: setting(
-    commaList(z.coerce.number().int().positive()),
-    'comma list of department ids a visitor may start a conversation in',
-    { whenUnset: 'any' },
   ),
   IDENTITY_SECRET: setting(
     secret32,

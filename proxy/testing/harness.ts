@@ -584,6 +584,7 @@ export function startProxyProcessAlong(config: Config, env: Record<string, strin
     SESSION_SECRET: config.sessionSecret,
     PUBLIC_URL: config.publicUrl,
     ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    ALLOWED_DEPARTMENTS: config.allowedDepartments?.join(',') ?? '*',
     REDIS_URL: config.redisUrl ?? '',
     ...env,
   })
