@@ -21,6 +21,7 @@ import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
+import { pageOnSite } from './page.ts'
 import { isInteractionOver, upstream } from './upstream.ts'
 
 export type InteractionDeps = {
@@ -34,6 +35,8 @@ export type InteractionDeps = {
   /** What the previous conversation said, long after the log forgot it. */
   transcripts: Pick<TranscriptStore, 'read'>
   publicUrl: () => string
+  /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
+  allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
   /** The whole process's budget of new conversations per minute. */
@@ -53,6 +56,7 @@ export async function interactionRoutes(
     tickets,
     transcripts,
     publicUrl,
+    allowedOrigins,
     allowedDepartments,
     verifyIdentity,
     startBudget,
@@ -101,8 +105,9 @@ export async function interactionRoutes(
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
       const externalHistory = await previousHistory(body.previous)
+      const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
-        zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
+        zchat.start(toStartInput({ ...body, page, department, externalHistory, identity })),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
         throw error
