@@ -82,7 +82,11 @@ describe('rotating SESSION_SECRET', () => {
     const history = view.externalHistory.url
     expect((await fetch(history)).status).toBe(200)
 
-    const rotated = await instance({ sessionSecret: newSecret, sessionSecretPrevious: oldSecret })
+    const lines: string[] = []
+    const rotated = await instance(
+      { sessionSecret: newSecret, sessionSecretPrevious: oldSecret },
+      lines,
+    )
     expect(
       (await send(rotated.url, second.conversationId, second.credential, 'rot-0001')).status,
     ).toBe(202)
@@ -97,6 +101,13 @@ describe('rotating SESSION_SECRET', () => {
     expect(
       (await send(dropped.url, fresh.conversationId, fresh.credential, 'rot-0003')).status,
     ).toBe(202)
+    // Neither value, nor a credential or ticket either signed, reaches the log.
+    await rotated.close()
+    const log = lines.join('')
+    expect(log).toContain('request completed')
+    const ticket = new URL(history).pathname.split('/').pop()!
+    for (const secret of [oldSecret, newSecret, second.credential, fresh.credential, ticket])
+      expect(log).not.toContain(secret)
   })
 })
 
