@@ -13,7 +13,7 @@ import { createHmac, hkdfSync } from 'node:crypto'
 export type RotatingSecret = { readonly current: string; readonly previous: string | null }
 
 /** A plain string is a secret with no previous value. */
-export function rotating(secret: string | RotatingSecret): RotatingSecret {
+function rotating(secret: string | RotatingSecret): RotatingSecret {
   return typeof secret === 'string' ? { current: secret, previous: null } : secret
 }
 
