@@ -87,6 +87,17 @@ describe('rotating SESSION_SECRET', () => {
     expect(failure(() => after.verify(`Bearer ${old}`, 'conv-1'))).toBe('AUTHENTICATION_ERROR')
   })
 
+  it('lets several instances restart one by one: taught the new value first, then signing with it', () => {
+    // Step 1 of docs/security.md: the new value as the previous one, the old one still signing.
+    const taught = createVisitors({ current: secret, previous: next }, 60_000)
+    // Step 2, on an instance restarted before the others.
+    const swapped = createVisitors({ current: next, previous: secret }, 60_000)
+    const fromSwapped = swapped.issue('conv-1').credential
+    const fromTaught = taught.issue('conv-2').credential
+    expect(taught.verify(`Bearer ${fromSwapped}`, 'conv-1').conversationId).toBe('conv-1')
+    expect(swapped.verify(`Bearer ${fromTaught}`, 'conv-2').conversationId).toBe('conv-2')
+  })
+
   it('names the key in the credential by an id that tells nothing of the secret', () => {
     const kidOf = (s: string) => createVisitors(s, 60_000).issue('c').credential.split('.')[1]!
     const credential = createVisitors(secret, 60_000).issue('conv-1').credential
