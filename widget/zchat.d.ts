@@ -42,7 +42,10 @@ export interface ZchatOptions {
   departments?: ZchatDepartment[] | string
   /** Where the agent may answer, in the order offered: `web,whatsapp,sms`; default `web`. */
   channels?: string
-  /** The site's own keys for zChat's `extra` (or their JSON). */
+  /**
+   * The site's own keys for zChat's `extra` (or their JSON): what the page says, which a visitor can
+   * change; send what an agent acts on signed, as an identity.
+   */
   extra?: ZchatExtra | string
   /** What the agent sees of the page's address; default `path`. */
   pageUrl?: 'path' | 'full' | 'none'

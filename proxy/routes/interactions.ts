@@ -34,6 +34,7 @@ import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
+import { pageOnSite } from './page.ts'
 import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
 
 /** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
@@ -61,6 +62,8 @@ export type InteractionDeps = {
   /** What the previous conversation said, long after the log forgot it. */
   transcripts: Pick<TranscriptStore, 'read'>
   publicUrl: () => string
+  /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
+  allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
   /** The whole process's budget of new conversations per minute. */
@@ -82,6 +85,7 @@ export async function interactionRoutes(
     tickets,
     transcripts,
     publicUrl,
+    allowedOrigins,
     allowedDepartments,
     verifyIdentity,
     startBudget,
@@ -140,9 +144,10 @@ export async function interactionRoutes(
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
       const externalHistory = await previousHistory(body.previous)
+      const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
-          .start(toStartInput({ ...body, department, externalHistory, identity, answeredOn }))
+          .start(toStartInput({ ...body, page, department, externalHistory, identity, answeredOn }))
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()

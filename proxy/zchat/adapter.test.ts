@@ -142,7 +142,12 @@ describe('toStartInput', () => {
       department_id: 2,
       media_type: 'TEXT',
       customer: { name: 'Ana' },
-      extra: { plan: 'gold', widget_channel: 'web', widget_page_url: 'https://shop.example/p' },
+      extra: {
+        plan: 'gold',
+        widget_channel: 'web',
+        widget_identity_verified: false,
+        widget_page_url: 'https://shop.example/p',
+      },
       external_history: 'https://chat.example/history/x',
     })
   })

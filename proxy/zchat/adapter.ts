@@ -107,7 +107,9 @@ export function fromStartResponse(reply: StartResponse): { interactionHash: stri
 
 // ---- Out: our requests -> zChat's bodies ------------------------------------------------------
 
-export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
+export type StartRequest = Pick<StartBody, 'visitor' | 'extra'> & {
+  /** The page the visitor is on; its URL only when it is a page of the site (routes/page.ts). */
+  page?: { url?: string | undefined; title?: string | undefined } | undefined
   department: number
   externalHistory: string | undefined
   /** What the site's server signed: its name, email, phone and CPF win over the visitor's. */
@@ -136,7 +138,8 @@ export function toStartInput({
   identity,
   answeredOn,
 }: StartRequest): ZChatStartBody {
-  const person = { ...visitor, ...definedOnly(identity) }
+  const signed = definedOnly(identity)
+  const person = { ...visitor, ...signed }
   const customer: Customer = {}
   if (person.name) customer.name = person.name
   if (person.email) customer.email = person.email
@@ -152,10 +155,15 @@ export function toStartInput({
     ...(Object.keys(customer).length > 0 && { customer }),
     // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small. The
     // site's keys stay as they are; ours are namespaced with `widget_`, which sites may not use.
+    // The customer's details look the same to the agent whether the visitor typed them or the
+    // site's server signed them: widget_identity_verified says whether the site vouched for the
+    // visitor, and widget_verified_fields which details it signed (the others were typed).
     extra: {
       ...extra,
       widget_channel: 'web',
-      ...(page && { widget_page_url: page.url }),
+      widget_identity_verified: identity !== undefined,
+      ...(identity && { widget_verified_fields: Object.keys(signed).join(',') }),
+      ...(page?.url && { widget_page_url: page.url }),
       ...(page?.title && { widget_page_title: page.title }),
     },
     ...(externalHistory && { external_history: externalHistory }),
