@@ -157,6 +157,32 @@ test('the widget has no accessibility violation when no agent is free, and after
   await expectAccessible(visitor, 'message left')
 })
 
+test('the choice of department and channel has no accessibility violation, with its problems, nor once answered on WhatsApp', async ({
+  openSite,
+}) => {
+  // Not the snippet's data-department (1), which would come chosen.
+  const departments = JSON.stringify([
+    { id: 2, label: 'Sales' },
+    { id: 3, label: 'Billing', hours: `${anotherDay()} 09:00-18:00` },
+  ])
+  const page = await openSite(`?${new URLSearchParams({ departments, channels: 'web,whatsapp' })}`)
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  const chat = page.getByRole('dialog', { name: 'Chat with us' })
+  await expect(chat.getByRole('radio', { name: /Billing \(closed now/ })).toBeDisabled()
+  await expectAccessible(page, 'choice')
+
+  await chat.getByRole('radio', { name: 'Continue on WhatsApp' }).check()
+  await send(chat, 'Where is my order?')
+  await expect(chat.getByRole('alert')).toHaveCount(2)
+  await expectAccessible(page, 'choice, with problems')
+
+  await chat.getByRole('radio', { name: 'Sales' }).check()
+  await chat.getByRole('textbox', { name: 'Your WhatsApp number' }).fill('11991417777')
+  await chat.getByRole('button', { name: 'Send' }).click()
+  await expect(chat.getByText("We'll answer on your WhatsApp +55 11 99141-7777.")).toBeVisible()
+  await expectAccessible(page, 'answered on WhatsApp')
+})
+
 test('on a phone the full-screen chat has no accessibility violation, and the page behind is inert until it closes', async ({
   phone: page,
 }) => {

@@ -42,6 +42,8 @@ export const test = base.extend<
         LOG_LEVEL: 'silent',
         HEARTBEAT_MS: '2000',
         IDENTITY_SECRET: identitySecret,
+        // The stories of data-channels answer on WhatsApp and by SMS too; a site offers them itself.
+        ALLOWED_CHANNELS: 'web,whatsapp,sms',
       })
       const demo = await startDemo(config, { logger: false })
       await use({

@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals'
 import { describe, expect, it } from 'vitest'
 import type { VisitorProfile } from '../../protocol/schemas.ts'
+import type { Channel } from '../../protocol/wire.ts'
 import { createChoice, type Department, readChannels, readDepartments } from './choice.ts'
 import { choiceHours } from './opening-hours.ts'
 
@@ -61,7 +62,7 @@ describe('readChannels', () => {
   })
 })
 
-function setup(departments: Department[], channels = ['web' as const], preselect?: number) {
+function setup(departments: Department[], channels: Channel[] = ['web'], preselect?: number) {
   const attempts = signal(0)
   const profile = signal<VisitorProfile>({})
   const choice = createChoice({ departments, channels, preselect }, { attempts, profile })
