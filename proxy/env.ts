@@ -232,7 +232,7 @@ const serverSettings = {
     commaList(z.enum(channels))
       .refine((list) => list.length > 0, 'at least one of web, whatsapp, sms')
       .transform((list): readonly (typeof channels)[number][] => [...new Set(list)]),
-    "comma list of where agents may answer a visitor: `web` (in the chat), `whatsapp`, `sms` (zChat's media types WHATSAPP and SMS, at the phone the visitor gives); a start on another is refused (422). The site offers them with `data-channels` ([embedding.md](embedding.md))",
+    "comma list of where agents may answer a visitor: `web` (in the chat), `whatsapp`, `sms` (zChat's media types WHATSAPP and SMS, at the phone the visitor gives); a start on another is refused (422). The site offers them with `data-channels` ([Departments and channels](embedding.md#departments-and-channels))",
     { default: 'web', accepts: '`web`, `whatsapp`, `sms`' },
   ),
   IDENTITY_SECRET: setting(
