@@ -3,7 +3,7 @@
  * be answered on WhatsApp (data-channels): stories on a Brazilian page, checked in what zChat (the
  * emulator) recorded and what its agent console shows.
  */
-import { expect, interactionWith, type OpenSite, test } from './fixtures.ts'
+import { anotherDay, expect, interactionWith, type OpenSite, test } from './fixtures.ts'
 
 type Recorded = {
   hash: string
@@ -56,6 +56,29 @@ test('the visitor chooses a department, and zChat gets the conversation in it', 
   await chat.getByRole('button', { name: 'Enviar' }).click()
   await expect(chat.getByText('Você é o número 1 na fila')).toBeVisible()
   expect((await recorded(stack.emulator.url, 'Minha fatura veio errada')).departmentId).toBe(3)
+})
+
+test('a department closed now cannot be chosen; with every one closed, the visitor leaves a message', async ({
+  openSite,
+}) => {
+  const closedToday = `${anotherDay()} 09:00-18:00`
+  const some = await openChat(openSite, {
+    departments: JSON.stringify([
+      { id: 2, label: 'Vendas' },
+      { id: 3, label: 'Financeiro', hours: closedToday },
+    ]),
+  })
+  await expect(some.getByRole('radio', { name: /^Financeiro \(fechado agora · / })).toBeDisabled()
+  await expect(some.getByRole('radio', { name: 'Vendas' })).toBeEnabled()
+
+  const all = await openChat(openSite, {
+    departments: JSON.stringify([
+      { id: 2, label: 'Vendas', hours: closedToday },
+      { id: 3, label: 'Financeiro', hours: closedToday },
+    ]),
+  })
+  await expect(all.getByText(/Vendas: .*; Financeiro: /)).toBeVisible()
+  await expect(all.getByRole('form', { name: 'Deixar uma mensagem' })).toBeVisible()
 })
 
 test('"Continuar no WhatsApp" starts the interaction on WhatsApp at the phone given, and the window says so', async ({
