@@ -52,7 +52,6 @@ export const chatCss = `
 .zc-primary{font-weight:600;border:0;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent)}
 .zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
 .zc-secondary{border:1px solid #c9cdd2;padding:8px 14px;background:#fff;color:inherit}
-.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 .zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
 .zc-header :focus-visible,.zc-bubble :focus-visible{outline-color:currentColor}
 .zc-log:focus-visible{outline-offset:-2px}
