@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
+import { samplePng } from '../proxy/testing/harness.ts'
 import {
   anotherDay,
   expect,
@@ -105,6 +106,15 @@ test('the widget has no accessibility violation from the launcher to the rating'
   await reply(card, 'Let us check: https://shop.test/a11y')
   await expect(chat.getByRole('log')).toContainText('Let us check')
   await expectAccessible(visitor, 'chatting')
+
+  // A picture waiting to be sent: its preview above the one message box, which asks for its caption.
+  const chooser = visitor.waitForEvent('filechooser')
+  await chat.getByRole('button', { name: 'Attach a file' }).click()
+  await (await chooser).setFiles({ name: 'tent.png', mimeType: 'image/png', buffer: samplePng() })
+  await expect(chat.getByRole('textbox', { name: 'Add a caption' })).toBeFocused()
+  await expectAccessible(visitor, 'file staged')
+  await chat.getByRole('button', { name: 'Remove' }).click()
+  await expect(chat.getByRole('textbox', { name: 'Message' })).toBeFocused()
 
   await card.getByRole('button', { name: 'Start typing' }).click()
   await expect(chat.getByText('Agent is typing…')).toBeVisible()
