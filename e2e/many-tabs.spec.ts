@@ -75,13 +75,13 @@ test('two tabs on the pre-chat form share one conversation, one event stream and
   await reply(card, 'Are you still there?')
   for (const { chat, page } of [one, two]) {
     await expect(chat.getByRole('log')).toContainText('Are you still there?')
-    await expect(page).toHaveTitle('(1) Acme Outdoor Gear')
+    await expect(page).toHaveTitle('(1) Casa da Trilha')
   }
   expect((await chimes(one.page)) + (await chimes(two.page))).toBe(1)
   expect(await chimes(two.page)).toBe(1)
   await setHidden(one.page, false)
-  await expect(one.page).toHaveTitle('Acme Outdoor Gear')
-  await expect(two.page).toHaveTitle('(1) Acme Outdoor Gear')
+  await expect(one.page).toHaveTitle('Casa da Trilha')
+  await expect(two.page).toHaveTitle('(1) Casa da Trilha')
 
   // zChat holds one interaction; the browser held one stream, opened by tab one.
   const interactions = (await (
