@@ -5,7 +5,17 @@
  */
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
-import { anotherDay, expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
+import { samplePng } from '../proxy/testing/harness.ts'
+import {
+  anotherDay,
+  expect,
+  interactionWith,
+  recordedInteraction,
+  reply,
+  send,
+  startChat,
+  test,
+} from './fixtures.ts'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -97,6 +107,15 @@ test('the widget has no accessibility violation from the launcher to the rating'
   await expect(chat.getByRole('log')).toContainText('Let us check')
   await expectAccessible(visitor, 'chatting')
 
+  // A picture waiting to be sent: its preview above the one message box, which asks for its caption.
+  const chooser = visitor.waitForEvent('filechooser')
+  await chat.getByRole('button', { name: 'Attach a file' }).click()
+  await (await chooser).setFiles({ name: 'tent.png', mimeType: 'image/png', buffer: samplePng() })
+  await expect(chat.getByRole('textbox', { name: 'Add a caption' })).toBeFocused()
+  await expectAccessible(visitor, 'file staged')
+  await chat.getByRole('button', { name: 'Remove' }).click()
+  await expect(chat.getByRole('textbox', { name: 'Message' })).toBeFocused()
+
   await card.getByRole('button', { name: 'Start typing' }).click()
   await expect(chat.getByText('Agent is typing…')).toBeVisible()
   await expectAccessible(visitor, 'agent typing')
@@ -127,6 +146,43 @@ test('the widget has no accessibility violation from the launcher to the rating'
   await chat.getByRole('button', { name: 'Send rating' }).click()
   await expect(chat.getByText('Thanks for your feedback')).toBeVisible()
   await expectAccessible(visitor, 'rated')
+})
+
+test("the widget has no accessibility violation when an agent's long answer comes with zChat's accepted lost", async ({
+  visitor,
+  agent,
+  stack,
+}) => {
+  const faults = (body: object) =>
+    fetch(`${stack.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  // The contract allows a trigger to be lost: the agent's messages are then all the widget hears.
+  await faults({ lostTriggers: ['accepted'] })
+  const chat = await startChat(visitor, 'Which tent for two?')
+  await expect(chat.getByText(/number 1 in the queue/i)).toBeVisible()
+  await interactionWith(agent, 'Which tent for two?')
+    .getByRole('button', { name: 'Accept' })
+    .click()
+  const { hash } = await recordedInteraction(stack, 'Which tent for two?')
+  // More than the log can show at once: it scrolls, with nothing in it to focus.
+  for (let line = 1; line <= 14; line++) {
+    const sent = await fetch(`${stack.emulator.url}/control/interactions/${hash}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: `Point ${line} of the answer` }),
+    })
+    expect(sent.status).toBe(200)
+  }
+  const log = chat.getByRole('log')
+  await expect(log).toContainText('Point 14 of the answer')
+  // An agent writing has the chat: the widget no longer says the visitor waits in the queue.
+  await expect(chat.getByText(/in the queue/i)).toBeHidden()
+  expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true)
+  await expectAccessible(visitor, 'chatting, accepted lost, long answer')
+  await faults({ lostTriggers: [] })
 })
 
 test('the widget has no accessibility violation when no agent can chat', async ({ openSite }) => {

@@ -385,12 +385,17 @@ export function createConversationModel(deps: ConversationDeps) {
         typing.input(text)
     },
 
-    /** Send the draft. In prechat the first message starts the conversation. */
+    /**
+     * Send the draft, with the file waiting in the preview if there is one: the draft is its
+     * caption, one message. In prechat the first message starts the conversation.
+     */
     send(): void {
       const text = draft.value.trim()
-      if (text === '') return
       batch(() => {
-        if (compose(text, deps.newClientId())) draft.value = ''
+        const sent = attachment.staged.value
+          ? attachment.send(text)
+          : text !== '' && compose(text, deps.newClientId())
+        if (sent) draft.value = ''
       })
     },
 
