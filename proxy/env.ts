@@ -81,7 +81,7 @@ function isTrustProxy(value: string): boolean {
   })
 }
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone })
     return true
