@@ -23,7 +23,9 @@
  * own, about 2.8 KB, fetched only on sites that offer one) and the departments' hours; the chat on
  * open from 27.25 to 27.5 KB for what the model must know before any part is there: the start's
  * department and channel, a conversation answered on the visitor's phone (no message box, after a
- * reload too), one slot in the window (about 0.2 KB).
+ * reload too), one slot in the window (about 0.2 KB). The chat on open went from 27.5 to 28 KB and
+ * all chat code from 48.75 to 49 KB for the dark theme (data-theme): the window's colours as custom
+ * properties and the dark palette, for data-theme="dark" and under prefers-color-scheme (about 0.35 KB).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -72,7 +74,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.5 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -96,7 +98,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 48.75 * 1024,
+    maxGzipBytes: 49 * 1024,
   },
 ]
 

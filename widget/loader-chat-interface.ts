@@ -9,7 +9,7 @@ import type { Locale } from './i18n/locale.ts'
 /**
  * `data-*` the chat chunk reads itself (chat/site-options.ts; `hours` and `timezone` in
  * conversation/opening-hours.ts, `departments` and `channels` in conversation/choice.ts), unparsed:
- * the loader stays small.
+ * the loader stays small. `theme` too: the launcher looks the same in both (the accent).
  */
 export type ChatAttributes = Partial<
   Record<
@@ -23,7 +23,8 @@ export type ChatAttributes = Partial<
     | 'hours'
     | 'timezone'
     | 'departments'
-    | 'channels',
+    | 'channels'
+    | 'theme',
     string
   >
 >

@@ -15,6 +15,11 @@ export interface ZchatOptions {
   lang?: string
   /** Accent colour, any CSS colour. */
   color?: string
+  /**
+   * The chat window's colours: `light` (default), `dark`, or `auto` to follow the visitor's system
+   * (prefers-color-scheme). The launcher wears the accent in both.
+   */
+  theme?: 'auto' | 'light' | 'dark'
   /** Stacking order of the launcher and window; default 2147483000. */
   zIndex?: number
   position?: 'right' | 'left'

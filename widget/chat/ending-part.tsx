@@ -7,7 +7,7 @@ export { ChatEnded } from '../ui/ChatEnded.tsx'
 export { EndChatConfirm } from '../ui/EndChatConfirm.tsx'
 
 export const css = `
-.zc-bar{border:0;border-bottom:1px solid #e3e5e8;margin:0;min-width:0;padding:10px 16px;background:#f4f5f7;font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+.zc-bar{border:0;border-bottom:1px solid var(--zc-line);margin:0;min-width:0;padding:10px 16px;background:var(--zc-bar);font-size:14px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
 .zc-bar legend{float:left;padding:0;margin-right:auto}
 .zc-rating{display:grid;gap:8px}
 .zc-rating p{margin:0}

@@ -72,6 +72,9 @@ export function mount(host: ChatHost): ChatHandle {
   setPartsRoot(host.shadow)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
+  // On the widget's root (.zc), where ui/styles.ts switches its colours: the window and what opens with it.
+  const root = host.container.parentElement
+  if (root) root.dataset.theme = site.theme
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
   const identity = () => mergeProfiles(host.profile).identity ?? site.identity
   const identify = () => {

@@ -4,7 +4,20 @@ import { identityDetails, readChatAttributes } from './site-options.ts'
 
 describe('readChatAttributes', () => {
   it("keeps today's form when nothing is set", () => {
-    expect(readChatAttributes({})).toEqual({ prechat: defaultPrechat, problems: [] })
+    expect(readChatAttributes({})).toEqual({
+      prechat: defaultPrechat,
+      theme: 'light',
+      problems: [],
+    })
+  })
+
+  it('reads data-theme, light unless the site says dark or auto', () => {
+    expect(readChatAttributes({ theme: ' dark ' }).theme).toBe('dark')
+    expect(readChatAttributes({ theme: 'auto' }).theme).toBe('auto')
+    expect(readChatAttributes({ theme: 'night' })).toMatchObject({
+      theme: 'light',
+      problems: ['data-theme="night" (expected "auto", "light" or "dark")'],
+    })
   })
 
   it('reads the fields, the privacy policy, the required consent and a signed identity', () => {
@@ -28,6 +41,7 @@ describe('readChatAttributes', () => {
         consentRequired: true,
       },
       identity: { payload: 'eyJleHAiOjF9', signature: 'c2ln' },
+      theme: 'light',
       problems: [],
     })
   })

@@ -7,8 +7,12 @@ import type { SignedIdentity, VisitorProfile } from '../../protocol/schemas.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
 import type { ChatAttributes } from '../loader-chat-interface.ts'
 
+/** `data-theme`: light by default, so a site that embeds the widget today sees no change. */
+export type Theme = 'light' | 'dark' | 'auto'
+
 export type ChatSettings = {
   prechat: PrechatSettings
+  theme: Theme
   identity?: SignedIdentity
   problems: string[]
 }
@@ -41,7 +45,12 @@ export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
     else if (!prechat.privacyUrl) problems.push('data-consent="required" needs data-privacy-url')
     else prechat.consentRequired = true
   }
-  const settings: ChatSettings = { prechat, problems }
+  let theme: Theme = 'light'
+  const given = attributes.theme?.trim()
+  if (given === 'dark' || given === 'auto' || given === 'light') theme = given
+  else if (given)
+    problems.push(`data-theme="${attributes.theme}" (expected "auto", "light" or "dark")`)
+  const settings: ChatSettings = { prechat, theme, problems }
   if (identity !== undefined)
     settings.identity = {
       payload: identity.trim(),

@@ -56,7 +56,7 @@ export const initNames = [
   // Read by the chat (chat/site-options.ts), or by the loader without a check.
   ...(
     'lang prechat privacyUrl consent identity identitySignature ' +
-    'hours timezone extra departments channels'
+    'hours timezone extra departments channels theme'
   ).split(' '),
 ]
 
