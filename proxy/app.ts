@@ -3,7 +3,6 @@
  * it in-process against the emulator and production builds it against zChat.
  */
 
-import type { Server } from 'node:http'
 import cors from '@fastify/cors'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import Fastify, {
@@ -13,6 +12,8 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import { clientKeyWith } from './client-address.ts'
+import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
@@ -101,30 +102,10 @@ function trustProxyOption(value: AppDeps['trustProxy']) {
     : (value ?? false)
 }
 
-/**
- * One address may hold at most `max` connections; past it a new one is closed at once, before a
- * byte of it is read. Slow senders thus cannot hold the server's sockets.
- */
-function capConnections(server: Server, max: number) {
-  const open = new Map<string, number>()
-  server.on('connection', (socket) => {
-    const address = socket.remoteAddress ?? ''
-    const count = (open.get(address) ?? 0) + 1
-    if (count > max) {
-      socket.destroy()
-      return
-    }
-    open.set(address, count)
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1
-      if (left > 0) open.set(address, left)
-      else open.delete(address)
-    })
-  })
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { limits } = deps
+  // Every per-client limit counts under this key: an IPv6 client by its prefix (client-address.ts).
+  const clientKey = clientKeyWith(limits.ipv6PrefixLength)
   const metrics = deps.metrics ?? createMetrics()
   metrics.observe({ streams: deps.streams, log: deps.log })
   const app = Fastify({
@@ -169,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Behind a load balancer every connection comes from it: the cap would cap the whole service.
   // There, the per-visitor limits (on X-Forwarded-For) do the work.
   if (limits.maxConnectionsPerIp > 0 && !deps.trustProxy)
-    capConnections(app.server, limits.maxConnectionsPerIp)
+    capConnections(app.server, limits.maxConnectionsPerIp, clientKey)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
   // While draining, an answered call closes its connection: the client's next call opens a new
@@ -184,6 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.rateLimitStore && { store: deps.rateLimitStore }),
     max: limits.rateLimitPerMinute,
     timeWindow: '1 minute',
+    // The routes' own limits (starts, uploads, typing, left messages) inherit it.
+    keyGenerator: (request: FastifyRequest) => clientKey(request.ip),
     onExceeded: (request: FastifyRequest) =>
       metrics.countRateLimited(request.routeOptions.url ?? 'unknown'),
     errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) =>
@@ -198,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
     perMinute: limits.webhookPerMinute,
+    clientKey,
     isDraining,
     logger: app.log,
     parseJson: jsonParser(app),

@@ -269,6 +269,10 @@ const composedSettings = {
 
 /** What an operator tunes: the config's `limits`, by name. */
 const limitSettings = {
+  IPV6_PREFIX_LENGTH: whole(
+    [24, 128, 64],
+    'an IPv6 client counts by this many leading bits of its address in every per-address limit: an ISP hands each customer a prefix (a /64 at least, often a /56 or /48) and any address in it is theirs. IPv4-mapped addresses count as IPv4 ([security.md](security.md#client-addresses))',
+  ),
   RATE_LIMIT_PER_MINUTE: whole(
     [1, 1_000_000, 300],
     'visitor calls per minute per client address, over all visitor routes',

@@ -15,6 +15,7 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { ClientKey } from '../client-address.ts'
 import { ApiError, answerError, tooManyRequests, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { requestId, requestLogger, writeRequestLine } from '../logger.ts'
@@ -27,6 +28,8 @@ export type WebhookDeps = {
   bodyLimit: number
   /** Calls per minute per sender address, counted by this process. */
   perMinute: number
+  /** What a sender counts as (client-address.ts): an IPv6 sender by its prefix. */
+  clientKey: ClientKey
   metrics: Pick<Metrics, 'countTrigger' | 'countRateLimited'>
   isDraining: () => boolean
   /** The app's logger: each call's line, and what it warns of. */
@@ -96,6 +99,7 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
   const { log, bodyLimit, metrics, isDraining, logger, parseJson } = deps
   const expected = digest(deps.secret)
   const limited = createLimiter(deps.perMinute)
+  const { clientKey } = deps
 
   async function accept(body: unknown, requestLog: FastifyBaseLogger) {
     const read = readTrigger(body)
@@ -158,7 +162,7 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
       accept(body, requestLog).then(() => send(200, received, false), fail)
     }
 
-    const wait = limited(ip)
+    const wait = limited(clientKey(ip))
     if (wait > 0) {
       metrics.countRateLimited(route)
       return fail(tooManyRequests(wait))
