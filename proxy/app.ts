@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import type { Budget } from './budgets.ts'
 import { clientKeyWith } from './client-address.ts'
 import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
@@ -20,6 +21,7 @@ import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
+import { createLeftMessageBudgets } from './messages-left/budgets.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { configRoutes } from './routes/config.ts'
@@ -93,6 +95,8 @@ export type AppDeps = {
   isDraining?: () => boolean
   /** Delivers left messages to LEAVE_MESSAGE_URL; none (the default): visitors cannot leave one. */
   messagesLeft?: Deliveries | null
+  /** Messages left per minute and per hour for every instance (Redis); unset, this process counts its own. */
+  leftMessageBudgets?: readonly Budget[]
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -293,6 +297,12 @@ async function siteRoutes(
     deliveries: deps.messagesLeft ?? null,
     allowedDepartments: deps.allowedDepartments,
     limits,
+    budgets:
+      deps.leftMessageBudgets ??
+      createLeftMessageBudgets(
+        limits.leaveMessagePerMinuteGlobal,
+        limits.leaveMessagePerHourGlobal,
+      ),
   })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
 }

@@ -394,6 +394,14 @@ const limitSettings = {
     [1, 10_000, 5],
     "messages left per minute per client address (each one reaches the site's inbox)",
   ),
+  LEAVE_MESSAGE_PER_MINUTE_GLOBAL: whole(
+    [1, 100_000, 30],
+    "messages left per minute for the whole deployment (every instance on `REDIS_URL`), whatever the addresses: a crowd of them must not fill the site's inbox",
+  ),
+  LEAVE_MESSAGE_PER_HOUR_GLOBAL: whole(
+    [1, 1_000_000, 300],
+    'messages left per hour for the whole deployment, likewise',
+  ),
   LEAVE_MESSAGE_MAX_PENDING: whole(
     [1, 1_000_000, 1000],
     'left messages waiting for delivery at most; past it visitors get `503` and are asked to try again later',

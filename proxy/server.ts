@@ -128,6 +128,10 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && {
       rateLimitStore: sharedRateLimitStore(shared.countHit),
       startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
+      leftMessageBudgets: shared.limits.leftMessageBudgets(
+        config.limits.leaveMessagePerMinuteGlobal,
+        config.limits.leaveMessagePerHourGlobal,
+      ),
     }),
     isDraining: () => draining,
     messagesLeft,

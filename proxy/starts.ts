@@ -7,16 +7,11 @@
  *   the provider's widget, the chat passes it at start, and the proxy asks the provider before
  *   calling zChat. Without a good token nothing reaches zChat.
  */
+import { type Budget, createBudget } from './budgets.ts'
 import { ApiError } from './errors.ts'
 
-/** This process's budget (below), or every instance's on Redis (redis/quotas.ts). */
-export type StartBudget = {
-  /** 429 when none is left, without taking one (before asking a CAPTCHA provider). */
-  check(): void | Promise<void>
-  take(): void | Promise<void>
-  /** Gives one back: the start failed before zChat made an interaction. */
-  giveBack(): void | Promise<void>
-}
+/** This process's budget (createStartBudget), or every instance's on Redis (redis/quotas.ts). */
+export type StartBudget = Budget
 
 /** The 429 of a spent budget, with the seconds until the window ends. */
 export function startsRefused(retryAfter: number): ApiError {
@@ -31,26 +26,7 @@ export function startsRefused(retryAfter: number): ApiError {
 
 /** A fixed window per minute: past `perMinute` starts, 429 with the seconds until the next one. */
 export function createStartBudget(perMinute: number, now: () => number = Date.now): StartBudget {
-  let windowStart = now()
-  let used = 0
-  function refuseWhenSpent() {
-    const t = now()
-    if (t - windowStart >= 60_000) {
-      windowStart = t
-      used = 0
-    }
-    if (used >= perMinute) throw startsRefused(Math.ceil((windowStart + 60_000 - t) / 1000))
-  }
-  return {
-    check: refuseWhenSpent,
-    take() {
-      refuseWhenSpent()
-      used++
-    },
-    giveBack() {
-      used = Math.max(0, used - 1)
-    },
-  }
+  return createBudget(perMinute, 60_000, startsRefused, now)
 }
 
 export type CaptchaProvider = 'turnstile' | 'hcaptcha'

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient } from 'redis'
 import { describe, expect, it, vi } from 'vitest'
+import { takeEach } from '../budgets.ts'
 import { createMediaStore } from '../media/store.ts'
 import { useTestRedis } from '../testing/redis-vitest.ts'
 import { createRedisLog } from './log.ts'
@@ -55,6 +56,27 @@ describe('streams per address on Redis', () => {
     await a!.close()
     expect(await onB.take('192.0.2.1')).toBe(true)
     await b!.close()
+  })
+})
+
+describe('the left messages budgets on Redis', () => {
+  it('count every instance’s messages in one minute and one hour', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const onA = a!.limits.leftMessageBudgets(3, 4)
+    const onB = b!.limits.leftMessageBudgets(3, 4)
+    await takeEach(onA)
+    await takeEach(onB)
+    await takeEach(onA)
+    await expect(takeEach(onB)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfter: 60 })
+    await expect(onA[0]!.check()).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+    // A message given back (its queue was full) frees its place in both.
+    await Promise.all(onB.map((budget) => budget.giveBack()))
+    await takeEach(onA)
+    // The minute's refusal took nothing from the hour: one place is left there.
+    await Promise.all(onA.map((budget) => budget.giveBack()))
+    await takeEach(onB)
+    await Promise.all([a!.close(), b!.close()])
   })
 })
 

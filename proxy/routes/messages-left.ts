@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { messageLeftBody } from '../../protocol/schemas.ts'
 import { routes } from '../../protocol/wire.ts'
+import { type Budget, takeEach } from '../budgets.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
@@ -18,6 +19,8 @@ export type MessagesLeftDeps = {
   deliveries: Deliveries | null
   allowedDepartments: number[] | null
   limits: Pick<Limits, 'leaveMessagePerMinute' | 'bodyLimitBytes'>
+  /** The deployment's budgets (messages-left/budgets.ts): each message takes one of every one. */
+  budgets: readonly Budget[]
 }
 
 /** How long a visitor is asked to wait when the delivery queue is full. */
@@ -25,7 +28,7 @@ const fullRetryAfterSeconds = 60
 
 export async function messagesLeftRoutes(
   app: FastifyInstance,
-  { deliveries, allowedDepartments, limits }: MessagesLeftDeps,
+  { deliveries, allowedDepartments, limits, budgets }: MessagesLeftDeps,
 ) {
   app.post(
     routes.messagesLeft,
@@ -46,8 +49,10 @@ export async function messagesLeftRoutes(
       ) {
         throw new ApiError('UNPROCESSABLE', `Department ${body.department} is not available here`)
       }
+      await takeEach(budgets)
       const message = { id: randomUUID(), receivedAt: new Date().toISOString(), ...body }
       if (!deliveries.accept(message)) {
+        await Promise.all(budgets.map((budget) => budget.giveBack()))
         reply.header('retry-after', String(fullRetryAfterSeconds))
         throw new ApiError(
           'SERVICE_UNAVAILABLE',
