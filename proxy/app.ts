@@ -13,6 +13,7 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import type { Budget } from './budgets.ts'
+import { type CaptchaSettings, createCaptchaVerifier, hostsOf } from './captcha.ts'
 import { clientKeyWith } from './client-address.ts'
 import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
@@ -40,12 +41,7 @@ import {
 } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import { securityHeaders } from './security-headers.ts'
-import {
-  type CaptchaSettings,
-  createCaptchaVerifier,
-  createStartBudget,
-  type StartBudget,
-} from './starts.ts'
+import { createStartBudget, type StartBudget } from './starts.ts'
 import type { Streams } from './streams.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
@@ -89,7 +85,7 @@ export type AppDeps = {
   rateLimitStore?: FastifyRateLimitStoreCtor
   /** New conversations per minute for every instance (Redis); unset, this process counts its own. */
   startBudget?: StartBudget
-  /** A CAPTCHA check before each new conversation (starts.ts); none by default. */
+  /** A CAPTCHA check before each new conversation and left message (captcha.ts); none by default. */
   captcha?: CaptchaSettings | null
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
   isDraining?: () => boolean
@@ -261,13 +257,14 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
+  const captchaHosts = hostsOf(deps.allowedOrigins)
   const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
   await app.register(interactionRoutes, {
     ...deps,
     tickets,
     verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
-    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
+    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null, 'start', captchaHosts),
     departmentTags: deps.departmentTags ?? new Map(),
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
@@ -296,6 +293,7 @@ async function siteRoutes(
   await app.register(messagesLeftRoutes, {
     deliveries: deps.messagesLeft ?? null,
     allowedDepartments: deps.allowedDepartments,
+    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null, 'leave-message', captchaHosts),
     limits,
     budgets:
       deps.leftMessageBudgets ??

@@ -13,8 +13,8 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { captchaActions, captchaVerifyUrls } from './captcha.ts'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
-import { captchaVerifyUrls } from './starts.ts'
 
 /** One environment variable. */
 export type Setting = {
@@ -227,13 +227,23 @@ const composedSettings = {
     "zChat tag ids each department's new interactions get: `1:10|11,2:20` (department 1: tags 10 and 11), set with zChat's update call right after the start",
   ),
   CAPTCHA_PROVIDER: setting(
-    z.enum(['turnstile', 'hcaptcha']),
-    'a CAPTCHA check before each new conversation: every start needs a token the provider accepts ([security.md](security.md))',
+    z.enum(['turnstile', 'hcaptcha', 'recaptcha']),
+    "a CAPTCHA check before each new conversation and left message (`CAPTCHA_ACTIONS`): each needs a token the provider accepts, solved on one of `ALLOWED_ORIGINS`' hosts ([security.md](security.md#captcha))",
   ),
   CAPTCHA_SECRET: setting(z.string().min(1), "the provider's secret key (required with it)"),
-  CAPTCHA_VERIFY_URL: setting(httpUrl, "where the provider's token is checked", {
-    whenUnset: "the provider's siteverify",
-  }),
+  CAPTCHA_VERIFY_URL: setting(
+    httpUrl,
+    "where the provider's token is checked: any siteverify that takes `secret`, `response` and `remoteip` and answers `success` and `hostname`",
+    { whenUnset: "the provider's siteverify" },
+  ),
+  CAPTCHA_ACTIONS: setting(
+    commaList(z.enum(captchaActions)).refine(
+      (actions) => actions.length > 0,
+      'start, leave-message or both (unset CAPTCHA_PROVIDER for none)',
+    ),
+    'comma list of what needs a CAPTCHA token when `CAPTCHA_PROVIDER` is set: `start` (a new conversation), `leave-message`',
+    { default: captchaActions.join(','), accepts: '`start`, `leave-message`' },
+  ),
   LEAVE_MESSAGE_URL: setting(
     httpUrl,
     'where left messages are POSTed, signed ([Left messages](http-api.md#left-messages)); unset, visitors cannot leave one',
@@ -519,7 +529,7 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
     lines.push(
       problem(
         'CAPTCHA_PROVIDER',
-        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile or hcaptcha',
+        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile, hcaptcha or recaptcha',
       ),
     )
   }
@@ -562,6 +572,7 @@ export function toConfig(s: Settings, secrets: Secrets) {
             provider: s.CAPTCHA_PROVIDER,
             secret: s.CAPTCHA_SECRET,
             verifyUrl: s.CAPTCHA_VERIFY_URL ?? captchaVerifyUrls[s.CAPTCHA_PROVIDER],
+            actions: s.CAPTCHA_ACTIONS,
           }
         : null,
     /** Where left messages go, and the secret they are signed with; null: the feature is off. */

@@ -8,7 +8,7 @@ import type { MessageLeftBody } from '../../protocol/schemas.ts'
 import { signatureHeader, signBody } from './signature.ts'
 
 /** A message as the proxy accepted it: the visitor's fields, our id and when it arrived. */
-export type LeftMessage = MessageLeftBody & { id: string; receivedAt: string }
+export type LeftMessage = Omit<MessageLeftBody, 'captcha'> & { id: string; receivedAt: string }
 
 /** The JSON the site receives: typed, so a receiver can tell it from kinds added later. */
 export function deliveryBody(message: LeftMessage): string {

@@ -166,7 +166,7 @@ export function mount(host: ChatHost): ChatHandle {
         unavailable.value = createUnavailablePart({
           model,
           transport,
-          context: where,
+          context: async () => ({ ...where(), ...(await captchaToken(host.captcha)) }),
           conversationId: () => session.load()?.conversationId,
           openingHours: openingHours?.(),
         })
