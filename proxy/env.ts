@@ -213,6 +213,11 @@ const serverSettings = {
     "where visitors' uploads are stored; must be writable, and shared by every instance behind one `PUBLIC_URL` ([Media](#media))",
     { default: '.media' },
   ),
+  LEAVE_MESSAGE_DEAD_LETTER_DIR: setting(
+    z.string().min(1),
+    'where left messages the site never took are kept for the operator, one file each, without `REDIS_URL` (with it, Redis keeps them); must be writable, and on a volume that outlives the container ([Dead letters](#dead-letters))',
+    { default: '.dead-letters', key: 'deadLetterDir' },
+  ),
   LOG_LEVEL: setting(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'how much the proxy logs ([Logs](#logs))',
@@ -411,6 +416,12 @@ const limitSettings = {
   LEAVE_MESSAGE_PER_HOUR_GLOBAL: whole(
     [1, 1_000_000, 300],
     'messages left per hour for the whole deployment, likewise',
+  ),
+  LEAVE_MESSAGE_DEAD_LETTER_HOURS: duration(
+    hour,
+    [1, 365 * 24, 30 * 24],
+    'deadLetterRetentionMs',
+    'how long a left message the site never took is kept (for a retry) before it is erased: it is personal data ([Dead letters](#dead-letters))',
   ),
   LEAVE_MESSAGE_MAX_PENDING: whole(
     [1, 1_000_000, 1000],

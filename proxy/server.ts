@@ -11,6 +11,7 @@ import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
+import { createFolderDeadLetters, type DeadLetters } from './messages-left/dead-letters.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import {
   createMetrics,
@@ -75,11 +76,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
   })
   opened = streams
+  const deadLetters = config.leaveMessage ? await openDeadLetters(config, shared, log) : null
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
         maxPending: config.limits.leaveMessageMaxPending,
         onOutcome: metrics.countLeftMessage,
+        deadLetters: deadLetters?.store ?? null,
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
@@ -146,7 +149,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       })
     }
   } catch (error) {
-    messagesLeft?.close()
+    await messagesLeft?.close()
+    deadLetters?.close()
     await app.close()
     await log.close()
     media.close()
@@ -163,7 +167,9 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   const close = () => {
     closing ??= (async () => {
       await Promise.all([app.close(), metricsListener?.close(), lastTries])
-      messagesLeft?.close()
+      // Whatever is still pending becomes a dead letter, in Redis too: before the log closes.
+      await messagesLeft?.close()
+      deadLetters?.close()
       await log.close()
       media.close()
     })()
@@ -247,6 +253,37 @@ function openLog(
     leaseMs: 3 * config.limits.heartbeatMs,
   })
   return { log, shared: log }
+}
+
+/** Dead letters are swept this often (and at start), so none outlives its retention by much. */
+const deadLetterSweepMs = 60 * 60 * 1000
+
+/**
+ * Where left messages the site never took are kept: Redis with REDIS_URL, else the folder, which
+ * must be writable (or the start stops, as a bad setting does).
+ */
+async function openDeadLetters(config: Config, shared: RedisLog | null, log: EventLog) {
+  const retentionMs = config.limits.deadLetterRetentionMs
+  let store: DeadLetters
+  if (shared) store = shared.deadLetters(retentionMs)
+  else {
+    const folder = createFolderDeadLetters({ dir: config.deadLetterDir, retentionMs })
+    try {
+      await folder.prepare()
+    } catch (error) {
+      await log.close()
+      const why = error instanceof Error && 'code' in error ? String(error.code) : String(error)
+      throw new ConfigError(
+        `Invalid configuration:\n  LEAVE_MESSAGE_DEAD_LETTER_DIR: ${config.deadLetterDir} cannot be created or written to (${why}); left messages the site never takes are kept there`,
+      )
+    }
+    store = folder
+  }
+  const sweep = () => void store.sweep().catch(() => {})
+  sweep()
+  const timer = setInterval(sweep, deadLetterSweepMs)
+  timer.unref()
+  return { store, close: () => clearInterval(timer) }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

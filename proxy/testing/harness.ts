@@ -228,6 +228,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     leaveMessage: null,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
+    // A test that looks at dead letters gives a folder of its own.
+    deadLetterDir: join(tmpdir(), 'zchat-proxy-test-dead-letters'),
     redisUrl: null,
     logLevel: 'silent',
     trustProxy: false,
@@ -249,6 +251,8 @@ export async function startProduction(
     limits?: Partial<Limits>
     logDestination?: DestinationStream
     leaveMessage?: Config['leaveMessage']
+    /** A folder of the test's own, when it looks at the dead letters. */
+    deadLetterDir?: string
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -257,6 +261,7 @@ export async function startProduction(
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
     leaveMessage: options.leaveMessage ?? null,
+    ...(options.deadLetterDir && { deadLetterDir: options.deadLetterDir }),
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,
