@@ -3,14 +3,17 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
-import { cpfLength, emailPattern, isCpf } from './checks.ts'
+import { cpfLength, emailPattern, isCpf, withoutControls } from './checks.ts'
 import { type ExtraValue, extraProblems } from './extra.ts'
 import { limits, moods } from './wire.ts'
 
+/** A line the visitor typed that the agent reads as a detail: no control or format characters. */
+const typedLine = (max: number) => z.string().overwrite(withoutControls).trim().max(max)
+
 export const visitorProfile = z.strictObject({
-  name: z.string().trim().max(limits.nameLength).optional(),
+  name: typedLine(limits.nameLength).optional(),
   email: z.email({ pattern: emailPattern }).max(limits.emailLength).optional(),
-  phone: z.string().trim().max(limits.phoneLength).optional(),
+  phone: typedLine(limits.phoneLength).optional(),
   cpf: z
     .string()
     .trim()
@@ -34,7 +37,7 @@ export type SignedIdentity = z.infer<typeof signedIdentity>
 /** The page the visitor is on. */
 export const pageInfo = z.strictObject({
   url: z.string().max(2048),
-  title: z.string().max(300).optional(),
+  title: typedLine(300).optional(),
 })
 
 /** POST /v1/conversations */
@@ -108,7 +111,7 @@ export type RatingBody = z.infer<typeof ratingBody>
  */
 export const messageLeftBody = z.strictObject({
   email: z.email().max(limits.emailLength),
-  name: z.string().trim().max(limits.nameLength).optional(),
+  name: typedLine(limits.nameLength).optional(),
   text: z.string().trim().min(1, 'Write a message').max(limits.textLength),
   department: z.int().positive().optional(),
   page: pageInfo.optional(),

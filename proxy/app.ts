@@ -20,6 +20,7 @@ import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
+import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import { createLeftMessageBudgets } from './messages-left/budgets.ts'
@@ -43,22 +44,35 @@ import { widgetRoutes } from './routes/widget.ts'
 import { securityHeaders } from './security-headers.ts'
 import { createStartBudget, type StartBudget } from './starts.ts'
 import type { Streams } from './streams.ts'
-import { createVisitors, type Visitors } from './visitors.ts'
+import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
+import { createMemoryTranscripts } from './transcripts/memory.ts'
+import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
+import { createTickets, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
   zchat: ZChatClient
   log: EventLog
+  /**
+   * Conversations' transcripts, kept long after the log forgets them (HISTORY_RETENTION_DAYS): the
+   * external history, and the ended conversation a returning visitor finds. In memory by default.
+   */
+  transcripts?: TranscriptStore
   streams: Streams
   visitors: Visitors
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
   media: MediaStore
-  webhookSecret: string
-  /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
-  ticketSecret: string
+  /** ZCHAT_WEBHOOK_SECRET and, during a rotation, its previous value. */
+  webhookSecret: string | RotatingSecret
   /**
-   * How long an external-history URL answers. zChat does not say when (or how often) it fetches it,
-   * so as long as the new conversation can be open: a visitor credential's lifetime. Default 24 h.
+   * SESSION_SECRET and its previous value: the history tickets are signed with a key derived from
+   * it, not the visitors' key, so one can never pass for the other (visitors.ts).
+   */
+  sessionSecret: string | RotatingSecret
+  /**
+   * How long an external-history URL answers. zChat does not say when (or how often) it fetches it
+   * (an agent may open the history days later), so as long as the transcript behind it is kept: the
+   * transcripts' retention. Default theirs (30 days).
    */
   historyTtlMs?: number
   /** The zone of the history's zone-less times (docs/zchat/README.md#external-history-timing). */
@@ -68,7 +82,7 @@ export type AppDeps = {
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
-  identitySecret?: string | null
+  identitySecret?: string | RotatingSecret | null
   /** Department id -> zChat tag ids its new interactions get. */
   departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string
@@ -147,6 +161,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setErrorHandler(handleError)
   logRequests(app)
+  const transcripts = deps.transcripts ?? createMemoryTranscripts()
+  if (!deps.transcripts) app.addHook('onClose', () => transcripts.close())
+  // What every route and the webhook read and write: the log, with the transcripts behind it.
+  const log = logWithTranscripts(deps.log, transcripts, (error, conversationId) =>
+    app.log.warn({ err: error, conversationId }, 'could not keep a transcript entry'),
+  )
   // Behind a load balancer every connection comes from it: the cap would cap the whole service.
   // There, the per-visitor limits (on X-Forwarded-For) do the work.
   if (limits.maxConnectionsPerIp > 0 && !deps.trustProxy)
@@ -176,7 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // zChat's webhook, the busiest route, is answered before Fastify's router (routes/webhook.ts).
   // With trusted proxies given as addresses, only Fastify reads the sender's address: it stays there.
   const receiveWebhook = createWebhookReceiver({
-    log: deps.log,
+    log,
     metrics,
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
@@ -196,7 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
   await app.register(async (site) => {
-    await siteRoutes(site, deps, { metrics, rateLimitOptions })
+    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions })
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -223,7 +243,7 @@ type SiteOptions = {
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
-  deps: AppDeps,
+  deps: AppDeps & { transcripts: TranscriptStore },
   { metrics, rateLimitOptions }: SiteOptions,
 ) {
   const { limits } = deps
@@ -258,7 +278,10 @@ async function siteRoutes(
   })
   await app.register(rateLimit, rateLimitOptions)
   const captchaHosts = hostsOf(deps.allowedOrigins)
-  const tickets = createVisitors(deps.ticketSecret, deps.historyTtlMs ?? 24 * 60 * 60 * 1000)
+  const tickets = createTickets(
+    deps.sessionSecret,
+    deps.historyTtlMs ?? transcriptDefaults.retentionMs,
+  )
   await app.register(interactionRoutes, {
     ...deps,
     tickets,
@@ -276,9 +299,9 @@ async function siteRoutes(
     publicUrl: deps.publicUrl,
     limits,
   })
-  await app.register(mediaRoutes, { media: deps.media })
+  await app.register(mediaRoutes, { media: deps.media, idleTimeoutMs: limits.mediaIdleTimeoutMs })
   await app.register(historyRoutes, {
-    log: deps.log,
+    transcripts: deps.transcripts,
     tickets,
     timeZone: deps.historyTimeZone ?? defaultHistoryTimeZone,
   })

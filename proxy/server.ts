@@ -10,6 +10,7 @@ import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { processAllowance, uploadCaps } from './media/allowance.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createFolderDeadLetters, type DeadLetters } from './messages-left/dead-letters.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
@@ -22,6 +23,7 @@ import {
 import { sharedRateLimitStore } from './rate-limit-store.ts'
 import { createRedisLog, type RedisLog } from './redis/log.ts'
 import { createStreams, type Streams } from './streams.ts'
+import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { createVisitors } from './visitors.ts'
 import { createZChatClient } from './zchat/client.ts'
 
@@ -58,10 +60,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           secrets: [
             config.zchatToken,
             config.webhookSecret,
+            ...(config.webhookSecretPrevious ? [config.webhookSecretPrevious] : []),
             config.sessionSecret,
+            ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
             ...(config.captcha ? [config.captcha.secret] : []),
             ...redisSecrets(config.redisUrl),
@@ -77,6 +82,12 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   })
   opened = streams
   const deadLetters = config.leaveMessage ? await openDeadLetters(config, shared, log) : null
+  // A returning visitor finds their ended conversation for as long as their credential lives, and
+  // zChat the history behind a ticket for as long as the ticket does: whichever is longer.
+  const transcriptRetentionMs = Math.max(config.limits.historyRetentionMs, config.sessionTtlMs)
+  const transcripts = shared
+    ? shared.transcripts({ retentionMs: transcriptRetentionMs })
+    : createMemoryTranscripts({ retentionMs: transcriptRetentionMs })
   const messagesLeft = config.leaveMessage
     ? createDeliveries({
         ...config.leaveMessage,
@@ -86,20 +97,21 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
+  // A conversation's counts last as long as a visitor's credential can act on it.
+  const caps = uploadCaps(config.limits, config.sessionTtlMs)
   const media = createMediaStore({
     dir: config.mediaDir,
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    unsentMs: config.limits.mediaUnsentMs,
     quotaBytes: config.limits.mediaQuotaBytes,
-    ...(shared && {
-      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
-      // As long as a visitor's credential can act on the conversation.
-      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
-    }),
+    allowance: shared ? shared.limits.uploadAllowance(caps) : processAllowance(caps),
+    ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
+  const sessionSecret = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -109,17 +121,21 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       onCall: metrics.countZChatCall,
     }),
     log,
+    transcripts,
     streams,
     media,
-    visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
-    webhookSecret: config.webhookSecret,
-    ticketSecret: `${config.sessionSecret}:history`,
-    historyTtlMs: config.sessionTtlMs,
+    visitors: createVisitors(sessionSecret, config.sessionTtlMs),
+    webhookSecret: { current: config.webhookSecret, previous: config.webhookSecretPrevious },
+    sessionSecret,
+    historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
-    identitySecret: config.identitySecret,
+    identitySecret: config.identitySecret && {
+      current: config.identitySecret,
+      previous: config.identitySecretPrevious,
+    },
     captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
@@ -152,6 +168,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     await messagesLeft?.close()
     deadLetters?.close()
     await app.close()
+    await transcripts.close()
     await log.close()
     media.close()
     throw error
@@ -170,6 +187,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       // Whatever is still pending becomes a dead letter, in Redis too: before the log closes.
       await messagesLeft?.close()
       deadLetters?.close()
+      await transcripts.close()
       await log.close()
       media.close()
     })()
@@ -215,7 +233,7 @@ function redisSecrets(url: string | null): string[] {
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
  * rules, and the fan-out of triggers to whichever instance holds a visitor's stream), the
  * rate-limit counters and the limits of the whole deployment (streams per address, starts per
- * minute, the media quota) to Redis; without it, one process keeps them in memory.
+ * minute, the media quota, what a conversation and an address may upload) to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,

@@ -15,6 +15,10 @@
  * of a chat and the file preview out of the chat on open (about 2.3 KB: gzip cannot share what the
  * chunks have in common), which made room on open for the features to come; then to 45 KB for many
  * tabs of one conversation (the shared stream, the page alert and the XHR stream reader, about 2 KB).
+ * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
+ * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
+ * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -63,7 +67,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.25 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -87,7 +91,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 45 * 1024,
+    maxGzipBytes: 45.5 * 1024,
   },
 ]
 

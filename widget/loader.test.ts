@@ -5,7 +5,7 @@
  * `destroy` and `init` again. The chat chunk is not served here, so opening only tries to load it.
  */
 import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
-import { sessionKey } from './transport/session.ts'
+import { sessionKey } from './storage-keys.ts'
 
 type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
 const page = window as unknown as { zchat?: Zchat }

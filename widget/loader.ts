@@ -5,7 +5,7 @@
  * is going on so a reload picks it up. `zchat('init', options)` starts it from the page's script
  * (or again, with other options); `zchat('destroy')` takes every trace of it off the page.
  */
-import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
+
 import { chooseLocale } from './i18n/locale.ts'
 import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
@@ -13,6 +13,7 @@ import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
+import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './loader-chat-interface.ts'
 import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'

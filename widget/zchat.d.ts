@@ -35,7 +35,10 @@ export interface ZchatOptions {
   hours?: string
   /** The IANA zone `hours` is in; default America/Sao_Paulo. */
   timezone?: string
-  /** The site's own keys for zChat's `extra` (or their JSON). */
+  /**
+   * The site's own keys for zChat's `extra` (or their JSON): what the page says, which a visitor can
+   * change; send what an agent acts on signed, as an identity.
+   */
   extra?: ZchatExtra | string
   /** What the agent sees of the page's address; default `path`. */
   pageUrl?: 'path' | 'full' | 'none'

@@ -12,8 +12,15 @@ export function redisKeys(prefix: string) {
     conversation: (id: string) => [of(id, 'events'), of(id, 'state'), of(id, 'keys')],
     /** Held while one instance sends a visitor's message to zChat. */
     claim: (id: string, key: string) => of(id, `claim:${key}`),
-    /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
+    /**
+     * Its transcript (transcripts.ts): the kept messages, and a hash of what else is kept. Expires
+     * with HISTORY_RETENTION_DAYS, long after the conversation's own keys.
+     */
+    transcript: (id: string) => [of(id, 'transcript'), of(id, 'transcript-state')],
+    /** How many files the conversation has uploaded (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
+    /** How many bytes it has uploaded (MEDIA_QUOTA_PER_CONVERSATION_BYTES). */
+    uploadBytes: (id: string) => of(id, 'upload-bytes'),
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
   }

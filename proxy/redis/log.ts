@@ -3,7 +3,7 @@
  *
  * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` (in
  *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a
- *   state hash and a set of de-duplication keys (scripts.ts). Appends are one Lua script, so de-duplication and the
+ *   state hash and a set of de-duplication keys, a message's trimmed with it (scripts.ts). Appends are one Lua script, so de-duplication and the
  *   ended/rated rules hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
  *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
@@ -20,6 +20,7 @@ import { ApiError } from '../errors.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
 import type { DeadLetters } from '../messages-left/dead-letters.ts'
 import type { CountHit } from '../rate-limit-store.ts'
+import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
 import { createRedisDeadLetters } from './dead-letters.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
@@ -29,6 +30,7 @@ import { createSharedLimits, type SharedLimits } from './quotas.ts'
 import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
 import { createScriptRunner, type Send } from './send.ts'
+import { createRedisTranscripts } from './transcripts.ts'
 
 export type RedisLogOptions = {
   url: string
@@ -71,6 +73,8 @@ export type RedisLog = EventLog & {
   keepAlive(): Promise<void>
   /** Left messages the site never took, kept for every instance (redis/dead-letters.ts). */
   deadLetters(retentionMs: number): DeadLetters
+  /** Conversations' transcripts, on this connection (transcripts.ts). */
+  transcripts(bounds: TranscriptBounds): TranscriptStore
 }
 
 /** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
@@ -179,6 +183,7 @@ export function createRedisLog({
     limits,
     deadLetters: (retentionMs) => createRedisDeadLetters({ send, prefix, retentionMs }),
     keepAlive: keepAlive.renew,
+    transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []
@@ -221,6 +226,8 @@ export function createRedisLog({
           String(endedRetentionMs),
           String(relayLength),
           id,
+          // A message's key goes when its entry is trimmed; the once-only ones stay.
+          dedupeKey && event.type === 'message' ? '1' : '0',
         ],
       )
       if (typeof entry !== 'string') return null

@@ -1,7 +1,9 @@
 /**
- * The conversation a visitor's call is about, as the log has it. One the log has forgotten (a
- * restart of the in-memory log, or its retention) is taken up again: we signed the credential, so
- * it started here, and zChat still answers for the interaction itself (404 or 422 if it is over).
+ * The conversation a visitor's call is about, as the log has it. One the log has forgotten after it
+ * ended is still ended: its transcript answers for it (transcripts/log-with-transcripts.ts). Any
+ * other the log has forgotten (a restart of the in-memory log, its idle retention, an erased
+ * transcript) is taken up again: we signed the credential, so it started here, and zChat still
+ * answers for the interaction itself (404 or 422 if it is over).
  */
 import type { FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.ts'

@@ -3,11 +3,14 @@
  *
  * When a visitor starts a new conversation after an earlier one, the proxy passes zChat an
  * `external_history` URL so the agent sees what was said before. zChat GETs it without headers,
- * so the URL itself carries a read-only ticket: signed, bound to one conversation, valid for an
- * as long as a visitor credential (zChat may fetch it whenever the new interaction is open).
+ * so the URL itself carries a read-only ticket: signed with a secret of its own (it never passes
+ * for a visitor credential), bound to one conversation, kept out of the logs (logger.ts), and valid
+ * as long as the transcript it reads can be kept (zChat may fetch it whenever it likes, days later
+ * too). The document is read from the transcript (transcripts/store.ts), not the event log, which
+ * forgets an ended conversation within the hour; an erased transcript answers no messages.
  */
 import type { FastifyInstance } from 'fastify'
-import type { EventLog } from '../events/log.ts'
+import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
 import { toExternalHistory } from '../zchat/adapter.ts'
 
@@ -21,12 +24,18 @@ export const defaultHistoryTimeZone = 'America/Sao_Paulo'
 
 export async function historyRoutes(
   app: FastifyInstance,
-  { log, tickets, timeZone }: { log: EventLog; tickets: Visitors; timeZone: string },
+  {
+    transcripts,
+    tickets,
+    timeZone,
+  }: { transcripts: TranscriptStore; tickets: Visitors; timeZone: string },
 ) {
   app.get(historyPath(':ticket'), async (request, reply) => {
     const { ticket } = request.params as { ticket: string }
     const { conversationId } = tickets.check(ticket)
-    const events = await log.readAfter(conversationId, 0)
-    return reply.header('cache-control', 'no-store').send(toExternalHistory(events, timeZone))
+    const kept = await transcripts.read(conversationId)
+    return reply
+      .header('cache-control', 'no-store')
+      .send(toExternalHistory(kept?.messages ?? [], timeZone))
   })
 }

@@ -16,17 +16,20 @@ import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
 import type { CaptchaSettings } from '../captcha.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
-import { createMemoryLog } from '../events/memory.ts'
+import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
+import { processAllowance, uploadCaps } from '../media/allowance.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { type Running, startProxy } from '../server.ts'
 import { createStreams } from '../streams.ts'
+import { createMemoryTranscripts, type MemoryTranscripts } from '../transcripts/memory.ts'
 import { createVisitors } from '../visitors.ts'
 import { createZChatClient } from '../zchat/client.ts'
 
 export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 export const siteOrigin = 'http://site.example'
 
 export type Harness = {
@@ -37,6 +40,9 @@ export type Harness = {
   mediaDir: string
   media: MediaStore
   metrics: Metrics
+  /** The app's event log and transcripts (new ones with each restart, as a process's memory). */
+  log: MemoryLog
+  transcripts: MemoryTranscripts
   /** Replaces the app with a new one on the same port, with an empty log and the same secrets. */
   restart(): Promise<void>
   close(): Promise<void>
@@ -53,6 +59,8 @@ export async function startHarness(
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
+    /** The event log's and the transcripts' clock: moved on (then `log.sweep()`), the log forgets. */
+    storeNow?: () => number
   } = {},
 ): Promise<Harness> {
   const limits: Limits = {
@@ -71,32 +79,44 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    unsentMs: limits.mediaUnsentMs,
     quotaBytes: limits.mediaQuotaBytes,
+    allowance: processAllowance(
+      uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
+      options.now,
+    ),
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })
   let url = ''
+  const clock = options.storeNow && { now: options.storeNow }
+  let log: MemoryLog
+  let transcripts: MemoryTranscripts
   // A new app with a new, empty log each time: what a restart of the proxy process looks like.
-  const build = () =>
-    buildApp({
+  const build = () => {
+    log = createMemoryLog({
+      maxConversations: limits.maxConversations,
+      maxEventsPerConversation: limits.maxEventsPerConversation,
+      endedRetentionMs: limits.endedRetentionMs,
+      idleRetentionMs: limits.idleRetentionMs,
+      ...clock,
+    })
+    transcripts = createMemoryTranscripts({ retentionMs: limits.historyRetentionMs, ...clock })
+    return buildApp({
       zchat: createZChatClient({
         apiUrl: emulator.apiUrl,
         token: testToken,
         timeoutMs: limits.zchatTimeoutMs,
+        onCall: metrics.countZChatCall,
       }),
-      log: createMemoryLog({
-        maxConversations: limits.maxConversations,
-        maxEventsPerConversation: limits.maxEventsPerConversation,
-      }),
+      log,
+      transcripts,
       streams: createStreams(limits),
       media,
       metrics,
-      visitors: createVisitors(
-        'test-session-secret-0123456789abcdef',
-        options.sessionTtlMs ?? 60 * 60 * 1000,
-      ),
+      visitors: createVisitors(sessionSecret, options.sessionTtlMs ?? 60 * 60 * 1000),
       webhookSecret,
-      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      sessionSecret,
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
       allowedDepartments: null,
@@ -107,6 +127,7 @@ export async function startHarness(
       limits,
       messagesLeft: options.messagesLeft ?? null,
     })
+  }
   const app = await build()
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
@@ -120,16 +141,24 @@ export async function startHarness(
     mediaDir,
     media,
     metrics,
+    log: log!,
+    transcripts: transcripts!,
     async restart() {
       await harness.app.close()
+      await harness.log.close()
+      await harness.transcripts.close()
       // Let this process's fetch pool notice the sockets the old server closed; otherwise the next
       // call may go out on one of them and fail (a browser would just retry, as the widget does).
       await new Promise((resolve) => setTimeout(resolve, 100))
       harness.app = await build()
+      harness.log = log
+      harness.transcripts = transcripts
       await harness.app.listen({ port, host: '127.0.0.1' })
     },
     async close() {
       await harness.app.close()
+      await harness.log.close()
+      await harness.transcripts.close()
       await emulator.close()
       media.close()
       rmSync(mediaDir, { recursive: true, force: true })
@@ -218,11 +247,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
+    webhookSecretPrevious: null,
+    sessionSecret,
+    sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     identitySecret: null,
+    identitySecretPrevious: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
@@ -331,7 +363,7 @@ export function postTrigger(url: string, trigger: object) {
   })
 }
 
-export type OpenStream = {
+export type StreamReader = {
   /** Every event received so far. */
   events: LoggedEvent[]
   /** Resolves once `until` holds for the events received, or fails after `timeoutMs`. */
@@ -343,7 +375,7 @@ export type OpenStream = {
 export async function openStream(
   url: string,
   headers: Record<string, string>,
-): Promise<OpenStream> {
+): Promise<StreamReader> {
   const controller = new AbortController()
   const response = await fetch(url, { headers, signal: controller.signal })
   if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`)
@@ -563,6 +595,7 @@ export function startProxyProcessAlong(config: Config, env: Record<string, strin
     SESSION_SECRET: config.sessionSecret,
     PUBLIC_URL: config.publicUrl,
     ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    ALLOWED_DEPARTMENTS: config.allowedDepartments?.join(',') ?? '*',
     REDIS_URL: config.redisUrl ?? '',
     ...env,
   })

@@ -1,7 +1,7 @@
 /**
  * zChat's shapes <-> ours, both ways. Pure: the only place where zChat's field names meet ours.
- * Triggers in: conversation events. Out: the start, message and rating inputs of the client, and
- * the external-history document zChat fetches.
+ * Triggers and the start's answer in: conversation events and the conversation's id. Out: the
+ * bodies the client sends (start, message, update) and the external-history document zChat fetches.
  *
  * Triggers carry no sequence number or timestamp and may come twice, late or out of order
  * (docs/zchat/README.md#trigger-delivery). Each event gets a de-duplication key where repeating it would be
@@ -11,16 +11,26 @@
 
 import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
+import {
+  type ConversationEvent,
+  type LoggedEvent,
+  type Media,
+  type MediaKind,
+  type Mood,
+  mediaKinds,
+} from '../../protocol/wire.ts'
 import type { VerifiedIdentity } from '../identity.ts'
-import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
   type Customer,
   type ExternalHistory,
   isMessageTrigger,
+  type StartResponse,
   type Trigger,
   trigger,
   unknownStateTrigger,
+  type ZChatMessageBody,
+  type ZChatStartBody,
+  type ZChatUpdateBody,
 } from './schemas.ts'
 
 export type Adapted = { conversationId: string; event: ConversationEvent; dedupeKey?: string }
@@ -55,13 +65,11 @@ export function truncate(text: string, max: number, marker = ''): string {
   return text.slice(0, end) + marker
 }
 
-const mediaKinds: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file'])
-
 /** A documented media type, or 'file' for one zChat invented since; null for text. */
 function mediaKind(type: string | null | undefined): MediaKind | null {
   const lower = type?.toLowerCase()
   if (!lower || lower === 'text') return null
-  return mediaKinds.has(lower) ? (lower as MediaKind) : 'file'
+  return mediaKinds.find((kind) => kind === lower) ?? 'file'
 }
 
 /** What a webhook body turned out to be. */
@@ -110,9 +118,16 @@ export function adaptTrigger(trigger: Trigger): Adapted {
   }
 }
 
-// ---- Out: our requests -> zChat's inputs ------------------------------------------------------
+/** zChat's answer to a start: its interaction hash is the conversation's id. */
+export function fromStartResponse(reply: StartResponse): { interactionHash: string } {
+  return { interactionHash: reply.data.interaction_hash }
+}
 
-export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
+// ---- Out: our requests -> zChat's bodies ------------------------------------------------------
+
+export type StartRequest = Pick<StartBody, 'visitor' | 'extra'> & {
+  /** The page the visitor is on; its URL only when it is a page of the site (routes/page.ts). */
+  page?: { url?: string | undefined; title?: string | undefined } | undefined
   department: number
   externalHistory: string | undefined
   /** What the site's server signed: its name, email, phone and CPF win over the visitor's. */
@@ -132,8 +147,9 @@ export function toStartInput({
   extra,
   externalHistory,
   identity,
-}: StartRequest): StartInput {
-  const person = { ...visitor, ...definedOnly(identity) }
+}: StartRequest): ZChatStartBody {
+  const signed = definedOnly(identity)
+  const person = { ...visitor, ...signed }
   const customer: Customer = {}
   if (person.name) customer.name = person.name
   if (person.email) customer.email = person.email
@@ -143,17 +159,24 @@ export function toStartInput({
   const cpf = person.cpf?.replace(/\D/g, '')
   if (cpf) customer.cpf = cpf
   return {
-    departmentId: department,
+    department_id: department,
+    // The only media type the document names for a web chat.
+    media_type: 'TEXT',
     ...(Object.keys(customer).length > 0 && { customer }),
     // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small. The
     // site's keys stay as they are; ours are namespaced with `widget_`, which sites may not use.
+    // The customer's details look the same to the agent whether the visitor typed them or the
+    // site's server signed them: widget_identity_verified says whether the site vouched for the
+    // visitor, and widget_verified_fields which details it signed (the others were typed).
     extra: {
       ...extra,
       widget_channel: 'web',
-      ...(page && { widget_page_url: page.url }),
+      widget_identity_verified: identity !== undefined,
+      ...(identity && { widget_verified_fields: Object.keys(signed).join(',') }),
+      ...(page?.url && { widget_page_url: page.url }),
       ...(page?.title && { widget_page_title: page.title }),
     },
-    ...(externalHistory && { externalHistory }),
+    ...(externalHistory && { external_history: externalHistory }),
   }
 }
 
@@ -176,11 +199,11 @@ function definedOnly(identity: VerifiedIdentity | undefined) {
 export function toCustomerUpdate(
   identity: VerifiedIdentity | undefined,
   departmentTags: readonly string[] = [],
-): UpdateInput | null {
+): ZChatUpdateBody | null {
   const tagIds = [...new Set([...departmentTags, ...(identity?.tagIds ?? [])])]
-  const update: UpdateInput = {
-    ...(identity?.customerKey && { customerKey: identity.customerKey }),
-    ...(tagIds.length > 0 && { tagIds }),
+  const update: ZChatUpdateBody = {
+    ...(identity?.customerKey && { customer_key: identity.customerKey }),
+    ...(tagIds.length > 0 && { tag_ids: tagIds }),
   }
   return Object.keys(update).length > 0 ? update : null
 }
@@ -193,13 +216,15 @@ export function toCustomerUpdate(
 export function toMessageInput(
   text: string,
   media?: Pick<Media, 'kind' | 'url' | 'name'>,
-): MessageInput {
-  if (!media) return { content: text }
+): ZChatMessageBody {
+  if (!media) return { content: text, type: 'text' }
   return { content: text || media.name || media.kind, type: media.kind, url: media.url }
 }
 
-export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {
-  return { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }
+const zchatMoods: { [M in Mood]: Uppercase<M> } = { positive: 'POSITIVE', negative: 'NEGATIVE' }
+
+export function toRatingInput({ mood, comment }: RatingBody): ZChatUpdateBody {
+  return { mood: zchatMoods[mood], ...(comment && { note: comment }) }
 }
 
 const historyFormats = new Map<string, Intl.DateTimeFormat>()

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
-import { sessionKey, watchSession } from './session.ts'
+import { sessionKey } from '../storage-keys.ts'
+import { watchSession } from './session.ts'
 
 const base = 'https://proxy.test'
 
