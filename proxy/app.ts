@@ -14,7 +14,7 @@ import Fastify, {
 } from 'fastify'
 import type { Budget } from './budgets.ts'
 import { type CaptchaSettings, createCaptchaVerifier, hostsOf } from './captcha.ts'
-import { clientKeyWith } from './client-address.ts'
+import { type ClientKey, clientKeyWith } from './client-address.ts'
 import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
@@ -216,7 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
   await app.register(async (site) => {
-    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions })
+    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions, clientKey })
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -238,13 +238,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 type SiteOptions = {
   metrics: Metrics
   rateLimitOptions: Parameters<typeof rateLimit>[1]
+  clientKey: ClientKey
 }
 
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
   deps: AppDeps & { transcripts: TranscriptStore },
-  { metrics, rateLimitOptions }: SiteOptions,
+  { metrics, rateLimitOptions, clientKey }: SiteOptions,
 ) {
   const { limits } = deps
   app.setNotFoundHandler((_request, reply) =>
@@ -297,6 +298,7 @@ async function siteRoutes(
     visitors: deps.visitors,
     metrics,
     publicUrl: deps.publicUrl,
+    clientKey,
     limits,
   })
   await app.register(mediaRoutes, { media: deps.media, idleTimeoutMs: limits.mediaIdleTimeoutMs })

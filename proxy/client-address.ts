@@ -1,6 +1,7 @@
 /**
  * Who a client is, for every limit kept per client: the rate limits, the event streams and
- * connections per address, and the webhook's limiter all count under `clientKey`.
+ * connections per address, the bytes uploaded per address, and the webhook's limiter all count
+ * under `clientKey`.
  *
  * An IPv4 address is one client. An IPv6 client is not one address: an ISP hands each customer a
  * whole prefix (a /64 at least, often a /56 or /48), and any machine on it may pick a new address
