@@ -19,17 +19,15 @@ export function formatTime(at: string): string {
 
 export type TextPart = { text: string; href?: string }
 
-/** Punctuation that, at the end of a URL, usually ends the sentence instead. */
-const sentenceEnd = new Set('.,;:!?)]')
-
 /**
- * `url` without its trailing sentence punctuation. A loop, not `/[.,;:!?)\]]+$/`: the engine tries
- * that pattern from every character of a run, each try running to the run's end, and an agent's
- * `http://a` with 60,000 dots and a letter after took 1.75 s of the visitor's page.
+ * `url` without its trailing punctuation, which usually ends the sentence, not the URL. A loop, not
+ * `/[.,;:!?)\]]+$/`: the engine tries that pattern from every character of a run, each try running
+ * to the run's end, and an agent's `http://a` with 60,000 dots and a letter after took 1.75 s of the
+ * visitor's page. The characters in a string, not a Set: the chat on open is at its size budget.
  */
 function trimSentenceEnd(url: string): string {
   let end = url.length
-  while (end > 0 && sentenceEnd.has(url[end - 1]!)) end--
+  while (end > 0 && '.,;:!?)]'.includes(url[end - 1]!)) end--
   return url.slice(0, end)
 }
 
