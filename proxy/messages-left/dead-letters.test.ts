@@ -160,6 +160,7 @@ describe('the operator’s commands', () => {
       SESSION_SECRET: 'session-secret-0123456789abcdefghij',
       PUBLIC_URL: 'https://chat.example.com',
       ALLOWED_ORIGINS: 'https://www.example.com',
+      ALLOWED_DEPARTMENTS: '1',
       LEAVE_MESSAGE_DEAD_LETTER_DIR: dir,
     }
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
