@@ -130,6 +130,8 @@ export const messageLeftBody = z.strictObject({
   page: pageInfo.optional(),
   /** The conversation zChat found no agent for, if any, as the widget states it (not verified). */
   conversationId: z.string().max(200).optional(),
+  /** A CAPTCHA token from the site's page, when the proxy asks for one; never passed to the site. */
+  captcha: z.string().min(1).max(4096).optional(),
 })
 export type MessageLeftBody = z.infer<typeof messageLeftBody>
 

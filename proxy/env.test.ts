@@ -194,7 +194,29 @@ describe('loadConfig (production)', () => {
       provider: 'turnstile',
       secret: 'k',
       verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+      actions: ['start', 'leave-message'],
     })
+    expect(
+      loadConfig({
+        ...real,
+        CAPTCHA_PROVIDER: 'recaptcha',
+        CAPTCHA_SECRET: 'k',
+        CAPTCHA_ACTIONS: 'leave-message',
+      }).captcha,
+    ).toEqual({
+      provider: 'recaptcha',
+      secret: 'k',
+      verifyUrl: 'https://www.google.com/recaptcha/api/siteverify',
+      actions: ['leave-message'],
+    })
+    expect(
+      message(loadConfig, {
+        ...real,
+        CAPTCHA_PROVIDER: 'turnstile',
+        CAPTCHA_SECRET: 'k',
+        CAPTCHA_ACTIONS: 'rate',
+      }),
+    ).toMatch(/CAPTCHA_ACTIONS/)
     expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'hcaptcha' })).toMatch(
       /CAPTCHA_SECRET: required when CAPTCHA_PROVIDER is set/,
     )
@@ -202,7 +224,7 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, CAPTCHA_SECRET: 'k' })).toMatch(
       /CAPTCHA_PROVIDER: required with CAPTCHA_SECRET/,
     )
-    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'recaptcha' })).toMatch(
+    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'friendlycaptcha' })).toMatch(
       /CAPTCHA_PROVIDER/,
     )
     expect(

@@ -18,12 +18,14 @@ import { createClient, ErrorReply } from 'redis'
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
+import type { DeadLetters } from '../messages-left/dead-letters.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
+import { createRedisDeadLetters } from './dead-letters.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
 import { startKeepAlive } from './keepalive.ts'
-import { redisKeys } from './keys.ts'
+import { defaultRedisPrefix, redisKeys } from './keys.ts'
 import { createSharedLimits, type SharedLimits } from './quotas.ts'
 import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
@@ -69,6 +71,8 @@ export type RedisLog = EventLog & {
   limits: SharedLimits
   /** Renews the TTLs of the watched conversations now (the timer does it otherwise). */
   keepAlive(): Promise<void>
+  /** Left messages the site never took, kept for every instance (redis/dead-letters.ts). */
+  deadLetters(retentionMs: number): DeadLetters
   /** Conversations' transcripts, on this connection (transcripts.ts). */
   transcripts(bounds: TranscriptBounds): TranscriptStore
 }
@@ -87,7 +91,7 @@ const unavailable = (cause: unknown) =>
 
 export function createRedisLog({
   url,
-  prefix = 'zchat-widget:',
+  prefix = defaultRedisPrefix,
   endedRetentionMs = logDefaults.endedRetentionMs,
   idleRetentionMs = logDefaults.idleRetentionMs,
   unopenedMs = logDefaults.unopenedMs,
@@ -177,6 +181,7 @@ export function createRedisLog({
   return {
     relayReady: () => relay.ready,
     limits,
+    deadLetters: (retentionMs) => createRedisDeadLetters({ send, prefix, retentionMs }),
     keepAlive: keepAlive.renew,
     transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
     async countHit(key, windowMs) {

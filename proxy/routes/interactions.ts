@@ -14,12 +14,13 @@ import {
   type Media,
   routes,
 } from '../../protocol/wire.ts'
+import type { VerifyCaptcha } from '../captcha.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore, StoredMedia } from '../media/store.ts'
-import type { StartBudget, VerifyCaptcha } from '../starts.ts'
+import type { StartBudget } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
 import {

@@ -484,6 +484,37 @@ describe('bounds on what visitors may store', () => {
     }
   })
 
+  it('holds an IPv6 client to MEDIA_QUOTA_PER_IP_BYTES by its /64, whichever address of it uploads', async () => {
+    const bounded = await startHarness({
+      limits: { uploadMaxBytes: 200 * 1024, mediaQuotaPerIpBytes: 250 * 1024 },
+    })
+    try {
+      const file = Buffer.concat([samplePdf(), Buffer.alloc(100 * 1024, 32)])
+      const upload = async (from: string) => {
+        const visitor = await startConversation(bounded.url)
+        const form = await formBody(fileForm(file, 'a.pdf'))
+        return bounded.app.inject({
+          method: 'POST',
+          url: routes.uploads(visitor.conversationId),
+          payload: form.payload,
+          headers: { ...visitor.headers, ...form.headers },
+          remoteAddress: from,
+        })
+      }
+      expect((await upload('2001:db8:4:1::1')).statusCode).toBe(201)
+      expect((await upload('2001:db8:4:1::2')).statusCode).toBe(201)
+      // A third address of the same /64, in a new conversation: the prefix has no room left.
+      const refused = await upload('2001:db8:4:1:abcd::3')
+      expect(refused.statusCode).toBe(429)
+      expect(refused.json()).toMatchObject({
+        message: expect.stringMatching(/^This network has sent 250 KiB of files/),
+      })
+      expect((await upload('2001:db8:4:2::1')).statusCode).toBe(201)
+    } finally {
+      await bounded.close()
+    }
+  })
+
   it('holds UPLOADS_PER_CONVERSATION against uploads that arrive at once', async () => {
     const bounded = await startHarness({ limits: { uploadsPerConversation: 3 } })
     try {

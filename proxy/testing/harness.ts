@@ -14,6 +14,7 @@ import { type Emulator, startEmulator } from '../../emulator/server.ts'
 import { createSseParser } from '../../protocol/sse.ts'
 import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
+import type { CaptchaSettings } from '../captcha.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
 import { processAllowance, uploadCaps } from '../media/allowance.ts'
@@ -21,7 +22,6 @@ import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { type Running, startProxy } from '../server.ts'
-import type { CaptchaSettings } from '../starts.ts'
 import { createStreams } from '../streams.ts'
 import { createMemoryTranscripts, type MemoryTranscripts } from '../transcripts/memory.ts'
 import { createVisitors } from '../visitors.ts'
@@ -266,6 +266,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     leaveMessage: null,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
+    // A test that looks at dead letters gives a folder of its own.
+    deadLetterDir: join(tmpdir(), 'zchat-proxy-test-dead-letters'),
     redisUrl: null,
     logLevel: 'silent',
     trustProxy: false,
@@ -287,6 +289,8 @@ export async function startProduction(
     limits?: Partial<Limits>
     logDestination?: DestinationStream
     leaveMessage?: Config['leaveMessage']
+    /** A folder of the test's own, when it looks at the dead letters. */
+    deadLetterDir?: string
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -295,6 +299,7 @@ export async function startProduction(
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
     leaveMessage: options.leaveMessage ?? null,
+    ...(options.deadLetterDir && { deadLetterDir: options.deadLetterDir }),
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,

@@ -177,7 +177,7 @@ export function mount(host: ChatHost): ChatHandle {
         unavailable.value = createUnavailablePart({
           model,
           transport,
-          context: where,
+          context: async () => ({ ...where(), ...(await captchaToken(host.captcha)) }),
           conversationId: () => session.load()?.conversationId,
           // Worded now: the language's chunk may have arrived after the hours'.
           openingHours: hours()?.describeHours(),
