@@ -22,6 +22,7 @@ import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
+import { eraseFromRedis } from './erase.ts'
 import { startKeepAlive } from './keepalive.ts'
 import { redisKeys } from './keys.ts'
 import { createSharedLimits, type SharedLimits } from './quotas.ts'
@@ -251,6 +252,7 @@ export function createRedisLog({
     async release(id, key) {
       await send(['DEL', keys.claim(id, key)])
     },
+    erase: (id) => eraseFromRedis({ send, run }, keysOf(id), relayKey, id),
     async droppedThrough(id) {
       const [, stateKey] = keysOf(id)
       const dropped = await send(['HGET', stateKey!, 'dropped'])
