@@ -56,6 +56,12 @@ export type WidgetConfig = {
 /** POST /v1/conversations/:id/uploads (multipart/form-data, one part named `file`): 201. */
 export type UploadReply = Media & { uploadId: string; name: string; type: string; size: number }
 
+/**
+ * DELETE /v1/conversations/:id (and the operators' DELETE /admin/conversations/:id): 200, what was
+ * erased. `conversations`: this one and those it followed (the earlier chats its visitor carried).
+ */
+export type ErasedReply = { conversations: number; events: number; messages: number; files: number }
+
 /** What happens in a conversation, in order. Each is logged once and relayed over SSE. */
 export type ConversationEvent =
   | { type: 'queued'; position: number | null }
@@ -114,6 +120,8 @@ export const streamEvents = { expired: 'expired', reset: 'reset' } as const
 /** The routes, so the widget and the proxy cannot drift apart. */
 export const routes = {
   start: '/v1/conversations',
+  /** DELETE: erases an ended conversation, what the proxy keeps of it (routes/erasure.ts). */
+  conversation: (id: string) => `/v1/conversations/${encodeURIComponent(id)}`,
   messages: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/messages`,
   typing: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/typing`,
   cleared: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/cleared`,

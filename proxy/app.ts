@@ -14,6 +14,7 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import type { Limits } from './env.ts'
+import { createEraser, type Erase } from './erasure.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
@@ -22,6 +23,7 @@ import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { configRoutes } from './routes/config.ts'
+import { adminRoutes, visitorErasureRoutes } from './routes/erasure.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
@@ -88,6 +90,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Opens GET /metrics on this app's port to `Authorization: Bearer <token>`; without it, 404. */
   metricsToken?: string | null
+  /** Opens the operators' calls (routes/erasure.ts) to `Authorization: Bearer <token>`; without it, 404. */
+  adminToken?: string | null
   /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
   trustProxy?: false | number | string[]
   limits: Limits
@@ -226,8 +230,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // metrics) gets neither: no browser reads those answers, and on the webhook, the proxy's
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
+  const erase = createEraser({ log, transcripts, media: deps.media })
   await app.register(async (site) => {
-    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions })
+    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions, erase })
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -242,6 +247,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await server.register(webhookRoutes, { receive: receiveWebhook })
     if (deps.metricsToken)
       await server.register(metricsRoutes, { metrics, token: deps.metricsToken })
+    if (deps.adminToken)
+      await server.register(adminRoutes, { erase, metrics, token: deps.adminToken })
   })
   return app
 }
@@ -249,13 +256,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 type SiteOptions = {
   metrics: Metrics
   rateLimitOptions: Parameters<typeof rateLimit>[1]
+  erase: Erase
 }
 
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
   deps: AppDeps & { transcripts: TranscriptStore },
-  { metrics, rateLimitOptions }: SiteOptions,
+  { metrics, rateLimitOptions, erase }: SiteOptions,
 ) {
   const { limits } = deps
   app.setNotFoundHandler((_request, reply) =>
@@ -272,7 +280,7 @@ async function siteRoutes(
   })
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
-    methods: ['GET', 'POST', 'PUT'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
     // `date` lets the widget measure its clock against ours (event `at` times are ours).
     // One string, not a list the plugin would join anew for every answer (and every open stream keeps).
@@ -299,6 +307,12 @@ async function siteRoutes(
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
+  })
+  await app.register(visitorErasureRoutes, {
+    erase,
+    log: deps.log,
+    visitors: deps.visitors,
+    metrics,
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
   await app.register(uploadRoutes, {

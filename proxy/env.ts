@@ -205,6 +205,10 @@ const serverSettings = {
     secret32,
     "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
   ),
+  ADMIN_TOKEN: setting(
+    secret32,
+    "opens the operators' calls (`DELETE /admin/conversations/:id`, erasing a conversation on a visitor's request by e-mail) to `Authorization: Bearer {ADMIN_TOKEN}` (32+ characters; [security.md](security.md#erasing-a-visitors-data)); unset, there are none",
+  ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
     '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',

@@ -61,6 +61,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             config.webhookSecret,
             config.sessionSecret,
             ...(config.metrics.token ? [config.metrics.token] : []),
+            ...(config.adminToken ? [config.adminToken] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
@@ -132,6 +133,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     logger,
     metrics,
     metricsToken: config.metrics.token,
+    adminToken: config.adminToken,
     trustProxy: config.trustProxy,
     limits: config.limits,
     ...(shared && {

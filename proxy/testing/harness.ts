@@ -254,6 +254,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     identitySecret: null,
+    adminToken: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
