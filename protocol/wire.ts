@@ -51,6 +51,8 @@ export type WidgetConfig = {
   uploads: { maxBytes: number; types: string[] } | null
   /** Whether visitors may leave a message (POST /v1/messages-left): LEAVE_MESSAGE_URL is set. */
   leaveMessage: boolean
+  /** Whether an ended chat's visitor may ask for its transcript by e-mail (TRANSCRIPT_BY_EMAIL). */
+  transcriptByEmail?: boolean
 }
 
 /** POST /v1/conversations/:id/uploads (multipart/form-data, one part named `file`): 201. */
@@ -129,6 +131,8 @@ export const routes = {
   rating: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/rating`,
   events: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/events`,
   uploads: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/uploads`,
+  transcriptRequests: (id: string) =>
+    `/v1/conversations/${encodeURIComponent(id)}/transcript-requests`,
   config: '/v1/config',
   messagesLeft: '/v1/messages-left',
 } as const

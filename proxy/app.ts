@@ -30,6 +30,7 @@ import { interactionRoutes } from './routes/interactions.ts'
 import { mediaRoutes } from './routes/media.ts'
 import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { transcriptRequestRoutes } from './routes/transcript-requests.ts'
 import { uploadRoutes } from './routes/uploads.ts'
 import {
   answerWebhooksFirst,
@@ -105,6 +106,8 @@ export type AppDeps = {
   isDraining?: () => boolean
   /** Delivers left messages to LEAVE_MESSAGE_URL; none (the default): visitors cannot leave one. */
   messagesLeft?: Deliveries | null
+  /** Visitors may ask for an ended chat's transcript by e-mail, delivered with `messagesLeft`. */
+  transcriptByEmail?: boolean
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -314,7 +317,19 @@ async function siteRoutes(
     visitors: deps.visitors,
     metrics,
   })
-  await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
+  const transcriptDeliveries = (deps.transcriptByEmail && deps.messagesLeft) || null
+  await app.register(transcriptRequestRoutes, {
+    deliveries: transcriptDeliveries,
+    log: deps.log,
+    transcripts: deps.transcripts,
+    visitors: deps.visitors,
+    limits,
+  })
+  await app.register(configRoutes, {
+    limits,
+    leaveMessage: Boolean(deps.messagesLeft),
+    transcriptByEmail: Boolean(transcriptDeliveries),
+  })
   await app.register(uploadRoutes, {
     media: deps.media,
     log: deps.log,

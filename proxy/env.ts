@@ -247,6 +247,11 @@ const composedSettings = {
     secret32,
     'signs each delivery to `LEAVE_MESSAGE_URL`, HMAC-SHA256 (32+ characters; required with it)',
   ),
+  TRANSCRIPT_BY_EMAIL: setting(
+    z.enum(['true', 'false']).transform((value) => value === 'true'),
+    'lets a visitor ask, after the chat, for its transcript by e-mail: the proxy delivers it to `LEAVE_MESSAGE_URL` as a `transcript-requested`, and the site sends the e-mail ([Transcripts by e-mail](http-api.md#transcripts-by-e-mail); requires `LEAVE_MESSAGE_URL`)',
+    { default: 'false' },
+  ),
   TRUST_PROXY: setting(
     z
       .string()
@@ -532,6 +537,14 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
+  if (s.TRANSCRIPT_BY_EMAIL && !s.LEAVE_MESSAGE_URL) {
+    lines.push(
+      problem(
+        'LEAVE_MESSAGE_URL',
+        'required when TRANSCRIPT_BY_EMAIL is true: transcripts are delivered to the site there',
+      ),
+    )
+  }
   if (!s.CAPTCHA_PROVIDER && (s.CAPTCHA_SECRET || s.CAPTCHA_VERIFY_URL)) {
     lines.push(
       problem(
@@ -586,6 +599,8 @@ export function toConfig(s: Settings, secrets: Secrets) {
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
         : null,
+    /** Whether visitors may ask for their transcript by e-mail (delivered with left messages). */
+    transcriptByEmail: s.TRANSCRIPT_BY_EMAIL,
     /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },

@@ -142,6 +142,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     }),
     isDraining: () => draining,
     messagesLeft,
+    transcriptByEmail: config.transcriptByEmail,
   })
   let metricsListener: MetricsListener | null = null
   try {

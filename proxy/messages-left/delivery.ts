@@ -5,14 +5,56 @@
  * At-least-once: an answer lost on the way back means a second delivery of the same `id`.
  */
 import type { MessageLeftBody } from '../../protocol/schemas.ts'
+import type { Media, Mood } from '../../protocol/wire.ts'
 import { signatureHeader, signBody } from './signature.ts'
 
 /** A message as the proxy accepted it: the visitor's fields, our id and when it arrived. */
 export type LeftMessage = MessageLeftBody & { id: string; receivedAt: string }
 
+/**
+ * An ended chat's transcript its visitor asked for by e-mail (routes/transcript-requests.ts),
+ * delivered the same way for the site to send; it carries its own `type`.
+ */
+export type TranscriptRequested = {
+  type: 'transcript-requested'
+  id: string
+  receivedAt: string
+  conversationId: string
+  email: string
+  language?: string
+  timeZone?: string
+  transcript: {
+    messages: Array<{
+      at: string
+      author: 'visitor' | 'agent'
+      agentName?: string
+      text: string
+      media?: Media
+    }>
+    /** Older messages the proxy let go (its caps), before the first one here. */
+    dropped: number
+    endedAt: string | null
+    rating: Mood | null
+  }
+}
+
+/** What is delivered to the site. */
+export type Delivery = LeftMessage | TranscriptRequested
+
 /** The JSON the site receives: typed, so a receiver can tell it from kinds added later. */
-export function deliveryBody(message: LeftMessage): string {
-  return JSON.stringify({ type: 'message-left', ...message })
+export function deliveryBody(message: Delivery): string {
+  return JSON.stringify('type' in message ? message : { type: 'message-left', ...message })
+}
+
+/**
+ * What a delivery given up on is logged as. A left message whole: it is the only copy, and an
+ * operator can still get it to the site. A transcript request without the transcript or the address:
+ * the proxy keeps the transcript (which its visitor may have erased since), and the visitor can ask again.
+ */
+function deadLetter(message: Delivery): object {
+  return 'type' in message
+    ? { type: message.type, id: message.id, conversationId: message.conversationId }
+    : message
 }
 
 /**
@@ -53,7 +95,7 @@ export type DeliveryOptions = {
 
 export type Deliveries = {
   /** Queues a message and starts its first attempt; false when the queue is full or closing. */
-  accept(message: LeftMessage): boolean
+  accept(message: Delivery): boolean
   /** Messages not yet delivered, given up or dropped. */
   pending(): number
   /**
@@ -83,7 +125,7 @@ export function verdictOf(status: number): 'done' | 'retry' | 'refused' {
 type Attempt = { status: number } | { failure: 'timeout' | 'network' | 'shutdown' }
 
 type Job = {
-  message: LeftMessage
+  message: Delivery
   body: string
   tries: number
   timer: ReturnType<typeof setTimeout> | null
@@ -141,7 +183,13 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
     if (outcome === 'delivered') return
     // The only copy of the message left: logged whole, so an operator can still get it to the site.
     log.error(
-      { deliveryId: job.message.id, outcome, tries: job.tries, ...result, message: job.message },
+      {
+        deliveryId: job.message.id,
+        outcome,
+        tries: job.tries,
+        ...result,
+        message: deadLetter(job.message),
+      },
       outcome === 'rejected'
         ? 'LEAVE_MESSAGE_URL refused a left message; not retrying'
         : 'a left message could not be delivered to LEAVE_MESSAGE_URL',

@@ -55,6 +55,8 @@ export async function startHarness(
     identitySecret?: string
     departmentTags?: Config['departmentTags']
     messagesLeft?: Deliveries
+    /** Ended chats' transcripts by e-mail, delivered with `messagesLeft`. */
+    transcriptByEmail?: boolean
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
@@ -128,6 +130,7 @@ export async function startHarness(
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
       messagesLeft: options.messagesLeft ?? null,
+      transcriptByEmail: options.transcriptByEmail ?? false,
     })
   }
   const app = await build()
@@ -258,6 +261,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
+    transcriptByEmail: false,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
     redisUrl: null,
