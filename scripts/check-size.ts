@@ -18,7 +18,11 @@
  * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
  * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
  * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
- * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB).
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). The visitor's
+ * record (issue 17: the conversation downloaded, e-mailed or erased) moved the chat on open from 27.25
+ * to 27.5 KB (the calls, the model's actions and the header's Download: about 0.13 KB), the end of a
+ * chat's part, which carries the rest in three languages and is fetched in the background once the
+ * visitor is queued, to a budget of its own of 5 KB, and all chat code from 45.5 to 48.5 KB.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -46,8 +50,10 @@ const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry)
 if (!entryKey) throw new Error(`${chatDir}/.vite/manifest.json has no entry`)
 const onOpen = withStaticImports(entryKey)
 // ky (transport/ky.ts), the HTTP client, is a part of its own too, fetched by the first call to the
-// proxy right after the chat mounts: it alone is past 4 KB.
-const partBudget = (name: string | undefined) => (name === 'ky' ? 6 : 4) * 1024
+// proxy right after the chat mounts: it alone is past 4 KB. The end of a chat (the rating and the
+// visitor's record, in three languages) is fetched in the background once the visitor is queued.
+const partBudgets: Record<string, number> = { ky: 6, 'ending-part': 5 }
+const partBudget = (name: string | undefined) => (partBudgets[name ?? ''] ?? 4) * 1024
 const lazyParts = Object.keys(manifest)
   .filter((key) => manifest[key]?.isDynamicEntry)
   .map((key) => ({
@@ -67,7 +73,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.25 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.5 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -91,7 +97,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 45.5 * 1024,
+    maxGzipBytes: 48.5 * 1024,
   },
 ]
 

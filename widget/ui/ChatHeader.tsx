@@ -1,6 +1,11 @@
-/** The window's title bar: the site's title, "End chat" while a conversation is on, "Minimize". */
+/**
+ * The window's title bar: the site's title; while a conversation is on, "Download the conversation"
+ * (from the ending part) and "End chat"; "Minimize".
+ */
+import { endingPart } from '../chat/parts.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
+import { PartSlot } from './PartSlot.tsx'
 
 export function ChatHeader({
   title,
@@ -16,6 +21,11 @@ export function ChatHeader({
   return (
     <div class="zc-header">
       <h2 class="zc-title">{title}</h2>
+      {canEnd && (
+        <PartSlot part={endingPart}>
+          {({ DownloadButton }) => <DownloadButton model={model} />}
+        </PartSlot>
+      )}
       {canEnd && (
         <button type="button" onClick={model.requestEnd}>
           {t.endChat}
