@@ -18,11 +18,16 @@
  * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
  * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
  * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
- * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). The visitor's
- * record (issue 17: the conversation downloaded, e-mailed or erased) moved the chat on open from 27.25
- * to 27.5 KB (the calls, the model's actions and the header's Download: about 0.13 KB), the end of a
- * chat's part, which carries the rest in three languages and is fetched in the background once the
- * visitor is queued, to a budget of its own of 5 KB, and all chat code from 45.5 to 48.5 KB.
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). Two features
+ * of issue 17, built apart and measured together once merged: the site's choice of department and
+ * channel (a part of its own, about 2.8 KB, fetched only on sites that offer one, and the
+ * departments' hours; on open, what the model must know before any part is there: the start's
+ * department and channel, a conversation answered on the visitor's phone, one slot in the window,
+ * about 0.25 KB) and the visitor's record (the conversation downloaded, e-mailed or erased; on open
+ * the calls, the model's actions and the header's Download, about 0.13 KB; the rest in the end of a
+ * chat's part, in three languages, fetched in the background once the visitor is queued, which has
+ * a budget of its own of 5 KB). Together they moved the chat on open from 27.25 to 27.75 KB (27.22
+ * to 27.63) and all chat code from 45.5 to 51.5 KB (45.12 to 51.47).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -73,7 +78,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.5 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.75 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -97,7 +102,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 48.5 * 1024,
+    maxGzipBytes: 51.5 * 1024,
   },
 ]
 

@@ -5,8 +5,15 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance } from 'fastify'
+import { brazilianPhone } from '../../protocol/checks.ts'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
-import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
+import {
+  type AnsweredOn,
+  type Channel,
+  type LoggedEvent,
+  type Media,
+  routes,
+} from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -27,6 +34,7 @@ import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
+import { pageOnSite } from './page.ts'
 import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
 
 /** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
@@ -54,12 +62,16 @@ export type InteractionDeps = {
   /** What the previous conversation said, long after the log forgot it; and which one it was. */
   transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
+  /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
+  allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
   /** The whole process's budget of new conversations per minute. */
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
+  /** Where agents may answer (ALLOWED_CHANNELS): a start on another is refused. */
+  allowedChannels: readonly Channel[]
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes' | 'zchatTimeoutMs'>
 }
 
@@ -73,11 +85,13 @@ export async function interactionRoutes(
     tickets,
     transcripts,
     publicUrl,
+    allowedOrigins,
     allowedDepartments,
     verifyIdentity,
     startBudget,
     verifyCaptcha,
     departmentTags,
+    allowedChannels,
     limits,
   }: InteractionDeps,
 ) {
@@ -117,6 +131,15 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
+      const channel = body.channel ?? 'web'
+      if (!allowedChannels.includes(channel))
+        throw new ApiError('UNPROCESSABLE', `Answering by ${channel} is not enabled here`, [
+          { path: 'channel', message: 'Not one of this proxy’s channels (ALLOWED_CHANNELS)' },
+        ])
+      // The schema made sure a phone channel comes with a Brazilian phone: zChat gets its digits.
+      const phone = brazilianPhone(body.visitor?.phone ?? '')
+      const answeredOn: AnsweredOn | undefined =
+        channel !== 'web' && phone ? { channel, phone } : undefined
       const identity = body.identity && verifyIdentity(body.identity)
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
       await startBudget.check()
@@ -124,9 +147,10 @@ export async function interactionRoutes(
       await startBudget.take()
       const previous = provenPrevious(body.previous)
       const externalHistory = await previousHistory(previous)
+      const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
-          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .start(toStartInput({ ...body, page, department, externalHistory, identity, answeredOn }))
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
@@ -144,9 +168,12 @@ export async function interactionRoutes(
         )
       }
       const { credential, expiresAt } = visitors.issue(interactionHash)
-      return reply
-        .status(201)
-        .send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+      return reply.status(201).send({
+        conversationId: interactionHash,
+        credential,
+        expiresAt: expiresAt.toISOString(),
+        ...(answeredOn && { answeredOn }),
+      })
     },
   )
 
