@@ -59,6 +59,7 @@ type App = {
 }
 
 let apps = 0
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 
 /** The proxy on its own port, its log and transcripts in memory or on Redis. */
 async function startApp(store: 'memory' | 'redis', admin: string | null): Promise<App> {
@@ -86,9 +87,9 @@ async function startApp(store: 'memory' | 'redis', admin: string | null): Promis
     streams: createStreams(limits),
     media,
     metrics,
-    visitors: createVisitors('test-session-secret-0123456789abcdef', 60 * 60 * 1000),
+    visitors: createVisitors(sessionSecret, 60 * 60 * 1000),
     webhookSecret,
-    ticketSecret: 'test-ticket-secret-0123456789abcdef',
+    sessionSecret,
     publicUrl: () => url,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
