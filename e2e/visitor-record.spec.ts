@@ -38,9 +38,10 @@ async function sendPicture(page: Page, chat: Locator, caption: string) {
     mimeType: 'image/png',
     buffer: samplePng(),
   })
-  const preview = chat.getByRole('form', { name: 'Arquivo a enviar' })
-  await preview.getByRole('textbox', { name: 'Legenda (opcional)' }).fill(caption)
-  await preview.getByRole('button', { name: 'Enviar arquivo', exact: true }).click()
+  // One composer: while the file waits, the message box asks for its caption, and Send sends both.
+  await expect(chat.getByRole('group', { name: 'Arquivo a enviar' })).toBeVisible()
+  await chat.getByRole('textbox', { name: 'Adicione uma legenda' }).fill(caption)
+  await chat.getByRole('button', { name: 'Enviar', exact: true }).click()
   // Sent: its bubble shows the proxy's copy.
   await expect(chat.getByRole('log').getByRole('img', { name: 'etiqueta.png' })).toHaveAttribute(
     'src',
