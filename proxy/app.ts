@@ -18,6 +18,7 @@ import { type CaptchaSettings, createCaptchaVerifier, hostsOf } from './captcha.
 import { type ClientKey, clientKeyWith } from './client-address.ts'
 import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
+import { createEraser, type Erase } from './erasure.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
@@ -28,12 +29,14 @@ import { createLeftMessageBudgets } from './messages-left/budgets.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { configRoutes } from './routes/config.ts'
+import { adminRoutes, visitorErasureRoutes } from './routes/erasure.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
 import { mediaRoutes } from './routes/media.ts'
 import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { transcriptRequestRoutes } from './routes/transcript-requests.ts'
 import { uploadRoutes } from './routes/uploads.ts'
 import {
   answerWebhooksFirst,
@@ -95,6 +98,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Opens GET /metrics on this app's port to `Authorization: Bearer <token>`; without it, 404. */
   metricsToken?: string | null
+  /** Opens the operators' calls (routes/erasure.ts) to `Authorization: Bearer <token>`; without it, 404. */
+  adminToken?: string | null
   /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
   trustProxy?: false | number | string[]
   limits: Limits
@@ -110,6 +115,8 @@ export type AppDeps = {
   messagesLeft?: Deliveries | null
   /** Messages left per minute and per hour for every instance (Redis); unset, this process counts its own. */
   leftMessageBudgets?: readonly Budget[]
+  /** Visitors may ask for an ended chat's transcript by e-mail, delivered with `messagesLeft`. */
+  transcriptByEmail?: boolean
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -218,8 +225,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // metrics) gets neither: no browser reads those answers, and on the webhook, the proxy's
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
+  const erase = createEraser({ log, transcripts, media: deps.media })
   await app.register(async (site) => {
-    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions, clientKey })
+    await siteRoutes(
+      site,
+      { ...deps, log, transcripts },
+      { metrics, rateLimitOptions, clientKey, erase },
+    )
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -234,6 +246,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await server.register(webhookRoutes, { receive: receiveWebhook })
     if (deps.metricsToken)
       await server.register(metricsRoutes, { metrics, token: deps.metricsToken })
+    if (deps.adminToken)
+      await server.register(adminRoutes, { erase, metrics, token: deps.adminToken })
   })
   return app
 }
@@ -242,13 +256,14 @@ type SiteOptions = {
   metrics: Metrics
   rateLimitOptions: Parameters<typeof rateLimit>[1]
   clientKey: ClientKey
+  erase: Erase
 }
 
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
   deps: AppDeps & { transcripts: TranscriptStore },
-  { metrics, rateLimitOptions, clientKey }: SiteOptions,
+  { metrics, rateLimitOptions, clientKey, erase }: SiteOptions,
 ) {
   const { limits } = deps
   app.setNotFoundHandler((_request, reply) =>
@@ -265,7 +280,7 @@ async function siteRoutes(
   })
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
-    methods: ['GET', 'POST', 'PUT'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
     // `date` lets the widget measure its clock against ours (event `at` times are ours).
     // One string, not a list the plugin would join anew for every answer (and every open stream keeps).
@@ -295,7 +310,25 @@ async function siteRoutes(
     departmentTags: deps.departmentTags ?? new Map(),
     allowedChannels: deps.allowedChannels ?? ['web'],
   })
-  await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
+  await app.register(visitorErasureRoutes, {
+    erase,
+    log: deps.log,
+    visitors: deps.visitors,
+    metrics,
+  })
+  const transcriptDeliveries = (deps.transcriptByEmail && deps.messagesLeft) || null
+  await app.register(transcriptRequestRoutes, {
+    deliveries: transcriptDeliveries,
+    log: deps.log,
+    transcripts: deps.transcripts,
+    visitors: deps.visitors,
+    limits,
+  })
+  await app.register(configRoutes, {
+    limits,
+    leaveMessage: Boolean(deps.messagesLeft),
+    transcriptByEmail: Boolean(transcriptDeliveries),
+  })
   await app.register(uploadRoutes, {
     media: deps.media,
     log: deps.log,

@@ -320,6 +320,24 @@ describe('loadConfig (production)', () => {
     ).toMatchObject({ leaveMessagePerMinute: 2, leaveMessageMaxPending: 10 })
   })
 
+  it('takes transcripts by e-mail only with somewhere to deliver them, and an admin token only long', () => {
+    const site = { LEAVE_MESSAGE_URL: 'https://www.example.com/hooks/chat' }
+    const delivered = { ...real, ...site, LEAVE_MESSAGE_SECRET: 's'.repeat(32) }
+    expect(loadConfig({ ...real }).transcriptByEmail).toBe(false)
+    expect(loadConfig({ ...delivered, TRANSCRIPT_BY_EMAIL: 'true' }).transcriptByEmail).toBe(true)
+    expect(message(loadConfig, { ...real, TRANSCRIPT_BY_EMAIL: 'true' })).toMatch(
+      /LEAVE_MESSAGE_URL: required when TRANSCRIPT_BY_EMAIL is true/,
+    )
+    expect(message(loadConfig, { ...delivered, TRANSCRIPT_BY_EMAIL: 'yes' })).toMatch(
+      /TRANSCRIPT_BY_EMAIL/,
+    )
+    expect(loadConfig({ ...real }).adminToken).toBeNull()
+    expect(loadConfig({ ...real, ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32))
+    expect(message(loadConfig, { ...real, ADMIN_TOKEN: 'short' })).toMatch(
+      /ADMIN_TOKEN: at least 32 characters/,
+    )
+  })
+
   it('names the variable and what was expected', () => {
     expect(message(loadConfig, { ...real, PORT: 'eighty' })).toMatch(/PORT:/)
     expect(message(loadConfig, { ...real, SESSION_SECRET: 'short' })).toMatch(

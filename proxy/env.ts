@@ -243,6 +243,10 @@ const serverSettings = {
     secret32,
     "`IDENTITY_SECRET`'s value before its last rotation: identities the site signed with it are still taken ([Rotating secrets](security.md#rotating-secrets))",
   ),
+  ADMIN_TOKEN: setting(
+    secret32,
+    "opens the operators' calls (`DELETE /admin/conversations/:id`, erasing a conversation on a visitor's request by e-mail) to `Authorization: Bearer {ADMIN_TOKEN}` (32+ characters; [security.md](security.md#erasing-a-visitors-data)); unset, there are none",
+  ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
     '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',
@@ -295,6 +299,11 @@ const composedSettings = {
   LEAVE_MESSAGE_SECRET: setting(
     secret32,
     'signs each delivery to `LEAVE_MESSAGE_URL`, HMAC-SHA256 (32+ characters; required with it)',
+  ),
+  TRANSCRIPT_BY_EMAIL: setting(
+    z.enum(['true', 'false']).transform((value) => value === 'true'),
+    'lets a visitor ask, after the chat, for its transcript by e-mail: the proxy delivers it to `LEAVE_MESSAGE_URL` as a `transcript-requested`, and the site sends the e-mail ([Transcripts by e-mail](http-api.md#transcripts-by-e-mail); requires `LEAVE_MESSAGE_URL`)',
+    { default: 'false' },
   ),
   TRUST_PROXY: setting(
     z
@@ -599,6 +608,14 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
+  if (s.TRANSCRIPT_BY_EMAIL && !s.LEAVE_MESSAGE_URL) {
+    lines.push(
+      problem(
+        'LEAVE_MESSAGE_URL',
+        'required when TRANSCRIPT_BY_EMAIL is true: transcripts are delivered to the site there',
+      ),
+    )
+  }
   if (!s.CAPTCHA_PROVIDER && (s.CAPTCHA_SECRET || s.CAPTCHA_VERIFY_URL)) {
     lines.push(
       problem(
@@ -678,6 +695,8 @@ export function toConfig(s: Settings, secrets: Secrets) {
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
         : null,
+    /** Whether visitors may ask for their transcript by e-mail (delivered with left messages). */
+    transcriptByEmail: s.TRANSCRIPT_BY_EMAIL,
     /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },

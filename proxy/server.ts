@@ -64,6 +64,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             config.sessionSecret,
             ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
+            ...(config.adminToken ? [config.adminToken] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
             ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
@@ -143,6 +144,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     logger,
     metrics,
     metricsToken: config.metrics.token,
+    adminToken: config.adminToken,
     trustProxy: config.trustProxy,
     limits: config.limits,
     ...(shared && {
@@ -155,6 +157,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     }),
     isDraining: () => draining,
     messagesLeft,
+    transcriptByEmail: config.transcriptByEmail,
   })
   let metricsListener: MetricsListener | null = null
   try {

@@ -26,6 +26,10 @@
  * reload too), one slot in the window (about 0.2 KB). The chat on open went from 27.5 to 28 KB and
  * all chat code from 48.75 to 49 KB for the dark theme (data-theme): the window's colours as custom
  * properties and the dark palette, for data-theme="dark" and under prefers-color-scheme (about 0.35 KB).
+ * Then the visitor's record (the conversation downloaded, e-mailed or erased: on open the calls,
+ * the model's actions and the header's Download, about 0.15 KB; the rest in the end of a chat's
+ * part, in three languages, fetched in the background once the visitor is queued, with a budget of
+ * its own of 5 KB) moved the chat on open from 28 to 28.25 KB and all chat code from 49 to 52 KB.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -53,8 +57,10 @@ const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry)
 if (!entryKey) throw new Error(`${chatDir}/.vite/manifest.json has no entry`)
 const onOpen = withStaticImports(entryKey)
 // ky (transport/ky.ts), the HTTP client, is a part of its own too, fetched by the first call to the
-// proxy right after the chat mounts: it alone is past 4 KB.
-const partBudget = (name: string | undefined) => (name === 'ky' ? 6 : 4) * 1024
+// proxy right after the chat mounts: it alone is past 4 KB. The end of a chat (the rating and the
+// visitor's record, in three languages) is fetched in the background once the visitor is queued.
+const partBudgets: Record<string, number> = { ky: 6, 'ending-part': 5 }
+const partBudget = (name: string | undefined) => (partBudgets[name ?? ''] ?? 4) * 1024
 const lazyParts = Object.keys(manifest)
   .filter((key) => manifest[key]?.isDynamicEntry)
   .map((key) => ({
@@ -74,7 +80,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.25 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -98,7 +104,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 49 * 1024,
+    maxGzipBytes: 52 * 1024,
   },
 ]
 

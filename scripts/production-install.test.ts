@@ -162,10 +162,12 @@ beforeAll(async () => {
   runtimeEnv = { PATH: machineEnv.PATH, HOME: scratch, ...runtime.env }
 }, 240_000)
 
+// Removing the scratch install (a whole production node_modules) outlasts the default 10 s hook
+// timeout on a loaded machine; it is bounded like the install itself.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   if (scratch) rmSync(scratch, { recursive: true, force: true })
-})
+}, 120_000)
 
 /** Every setting production needs, the image's environment under them. */
 const productionEnv = (): Record<string, string> => ({

@@ -12,6 +12,7 @@ import {
   defaultFirstRetryMs,
   type LeftMessage,
   retryDelay,
+  type TranscriptRequested,
   verdictOf,
 } from './delivery.ts'
 
@@ -173,6 +174,36 @@ describe('delivering a left message to the site', () => {
       },
     ])
     expect(mentionsVisitor(w.logged)).toBe(false)
+  })
+
+  it('delivers a transcript request with its own type, and logs one given up on without the transcript or the address', async () => {
+    receiver = await startReceiver({ secret, statuses: [422] })
+    const w = watch()
+    const request: TranscriptRequested = {
+      type: 'transcript-requested',
+      id: 'd-2',
+      receivedAt: '2025-03-01T12:00:00.000Z',
+      conversationId: 'conv-1',
+      email: 'ana@example.com',
+      transcript: {
+        messages: [{ at: '2025-03-01T11:59:00.000Z', author: 'visitor', text: 'My CPF is 1' }],
+        dropped: 0,
+        endedAt: '2025-03-01T11:59:30.000Z',
+        rating: null,
+      },
+    }
+    queue(receiver.url, w).accept(request)
+    await w.until('rejected')
+    expect(JSON.parse(receiver.received[0]!.body)).toEqual(request)
+    expect(w.logged).toEqual([
+      {
+        level: 'error',
+        details: expect.objectContaining({
+          deliveryId: 'd-2',
+          request: { type: 'transcript-requested', id: 'd-2', conversationId: 'conv-1' },
+        }),
+      },
+    ])
   })
 
   it('retries when the site cannot be reached', async () => {

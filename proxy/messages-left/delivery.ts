@@ -6,15 +6,51 @@
  * site never takes is kept as a dead letter (dead-letters.ts); the log gets its id, never its words.
  */
 import type { MessageLeftBody } from '../../protocol/schemas.ts'
+import type { Media, Mood } from '../../protocol/wire.ts'
 import type { DeadLetter, DeadLetters } from './dead-letters.ts'
 import { signatureHeader, signBody } from './signature.ts'
 
 /** A message as the proxy accepted it: the visitor's fields, our id and when it arrived. */
 export type LeftMessage = Omit<MessageLeftBody, 'captcha'> & { id: string; receivedAt: string }
 
+/**
+ * An ended chat's transcript its visitor asked for by e-mail (routes/transcript-requests.ts),
+ * delivered the same way for the site to send; it carries its own `type`.
+ */
+export type TranscriptRequested = {
+  type: 'transcript-requested'
+  id: string
+  receivedAt: string
+  conversationId: string
+  email: string
+  language?: string
+  timeZone?: string
+  transcript: {
+    messages: Array<{
+      at: string
+      author: 'visitor' | 'agent'
+      agentName?: string
+      text: string
+      media?: Media
+    }>
+    /** Older messages the proxy let go (its caps), before the first one here. */
+    dropped: number
+    endedAt: string | null
+    rating: Mood | null
+  }
+}
+
+/** What is delivered to the site. */
+export type Delivery = LeftMessage | TranscriptRequested
+
 /** The JSON the site receives: typed, so a receiver can tell it from kinds added later. */
-export function deliveryBody(message: LeftMessage): string {
-  return JSON.stringify({ type: 'message-left', ...message })
+export function deliveryBody(message: Delivery): string {
+  return JSON.stringify('type' in message ? message : { type: 'message-left', ...message })
+}
+
+/** What a transcript request given up on is logged as: never the transcript or the address. */
+function deadLetter(message: TranscriptRequested): object {
+  return { type: message.type, id: message.id, conversationId: message.conversationId }
 }
 
 /**
@@ -57,7 +93,7 @@ export type DeliveryOptions = {
 
 export type Deliveries = {
   /** Queues a message and starts its first attempt; false when the queue is full or closing. */
-  accept(message: LeftMessage): boolean
+  accept(message: Delivery): boolean
   /** Messages not yet delivered, given up or dropped. */
   pending(): number
   /**
@@ -131,7 +167,7 @@ export async function postDelivery(
 }
 
 type Job = {
-  message: LeftMessage
+  message: Delivery
   body: string
   tries: number
   timer: ReturnType<typeof setTimeout> | null
@@ -179,6 +215,15 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
       outcome === 'rejected'
         ? 'LEAVE_MESSAGE_URL refused a left message; not retrying'
         : 'a left message could not be delivered to LEAVE_MESSAGE_URL'
+    // A transcript request is not kept: the proxy still holds the transcript (unless its visitor
+    // erased it since), and the visitor can ask again.
+    if ('type' in job.message) {
+      log.error(
+        { ...details, request: deadLetter(job.message) },
+        'a transcript request could not be delivered to LEAVE_MESSAGE_URL',
+      )
+      return
+    }
     if (!deadLetters) {
       log.error(details, `${what}; it is lost (no dead letters kept)`)
       return

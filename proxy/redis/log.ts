@@ -24,6 +24,7 @@ import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
 import { createRedisDeadLetters } from './dead-letters.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
+import { eraseFromRedis } from './erase.ts'
 import { startKeepAlive } from './keepalive.ts'
 import { defaultRedisPrefix, redisKeys } from './keys.ts'
 import { createSharedLimits, type SharedLimits } from './quotas.ts'
@@ -256,6 +257,7 @@ export function createRedisLog({
     async release(id, key) {
       await send(['DEL', keys.claim(id, key)])
     },
+    erase: (id) => eraseFromRedis({ send, run }, keysOf(id), relayKey, id),
     async droppedThrough(id) {
       const [, stateKey] = keysOf(id)
       const dropped = await send(['HGET', stateKey!, 'dropped'])

@@ -60,8 +60,8 @@ export type InteractionDeps = {
   media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
-  /** What the previous conversation said, long after the log forgot it. */
-  transcripts: Pick<TranscriptStore, 'read'>
+  /** What the previous conversation said, long after the log forgot it; and which one it was. */
+  transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
   /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
   allowedOrigins: '*' | readonly string[]
@@ -100,20 +100,22 @@ export async function interactionRoutes(
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
-  /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
-  async function previousHistory(
-    previous: { conversationId: string; credential: string } | undefined,
-  ) {
+  /** The visitor's previous conversation, when they prove it was theirs (its credential). */
+  function provenPrevious(previous: { conversationId: string; credential: string } | undefined) {
     if (!previous) return undefined
     try {
-      visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+      return visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+        .conversationId
     } catch {
       return undefined
     }
-    const said = (await transcripts.read(previous.conversationId))?.messages.length
-    return said
-      ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
-      : undefined
+  }
+
+  /** The URL of the visitor's previous conversation, when it said something. */
+  async function previousHistory(previous: string | undefined) {
+    if (!previous) return undefined
+    const said = (await transcripts.read(previous))?.messages.length
+    return said ? `${publicUrl()}${historyPath(tickets.issue(previous).credential)}` : undefined
   }
 
   app.post(
@@ -144,7 +146,8 @@ export async function interactionRoutes(
       await startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
-      const externalHistory = await previousHistory(body.previous)
+      const previous = provenPrevious(body.previous)
+      const externalHistory = await previousHistory(previous)
       const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
@@ -155,6 +158,8 @@ export async function interactionRoutes(
         throw error
       })
       await log.open(interactionHash)
+      // Which conversation this one follows: the visitor's erasure takes both (routes/erasure.ts).
+      if (previous) await transcripts.begin(interactionHash, previous)
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.
       const update = toCustomerUpdate(identity, departmentTags.get(department))

@@ -76,6 +76,7 @@ describe('GET /v1/config', () => {
     expect(response.json()).toEqual({
       uploads: { maxBytes, types: [...defaultUploadTypes] },
       leaveMessage: false,
+      transcriptByEmail: false,
     } satisfies WidgetConfig)
     expect(defaultUploadTypes).not.toContain('image/svg+xml')
     expect(defaultUploadTypes).not.toContain('text/html')
@@ -85,7 +86,11 @@ describe('GET /v1/config', () => {
     const off = await startHarness({ limits: { uploadMaxBytes: 0 } })
     try {
       const config = await off.app.inject({ method: 'GET', url: routes.config })
-      expect(config.json()).toEqual({ uploads: null, leaveMessage: false })
+      expect(config.json()).toEqual({
+        uploads: null,
+        leaveMessage: false,
+        transcriptByEmail: false,
+      })
       const visitor = await startConversation(off.url)
       const { payload, headers } = await formBody(fileForm(samplePng(), 'a.png'))
       const response = await off.app.inject({

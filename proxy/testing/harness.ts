@@ -58,6 +58,8 @@ export async function startHarness(
     allowedDepartments?: number[]
     allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
+    /** Ended chats' transcripts by e-mail, delivered with `messagesLeft`. */
+    transcriptByEmail?: boolean
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
@@ -129,6 +131,7 @@ export async function startHarness(
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
       messagesLeft: options.messagesLeft ?? null,
+      transcriptByEmail: options.transcriptByEmail ?? false,
     })
   }
   const app = await build()
@@ -261,9 +264,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedChannels: ['web'],
     identitySecret: null,
     identitySecretPrevious: null,
+    adminToken: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
+    transcriptByEmail: false,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
     // A test that looks at dead letters gives a folder of its own.

@@ -1,9 +1,11 @@
 /**
- * What ends a chat: "End this chat?", then the ending line, the rating and "Start a new chat", with
- * their CSS. A part of its own, fetched once a conversation is under way (mount.tsx), long before the
- * visitor can need it.
+ * What ends a chat: "End this chat?", then the ending line, the rating, the visitor's record (the
+ * conversation to download, by e-mail, or erased) and "Start a new chat", with their CSS; and the
+ * header's Download button while the chat goes on. A part of its own, fetched once a conversation is
+ * under way (mount.tsx), long before the visitor can need it.
  */
 export { ChatEnded } from '../ui/ChatEnded.tsx'
+export { DownloadButton } from '../ui/DownloadButton.tsx'
 export { EndChatConfirm } from '../ui/EndChatConfirm.tsx'
 
 export const css = `
