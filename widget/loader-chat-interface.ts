@@ -45,6 +45,8 @@ export type WidgetOptions = {
   color?: string
   position: 'right' | 'left'
   greeting?: string
+  /** `data-greeting-delay`: seconds before the greeting shows beside the launcher (loader.ts); without it, only inside the chat. */
+  greetingDelay?: number
   /** `data-z-index`: the stacking order of the launcher and window (default 2147483000). */
   zIndex?: number
   open: boolean

@@ -106,6 +106,14 @@ describe('readOptions', () => {
     expect(problems).toEqual([])
   })
 
+  it('takes the greeting delay in whole seconds, and refuses anything else', () => {
+    expect(read({ greetingDelay: '5' }).options.greetingDelay).toBe(5)
+    expect(read({ greetingDelay: '0' }).options.greetingDelay).toBe(0)
+    const { options, problems } = read({ greetingDelay: '1.5' })
+    expect(options.greetingDelay).toBeUndefined()
+    expect(problems).toEqual(['data-greeting-delay="1.5" (expected a whole number)'])
+  })
+
   it('takes a whole-number z-index, and refuses anything else', () => {
     expect(read({ zIndex: '1000' }).options.zIndex).toBe(1000)
     expect(read({ zIndex: '-1' }).options.zIndex).toBe(-1)

@@ -38,6 +38,7 @@ export function readInit(given: unknown, problems: string[]): Record<string, str
 const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = {
   position: [/^(right|left)$/, '"right" or "left"'],
   greeting: [/^.{1,500}$/s, 'at most 500 characters'],
+  greetingDelay: [/^\d{1,4}$/, 'a whole number', Number],
   open: [/^(true|false)$/, '"true" or "false"', (value) => value === 'true'],
   zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
   color: [/./, 'a CSS colour'],
