@@ -29,7 +29,7 @@ describe('readChatAttributes', () => {
     expect(settings.title).toBeUndefined()
     expect(settings.department).toBeUndefined()
     expect(settings.problems).toEqual([
-      `data-title="${'x'.repeat(101)}" (expected text of 1 to 100 characters)`,
+      `data-title="${'x'.repeat(101)}" (expected at most 100 characters)`,
       'data-department="1.5" (expected a positive whole number)',
       'data-page-url="everything" (expected "path", "full" or "none")',
     ])

@@ -28,7 +28,7 @@ export type ChatSettings = {
 /** The one-value options: what each must look like, and what the warning says it expects. */
 const checks = {
   theme: [/^(light|dark|auto)$/, '"auto", "light" or "dark"'],
-  title: [/^.{1,100}$/s, 'text of 1 to 100 characters'],
+  title: [/^.{1,100}$/s, 'at most 100 characters'],
   // 15 digits at most: always a safe integer.
   department: [/^[1-9]\d{0,14}$/, 'a positive whole number'],
   pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
