@@ -9,7 +9,8 @@ import type { Locale } from './i18n/locale.ts'
 /**
  * `data-*` the chat chunk reads itself (chat/site-options.ts; `hours` and `timezone` in
  * conversation/opening-hours.ts, `departments` and `channels` in conversation/choice.ts), unparsed:
- * the loader stays small. `theme` too: the launcher looks the same in both (the accent). The window's
+ * the loader stays small. `theme` too: the launcher looks the same in both (the accent); the loader only
+ * puts it on the root as written, for the greeting beside the launcher, and the chat checks it. The window's
  * `title`, the start's `department` and `pageUrl` too: only the chat uses them.
  */
 export type ChatAttributes = Partial<
