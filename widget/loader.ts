@@ -66,9 +66,11 @@ function boot(): void {
       // Opened by the page's options, not the visitor: focus stays where it is.
       if (options.open || wasOpen(base!)) started.setOpen(true, false)
       else if (hasOngoingSession(base!)) started.preload()
-      else if (options.greeting && options.greetingDelay !== undefined)
-        started.greet(options.greeting, options.greetingDelay)
     })
+    // Now, so that the page's own zchat('greet') calls, queued or later, come after it and win; an
+    // open above takes it away.
+    if (options.greeting && options.greetingDelay !== undefined)
+      started.greet(options.greeting, options.greetingDelay)
   }
 
   const commands = createCommands({
