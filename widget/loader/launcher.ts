@@ -78,6 +78,8 @@ export function createGreeting(lang: Locale) {
   const text = document.createElement('button')
   const close = document.createElement('button')
   text.type = close.type = 'button'
+  // The site's own words, in any script: as the chat shows them.
+  text.dir = 'auto'
   close.className = 'zc-greet-x'
   close.setAttribute('aria-label', words[lang][3])
   close.innerHTML = closeIcon
