@@ -30,6 +30,12 @@
  * the model's actions and the header's Download, about 0.15 KB; the rest in the end of a chat's
  * part, in three languages, fetched in the background once the visitor is queued, with a budget of
  * its own of 5 KB) moved the chat on open from 28 to 28.25 KB and all chat code from 49 to 52 KB.
+ * The loader went from 4 to 4.75 KB for the site's greeting beside the launcher (data-greeting-delay,
+ * zchat('greet')), which must show without the chat: its live region, text and close button, their
+ * CSS with a dark palette for data-theme, the badge and title flag, the once-per-session key and the
+ * command's checks (about 0.77 KB). Room was made first: data-title, data-department and
+ * data-page-url are read by the chat, the only one that uses them (68 bytes); it was not enough.
+ * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -79,7 +85,7 @@ const largestLanguage = lazyParts
   .slice(0, 1)
 
 const budgets = [
-  { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
+  { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4.75 * 1024 },
   { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.25 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
@@ -104,7 +110,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 52 * 1024,
+    maxGzipBytes: 52.25 * 1024,
   },
 ]
 

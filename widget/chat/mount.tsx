@@ -27,7 +27,7 @@ import { newClientId } from './client-id.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, choicePart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { identityDetails, readChatAttributes } from './site-options.ts'
+import { identityDetails, type PageUrl, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -35,7 +35,7 @@ import type { UnavailableView } from './unavailable-part.tsx'
  * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
  * default no query or fragment: they carry password-reset, checkout and session tokens.
  */
-function pageAddress(mode: 'path' | 'full'): string {
+function pageAddress(mode: Exclude<PageUrl, 'none'>): string {
   return mode === 'full' ? location.href : location.origin + location.pathname
 }
 
@@ -114,10 +114,10 @@ export function mount(host: ChatHost): ChatHandle {
   }
   const session = createSessionStore(base)
   const where = () => ({
-    ...(options.department !== undefined && { department: options.department }),
-    ...(options.pageUrl !== 'none' && {
+    ...(site.department !== undefined && { department: site.department }),
+    ...(site.pageUrl !== 'none' && {
       page: {
-        url: pageAddress(options.pageUrl).slice(0, 2048),
+        url: pageAddress(site.pageUrl).slice(0, 2048),
         ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
       },
     }),
@@ -163,7 +163,7 @@ export function mount(host: ChatHost): ChatHandle {
   const stopChoice = effect(() => {
     const part = choicePart.state.value
     if (part.name === 'ready' && site.prechat.choice)
-      part.part.offerChoice(model, options.attributes, options.department, transport.serverNow)
+      part.part.offerChoice(model, options.attributes, site.department, transport.serverNow)
   })
   if (site.prechat.choice) void choicePart.prefetch()
   // The leave-a-message part, loaded the first time no agent can chat.
@@ -236,11 +236,11 @@ export function mount(host: ChatHost): ChatHandle {
     // Destroyed while the language loaded.
     if (teardown.signal.aborted) return
     render(
-      <CrashGuard title={options.title ?? t.title}>
+      <CrashGuard title={site.title ?? t.title}>
         <ChatWindow
           model={model}
           unavailable={unavailable}
-          options={options}
+          options={{ title: site.title, greeting: options.greeting }}
           modal={modal}
           focusRequest={focusRequest}
           onClose={host.close}
