@@ -265,7 +265,7 @@ export function createRedisLog({
     },
     stats() {
       // What Redis holds is Redis's to report (INFO); here, the conversations watched on this instance.
-      return { conversations: relay.watched(), events: 0 }
+      return { conversations: relay.watched(), events: 0, bytes: 0 }
     },
     async close() {
       if (closed) return
