@@ -13,10 +13,12 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import type { Channel } from '../protocol/wire.ts'
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier } from './identity.ts'
+import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
@@ -47,7 +49,7 @@ import type { Streams } from './streams.ts'
 import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
-import { createVisitors, type Visitors } from './visitors.ts'
+import { createTickets, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
@@ -62,9 +64,13 @@ export type AppDeps = {
   visitors: Visitors
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
   media: MediaStore
-  webhookSecret: string
-  /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
-  ticketSecret: string
+  /** ZCHAT_WEBHOOK_SECRET and, during a rotation, its previous value. */
+  webhookSecret: string | RotatingSecret
+  /**
+   * SESSION_SECRET and its previous value: the history tickets are signed with a key derived from
+   * it, not the visitors' key, so one can never pass for the other (visitors.ts).
+   */
+  sessionSecret: string | RotatingSecret
   /**
    * How long an external-history URL answers. zChat does not say when (or how often) it fetches it
    * (an agent may open the history days later), so as long as the transcript behind it is kept: the
@@ -77,8 +83,10 @@ export type AppDeps = {
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
+  /** Where agents may answer (ALLOWED_CHANNELS); the chat only (`web`) by default. */
+  allowedChannels?: readonly Channel[]
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
-  identitySecret?: string | null
+  identitySecret?: string | RotatingSecret | null
   /** Department id -> zChat tag ids its new interactions get. */
   departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string
@@ -288,8 +296,8 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
-  const tickets = createVisitors(
-    deps.ticketSecret,
+  const tickets = createTickets(
+    deps.sessionSecret,
     deps.historyTtlMs ?? transcriptDefaults.retentionMs,
   )
   await app.register(interactionRoutes, {
@@ -299,6 +307,7 @@ async function siteRoutes(
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
+    allowedChannels: deps.allowedChannels ?? ['web'],
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
   await app.register(uploadRoutes, {
@@ -309,7 +318,7 @@ async function siteRoutes(
     publicUrl: deps.publicUrl,
     limits,
   })
-  await app.register(mediaRoutes, { media: deps.media })
+  await app.register(mediaRoutes, { media: deps.media, idleTimeoutMs: limits.mediaIdleTimeoutMs })
   await app.register(historyRoutes, {
     transcripts: deps.transcripts,
     tickets,

@@ -11,6 +11,7 @@ import { createEvictionReport, type EvictionReport } from './events/evictions.ts
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { processAllowance, uploadCaps } from './media/allowance.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import {
@@ -59,10 +60,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           secrets: [
             config.zchatToken,
             config.webhookSecret,
+            ...(config.webhookSecretPrevious ? [config.webhookSecretPrevious] : []),
             config.sessionSecret,
+            ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
             ...(config.captcha ? [config.captcha.secret] : []),
             ...redisSecrets(config.redisUrl),
@@ -91,20 +95,21 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
+  // A conversation's counts last as long as a visitor's credential can act on it.
+  const caps = uploadCaps(config.limits, config.sessionTtlMs)
   const media = createMediaStore({
     dir: config.mediaDir,
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    unsentMs: config.limits.mediaUnsentMs,
     quotaBytes: config.limits.mediaQuotaBytes,
-    ...(shared && {
-      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
-      // As long as a visitor's credential can act on the conversation.
-      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
-    }),
+    allowance: shared ? shared.limits.uploadAllowance(caps) : processAllowance(caps),
+    ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
+  const sessionSecret = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -117,15 +122,19 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     transcripts,
     streams,
     media,
-    visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
-    webhookSecret: config.webhookSecret,
-    ticketSecret: `${config.sessionSecret}:history`,
+    visitors: createVisitors(sessionSecret, config.sessionTtlMs),
+    webhookSecret: { current: config.webhookSecret, previous: config.webhookSecretPrevious },
+    sessionSecret,
     historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
-    identitySecret: config.identitySecret,
+    allowedChannels: config.allowedChannels,
+    identitySecret: config.identitySecret && {
+      current: config.identitySecret,
+      previous: config.identitySecretPrevious,
+    },
     captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
@@ -218,7 +227,7 @@ function redisSecrets(url: string | null): string[] {
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
  * rules, and the fan-out of triggers to whichever instance holds a visitor's stream), the
  * rate-limit counters and the limits of the whole deployment (streams per address, starts per
- * minute, the media quota) to Redis; without it, one process keeps them in memory.
+ * minute, the media quota, what a conversation and an address may upload) to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,

@@ -18,7 +18,12 @@
  * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
  * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
  * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
- * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB).
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). All chat
+ * code went from 45.5 to 48.75 KB for the site's choice of department and channel (a part of its
+ * own, about 2.8 KB, fetched only on sites that offer one) and the departments' hours; the chat on
+ * open from 27.25 to 27.5 KB for what the model must know before any part is there: the start's
+ * department and channel, a conversation answered on the visitor's phone (no message box, after a
+ * reload too), one slot in the window (about 0.2 KB).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -67,7 +72,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.25 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27.5 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -91,7 +96,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 45.5 * 1024,
+    maxGzipBytes: 48.75 * 1024,
   },
 ]
 

@@ -198,4 +198,23 @@ describe('memory event log (its byte budget)', () => {
     expect(log.stats().bytes).toBeGreaterThan(200 * 1024)
     await log.close()
   })
+
+  it('counts the de-duplication keys of trimmed messages out with them', async () => {
+    let t = 1_700_000_000_000
+    const log = createMemoryLog({ maxEventsPerConversation: 10, now: () => t++ })
+    await log.open('a')
+    // All the same size: ids, times and keys of the same length.
+    const message = (i: number) => {
+      const n = String(i).padStart(4, '0')
+      return { type: 'message', author: 'agent', messageId: n, text: n } as const
+    }
+    const appendMessage = (i: number) =>
+      log.append('a', message(i), `agent-message:${String(i).padStart(4, '0')}`)
+    for (let i = 1; i <= 10; i++) await appendMessage(i)
+    const full = log.stats().bytes
+    for (let i = 11; i <= 500; i++) await appendMessage(i)
+    expect((await log.status('a'))!.keys.size).toBe(10)
+    expect(log.stats().bytes).toBe(full)
+    await log.close()
+  })
 })

@@ -9,7 +9,9 @@
  * - past `maxConversations`, the least recently active go first: ended ones, then unopened ones,
  *   then open ones nobody is watching;
  * - past `maxEventsPerConversation` events or `maxBytesPerConversation` bytes, a conversation's
- *   oldest events go (its newest stays, however large: the body limits bound it);
+ *   oldest events go (its newest stays, however large: the body limits bound it), and the
+ *   de-duplication keys of the messages among them with them (the once-only keys, `rated`,
+ *   `finished`, stay);
  * - interactions never opened here hold at most `unopenedMaxConversations` conversations and
  *   `unopenedMaxBytes` bytes together: a flood of triggers for other interactions (issue 18: 20,000
  *   of 30 KB held 600 MB) keeps the newest of them, and the least recently active go;
@@ -95,6 +97,8 @@ type Entry = {
   /** All the entry holds as counted: events, keys, overhead. */
   bytes: number
   keys: Set<string>
+  /** The keys of the messages still held, oldest first: each goes when its event is trimmed. */
+  messageKeys: Array<{ id: number; key: string }>
   listeners: Set<Listener>
   touchedAt: number
 }
@@ -190,6 +194,13 @@ export function createMemoryLog({
     grow(e, kept - e.eventBytes)
     e.eventBytes = kept
     eventCount -= over
+    // A repeat of a message no longer held would be stored again: as rare as it is harmless.
+    let keyBytes = 0
+    while (e.messageKeys[0] && e.messageKeys[0].id <= e.trimmedId) {
+      const { key } = e.messageKeys.shift()!
+      if (e.keys.delete(key)) keyBytes += heldBytes(key) + keyOverhead
+    }
+    grow(e, -keyBytes)
     onEvict('event-cap', over)
   }
 
@@ -249,6 +260,7 @@ export function createMemoryLog({
       eventBytes: 0,
       bytes: entryOverhead,
       keys: new Set(),
+      messageKeys: [],
       listeners: new Set(),
       touchedAt: now(),
     }
@@ -303,6 +315,8 @@ export function createMemoryLog({
       }
       e.lastId = logged.id
       e.events.push(logged)
+      if (dedupeKey && event.type === 'message')
+        e.messageKeys.push({ id: logged.id, key: dedupeKey })
       // Counted once, here: what the event holds for as long as it is kept.
       const size = sizeOf(logged) + eventOverhead
       e.sizes.push(size)

@@ -3,10 +3,10 @@
  *
  * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` events
  *   and `maxBytesPerConversation` bytes (in batches, so it may hold a tenth more) and expiring with
- *   the retention of its kind, beside a state hash and a set of de-duplication keys (scripts.ts).
- *   Appends are one Lua script, so de-duplication, the ended/rated rules and the caps on
- *   interactions never opened here (`unopenedMaxConversations`, `unopenedMaxBytes`: past them
- *   the least recently active are deleted) hold across instances.
+ *   the retention of its kind, beside a state hash and a set of de-duplication keys, a message's
+ *   trimmed with it (scripts.ts). Appends are one Lua script, so de-duplication, the ended/rated
+ *   rules and the caps on interactions never opened here (`unopenedMaxConversations`,
+ *   `unopenedMaxBytes`: past them the least recently active are deleted) hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
  *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
  *   conversation id (relay.ts): never a connection or a blocking read per visitor (Mercure's Redis transport
@@ -246,6 +246,8 @@ export function createRedisLog({
           String(unopenedMaxConversations),
           String(unopenedMaxBytes),
           prefix,
+          // A message's key goes when its entry is trimmed; the once-only ones stay.
+          dedupeKey && event.type === 'message' ? '1' : '0',
         ],
       )
       if (!Array.isArray(reply) || typeof reply[0] !== 'string') return null

@@ -6,7 +6,9 @@
  * Keys of a conversation: its stream (the events), its state hash (`kind`: absent while unopened,
  * then `open` or `ended`; `last`: the last id handed out; `bytes`: what its stream's events hold)
  * and its set of de-duplication keys. All three expire together, with the retention of the
- * conversation's kind.
+ * conversation's kind. A message's key is written in its stream entry too (field `k`), so that it
+ * leaves the set when the entry is trimmed: the set holds the keys of the messages the stream still
+ * holds, and the once-only keys (`finished`, `rated`).
  *
  * Interactions never opened here are also listed together, for their caps (UNOPENED_MAX_*): a
  * sorted set of their ids by last append, a hash of each one's bytes and the total of those. An
@@ -16,11 +18,12 @@
 
 /**
  * The conversation's oldest events past `max` events or `maxBytes` bytes (`len` and `bytes` now),
- * oldest first, never the newest: the stream entries to drop, and their bytes. Read a page at a time.
+ * oldest first, never the newest: the stream entries to drop, their bytes and the de-duplication
+ * keys they carry (field `k`, a message's). Read a page at a time.
  */
 const oldestPast = `
 local function oldestPast(stream, len, bytes, max, maxBytes)
-  local count, freed, last, from = 0, 0, nil, '-'
+  local count, freed, last, from, keys = 0, 0, nil, '-', {}
   local function over() return len - count > 1 and (len - count > max or bytes - freed > maxBytes) end
   while over() do
     local page = redis.call('XRANGE', stream, from, '+', 'COUNT', 100)
@@ -30,13 +33,14 @@ local function oldestPast(stream, len, bytes, max, maxBytes)
       local fields = entry[2]
       for i = 1, #fields, 2 do
         if fields[i] == 'e' then freed = freed + #fields[i + 1] end
+        if fields[i] == 'k' then keys[#keys + 1] = fields[i + 1] end
       end
       count = count + 1
       last = entry[1]
     end
     from = '(' .. last
   end
-  return count, freed, last
+  return count, freed, last, keys
 end
 `
 
@@ -44,8 +48,9 @@ end
  * KEYS: stream, state, keys, relay, then the unopened set, sizes and total. ARGV: event JSON, dedupe
  * key ('' for none), ends ('1'), matters after the end ('1'), now (ms), max events,
  * unopened/open/ended TTLs (ms), relay length, conversation id, max bytes per conversation, unopened
- * max conversations and bytes, key prefix. Returns nil when nothing was stored, else the id, how
- * many of its events were trimmed and how many unopened conversations were deleted for the caps.
+ * max conversations and bytes, key prefix, the key goes with the event ('1': a message's). Returns
+ * nil when nothing was stored, else the id, how many of its events were trimmed and how many
+ * unopened conversations were deleted for the caps.
  *
  * Ids are max(last + 1, now) as in the memory log, written as the stream entry id `<id>-0`, so an
  * SSE id maps to a stream entry and back without loss. Numbers stay exact in Lua's doubles (13
@@ -67,19 +72,25 @@ local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
 local id = math.max(last + 1, now)
 local entry = string.format('%d-0', id)
 redis.call('HSET', KEYS[2], 'last', string.format('%d', id))
-redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1])
+if key ~= '' and ARGV[16] == '1' then
+  redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1], 'k', key)
+else
+  redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1])
+end
 local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', #ARGV[1])
 -- Trimmed exactly, in batches (a tenth of a cap over it), so the last id dropped is known.
 local max, maxBytes = tonumber(ARGV[6]), tonumber(ARGV[12])
 local len = redis.call('XLEN', KEYS[1])
 local trimmed = 0
 if len > max + math.max(1, math.floor(max / 10)) or bytes > maxBytes + math.floor(maxBytes / 10) then
-  local count, freed, last = oldestPast(KEYS[1], len, bytes, max, maxBytes)
+  local count, freed, last, keys = oldestPast(KEYS[1], len, bytes, max, maxBytes)
   if count > 0 then
     redis.call('HSET', KEYS[2], 'dropped', last)
     -- Ours are all <ms>-0: everything below <ms>-1 is what was read.
     redis.call('XTRIM', KEYS[1], 'MINID', string.match(last, '^(%d+)') .. '-1')
     bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -freed)
+    -- The trimmed messages' keys leave with them (a repeat would be stored again: rare, harmless).
+    for _, gone in ipairs(keys) do redis.call('SREM', KEYS[3], gone) end
     trimmed = count
   end
 end

@@ -16,6 +16,7 @@ import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
+import { processAllowance, uploadCaps } from '../media/allowance.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
@@ -28,6 +29,7 @@ import { createZChatClient } from '../zchat/client.ts'
 
 export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 export const siteOrigin = 'http://site.example'
 
 export type Harness = {
@@ -53,6 +55,8 @@ export async function startHarness(
     sessionTtlMs?: number
     identitySecret?: string
     departmentTags?: Config['departmentTags']
+    allowedDepartments?: number[]
+    allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
@@ -77,7 +81,12 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    unsentMs: limits.mediaUnsentMs,
     quotaBytes: limits.mediaQuotaBytes,
+    allowance: processAllowance(
+      uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
+      options.now,
+    ),
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })
@@ -112,15 +121,13 @@ export async function startHarness(
       streams: createStreams(limits),
       media,
       metrics,
-      visitors: createVisitors(
-        'test-session-secret-0123456789abcdef',
-        options.sessionTtlMs ?? 60 * 60 * 1000,
-      ),
+      visitors: createVisitors(sessionSecret, options.sessionTtlMs ?? 60 * 60 * 1000),
       webhookSecret,
-      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      sessionSecret,
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
-      allowedDepartments: null,
+      allowedDepartments: options.allowedDepartments ?? null,
+      ...(options.allowedChannels && { allowedChannels: options.allowedChannels }),
       identitySecret: options.identitySecret ?? null,
       captcha: options.captcha ?? null,
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
@@ -186,6 +193,8 @@ export async function agent(emulator: Emulator, hash: string, action: string, bo
 export type InteractionView = {
   hash: string
   state: string
+  departmentId: number
+  mediaType: string
   mood: string | null
   note: string | null
   customer: Record<string, unknown> | null
@@ -248,11 +257,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
+    webhookSecretPrevious: null,
+    sessionSecret,
+    sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
+    allowedChannels: ['web'],
     identitySecret: null,
+    identitySecretPrevious: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
@@ -588,6 +601,7 @@ export function startProxyProcessAlong(config: Config, env: Record<string, strin
     SESSION_SECRET: config.sessionSecret,
     PUBLIC_URL: config.publicUrl,
     ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    ALLOWED_DEPARTMENTS: config.allowedDepartments?.join(',') ?? '*',
     REDIS_URL: config.redisUrl ?? '',
     ...env,
   })

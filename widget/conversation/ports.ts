@@ -11,7 +11,7 @@ import type {
   StartBody,
   StartReply,
 } from '../../protocol/schemas.ts'
-import type { LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
+import type { AnsweredOn, LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 
@@ -69,6 +69,8 @@ export type StoredSession = {
   readId: number
   /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
   seenId: number
+  /** Answered on the visitor's phone (the start's reply): the chat shows it, and no longer writes to it. */
+  answeredOn?: AnsweredOn | undefined
 }
 
 /** The conversation remembered across reloads and pages. Never throws: storage may be unusable. */
