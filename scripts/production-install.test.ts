@@ -161,10 +161,12 @@ beforeAll(async () => {
   runtimeEnv = { PATH: machineEnv.PATH, HOME: scratch, ...runtime.env }
 }, 240_000)
 
+// Deleting the installs (tens of thousands of files) takes over the default 10 s on a loaded
+// machine: bounded like the install above, by the work, not by a guess at the machine's speed.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   if (scratch) rmSync(scratch, { recursive: true, force: true })
-})
+}, 120_000)
 
 /** Every setting production needs, the image's environment under them. */
 const productionEnv = (): Record<string, string> => ({
