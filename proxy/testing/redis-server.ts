@@ -32,9 +32,9 @@ export function freePort(): Promise<number> {
   })
 }
 
-function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
+function launch(port: number, dir: string | undefined, fsync: Fsync): Promise<ChildProcess> {
   const persistence = dir
-    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', '']
     : ['--save', '', '--appendonly', 'no']
   const child = spawn(
     process.env.REDIS_SERVER_PATH ?? 'redis-server',
@@ -65,10 +65,19 @@ function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
   })
 }
 
-/** `dir`: keep an append-only file there, so a restart keeps the data (as production should). */
-export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<TestRedis> {
+/** How often the append-only file is flushed to disk: `everysec` is what docs/operations.md advises. */
+type Fsync = 'always' | 'everysec'
+
+/**
+ * `dir`: keep an append-only file there, so a restart keeps the data (as production should), each
+ * write flushed (`always`, the default) or once a second (`everysec`).
+ */
+export async function startTestRedis({
+  dir,
+  fsync = 'always',
+}: { dir?: string; fsync?: Fsync } = {}): Promise<TestRedis> {
   const port = await freePort()
-  let child: ChildProcess | null = await launch(port, dir)
+  let child: ChildProcess | null = await launch(port, dir, fsync)
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -81,7 +90,7 @@ export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<Te
       await exited
     },
     async start() {
-      if (!child) child = await launch(port, dir)
+      if (!child) child = await launch(port, dir, fsync)
     },
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),

@@ -57,7 +57,10 @@ export class StatusError extends Error {
 function eventStream(abort: () => void) {
   const frames: Frame[] = []
   let open = true
-  let changed = () => {}
+  const waiters = new Set<() => void>()
+  const changed = () => {
+    for (const waiter of [...waiters]) waiter()
+  }
   let finish = () => {}
   const ended = new Promise<void>((resolve) => {
     finish = () => {
@@ -76,13 +79,13 @@ function eventStream(abort: () => void) {
       return new Promise((resolve, reject) => {
         const done = () => {
           clearTimeout(timer)
-          changed = () => {}
+          waiters.delete(check)
         }
         const timer = setTimeout(() => {
           done()
           reject(new Error(`timed out waiting for frames; got ${JSON.stringify(frames)}`))
         }, timeoutMs)
-        changed = () => {
+        const check = () => {
           if (until(frames)) {
             done()
             resolve(frames)
@@ -91,7 +94,8 @@ function eventStream(abort: () => void) {
             reject(new Error(`the stream ended first; got ${JSON.stringify(frames)}`))
           }
         }
-        changed()
+        waiters.add(check)
+        check()
       })
     },
     close() {
@@ -210,21 +214,36 @@ export function h1Client(port: number, localAddress = '127.0.0.1'): Client {
   }
 }
 
-/** HTTP/2 over TLS: one connection for every call and stream, as a browser's. */
+/**
+ * HTTP/2 over TLS: one connection for every call and stream, as a browser's, and a new one once
+ * the server closed it (nginx closes an idle one after keepalive_timeout, a stopped one at once).
+ */
 export function h2Client(port: number, localAddress = '127.0.0.1'): Client {
-  const session = http2.connect(`https://${serverName}:${port}`, {
-    createConnection: () =>
-      tlsConnect({
-        socket: netConnect({ host: '127.0.0.1', port, localAddress }),
-        servername: serverName,
-        ALPNProtocols: ['h2'],
-        rejectUnauthorized: false,
-      }),
-  })
-  // A failed session fails its requests; the error itself is theirs to report.
-  session.on('error', () => {})
+  const connect = () => {
+    const session = http2.connect(`https://${serverName}:${port}`, {
+      createConnection: () =>
+        tlsConnect({
+          socket: netConnect({ host: '127.0.0.1', port, localAddress }),
+          servername: serverName,
+          ALPNProtocols: ['h2'],
+          rejectUnauthorized: false,
+        }),
+    })
+    // A failed session fails its requests; the error itself is theirs to report.
+    session.on('error', () => {})
+    // Told to go away: no new request on it, the next one opens another connection.
+    session.on('goaway', () => {
+      if (current === session) current = null
+    })
+    return session
+  }
+  let current: http2.ClientHttp2Session | null = null
+  const live = () => {
+    if (!current || current.closed || current.destroyed) current = connect()
+    return current
+  }
   const open = (method: string, path: string, headers: Record<string, string>) =>
-    session.request({ ':method': method, ':path': path, ...headers })
+    live().request({ ':method': method, ':path': path, ...headers })
   return {
     protocol: 'h2',
     call(method, path, { headers = {}, body } = {}) {
@@ -265,7 +284,7 @@ export function h2Client(port: number, localAddress = '127.0.0.1'): Client {
         request.end()
       })
     },
-    close: () => session.destroy(),
+    close: () => current?.destroy(),
   }
 }
 
