@@ -19,10 +19,12 @@ import { parseArgs } from 'node:util'
 import { createClient } from 'redis'
 import { buildProxy } from '../bench/processes.ts'
 import { tlsClient } from '../testing/tls-client.ts'
+import type { Samples, World } from './calls.ts'
 import { type Life, type Reading, type Run, table } from './report.ts'
 import { cpuSeconds, redisMemory, startStack } from './stack.ts'
+import type { Conversation } from './stream.ts'
 import { closeLedger } from './tally.ts'
-import { type Conversation, type Samples, visit, type World } from './visitor.ts'
+import { visit } from './visitor.ts'
 
 const { values: args } = parseArgs({
   options: {
