@@ -32,7 +32,12 @@ export function freePort(): Promise<number> {
   })
 }
 
-function launch(port: number, dir: string | undefined, fsync: Fsync): Promise<ChildProcess> {
+function launch(
+  port: number,
+  dir: string | undefined,
+  fsync: Fsync,
+  startTimeoutMs: number,
+): Promise<ChildProcess> {
   const persistence = dir
     ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', '']
     : ['--save', '', '--appendonly', 'no']
@@ -46,7 +51,7 @@ function launch(port: number, dir: string | undefined, fsync: Fsync): Promise<Ch
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`redis-server did not start on port ${port}:\n${output}`))
-    }, 10_000)
+    }, startTimeoutMs)
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       if (output.includes('Ready to accept connections')) {
@@ -70,14 +75,20 @@ type Fsync = 'always' | 'everysec'
 
 /**
  * `dir`: keep an append-only file there, so a restart keeps the data (as production should), each
- * write flushed (`always`, the default) or once a second (`everysec`).
+ * write flushed (`always`, the default) or once a second (`everysec`). `startTimeoutMs`: how long
+ * a start may take (a long append-only file loads for a while on a busy machine).
  */
 export async function startTestRedis({
   dir,
   fsync = 'always',
-}: { dir?: string; fsync?: Fsync } = {}): Promise<TestRedis> {
+  startTimeoutMs = 10_000,
+}: {
+  dir?: string
+  fsync?: Fsync
+  startTimeoutMs?: number
+} = {}): Promise<TestRedis> {
   const port = await freePort()
-  let child: ChildProcess | null = await launch(port, dir, fsync)
+  let child: ChildProcess | null = await launch(port, dir, fsync, startTimeoutMs)
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -90,7 +101,7 @@ export async function startTestRedis({
       await exited
     },
     async start() {
-      if (!child) child = await launch(port, dir, fsync)
+      if (!child) child = await launch(port, dir, fsync, startTimeoutMs)
     },
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),

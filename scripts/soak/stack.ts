@@ -107,7 +107,8 @@ export type Stack = {
 
 export async function startStack(dir: string): Promise<Stack> {
   mkdirSync(join(dir, 'media'), { recursive: true })
-  const redis = await startTestRedis({ dir, fsync: 'everysec' })
+  // Loading minutes of append-only file takes a while when the machine is busy.
+  const redis = await startTestRedis({ dir, fsync: 'everysec', startTimeoutMs: 180_000 })
   const ports = [await freePort(), await freePort()]
   const front = await startNginx({ upstreams: ports, workers: 'auto', workerConnections: 4096 })
 
