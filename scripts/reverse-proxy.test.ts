@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as pause } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../emulator/server.ts'
 import { routes } from '../protocol/wire.ts'
@@ -31,6 +32,7 @@ import {
   type Client,
   type Frame,
   type Protocol,
+  StatusError,
   tlsClient,
   uploadForm,
 } from './testing/tls-client.ts'
@@ -126,6 +128,21 @@ async function startedChat(client: Client) {
   return {
     conversationId,
     headers: { authorization: `Bearer ${credential}`, origin: siteOrigin },
+  }
+}
+
+/**
+ * The widget's reconnect: a 503 (the new proxy listens, its Redis connection not made yet) or a
+ * 502 is tried again after the server's `Retry-After`, a few times.
+ */
+async function reconnect(tab: Client, path: string, headers: Record<string, string>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tab.stream(path, headers)
+    } catch (error) {
+      if (!(error instanceof StatusError) || error.status < 502 || attempt === 5) throw error
+      await pause(error.retryAfterMs ?? 1000)
+    }
   }
 }
 
@@ -231,7 +248,7 @@ describe.each(kinds)('docs/deploy sample on %s', (kind) => {
 
     const again = await Promise.all(
       first.map((stream, i) =>
-        tabs[i]!.stream(path, {
+        reconnect(tabs[i]!, path, {
           ...chat.headers,
           'last-event-id': String(stream.frames.at(-1)!.id),
         }),

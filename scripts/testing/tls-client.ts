@@ -42,14 +42,18 @@ export type Client = {
   close(): void
 }
 
-/** A stream refused: its status and body, as the widget would read them. */
+/** A stream refused: its status, body and Retry-After, as the widget would read them. */
 export class StatusError extends Error {
   readonly status: number
   readonly body: string
-  constructor(status: number, body: string) {
+  readonly retryAfterMs: number | null
+  constructor(status: number, body: string, headers: Record<string, unknown>) {
     super(`answered ${status}: ${body.slice(0, 200)}`)
     this.status = status
     this.body = body
+    const retryAfter = headers['retry-after']
+    this.retryAfterMs =
+      typeof retryAfter === 'string' && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : null
   }
 }
 
@@ -192,7 +196,8 @@ export function h1Client(port: number, localAddress = '127.0.0.1'): Client {
           if (response.statusCode !== 200) {
             collect(
               response,
-              (data) => reject(new StatusError(response.statusCode ?? 0, String(data))),
+              (data) =>
+                reject(new StatusError(response.statusCode ?? 0, String(data), response.headers)),
               reject,
             )
             return
@@ -269,7 +274,11 @@ export function h2Client(port: number, localAddress = '127.0.0.1'): Client {
         request.once('response', (answer) => {
           const status = Number(answer[':status'])
           if (status !== 200) {
-            collect(request, (data) => reject(new StatusError(status, String(data))), reject)
+            collect(
+              request,
+              (data) => reject(new StatusError(status, String(data), answer)),
+              reject,
+            )
             return
           }
           request.on('data', push)
