@@ -13,8 +13,9 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { channels } from '../protocol/wire.ts'
+import { captchaActions, captchaVerifyUrls } from './captcha.ts'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
-import { captchaVerifyUrls } from './starts.ts'
 
 /** One environment variable. */
 export type Setting = {
@@ -80,7 +81,7 @@ function isTrustProxy(value: string): boolean {
   })
 }
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone })
     return true
@@ -105,6 +106,21 @@ const departmentTags = z.string().transform((value, ctx) => {
     tags.set(department, [...new Set(match[2].split('|').map((tag) => tag.trim()))])
   }
   return tags
+})
+/** `1,4`: those department ids; `*`: every department of the account (null). */
+const departments = z.string().transform((value, ctx) => {
+  if (value.trim() === '*') return null
+  const ids = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  if (ids.length > 0 && ids.every((id) => /^\d{1,15}$/.test(id) && Number(id) > 0))
+    return ids.map(Number)
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not a comma list of department ids (whole numbers from 1), or *`,
+  })
+  return z.NEVER
 })
 /** A MIME type the proxy can recognise by content (media/types.ts); never one a browser runs. */
 const uploadType = z
@@ -145,6 +161,10 @@ const duration = <const K extends string>(
 const port = z.coerce.number().int().min(0).max(65_535)
 const httpUrl = z.url({ protocol: /^https?$/ })
 const secret32 = z.string().min(32, 'at least 32 characters')
+const webhookSecret = z
+  .string()
+  .min(16, 'at least 16 characters')
+  .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
 
 /** What the production proxy cannot start without; the demo makes them up (demo/config.ts). */
 export const requiredSettings = {
@@ -153,10 +173,7 @@ export const requiredSettings = {
     'the zChat API token (zChat > Settings > Integrations > API)',
   ),
   ZCHAT_WEBHOOK_SECRET: setting(
-    z
-      .string()
-      .min(16, 'at least 16 characters')
-      .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    webhookSecret,
     'the secret path of the webhook URL (16+ letters, digits, _ or -)',
     { key: 'webhookSecret' },
   ),
@@ -165,6 +182,12 @@ export const requiredSettings = {
   ALLOWED_ORIGINS: setting(
     z.union([z.literal('*'), commaList(origin)]),
     'comma list of site origins allowed to use the chat, or *',
+  ),
+  // Required, `*` included: unset used to mean any department, and a visitor chooses it, so a page's
+  // script could open conversations in the account's internal or VIP queues.
+  ALLOWED_DEPARTMENTS: setting(
+    departments,
+    'comma list of the zChat department ids visitors may start a conversation in, or `*` for every department of the account, internal and VIP queues included ([security.md](security.md#what-a-site-owner-must-configure))',
   ),
 } satisfies Declarations
 
@@ -182,6 +205,15 @@ const serverSettings = {
     'the token of zChat\'s update call (the rating, customer key, tags), which the contract calls "your clientSdk token" while every other call says "your API token"',
     { whenUnset: '`ZCHAT_TOKEN`' },
   ),
+  ZCHAT_WEBHOOK_SECRET_PREVIOUS: setting(
+    webhookSecret,
+    "`ZCHAT_WEBHOOK_SECRET`'s value before its last rotation: the webhook answers on both paths until zChat has the new one ([Rotating secrets](security.md#rotating-secrets))",
+    { key: 'webhookSecretPrevious' },
+  ),
+  SESSION_SECRET_PREVIOUS: setting(
+    secret32,
+    "`SESSION_SECRET`'s value before its last rotation: the credentials and history links it signed stay valid until they expire, new ones are signed with `SESSION_SECRET` ([Rotating secrets](security.md#rotating-secrets))",
+  ),
   HISTORY_TIME_ZONE: setting(
     z.string().refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC'),
     'the zone of the times in the external-history document zChat fetches (its format has none)',
@@ -196,14 +228,24 @@ const serverSettings = {
     'how long a visitor credential is valid',
     { default: '24', accepts: 'more than 0, up to 720', key: 'sessionTtlMs' },
   ),
-  ALLOWED_DEPARTMENTS: setting(
-    commaList(z.coerce.number().int().positive()),
-    'comma list of department ids a visitor may start a conversation in',
-    { whenUnset: 'any' },
+  ALLOWED_CHANNELS: setting(
+    commaList(z.enum(channels))
+      .refine((list) => list.length > 0, 'at least one of web, whatsapp, sms')
+      .transform((list): readonly (typeof channels)[number][] => [...new Set(list)]),
+    "comma list of where agents may answer a visitor: `web` (in the chat), `whatsapp`, `sms` (zChat's media types WHATSAPP and SMS, at the phone the visitor gives); a start on another is refused (422). The site offers them with `data-channels` ([Departments and channels](embedding.md#departments-and-channels))",
+    { default: 'web', accepts: '`web`, `whatsapp`, `sms`' },
   ),
   IDENTITY_SECRET: setting(
     secret32,
     "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
+  ),
+  IDENTITY_SECRET_PREVIOUS: setting(
+    secret32,
+    "`IDENTITY_SECRET`'s value before its last rotation: identities the site signed with it are still taken ([Rotating secrets](security.md#rotating-secrets))",
+  ),
+  ADMIN_TOKEN: setting(
+    secret32,
+    "opens the operators' calls (`DELETE /admin/conversations/:id`, erasing a conversation on a visitor's request by e-mail) to `Authorization: Bearer {ADMIN_TOKEN}` (32+ characters; [security.md](security.md#erasing-a-visitors-data)); unset, there are none",
   ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
@@ -213,6 +255,11 @@ const serverSettings = {
     z.string().min(1),
     "where visitors' uploads are stored; must be writable, and shared by every instance behind one `PUBLIC_URL` ([Media](#media))",
     { default: '.media' },
+  ),
+  LEAVE_MESSAGE_DEAD_LETTER_DIR: setting(
+    z.string().min(1),
+    'where left messages the site never took are kept for the operator, one file each, without `REDIS_URL` (with it, Redis keeps them); must be writable, and on a volume that outlives the container ([Dead letters](#dead-letters))',
+    { default: '.dead-letters', key: 'deadLetterDir' },
   ),
   LOG_LEVEL: setting(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -228,13 +275,23 @@ const composedSettings = {
     "zChat tag ids each department's new interactions get: `1:10|11,2:20` (department 1: tags 10 and 11), set with zChat's update call right after the start",
   ),
   CAPTCHA_PROVIDER: setting(
-    z.enum(['turnstile', 'hcaptcha']),
-    'a CAPTCHA check before each new conversation: every start needs a token the provider accepts ([security.md](security.md))',
+    z.enum(['turnstile', 'hcaptcha', 'recaptcha']),
+    "a CAPTCHA check before each new conversation and left message (`CAPTCHA_ACTIONS`): each needs a token the provider accepts, solved on one of `ALLOWED_ORIGINS`' hosts ([security.md](security.md#captcha))",
   ),
   CAPTCHA_SECRET: setting(z.string().min(1), "the provider's secret key (required with it)"),
-  CAPTCHA_VERIFY_URL: setting(httpUrl, "where the provider's token is checked", {
-    whenUnset: "the provider's siteverify",
-  }),
+  CAPTCHA_VERIFY_URL: setting(
+    httpUrl,
+    "where the provider's token is checked: any siteverify that takes `secret`, `response` and `remoteip` and answers `success` and `hostname`",
+    { whenUnset: "the provider's siteverify" },
+  ),
+  CAPTCHA_ACTIONS: setting(
+    commaList(z.enum(captchaActions)).refine(
+      (actions) => actions.length > 0,
+      'start, leave-message or both (unset CAPTCHA_PROVIDER for none)',
+    ),
+    'comma list of what needs a CAPTCHA token when `CAPTCHA_PROVIDER` is set: `start` (a new conversation), `leave-message`',
+    { default: captchaActions.join(','), accepts: '`start`, `leave-message`' },
+  ),
   LEAVE_MESSAGE_URL: setting(
     httpUrl,
     'where left messages are POSTed, signed ([Left messages](http-api.md#left-messages)); unset, visitors cannot leave one',
@@ -242,6 +299,11 @@ const composedSettings = {
   LEAVE_MESSAGE_SECRET: setting(
     secret32,
     'signs each delivery to `LEAVE_MESSAGE_URL`, HMAC-SHA256 (32+ characters; required with it)',
+  ),
+  TRANSCRIPT_BY_EMAIL: setting(
+    z.enum(['true', 'false']).transform((value) => value === 'true'),
+    'lets a visitor ask, after the chat, for its transcript by e-mail: the proxy delivers it to `LEAVE_MESSAGE_URL` as a `transcript-requested`, and the site sends the e-mail ([Transcripts by e-mail](http-api.md#transcripts-by-e-mail); requires `LEAVE_MESSAGE_URL`)',
+    { default: 'false' },
   ),
   TRUST_PROXY: setting(
     z
@@ -270,6 +332,10 @@ const composedSettings = {
 
 /** What an operator tunes: the config's `limits`, by name. */
 const limitSettings = {
+  IPV6_PREFIX_LENGTH: whole(
+    [24, 128, 64],
+    'an IPv6 client counts by this many leading bits of its address in every per-address limit: an ISP hands each customer a prefix (a /64 at least, often a /56 or /48) and any address in it is theirs. IPv4-mapped addresses count as IPv4 ([security.md](security.md#client-addresses))',
+  ),
   RATE_LIMIT_PER_MINUTE: whole(
     [1, 1_000_000, 300],
     'visitor calls per minute per client address, over all visitor routes',
@@ -345,6 +411,25 @@ const limitSettings = {
     [10, 100_000, 2000],
     'events kept per conversation; past it the oldest go',
   ),
+  // About 100 times a typical conversation's events (9 KB), a few hundred long agent messages.
+  MAX_BYTES_PER_CONVERSATION: whole(
+    [64 * 1024, 1024 ** 3, 1024 ** 2],
+    'bytes of events kept per conversation (each counted once, as stored); past it the oldest go, as past `MAX_EVENTS_PER_CONVERSATION`; the newest is kept whatever its size (the body limits bound it)',
+  ),
+  // Sized for a 512 MB container: a process of about 150 MB, transcripts (64 MiB), streams,
+  // and this, with room for the garbage a flood leaves until V8 collects it (docs/operations.md).
+  EVENT_LOG_MAX_BYTES: whole(
+    [1024 ** 2, 1024 ** 4, 96 * 1024 ** 2],
+    "bytes the in-memory event log holds in all (events as stored, their keys and bookkeeping; `zchat_proxy_event_log_bytes`); past it conversations never opened here go first, then the least recently active ended ones (their transcripts answer for them); open ones keep their events, so keep it above what live conversations hold. With `REDIS_URL`, Redis's `maxmemory` bounds the log instead ([Memory](#memory))",
+  ),
+  UNOPENED_MAX_CONVERSATIONS: whole(
+    [1, 1_000_000, 2000],
+    "interactions never opened here held at once (zChat's webhook sends every channel's; each is kept 2 minutes in case its `queued` outruns the start's answer); past it the least recently active go, in memory and on Redis",
+  ),
+  UNOPENED_MAX_BYTES: whole(
+    [64 * 1024, 1024 ** 3, 8 * 1024 ** 2],
+    'bytes those interactions hold together; past it the least recently active go, in memory and on Redis',
+  ),
   UPLOAD_MAX_BYTES: whole(
     [0, 100 * 1024 * 1024, 10 * 1024 * 1024],
     'largest file a visitor may upload; `0` turns uploads off',
@@ -366,13 +451,31 @@ const limitSettings = {
     hour,
     [1, 365 * 24, 7 * 24],
     'mediaRetentionMs',
-    'how long an upload is served (and kept) after it was stored; zChat keeps only its URL',
+    'how long a file is served (and kept) after the message that carries it was sent; zChat keeps only its URL',
+  ),
+  MEDIA_UNSENT_MINUTES: duration(
+    minute,
+    [1, 24 * 60, 15],
+    'mediaUnsentMs',
+    'how long an upload no message has carried is kept; its URL answers `404` until the message that carries it is sent',
   ),
   MEDIA_QUOTA_BYTES: whole(
     [1024 * 1024, 1024 ** 4, 5 * 1024 ** 3],
     'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
   ),
   UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
+  MEDIA_QUOTA_PER_CONVERSATION_BYTES: whole(
+    [1024, 1024 ** 4, 100 * 1024 * 1024],
+    'bytes one conversation may upload, over every instance on `REDIS_URL`; past it its uploads get `429`',
+  ),
+  MEDIA_QUOTA_PER_IP_BYTES: whole(
+    [1024, 1024 ** 4, 1024 ** 3],
+    'bytes one client address may upload per `MEDIA_RETENTION_HOURS`, over all its conversations and every instance on `REDIS_URL`: about the most of `MEDIA_QUOTA_BYTES` one address can hold; past it its uploads get `429` (carriers put many visitors behind one address: not too tight)',
+  ),
+  MEDIA_IDLE_TIMEOUT_MS: whole(
+    [1000, 600_000, 30_000],
+    "how long a download of a visitor's file may go without the reader taking a byte before its connection is closed, and the file's handle with it",
+  ),
   ZCHAT_TIMEOUT_MS: whole(
     [100, 120_000, 10_000],
     'how long a zChat call may take before the visitor gets `504 UPSTREAM_TIMEOUT`',
@@ -396,6 +499,20 @@ const limitSettings = {
   LEAVE_MESSAGE_PER_MINUTE: whole(
     [1, 10_000, 5],
     "messages left per minute per client address (each one reaches the site's inbox)",
+  ),
+  LEAVE_MESSAGE_PER_MINUTE_GLOBAL: whole(
+    [1, 100_000, 30],
+    "messages left per minute for the whole deployment (every instance on `REDIS_URL`), whatever the addresses: a crowd of them must not fill the site's inbox",
+  ),
+  LEAVE_MESSAGE_PER_HOUR_GLOBAL: whole(
+    [1, 1_000_000, 300],
+    'messages left per hour for the whole deployment, likewise',
+  ),
+  LEAVE_MESSAGE_DEAD_LETTER_HOURS: duration(
+    hour,
+    [1, 365 * 24, 30 * 24],
+    'deadLetterRetentionMs',
+    'how long a left message the site never took is kept (for a retry) before it is erased: it is personal data ([Dead letters](#dead-letters))',
   ),
   LEAVE_MESSAGE_MAX_PENDING: whole(
     [1, 1_000_000, 1000],
@@ -501,7 +618,7 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   // envSchema is built from the declarations Settings is inferred from.
   const s = parsed.data as Settings
-  const lines = [...extraLines]
+  const lines = [...extraLines, ...rotationProblems(s)]
   if (s.LEAVE_MESSAGE_URL && !s.LEAVE_MESSAGE_SECRET) {
     lines.push(
       problem(
@@ -510,11 +627,19 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
+  if (s.TRANSCRIPT_BY_EMAIL && !s.LEAVE_MESSAGE_URL) {
+    lines.push(
+      problem(
+        'LEAVE_MESSAGE_URL',
+        'required when TRANSCRIPT_BY_EMAIL is true: transcripts are delivered to the site there',
+      ),
+    )
+  }
   if (!s.CAPTCHA_PROVIDER && (s.CAPTCHA_SECRET || s.CAPTCHA_VERIFY_URL)) {
     lines.push(
       problem(
         'CAPTCHA_PROVIDER',
-        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile or hcaptcha',
+        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile, hcaptcha or recaptcha',
       ),
     )
   }
@@ -525,6 +650,30 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   if (lines.length > 0) fail(lines)
   return s
+}
+
+/** Each secret that rotates, and the variable that holds its value before the last rotation. */
+const rotatingSecrets = [
+  ['ZCHAT_WEBHOOK_SECRET', 'ZCHAT_WEBHOOK_SECRET_PREVIOUS'],
+  ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'],
+  ['IDENTITY_SECRET', 'IDENTITY_SECRET_PREVIOUS'],
+] as const
+
+/**
+ * A previous value equal to the current one: the rotation was not made, whatever the operator
+ * thinks. A previous value without a current one (IDENTITY_SECRET is optional) verifies nothing.
+ */
+function rotationProblems(s: Settings): string[] {
+  return rotatingSecrets.flatMap(([name, previous]) => {
+    if (s[previous] === undefined) return []
+    if (s[previous] === s[name])
+      return [
+        problem(previous, `the same as ${name}: give ${name} the new value, and this the old one`),
+      ]
+    if (s[name] === undefined && name === 'IDENTITY_SECRET')
+      return [problem(previous, `set only with ${name}, which signs now`)]
+    return []
+  })
 }
 
 /** The production configuration: every required variable set, every value valid. */
@@ -557,6 +706,7 @@ export function toConfig(s: Settings, secrets: Secrets) {
             provider: s.CAPTCHA_PROVIDER,
             secret: s.CAPTCHA_SECRET,
             verifyUrl: s.CAPTCHA_VERIFY_URL ?? captchaVerifyUrls[s.CAPTCHA_PROVIDER],
+            actions: s.CAPTCHA_ACTIONS,
           }
         : null,
     /** Where left messages go, and the secret they are signed with; null: the feature is off. */
@@ -564,6 +714,8 @@ export function toConfig(s: Settings, secrets: Secrets) {
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
         : null,
+    /** Whether visitors may ask for their transcript by e-mail (delivered with left messages). */
+    transcriptByEmail: s.TRANSCRIPT_BY_EMAIL,
     /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },

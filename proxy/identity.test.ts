@@ -111,6 +111,23 @@ describe('verifyIdentity', () => {
       })
   })
 
+  it('takes what the site signed with either value during a rotation, and only those', () => {
+    const previous = 'the-identity-secret-before-rotation'
+    const rotated = createIdentityVerifier({ current: secret, previous }, () => now)
+    expect(rotated(signIdentity(previous, data))).toMatchObject({ customerKey: 'crm-42' })
+    expect(rotated(signIdentity(secret, data))).toMatchObject({ customerKey: 'crm-42' })
+    expect(
+      refusal(() => rotated(signIdentity('some-other-secret-0123456789abcdef', data))),
+    ).toMatchObject({
+      code: 'AUTHENTICATION_ERROR',
+      message: 'Identity signature does not match',
+    })
+    // Once the previous value is dropped, what it signed is refused.
+    expect(refusal(() => verify(signIdentity(previous, data)))).toMatchObject({
+      code: 'AUTHENTICATION_ERROR',
+    })
+  })
+
   it('refuses any identity when no secret is configured', () => {
     const unconfigured = createIdentityVerifier(null, () => now)
     expect(refusal(() => unconfigured(signIdentity(secret, data)))).toMatchObject({

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { type SignedIdentity, visitorProfile } from '../protocol/schemas.ts'
 import { ApiError } from './errors.ts'
+import { type RotatingSecret, secretValues } from './keys.ts'
 
 /** How far ahead `exp` may be: a leaked identity must not be good for long. */
 export const identityMaxAgeSeconds = 24 * 60 * 60
@@ -32,11 +33,16 @@ export function signIdentity(secret: string, data: object): Required<SignedIdent
 
 /**
  * Verifies a signed identity: 401 AUTHENTICATION_ERROR when it is unsigned, badly signed, expired
- * or unreadable; 422 when this proxy has no IDENTITY_SECRET to check it with.
+ * or unreadable; 422 when this proxy has no IDENTITY_SECRET to check it with. During a rotation
+ * (IDENTITY_SECRET_PREVIOUS) what the site signed with either value is taken.
  */
-export function createIdentityVerifier(secret: string | null, now: () => number = Date.now) {
+export function createIdentityVerifier(
+  secret: string | RotatingSecret | null,
+  now: () => number = Date.now,
+) {
+  const secrets = secret === null ? [] : secretValues(secret)
   return function verifyIdentity(identity: SignedIdentity): VerifiedIdentity {
-    if (secret === null)
+    if (secrets.length === 0)
       throw new ApiError(
         'UNPROCESSABLE',
         'Identity verification is not configured on this chat (IDENTITY_SECRET is not set)',
@@ -46,10 +52,12 @@ export function createIdentityVerifier(secret: string | null, now: () => number 
     const signature = identity.signature?.replace(/=+$/, '')
     if (!signature) throw refuse('is not signed')
     if (!base64url.test(payload) || !base64url.test(signature)) throw refuse('is malformed')
-    const expected = createHmac('sha256', secret).update(payload).digest()
     const given = Buffer.from(signature, 'base64url')
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw refuse('signature does not match')
+    const signedWith = (key: string) => {
+      const expected = createHmac('sha256', key).update(payload).digest()
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    }
+    if (!secrets.some(signedWith)) throw refuse('signature does not match')
     let data: unknown
     try {
       data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))

@@ -9,6 +9,7 @@ import {
   testToken,
   webhookSecret,
 } from './testing/harness.ts'
+import { createTickets, createVisitors } from './visitors.ts'
 
 type Line = Record<string, unknown> & { msg?: string; reqId?: string; level: number }
 
@@ -171,7 +172,7 @@ describe('the log', () => {
       '/webhooks/zchat/***',
     )
     expect(describeRequest({ method: 'GET', url: '/v1/history/v1.abc.def?x=1' }).url).toBe(
-      '/v1/history/***?x=1',
+      '/v1/history/***?***',
     )
     // The absolute form of a request line, and a doubled slash, hide nothing either.
     for (const url of [
@@ -181,9 +182,51 @@ describe('the log', () => {
     ]) {
       expect(describeRequest({ method: 'POST', url }).url).not.toContain(webhookSecret)
     }
+  })
+
+  it('keeps no visitor’s words from a URL: a media path whole, any query', () => {
+    // A file's name is the visitor's own words, a document's often their name and ID number.
+    for (const url of [
+      '/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf?download=1',
+      '//media//AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/MEDIA/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      'http://chat.example.com/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/media%2FAbCdEfGhIjKlMnOpQrStUvWx%2FRG_Maria_123.456.789-00.pdf',
+    ]) {
+      const { url: shown } = describeRequest({ method: 'GET', url })
+      expect(shown, url).not.toMatch(/Maria|789|AbCdEf/)
+      expect(shown, url).toMatch(/\/media(\/|%2F)\*\*\*$/i)
+    }
     expect(
-      describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
-    ).toBe('/media/***/a.png')
+      describeRequest({ method: 'GET', url: '/v1/config?email=ana@example.com&name=Ana' }).url,
+    ).toBe('/v1/config?***')
+    expect(describeRequest({ method: 'POST', url: '/v1/conversations' }).url).toBe(
+      '/v1/conversations',
+    )
+  })
+})
+
+describe('the last net', () => {
+  it('scrubs a visitor credential or history ticket from any line, in either format', () => {
+    const out: string[] = []
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => out.push(line) },
+    })
+    const secret = 'a-session-secret-of-32-characters!!'
+    const given = [
+      createVisitors(secret, 60_000).issue('conv-1').credential,
+      createTickets(secret, 60_000).issue('conv-1').credential,
+      // Issued before key ids, and still verified.
+      'v1.eyJjIjoiY29udi0xIiwiZSI6MX0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU',
+    ]
+    for (const credential of given) {
+      logger.warn({ note: `refused ${credential} here` }, `refused Bearer ${credential}`)
+    }
+    expect(out).toHaveLength(given.length)
+    for (const credential of given) expect(out.join('')).not.toContain(credential)
+    expect(out[0]).toContain('refused [redacted] here')
   })
 })
 
@@ -198,7 +241,7 @@ describe('a request line written by hand', () => {
     const request = {
       id: 'req-"quoted"-1',
       method: 'POST',
-      url: `/v1/conversations/é\u2028x?q=${webhookSecret}`,
+      url: `/v1/conversations/é\u2028x/${webhookSecret}`,
       ip: '::ffff:127.0.0.1',
     }
     writeRequestLine(requestLogger(logger, { reqId: request.id }, {}), request, {

@@ -10,8 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { ApiError } from './errors.ts'
-import type { EventLog } from './events/log.ts'
-import type { EvictionReason } from './events/memory.ts'
+import type { EventLog, EvictionReason } from './events/log.ts'
 import type { RemovalReason } from './media/store.ts'
 import type { DeliveryOutcome } from './messages-left/delivery.ts'
 import type { Streams } from './streams.ts'
@@ -41,6 +40,8 @@ export type Metrics = {
   countLeftMessage(outcome: DeliveryOutcome): void
   countUpload(outcome: UploadOutcome): void
   countMediaRemoved(reason: RemovalReason, count: number): void
+  /** A conversation erased (erasure.ts), at its visitor's request or an operator's. */
+  countErasure(by: 'visitor' | 'operator'): void
   /** The exposition text, and the content type to send it with. */
   render(): Promise<{ contentType: string; body: string }>
 }
@@ -91,6 +92,14 @@ export function createMetrics(): Metrics {
       if (sources) this.set(sources.log.stats().events)
     },
   })
+  new Gauge({
+    name: `${prefix}event_log_bytes`,
+    help: 'Bytes the in-memory event log holds, as counted against EVENT_LOG_MAX_BYTES (0 on Redis)',
+    registers,
+    collect() {
+      if (sources) this.set(sources.log.stats().bytes)
+    },
+  })
   const frames = new Counter({
     name: `${prefix}frames_relayed_total`,
     help: 'Conversation events written to the event streams of visitors',
@@ -128,7 +137,7 @@ export function createMetrics(): Metrics {
   })
   const evictions = new Counter({
     name: `${prefix}evictions_total`,
-    help: 'Conversations forgotten by the event log, by reason (event-cap counts events)',
+    help: 'Conversations forgotten by the event log, by reason (retention: ended, idle, unopened; caps: cap, unopened-cap, budget); event-cap counts events dropped from one conversation',
     labelNames: ['reason'] as const,
     registers,
   })
@@ -140,7 +149,7 @@ export function createMetrics(): Metrics {
   })
   const mediaRemoved = new Counter({
     name: `${prefix}media_removed_total`,
-    help: 'Stored files deleted by the media sweep, by reason (expired, or orphan: left by a crash)',
+    help: 'Stored files deleted by the media sweep, by reason (expired; unsent: uploaded, never sent; orphan: left by a crash)',
     labelNames: ['reason'] as const,
     registers,
   })
@@ -149,6 +158,13 @@ export function createMetrics(): Metrics {
     name: `${prefix}left_messages_total`,
     help: 'Left messages and their delivery attempts to LEAVE_MESSAGE_URL, by outcome',
     labelNames: ['outcome'] as const,
+    registers,
+  })
+
+  const erasures = new Counter({
+    name: `${prefix}erasures_total`,
+    help: 'Conversations erased with what the proxy kept of them (the earlier chats each carried included), by who asked: its visitor, or an operator (ADMIN_TOKEN)',
+    labelNames: ['by'] as const,
     registers,
   })
 
@@ -168,6 +184,7 @@ export function createMetrics(): Metrics {
     countLeftMessage: (outcome) => leftMessages.inc({ outcome }),
     countUpload: (outcome) => uploads.inc({ outcome }),
     countMediaRemoved: (reason, count) => mediaRemoved.inc({ reason }, count),
+    countErasure: (by) => erasures.inc({ by }),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() }
     },

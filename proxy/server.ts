@@ -7,10 +7,13 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError } from './env.ts'
+import { createEvictionReport, type EvictionReport } from './events/evictions.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { processAllowance, uploadCaps } from './media/allowance.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
+import { createFolderDeadLetters, type DeadLetters } from './messages-left/dead-letters.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import {
   createMetrics,
@@ -58,10 +61,14 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           secrets: [
             config.zchatToken,
             config.webhookSecret,
+            ...(config.webhookSecretPrevious ? [config.webhookSecretPrevious] : []),
             config.sessionSecret,
+            ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
+            ...(config.adminToken ? [config.adminToken] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
             ...(config.captcha ? [config.captcha.secret] : []),
             ...redisSecrets(config.redisUrl),
@@ -70,12 +77,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         })
   // The log's relay closes the streams after a gap; the streams count their addresses in the log's Redis.
   let opened: Streams | null = null
-  const { log, shared } = openLog(config, metrics, () => opened, logger || null)
+  const { log, shared, evictions } = openLog(config, metrics, () => opened, logger || null)
   const streams = createStreams({
     ...config.limits,
     ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
   })
   opened = streams
+  const deadLetters = config.leaveMessage ? await openDeadLetters(config, shared, log) : null
   // A returning visitor finds their ended conversation for as long as their credential lives, and
   // zChat the history behind a ticket for as long as the ticket does: whichever is longer.
   const transcriptRetentionMs = Math.max(config.limits.historyRetentionMs, config.sessionTtlMs)
@@ -87,23 +95,25 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...config.leaveMessage,
         maxPending: config.limits.leaveMessageMaxPending,
         onOutcome: metrics.countLeftMessage,
+        deadLetters: deadLetters?.store ?? null,
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
+  // A conversation's counts last as long as a visitor's credential can act on it.
+  const caps = uploadCaps(config.limits, config.sessionTtlMs)
   const media = createMediaStore({
     dir: config.mediaDir,
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    unsentMs: config.limits.mediaUnsentMs,
     quotaBytes: config.limits.mediaQuotaBytes,
-    ...(shared && {
-      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
-      // As long as a visitor's credential can act on the conversation.
-      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
-    }),
+    allowance: shared ? shared.limits.uploadAllowance(caps) : processAllowance(caps),
+    ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
+  const sessionSecret = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -116,29 +126,39 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     transcripts,
     streams,
     media,
-    visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
-    webhookSecret: config.webhookSecret,
-    ticketSecret: `${config.sessionSecret}:history`,
+    visitors: createVisitors(sessionSecret, config.sessionTtlMs),
+    webhookSecret: { current: config.webhookSecret, previous: config.webhookSecretPrevious },
+    sessionSecret,
     historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
-    identitySecret: config.identitySecret,
+    allowedChannels: config.allowedChannels,
+    identitySecret: config.identitySecret && {
+      current: config.identitySecret,
+      previous: config.identitySecretPrevious,
+    },
     captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
     logger,
     metrics,
     metricsToken: config.metrics.token,
+    adminToken: config.adminToken,
     trustProxy: config.trustProxy,
     limits: config.limits,
     ...(shared && {
       rateLimitStore: sharedRateLimitStore(shared.countHit),
       startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
+      leftMessageBudgets: shared.limits.leftMessageBudgets(
+        config.limits.leaveMessagePerMinuteGlobal,
+        config.limits.leaveMessagePerHourGlobal,
+      ),
     }),
     isDraining: () => draining,
     messagesLeft,
+    transcriptByEmail: config.transcriptByEmail,
   })
   let metricsListener: MetricsListener | null = null
   try {
@@ -150,10 +170,12 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       })
     }
   } catch (error) {
-    messagesLeft?.close()
+    await messagesLeft?.close()
+    deadLetters?.close()
     await app.close()
     await transcripts.close()
     await log.close()
+    evictions.stop()
     media.close()
     throw error
   }
@@ -168,9 +190,12 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   const close = () => {
     closing ??= (async () => {
       await Promise.all([app.close(), metricsListener?.close(), lastTries])
-      messagesLeft?.close()
+      // Whatever is still pending becomes a dead letter, in Redis too: before the log closes.
+      await messagesLeft?.close()
+      deadLetters?.close()
       await transcripts.close()
       await log.close()
+      evictions.stop()
       media.close()
     })()
     return closing
@@ -215,29 +240,43 @@ function redisSecrets(url: string | null): string[] {
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
  * rules, and the fan-out of triggers to whichever instance holds a visitor's stream), the
  * rate-limit counters and the limits of the whole deployment (streams per address, starts per
- * minute, the media quota) to Redis; without it, one process keeps them in memory.
+ * minute, the media quota, what a conversation and an address may upload) to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,
   metrics: Metrics,
   streams: () => Streams | null,
   logger: Pick<FastifyBaseLogger, 'warn'> | null,
-): { log: EventLog; shared: RedisLog | null } {
-  const retention = {
-    endedRetentionMs: config.limits.endedRetentionMs,
-    idleRetentionMs: config.limits.idleRetentionMs,
-    maxEventsPerConversation: config.limits.maxEventsPerConversation,
+): { log: EventLog; shared: RedisLog | null; evictions: EvictionReport } {
+  const { limits } = config
+  const bounds = {
+    endedRetentionMs: limits.endedRetentionMs,
+    idleRetentionMs: limits.idleRetentionMs,
+    maxEventsPerConversation: limits.maxEventsPerConversation,
+    maxBytesPerConversation: limits.maxBytesPerConversation,
+    unopenedMaxConversations: limits.unopenedMaxConversations,
+    unopenedMaxBytes: limits.unopenedMaxBytes,
   }
+  const evictions = createEvictionReport({
+    count: metrics.countEviction,
+    warn: (evicted) =>
+      logger?.warn(
+        { evicted },
+        'the event log forgot conversations or events to stay within its caps (zchat_proxy_evictions_total; EVENT_LOG_MAX_BYTES, UNOPENED_MAX_*, MAX_CONVERSATIONS, MAX_*_PER_CONVERSATION)',
+      ),
+  })
   if (!config.redisUrl) {
     const log = createMemoryLog({
-      ...retention,
-      onEvict: metrics.countEviction,
-      maxConversations: config.limits.maxConversations,
+      ...bounds,
+      onEvict: evictions.onEvict,
+      maxConversations: limits.maxConversations,
+      maxBytes: limits.eventLogMaxBytes,
     })
-    return { log, shared: null }
+    return { log, shared: null, evictions }
   }
   const log = createRedisLog({
-    ...retention,
+    ...bounds,
+    onEvict: evictions.onEvict,
     url: config.redisUrl,
     onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
     // Live events were missed: the widgets reconnect (spread over a few seconds) and replay them.
@@ -252,7 +291,38 @@ function openLog(
     // have noticed and reconnected elsewhere.
     leaseMs: 3 * config.limits.heartbeatMs,
   })
-  return { log, shared: log }
+  return { log, shared: log, evictions }
+}
+
+/** Dead letters are swept this often (and at start), so none outlives its retention by much. */
+const deadLetterSweepMs = 60 * 60 * 1000
+
+/**
+ * Where left messages the site never took are kept: Redis with REDIS_URL, else the folder, which
+ * must be writable (or the start stops, as a bad setting does).
+ */
+async function openDeadLetters(config: Config, shared: RedisLog | null, log: EventLog) {
+  const retentionMs = config.limits.deadLetterRetentionMs
+  let store: DeadLetters
+  if (shared) store = shared.deadLetters(retentionMs)
+  else {
+    const folder = createFolderDeadLetters({ dir: config.deadLetterDir, retentionMs })
+    try {
+      await folder.prepare()
+    } catch (error) {
+      await log.close()
+      const why = error instanceof Error && 'code' in error ? String(error.code) : String(error)
+      throw new ConfigError(
+        `Invalid configuration:\n  LEAVE_MESSAGE_DEAD_LETTER_DIR: ${config.deadLetterDir} cannot be created or written to (${why}); left messages the site never takes are kept there`,
+      )
+    }
+    store = folder
+  }
+  const sweep = () => void store.sweep().catch(() => {})
+  sweep()
+  const timer = setInterval(sweep, deadLetterSweepMs)
+  timer.unref()
+  return { store, close: () => clearInterval(timer) }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

@@ -18,7 +18,24 @@
  * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
  * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
  * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
- * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB).
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). All chat
+ * code went from 45.5 to 48.75 KB for the site's choice of department and channel (a part of its
+ * own, about 2.8 KB, fetched only on sites that offer one) and the departments' hours; the chat on
+ * open from 27.25 to 27.5 KB for what the model must know before any part is there: the start's
+ * department and channel, a conversation answered on the visitor's phone (no message box, after a
+ * reload too), one slot in the window (about 0.2 KB). The chat on open went from 27.5 to 28 KB and
+ * all chat code from 48.75 to 49 KB for the dark theme (data-theme): the window's colours as custom
+ * properties and the dark palette, for data-theme="dark" and under prefers-color-scheme (about 0.35 KB).
+ * Then the visitor's record (the conversation downloaded, e-mailed or erased: on open the calls,
+ * the model's actions and the header's Download, about 0.15 KB; the rest in the end of a chat's
+ * part, in three languages, fetched in the background once the visitor is queued, with a budget of
+ * its own of 5 KB) moved the chat on open from 28 to 28.25 KB and all chat code from 49 to 52 KB.
+ * The loader went from 4 to 4.75 KB for the site's greeting beside the launcher (data-greeting-delay,
+ * zchat('greet')), which must show without the chat: its live region, text and close button, their
+ * CSS with a dark palette for data-theme, the badge and title flag, the once-per-session key and the
+ * command's checks (about 0.77 KB). Room was made first: data-title, data-department and
+ * data-page-url are read by the chat, the only one that uses them (68 bytes); it was not enough.
+ * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB.
  *
  * Issue 19 (the first open in one round trip) moved the chat on open down from 27.25 to 25 KB: Vite's
  * preload helper gone, the plural chunk folded in, the stream's part out; it added the budgets of a
@@ -44,8 +61,11 @@ const sizeOf = (files: string[]) => files.reduce((sum, file) => sum + gzipped(fi
 const open = firstOpen(manifest)
 const onOpen = new Set(open.onOpen)
 // ky (transport/ky.ts), the HTTP client, is a part of its own too, asked for with the chat by the
-// loader for the first call (the proxy's config): it alone is past 4 KB.
-const partBudget = (name: string | undefined) => (name === 'ky' ? 6 : 4) * 1024
+// loader for the first call (the proxy's config): it alone is past 4 KB. The end of a chat (the
+// rating and the visitor's record, in three languages) is fetched in the background once the
+// visitor is queued.
+const partBudgets: Record<string, number> = { ky: 6, 'ending-part': 5 }
+const partBudget = (name: string | undefined) => (partBudgets[name ?? ''] ?? 4) * 1024
 const lazyParts = Object.keys(manifest)
   .filter((key) => manifest[key]?.isDynamicEntry)
   .map((key) => ({
@@ -71,19 +91,19 @@ const firstOpenFiles = (then: string[]) => [
 ]
 
 const budgets = [
-  { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25 * 1024 },
+  { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 5 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25.75 * 1024 },
   // Issue 19: everything a visitor's first open fetches, in one round trip. A new conversation opens
   // on the pre-chat form; a conversation going on (a reload, another page) needs the stream at once.
   {
     name: 'first open of a new conversation: the loader, the chat, ky, the largest language and the pre-chat form',
     files: firstOpenFiles(open.prechat),
-    maxGzipBytes: 37 * 1024,
+    maxGzipBytes: 38.5 * 1024,
   },
   {
     name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 38.25 * 1024,
+    maxGzipBytes: 39.75 * 1024,
   },
   ...lazyParts,
   {
@@ -96,7 +116,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 45.5 * 1024,
+    maxGzipBytes: 52.25 * 1024,
   },
 ]
 

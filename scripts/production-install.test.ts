@@ -21,6 +21,7 @@ import { delimiter, dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { optionalSettings } from '../proxy/env.ts'
 import { copyContext, type Image, local, type Runner, replay } from './docker-replay.ts'
 import { parseDockerfile, readDockerignore } from './dockerfile.ts'
 
@@ -161,9 +162,27 @@ beforeAll(async () => {
   runtimeEnv = { PATH: machineEnv.PATH, HOME: scratch, ...runtime.env }
 }, 240_000)
 
+// Deleting the installs (tens of thousands of files) takes over the default 10 s on a loaded
+// machine: bounded like the install above, by the work, not by a guess at the machine's speed.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   if (scratch) rmSync(scratch, { recursive: true, force: true })
+}, 120_000)
+
+/** Every setting production needs, the image's environment under them. */
+const productionEnv = (): Record<string, string> => ({
+  ...runtimeEnv,
+  // Loopback and any free port on this machine (the image listens on 0.0.0.0:8787).
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  ZCHAT_API_URL: 'http://127.0.0.1:9/core/api/v1',
+  ZCHAT_TOKEN: randomBytes(16).toString('hex'),
+  ZCHAT_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  PUBLIC_URL: 'https://chat.example.com',
+  ALLOWED_ORIGINS: 'https://shop.example.com',
+  ALLOWED_DEPARTMENTS: '1,2',
 })
 
 describe('the Docker image', () => {
@@ -191,6 +210,20 @@ describe('the Docker image', () => {
     expect(owner).toBe(runtime.user)
     // Uploads made on this machine never reach an image.
     expect(ignored('.media')).toBe(true)
+  })
+
+  it('gives the runtime user a volume for dead letters, where LEAVE_MESSAGE_DEAD_LETTER_DIR points by default', () => {
+    const deadLetterDir = posix.resolve(
+      runtime.workdir,
+      runtime.env.LEAVE_MESSAGE_DEAD_LETTER_DIR ??
+        optionalSettings.LEAVE_MESSAGE_DEAD_LETTER_DIR.default,
+    )
+    expect(runtime.volumes).toContain(deadLetterDir)
+    expect(existsSync(local(runtime, deadLetterDir))).toBe(true)
+    const [owner] = (runtime.owners[deadLetterDir] ?? '').split(':')
+    expect(owner).toBe(runtime.user)
+    // Visitors' messages kept on this machine never reach an image.
+    expect(ignored('.dead-letters')).toBe(true)
   })
 
   it('leaves secrets and this machine’s installs out of the build context', () => {
@@ -225,24 +258,26 @@ describe('the Docker image', () => {
     const shipped = readdirSync(join(runtime.dir, 'dist'), { recursive: true, encoding: 'utf8' })
       .filter((path) => path.endsWith('.js') && !path.startsWith('widget'))
       .sort()
-    expect(shipped).toContain(join('proxy', 'main.js'))
+    // The entries run when imported (the proxy, the operator's dead-letters tool): skipped below.
+    const entries = [join('proxy', 'main.js'), join('proxy', 'dead-letters.js')]
+    for (const entry of entries) expect(shipped).toContain(entry)
     // Test suites and test helpers (testing/ folders) never reach the build.
     expect(shipped.filter((path) => /\.test\.js$|(^|\/)testing\//.test(path))).toEqual([])
     // Each file on its own, in a process of the image's: a devDependency one of them imports is not
-    // installed there, and its import fails. main.js starts the server, so it is only resolved.
+    // installed there, and its import fails.
     const script = [
-      'const files = JSON.parse(process.argv[1])',
+      'const [files, entries] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])]',
       'const failed = []',
       'for (const file of files) {',
       "  const url = new URL(file, 'file://' + process.cwd() + '/dist/')",
-      "  if (file.endsWith('main.js')) continue",
+      '  if (entries.includes(file)) continue',
       '  await import(url.href).catch((error) => failed.push(file + ": " + error.message))',
       '}',
       'console.log(JSON.stringify(failed))',
     ].join('\n')
     const { stdout } = await exec(
       process.execPath,
-      ['--input-type=module', '-e', script, JSON.stringify(shipped)],
+      ['--input-type=module', '-e', script, JSON.stringify(shipped), JSON.stringify(entries)],
       { cwd: runtime.dir, env: runtimeEnv },
     )
     expect(JSON.parse(stdout)).toEqual([])
@@ -250,19 +285,7 @@ describe('the Docker image', () => {
 
   it('serves health, readiness and the widget, and exits 0 on its stop signal', async () => {
     const cmd = runtime.cmd!
-    const env = {
-      ...runtimeEnv,
-      // Loopback and any free port on this machine (the image listens on 0.0.0.0:8787).
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ZCHAT_API_URL: 'http://127.0.0.1:9/core/api/v1',
-      ZCHAT_TOKEN: randomBytes(16).toString('hex'),
-      ZCHAT_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      PUBLIC_URL: 'https://chat.example.com',
-      ALLOWED_ORIGINS: 'https://shop.example.com',
-    }
+    const env = productionEnv()
     const server = start(cmd, runtime.dir, env)
     const [, url = ''] = await waitForOutput(
       server,
@@ -297,6 +320,22 @@ describe('the Docker image', () => {
     expect((await within(healthcheck(port), 10_000, 'health check')).code).not.toBe(0)
   }, 60_000)
 
+  it('refuses to start without ALLOWED_DEPARTMENTS, or visitors could open conversations in any department', async () => {
+    const { ALLOWED_DEPARTMENTS: _, ...env } = productionEnv()
+    const proc = start(runtime.cmd!, runtime.dir, env)
+    const { code } = await within(proc.closed, 10_000, 'exit without ALLOWED_DEPARTMENTS')
+    expect(code).toBe(1)
+    expect(proc.stderr).toMatch(
+      /^ {2}ALLOWED_DEPARTMENTS: required: .*or `\*` for every department/m,
+    )
+    expect(proc.stdout).not.toContain('Server listening')
+    // `*` says so on purpose.
+    const open = start(runtime.cmd!, runtime.dir, { ...env, ALLOWED_DEPARTMENTS: '*' })
+    await waitForOutput(open, /"msg":"Server listening at (http:[^"]+)"/, 15_000)
+    open.child.kill(runtime.stopSignal as NodeJS.Signals)
+    expect((await within(open.closed, 5000, `exit after ${runtime.stopSignal}`)).code).toBe(0)
+  }, 30_000)
+
   it('refuses to start without its settings, naming each one, and never starts the emulator', async () => {
     // A bare `docker run`, on loopback and a free port should it start anyway.
     const proc = start(runtime.cmd!, runtime.dir, { ...runtimeEnv, HOST: '127.0.0.1', PORT: '0' })
@@ -309,6 +348,7 @@ describe('the Docker image', () => {
       'SESSION_SECRET',
       'PUBLIC_URL',
       'ALLOWED_ORIGINS',
+      'ALLOWED_DEPARTMENTS',
     ])
       expect(proc.stderr).toContain(`${name}:`)
     expect(proc.stdout + proc.stderr).not.toMatch(/emulator/i)

@@ -6,10 +6,30 @@ import type { SignedIdentity, VisitorProfile } from '../protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
 import type { Locale } from './i18n/locale.ts'
 
-/** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
+/**
+ * `data-*` the chat chunk reads itself (chat/site-options.ts; `hours` and `timezone` in
+ * conversation/opening-hours.ts, `departments` and `channels` in conversation/choice.ts), unparsed:
+ * the loader stays small. `theme` too: the launcher looks the same in both (the accent); the loader only
+ * puts it on the root as written, for the greeting beside the launcher, and the chat checks it. The window's
+ * `title`, the start's `department` and `pageUrl` too: only the chat uses them.
+ */
 export type ChatAttributes = Partial<
   Record<
-    'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra' | 'sound',
+    | 'prechat'
+    | 'privacyUrl'
+    | 'consent'
+    | 'identity'
+    | 'identitySignature'
+    | 'extra'
+    | 'sound'
+    | 'hours'
+    | 'timezone'
+    | 'departments'
+    | 'channels'
+    | 'theme'
+    | 'title'
+    | 'department'
+    | 'pageUrl',
     string
   >
 >
@@ -21,23 +41,17 @@ export type SiteProfile = VisitorProfile & { identity?: SignedIdentity }
 export type WidgetOptions = {
   /** Proxy base URL: the script's src without `/widget.js` and query. */
   proxy: string
-  department?: number
-  /** `data-title`; the chat's language has its own default. */
-  title?: string
   /** From data-lang, `<html lang>` or the browser's languages (i18n/locale.ts). */
   lang: Locale
   color?: string
   position: 'right' | 'left'
   greeting?: string
+  /** `data-greeting-delay`: seconds before the greeting shows beside the launcher (loader.ts); without it, only inside the chat. */
+  greetingDelay?: number
   /** `data-z-index`: the stacking order of the launcher and window (default 2147483000). */
   zIndex?: number
   open: boolean
-  /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
-  pageUrl: 'path' | 'full' | 'none'
   attributes: ChatAttributes
-  /** `data-hours` and `data-timezone` as written: the chat parses them (opening-hours.ts). */
-  hours?: string
-  timeZone?: string
 }
 
 export type ChatHost = {
@@ -56,8 +70,7 @@ export type ChatHost = {
   captcha: (() => unknown) | null
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
-  /** The launcher: the chat draws the unread count on it (chat/launcher-badge.ts). */
-  launcher: HTMLButtonElement
+  unread(count: number): void
   message(message: AgentMessage): void
   state(name: string): void
 }

@@ -2,6 +2,9 @@
  * Where the proxy keeps things on Redis, under the deployment's prefix. A conversation's keys share
  * one hash slot (`{id}`), so a script can touch them together.
  */
+/** Every key's prefix unless told otherwise: the proxy and its tools (dead-letters.ts) agree on it. */
+export const defaultRedisPrefix = 'zchat-widget:'
+
 export function redisKeys(prefix: string) {
   const of = (id: string, what: string) => `${prefix}c:{${id}}:${what}`
   return {
@@ -14,9 +17,17 @@ export function redisKeys(prefix: string) {
      * with HISTORY_RETENTION_DAYS, long after the conversation's own keys.
      */
     transcript: (id: string) => [of(id, 'transcript'), of(id, 'transcript-state')],
-    /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
+    /** How many files the conversation has uploaded (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
+    /** How many bytes it has uploaded (MEDIA_QUOTA_PER_CONVERSATION_BYTES). */
+    uploadBytes: (id: string) => of(id, 'upload-bytes'),
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
+    /**
+     * Interactions never opened here, for their caps (scripts.ts): a sorted set of ids by last
+     * append, a hash of each one's bytes, and their total. The append script deletes the keys of
+     * one past the caps by the names `conversation` gives them.
+     */
+    unopened: [`${prefix}unopened`, `${prefix}unopened:bytes`, `${prefix}unopened:total`],
   }
 }

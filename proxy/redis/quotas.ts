@@ -1,8 +1,9 @@
 /**
  * Limits that hold for the whole deployment when instances share a Redis (REDIS_URL), where one
  * process would count only its own share: open streams per client address (MAX_STREAMS_PER_IP),
- * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), the bytes of uploads kept
- * (MEDIA_QUOTA_BYTES) and files per conversation (UPLOADS_PER_CONVERSATION).
+ * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), messages left per minute and hour
+ * (LEAVE_MESSAGE_PER_MINUTE_GLOBAL, LEAVE_MESSAGE_PER_HOUR_GLOBAL), the bytes of uploads kept
+ * (MEDIA_QUOTA_BYTES), and what a conversation and an address may upload (media/allowance.ts).
  *
  * What an instance holds is written under its own id with a lease it renews every `leaseMs / 3`
  * (quota-scripts.ts): an instance killed without a word holds nothing once its lease lapses,
@@ -11,7 +12,10 @@
  * here, never a call per stream; a take renews the lease too.
  */
 import { randomBytes } from 'node:crypto'
-import type { MediaQuota, UploadCounts } from '../media/store.ts'
+import type { Budget, Refusal } from '../budgets.ts'
+import type { UploadAllowance, UploadCaps, Uploader } from '../media/allowance.ts'
+import type { MediaQuota } from '../media/quota.ts'
+import { leftMessagesRefused } from '../messages-left/budgets.ts'
 import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import { redisKeys } from './keys.ts'
@@ -19,10 +23,11 @@ import {
   giveBackScript,
   heartbeatScript,
   releaseScript,
+  settleUploadScript,
   takeInWindowScript,
   takeScript,
+  takeUploadScript,
 } from './quota-scripts.ts'
-import { countScript } from './scripts.ts'
 import type { Send } from './send.ts'
 
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
@@ -44,10 +49,12 @@ export type SharedLimits = {
   streamHolds(maxPerAddress: number): StreamHolds
   /** New conversations per minute, over every instance. */
   startBudget(perMinute: number): StartBudget
+  /** Messages left per minute and per hour, over every instance. */
+  leftMessageBudgets(perMinute: number, perHour: number): Budget[]
   /** Bytes of uploads kept, over every instance sharing MEDIA_DIR. */
   mediaQuota(quotaBytes: number): MediaQuota
-  /** Files stored per conversation, over every instance; a count lasts `ttlMs` from its first file. */
-  uploadCounts(ttlMs: number): UploadCounts
+  /** What a conversation and an address may upload, over every instance. */
+  uploadAllowance(caps: UploadCaps): UploadAllowance
   /** Renews the lease now (tests; the timer does it otherwise). */
   beat(): Promise<void>
   /** Stops the beat and gives up the lease: what this instance held no longer counts. */
@@ -100,6 +107,26 @@ export function createSharedLimits({
   timer.unref()
   const first = connected.then(beat).catch(report)
 
+  /** `limit` per fixed window of `windowMs` over every instance, counted under `name`. */
+  function windowBudget(name: string, limit: number, windowMs: number, refusal: Refusal): Budget {
+    const key = `${prefix}${name}`
+    const refused = (ttlMs: number) => refusal(Math.max(1, Math.ceil(ttlMs / 1000)))
+    return {
+      async check() {
+        const [used, ttl] = await Promise.all([send(['GET', key]), send(['PTTL', key])])
+        if (Number(used ?? 0) >= limit && Number(ttl) > 0) throw refused(Number(ttl))
+      },
+      async take() {
+        const reply = await run(takeInWindowScript, [key], [String(limit), String(windowMs)])
+        const [taken, ttl] = Array.isArray(reply) ? reply.map(Number) : []
+        if (taken !== 1) throw refused(ttl ?? windowMs)
+      },
+      async giveBack() {
+        await run(giveBackScript, [key], []).catch(() => {})
+      },
+    }
+  }
+
   /** Takes `amount` of `cap` under `key`; the amount counts here first so a beat cannot undo it. */
   async function take(key: string, amount: number, cap: number, stored?: string) {
     hold(key, amount)
@@ -130,24 +157,11 @@ export function createSharedLimits({
         },
       }
     },
-    startBudget(perMinute) {
-      const key = `${prefix}starts`
-      const refused = (ttlMs: number) => startsRefused(Math.max(1, Math.ceil(ttlMs / 1000)))
-      return {
-        async check() {
-          const [used, ttl] = await Promise.all([send(['GET', key]), send(['PTTL', key])])
-          if (Number(used ?? 0) >= perMinute && Number(ttl) > 0) throw refused(Number(ttl))
-        },
-        async take() {
-          const reply = await run(takeInWindowScript, [key], [String(perMinute), '60000'])
-          const [taken, ttl] = Array.isArray(reply) ? reply.map(Number) : []
-          if (taken !== 1) throw refused(ttl ?? 60_000)
-        },
-        async giveBack() {
-          await run(giveBackScript, [key], []).catch(() => {})
-        },
-      }
-    },
+    startBudget: (perMinute) => windowBudget('starts', perMinute, 60_000, startsRefused),
+    leftMessageBudgets: (perMinute, perHour) => [
+      windowBudget('left:minute', perMinute, 60_000, leftMessagesRefused),
+      windowBudget('left:hour', perHour, 60 * 60_000, leftMessagesRefused),
+    ],
     mediaQuota(quotaBytes) {
       const reservedKey = `${prefix}media:reserved`
       const storedKey = `${prefix}media:stored`
@@ -164,12 +178,31 @@ export function createSharedLimits({
         },
       }
     },
-    uploadCounts(ttlMs) {
-      const keyOf = redisKeys(prefix).uploads
+    uploadAllowance(caps) {
+      const keys = redisKeys(prefix)
+      const keysOf = ({ conversationId, address }: Uploader) => [
+        keys.uploads(conversationId),
+        keys.uploadBytes(conversationId),
+        `${prefix}ip:{${address}}:upload-bytes`,
+      ]
+      const shortfalls = [null, 'files', 'conversation-bytes', 'address-bytes'] as const
       return {
-        of: async (conversationId) => Number((await send(['GET', keyOf(conversationId)])) ?? 0),
-        async add(conversationId) {
-          await run(countScript, [keyOf(conversationId)], [String(ttlMs)])
+        async take(who, bytes) {
+          const reply = await run(takeUploadScript, keysOf(who), [
+            String(bytes),
+            String(caps.filesPerConversation),
+            String(caps.bytesPerConversation),
+            String(caps.bytesPerAddress),
+            String(caps.conversationMs),
+            String(caps.addressMs),
+          ])
+          return shortfalls[Number(reply)] ?? null
+        },
+        async settle(who, taken, size) {
+          await run(settleUploadScript, keysOf(who), [
+            size === null ? '1' : '0',
+            String(taken - (size ?? 0)),
+          ])
         },
       }
     },

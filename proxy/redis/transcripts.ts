@@ -1,6 +1,7 @@
 /**
  * Transcripts on Redis (REDIS_URL), on the event log's connection: a list of the kept messages
- * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON),
+ * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON,
+ * `previous`),
  * in the conversation's hash slot (keys.ts), both expiring `retentionMs` after the last write. Each
  * write is one script, so the caps hold whichever instances record at once.
  */
@@ -18,9 +19,13 @@ import type { Send } from './send.ts'
 
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
 
-/** KEYS: list, state. ARGV: retention (ms). The state hash marks the transcript as begun. */
+/**
+ * KEYS: list, state. ARGV: retention (ms), the conversation it follows ('' for none). The state
+ * hash marks the transcript as begun.
+ */
 const beginScript = `
 redis.call('HSETNX', KEYS[2], 'bytes', '0')
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], 'previous', ARGV[2]) end
 for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1
 `
@@ -75,8 +80,8 @@ export function createRedisTranscripts({
 }: RedisTranscriptsOptions): TranscriptStore {
   const ttl = String(retentionMs)
   return {
-    async begin(id) {
-      await run(beginScript, keys.transcript(id), [ttl])
+    async begin(id, previous) {
+      await run(beginScript, keys.transcript(id), [ttl, previous ?? ''])
     },
     async record(id, event) {
       const kept = toKept(event)
@@ -105,11 +110,13 @@ export function createRedisTranscripts({
       const messages = (Array.isArray(list) ? list : [])
         .flatMap((json) => parse<KeptMessage>(json) ?? [])
         .sort((a, b) => a.id - b.id)
+      const previous = state.get('previous')
       return {
         messages,
         dropped: Number(state.get('dropped') ?? 0),
         ended: parse<KeptEnd>(state.get('ended')),
         rated: parse<KeptRating>(state.get('rated')),
+        ...(typeof previous === 'string' && { previous }),
       }
     },
     async erase(id) {

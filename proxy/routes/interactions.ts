@@ -5,14 +5,22 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance } from 'fastify'
+import { brazilianPhone } from '../../protocol/checks.ts'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
-import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
+import {
+  type AnsweredOn,
+  type Channel,
+  type LoggedEvent,
+  type Media,
+  routes,
+} from '../../protocol/wire.ts'
+import type { VerifyCaptcha } from '../captcha.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import type { VerifyIdentity } from '../identity.ts'
-import type { MediaStore } from '../media/store.ts'
-import type { StartBudget, VerifyCaptcha } from '../starts.ts'
+import type { MediaStore, StoredMedia } from '../media/store.ts'
+import type { StartBudget } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { Visitors } from '../visitors.ts'
 import {
@@ -22,30 +30,49 @@ import {
   toRatingInput,
   toStartInput,
 } from '../zchat/adapter.ts'
-import type { ZChatClient } from '../zchat/client.ts'
+import { type ZChatClient, ZChatHttpError } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
+import { pageOnSite } from './page.ts'
 import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
+
+/** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
+const fileGone = () =>
+  new ApiError('UNPROCESSABLE', 'This file is no longer available; please attach it again', [
+    { path: 'upload', message: 'Unknown or expired upload' },
+  ])
+
+/** zChat answered, and refused: the call did nothing (a timeout or a 5xx may have done something). */
+function zchatSaidNo(error: unknown): boolean {
+  let cause = error
+  // Ours wrap zChat's, once (upstream()) or twice (an interaction found over).
+  while (cause instanceof ApiError) cause = cause.cause
+  return cause instanceof ZChatHttpError && cause.status < 500
+}
 
 export type InteractionDeps = {
   zchat: ZChatClient
   log: EventLog
   visitors: Visitors
-  /** Visitors' uploads, which a message may carry. */
-  media: Pick<MediaStore, 'find'>
+  /** Visitors' uploads, which a message may carry (and so make public). */
+  media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
-  /** What the previous conversation said, long after the log forgot it. */
-  transcripts: Pick<TranscriptStore, 'read'>
+  /** What the previous conversation said, long after the log forgot it; and which one it was. */
+  transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
+  /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
+  allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
   /** The whole process's budget of new conversations per minute. */
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
+  /** Where agents may answer (ALLOWED_CHANNELS): a start on another is refused. */
+  allowedChannels: readonly Channel[]
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes' | 'zchatTimeoutMs'>
 }
 
@@ -59,11 +86,13 @@ export async function interactionRoutes(
     tickets,
     transcripts,
     publicUrl,
+    allowedOrigins,
     allowedDepartments,
     verifyIdentity,
     startBudget,
     verifyCaptcha,
     departmentTags,
+    allowedChannels,
     limits,
   }: InteractionDeps,
 ) {
@@ -71,20 +100,22 @@ export async function interactionRoutes(
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
-  /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
-  async function previousHistory(
-    previous: { conversationId: string; credential: string } | undefined,
-  ) {
+  /** The visitor's previous conversation, when they prove it was theirs (its credential). */
+  function provenPrevious(previous: { conversationId: string; credential: string } | undefined) {
     if (!previous) return undefined
     try {
-      visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+      return visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+        .conversationId
     } catch {
       return undefined
     }
-    const said = (await transcripts.read(previous.conversationId))?.messages.length
-    return said
-      ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
-      : undefined
+  }
+
+  /** The URL of the visitor's previous conversation, when it said something. */
+  async function previousHistory(previous: string | undefined) {
+    if (!previous) return undefined
+    const said = (await transcripts.read(previous))?.messages.length
+    return said ? `${publicUrl()}${historyPath(tickets.issue(previous).credential)}` : undefined
   }
 
   app.post(
@@ -101,21 +132,34 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
+      const channel = body.channel ?? 'web'
+      if (!allowedChannels.includes(channel))
+        throw new ApiError('UNPROCESSABLE', `Answering by ${channel} is not enabled here`, [
+          { path: 'channel', message: 'Not one of this proxy’s channels (ALLOWED_CHANNELS)' },
+        ])
+      // The schema made sure a phone channel comes with a Brazilian phone: zChat gets its digits.
+      const phone = brazilianPhone(body.visitor?.phone ?? '')
+      const answeredOn: AnsweredOn | undefined =
+        channel !== 'web' && phone ? { channel, phone } : undefined
       const identity = body.identity && verifyIdentity(body.identity)
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
       await startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
-      const externalHistory = await previousHistory(body.previous)
+      const previous = provenPrevious(body.previous)
+      const externalHistory = await previousHistory(previous)
+      const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
-          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .start(toStartInput({ ...body, page, department, externalHistory, identity, answeredOn }))
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
         throw error
       })
       await log.open(interactionHash)
+      // Which conversation this one follows: the visitor's erasure takes both (routes/erasure.ts).
+      if (previous) await transcripts.begin(interactionHash, previous)
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.
       const update = toCustomerUpdate(identity, departmentTags.get(department))
@@ -125,9 +169,12 @@ export async function interactionRoutes(
         )
       }
       const { credential, expiresAt } = visitors.issue(interactionHash)
-      return reply
-        .status(201)
-        .send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+      return reply.status(201).send({
+        conversationId: interactionHash,
+        credential,
+        expiresAt: expiresAt.toISOString(),
+        ...(answeredOn && { answeredOn }),
+      })
     },
   )
 
@@ -172,17 +219,11 @@ export async function interactionRoutes(
    * `upload`, not a 404: to the widget a 404 here means the conversation itself is gone, and a
    * swept file must not end the visitor's chat.
    */
-  async function attachment(conversationId: string, uploadId: string): Promise<Media> {
+  async function attachment(conversationId: string, uploadId: string): Promise<StoredMedia> {
     const stored = await media.find(uploadId)
     // Another conversation's upload is as unknown here as one that never existed.
-    if (!stored || stored.conversationId !== conversationId) {
-      throw new ApiError(
-        'UNPROCESSABLE',
-        'This file is no longer available; please attach it again',
-        [{ path: 'upload', message: 'Unknown or expired upload' }],
-      )
-    }
-    return toMedia(stored, publicUrl())
+    if (!stored || stored.conversationId !== conversationId) throw fileGone()
+    return stored
   }
 
   /** Longer than a zChat call may take, so a claim outlives the call it guards. */
@@ -207,16 +248,26 @@ export async function interactionRoutes(
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
-      const file = upload === undefined ? undefined : await attachment(auth.conversationId, upload)
+      const stored =
+        upload === undefined ? undefined : await attachment(auth.conversationId, upload)
       // A retry that reached another instance while this one still sends it (several instances on
       // Redis): one of them calls zChat, the other answers a retryable 503 and is then answered as
       // a retry of a stored message.
       if (!(await log.claim(auth.conversationId, key, claimMs))) throw beingSent()
       if ((await log.status(auth.conversationId))?.keys.has(key)) return findSent()
+      let file: Media | undefined
       try {
+        // Public from now on: zChat may fetch the URL while it takes the message.
+        const sent = stored && (await media.markSent(stored))
+        if (stored && !sent) throw fileGone()
+        file = sent ? toMedia(sent, publicUrl()) : undefined
         await sendToZChat(auth.conversationId, toMessageInput(text, file))
       } catch (error) {
         await log.release(auth.conversationId, key).catch(() => {})
+        // zChat said no: nobody was handed the URL, so the file is private again (unless an
+        // earlier message had sent it).
+        if (stored && !stored.sentAt && zchatSaidNo(error))
+          await media.markUnsent(stored).catch(() => {})
         throw error
       }
       const logged = await log.append(

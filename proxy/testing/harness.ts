@@ -14,13 +14,14 @@ import { type Emulator, startEmulator } from '../../emulator/server.ts'
 import { createSseParser } from '../../protocol/sse.ts'
 import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
+import type { CaptchaSettings } from '../captcha.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
+import { processAllowance, uploadCaps } from '../media/allowance.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { type Running, startProxy } from '../server.ts'
-import type { CaptchaSettings } from '../starts.ts'
 import { createStreams } from '../streams.ts'
 import { createMemoryTranscripts, type MemoryTranscripts } from '../transcripts/memory.ts'
 import { createVisitors } from '../visitors.ts'
@@ -28,6 +29,7 @@ import { createZChatClient } from '../zchat/client.ts'
 
 export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 export const siteOrigin = 'http://site.example'
 
 export type Harness = {
@@ -53,7 +55,11 @@ export async function startHarness(
     sessionTtlMs?: number
     identitySecret?: string
     departmentTags?: Config['departmentTags']
+    allowedDepartments?: number[]
+    allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
+    /** Ended chats' transcripts by e-mail, delivered with `messagesLeft`. */
+    transcriptByEmail?: boolean
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
@@ -77,7 +83,12 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    unsentMs: limits.mediaUnsentMs,
     quotaBytes: limits.mediaQuotaBytes,
+    allowance: processAllowance(
+      uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
+      options.now,
+    ),
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })
@@ -90,6 +101,11 @@ export async function startHarness(
     log = createMemoryLog({
       maxConversations: limits.maxConversations,
       maxEventsPerConversation: limits.maxEventsPerConversation,
+      maxBytesPerConversation: limits.maxBytesPerConversation,
+      unopenedMaxConversations: limits.unopenedMaxConversations,
+      unopenedMaxBytes: limits.unopenedMaxBytes,
+      maxBytes: limits.eventLogMaxBytes,
+      onEvict: metrics.countEviction,
       endedRetentionMs: limits.endedRetentionMs,
       idleRetentionMs: limits.idleRetentionMs,
       ...clock,
@@ -107,21 +123,20 @@ export async function startHarness(
       streams: createStreams(limits),
       media,
       metrics,
-      visitors: createVisitors(
-        'test-session-secret-0123456789abcdef',
-        options.sessionTtlMs ?? 60 * 60 * 1000,
-      ),
+      visitors: createVisitors(sessionSecret, options.sessionTtlMs ?? 60 * 60 * 1000),
       webhookSecret,
-      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      sessionSecret,
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
-      allowedDepartments: null,
+      allowedDepartments: options.allowedDepartments ?? null,
+      ...(options.allowedChannels && { allowedChannels: options.allowedChannels }),
       identitySecret: options.identitySecret ?? null,
       captcha: options.captcha ?? null,
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
       messagesLeft: options.messagesLeft ?? null,
+      transcriptByEmail: options.transcriptByEmail ?? false,
     })
   }
   const app = await build()
@@ -181,6 +196,8 @@ export async function agent(emulator: Emulator, hash: string, action: string, bo
 export type InteractionView = {
   hash: string
   state: string
+  departmentId: number
+  mediaType: string
   mood: string | null
   note: string | null
   customer: Record<string, unknown> | null
@@ -243,16 +260,24 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
+    webhookSecretPrevious: null,
+    sessionSecret,
+    sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
+    allowedChannels: ['web'],
     identitySecret: null,
+    identitySecretPrevious: null,
+    adminToken: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
+    transcriptByEmail: false,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
+    // A test that looks at dead letters gives a folder of its own.
+    deadLetterDir: join(tmpdir(), 'zchat-proxy-test-dead-letters'),
     redisUrl: null,
     logLevel: 'silent',
     trustProxy: false,
@@ -274,6 +299,8 @@ export async function startProduction(
     limits?: Partial<Limits>
     logDestination?: DestinationStream
     leaveMessage?: Config['leaveMessage']
+    /** A folder of the test's own, when it looks at the dead letters. */
+    deadLetterDir?: string
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -282,6 +309,7 @@ export async function startProduction(
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
     leaveMessage: options.leaveMessage ?? null,
+    ...(options.deadLetterDir && { deadLetterDir: options.deadLetterDir }),
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,
@@ -583,6 +611,7 @@ export function startProxyProcessAlong(config: Config, env: Record<string, strin
     SESSION_SECRET: config.sessionSecret,
     PUBLIC_URL: config.publicUrl,
     ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    ALLOWED_DEPARTMENTS: config.allowedDepartments?.join(',') ?? '*',
     REDIS_URL: config.redisUrl ?? '',
     ...env,
   })

@@ -138,6 +138,19 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
       await store.close()
     })
 
+    it('remembers the conversation a new one follows (its visitor proved it theirs), begun with it or after', async () => {
+      const store = await make({})
+      await store.begin('first')
+      await store.begin('second', 'first')
+      await store.record('second', visitorSays('me again'))
+      await store.begin('second')
+      expect(await store.read('second')).toMatchObject({ previous: 'first', messages: [{}] })
+      expect((await store.read('first'))?.previous).toBeUndefined()
+      await store.begin('first', 'zero')
+      expect((await store.read('first'))?.previous).toBe('zero')
+      await store.close()
+    })
+
     it('forgets a transcript at once when erased, and keeps nothing of it afterwards', async () => {
       const store = await make({})
       await store.begin('a')

@@ -81,12 +81,13 @@ export function createMemoryTranscripts({
 
   return {
     sweep,
-    async begin(id) {
+    async begin(id, previous) {
       let e = live(id)
       if (!e) {
         e = { messages: [], dropped: 0, ended: null, rated: null, bytes: 0, expiresAt: 0 }
         total += cost(e)
       }
+      if (previous) e.previous = previous
       touch(id, e)
     },
     async record(id, event) {
@@ -119,6 +120,7 @@ export function createMemoryTranscripts({
         dropped: e.dropped,
         ended: e.ended,
         rated: e.rated,
+        ...(e.previous && { previous: e.previous }),
       }
     },
     async erase(id) {

@@ -10,7 +10,7 @@
  *   oldest go, and `dropped` counts them. A message's text is cut at the visitor's own limit, a
  *   media URL longer than a browser takes is not kept.
  * - Kept `retentionMs` after its last write, then forgotten; `erase` forgets it at once (a
- *   visitor's request under the LGPD).
+ *   visitor's request under the LGPD, routes/erasure.ts, which follows `previous` too).
  *
  * In memory (transcripts/memory.ts) for one process, on Redis (redis/transcripts.ts) for several;
  * both run one contract suite (testing/transcript-store-suite.ts).
@@ -30,11 +30,19 @@ export type Transcript = {
   /** How the conversation ended, once it did (the first end: there is one). */
   ended: KeptEnd | null
   rated: KeptRating | null
+  /**
+   * The conversation this one followed, which its visitor proved theirs when starting this one (its
+   * credential): its history was shown to this one's agent, and it is erased with this one.
+   */
+  previous?: string
 }
 
 export type TranscriptStore = {
-  /** Starts keeping a conversation (a start through this proxy); keeps what it has if begun before. */
-  begin(conversationId: string): Promise<void>
+  /**
+   * Starts keeping a conversation (a start through this proxy); keeps what it has if begun before.
+   * `previous`: the conversation it follows (Transcript.previous).
+   */
+  begin(conversationId: string, previous?: string): Promise<void>
   /** Adds what the log stored, if a transcript keeps it and the conversation was begun; else nothing. */
   record(conversationId: string, event: LoggedEvent): Promise<void>
   read(conversationId: string): Promise<Transcript | null>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   adaptTrigger,
+  agentNameLength,
+  agentTextLength,
   formatHistoryTime,
   isWebUrl,
   toCustomerUpdate,
@@ -38,6 +40,28 @@ describe('adaptTrigger', () => {
       event: { type: 'unavailable' },
       dedupeKey: 'unavailable',
     })
+  })
+
+  it('cuts an agent’s text and name to their bounds, never through an emoji, rather than drop the message', () => {
+    const message = (content: string, name: string) =>
+      adapt({
+        interaction_hash: 'h',
+        message: { hash: 'long', content, type: 'text', url: null },
+        agent: { id: 1, name },
+        extra: {},
+      }).event as { text: string; agentName?: string }
+    const long = message('x'.repeat(60_000), 'N'.repeat(5000))
+    expect(long.text).toHaveLength(agentTextLength)
+    expect(long.text.endsWith('x…')).toBe(true)
+    expect(long.agentName).toBe('N'.repeat(agentNameLength))
+    // At the bounds exactly: as sent.
+    const exact = message('y'.repeat(agentTextLength), 'M'.repeat(agentNameLength))
+    expect(exact.text).toBe('y'.repeat(agentTextLength))
+    expect(exact.agentName).toBe('M'.repeat(agentNameLength))
+    // An emoji across the cut goes whole.
+    const emoji = message(`${'z'.repeat(agentTextLength - 2)}😀😀`, `${'a'.repeat(99)}😀`)
+    expect(emoji.text).toBe(`${'z'.repeat(agentTextLength - 2)}…`)
+    expect(emoji.agentName).toBe('a'.repeat(99))
   })
 
   it('turns the documented agent message into a message keyed by its hash', () => {
@@ -142,7 +166,12 @@ describe('toStartInput', () => {
       department_id: 2,
       media_type: 'TEXT',
       customer: { name: 'Ana' },
-      extra: { plan: 'gold', widget_channel: 'web', widget_page_url: 'https://shop.example/p' },
+      extra: {
+        plan: 'gold',
+        widget_channel: 'web',
+        widget_identity_verified: false,
+        widget_page_url: 'https://shop.example/p',
+      },
       external_history: 'https://chat.example/history/x',
     })
   })
@@ -153,6 +182,21 @@ describe('toStartInput', () => {
       visitor: { name: 'Ana', phone: '+55 (11) 99141-7777', cpf: '529.982.247-25' },
     })
     expect(input.customer).toEqual({ name: 'Ana', phone: '11991417777', cpf: '52998224725' })
+  })
+
+  it('starts a conversation answered on the phone with its media type, at that phone', () => {
+    const whatsapp = toStartInput({
+      ...base,
+      visitor: { name: 'Ana', phone: '(21) 98888-7777' },
+      identity: { phone: '1133334444' },
+      answeredOn: { channel: 'whatsapp', phone: '21988887777' },
+    })
+    expect(whatsapp).toMatchObject({
+      media_type: 'WHATSAPP',
+      customer: { name: 'Ana', phone: '21988887777' },
+    })
+    const sms = toStartInput({ ...base, answeredOn: { channel: 'sms', phone: '11991417777' } })
+    expect(sms).toMatchObject({ media_type: 'SMS', customer: { phone: '11991417777' } })
   })
 
   it("lets the site's signed details win over what the visitor typed, field by field", () => {

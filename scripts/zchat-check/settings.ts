@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { isTimeZone } from '../../proxy/env.ts'
 
 export type CheckSettings = {
   apiUrl: string
@@ -49,15 +50,6 @@ Reads ZCHAT_API_URL, ZCHAT_TOKEN, ZCHAT_UPDATE_TOKEN, ZCHAT_WEBHOOK_SECRET, PUBL
 ZCHAT_TIMEOUT_MS and HISTORY_TIME_ZONE as the proxy does. Exit status: 0 when every row matches,
 1 when one does not, 2 for a bad setting or when HOST:PORT cannot be listened on.`
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
-
 const httpUrl = z.url({ protocol: /^https?$/ })
 const commaList = (value: string) =>
   value
@@ -82,10 +74,13 @@ const envSchema = z.object({
     .string()
     .refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC')
     .default('America/Sao_Paulo'),
+  // `*`: every department, as the proxy takes it (null: no one department to default to).
   ALLOWED_DEPARTMENTS: z
     .string()
-    .transform(commaList)
-    .pipe(z.array(z.coerce.number<string>().int().positive()))
+    .transform((value) => (value.trim() === '*' ? null : commaList(value)))
+    .pipe(
+      z.array(z.coerce.number<string>().int().positive()).min(1, 'department ids, or *').nullable(),
+    )
     .optional(),
   ZCHAT_CHECK_DEPARTMENT: z.coerce.number().int().positive('a zChat department id').optional(),
   ZCHAT_CHECK_TAGS: z

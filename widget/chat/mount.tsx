@@ -5,6 +5,7 @@
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import { createConversationModel } from '../conversation/model.ts'
+import type { OpeningHours } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
 import type { ChatHandle, ChatHost } from '../loader-chat-interface.ts'
@@ -20,12 +21,11 @@ import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
-import { launcherBadge } from './launcher-badge.ts'
 import type { Live } from './live-part.ts'
 import { narrowQuery } from './narrow.ts'
-import { endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
+import { choicePart, endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { identityDetails, readChatAttributes } from './site-options.ts'
+import { identityDetails, type PageUrl, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
 import { subscribeWhenLive } from './subscribe-when-live.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
@@ -34,7 +34,7 @@ import type { UnavailableView } from './unavailable-part.tsx'
  * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
  * default no query or fragment: they carry password-reset, checkout and session tokens.
  */
-function pageAddress(mode: 'path' | 'full'): string {
+function pageAddress(mode: Exclude<PageUrl, 'none'>): string {
   return mode === 'full' ? location.href : location.origin + location.pathname
 }
 
@@ -72,6 +72,9 @@ export function mount(host: ChatHost): ChatHandle {
   setPartsRoot(host.shadow)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
+  // On the widget's root (.zc), where ui/styles.ts switches its colours: the window and what opens with it.
+  const root = host.container.parentElement
+  if (root) root.dataset.theme = site.theme
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
   const identity = () => mergeProfiles(host.profile).identity ?? site.identity
   const identify = () => {
@@ -117,18 +120,18 @@ export function mount(host: ChatHost): ChatHandle {
   }
   const session = createSessionStore(base)
   const where = () => ({
-    ...(options.department !== undefined && { department: options.department }),
-    ...(options.pageUrl !== 'none' && {
+    ...(site.department !== undefined && { department: site.department }),
+    ...(site.pageUrl !== 'none' && {
       page: {
-        url: pageAddress(options.pageUrl).slice(0, 2048),
+        url: pageAddress(site.pageUrl).slice(0, 2048),
         ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
       },
     }),
   })
-  // Opening hours are read by their own chunk, only on sites that set them.
-  let isClosedNow: (() => boolean) | null = null
-  // Worded when shown: the language's chunk may arrive after the hours'.
-  let openingHours: (() => string) | undefined
+  // Opening hours are read by their own chunk, only on sites that set them; on a site that offers a
+  // choice of department (or channel), the choice reads them, with each department's own.
+  let siteHours: OpeningHours | null = null
+  const hours = (): OpeningHours | null => model.prechat.choice.value ?? siteHours
   const model = createConversationModel({
     transport,
     session,
@@ -146,22 +149,28 @@ export function mount(host: ChatHost): ChatHandle {
     },
     exclusive: exclusive(startLockName(base)),
     onPhase: host.state,
-    isClosed: () => isClosedNow?.() ?? false,
+    isClosed: () => hours()?.closed() ?? false,
     isOffline: () => !navigator.onLine,
   })
-  if (options.hours) {
+  if (options.attributes.hours && !site.prechat.choice) {
     void import('../conversation/opening-hours.ts').then(
-      ({ isOpen, readSchedule, zoneCity }) => {
-        const schedule = readSchedule(options.hours, options.timeZone, warn)
-        if (!schedule) return
+      ({ readSiteHours }) => {
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
-        isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
-        openingHours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
+        siteHours = readSiteHours(options.attributes, transport.serverNow, warn)
         model.checkHours()
       },
       (error: unknown) => warn('could not load the opening hours', error),
     )
   }
+  // The site's choice of department and channel is a part of its own, fetched at once on a site
+  // that offers one (for a new conversation's form, or a chat here instead of on the phone), and
+  // offered as soon as it is there: after a failed fetch too, once the window's Try again fetched it.
+  const stopChoice = effect(() => {
+    const part = choicePart.state.value
+    if (part.name === 'ready' && site.prechat.choice)
+      part.part.offerChoice(model, options.attributes, site.department, transport.serverNow)
+  })
+  if (site.prechat.choice) void choicePart.prefetch()
   // The leave-a-message part, loaded the first time no agent can chat.
   const unavailable = signal<UnavailableView | null>(null)
   let loadingUnavailable = false
@@ -173,9 +182,10 @@ export function mount(host: ChatHost): ChatHandle {
         unavailable.value = createUnavailablePart({
           model,
           transport,
-          context: where,
+          context: async () => ({ ...where(), ...(await captchaToken(host.captcha)) }),
           conversationId: () => session.load()?.conversationId,
-          openingHours: openingHours?.(),
+          // Worded now: the language's chunk may have arrived after the hours'.
+          openingHours: hours()?.describeHours(),
         })
       },
       (error: unknown) => {
@@ -203,10 +213,7 @@ export function mount(host: ChatHost): ChatHandle {
   })
   identify()
   addEventListener('online', model.backOnline)
-  // The launcher shows what is unread while the window is closed, in the page's language.
-  const opened = signal(false)
-  const badge = launcherBadge(host.launcher)
-  let stopUnread = () => {}
+  const stopUnread = effect(() => host.unread(model.unread.value))
   model.restore()
   watchSession(base, model.sessionChanged, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
@@ -244,11 +251,11 @@ export function mount(host: ChatHost): ChatHandle {
     container.textContent = ''
     if (typed && model.composable.value) model.setDraft(model.draft.value + typed)
     render(
-      <CrashGuard title={options.title ?? t.title}>
+      <CrashGuard title={site.title ?? t.title}>
         <ChatWindow
           model={model}
           unavailable={unavailable}
-          options={options}
+          options={{ title: site.title, greeting: options.greeting }}
           modal={modal}
           focusRequest={focusRequest}
           onClose={host.close}
@@ -263,15 +270,10 @@ export function mount(host: ChatHost): ChatHandle {
   )
   const prechat = model.phase.value.name === 'prechat' ? prechatPart.prefetch() : null
   Promise.all([language, prechat]).then(draw)
-  void language.then(() => {
-    if (teardown.signal.aborted) return
-    stopUnread = effect(() => badge.show(opened.value ? 0 : model.unread.value))
-  })
 
   return {
     setOpen(next, focus) {
       open = next
-      opened.value = next
       showing()
       phone?.setOpen(next)
       if (next && focus) focusRequest.value++
@@ -284,8 +286,8 @@ export function mount(host: ChatHost): ChatHandle {
       stopUnavailable()
       stopPrefetch()
       stopLivePrefetch()
+      stopChoice()
       stopUnread()
-      badge.remove()
       removeEventListener('online', model.backOnline)
       narrow.removeEventListener('change', turned)
       phone?.destroy()

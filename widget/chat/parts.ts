@@ -73,3 +73,5 @@ export const endingPart = lazyPart(() => import('./ending-part.tsx'))
 export const attachmentPart = lazyPart(() => import('./attachment-part.tsx'))
 /** The event stream, the upload and what goes with them, from the start of a conversation (live-part.ts). */
 export const livePart = lazyPart(() => import('./live-part.ts'))
+/** The site's choice of department and channel, and where the answer goes when not here. */
+export const choicePart = lazyPart(() => import('./choice-part.tsx'))

@@ -1,8 +1,10 @@
 /**
- * The visitor's files: the proxy's upload limits, the file waiting in the preview with its caption,
- * and the uploads under way. A file sent from the preview becomes a message like any other (the
- * outbox sends it in order, retries it, marks it failed); its upload runs first, from `upload()`,
- * and happens once even when the message's send is retried.
+ * The visitor's files: the proxy's upload limits, the file waiting in the preview, and the uploads
+ * under way. The composer's Send sends the waiting file with the message box's words as its caption
+ * (model.ts): one message like any other (the outbox sends it in order, retries it, marks it
+ * failed); its upload runs first, from `upload()`, and happens once even when the message's send is
+ * retried. The proxy serves an upload only once a message has carried it, so the bubble shows the
+ * browser's own copy until `sent()`.
  */
 import { batch, signal } from '@preact/signals'
 import type { MediaKind, WidgetConfig } from '../../protocol/wire.ts'
@@ -33,13 +35,14 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
   /** null: uploads are off, or the proxy's config could not be read. */
   const limits = signal<UploadLimits | null>(null)
   const staged = signal<StagedFile | null>(null)
-  const caption = signal('')
   const refusal = signal<Refusal | null>(null)
   /** Files sent but not uploaded yet, by clientId: the share uploaded so far. */
   const progress = signal<Readonly<Record<string, number>>>({})
 
   const files = new Map<string, StagedFile>()
   const uploadIds = new Map<string, string>()
+  /** Uploaded files whose message is not sent yet: what the proxy will serve once it is. */
+  const uploaded = new Map<string, Media>()
   let current: { clientId: string; controller: AbortController } | null = null
 
   function setProgress(clientId: string, fraction: number | null): void {
@@ -51,6 +54,14 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
     if (file?.media.url) URL.revokeObjectURL(file.media.url)
   }
 
+  /** Lets go of a message's file: its preview's URL and its upload. */
+  function forget(clientId: string): void {
+    release(files.get(clientId))
+    files.delete(clientId)
+    uploadIds.delete(clientId)
+    uploaded.delete(clientId)
+  }
+
   function tooBig(file: File, allowed: UploadLimits): Refusal {
     return { reason: 'too-big', size: file.size, maxBytes: allowed.maxBytes }
   }
@@ -58,7 +69,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
   return {
     limits,
     staged,
-    caption,
     refusal,
     progress,
 
@@ -97,26 +107,22 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       })
     },
 
-    setCaption(text: string): void {
-      caption.value = text
-    },
-
-    /** Sends the previewed file with its caption. */
-    send(): void {
+    /** Sends the previewed file with `caption`; false if it was refused (the file stays). */
+    send(caption: string): boolean {
       const file = staged.value
-      if (!file) return
+      if (!file) return false
       const clientId = newClientId()
-      batch(() => {
+      return batch(() => {
         // Before compose: it may start the upload right away.
         files.set(clientId, file)
         setProgress(clientId, 0)
-        if (!compose(caption.value.trim(), clientId, file.media)) {
+        if (!compose(caption, clientId, file.media)) {
           files.delete(clientId)
           setProgress(clientId, null)
-          return
+          return false
         }
         staged.value = null
-        caption.value = ''
+        return true
       })
     },
 
@@ -125,7 +131,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       release(staged.value)
       batch(() => {
         staged.value = null
-        caption.value = ''
         refusal.value = null
       })
     },
@@ -134,12 +139,28 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
     cancel(clientId: string): void {
       if (uploadIds.has(clientId)) return
       if (current?.clientId === clientId) current.controller.abort()
-      release(files.get(clientId))
-      files.delete(clientId)
+      forget(clientId)
       batch(() => {
         setProgress(clientId, null)
         dispatch({ type: 'discard', clientId })
       })
+    },
+
+    /** Forgets the file of a message refused for good, uploaded or not (the model takes it out). */
+    discard(clientId: string): void {
+      if (current?.clientId === clientId) current.controller.abort()
+      forget(clientId)
+      setProgress(clientId, null)
+    },
+
+    /** The message carrying the file was sent: its bubble shows the proxy's copy from now on. */
+    sent(clientId: string): void {
+      const media = uploaded.get(clientId)
+      if (!media) return
+      release(files.get(clientId))
+      files.delete(clientId)
+      uploaded.delete(clientId)
+      dispatch({ type: 'uploaded', clientId, media })
     },
 
     /**
@@ -164,12 +185,9 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
         // Cancelled while the reply was on its way: the message must not be sent after all.
         if (controller.signal.aborted) throw controller.signal.reason
         uploadIds.set(clientId, uploadId)
-        release(file)
-        files.delete(clientId)
-        batch(() => {
-          setProgress(clientId, null)
-          dispatch({ type: 'uploaded', clientId, media })
-        })
+        // The preview stays until the message is sent (sent()): the proxy's URL answers 404 till then.
+        uploaded.set(clientId, media)
+        setProgress(clientId, null)
         return uploadId
       } catch (error) {
         const allowed = limits.value
@@ -194,9 +212,9 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       for (const file of files.values()) release(file)
       files.clear()
       uploadIds.clear()
+      uploaded.clear()
       batch(() => {
         staged.value = null
-        caption.value = ''
         refusal.value = null
         progress.value = {}
       })

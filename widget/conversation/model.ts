@@ -4,8 +4,8 @@
  * injected transport and session store (ports.ts), so tests drive it all with fakes.
  */
 import { batch, computed, signal } from '@preact/signals'
-import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
-import type { LoggedEvent, Mood } from '../../protocol/wire.ts'
+import type { StartBody, TranscriptRequestBody, VisitorProfile } from '../../protocol/schemas.ts'
+import type { AnsweredOn, LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
@@ -91,6 +91,8 @@ export function createConversationModel(deps: ConversationDeps) {
   const offline = () => deps.isOffline?.() ?? false
   const phase = computed(() => state.value.phase)
   const prechat = createPrechat(deps.prechat ?? defaultPrechat, profile)
+  /** Where the agent answers, when not here: the visitor's WhatsApp or SMS. */
+  const answeredOn = signal<AnsweredOn | null>(null)
 
   let auth: Credentials | null = null
   /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
@@ -136,6 +138,7 @@ export function createConversationModel(deps: ConversationDeps) {
         batch(() => {
           sendProblem.value = null
           dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId })
+          attachment.sent(clientId)
         }),
       failed: (clientId, error) =>
         batch(() => {
@@ -171,10 +174,11 @@ export function createConversationModel(deps: ConversationDeps) {
     })
   }
 
-  function listen(credentials: Credentials): void {
-    auth = credentials
+  function listen({ conversationId, credential, answeredOn: elsewhere }: StoredSession): void {
+    auth = { conversationId, credential }
+    answeredOn.value = elsewhere ?? null
     closeStream?.()
-    closeStream = transport.subscribe(credentials, {
+    closeStream = transport.subscribe(auth, {
       onEvent: receive,
       onStatus: (status) => {
         connection.value = status
@@ -193,13 +197,14 @@ export function createConversationModel(deps: ConversationDeps) {
   function resume(stored: StoredSession): void {
     attention.restore(stored)
     dispatch({ type: 'resume' })
-    listen({ conversationId: stored.conversationId, credential: stored.credential })
+    listen(stored)
   }
 
   function forget(): void {
     closeStream?.()
     closeStream = null
     auth = null
+    answeredOn.value = null
     connection.value = 'closed'
     session.clear()
     lock?.clear()
@@ -210,7 +215,7 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name !== 'starting') return
     const visitor = cleanProfile(profile.value)
     try {
-      const context = await deps.startContext()
+      const context = { ...(await deps.startContext()), ...prechat.choice.value?.context() }
       if (state.value.phase.name !== 'starting') return
       const begin = async () => {
         // Another tab started one meanwhile: this tab's first message goes there.
@@ -233,7 +238,7 @@ export function createConversationModel(deps: ConversationDeps) {
       if (state.value.phase.name !== 'starting') return
       previous = null
       attention.restore(stored)
-      listen({ conversationId: stored.conversationId, credential: stored.credential })
+      listen(stored)
       dispatch({ type: 'started' })
       outbox.flush()
     } catch (error) {
@@ -311,8 +316,9 @@ export function createConversationModel(deps: ConversationDeps) {
     rating: rating.signals,
     attachment,
     transcript: computed(() => state.value.transcript),
-    /** The visitor can write (and retry failed messages). */
-    composable: computed(() => canCompose(phase.value)),
+    answeredOn,
+    /** The visitor can write (and retry failed messages), unless the agent answers on their phone. */
+    composable: computed(() => canCompose(phase.value) && !answeredOn.value),
 
     /** Resume the stored conversation, if any, else get ready for a new one. Called once at mount. */
     restore(): void {
@@ -379,12 +385,17 @@ export function createConversationModel(deps: ConversationDeps) {
         typing.input(text)
     },
 
-    /** Send the draft. In prechat the first message starts the conversation. */
+    /**
+     * Send the draft, with the file waiting in the preview if there is one: the draft is its
+     * caption, one message. In prechat the first message starts the conversation.
+     */
     send(): void {
       const text = draft.value.trim()
-      if (text === '') return
       batch(() => {
-        if (compose(text, deps.newClientId())) draft.value = ''
+        const sent = attachment.staged.value
+          ? attachment.send(text)
+          : text !== '' && compose(text, deps.newClientId())
+        if (sent) draft.value = ''
       })
     },
 
@@ -399,8 +410,8 @@ export function createConversationModel(deps: ConversationDeps) {
 
     /** Takes a refused message out of the log: sending it again would be refused again. */
     remove(clientId: string): void {
-      attachment.cancel(clientId)
       batch(() => {
+        attachment.discard(clientId)
         if (sendProblem.value?.kind === 'refused') sendProblem.value = null
         attachment.refusal.value = null
         dispatch({ type: 'discard', clientId })
@@ -432,6 +443,30 @@ export function createConversationModel(deps: ConversationDeps) {
     chooseMood: (mood: Mood) => rating.choose(mood),
     setComment: (text: string) => rating.setComment(text),
     sendRating: () => rating.submit(),
+
+    /** What the proxy lets visitors do: after the chat, whether a transcript goes by e-mail. */
+    config: () => transport.config(),
+
+    /** Asks the site to e-mail the ended conversation's transcript. */
+    async requestTranscript(body: TranscriptRequestBody): Promise<void> {
+      if (!auth) throw new Error('no conversation')
+      await transport.requestTranscript(auth, body)
+    },
+
+    /**
+     * Erases the ended conversation where it is kept, the proxy and this browser (the stored
+     * session, the window's messages); nothing of it is carried into a new chat.
+     */
+    async erase(): Promise<void> {
+      if (auth) await transport.erase(auth)
+      attachment.reset()
+      previous = null
+      forget()
+      batch(() => {
+        dispatch({ type: 'erased' })
+        attention.reset()
+      })
+    },
 
     startNew(): void {
       outbox.stop()

@@ -10,8 +10,9 @@ import type {
   RatingBody,
   StartBody,
   StartReply,
+  TranscriptRequestBody,
 } from '../../protocol/schemas.ts'
-import type { LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
+import type { AnsweredOn, LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 
@@ -27,6 +28,10 @@ export type Api = {
   leaveMessage(body: MessageLeftBody): Promise<void>
   /** What this proxy lets visitors do (upload limits). */
   config(): Promise<WidgetConfig>
+  /** Erases what the proxy keeps of the ended conversation and the earlier ones it carried. */
+  erase(auth: Credentials): Promise<void>
+  /** Asks the site to e-mail the ended conversation's transcript, as the proxy keeps it. */
+  requestTranscript(auth: Credentials, body: TranscriptRequestBody): Promise<void>
 }
 
 export type UploadOptions = {
@@ -69,6 +74,8 @@ export type StoredSession = {
   readId: number
   /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
   seenId: number
+  /** Answered on the visitor's phone (the start's reply): the chat shows it, and no longer writes to it. */
+  answeredOn?: AnsweredOn | undefined
 }
 
 /** The conversation remembered across reloads and pages. Never throws: storage may be unusable. */

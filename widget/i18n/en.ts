@@ -11,8 +11,6 @@ const one = (n: number, forms: Forms) => `${n} ${n === 1 ? forms.one : forms.oth
 
 export const en = {
   title: 'Chat with us',
-  /** The launcher's description while messages wait: "Unread messages: 3". */
-  unread: 'Unread messages',
   minimize: 'Minimize',
   endChat: 'End chat',
   cancel: 'Cancel',

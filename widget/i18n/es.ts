@@ -8,7 +8,6 @@ export function messages(plural: (n: number, forms: Forms) => string): Messages 
   const one = (n: number, forms: Forms) => `${n} ${plural(n, forms)}`
   return {
     title: 'Chatea con nosotros',
-    unread: 'Mensajes sin leer',
     minimize: 'Minimizar',
     endChat: 'Terminar chat',
     cancel: 'Cancelar',

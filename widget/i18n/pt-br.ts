@@ -8,7 +8,6 @@ export function messages(plural: (n: number, forms: Forms) => string): Messages 
   const one = (n: number, forms: Forms) => `${n} ${plural(n, forms)}`
   return {
     title: 'Fale conosco',
-    unread: 'Mensagens não lidas',
     minimize: 'Minimizar',
     endChat: 'Encerrar conversa',
     cancel: 'Cancelar',

@@ -36,13 +36,10 @@ export function readInit(given: unknown, problems: string[]): Record<string, str
  * is read (as written, by default).
  */
 const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = {
-  // 15 digits at most: always a safe integer.
-  department: [/^[1-9]\d{0,14}$/, 'a positive whole number', Number],
-  title: [/^.{1,100}$/s, 'text of 1 to 100 characters'],
   position: [/^(right|left)$/, '"right" or "left"'],
   greeting: [/^.{1,500}$/s, 'at most 500 characters'],
+  greetingDelay: [/^\d{1,4}$/, 'a whole number', Number],
   open: [/^(true|false)$/, '"true" or "false"', (value) => value === 'true'],
-  pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
   zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
   color: [/./, 'a CSS colour'],
 }
@@ -54,7 +51,10 @@ const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = 
 export const initNames = [
   ...Object.keys(checks),
   // Read by the chat (chat/site-options.ts), or by the loader without a check.
-  ...'lang prechat privacyUrl consent identity identitySignature hours timezone extra'.split(' '),
+  ...(
+    'lang prechat privacyUrl consent identity identitySignature title department pageUrl ' +
+    'hours timezone extra departments channels theme'
+  ).split(' '),
 ]
 
 /**
@@ -74,11 +74,8 @@ export function readOptions(
     lang,
     position: 'right',
     open: false,
-    pageUrl: 'path',
+    // Passed on as written: the chat chunk reads what it alone uses, so the loader stays small.
     attributes: data,
-    // Passed on as written: the chat chunk reads them, so the loader stays small.
-    hours: data.hours,
-    timeZone: data.timezone,
   }
   for (const [name, [pattern, expected, read = String]] of Object.entries(checks)) {
     const value = data[name]?.trim()

@@ -3,8 +3,9 @@
  * Keyed by the proxy's base URL, so two widgets of different proxies on one site never mix. Storage
  * can throw (Safari private mode, sandboxed iframes, quota): then the widget just forgets.
  */
+import type { AnsweredOn } from '../../protocol/wire.ts'
 import type { SessionStore, StoredSession } from '../conversation/ports.ts'
-import { openKey, sessionKey } from '../storage-keys.ts'
+import { greetedKey, openKey, sessionKey } from '../storage-keys.ts'
 
 export function browserStorage(): Storage | null {
   try {
@@ -82,6 +83,7 @@ function parse(text: string | null): StoredSession | null {
   ) {
     return null
   }
+  const on = v.answeredOn as Partial<AnsweredOn> | undefined
   return {
     conversationId: v.conversationId,
     credential: v.credential,
@@ -89,6 +91,8 @@ function parse(text: string | null): StoredSession | null {
     finished: v.finished === true,
     readId: typeof v.readId === 'number' ? v.readId : 0,
     seenId: typeof v.seenId === 'number' ? v.seenId : 0,
+    ...(typeof on?.phone === 'string' &&
+      (on.channel === 'whatsapp' || on.channel === 'sms') && { answeredOn: on as AnsweredOn }),
   }
 }
 
@@ -113,4 +117,16 @@ export function rememberOpen(base: string, open: boolean): void {
 
 export function wasOpen(base: string): boolean {
   return attempt(() => globalThis.sessionStorage.getItem(openKey(base))) === '1'
+}
+
+/**
+ * The proactive greeting (loader.ts), once per browser session: remembered only once the visitor
+ * closed it or opened the chat from it, so until then each page load greets again.
+ */
+export function greeted(base: string, remember?: boolean): boolean {
+  return !!attempt(() =>
+    remember
+      ? globalThis.sessionStorage.setItem(greetedKey(base), '1')
+      : globalThis.sessionStorage.getItem(greetedKey(base)),
+  )
 }
