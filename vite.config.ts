@@ -42,6 +42,9 @@ const noPreloadHelper: Plugin = {
   name: 'zchat-no-preload-helper',
   enforce: 'pre',
   load(id) {
+    // Since English is a chunk of its own, Rolldown puts this line in a chunk of its own too (30
+    // bytes), which the chat imports statically: the loader asks for it with the chat
+    // (scripts/first-open.ts lists the entry's static imports), so it costs no round trip.
     if (id === '\0vite/preload-helper.js') return 'export const __vitePreload = (load) => load()'
   },
 }
@@ -66,22 +69,12 @@ export default defineConfig(({ mode }): UserConfig => {
     return {
       ...shared,
       define: (() => {
-        const { entry, onOpen: _, ...beside } = chatFiles()
-        // By the page's language (and `prechat`, `live`), relative to the chat's own: its files, and
-        // the config (routes.config) that its first call reads.
-        const byLanguage = Object.fromEntries(
-          (['en', 'pt-BR', 'es'] as const).map((lang) => [
-            lang,
-            [...beside.all, ...beside[lang], `..${routes.config}`],
-          ]),
-        )
+        const { entry, onOpen: _, all, ...beside } = chatFiles()
+        // Relative to the chat's own: what every first open needs (its files, and the config,
+        // routes.config, that its first call reads), then by the page's language, `prechat`, `live`.
         return {
           __ZCHAT_CHAT_FILE__: JSON.stringify(entry),
-          __ZCHAT_FIRST_OPEN__: JSON.stringify({
-            ...byLanguage,
-            prechat: beside.prechat,
-            live: beside.live,
-          }),
+          __ZCHAT_FIRST_OPEN__: JSON.stringify({ all: [...all, `..${routes.config}`], ...beside }),
         }
       })(),
       plugins: [shipAsIs],

@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ['{widget,protocol,proxy,emulator,demo,scripts}/**/*.test.{ts,tsx}'],
     testTimeout: 15_000,
+    // The chat's sentences are loaded (English too, i18n/text.ts): the tests start in English.
+    setupFiles: ['widget/testing/english.ts'],
   },
 })

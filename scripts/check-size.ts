@@ -76,13 +76,13 @@ const lazyParts = Object.keys(manifest)
   }))
 
 // A visitor loads one language at most (widget/i18n/): all chat code counts the largest, not each.
-const isLanguage = (name: string) => /\((es|pt-br)\)$/.test(name)
+const isLanguage = (name: string) => /\((en|es|pt-br)\)$/.test(name)
 const largestLanguage = lazyParts
   .filter((part) => isLanguage(part.name))
   .sort((a, b) => sizeOf(b.files) - sizeOf(a.files))
   .slice(0, 1)
 // The language whose first open is the largest: what the first-open budgets count.
-const [language] = (['pt-BR', 'es'] as const)
+const [language] = (['en', 'pt-BR', 'es'] as const)
   .map((locale) => open[locale])
   .sort((a, b) => sizeOf(b) - sizeOf(a))
 /** What a first open fetches in all (the loader asks for it at once, widget/loader.ts). */
@@ -92,18 +92,18 @@ const firstOpenFiles = (then: string[]) => [
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 5 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25.75 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25 * 1024 },
   // Issue 19: everything a visitor's first open fetches, in one round trip. A new conversation opens
   // on the pre-chat form; a conversation going on (a reload, another page) needs the stream at once.
   {
     name: 'first open of a new conversation: the loader, the chat, ky, the largest language and the pre-chat form',
     files: firstOpenFiles(open.prechat),
-    maxGzipBytes: 38.5 * 1024,
+    maxGzipBytes: 37.75 * 1024,
   },
   {
     name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 39.75 * 1024,
+    maxGzipBytes: 39 * 1024,
   },
   ...lazyParts,
   {
@@ -116,7 +116,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 52.25 * 1024,
+    maxGzipBytes: 51.5 * 1024,
   },
 ]
 

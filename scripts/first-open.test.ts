@@ -18,6 +18,7 @@ const manifest: Manifest = {
     isDynamicEntry: true,
     imports: ['widget/chat/mount.tsx', '_decode-1.js'],
   },
+  'widget/i18n/en.ts': { file: 'en-1.js', isDynamicEntry: true },
   'widget/i18n/pt-br.ts': { file: 'pt-br-1.js', isDynamicEntry: true },
   'widget/i18n/es.ts': { file: 'es-1.js', isDynamicEntry: true },
 }
@@ -30,7 +31,7 @@ describe('firstOpen', () => {
       all: ['shared-1.js', 'ky-1.js'],
       prechat: ['prechat-part-1.js'],
       live: ['live-part-1.js', 'decode-1.js'],
-      en: [],
+      en: ['en-1.js'],
       'pt-BR': ['pt-br-1.js'],
       es: ['es-1.js'],
     })

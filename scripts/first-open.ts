@@ -15,7 +15,7 @@ const parts = {
   all: ['widget/transport/ky.ts'],
   prechat: ['widget/chat/prechat-part.tsx'],
   live: ['widget/chat/live-part.ts'],
-  en: [],
+  en: ['widget/i18n/en.ts'],
   'pt-BR': ['widget/i18n/pt-br.ts'],
   es: ['widget/i18n/es.ts'],
 } as const satisfies Record<string, readonly string[]>

@@ -15,9 +15,10 @@ let warn: MockInstance<typeof console.warn>
 Object.assign(globalThis, {
   __ZCHAT_CHAT_FILE__: 'chat-test.js',
   __ZCHAT_FIRST_OPEN__: {
-    en: ['ky-test.js', '../v1/config'],
-    'pt-BR': ['ky-test.js', 'pt-br-test.js', '../v1/config'],
-    es: ['ky-test.js', 'es-test.js', '../v1/config'],
+    all: ['ky-test.js', '../v1/config'],
+    en: ['en-test.js'],
+    'pt-BR': ['pt-br-test.js'],
+    es: ['es-test.js'],
     prechat: ['prechat-part-test.js'],
     live: ['live-part-test.js'],
   },
@@ -150,8 +151,8 @@ it('asks for nothing before intent, then for all the first open needs at once: t
   launcher()?.dispatchEvent(new Event('pointerenter'))
   expect(preloaded()).toEqual([
     ['modulepreload', 'https://chat.test/widget/ky-test.js'],
-    ['modulepreload', 'https://chat.test/widget/pt-br-test.js'],
     ['preload', 'https://chat.test/widget/../v1/config'],
+    ['modulepreload', 'https://chat.test/widget/pt-br-test.js'],
     ['modulepreload', 'https://chat.test/widget/prechat-part-test.js'],
   ])
   // The config is fetched as the chat's call will ask for it (CORS), which takes the answer over.
@@ -169,6 +170,7 @@ it('asks for the stream instead of the pre-chat form when a conversation is goin
   expect(preloaded().map(([, href]) => href)).toEqual([
     'https://chat.test/widget/ky-test.js',
     'https://chat.test/widget/../v1/config',
+    'https://chat.test/widget/en-test.js',
     'https://chat.test/widget/live-part-test.js',
   ])
 })

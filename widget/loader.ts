@@ -168,6 +168,7 @@ function render(
       })
       const files = __ZCHAT_FIRST_OPEN__
       for (const path of [
+        ...files.all,
         ...files[options.lang],
         ...(hasOngoingSession(options.proxy) ? files.live : files.prechat),
       ])

@@ -264,10 +264,18 @@ export function mount(host: ChatHost): ChatHandle {
       host.container,
     )
   }
+  // English is a chunk too (i18n/text.ts): asked for again until it comes, sooner at first.
+  const english = (tries: number): Promise<void> =>
+    loadLanguage('en').catch(() =>
+      new Promise<void>((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** tries))).then(
+        () => (teardown.signal.aborted ? undefined : english(tries + 1)),
+      ),
+    )
   // A new conversation opens on the pre-chat form: it is drawn with the window, never after it.
-  const language = loadLanguage(options.lang).catch((error: unknown) =>
-    warn('could not load the language; showing English', error),
-  )
+  const language = loadLanguage(options.lang).catch((error: unknown) => {
+    warn('could not load the language; showing English', error)
+    return english(0)
+  })
   const prechat = model.phase.value.name === 'prechat' ? prechatPart.prefetch() : null
   Promise.all([language, prechat]).then(draw)
 

@@ -1,6 +1,6 @@
 /**
- * Every sentence the chat shows or announces, in English: the default, bundled with the chat. Other
- * languages are their own chunks (pt-BR.ts, es.ts) of the same shape, loaded before the chat renders.
+ * Every sentence the chat shows or announces, in English: the default, a chunk of its own like the
+ * other languages (pt-BR.ts, es.ts, of the same shape), loaded before the chat renders.
  * A sentence with numbers or names is a function; `n` is already formatted for the language.
  */
 /** A word's two forms: one (1 in English) and the other counts; pt and es pick theirs through Intl. */

@@ -1,21 +1,24 @@
 /**
  * The chat's language, set once by mount before the first render: `t` holds its sentences and
- * `lang` its BCP 47 tag for Intl (times, numbers, plurals). English is bundled; others are loaded.
+ * `lang` its BCP 47 tag for Intl (times, numbers, plurals). Every language is a chunk of its own,
+ * English too (issue 19): a page in Portuguese or Spanish no longer downloads the English sentences
+ * with the chat. The loader asks for the page's language with the chat (scripts/first-open.ts).
  */
-import { en, type Forms, type Messages } from './en.ts'
+import type { Forms, Messages } from './en.ts'
 import type { Locale } from './locale.ts'
 
-export let t: Messages = en
+/** Set by loadLanguage, which mount awaits before the first render (tests: testing/english.ts). */
+export let t: Messages
 export let lang: Locale = 'en'
 
-/** The language's sentences: English at once, the others from their own chunk. */
+/** The language's sentences, from its own chunk. */
 export async function loadLanguage(locale: Locale): Promise<void> {
   t =
     locale === 'pt-BR'
       ? (await import('./pt-br.ts')).messages(pluralOf(locale))
       : locale === 'es'
         ? (await import('./es.ts')).messages(pluralOf(locale))
-        : en
+        : (await import('./en.ts')).en
   lang = locale
 }
 
