@@ -129,7 +129,7 @@ export async function measurePage(): Promise<PageFigures> {
   })
   try {
     const origin = new URL(demo.proxyUrl).origin
-    const url = `${demo.site.url}/`
+    const url = `${demo.site.url}/?page-lang=en`
     const context = await browser.newContext()
     const coldPage = await context.newPage()
     const cold = await loadOnce(browser, context, coldPage, url, origin)
