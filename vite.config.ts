@@ -37,15 +37,21 @@ function chatFiles(): FirstOpen {
  * Vite wraps each import() of the chat in a helper that would preload the chunk's CSS and imports
  * (about 0.6 KB gzipped of the chat on open), and does so with `modulePreload: false` too, with no
  * files to preload: the chat has no CSS files, and what its first open needs the loader asks for.
+ * Its two plugins are taken out of the chat build, so each import() stays the browser's own: a
+ * stand-in helper (`(load) => load()`) still cost a wrapper round every import(), and Rolldown put it
+ * in a chunk of its own once English became a chunk (a second request to open the chat). Vite's
+ * resolved plugin list is read-only in its types only; a rename of either plugin stops the build
+ * here rather than letting the helper back in unseen.
  */
-const noPreloadHelper: Plugin = {
-  name: 'zchat-no-preload-helper',
-  enforce: 'pre',
-  load(id) {
-    // Since English is a chunk of its own, Rolldown puts this line in a chunk of its own too (30
-    // bytes), which the chat imports statically: the loader asks for it with the chat
-    // (scripts/first-open.ts lists the entry's static imports), so it costs no round trip.
-    if (id === '\0vite/preload-helper.js') return 'export const __vitePreload = (load) => load()'
+const plainImports: Plugin = {
+  name: 'zchat-plain-imports',
+  configResolved(config) {
+    const plugins = config.plugins as Plugin[]
+    for (const name of ['vite:build-import-analysis', 'native:import-analysis-build']) {
+      const at = plugins.findIndex((plugin) => plugin.name === name)
+      if (at < 0) throw new Error(`vite.config.ts: Vite has no plugin ${name} to take out`)
+      plugins.splice(at, 1)
+    }
   },
 }
 
@@ -106,7 +112,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     ...shared,
-    plugins: [noPreloadHelper],
+    plugins: [plainImports],
     build: {
       outDir: chatOutDir,
       // Only this build writes here; clearing it drops chunks of earlier builds.
