@@ -160,6 +160,23 @@ it('asks for nothing before intent, then for all the first open needs at once: t
   expect([config?.as, config?.hasAttribute('crossorigin')]).toEqual(['fetch', true])
 })
 
+it('takes the pointer on the greeting beside the launcher, which opens the chat too, as intent', async () => {
+  vi.useFakeTimers()
+  try {
+    await loadWidget({ greeting: 'Olá!', greetingDelay: '1' })
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(preloaded()).toEqual([])
+    const text = document
+      .querySelector('[data-zchat]')
+      ?.shadowRoot?.querySelector('[role=status] > button')
+    expect(text?.textContent).toBe('Olá!')
+    text?.dispatchEvent(new Event('pointerenter'))
+    expect(preloaded().length).toBeGreaterThan(0)
+  } finally {
+    vi.useRealTimers()
+  }
+})
+
 it('asks for the stream instead of the pre-chat form when a conversation is going on', async () => {
   localStorage.setItem(
     sessionKey('https://chat.test'),

@@ -291,10 +291,11 @@ function render(
   greeting.close.addEventListener('click', () => act())
   root.addEventListener('keydown', (event) => event.key === 'Escape' && act())
   const prefetch = () => void load().catch(() => {})
-  // Intent, not page load: the pointer on the launcher (a finger too: touch fires pointerenter
-  // before touchstart), or focus. Each time: a fetch that failed is asked for again.
-  launcher.button.addEventListener('pointerenter', prefetch)
-  launcher.button.addEventListener('focus', prefetch)
+  // Intent, not page load: the pointer on the launcher or on the greeting, which opens the chat too
+  // (a finger too: touch fires pointerenter before touchstart), or focus. Each time: a fetch that
+  // failed is asked for again.
+  for (const button of [launcher.button, greeting.text])
+    for (const type of ['pointerenter', 'focus']) button.addEventListener(type, prefetch)
 
   return {
     setOpen,
