@@ -47,9 +47,10 @@
  * Merged with main (issue 19): the greeting beside the launcher needs the unread badge without the
  * chat, so it went back into the loader, whose budget is 5 KB (4.93: main's 4.70 and the first-open
  * list, preload links and editable window). Then English became a chunk of its own, asked for by the
- * loader with the chat like the other languages (a pt-BR page downloaded it for nothing, about 0.75 KB):
- * chat on open 25 KB (24.76), first open of a new conversation 37.75 (37.68; the issue's goal is 32),
- * of one going on 39 (38.95), all chat code 51.5 (51.30).
+ * loader with the chat like the other languages (a pt-BR page downloaded it for nothing, about 0.75 KB),
+ * and the chat's import() calls lost Vite's preload wrapper (0.2 KB): chat on open 24.75 KB (24.57),
+ * first open of a new conversation 37.75 (37.48; the issue's goal is 32), of one going on 39 (38.70),
+ * all chat code 51.25 (51.00).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -99,7 +100,7 @@ const firstOpenFiles = (then: string[]) => [
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 5 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 24.75 * 1024 },
   // Issue 19: everything a visitor's first open fetches, in one round trip. A new conversation opens
   // on the pre-chat form; a conversation going on (a reload, another page) needs the stream at once.
   {
@@ -123,7 +124,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 51.5 * 1024,
+    maxGzipBytes: 51.25 * 1024,
   },
 ]
 
