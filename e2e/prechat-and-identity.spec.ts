@@ -1,5 +1,4 @@
-import { signIdentity } from '../proxy/identity.ts'
-import { expect, identitySecret, recordedInteraction, send, test } from './fixtures.ts'
+import { expect, recordedInteraction, send, signedIdentity, test } from './fixtures.ts'
 
 test("the site's pre-chat fields reach zChat as the customer; an invalid CPF is refused before anything starts", async ({
   openSite,
@@ -32,11 +31,10 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
 }) => {
   const visitor = await openSite()
   // What the site's server would render into the page for its logged-in customer.
-  const signed = signIdentity(identitySecret, {
+  const signed = signedIdentity(stack, {
     customerKey: 'crm-42',
     tagIds: ['10'],
     name: 'Ana Souza',
-    exp: Math.floor(Date.now() / 1000) + 600,
   })
   await visitor.evaluate((identity) => {
     ;(window as unknown as { zchat: (...args: unknown[]) => void }).zchat('identify', { identity })

@@ -16,7 +16,7 @@ import Fastify, {
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
-import { createIdentityVerifier } from './identity.ts'
+import { createIdentityVerifier, identityDefaults } from './identity.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
@@ -47,6 +47,7 @@ import type { Streams } from './streams.ts'
 import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
+import { createMemoryUsedIdentities, type UsedIdentities } from './used-identities.ts'
 import { createVisitors, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
@@ -79,6 +80,10 @@ export type AppDeps = {
   allowedDepartments: number[] | null
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
   identitySecret?: string | null
+  /** IDENTITY_MAX_AGE_SECONDS: the longest a signed identity may live (default 600). */
+  identityMaxAgeSeconds?: number
+  /** Ids of identities already used, for every instance (Redis); unset, this process keeps its own. */
+  usedIdentities?: UsedIdentities
   /** Department id -> zChat tag ids its new interactions get. */
   departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string
@@ -295,7 +300,12 @@ async function siteRoutes(
   await app.register(interactionRoutes, {
     ...deps,
     tickets,
-    verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
+    verifyIdentity: createIdentityVerifier({
+      secret: deps.identitySecret ?? null,
+      maxAgeSeconds: deps.identityMaxAgeSeconds ?? identityDefaults.maxAgeSeconds,
+      audience: deps.publicUrl,
+    }),
+    usedIdentities: deps.usedIdentities ?? createMemoryUsedIdentities(),
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),

@@ -205,6 +205,11 @@ const serverSettings = {
     secret32,
     "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
   ),
+  IDENTITY_MAX_AGE_SECONDS: setting(
+    wholeNumber(60, 3600),
+    'how long a signed identity may live: its `exp` at most this many seconds after its `iat`, and its `jti` is refused a second time until then ([identity.md](identity.md))',
+    { default: '600', bounds: [60, 3600] },
+  ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
     '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',

@@ -125,6 +125,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
     identitySecret: config.identitySecret,
+    identityMaxAgeSeconds: config.identityMaxAgeSeconds,
     captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
@@ -136,6 +137,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && {
       rateLimitStore: sharedRateLimitStore(shared.countHit),
       startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
+      usedIdentities: shared.usedIdentities,
     }),
     isDraining: () => draining,
     messagesLeft,

@@ -16,6 +16,8 @@ export function redisKeys(prefix: string) {
     transcript: (id: string) => [of(id, 'transcript'), of(id, 'transcript-state')],
     /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
+    /** A signed identity's id, once it started a conversation (used-identities.ts), by its digest. */
+    usedIdentity: (digest: string) => `${prefix}used-identity:${digest}`,
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
   }

@@ -20,6 +20,7 @@ import { ApiError } from '../errors.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
+import type { UsedIdentities } from '../used-identities.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
 import { startKeepAlive } from './keepalive.ts'
@@ -29,6 +30,7 @@ import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
 import { createScriptRunner, type Send } from './send.ts'
 import { createRedisTranscripts } from './transcripts.ts'
+import { createRedisUsedIdentities } from './used-identities.ts'
 
 export type RedisLogOptions = {
   url: string
@@ -71,6 +73,8 @@ export type RedisLog = EventLog & {
   keepAlive(): Promise<void>
   /** Conversations' transcripts, on this connection (transcripts.ts). */
   transcripts(bounds: TranscriptBounds): TranscriptStore
+  /** Signed identities' ids once used, over every instance (used-identities.ts). */
+  usedIdentities: UsedIdentities
 }
 
 /** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
@@ -179,6 +183,7 @@ export function createRedisLog({
     limits,
     keepAlive: keepAlive.renew,
     transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
+    usedIdentities: createRedisUsedIdentities({ send, keys, now }),
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []

@@ -14,6 +14,7 @@ import type { VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
+import type { UsedIdentities } from '../used-identities.ts'
 import type { Visitors } from '../visitors.ts'
 import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
 import type { ZChatClient } from '../zchat/client.ts'
@@ -36,6 +37,8 @@ export type InteractionDeps = {
   publicUrl: () => string
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
+  /** Identities' ids already used: each starts one conversation. */
+  usedIdentities: UsedIdentities
   /** The whole process's budget of new conversations per minute. */
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
@@ -55,6 +58,7 @@ export async function interactionRoutes(
     publicUrl,
     allowedDepartments,
     verifyIdentity,
+    usedIdentities,
     startBudget,
     verifyCaptcha,
     departmentTags,
@@ -95,16 +99,27 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
-      const identity = body.identity && verifyIdentity(body.identity)
+      const checked = body.identity && verifyIdentity(body.identity)
+      const identity = checked ? checked.verified : undefined
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
       await startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
+      // Taken last, once nothing else refuses: a start refused for another reason leaves it usable.
+      if (checked && !(await usedIdentities.take(checked.jti, checked.expiresAt))) {
+        void startBudget.giveBack()
+        throw new ApiError(
+          'AUTHENTICATION_ERROR',
+          'Identity was used before (its jti started a conversation): sign a new one for each conversation; see docs/identity.md',
+        )
+      }
       const externalHistory = await previousHistory(body.previous)
       const { interactionHash } = await upstream(() =>
         zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
+        // No interaction was made: the site's identity may start one when the visitor retries.
+        if (checked) void usedIdentities.giveBack(checked.jti).catch(() => {})
         throw error
       })
       await log.open(interactionHash)

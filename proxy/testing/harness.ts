@@ -248,6 +248,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
     identitySecret: null,
+    identityMaxAgeSeconds: 600,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
