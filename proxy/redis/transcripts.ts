@@ -1,6 +1,6 @@
 /**
  * Transcripts on Redis (REDIS_URL), on the event log's connection: a list of the kept messages
- * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON),
+ * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON, `owner`),
  * in the conversation's hash slot (keys.ts), both expiring `retentionMs` after the last write. Each
  * write is one script, so the caps hold whichever instances record at once.
  */
@@ -18,9 +18,13 @@ import type { Send } from './send.ts'
 
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
 
-/** KEYS: list, state. ARGV: retention (ms). The state hash marks the transcript as begun. */
+/**
+ * KEYS: list, state. ARGV: retention (ms), '1' when an owner is given, the owner ('' for none). The
+ * state hash marks the transcript as begun; its first owner stays.
+ */
 const beginScript = `
 redis.call('HSETNX', KEYS[2], 'bytes', '0')
+if ARGV[2] == '1' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[3]) end
 for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1
 `
@@ -75,8 +79,12 @@ export function createRedisTranscripts({
 }: RedisTranscriptsOptions): TranscriptStore {
   const ttl = String(retentionMs)
   return {
-    async begin(id) {
-      await run(beginScript, keys.transcript(id), [ttl])
+    async begin(id, owner) {
+      await run(beginScript, keys.transcript(id), [
+        ttl,
+        owner === undefined ? '0' : '1',
+        owner ?? '',
+      ])
     },
     async record(id, event) {
       const kept = toKept(event)
@@ -110,6 +118,7 @@ export function createRedisTranscripts({
         dropped: Number(state.get('dropped') ?? 0),
         ended: parse<KeptEnd>(state.get('ended')),
         rated: parse<KeptRating>(state.get('rated')),
+        owner: typeof state.get('owner') === 'string' ? String(state.get('owner')) : null,
       }
     },
     async erase(id) {

@@ -4,13 +4,13 @@
  * Each is forwarded to zChat with the token added server-side; the outcome is logged so every tab
  * and every reconnect sees the same conversation.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
 import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
-import type { VerifyIdentity } from '../identity.ts'
+import { ownerOf, type VerifyIdentity } from '../identity.ts'
 import type { MediaStore } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
@@ -32,8 +32,8 @@ export type InteractionDeps = {
   media: Pick<MediaStore, 'find'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
-  /** What the previous conversation said, long after the log forgot it. */
-  transcripts: Pick<TranscriptStore, 'read'>
+  /** What the previous conversation said, long after the log forgot it, and whom it belongs to. */
+  transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
@@ -69,9 +69,15 @@ export async function interactionRoutes(
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
-  /** The URL of the visitor's previous conversation, when they prove it was theirs and it said something. */
+  /**
+   * The URL of the visitor's previous conversation, when they prove it was theirs, it said something
+   * and it belongs to the same owner as the new one (identity.ts ownerOf): the browser's next user
+   * (a shared computer) gets none of the last one's history, whatever the widget sends.
+   */
   async function previousHistory(
     previous: { conversationId: string; credential: string } | undefined,
+    owner: string,
+    request: FastifyRequest,
   ) {
     if (!previous) return undefined
     try {
@@ -79,10 +85,16 @@ export async function interactionRoutes(
     } catch {
       return undefined
     }
-    const said = (await transcripts.read(previous.conversationId))?.messages.length
-    return said
-      ? `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
-      : undefined
+    const kept = await transcripts.read(previous.conversationId)
+    if (!kept?.messages.length) return undefined
+    if (kept.owner !== owner) {
+      request.log.info(
+        { previous: previous.conversationId },
+        'previous conversation belongs to another identity: its history is left out',
+      )
+      return undefined
+    }
+    return `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
   }
 
   app.post(
@@ -113,7 +125,8 @@ export async function interactionRoutes(
           'Identity was used before (its jti started a conversation): sign a new one for each conversation; see docs/identity.md',
         )
       }
-      const externalHistory = await previousHistory(body.previous)
+      const owner = ownerOf(identity)
+      const externalHistory = await previousHistory(body.previous, owner, request)
       const { interactionHash } = await upstream(() =>
         zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
       ).catch((error: unknown) => {
@@ -123,6 +136,7 @@ export async function interactionRoutes(
         throw error
       })
       await log.open(interactionHash)
+      await transcripts.begin(interactionHash, owner)
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.
       const update = toCustomerUpdate(identity, departmentTags.get(department))

@@ -81,12 +81,21 @@ export function createMemoryTranscripts({
 
   return {
     sweep,
-    async begin(id) {
+    async begin(id, owner) {
       let e = live(id)
       if (!e) {
-        e = { messages: [], dropped: 0, ended: null, rated: null, bytes: 0, expiresAt: 0 }
+        e = {
+          messages: [],
+          dropped: 0,
+          ended: null,
+          rated: null,
+          owner: null,
+          bytes: 0,
+          expiresAt: 0,
+        }
         total += cost(e)
       }
+      if (owner !== undefined) e.owner ??= owner
       touch(id, e)
     },
     async record(id, event) {
@@ -119,6 +128,7 @@ export function createMemoryTranscripts({
         dropped: e.dropped,
         ended: e.ended,
         rated: e.rated,
+        owner: e.owner,
       }
     },
     async erase(id) {

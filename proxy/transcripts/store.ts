@@ -30,11 +30,20 @@ export type Transcript = {
   /** How the conversation ended, once it did (the first end: there is one). */
   ended: KeptEnd | null
   rated: KeptRating | null
+  /**
+   * Whom the conversation belongs to (identity.ts ownerOf: the signed customer, '' for none), as its
+   * start said; null when it was begun without one (taken up again after the log forgot it, or
+   * begun before owners were kept): then it is nobody's, and no new conversation carries it.
+   */
+  owner: string | null
 }
 
 export type TranscriptStore = {
-  /** Starts keeping a conversation (a start through this proxy); keeps what it has if begun before. */
-  begin(conversationId: string): Promise<void>
+  /**
+   * Starts keeping a conversation (a start through this proxy), with its owner when the start says
+   * it; keeps what it has (its first owner too) if begun before.
+   */
+  begin(conversationId: string, owner?: string): Promise<void>
   /** Adds what the log stored, if a transcript keeps it and the conversation was begun; else nothing. */
   record(conversationId: string, event: LoggedEvent): Promise<void>
   read(conversationId: string): Promise<Transcript | null>
