@@ -40,17 +40,23 @@ export type WidgetOptions = {
   timeZone?: string
 }
 
-export type ChatHost = {
-  options: WidgetOptions
-  shadow: ShadowRoot
-  /** Where the chat renders; the loader shows and hides it. */
-  container: HTMLElement
+/** What the page said through `zchat(...)`, kept by the loader until `destroy`. */
+export type SiteSaid = {
   /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/profile.ts). */
   profile: readonly unknown[]
   /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
   extra: Record<string, unknown>
   /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
   captcha: (() => unknown) | null
+}
+
+export type ChatHost = {
+  options: WidgetOptions
+  shadow: ShadowRoot
+  /** Where the chat renders; the loader shows and hides it. */
+  container: HTMLElement
+  /** What the page has said so far: one getter, not one per field, to keep the loader small. */
+  site(): SiteSaid
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
   unread(count: number): void

@@ -5,7 +5,7 @@
  * is going on so a reload picks it up. `zchat('init', options)` starts it from the page's script
  * (or again, with other options); `zchat('destroy')` takes every trace of it off the page.
  */
-import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './contract.ts'
+import type { ChatHandle, ChatHost, ChatModule, SiteSaid, WidgetOptions } from './contract.ts'
 import { chooseLocale } from './i18n/locale.ts'
 import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
@@ -20,7 +20,7 @@ import { warn } from './warn.ts'
 type ZchatWindow = Window & Record<string, unknown>
 
 /** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy`. */
-type Site = { profile: unknown[]; extra: Record<string, unknown>; captcha: (() => unknown) | null }
+type Site = SiteSaid & { profile: unknown[] }
 const newSite = (): Site => ({ profile: [], extra: {}, captcha: null })
 
 type Widget = ReturnType<typeof render>
@@ -117,7 +117,7 @@ function render(
   root.className = 'zc'
   root.lang = options.lang
   root.dataset.side = options.position
-  if (options.zIndex !== undefined) root.style.zIndex = String(options.zIndex)
+  root.style.zIndex = `${options.zIndex ?? ''}`
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
   document.documentElement.append(host)
@@ -155,15 +155,7 @@ function render(
     options,
     shadow,
     container: panel,
-    get profile() {
-      return site().profile
-    },
-    get extra() {
-      return site().extra
-    },
-    get captcha() {
-      return site().captcha
-    },
+    site,
     close: () => setOpen(false, true),
     unread: (count) => launcher.setUnread(open ? 0 : count),
     message: (message) => emit('message', message),

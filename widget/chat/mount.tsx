@@ -71,9 +71,9 @@ export function mount(host: ChatHost): ChatHandle {
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
   // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
-  const identity = () => mergeProfiles(host.profile).identity ?? site.identity
+  const identity = () => mergeProfiles(host.site().profile).identity ?? site.identity
   const identify = () => {
-    const { identity: given, ...details } = mergeProfiles(host.profile)
+    const { identity: given, ...details } = mergeProfiles(host.site().profile)
     model.identify({ ...details, ...identityDetails(given ?? site.identity) })
   }
 
@@ -127,9 +127,9 @@ export function mount(host: ChatHost): ChatHandle {
     session,
     startContext: async () => ({
       ...where(),
-      ...(await siteExtra(options.attributes.extra, host.extra)),
+      ...(await siteExtra(options.attributes.extra, host.site().extra)),
       ...(identity() && { identity: identity() }),
-      ...(await captchaToken(host.captcha)),
+      ...(await captchaToken(host.site().captcha)),
     }),
     newClientId,
     prechat: site.prechat,

@@ -59,8 +59,7 @@ export function createCommands(controls: Controls) {
     }),
   )
 
-  function zchat(...args: unknown[]): void {
-    const [command, a, b] = args
+  function zchat(command?: unknown, a?: unknown, b?: unknown): void {
     try {
       const run = commands.get(command)
       if (run) run(a, b)

@@ -49,15 +49,13 @@ export function createSessionStore(
 
 /** For the loader: is there a live conversation worth loading the chat for right away? */
 export function hasOngoingSession(base: string, storage = browserStorage()): boolean {
-  // A lighter read than load(): this runs in the loader on every page, and forgets nothing.
-  const value: unknown = attempt(() => JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'))
-  if (typeof value !== 'object' || value === null) return false
-  const session = value as Partial<Record<keyof StoredSession, unknown>>
-  return (
-    typeof session.expiresAt === 'string' &&
-    Date.parse(session.expiresAt) > Date.now() &&
-    session.finished !== true
+  // A lighter read than load(): this runs in the loader on every page, and forgets nothing. What has
+  // no `expiresAt` parses as no date (NaN), never ahead of now; a value we never wrote that passes
+  // (a number read as a year) only loads the chat, whose load() finds no conversation in it.
+  const session: Partial<Record<keyof StoredSession, unknown>> | undefined = attempt(() =>
+    JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'),
   )
+  return Date.parse(session?.expiresAt as string) > Date.now() && session?.finished !== true
 }
 
 /** Another tab saved, changed or cleared the conversation (the `storage` event fires in the others). */
