@@ -15,6 +15,9 @@
  * of a chat and the file preview out of the chat on open (about 2.3 KB: gzip cannot share what the
  * chunks have in common), which made room on open for the features to come; then to 45 KB for many
  * tabs of one conversation (the shared stream, the page alert and the XHR stream reader, about 2 KB).
+ * The chat on open then went from 27 to 28 KB, and all chat code from 45 to 46 KB, for shared computers
+ * (issue 20): `zchat('reset')` in every tab, the conversation's signed customer checked against the
+ * page's, and the page's function that signs a fresh identity for each conversation (about 0.5 KB).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -63,7 +66,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 27 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -87,7 +90,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 45 * 1024,
+    maxGzipBytes: 46 * 1024,
   },
 ]
 

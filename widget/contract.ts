@@ -14,8 +14,11 @@ export type ChatAttributes = Partial<
   >
 >
 
-/** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */
-export type SiteProfile = VisitorProfile & { identity?: SignedIdentity }
+/**
+ * What `zchat('identify', ...)` says about the visitor: details, and a signed identity, or the page's
+ * function that gets a fresh one from the site's server (chat/identity.ts).
+ */
+export type SiteProfile = VisitorProfile & { identity?: SignedIdentity | (() => unknown) }
 
 /** The embed's `data-*` options, parsed and defaulted by loader/options.ts. */
 export type WidgetOptions = {
@@ -40,7 +43,7 @@ export type WidgetOptions = {
   timeZone?: string
 }
 
-/** What the page said through `zchat(...)`, kept by the loader until `destroy`. */
+/** What the page said through `zchat(...)`, kept by the loader until `destroy` or `reset`. */
 export type SiteSaid = {
   /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/profile.ts). */
   profile: readonly unknown[]
@@ -55,7 +58,7 @@ export type ChatHost = {
   shadow: ShadowRoot
   /** Where the chat renders; the loader shows and hides it. */
   container: HTMLElement
-  /** What the page has said so far: one getter, not one per field, to keep the loader small. */
+  /** What the page has said so far (a new object after `reset`: read it each time). */
   site(): SiteSaid
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
@@ -69,6 +72,12 @@ export type ChatHandle = {
   setOpen(open: boolean, focus: boolean): void
   /** The page called `zchat('identify', ...)` again: read `profile` anew. */
   identify(): void
+  /**
+   * `zchat('reset')` (the site's logout): the loader has forgotten the stored conversation (and told
+   * the other tabs), the page's `identify` calls and the identity in the options; the chat forgets
+   * the conversation it shows and starts afresh, as a new visitor.
+   */
+  reset(): void
   /**
    * `zchat('destroy')`: unmount, close the event stream, abort calls in flight, stop timers and take
    * back every window and document listener. The conversation itself goes on (a new mount resumes it).

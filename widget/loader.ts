@@ -3,7 +3,8 @@
  * open shadow root, replays the `zchat.q` queue and replaces `window.zchat` with the real function.
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
  * is going on so a reload picks it up. `zchat('init', options)` starts it from the page's script
- * (or again, with other options); `zchat('destroy')` takes every trace of it off the page.
+ * (or again, with other options); `zchat('destroy')` takes every trace of it off the page;
+ * `zchat('reset')` (the site's logout) forgets the conversation in every tab.
  */
 import type { ChatHandle, ChatHost, ChatModule, SiteSaid, WidgetOptions } from './contract.ts'
 import { chooseLocale } from './i18n/locale.ts'
@@ -13,15 +14,20 @@ import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
-import { hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
+import {
+  forgetConversation,
+  hasOngoingSession,
+  rememberOpen,
+  wasOpen,
+} from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
 type ZchatWindow = Window & Record<string, unknown>
 
-/** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy`. */
+/** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy` or `reset`. */
 type Site = SiteSaid & { profile: unknown[] }
-const newSite = (): Site => ({ profile: [], extra: {}, captcha: null })
+const newSite = (captcha: Site['captcha'] = null): Site => ({ profile: [], extra: {}, captcha })
 
 type Widget = ReturnType<typeof render>
 
@@ -74,6 +80,12 @@ function boot(): void {
       widget?.destroy()
       widget = null
       site = newSite()
+    },
+    reset: () => {
+      forgetConversation(base)
+      // What the page said of the visitor who logged out; its CAPTCHA stays the page's.
+      site = newSite(site.captcha)
+      widget?.reset()
     },
     open: () => widget?.setOpen(true, true),
     close: () => widget?.setOpen(false, false),
@@ -211,6 +223,11 @@ function render(
     setOpen,
     toggle,
     identify: () => chat?.identify(),
+    reset() {
+      // Signed for the customer who just logged out: no one's now (a later init reads data-* again).
+      delete options.attributes.identity
+      chat?.reset()
+    },
     preload: () => void mount(),
     /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */
     destroy() {

@@ -35,6 +35,9 @@ zchat('init', { lang: 'pt-BR', department: 1, open: false, zIndex: 10, extra: { 
 zchat('on', 'message', (message: ZchatMessage) => console.log(message.text, message.media?.url))
 zchat('on', 'state', (state) => state === 'chatting')
 zchat('identify', { name: 'Ana', identity: { payload: 'e30', signature: 's' } })
+zchat('identify', { identity: () => fetch('/chat/identity').then((r) => r.json()) })
+zchat('identify', { identity: () => ({ payload: 'e30', signature: 's' }) })
+zchat('reset')
 zchat('captcha', async () => 'token')
 zchat('destroy')
 const named: Zchat = window.zchat
@@ -47,6 +50,8 @@ zchat('init', { department: '1' })
 zchat('explode')
 // @ts-expect-error: a state listener gets a state name
 zchat('on', 'state', (state: number) => state)
+// @ts-expect-error: an identity is signed
+zchat('identify', { identity: { payload: 'e30' } })
 // @ts-expect-error: no such event
 zchat('on', 'typing', () => {})
 void named

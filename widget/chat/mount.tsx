@@ -4,6 +4,7 @@
  */
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
+import type { SignedIdentity } from '../../protocol/schemas.ts'
 import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
@@ -22,11 +23,12 @@ import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
+import { askIdentity, readIdentity } from './identity.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { mergeProfiles } from './profile.ts'
-import { identityDetails, readChatAttributes } from './site-options.ts'
+import { readChatAttributes } from './site-options.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
 /**
@@ -70,11 +72,31 @@ export function mount(host: ChatHost): ChatHandle {
   setPartsRoot(host.shadow)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
-  // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
-  const identity = () => mergeProfiles(host.site().profile).identity ?? site.identity
+  // data-identity, until `zchat('reset')` says its customer logged out.
+  let signedInPage = site.identity
+  /** The customer the page speaks for (a digest), as its identity last said. */
+  let owner: string | undefined
+  /**
+   * What the page says of the visitor: `zchat('identify', {identity})` wins over data-identity (it
+   * can be the fresher of the two). A function the page gave is asked (a promise, then).
+   */
   const identify = () => {
-    const { identity: given, ...details } = mergeProfiles(host.site().profile)
-    model.identify({ ...details, ...identityDetails(given ?? site.identity) })
+    const { identity: given = signedInPage, ...details } = mergeProfiles(host.site().profile)
+    const apply = (identity?: SignedIdentity) => {
+      const read = readIdentity(identity)
+      owner = read.owner
+      model.identify({ ...details, ...read.details })
+    }
+    if (typeof given !== 'function') return apply(given)
+    return askIdentity(given).then(apply, () => model.identify(details))
+  }
+  /** The identity a new conversation starts with: a fresh one from the page's function, if it gave one. */
+  const identity = async () => {
+    const given = mergeProfiles(host.site().profile).identity ?? signedInPage
+    if (typeof given !== 'function') return given
+    const fresh = await askIdentity(given)
+    owner = readIdentity(fresh).owner
+    return fresh
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
@@ -128,7 +150,7 @@ export function mount(host: ChatHost): ChatHandle {
     startContext: async () => ({
       ...where(),
       ...(await siteExtra(options.attributes.extra, host.site().extra)),
-      ...(identity() && { identity: identity() }),
+      ...(await identity().then((signed) => signed && { identity: signed })),
       ...(await captchaToken(host.site().captcha)),
     }),
     newClientId,
@@ -141,6 +163,7 @@ export function mount(host: ChatHost): ChatHandle {
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,
+    owner: () => owner,
   })
   if (options.hours) {
     void import('../conversation/opening-hours.ts').then(
@@ -190,11 +213,13 @@ export function mount(host: ChatHost): ChatHandle {
     if (phase === 'prechat') void prechatPart.prefetch()
     else if (endingSoon.has(phase)) void endingPart.prefetch()
   })
-  identify()
+  const asked = identify()
   addEventListener('online', model.backOnline)
   const stopUnread = effect(() => host.unread(model.unread.value))
-  model.restore()
-  watchSession(base, model.sessionChanged, teardown.signal)
+  // A conversation a signed customer started waits for the page's function to say who is here now.
+  if (asked && session.load()?.owner) void asked.then(model.restore)
+  else model.restore()
+  watchSession(base, { changed: model.sessionChanged, reset: model.reset }, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
   const showing = () => model.setVisible(open && !document.hidden)
   document.addEventListener('visibilitychange', showing, { signal: teardown.signal })
@@ -252,6 +277,10 @@ export function mount(host: ChatHost): ChatHandle {
       if (next && focus) focusRequest.value++
     },
     identify,
+    reset() {
+      signedInPage = owner = undefined
+      model.reset()
+    },
     destroy() {
       teardown.abort()
       render(null, host.container)

@@ -3,7 +3,7 @@
  * fields, the privacy-policy consent and a signed identity. Bad values are reported (the caller warns
  * once) and left out, as the loader does with its own.
  */
-import type { SignedIdentity, VisitorProfile } from '../../protocol/schemas.ts'
+import type { SignedIdentity } from '../../protocol/schemas.ts'
 import type { ChatAttributes } from '../contract.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
 
@@ -46,22 +46,4 @@ export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
       ...(identitySignature !== undefined && { signature: identitySignature.trim() }),
     }
   return settings
-}
-
-/**
- * The details a signed identity carries, read without checking the signature (the proxy does): they
- * only fill and skip the form. Nothing when the payload is not base64url JSON.
- */
-export function identityDetails(identity: SignedIdentity | undefined): VisitorProfile {
-  const details: VisitorProfile = {}
-  try {
-    const base64 = identity?.payload.replace(/-/g, '+').replace(/_/g, '/') ?? ''
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-    const data: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    for (const key of ['name', 'email', 'phone', 'cpf'] as const) {
-      const value = typeof data === 'object' && data !== null ? Reflect.get(data, key) : undefined
-      if (typeof value === 'string' && value.trim()) details[key] = value.trim()
-    }
-  } catch {}
-  return details
 }

@@ -69,6 +69,11 @@ export type StoredSession = {
   readId: number
   /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
   seenId: number
+  /**
+   * Which signed customer started it (chat/identity.ts ownerOf: a digest), if one did: a page
+   * signed for another customer does not get to see it.
+   */
+  owner?: string
 }
 
 /** The conversation remembered across reloads and pages. Never throws: storage may be unusable. */
@@ -79,4 +84,6 @@ export type SessionStore = {
   /** Patches the stored conversation, if there is one. */
   update(patch: Partial<StoredSession>): void
   clear(): void
+  /** Forgets the conversation here and in every other tab of the browser (`zchat('reset')`). */
+  forgetEverywhere(): void
 }

@@ -122,9 +122,13 @@ export function createFakeTransport() {
  * The conversation's session store in memory, keeping the port's promises: what is saved is copied,
  * and an expired conversation loads as none (and is forgotten), as in the browser's.
  */
-export function memorySessionStore(now: () => number = Date.now): SessionStore {
+export function memorySessionStore(
+  now: () => number = Date.now,
+): SessionStore & { forgottenEverywhere: number } {
   let stored: StoredSession | null = null
-  const store: SessionStore = {
+  const store: SessionStore & { forgottenEverywhere: number } = {
+    /** How many times every tab was told to forget the conversation. */
+    forgottenEverywhere: 0,
     load() {
       if (stored && !(Date.parse(stored.expiresAt) > now())) stored = null
       return stored && { ...stored }
@@ -138,6 +142,10 @@ export function memorySessionStore(now: () => number = Date.now): SessionStore {
     },
     clear() {
       stored = null
+    },
+    forgetEverywhere() {
+      stored = null
+      store.forgottenEverywhere++
     },
   }
   return store
@@ -158,7 +166,7 @@ export function memoryStorage(): Storage {
 }
 
 /** A store holding a conversation going on (`c1`), as a reload finds it; `overrides` change it. */
-export function ongoingSession(overrides: Partial<StoredSession> = {}): SessionStore {
+export function ongoingSession(overrides: Partial<StoredSession> = {}) {
   const session = memorySessionStore()
   session.save({
     conversationId: 'c1',

@@ -43,6 +43,7 @@ export function createSessionStore(
     clear() {
       attempt(() => storage?.removeItem(key))
     },
+    forgetEverywhere: () => forgetConversation(base, storage),
   }
   return store
 }
@@ -58,12 +59,35 @@ export function hasOngoingSession(base: string, storage = browserStorage()): boo
   return Date.parse(session?.expiresAt as string) > Date.now() && session?.finished !== true
 }
 
-/** Another tab saved, changed or cleared the conversation (the `storage` event fires in the others). */
-export function watchSession(base: string, onChange: () => void, signal?: AbortSignal): void {
+/**
+ * What the stored conversation becomes on `zchat('reset')`: not a conversation (load() reads none),
+ * and a change every other tab hears (the `storage` event) and tells from a plain clear.
+ */
+export const resetValue = 'reset'
+
+/**
+ * `zchat('reset')`, or another signed customer: the conversation is forgotten in this browser, and
+ * every other tab of the site is told to forget it too (each one's chat resets, its stream and
+ * journal with it).
+ */
+export function forgetConversation(base: string, storage = browserStorage()): void {
+  attempt(() => storage?.setItem(sessionKey(base), resetValue))
+}
+
+/**
+ * Another tab saved, changed or cleared the conversation (the `storage` event fires in the others),
+ * or reset it.
+ */
+export function watchSession(
+  base: string,
+  handlers: { changed(): void; reset(): void },
+  signal?: AbortSignal,
+): void {
   addEventListener(
     'storage',
     (event) => {
-      if (event.key === sessionKey(base)) onChange()
+      if (event.key === sessionKey(base))
+        (event.newValue === resetValue ? handlers.reset : handlers.changed)()
     },
     signal && { signal },
   )
@@ -93,6 +117,7 @@ function parse(text: string | null): StoredSession | null {
     finished: v.finished === true,
     readId: typeof v.readId === 'number' ? v.readId : 0,
     seenId: typeof v.seenId === 'number' ? v.seenId : 0,
+    ...(typeof v.owner === 'string' && { owner: v.owner }),
   }
 }
 
