@@ -65,3 +65,41 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
   }>
   expect(all.some((i) => i.messages.some((m) => m.content === 'I am crm-42 too'))).toBe(false)
 })
+
+test("a signed-in customer's second chat on one page: the site's function signs a fresh identity for each", async ({
+  openSite,
+  stack,
+  agent,
+}) => {
+  const visitor = await openSite()
+  // The site's server, reached by the page's own fetch in a real site: one identity per call.
+  let signed = 0
+  await visitor.exposeFunction('signForChat', () => {
+    signed++
+    return signedIdentity(stack, { customerKey: 'crm-7', name: 'Ana Souza' })
+  })
+  await visitor.evaluate(() => {
+    const page = window as unknown as {
+      zchat: (...args: unknown[]) => void
+      signForChat: () => Promise<unknown>
+    }
+    page.zchat('identify', { identity: () => page.signForChat() })
+  })
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  // The identity's details fill the form.
+  await expect(chat.getByRole('textbox', { name: 'Name' })).toHaveValue('Ana Souza')
+  await send(chat, 'First question')
+  const card = agent.getByRole('article').filter({ hasText: 'First question' })
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await card.getByRole('button', { name: 'Finish' }).click()
+  await chat.getByRole('button', { name: 'Start a new chat' }).click()
+  await send(chat, 'Second question')
+  await expect(chat.getByRole('log')).toContainText('Second question')
+  for (const text of ['First question', 'Second question'])
+    await expect
+      .poll(async () => (await recordedInteraction(stack, text)).customerKey)
+      .toBe('crm-7')
+  // Asked when the chat opened, then before each of the two conversations.
+  expect(signed).toBe(3)
+})
