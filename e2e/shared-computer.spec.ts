@@ -129,3 +129,64 @@ test('the site forgets to reset: the widget sees another signed customer and for
   await expect(anas.getByText('Bia here, a new question')).toHaveCount(0)
   await computer.close()
 })
+
+test("a site that hands the widget its identity by function: Bia's page never even opens Ana's conversation", async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const computer = await browser.newContext()
+  // The site's server behind the page's fetch: it signs for whoever is signed in now, and answers
+  // Bia's page only when the story lets it.
+  let signedIn = 'crm-ana'
+  let answer = Promise.resolve()
+  await computer.exposeFunction('signForChat', async () => {
+    await answer
+    return signedIdentity(stack, { customerKey: signedIn })
+  })
+  // Each page of the site says, before widget.js runs, how to get its identity (the snippet's queue).
+  await computer.addInitScript(() => {
+    const site = window as unknown as {
+      zchat: ((...args: unknown[]) => void) & { q?: unknown[][] }
+      signForChat: () => Promise<unknown>
+    }
+    site.zchat = (...args: unknown[]) => {
+      site.zchat.q ??= []
+      site.zchat.q.push(args)
+    }
+    site.zchat('identify', { identity: () => site.signForChat() })
+  })
+  const byFunction = (page: Page) => page.goto(stack.demoUrl)
+  const tab = await computer.newPage()
+  await byFunction(tab)
+  const chat = await openChat(tab)
+  await send(chat, 'My new address is Rua Augusta 10')
+  const card = interactionWith(agent, 'My new address is Rua Augusta 10')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, 'Noted, Ana')
+  const ana = (await recordedInteraction(stack, 'My new address is Rua Augusta 10')).hash
+
+  // Ana's chat is still going on when Bia signs in; the site forgets to reset.
+  signedIn = 'crm-bia'
+  let letAnswer = () => {}
+  answer = new Promise((resolve) => {
+    letAnswer = resolve
+  })
+  const opened: string[] = []
+  computer.on('request', (request) => {
+    if (request.url().includes(encodeURIComponent(ana))) opened.push(request.url())
+  })
+  // The chat loads and asks the proxy what it allows while the site's server has not answered yet:
+  // nothing of Ana's conversation is opened meanwhile.
+  const configured = tab.waitForResponse((response) => response.url().endsWith('/v1/config'))
+  await byFunction(tab)
+  await configured
+  expect(opened).toEqual([])
+  letAnswer()
+  const bias = await openChat(tab)
+  await expect(bias.getByRole('textbox', { name: 'Message' })).toBeEnabled()
+  await expect(bias.getByText('Rua Augusta')).toHaveCount(0)
+  await expect(bias.getByText('Noted, Ana')).toHaveCount(0)
+  expect(opened).toEqual([])
+  await computer.close()
+})

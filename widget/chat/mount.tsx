@@ -217,7 +217,8 @@ export function mount(host: ChatHost): ChatHandle {
   addEventListener('online', model.backOnline)
   const stopUnread = effect(() => host.unread(model.unread.value))
   // A conversation a signed customer started waits for the page's function to say who is here now.
-  if (asked && session.load()?.owner) void asked.then(model.restore)
+  if (asked && session.load()?.owner)
+    void asked.then(() => teardown.signal.aborted || model.restore())
   else model.restore()
   watchSession(base, { changed: model.sessionChanged, reset: model.reset }, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
