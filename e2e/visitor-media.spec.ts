@@ -53,7 +53,12 @@ test('a visitor sends a picture with the picker, and zChat gets it as an image w
   await expect(preview.getByRole('img', { name: 'tent.png' })).toBeVisible()
   await preview.getByRole('textbox', { name: 'Caption (optional)' }).fill('The torn corner')
   await preview.getByRole('button', { name: 'Send file', exact: true }).click()
-  await expect(chat.getByRole('log').getByRole('img', { name: 'tent.png' })).toBeVisible()
+  const sent = chat.getByRole('log').getByRole('img', { name: 'tent.png' })
+  await expect(sent).toBeVisible()
+  // The picture itself, never a broken image: the browser's copy until the message is sent (the
+  // proxy serves a file only once a message carried it), then the proxy's.
+  await expect(sent).toHaveAttribute('src', /\/media\//)
+  await expect.poll(() => sent.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1)
 
   const file = await fileReachedZChat(stack, 'I have a photo of the damage', 'The torn corner')
   expect(file).toMatchObject({

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { script } from './console-script.ts'
 import type { Interaction } from './interactions.ts'
 import { triggerBody as trigger } from './schemas.ts'
-import { call, eventually, type Setup, setup, token } from './testing/support.ts'
+import { call, eventually, type Setup, setup, startReceiver, token } from './testing/support.ts'
 
 let s: Setup
 beforeAll(async () => {
@@ -133,6 +133,23 @@ describe('reset', () => {
     expect((await s.control('GET', '/interactions')).json).toEqual([])
     expect((await s.control('GET', '/webhooks')).json).toEqual([])
     expect((await s.control('GET', '/faults')).json).toMatchObject({ latencyMs: 0 })
+  })
+
+  it('answers only once a trigger already on the wire has been answered', async () => {
+    // Holds its answer, so the trigger is still on the wire when the reset comes.
+    const slow = await startReceiver(() => 200)
+    s.emulator.setWebhookUrl(slow.url)
+    try {
+      await s.start()
+      await eventually(() => expect(slow.arrived).toHaveLength(1))
+      await s.control('POST', '/reset')
+      // Cutting the POST would not unsend it: the receiver would still act on it after the reset.
+      expect(slow.received).toHaveLength(1)
+      expect((await s.control('GET', '/webhooks')).json).toEqual([])
+    } finally {
+      s.emulator.setWebhookUrl(s.receiver.url)
+      await slow.close()
+    }
   })
 })
 

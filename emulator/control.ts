@@ -166,7 +166,7 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
       control.post('/reset', async () => {
         interactions.reset()
         faults.reset()
-        webhooks.reset()
+        await webhooks.reset()
         return { message: 'Emulator reset', status: 200 }
       })
     },

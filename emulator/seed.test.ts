@@ -90,6 +90,7 @@ describe('docs/zchat/assumptions.md', () => {
     'finish',
     'trigger-finished',
     'message-after-finish',
+    'cleared-after-finish',
     'update-after-finish',
     'unknown-interaction',
     'error-shape',

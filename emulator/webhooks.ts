@@ -56,8 +56,12 @@ export function oddly(body: Delivery['body']): unknown {
 export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions) {
   const chains = new Map<string, Promise<void>>()
   const log: Delivery[] = []
-  // Replaced on reset and close, so nothing from before reaches the receiver afterwards.
+  // Replaced on reset: a trigger from before a reset is not sent after it, nor logged.
   let lifetime = new AbortController()
+  // Aborted on close only: it also cuts a POST already on the wire. A reset instead waits for
+  // such a POST, because cutting it would not unsend it: the receiver may have the whole body
+  // and act on it after the reset has answered.
+  const closing = new AbortController()
 
   function record(delivery: Delivery): void {
     log.push(delivery)
@@ -84,10 +88,12 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'zchat-emulator' },
         body: JSON.stringify(faults().oddTriggers ? oddly(body) : body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]),
       })
       // Drained so the connection can be reused; only the status is read, and only for retries.
       await response.arrayBuffer()
+      // A reset came while it was on the wire: not logged, and never tried again.
+      if (signal.aborted) return true
       record({ body, status: response.status, error: null, at, attempt })
       return response.status >= 200 && response.status <= 299
     } catch (error) {
@@ -129,14 +135,21 @@ export function createWebhooks({ webhookUrl, faults, timeoutMs }: WebhookOptions
       await Promise.allSettled([...chains.values()])
     },
     log: (): Delivery[] => log,
-    reset(): void {
+    /**
+     * Drops what is still queued and resolves once the POSTs already on the wire are answered (at
+     * most `timeoutMs`), so nothing sent before the reset reaches the receiver after it.
+     */
+    async reset(): Promise<void> {
+      const inFlight = [...chains.values()]
       lifetime.abort()
       lifetime = new AbortController()
       chains.clear()
       log.length = 0
+      await Promise.allSettled(inFlight)
     },
     async close(): Promise<void> {
       lifetime.abort()
+      closing.abort()
       await Promise.allSettled([...chains.values()])
     },
   }

@@ -24,7 +24,12 @@ export const limits = {
 export const moods = ['positive', 'negative'] as const
 export type Mood = (typeof moods)[number]
 
-export type MediaKind = 'image' | 'video' | 'audio' | 'file'
+/**
+ * What a file in a message is, for how the widget shows it. The names are zChat's media message
+ * types (docs/zchat/clientapi-v1.md#send-a-message), so the adapter passes a kind through both ways.
+ */
+export const mediaKinds = ['image', 'video', 'audio', 'file'] as const
+export type MediaKind = (typeof mediaKinds)[number]
 
 /** A file as a message carries it: where to GET it, and what it is. */
 export type Media = {

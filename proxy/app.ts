@@ -319,7 +319,7 @@ async function siteRoutes(
     publicUrl: deps.publicUrl,
     limits,
   })
-  await app.register(mediaRoutes, { media: deps.media })
+  await app.register(mediaRoutes, { media: deps.media, idleTimeoutMs: limits.mediaIdleTimeoutMs })
   await app.register(historyRoutes, {
     transcripts: deps.transcripts,
     tickets,

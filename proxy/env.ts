@@ -371,13 +371,31 @@ const limitSettings = {
     hour,
     [1, 365 * 24, 7 * 24],
     'mediaRetentionMs',
-    'how long an upload is served (and kept) after it was stored; zChat keeps only its URL',
+    'how long a file is served (and kept) after the message that carries it was sent; zChat keeps only its URL',
+  ),
+  MEDIA_UNSENT_MINUTES: duration(
+    minute,
+    [1, 24 * 60, 15],
+    'mediaUnsentMs',
+    'how long an upload no message has carried is kept; its URL answers `404` until the message that carries it is sent',
   ),
   MEDIA_QUOTA_BYTES: whole(
     [1024 * 1024, 1024 ** 4, 5 * 1024 ** 3],
     'bytes of uploads kept at most (over every instance on `REDIS_URL`); past it uploads get `503` until expired files are swept',
   ),
   UPLOADS_PER_CONVERSATION: whole([1, 10_000, 50], 'files one conversation may upload'),
+  MEDIA_QUOTA_PER_CONVERSATION_BYTES: whole(
+    [1024, 1024 ** 4, 100 * 1024 * 1024],
+    'bytes one conversation may upload, over every instance on `REDIS_URL`; past it its uploads get `429`',
+  ),
+  MEDIA_QUOTA_PER_IP_BYTES: whole(
+    [1024, 1024 ** 4, 1024 ** 3],
+    'bytes one client address may upload per `MEDIA_RETENTION_HOURS`, over all its conversations and every instance on `REDIS_URL`: about the most of `MEDIA_QUOTA_BYTES` one address can hold; past it its uploads get `429` (carriers put many visitors behind one address: not too tight)',
+  ),
+  MEDIA_IDLE_TIMEOUT_MS: whole(
+    [1000, 600_000, 30_000],
+    "how long a download of a visitor's file may go without the reader taking a byte before its connection is closed, and the file's handle with it",
+  ),
   ZCHAT_TIMEOUT_MS: whole(
     [100, 120_000, 10_000],
     'how long a zChat call may take before the visitor gets `504 UPSTREAM_TIMEOUT`',

@@ -140,7 +140,7 @@ export function createMetrics(): Metrics {
   })
   const mediaRemoved = new Counter({
     name: `${prefix}media_removed_total`,
-    help: 'Stored files deleted by the media sweep, by reason (expired, or orphan: left by a crash)',
+    help: 'Stored files deleted by the media sweep, by reason (expired; unsent: uploaded, never sent; orphan: left by a crash)',
     labelNames: ['reason'] as const,
     registers,
   })

@@ -134,7 +134,7 @@ describe('limits over every instance on one Redis', () => {
     expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' })
   })
 
-  it('counts uploads against MEDIA_QUOTA_BYTES over every instance, a refused upload holding nothing; B serves what A stored, with its type', async () => {
+  it('counts uploads against MEDIA_QUOTA_BYTES over every instance, a refused upload holding nothing; B serves what A stored once it is sent, with its type', async () => {
     const redis = await ownRedis()
     // Room for two files of 1000 bytes with the largest (1024) asked for each.
     const limits = { uploadMaxBytes: 1024, mediaQuotaBytes: 2100 }
@@ -161,6 +161,15 @@ describe('limits over every instance on one Redis', () => {
     expect(await third.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
 
     const stored = (await first.json()) as UploadReply
+    const unsent = await fetch(`${b!.url}${new URL(stored.url).pathname}`)
+    expect(unsent.status).toBe(404)
+    // Sent through A: B serves it.
+    const sent = await fetch(`${a!.url}${routes.messages(c.conversationId)}`, {
+      method: 'POST',
+      headers: { ...c.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'shared-file-1', upload: stored.uploadId }),
+    })
+    expect(sent.status).toBe(202)
     const served = await fetch(`${b!.url}${new URL(stored.url).pathname}`)
     expect(served.status).toBe(200)
     expect(served.headers.get('content-type')).toBe('text/plain; charset=utf-8')

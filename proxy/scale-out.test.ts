@@ -15,10 +15,10 @@ import { type Running, startProxy } from './server.ts'
 import {
   agentMessageTrigger,
   interaction,
-  type OpenStream,
   openStream,
   postStart,
   postTrigger,
+  type StreamReader,
   siteOrigin,
   startConversation,
   testConfig,
@@ -31,7 +31,7 @@ let dir: string
 let emulator: Emulator
 let a: Running
 let b: Running
-const streams: OpenStream[] = []
+const streams: StreamReader[] = []
 
 const startInstance = (limits: Partial<typeof defaultLimits> = {}, redisUrl = redis.url) =>
   startProxy(
@@ -72,7 +72,7 @@ async function stream(on: Running, conversation: { conversationId: string; heade
   return opened
 }
 
-const texts = (events: OpenStream['events']) =>
+const texts = (events: StreamReader['events']) =>
   events.flatMap((e) => (e.type === 'message' ? [e.text] : []))
 
 function sendMessage(on: Running, c: { conversationId: string; headers: object }, text: string) {

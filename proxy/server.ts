@@ -10,6 +10,7 @@ import { type Config, ConfigError } from './env.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
+import { processAllowance, uploadCaps } from './media/allowance.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import {
@@ -90,17 +91,17 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
+  // A conversation's counts last as long as a visitor's credential can act on it.
+  const caps = uploadCaps(config.limits, config.sessionTtlMs)
   const media = createMediaStore({
     dir: config.mediaDir,
     maxBytes: config.limits.uploadMaxBytes,
     types: config.limits.uploadTypes,
     retentionMs: config.limits.mediaRetentionMs,
+    unsentMs: config.limits.mediaUnsentMs,
     quotaBytes: config.limits.mediaQuotaBytes,
-    ...(shared && {
-      quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes),
-      // As long as a visitor's credential can act on the conversation.
-      uploadCounts: shared.limits.uploadCounts(config.sessionTtlMs),
-    }),
+    allowance: shared ? shared.limits.uploadAllowance(caps) : processAllowance(caps),
+    ...(shared && { quota: shared.limits.mediaQuota(config.limits.mediaQuotaBytes) }),
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
@@ -217,7 +218,7 @@ function redisSecrets(url: string | null): string[] {
  * The one switch: REDIS_URL moves the event logs (and with them de-duplication, the ended and rated
  * rules, and the fan-out of triggers to whichever instance holds a visitor's stream), the
  * rate-limit counters and the limits of the whole deployment (streams per address, starts per
- * minute, the media quota) to Redis; without it, one process keeps them in memory.
+ * minute, the media quota, what a conversation and an address may upload) to Redis; without it, one process keeps them in memory.
  */
 function openLog(
   config: Config,

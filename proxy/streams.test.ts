@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createStreams, type OpenStream } from './streams.ts'
+import { createStreams, type TrackedStream } from './streams.ts'
 
-const stream = (closed: Array<number | undefined>): OpenStream => ({
+const stream = (closed: Array<number | undefined>): TrackedStream => ({
   close: (retryMs) => closed.push(retryMs),
   buffered: () => 10,
 })

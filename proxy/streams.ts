@@ -7,7 +7,7 @@
 /** Closes a stream; with `retryMs` it first tells the browser when to reconnect. */
 export type CloseStream = (retryMs?: number) => void
 
-export type OpenStream = {
+export type TrackedStream = {
   close: CloseStream
   /** Bytes waiting for this stream's reader. */
   buffered(): number
@@ -15,7 +15,7 @@ export type OpenStream = {
 
 export type Streams = {
   /** Registers a stream, closing the oldest of its conversation when that one is at its cap. */
-  add(conversationId: string, address: string, stream: OpenStream): () => void
+  add(conversationId: string, address: string, stream: TrackedStream): () => void
   /**
    * Whether one more stream fits in the process, and for this client address (with shared holds,
    * on every instance). A yes holds the room at once, before the answer settles, for the add() that
@@ -57,7 +57,7 @@ export function createStreams({
   holds,
 }: StreamsOptions): Streams {
   /** Open streams by conversation, oldest first. */
-  const open = new Map<string, Set<OpenStream>>()
+  const open = new Map<string, Set<TrackedStream>>()
   const perAddress = new Map<string, number>()
   /** Room held by hasRoom() that no add() has used yet, by address, and in all. */
   const reserved = new Map<string, number>()

@@ -5,7 +5,8 @@
  * `destroy` and `init` again. The chat chunk is not served here, so opening only tries to load it.
  */
 import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
-import { createSessionStore, sessionKey } from './transport/session.ts'
+import { sessionKey } from './storage-keys.ts'
+import { createSessionStore } from './transport/session.ts'
 
 type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
 const page = window as unknown as { zchat?: Zchat }

@@ -6,7 +6,6 @@
  * (or again, with other options); `zchat('destroy')` takes every trace of it off the page;
  * `zchat('reset')` (the site's logout) forgets the conversation in every tab.
  */
-import type { ChatHandle, ChatHost, ChatModule, SiteSaid, WidgetOptions } from './contract.ts'
 import { chooseLocale } from './i18n/locale.ts'
 import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
@@ -14,6 +13,13 @@ import { isStub, type Stub } from './loader/global.ts'
 import { createLauncher } from './loader/launcher.ts'
 import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
+import type {
+  ChatHandle,
+  ChatHost,
+  ChatModule,
+  SiteSaid,
+  WidgetOptions,
+} from './loader-chat-interface.ts'
 import {
   forgetConversation,
   hasOngoingSession,

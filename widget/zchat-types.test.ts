@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import type { ChatHost } from './contract.ts'
 import type { PhaseName } from './conversation/machine.ts'
 import { initNames } from './loader/options.ts'
+import type { ChatHost } from './loader-chat-interface.ts'
 import type { ZchatEvents, ZchatMessage, ZchatState } from './zchat.d.ts'
 
 const declarations = new URL('./zchat.d.ts', import.meta.url)
 const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url)
 
-// What listeners get is what the chat reports (contract.ts), both ways for the states.
+// What listeners get is what the chat reports (loader-chat-interface.ts), both ways for the states.
 type Reported = Parameters<ChatHost['message']>[0]
 const message: ZchatMessage = {} as Reported
 const state: ZchatState = '' as PhaseName

@@ -17,7 +17,9 @@ export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
 
 export type Receiver = {
   url: string
-  /** Parsed bodies, in arrival order. */
+  /** Parsed bodies, as soon as they arrive, before any held answer. */
+  arrived: unknown[]
+  /** Parsed bodies, recorded as each answer goes out. */
   received: unknown[]
   /** The statuses the next requests get, in order, the last one for every request after (default 200). */
   respondWith(...statuses: [number, ...number[]]): void
@@ -37,10 +39,12 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startReceiver(
   delayMs: (body: unknown) => number = () => 0,
 ): Promise<Receiver> {
+  const arrived: unknown[] = []
   const received: unknown[] = []
   let statuses = [200]
   const server = createServer(async (request, response) => {
     const body: unknown = JSON.parse(await readBody(request))
+    arrived.push(body)
     await sleep(delayMs(body))
     received.push(body)
     const status = statuses.length > 1 ? statuses.shift()! : statuses[0]!
@@ -50,6 +54,7 @@ export async function startReceiver(
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}/webhook`,
+    arrived,
     received,
     respondWith(...next) {
       statuses = next
@@ -133,7 +138,9 @@ export async function setup(
     api,
     control: (method, path, body) => call(`${emulator.url}/control`, method, path, body),
     async reset() {
+      // The emulator answers only once the deliveries on the wire are answered: none lands after.
       await call(`${emulator.url}/control`, 'POST', '/reset')
+      receiver.arrived.length = 0
       receiver.received.length = 0
       receiver.respondWith(200)
     },

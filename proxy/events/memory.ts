@@ -7,7 +7,8 @@
  *   because zChat may send `queued` before its start call has answered us;
  * - past `maxConversations`, the least recently active go first: ended ones, then unopened ones,
  *   then open ones nobody is watching;
- * - past `maxEventsPerConversation`, a conversation's oldest events go.
+ * - past `maxEventsPerConversation`, a conversation's oldest events go, and the de-duplication keys
+ *   of the messages among them with them (the once-only keys, `rated`, `finished`, stay).
  * A forgotten conversation still resumes: an ended one from its transcript, kept apart and much
  * longer (transcripts/), any other taken up again by its credential (routes/conversation.ts).
  */
@@ -48,6 +49,8 @@ type Entry = {
   lastId: number
   trimmedId: number
   keys: Set<string>
+  /** The keys of the messages still held, oldest first: each goes when its event is trimmed. */
+  messageKeys: Array<{ id: number; key: string }>
   listeners: Set<Listener>
   touchedAt: number
 }
@@ -137,6 +140,7 @@ export function createMemoryLog({
       lastId: 0,
       trimmedId: 0,
       keys: new Set(),
+      messageKeys: [],
       listeners: new Set(),
       touchedAt: now(),
     }
@@ -187,12 +191,17 @@ export function createMemoryLog({
       }
       e.lastId = logged.id
       e.events.push(logged)
+      if (dedupeKey && event.type === 'message')
+        e.messageKeys.push({ id: logged.id, key: dedupeKey })
       eventCount++
       if (e.events.length > maxEventsPerConversation) {
         const over = e.events.length - maxEventsPerConversation
         e.trimmedId = e.events[over - 1]!.id
         e.events.splice(0, over)
         eventCount -= over
+        // A repeat of a message no longer held would be stored again: as rare as it is harmless.
+        while (e.messageKeys[0] && e.messageKeys[0].id <= e.trimmedId)
+          e.keys.delete(e.messageKeys.shift()!.key)
         onEvict('event-cap', over)
       }
       for (const listener of e.listeners) listener(logged)

@@ -58,6 +58,7 @@ describe('the media store', () => {
       size: png.length,
       sha256: expect.stringMatching(/^[\w-]{43}$/),
       createdAt: new Date(clock).toISOString(),
+      sentAt: null,
     })
     expect(await store.find(a.id)).toEqual(a)
     expect(readdirSync(dir).sort()).toEqual([a.id, `${a.id}.json`, b.id, `${b.id}.json`].sort())
@@ -101,10 +102,51 @@ describe('the media store', () => {
       expect(await store.find(id), id).toBeNull()
   })
 
+  it('keeps an upload private until a message carries it, and briefly: then served from when it was sent', async () => {
+    const upload = await store.save('c', { stream: chunks(samplePng()) })
+    expect(await store.find(upload.id)).toEqual(upload)
+    expect(await store.findSent(upload.id)).toBeNull()
+    clock += 10 * 60_000
+    const sent = await store.markSent(upload)
+    expect(sent).toEqual({ ...upload, sentAt: new Date(clock).toISOString() })
+    expect(await store.findSent(upload.id)).toEqual(sent)
+    // Sent again (another message): still from the first time.
+    expect(await store.markSent(sent!)).toEqual(sent)
+    clock += 24 * hour - 1
+    expect(await store.findSent(upload.id)).toEqual(sent)
+    clock += 1
+    expect(await store.findSent(upload.id)).toBeNull()
+
+    // Taken back (zChat refused the message): private again, and gone 15 minutes after its upload.
+    const refused = await store.save('c', { stream: chunks(samplePng()) })
+    await store.markUnsent((await store.markSent(refused))!)
+    expect(await store.findSent(refused.id)).toBeNull()
+    clock += 15 * 60_000
+    expect(await store.find(refused.id)).toBeNull()
+    expect(await store.sweep()).toEqual({ expired: 1, unsent: 1, orphan: 0 })
+    expect(readdirSync(dir)).toEqual([])
+    // Swept before its message came: nothing to send, and no metadata of nothing left behind.
+    expect(await store.markSent(refused)).toBeNull()
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('keeps serving a file stored before uploads waited for their message, for the retention from its upload', async () => {
+    const old = await store.save('c', { stream: chunks(samplePng()) })
+    // Its metadata as the proxy wrote it then: no word of a message.
+    const { sentAt: _, ...before } = JSON.parse(readFileSync(join(dir, `${old.id}.json`), 'utf8'))
+    writeFileSync(join(dir, `${old.id}.json`), JSON.stringify(before))
+    clock += 60 * 60_000
+    expect(await store.sweep()).toEqual({ expired: 0, unsent: 0, orphan: 0 })
+    expect(await store.findSent(old.id)).toMatchObject({ id: old.id })
+    clock += 23 * hour
+    expect(await store.findSent(old.id)).toBeNull()
+    expect(await store.sweep()).toEqual({ expired: 1, unsent: 0, orphan: 0 })
+  })
+
   it('sweeps expired files and what a crash left behind, and nothing else', async () => {
-    const kept = await store.save('c', { stream: chunks(samplePng()) })
+    const kept = (await store.markSent(await store.save('c', { stream: chunks(samplePng()) })))!
     clock += 12 * hour
-    const young = await store.save('c', { stream: chunks(samplePng()) })
+    const young = (await store.markSent(await store.save('c', { stream: chunks(samplePng()) })))!
     // Leftovers of a crash: a partial upload, bytes without metadata; and a file not ours.
     const ghost = 'G'.repeat(24)
     for (const name of [`${ghost}.part`, ghost, 'README.txt']) writeFileSync(join(dir, name), 'x')
@@ -115,13 +157,13 @@ describe('the media store', () => {
     clock += 12 * hour
     expect(await store.find(kept.id)).toBeNull()
     expect(await store.find(young.id)).not.toBeNull()
-    expect(await store.sweep()).toEqual({ expired: 1, orphan: 2 })
+    expect(await store.sweep()).toEqual({ expired: 1, unsent: 0, orphan: 2 })
     expect(removed).toEqual([
       ['expired', 1],
       ['orphan', 2],
     ])
     expect(readdirSync(dir).sort()).toEqual(['README.txt', young.id, `${young.id}.json`].sort())
-    expect(await store.sweep()).toEqual({ expired: 0, orphan: 0 })
+    expect(await store.sweep()).toEqual({ expired: 0, unsent: 0, orphan: 0 })
   })
 
   it('sweeps a folder that is not there yet without failing', async () => {
@@ -131,7 +173,7 @@ describe('the media store', () => {
       types: ['image/png'],
       retentionMs: hour,
     })
-    expect(await none.sweep()).toEqual({ expired: 0, orphan: 0 })
+    expect(await none.sweep()).toEqual({ expired: 0, unsent: 0, orphan: 0 })
     await none.prepare()
     expect(readdirSync(dir)).toEqual(['missing'])
     none.close()

@@ -5,9 +5,14 @@
  *
  * An upload streams to `<id>.part` while receive.ts sniffs and counts it; a refused one is deleted
  * at once. Only a complete, accepted file is renamed into place, data first
- * and then its metadata, so a reader (which looks for the metadata) never sees half a file. Files
- * expire `retentionMs` after they were stored; a sweep deletes them, and what a crash left behind.
- * Several instances may share the folder: ids never collide and the sweeps tolerate each other.
+ * and then its metadata, so a reader (which looks for the metadata) never sees half a file.
+ *
+ * A stored file is private until a message carries it: find() gives it to the message route, but
+ * findSent() (what GET /media serves) does not, and it expires `unsentMs` after its upload. Sent
+ * (markSent(), just before zChat is handed its URL), it is served for `retentionMs` from then.
+ * A sweep deletes what expired, and what a crash left behind. Several instances may share the
+ * folder: ids never collide, the metadata is replaced whole (renamed into place), and the sweeps
+ * tolerate each other.
  */
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
@@ -25,21 +30,33 @@ import {
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ApiError } from '../errors.ts'
+import { processAllowance, type UploadAllowance, type UploadCaps } from './allowance.ts'
 import { cleanFileName } from './names.ts'
+import { type MediaQuota, processQuota } from './quota.ts'
 import { receive, type Upload } from './receive.ts'
 import { extensionsOf } from './types.ts'
 
-const storedMedia = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  name: z.string(),
-  type: z.string(),
-  size: z.number(),
-  /** SHA-256 of the bytes, base64url: the ETag. */
-  sha256: z.string(),
-  createdAt: z.iso.datetime(),
-})
-export type StoredMedia = z.infer<typeof storedMedia>
+const storedMedia = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    size: z.number(),
+    /** SHA-256 of the bytes, base64url: the ETag. */
+    sha256: z.string(),
+    createdAt: z.iso.datetime(),
+    /**
+     * When a message first carried it: from then on its URL is public; null until then. Absent in
+     * what proxies wrote before uploads waited for their message: those were public from the start.
+     */
+    sentAt: z.iso.datetime().nullable().optional(),
+  })
+  .transform(({ sentAt, ...media }) => ({
+    ...media,
+    sentAt: sentAt === undefined ? media.createdAt : sentAt,
+  }))
+export type StoredMedia = z.output<typeof storedMedia>
 
 /** 18 random bytes: 144 bits, 24 base64url characters. */
 const idBytes = 18
@@ -49,74 +66,27 @@ export function isMediaId(value: string): boolean {
   return idPattern.test(value)
 }
 
-export type RemovalReason = 'expired' | 'orphan'
-
-/**
- * The bytes of uploads kept, against MEDIA_QUOTA_BYTES: this process's count (below), or every
- * instance's on Redis (redis/quotas.ts), where one process's count would miss what the
- * others store in the shared MEDIA_DIR.
- */
-export type MediaQuota = {
-  /** Holds room for a file of up to `bytes`; false when that would pass the quota. */
-  reserve(bytes: number): Promise<boolean>
-  /** The held room becomes a stored file of `size` bytes, or is let go (null: the upload failed). */
-  settle(reserved: number, size: number | null): Promise<void>
-  /** A stored file of `size` bytes was deleted. */
-  removed(size: number): Promise<void>
-  /** What the sweep found kept on disk. */
-  counted(bytes: number): Promise<void>
-}
-
-/**
- * One process's count: summed at prepare() and by each sweep, plus what it stored since. Room for
- * the largest file is asked, not held; a deleted file counts until the next sweep.
- */
-export function processQuota(quotaBytes: number): MediaQuota {
-  let usedBytes = 0
-  return {
-    reserve: async (bytes) => usedBytes + bytes <= quotaBytes,
-    async settle(_reserved, size) {
-      usedBytes += size ?? 0
-    },
-    async removed() {},
-    async counted(bytes) {
-      usedBytes = bytes
-    },
-  }
-}
-
-/**
- * Files stored per conversation (UPLOADS_PER_CONVERSATION): this process's count (below), or every
- * instance's on Redis (redis/quotas.ts).
- */
-export type UploadCounts = {
-  of(conversationId: string): Promise<number>
-  add(conversationId: string): Promise<void>
-}
-
-/** One process's count: a bound, not a record (forgotten on restart). */
-export function processUploadCounts(): UploadCounts {
-  const counts = new Map<string, number>()
-  return {
-    of: async (conversationId) => counts.get(conversationId) ?? 0,
-    async add(conversationId) {
-      counts.set(conversationId, (counts.get(conversationId) ?? 0) + 1)
-    },
-  }
-}
+/** `unsent`: an upload no message carried; `orphan`: what a crash left. */
+export type RemovalReason = 'expired' | 'unsent' | 'orphan'
 
 export type MediaStoreOptions = {
   dir: string
   maxBytes: number
   types: readonly string[]
+  /** How long a sent file is served and kept (MEDIA_RETENTION_HOURS). */
   retentionMs: number
+  /** How long an upload no message has carried is kept (MEDIA_UNSENT_MINUTES); 15 minutes by default. */
+  unsentMs?: number
   /** Bytes kept at most; past it a new upload is refused until the sweep frees room. */
   quotaBytes?: number
   /** Where kept bytes are counted; this process's own count of `quotaBytes` by default. */
   quota?: MediaQuota
-  /** Where files per conversation are counted; this process's own count by default. */
-  uploadCounts?: UploadCounts
-  /** How often the sweep runs. */
+  /**
+   * What a conversation and an address may upload (allowance.ts); by default this process's count,
+   * with no caps.
+   */
+  allowance?: UploadAllowance
+  /** How often the sweep runs; by default a third of `unsentMs`, at most 10 minutes. */
   sweepEveryMs?: number
   /** How old a leftover (a `.part`, bytes without metadata) must be before the sweep takes it. */
   orphanAfterMs?: number
@@ -125,23 +95,40 @@ export type MediaStoreOptions = {
 }
 
 export type MediaStore = {
-  /** Files stored per conversation, for the route's UPLOADS_PER_CONVERSATION. */
-  uploads: UploadCounts
+  /** What a conversation and an address may still upload, for the route. */
+  allowance: UploadAllowance
   /** Creates the folder if need be and checks that it can be written to. */
   prepare(): Promise<void>
   /** Streams an upload to disk; throws receive.ts's UploadRefusedError (or the stream's own error). */
   save(conversationId: string, upload: Upload): Promise<StoredMedia>
-  /** A stored file that has not expired, or null. */
+  /** A stored file that has not expired, sent or not (for the message that carries it), or null. */
   find(id: string): Promise<StoredMedia | null>
+  /** A file a message has carried and that has not expired (what GET /media serves), or null. */
+  findSent(id: string): Promise<StoredMedia | null>
+  /**
+   * Makes a found file public, from now on for `retentionMs`: a message carries it. The file as
+   * now stored, or null when it went meanwhile (expired and swept).
+   */
+  markSent(media: StoredMedia): Promise<StoredMedia | null>
+  /** Takes back markSent(): zChat refused the message, so nobody was handed the URL. */
+  markUnsent(media: StoredMedia): Promise<void>
   /** Where a found file's bytes are. */
   pathOf(media: StoredMedia): string
   /** How long until a file expires, in ms. */
   remainingMs(media: StoredMedia): number
   /** Deletes a file this store saved (an upload that failed after it was stored). */
   remove(media: StoredMedia): Promise<void>
-  /** Deletes expired files and leftovers; counts them. */
+  /** Deletes expired files, uploads nobody sent and leftovers; counts them. */
   sweep(): Promise<Record<RemovalReason, number>>
   close(): void
+}
+
+const noCaps: UploadCaps = {
+  filesPerConversation: Number.POSITIVE_INFINITY,
+  bytesPerConversation: Number.POSITIVE_INFINITY,
+  bytesPerAddress: Number.POSITIVE_INFINITY,
+  conversationMs: 0,
+  addressMs: 0,
 }
 
 const isMissing = (error: unknown) =>
@@ -152,10 +139,11 @@ export function createMediaStore({
   maxBytes,
   types,
   retentionMs,
+  unsentMs = 15 * 60 * 1000,
   quotaBytes = Number.POSITIVE_INFINITY,
   quota = processQuota(quotaBytes),
-  uploadCounts = processUploadCounts(),
-  sweepEveryMs = 10 * 60 * 1000,
+  allowance = processAllowance(noCaps),
+  sweepEveryMs = Math.max(1000, Math.min(10 * 60 * 1000, unsentMs / 3)),
   orphanAfterMs = 60 * 60 * 1000,
   now = Date.now,
   onRemove = () => {},
@@ -163,7 +151,22 @@ export function createMediaStore({
   const allowed: ReadonlySet<string> = new Set(types)
   const dataPath = (id: string) => join(dir, id)
   const metaPath = (id: string) => join(dir, `${id}.json`)
-  const expiresAt = (media: StoredMedia) => Date.parse(media.createdAt) + retentionMs
+  const expiresAt = (media: StoredMedia) =>
+    media.sentAt ? Date.parse(media.sentAt) + retentionMs : Date.parse(media.createdAt) + unsentMs
+
+  /** Replaces a file's metadata whole; false (and nothing written) when its bytes are gone. */
+  async function writeMeta(media: StoredMedia): Promise<boolean> {
+    const part = `${metaPath(media.id)}.${randomBytes(6).toString('base64url')}.part`
+    await writeFile(part, JSON.stringify(media), { mode: 0o600 })
+    await rename(part, metaPath(media.id))
+    // Swept between the lookup and the rename: what was just written would be metadata of nothing.
+    const present = await access(dataPath(media.id)).then(
+      () => true,
+      () => false,
+    )
+    if (!present) await rm(metaPath(media.id), { force: true })
+    return present
+  }
 
   async function readMeta(id: string): Promise<StoredMedia | null> {
     try {
@@ -188,6 +191,12 @@ export function createMediaStore({
     // Counted off once, by whoever deleted the metadata (sweeps of several instances race).
     if (existed && media) await quota.removed(media.size).catch(() => {})
     return existed
+  }
+
+  async function find(id: string): Promise<StoredMedia | null> {
+    if (!isMediaId(id)) return null
+    const media = await readMeta(id)
+    return media && expiresAt(media) > now() ? media : null
   }
 
   async function save(conversationId: string, upload: Upload): Promise<StoredMedia> {
@@ -236,6 +245,7 @@ export function createMediaStore({
         size: received.size,
         sha256: received.sha256,
         createdAt: new Date(now()).toISOString(),
+        sentAt: null,
       }
       await writeFile(metaPart, JSON.stringify(media), { mode: 0o600 })
       await rename(dataPart, dataPath(id))
@@ -253,7 +263,7 @@ export function createMediaStore({
   }
 
   async function sweep(): Promise<Record<RemovalReason, number>> {
-    const removed: Record<RemovalReason, number> = { expired: 0, orphan: 0 }
+    const removed: Record<RemovalReason, number> = { expired: 0, unsent: 0, orphan: 0 }
     let names: string[]
     try {
       names = await readdir(dir)
@@ -276,7 +286,8 @@ export function createMediaStore({
       if (name.endsWith('.json') && isMediaId(id)) {
         const media = await readMeta(id)
         if (media ? expiresAt(media) <= t : await isOld(name)) {
-          if (await remove(id, media)) removed[media ? 'expired' : 'orphan']++
+          if (await remove(id, media))
+            removed[!media ? 'orphan' : media.sentAt ? 'expired' : 'unsent']++
         } else if (media) kept += media.size
       } else if (isMediaId(name) && !present.has(`${name}.json`) && (await isOld(name))) {
         // Bytes whose metadata never arrived (a crash between the two renames).
@@ -290,7 +301,7 @@ export function createMediaStore({
     }
     // Not awaited: a shared count (Redis) is written once it answers, and never holds up a start.
     quota.counted(kept).catch(() => {})
-    for (const reason of ['expired', 'orphan'] as const) {
+    for (const reason of ['expired', 'unsent', 'orphan'] as const) {
       if (removed[reason] > 0) onRemove(reason, removed[reason])
     }
     return removed
@@ -302,7 +313,7 @@ export function createMediaStore({
   timer.unref()
 
   return {
-    uploads: uploadCounts,
+    allowance,
     async prepare() {
       await mkdir(dir, { recursive: true })
       await access(dir, constants.W_OK)
@@ -310,10 +321,18 @@ export function createMediaStore({
       await sweep()
     },
     save,
-    async find(id) {
-      if (!isMediaId(id)) return null
-      const media = await readMeta(id)
-      return media && expiresAt(media) > now() ? media : null
+    find,
+    async findSent(id) {
+      const media = await find(id)
+      return media?.sentAt ? media : null
+    },
+    async markSent(media) {
+      if (media.sentAt) return media
+      const sent = { ...media, sentAt: new Date(now()).toISOString() }
+      return (await writeMeta(sent)) ? sent : null
+    },
+    async markUnsent(media) {
+      await writeMeta({ ...media, sentAt: null })
     },
     pathOf: (media) => dataPath(media.id),
     remainingMs: (media) => expiresAt(media) - now(),

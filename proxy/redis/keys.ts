@@ -14,8 +14,10 @@ export function redisKeys(prefix: string) {
      * with HISTORY_RETENTION_DAYS, long after the conversation's own keys.
      */
     transcript: (id: string) => [of(id, 'transcript'), of(id, 'transcript-state')],
-    /** How many files the conversation has stored (UPLOADS_PER_CONVERSATION). */
+    /** How many files the conversation has uploaded (UPLOADS_PER_CONVERSATION). */
     uploads: (id: string) => of(id, 'uploads'),
+    /** How many bytes it has uploaded (MEDIA_QUOTA_PER_CONVERSATION_BYTES). */
+    uploadBytes: (id: string) => of(id, 'upload-bytes'),
     /** A signed identity's id, once it started a conversation (used-identities.ts), by its digest. */
     usedIdentity: (digest: string) => `${prefix}used-identity:${digest}`,
     /** The one stream every instance reads (relay.ts). */

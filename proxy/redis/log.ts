@@ -3,7 +3,7 @@
  *
  * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` (in
  *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a
- *   state hash and a set of de-duplication keys (scripts.ts). Appends are one Lua script, so de-duplication and the
+ *   state hash and a set of de-duplication keys, a message's trimmed with it (scripts.ts). Appends are one Lua script, so de-duplication and the
  *   ended/rated rules hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
  *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
@@ -226,6 +226,8 @@ export function createRedisLog({
           String(endedRetentionMs),
           String(relayLength),
           id,
+          // A message's key goes when its entry is trimmed; the once-only ones stay.
+          dedupeKey && event.type === 'message' ? '1' : '0',
         ],
       )
       if (typeof entry !== 'string') return null

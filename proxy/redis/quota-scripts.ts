@@ -109,3 +109,40 @@ if redis.call('PTTL', KEYS[1]) > 0 and tonumber(redis.call('GET', KEYS[1])) > 0 
 end
 return 1
 `
+
+/**
+ * KEYS: the conversation's files, its bytes, the address's bytes. ARGV: bytes, the three caps, the
+ * conversation's and the address's windows (ms). Takes one file and `bytes` on all three, or
+ * nothing: 0 when taken, else which cap it would pass (1 files, 2 conversation bytes, 3 address
+ * bytes). Each count lasts its window from its first take, as the memory count does.
+ */
+export const takeUploadScript = `
+local bytes = tonumber(ARGV[1])
+local function used(key) return tonumber(redis.call('GET', key) or '0') end
+if used(KEYS[1]) + 1 > tonumber(ARGV[2]) then return 1 end
+if used(KEYS[2]) + bytes > tonumber(ARGV[3]) then return 2 end
+if used(KEYS[3]) + bytes > tonumber(ARGV[4]) then return 3 end
+local function add(key, amount, window)
+  redis.call('INCRBY', key, amount)
+  if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, window) end
+end
+add(KEYS[1], 1, ARGV[5])
+add(KEYS[2], bytes, ARGV[5])
+add(KEYS[3], bytes, ARGV[6])
+return 0
+`
+
+/**
+ * KEYS: as takeUploadScript's. ARGV: the file does not count ('1': the upload failed), bytes given
+ * back. Counts that lapsed meanwhile stay gone; none goes below 0.
+ */
+export const settleUploadScript = `
+local function give(key, amount)
+  if amount <= 0 or redis.call('EXISTS', key) == 0 then return end
+  if redis.call('DECRBY', key, amount) < 0 then redis.call('SET', key, '0', 'KEEPTTL') end
+end
+if ARGV[1] == '1' then give(KEYS[1], 1) end
+give(KEYS[2], tonumber(ARGV[2]))
+give(KEYS[3], tonumber(ARGV[2]))
+return 1
+`

@@ -59,7 +59,7 @@ describe('streams per address on Redis', () => {
 })
 
 describe('the media quota on Redis', () => {
-  it('counts what every instance stores in the shared folder, and what the sweep deletes', async () => {
+  it('counts what every instance stores in the shared folder, and what the sweep deletes of uploads nobody sent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zchat-quota-'))
     const logs = twoInstances()
     await Promise.all(logs.map((log) => log.relayReady()))
@@ -69,7 +69,8 @@ describe('the media quota on Redis', () => {
         dir,
         maxBytes: 1024,
         types: ['text/plain'],
-        retentionMs: 60_000,
+        retentionMs: 60 * 60_000,
+        unsentMs: 60_000,
         quota: log.limits.mediaQuota(2100),
         now: () => t,
       }),
@@ -80,9 +81,9 @@ describe('the media quota on Redis', () => {
       await expect(a!.save('c', upload(Buffer.alloc(10, 'c'), 'c.txt'))).rejects.toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
       })
-      // The files expire; B's sweep deletes both, and A has room again.
+      // Nobody sent them: they expire within the minute, B's sweep deletes both, and A has room again.
       t += 61_000
-      expect(await b!.sweep()).toEqual({ expired: 2, orphan: 0 })
+      expect(await b!.sweep()).toEqual({ expired: 0, unsent: 2, orphan: 0 })
       await a!.save('c', upload(Buffer.alloc(1000, 'c'), 'c.txt'))
       // One file removed by hand (a failed message) gives its bytes back at once.
       const d = await b!.save('c', upload(Buffer.alloc(1000, 'd'), 'd.txt'))
@@ -96,6 +97,44 @@ describe('the media quota on Redis', () => {
       await Promise.all(logs.map((log) => log.close()))
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the upload allowance on Redis', () => {
+  it('counts what every instance takes, gives back what files did not use, and forgets a count once its window lapses', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const caps = {
+      filesPerConversation: 2,
+      bytesPerConversation: 100,
+      bytesPerAddress: 150,
+      conversationMs: 60_000,
+      addressMs: 60_000,
+    }
+    const onA = a!.limits.uploadAllowance(caps)
+    const onB = b!.limits.uploadAllowance(caps)
+    const from = (conversationId: string, address = '192.0.2.1') => ({ conversationId, address })
+    expect(await onA.take(from('c'), 60)).toBeNull()
+    expect(await onB.take(from('c'), 41)).toBe('conversation-bytes')
+    // A failed upload gives all of it back, file included; a kept one what it did not use.
+    expect(await onB.take(from('c'), 40)).toBeNull()
+    await onB.settle(from('c'), 40, null)
+    expect(await onB.take(from('c'), 40)).toBeNull()
+    expect(await onA.take(from('c'), 0)).toBe('files')
+    await onA.settle(from('c'), 60, 10)
+    // The address has 50 of its 150 bytes counted; another conversation of it takes the rest.
+    expect(await onB.take(from('d'), 100)).toBeNull()
+    expect(await onA.take(from('e'), 1)).toBe('address-bytes')
+    expect(await onA.take(from('e', '192.0.2.2'), 100)).toBeNull()
+
+    // A short window: the count goes with it, and the conversation may upload again.
+    const brief = a!.limits.uploadAllowance({ ...caps, conversationMs: 200, addressMs: 200 })
+    expect(await brief.take(from('f', '192.0.2.3'), 100)).toBeNull()
+    expect(await brief.take(from('f', '192.0.2.3'), 1)).toBe('conversation-bytes')
+    await vi.waitFor(async () => expect(await brief.take(from('f', '192.0.2.3'), 100)).toBeNull(), {
+      interval: 50,
+    })
+    await Promise.all([a!.close(), b!.close()])
   })
 })
 

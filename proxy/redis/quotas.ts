@@ -2,7 +2,7 @@
  * Limits that hold for the whole deployment when instances share a Redis (REDIS_URL), where one
  * process would count only its own share: open streams per client address (MAX_STREAMS_PER_IP),
  * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), the bytes of uploads kept
- * (MEDIA_QUOTA_BYTES) and files per conversation (UPLOADS_PER_CONVERSATION).
+ * (MEDIA_QUOTA_BYTES), and what a conversation and an address may upload (media/allowance.ts).
  *
  * What an instance holds is written under its own id with a lease it renews every `leaseMs / 3`
  * (quota-scripts.ts): an instance killed without a word holds nothing once its lease lapses,
@@ -11,7 +11,8 @@
  * here, never a call per stream; a take renews the lease too.
  */
 import { randomBytes } from 'node:crypto'
-import type { MediaQuota, UploadCounts } from '../media/store.ts'
+import type { UploadAllowance, UploadCaps, Uploader } from '../media/allowance.ts'
+import type { MediaQuota } from '../media/quota.ts'
 import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import { redisKeys } from './keys.ts'
@@ -19,10 +20,11 @@ import {
   giveBackScript,
   heartbeatScript,
   releaseScript,
+  settleUploadScript,
   takeInWindowScript,
   takeScript,
+  takeUploadScript,
 } from './quota-scripts.ts'
-import { countScript } from './scripts.ts'
 import type { Send } from './send.ts'
 
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
@@ -46,8 +48,8 @@ export type SharedLimits = {
   startBudget(perMinute: number): StartBudget
   /** Bytes of uploads kept, over every instance sharing MEDIA_DIR. */
   mediaQuota(quotaBytes: number): MediaQuota
-  /** Files stored per conversation, over every instance; a count lasts `ttlMs` from its first file. */
-  uploadCounts(ttlMs: number): UploadCounts
+  /** What a conversation and an address may upload, over every instance. */
+  uploadAllowance(caps: UploadCaps): UploadAllowance
   /** Renews the lease now (tests; the timer does it otherwise). */
   beat(): Promise<void>
   /** Stops the beat and gives up the lease: what this instance held no longer counts. */
@@ -164,12 +166,31 @@ export function createSharedLimits({
         },
       }
     },
-    uploadCounts(ttlMs) {
-      const keyOf = redisKeys(prefix).uploads
+    uploadAllowance(caps) {
+      const keys = redisKeys(prefix)
+      const keysOf = ({ conversationId, address }: Uploader) => [
+        keys.uploads(conversationId),
+        keys.uploadBytes(conversationId),
+        `${prefix}ip:{${address}}:upload-bytes`,
+      ]
+      const shortfalls = [null, 'files', 'conversation-bytes', 'address-bytes'] as const
       return {
-        of: async (conversationId) => Number((await send(['GET', keyOf(conversationId)])) ?? 0),
-        async add(conversationId) {
-          await run(countScript, [keyOf(conversationId)], [String(ttlMs)])
+        async take(who, bytes) {
+          const reply = await run(takeUploadScript, keysOf(who), [
+            String(bytes),
+            String(caps.filesPerConversation),
+            String(caps.bytesPerConversation),
+            String(caps.bytesPerAddress),
+            String(caps.conversationMs),
+            String(caps.addressMs),
+          ])
+          return shortfalls[Number(reply)] ?? null
+        },
+        async settle(who, taken, size) {
+          await run(settleUploadScript, keysOf(who), [
+            size === null ? '1' : '0',
+            String(taken - (size ?? 0)),
+          ])
         },
       }
     },

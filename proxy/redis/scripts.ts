@@ -5,13 +5,16 @@
  *
  * Keys of a conversation: its stream (the events), its state hash (`kind`: absent while unopened,
  * then `open` or `ended`; `last`: the last id handed out) and its set of de-duplication keys. All
- * three expire together, with the retention of the conversation's kind.
+ * three expire together, with the retention of the conversation's kind. A message's key is written in
+ * its stream entry too (field `k`), so that it leaves the set when the entry is trimmed: the set holds
+ * the keys of the messages the stream still holds, and the once-only keys (`finished`, `rated`).
  */
 
 /**
  * KEYS: stream, state, keys, relay. ARGV: event JSON, dedupe key ('' for none), ends ('1'),
  * matters after the end ('1'), now (ms), max events, unopened/open/ended TTLs (ms), relay length,
- * conversation id. Returns the id, or nil when nothing was stored.
+ * conversation id, the key goes with the event ('1': a message's). Returns the id, or nil when
+ * nothing was stored.
  *
  * Ids are max(last + 1, now) as in the memory log, written as the stream entry id `<id>-0`, so an
  * SSE id maps to a stream entry and back without loss. Numbers stay exact in Lua's doubles (13
@@ -32,13 +35,23 @@ local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
 local id = math.max(last + 1, now)
 local entry = string.format('%d-0', id)
 redis.call('HSET', KEYS[2], 'last', string.format('%d', id))
-redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1])
+if key ~= '' and ARGV[12] == '1' then
+  redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1], 'k', key)
+else
+  redis.call('XADD', KEYS[1], entry, 't', ARGV[5], 'e', ARGV[1])
+end
 -- Trimmed exactly, in batches (a tenth of the cap over it), so the last id dropped is known.
 local max = tonumber(ARGV[6])
 local len = redis.call('XLEN', KEYS[1])
 if len > max + math.max(1, math.floor(max / 10)) then
   local dropped = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', len - max)
   redis.call('HSET', KEYS[2], 'dropped', dropped[#dropped][1])
+  for _, gone in ipairs(dropped) do
+    local fields = gone[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'k' then redis.call('SREM', KEYS[3], fields[i + 1]) end
+    end
+  end
   redis.call('XTRIM', KEYS[1], 'MAXLEN', max)
 end
 local ttl = ARGV[7]

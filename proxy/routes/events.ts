@@ -15,7 +15,7 @@ import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { logRequest } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import type { OpenStream, Streams } from '../streams.ts'
+import type { Streams, TrackedStream } from '../streams.ts'
 import type { Visitors } from '../visitors.ts'
 import { visitorConversation } from './conversation.ts'
 import { createEventStream, type EventStream, type EventStreamOptions } from './event-stream.ts'
@@ -74,7 +74,7 @@ const replayPage = 100
  * One open stream: its state in fields, its code on the prototype (10,000 idle streams would
  * otherwise hold a dozen closures each). It is what the stream registry and the heartbeat hold.
  */
-class OpenEventStream implements OpenStream, Beating {
+class OpenEventStream implements TrackedStream, Beating {
   readonly reply: FastifyReply
   readonly stream: EventStream<OpenEventStream>
   readonly conversationId: string

@@ -9,7 +9,6 @@ import {
   siteOrigin,
   startHarness,
   testToken,
-  webhookSecret,
 } from '../testing/harness.ts'
 
 let h: Harness
@@ -358,52 +357,6 @@ describe('zChat failures', () => {
       mood: 'NEGATIVE',
       note: 'Slow',
     })
-  })
-
-  it('ends the conversation when zChat says the interaction is over, though its trigger was lost', async () => {
-    const { conversationId, credential } = await start()
-    // The agent finishes it, and the `finished` trigger never reaches us.
-    h.emulator.setWebhookUrl('http://127.0.0.1:9/lost')
-    try {
-      await agent(h.emulator, conversationId, 'finish')
-    } finally {
-      h.emulator.setWebhookUrl(`${h.url}/webhooks/zchat/${webhookSecret}`)
-    }
-    const sent = await sendMessage(conversationId, credential, 'over-00001', 'Hello?')
-    // Not a failure to retry: the chat has ended, and every tab hears it.
-    expect(sent.statusCode).toBe(409)
-    expect(sent.json()).toMatchObject({ code: 'CONFLICT' })
-    const { events } = await readEvents(
-      `${h.url}${routes.events(conversationId)}`,
-      bearer(credential),
-      (e) => e.some((event) => event.type === 'finished'),
-    )
-    expect(events.at(-1)).toMatchObject({ type: 'finished' })
-    // Finishing an interaction zChat already ended is granted, not an error.
-    const finished = await h.app.inject({
-      method: 'PUT',
-      url: routes.finish(conversationId),
-      headers: bearer(credential),
-    })
-    expect(finished.statusCode).toBe(204)
-  })
-
-  it('ends the conversation when zChat answers 422 for an interaction it no longer knows', async () => {
-    const { conversationId, credential } = await start()
-    await fetch(`${h.emulator.url}/control/reset`, { method: 'POST' })
-    await fault({ unknownAs422: true })
-    try {
-      const typing = await h.app.inject({
-        method: 'PUT',
-        url: routes.typing(conversationId),
-        headers: bearer(credential),
-      })
-      expect(typing.statusCode).toBe(409)
-      const sent = await sendMessage(conversationId, credential, 'over-00002', 'Anyone?')
-      expect(sent.statusCode).toBe(409)
-    } finally {
-      await fault({ unknownAs422: false })
-    }
   })
 })
 

@@ -11,25 +11,45 @@ import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { ownerOf, type VerifyIdentity } from '../identity.ts'
-import type { MediaStore } from '../media/store.ts'
+import type { MediaStore, StoredMedia } from '../media/store.ts'
 import type { StartBudget, VerifyCaptcha } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { UsedIdentities } from '../used-identities.ts'
 import type { Visitors } from '../visitors.ts'
-import { toCustomerUpdate, toMessageInput, toRatingInput, toStartInput } from '../zchat/adapter.ts'
-import type { ZChatClient } from '../zchat/client.ts'
+import {
+  fromStartResponse,
+  toCustomerUpdate,
+  toMessageInput,
+  toRatingInput,
+  toStartInput,
+} from '../zchat/adapter.ts'
+import { type ZChatClient, ZChatHttpError } from '../zchat/client.ts'
 import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
-import { isInteractionOver, upstream } from './upstream.ts'
+import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
+
+/** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
+const fileGone = () =>
+  new ApiError('UNPROCESSABLE', 'This file is no longer available; please attach it again', [
+    { path: 'upload', message: 'Unknown or expired upload' },
+  ])
+
+/** zChat answered, and refused: the call did nothing (a timeout or a 5xx may have done something). */
+function zchatSaidNo(error: unknown): boolean {
+  let cause = error
+  // Ours wrap zChat's, once (upstream()) or twice (an interaction found over).
+  while (cause instanceof ApiError) cause = cause.cause
+  return cause instanceof ZChatHttpError && cause.status < 500
+}
 
 export type InteractionDeps = {
   zchat: ZChatClient
   log: EventLog
   visitors: Visitors
-  /** Visitors' uploads, which a message may carry. */
-  media: Pick<MediaStore, 'find'>
+  /** Visitors' uploads, which a message may carry (and so make public). */
+  media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
   /** What the previous conversation said, long after the log forgot it, and whom it belongs to. */
@@ -128,7 +148,9 @@ export async function interactionRoutes(
       const owner = ownerOf(identity)
       const externalHistory = await previousHistory(body.previous, owner, request)
       const { interactionHash } = await upstream(() =>
-        zchat.start(toStartInput({ ...body, department, externalHistory, identity })),
+        zchat
+          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
         // No interaction was made: the site's identity may start one when the visitor retries.
@@ -153,18 +175,37 @@ export async function interactionRoutes(
   )
 
   /**
-   * A call on an interaction. When zChat says it is over (its `finished` trigger may have been
-   * lost), the conversation ends here too: every tab hears it, and the visitor is offered a new one
-   * instead of a retry that can never succeed.
+   * Whether zChat still takes calls on an interaction, asked once it refused a message: a `cleared`,
+   * which carries no content and is true once a message is sent. Only its refusal says no; a timeout
+   * or a 5xx says nothing, and nothing is ended on nothing (docs/decisions/017-no-guess-ends-a-chat.md).
    */
-  async function onInteraction(conversationId: string, call: () => Promise<unknown>) {
+  async function stillTakesCalls(conversationId: string): Promise<boolean> {
     try {
-      await upstream(call)
+      await zchat.cleared(conversationId)
+      return true
     } catch (error) {
-      if (!isInteractionOver(error)) throw error
+      return !isRefusal(error)
+    }
+  }
+
+  /**
+   * A visitor's message to zChat. A refusal is the message's alone while zChat still takes calls on
+   * the interaction (a 422 the visitor is told of); when it takes none, the conversation is over
+   * whether or not its trigger reached us: every tab hears it, and the visitor is offered a new one
+   * instead of messages that can never be sent.
+   */
+  async function sendToZChat(
+    conversationId: string,
+    input: Parameters<ZChatClient['sendMessage']>[1],
+  ) {
+    try {
+      await upstream(() => zchat.sendMessage(conversationId, input))
+    } catch (error) {
+      if (!isRefusal(error)) throw error
+      if (await stillTakesCalls(conversationId)) throw refusedByZChat('message', error)
       await log.append(conversationId, { type: 'finished', by: 'agent' }, 'finished')
       throw Object.assign(new ApiError('CONFLICT', 'This conversation has ended'), {
-        cause: error,
+        cause: error instanceof ApiError ? error.cause : error,
       })
     }
   }
@@ -174,17 +215,11 @@ export async function interactionRoutes(
    * `upload`, not a 404: to the widget a 404 here means the conversation itself is gone, and a
    * swept file must not end the visitor's chat.
    */
-  async function attachment(conversationId: string, uploadId: string): Promise<Media> {
+  async function attachment(conversationId: string, uploadId: string): Promise<StoredMedia> {
     const stored = await media.find(uploadId)
     // Another conversation's upload is as unknown here as one that never existed.
-    if (!stored || stored.conversationId !== conversationId) {
-      throw new ApiError(
-        'UNPROCESSABLE',
-        'This file is no longer available; please attach it again',
-        [{ path: 'upload', message: 'Unknown or expired upload' }],
-      )
-    }
-    return toMedia(stored, publicUrl())
+    if (!stored || stored.conversationId !== conversationId) throw fileGone()
+    return stored
   }
 
   /** Longer than a zChat call may take, so a claim outlives the call it guards. */
@@ -209,18 +244,26 @@ export async function interactionRoutes(
       // A retry of a message that already reached zChat: answer as before, send nothing.
       if (auth.status.keys.has(key)) return findSent()
       assertOpen(auth.status)
-      const file = upload === undefined ? undefined : await attachment(auth.conversationId, upload)
+      const stored =
+        upload === undefined ? undefined : await attachment(auth.conversationId, upload)
       // A retry that reached another instance while this one still sends it (several instances on
       // Redis): one of them calls zChat, the other answers a retryable 503 and is then answered as
       // a retry of a stored message.
       if (!(await log.claim(auth.conversationId, key, claimMs))) throw beingSent()
       if ((await log.status(auth.conversationId))?.keys.has(key)) return findSent()
+      let file: Media | undefined
       try {
-        await onInteraction(auth.conversationId, () =>
-          zchat.sendMessage(auth.conversationId, toMessageInput(text, file)),
-        )
+        // Public from now on: zChat may fetch the URL while it takes the message.
+        const sent = stored && (await media.markSent(stored))
+        if (stored && !sent) throw fileGone()
+        file = sent ? toMedia(sent, publicUrl()) : undefined
+        await sendToZChat(auth.conversationId, toMessageInput(text, file))
       } catch (error) {
         await log.release(auth.conversationId, key).catch(() => {})
+        // zChat said no: nobody was handed the URL, so the file is private again (unless an
+        // earlier message had sent it).
+        if (stored && !stored.sentAt && zchatSaidNo(error))
+          await media.markUnsent(stored).catch(() => {})
         throw error
       }
       const logged = await log.append(
@@ -261,7 +304,13 @@ export async function interactionRoutes(
       async (request, reply) => {
         const auth = await visitorConversation(request, visitors, log)
         assertOpen(auth.status)
-        await onInteraction(auth.conversationId, () => call(auth.conversationId))
+        try {
+          await upstream(() => call(auth.conversationId))
+        } catch (error) {
+          // A notice zChat refused ends nothing: the next message finds out what it meant.
+          if (!isRefusal(error)) throw error
+          request.log.warn({ err: error }, 'zChat refused a typing notice; ignored')
+        }
         return reply.status(204).send()
       },
     )
@@ -273,8 +322,8 @@ export async function interactionRoutes(
     try {
       await upstream(() => zchat.finish(auth.conversationId))
     } catch (error) {
-      // Already over in zChat: the visitor's wish is granted all the same.
-      if (!isInteractionOver(error)) throw error
+      // Already over in zChat, or unknown there: the visitor's wish is granted all the same.
+      if (!isRefusal(error)) throw error
     }
     await log.append(auth.conversationId, { type: 'finished', by: 'visitor' }, 'finished')
     return reply.status(204).send()
@@ -285,7 +334,12 @@ export async function interactionRoutes(
     const rating = parseBody(ratingBody, request.body, 'rating')
     if (auth.status.keys.has('rated'))
       throw new ApiError('CONFLICT', 'This conversation has already been rated')
-    await upstream(() => zchat.update(auth.conversationId, toRatingInput(rating)))
+    // The document never says an ended interaction takes updates: a refusal is final, and said so.
+    await upstream(() => zchat.update(auth.conversationId, toRatingInput(rating))).catch(
+      (error: unknown) => {
+        throw isRefusal(error) ? refusedByZChat('rating', error) : error
+      },
+    )
     await log.append(auth.conversationId, { type: 'rated', mood: rating.mood }, 'rated')
     return reply.status(204).send()
   })

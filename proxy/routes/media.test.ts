@@ -12,6 +12,8 @@ import {
   startHarness,
 } from '../testing/harness.ts'
 
+type Visitor = Awaited<ReturnType<typeof startConversation>>
+
 const hour = 60 * 60 * 1000
 let clock = Date.now()
 let h: Harness
@@ -24,17 +26,32 @@ beforeAll(async () => {
 })
 afterAll(() => h.close())
 
+let visitors = 0
+
+/** A file a visitor uploaded and sent: from then on, its URL serves it. */
 async function uploaded(bytes: Buffer, name: string): Promise<UploadReply> {
   const visitor = await startConversation(h.url)
+  // Each visitor from an address of its own: three calls a minute each.
+  const remoteAddress = `192.0.2.${++visitors}`
   const { payload, headers } = await formBody(fileForm(bytes, name))
   const response = await h.app.inject({
     method: 'POST',
     url: routes.uploads(visitor.conversationId),
     payload,
     headers: { ...visitor.headers, ...headers },
+    remoteAddress,
   })
   expect(response.statusCode, response.body).toBe(201)
-  return response.json()
+  const file: UploadReply = response.json()
+  const sent = await h.app.inject({
+    method: 'POST',
+    url: routes.messages(visitor.conversationId),
+    payload: { clientId: `sent-${visitors}-0000`, upload: file.uploadId },
+    headers: visitor.headers,
+    remoteAddress,
+  })
+  expect(sent.statusCode, sent.body).toBe(202)
+  return file
 }
 
 const get = (url: string, headers: Record<string, string> = {}) =>
@@ -145,5 +162,118 @@ describe('GET /media/:id/:name', () => {
       details: [{ path: 'upload', message: 'Unknown or expired upload' }],
     })
     expect((await interaction(h.emulator, visitor.conversationId)).messages).toHaveLength(1)
+  })
+})
+
+describe('a file nobody sent', () => {
+  const minute = 60 * 1000
+  let u: Harness
+  beforeAll(async () => {
+    u = await startHarness({
+      // Room for two files of 1000 bytes, the largest (1024) asked for each.
+      limits: {
+        uploadMaxBytes: 1024,
+        mediaQuotaBytes: 2100,
+        mediaUnsentMs: 15 * minute,
+        mediaRetentionMs: 48 * hour,
+      },
+      now: () => clock,
+    })
+  })
+  afterAll(() => u.close())
+
+  const text = (letter: string) => Buffer.alloc(1000, letter)
+  async function upload(visitor: Visitor, bytes: Buffer, name = 'notes.txt') {
+    const { payload, headers } = await formBody(fileForm(bytes, name))
+    return u.app.inject({
+      method: 'POST',
+      url: routes.uploads(visitor.conversationId),
+      payload,
+      headers: { ...visitor.headers, ...headers },
+    })
+  }
+  const send = (visitor: Visitor, clientId: string, file: UploadReply) =>
+    u.app.inject({
+      method: 'POST',
+      url: routes.messages(visitor.conversationId),
+      payload: { clientId, upload: file.uploadId },
+      headers: visitor.headers,
+    })
+  const fetchFile = (file: UploadReply, method = 'GET') =>
+    u.app.inject({ method: method as 'GET', url: new URL(file.url).pathname })
+  const onDisk = (file: UploadReply) => readdirSync(u.mediaDir).includes(file.uploadId)
+
+  it('is not served until the message that carries it is sent, then MEDIA_RETENTION_HOURS from then', async () => {
+    const visitor = await startConversation(u.url)
+    const file = (await upload(visitor, text('a'))).json() as UploadReply
+    expect((await fetchFile(file)).statusCode).toBe(404)
+    expect((await fetchFile(file, 'HEAD')).statusCode).toBe(404)
+    expect((await fetchFile(file)).json()).toMatchObject({ code: 'NOT_FOUND' })
+
+    clock += 10 * minute
+    expect((await send(visitor, 'sent-later-1', file)).statusCode).toBe(202)
+    const [message] = (await interaction(u.emulator, visitor.conversationId)).messages
+    expect(message?.url).toBe(file.url)
+    const served = await fetchFile(file)
+    expect(served.statusCode).toBe(200)
+    expect(served.body).toBe('a'.repeat(1000))
+
+    // Served the retention from when it was sent, not from when it was uploaded.
+    clock += 48 * hour - minute
+    expect((await fetchFile(file)).statusCode).toBe(200)
+    clock += minute
+    expect((await fetchFile(file)).statusCode).toBe(404)
+  })
+
+  it('expires MEDIA_UNSENT_MINUTES after its upload, and the sweep deletes it and gives its room back', async () => {
+    await u.media.sweep()
+    const visitor = await startConversation(u.url)
+    const first = (await upload(visitor, text('a'))).json() as UploadReply
+    clock += 5 * minute
+    const second = (await upload(visitor, text('b'))).json() as UploadReply
+    // Two files nobody sent fill the quota: everybody's next upload is refused.
+    const other = await startConversation(u.url)
+    expect((await upload(other, text('c'))).statusCode).toBe(503)
+
+    clock += 10 * minute
+    // The first is past its time: no message can carry it any more, and the sweep takes it.
+    const late = await send(visitor, 'too-late-01', first)
+    expect(late.statusCode).toBe(422)
+    expect(late.json()).toMatchObject({ details: [{ path: 'upload' }] })
+    expect(await u.media.sweep()).toEqual({ expired: 0, unsent: 1, orphan: 0 })
+    expect(onDisk(first)).toBe(false)
+    expect(onDisk(second)).toBe(true)
+    const { body } = await u.metrics.render()
+    expect(body).toMatch(/^zchat_proxy_media_removed_total\{reason="unsent"\} 1$/m)
+    // Its room is free again.
+    expect((await upload(other, text('c'))).statusCode).toBe(201)
+    expect(await interaction(u.emulator, visitor.conversationId)).toMatchObject({ messages: [] })
+  })
+
+  it('is not served when zChat refuses the message that carried it', async () => {
+    await u.media.sweep()
+    clock += 16 * minute
+    await u.media.sweep()
+    const visitor = await startConversation(u.url)
+    const uploaded = await upload(visitor, samplePng(), 'dot.png')
+    expect(uploaded.statusCode, uploaded.body).toBe(201)
+    const file = uploaded.json() as UploadReply
+    await fetch(`${u.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refuseMessageTypes: ['image'] }),
+    })
+    try {
+      const refused = await send(visitor, 'refused-001', file)
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400)
+      expect(refused.statusCode).toBeLessThan(500)
+    } finally {
+      await fetch(`${u.emulator.url}/control/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refuseMessageTypes: [] }),
+      })
+    }
+    expect((await fetchFile(file)).statusCode).toBe(404)
   })
 })

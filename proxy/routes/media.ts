@@ -1,7 +1,8 @@
 /**
  * GET /media/:id/:name: a visitor's file, for zChat, its agents and the widget. Public: zChat and
  * agents fetch it with no credential, so the unguessable id is the key (the name is for people and
- * downloads; any name serves). Not rate limited like visitor calls: agents open these.
+ * downloads; any name serves). Only once a message has carried it: before that it is a 404, so the
+ * proxy hosts nothing nobody sent. Not rate limited like visitor calls: agents open these.
  *
  * Served so that no file can act as a page of this origin: the sniffed type, `nosniff`, a sandbox
  * with nothing allowed, and `attachment` for anything but pictures, sound and video.
@@ -32,9 +33,13 @@ export function toMedia(stored: StoredMedia, publicUrl: string): Required<Media>
 /** Browsers may keep a file a day at most, and never past its expiry. */
 const maxCacheSeconds = 24 * 60 * 60
 
-export type MediaDeps = { media: MediaStore }
+export type MediaDeps = {
+  media: MediaStore
+  /** A download whose reader takes nothing this long is cut (MEDIA_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs: number
+}
 
-export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
+export async function mediaRoutes(app: FastifyInstance, { media, idleTimeoutMs }: MediaDeps) {
   // HEAD by hand: Fastify's own would read the whole file to throw it away.
   app.route({
     method: ['GET', 'HEAD'],
@@ -42,7 +47,7 @@ export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
     config: { rateLimit: false },
     handler: async (request, reply) => {
       const { id } = request.params as { id: string; name: string }
-      const stored = await media.find(id)
+      const stored = await media.findSent(id)
       if (!stored) throw new ApiError('NOT_FOUND', 'This file does not exist or has expired')
 
       // Opened now: a file gone since the lookup (the sweep, another instance) is a plain 404.
@@ -96,6 +101,10 @@ export async function mediaRoutes(app: FastifyInstance, { media }: MediaDeps) {
       }
       if (request.method === 'HEAD') return reply.send()
       streaming = true
+      // A reader that stops reading would hold the socket and the file's handle for ever: once
+      // nothing has moved for idleTimeoutMs the connection goes, and the stream (and handle) with
+      // it. Node puts the keep-alive timeout back once the answer is complete.
+      reply.raw.setTimeout(idleTimeoutMs, () => reply.raw.destroy())
       return reply.send(handle.createReadStream({ ...(range ?? {}), autoClose: true }))
     },
   })

@@ -116,6 +116,9 @@ describe('a visitor sends a file', () => {
       size: png.length,
     })
 
+    // Nobody has sent it yet: its URL serves nothing.
+    expect((await fetch(reply.url)).status).toBe(404)
+
     const sent = await send(visitor, { clientId: 'photo-0001', upload: reply.uploadId })
     expect(sent.statusCode, sent.body).toBe(202)
     const [message] = (await interaction(h.emulator, visitor.conversationId)).messages
@@ -400,6 +403,105 @@ describe('bounds on what visitors may store', () => {
       const full = await upload(second.conversationId, second.headers, pdf)
       expect(full.statusCode).toBe(503)
       expect(full.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
+    } finally {
+      await bounded.close()
+    }
+  })
+
+  it('holds MEDIA_QUOTA_BYTES against uploads that arrive at once', async () => {
+    const bounded = await startHarness({
+      limits: { mediaQuotaBytes: 3 * 1024 * 1024 + 512 * 1024, uploadMaxBytes: 1024 * 1024 },
+    })
+    try {
+      const visitor = await startConversation(bounded.url)
+      const file = Buffer.concat([samplePdf(), Buffer.alloc(1000 * 1024, 32)])
+      const form = await formBody(fileForm(file, 'a.pdf'))
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const response = await fetch(`${bounded.url}${routes.uploads(visitor.conversationId)}`, {
+            method: 'POST',
+            headers: { ...visitor.headers, ...form.headers },
+            body: form.payload,
+          })
+          return response.status
+        }),
+      )
+      // Room for three files of the largest size, however many ask at once.
+      expect(statuses.filter((s) => s === 201)).toHaveLength(3)
+      expect(statuses.filter((s) => s === 503)).toHaveLength(5)
+      expect(readdirSync(bounded.mediaDir).filter((name) => !name.includes('.'))).toHaveLength(3)
+    } finally {
+      await bounded.close()
+    }
+  })
+
+  it('refuses a conversation past MEDIA_QUOTA_PER_CONVERSATION_BYTES, and an address past MEDIA_QUOTA_PER_IP_BYTES', async () => {
+    const bounded = await startHarness({
+      limits: {
+        uploadMaxBytes: 200 * 1024,
+        mediaQuotaPerConversationBytes: 250 * 1024,
+        mediaQuotaPerIpBytes: 400 * 1024,
+      },
+    })
+    try {
+      const file = Buffer.concat([samplePdf(), Buffer.alloc(100 * 1024, 32)])
+      const upload = async (visitor: Visitor, bytes: Buffer, from = '192.0.2.1') => {
+        const form = await formBody(fileForm(bytes, 'a.pdf'))
+        return bounded.app.inject({
+          method: 'POST',
+          url: routes.uploads(visitor.conversationId),
+          payload: form.payload,
+          headers: { ...visitor.headers, ...form.headers },
+          remoteAddress: from,
+        })
+      }
+      const first = await startConversation(bounded.url)
+      expect((await upload(first, file)).statusCode).toBe(201)
+      expect((await upload(first, file)).statusCode).toBe(201)
+      const third = await upload(first, file)
+      expect(third.statusCode).toBe(429)
+      expect(third.json()).toMatchObject({
+        code: 'RATE_LIMITED',
+        message:
+          'This conversation has sent 250 KiB of files, the most it may; please write instead',
+      })
+      // A refused file (its type) takes nothing: what it asked for is given back.
+      const page = Buffer.from('<!doctype html><script>alert(1)</script>')
+      const second = await startConversation(bounded.url)
+      expect((await upload(second, page)).statusCode).toBe(415)
+      expect((await upload(second, file)).statusCode).toBe(201)
+      // The address has sent 300 KiB over two conversations: a third one has room for none more.
+      const fromSameAddress = await startConversation(bounded.url)
+      const refused = await upload(fromSameAddress, file)
+      expect(refused.statusCode).toBe(429)
+      expect(refused.json()).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/^This network has sent 400 KiB of files/),
+      })
+      expect((await upload(fromSameAddress, file, '192.0.2.2')).statusCode).toBe(201)
+    } finally {
+      await bounded.close()
+    }
+  })
+
+  it('holds UPLOADS_PER_CONVERSATION against uploads that arrive at once', async () => {
+    const bounded = await startHarness({ limits: { uploadsPerConversation: 3 } })
+    try {
+      const visitor = await startConversation(bounded.url)
+      const form = await formBody(fileForm(samplePdf(), 'a.pdf'))
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const response = await bounded.app.inject({
+            method: 'POST',
+            url: routes.uploads(visitor.conversationId),
+            payload: form.payload,
+            headers: { ...visitor.headers, ...form.headers },
+          })
+          return response.statusCode
+        }),
+      )
+      expect(statuses.filter((s) => s === 201)).toHaveLength(3)
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5)
     } finally {
       await bounded.close()
     }

@@ -10,7 +10,8 @@ import { routes, type UploadReply } from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
-import { tooLarge, UploadRefusedError } from '../media/receive.ts'
+import type { UploadShortfall } from '../media/allowance.ts'
+import { formatBytes, tooLarge, UploadRefusedError } from '../media/receive.ts'
 import type { MediaStore, StoredMedia } from '../media/store.ts'
 import type { Metrics, UploadOutcome } from '../metrics.ts'
 import type { Visitors } from '../visitors.ts'
@@ -26,7 +27,12 @@ export type UploadDeps = {
   publicUrl: () => string
   limits: Pick<
     Limits,
-    'uploadMaxBytes' | 'uploadTypes' | 'uploadsPerMinute' | 'uploadsPerConversation'
+    | 'uploadMaxBytes'
+    | 'uploadTypes'
+    | 'uploadsPerMinute'
+    | 'uploadsPerConversation'
+    | 'mediaQuotaPerConversationBytes'
+    | 'mediaQuotaPerIpBytes'
   >
 }
 
@@ -61,6 +67,27 @@ function toApiError(error: unknown): ApiError {
   return new ApiError('VALIDATION_ERROR', 'The multipart/form-data body is malformed')
 }
 
+/** A cap the upload would pass, in the visitor's words: 429, as UPLOADS_PER_MINUTE's. */
+function refusal(shortfall: UploadShortfall, limits: UploadDeps['limits']): ApiError {
+  switch (shortfall) {
+    case 'files':
+      return new ApiError(
+        'RATE_LIMITED',
+        `This conversation has sent ${limits.uploadsPerConversation} files, the most it may; please write instead`,
+      )
+    case 'conversation-bytes':
+      return new ApiError(
+        'RATE_LIMITED',
+        `This conversation has sent ${formatBytes(limits.mediaQuotaPerConversationBytes)} of files, the most it may; please write instead`,
+      )
+    case 'address-bytes':
+      return new ApiError(
+        'RATE_LIMITED',
+        `This network has sent ${formatBytes(limits.mediaQuotaPerIpBytes)} of files, the most it may for now; please try again later`,
+      )
+  }
+}
+
 const outcomeOf: Partial<Record<ApiError['code'], UploadOutcome>> = {
   PAYLOAD_TOO_LARGE: 'too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported',
@@ -91,18 +118,18 @@ export async function uploadRoutes(
     async (request, reply) => {
       const auth = await visitorConversation(request, visitors, log)
       assertOpen(auth.status)
-      const already = await media.uploads.of(auth.conversationId)
-      if (already >= limits.uploadsPerConversation) {
-        throw new ApiError(
-          'RATE_LIMITED',
-          `This conversation has sent ${already} files, the most it may; please write instead`,
-        )
+      const announced = Number(request.headers['content-length'])
+      if (announced > maxBytes + framingBytes) {
+        metrics.countUpload('too_large')
+        throw new ApiError('PAYLOAD_TOO_LARGE', tooLarge(maxBytes).message)
       }
+      // The body bounds the file: no more is taken than it announces, nor than the largest file.
+      const taken = announced > 0 ? Math.min(announced, maxBytes) : maxBytes
+      const who = { conversationId: auth.conversationId, address: request.ip }
+      const shortfall = await media.allowance.take(who, taken)
+      if (shortfall) throw refusal(shortfall, limits)
       let stored: StoredMedia | null = null
       try {
-        if (Number(request.headers['content-length']) > maxBytes + framingBytes) {
-          throw tooLarge(maxBytes)
-        }
         for await (const part of request.parts()) {
           if (part.type !== 'file' || part.fieldname !== 'file' || stored) {
             if (part.type === 'file') part.file.destroy()
@@ -115,13 +142,16 @@ export async function uploadRoutes(
           })
         }
         if (!stored) throw new ApiError('VALIDATION_ERROR', onePart)
-        await media.uploads.add(auth.conversationId)
       } catch (error) {
         if (stored) await media.remove(stored)
+        stored = null
         const apiError = toApiError(error)
         const outcome = outcomeOf[apiError.code]
         if (outcome) metrics.countUpload(outcome)
         throw apiError === error ? apiError : Object.assign(apiError, { cause: error })
+      } finally {
+        // Not the visitor's failure: a count a blip left high lapses with its window.
+        await media.allowance.settle(who, taken, stored?.size ?? null).catch(() => {})
       }
       metrics.countUpload('stored')
       const body: UploadReply = { uploadId: stored.id, ...toMedia(stored, publicUrl()) }

@@ -49,11 +49,33 @@ export async function upstream<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * zChat no longer takes calls on this interaction: 404 (unknown), or 422 on a call whose body we
- * already checked (the document shows 422 as its one error, and it is what a finished interaction
- * gets). The conversation is over for the visitor, whether or not its trigger reached us.
+ * zChat refused a call on an interaction with a status that does not say whether the call or the
+ * interaction was refused: 400, 422 (the document's one error, shown with no meaning attached: a
+ * content too long, a URL it cannot fetch, a finished interaction) or 404. Only another call can
+ * tell (docs/decisions/017-no-guess-ends-a-chat.md).
  */
-export function isInteractionOver(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   const cause = error instanceof ApiError ? error.cause : error
-  return cause instanceof ZChatHttpError && (cause.status === 404 || cause.status === 422)
+  return (
+    cause instanceof ZChatHttpError &&
+    (cause.status === 400 || cause.status === 404 || cause.status === 422)
+  )
 }
+
+/**
+ * A call zChat refused while the interaction goes on: a 422 whose `upstream` detail tells the widget
+ * who refused it, so the visitor is told that, and not offered a Retry that would be refused again.
+ */
+export function refusedByZChat(what: 'message' | 'rating', error: unknown): ApiError {
+  return Object.assign(
+    new ApiError('UNPROCESSABLE', refusedWords[what], [
+      { path: 'upstream', message: 'Refused by zChat' },
+    ]),
+    { cause: error instanceof ApiError ? error.cause : error },
+  )
+}
+
+const refusedWords = {
+  message: 'zChat refused this message; the conversation goes on',
+  rating: 'zChat refused this rating',
+} as const

@@ -151,6 +151,22 @@ export function describeEventLog(name: string, make: LogFactory) {
       await log.close()
     })
 
+    it("past its cap forgets the de-duplication keys of the messages it no longer holds, never the rating's", async () => {
+      const log = await make({ maxEventsPerConversation: 100 })
+      const rated = { type: 'rated', mood: 'positive' } as const
+      await log.append('a', rated, 'rated')
+      const message = (i: number) =>
+        ({ type: 'message', author: 'agent', messageId: `${i}`, text: `${i}` }) as const
+      for (let i = 1; i <= 400; i++) await log.append('a', message(i), `agent-message:${i}`)
+      const kept = (await log.readAfter('a', 0)).map(text)
+      const keys = (await log.status('a'))!.keys
+      expect([...keys].sort()).toEqual(['rated', ...kept.map((i) => `agent-message:${i}`)].sort())
+      // What it still holds is still stored once; the rating, long trimmed, too.
+      expect(await log.append('a', message(400), 'agent-message:400')).toBeNull()
+      expect(await log.append('a', rated, 'rated')).toBeNull()
+      await log.close()
+    })
+
     it('lets one instance at a time claim a key, until released or lapsed', async () => {
       let t = Date.now()
       const one = await make({ now: () => t })

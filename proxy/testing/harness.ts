@@ -16,6 +16,7 @@ import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
+import { processAllowance, uploadCaps } from '../media/allowance.ts'
 import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
@@ -77,7 +78,12 @@ export async function startHarness(
     maxBytes: limits.uploadMaxBytes,
     types: limits.uploadTypes,
     retentionMs: limits.mediaRetentionMs,
+    unsentMs: limits.mediaUnsentMs,
     quotaBytes: limits.mediaQuotaBytes,
+    allowance: processAllowance(
+      uploadCaps(limits, options.sessionTtlMs ?? 60 * 60 * 1000),
+      options.now,
+    ),
     onRemove: metrics.countMediaRemoved,
     ...(options.now && { now: options.now }),
   })
@@ -352,7 +358,7 @@ export function postTrigger(url: string, trigger: object) {
   })
 }
 
-export type OpenStream = {
+export type StreamReader = {
   /** Every event received so far. */
   events: LoggedEvent[]
   /** Resolves once `until` holds for the events received, or fails after `timeoutMs`. */
@@ -364,7 +370,7 @@ export type OpenStream = {
 export async function openStream(
   url: string,
   headers: Record<string, string>,
-): Promise<OpenStream> {
+): Promise<StreamReader> {
   const controller = new AbortController()
   const response = await fetch(url, { headers, signal: controller.signal })
   if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`)

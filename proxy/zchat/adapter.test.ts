@@ -100,7 +100,7 @@ describe('adaptTrigger', () => {
 
 describe('toMessageInput', () => {
   it('sends text as it is, and a file as its kind and URL with the caption or its name', () => {
-    expect(toMessageInput('Hello')).toEqual({ content: 'Hello' })
+    expect(toMessageInput('Hello')).toEqual({ content: 'Hello', type: 'text' })
     const media = {
       kind: 'image',
       url: 'https://chat.example.com/media/x/a.png',
@@ -130,6 +130,23 @@ describe('formatHistoryTime', () => {
 describe('toStartInput', () => {
   const base = { department: 1, page: undefined, extra: undefined, externalHistory: undefined }
 
+  it("names every field as zChat does, the chat's media type included", () => {
+    const input = toStartInput({
+      department: 2,
+      visitor: { name: 'Ana' },
+      page: { url: 'https://shop.example/p' },
+      extra: { plan: 'gold' },
+      externalHistory: 'https://chat.example/history/x',
+    })
+    expect(input).toEqual({
+      department_id: 2,
+      media_type: 'TEXT',
+      customer: { name: 'Ana' },
+      extra: { plan: 'gold', widget_channel: 'web', widget_page_url: 'https://shop.example/p' },
+      external_history: 'https://chat.example/history/x',
+    })
+  })
+
   it("sends the customer as zChat's examples show it: phone and CPF as digits", () => {
     const input = toStartInput({
       ...base,
@@ -156,9 +173,9 @@ describe('toStartInput', () => {
 describe('toCustomerUpdate', () => {
   it("joins the department's tags and the signed ones, once each, with the customer key", () => {
     expect(toCustomerUpdate({ customerKey: 'crm-42', tagIds: ['11', '30'] }, ['10', '11'])).toEqual(
-      { customerKey: 'crm-42', tagIds: ['10', '11', '30'] },
+      { customer_key: 'crm-42', tag_ids: ['10', '11', '30'] },
     )
-    expect(toCustomerUpdate(undefined, ['10'])).toEqual({ tagIds: ['10'] })
+    expect(toCustomerUpdate(undefined, ['10'])).toEqual({ tag_ids: ['10'] })
   })
 
   it('is nothing to send when there is nothing to set', () => {

@@ -1,7 +1,7 @@
 /**
  * zChat's shapes <-> ours, both ways. Pure: the only place where zChat's field names meet ours.
- * Triggers in: conversation events. Out: the start, message and rating inputs of the client, and
- * the external-history document zChat fetches.
+ * Triggers and the start's answer in: conversation events and the conversation's id. Out: the
+ * bodies the client sends (start, message, update) and the external-history document zChat fetches.
  *
  * Triggers carry no sequence number or timestamp and may come twice, late or out of order
  * (docs/zchat/README.md#trigger-delivery). Each event gets a de-duplication key where repeating it would be
@@ -11,16 +11,26 @@
 
 import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent, LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
+import {
+  type ConversationEvent,
+  type LoggedEvent,
+  type Media,
+  type MediaKind,
+  type Mood,
+  mediaKinds,
+} from '../../protocol/wire.ts'
 import type { VerifiedIdentity } from '../identity.ts'
-import type { MessageInput, StartInput, UpdateInput } from './client.ts'
 import {
   type Customer,
   type ExternalHistory,
   isMessageTrigger,
+  type StartResponse,
   type Trigger,
   trigger,
   unknownStateTrigger,
+  type ZChatMessageBody,
+  type ZChatStartBody,
+  type ZChatUpdateBody,
 } from './schemas.ts'
 
 export type Adapted = { conversationId: string; event: ConversationEvent; dedupeKey?: string }
@@ -36,13 +46,11 @@ export function isWebUrl(value: string | null | undefined): value is string {
   }
 }
 
-const mediaKinds: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file'])
-
 /** A documented media type, or 'file' for one zChat invented since; null for text. */
 function mediaKind(type: string | null | undefined): MediaKind | null {
   const lower = type?.toLowerCase()
   if (!lower || lower === 'text') return null
-  return mediaKinds.has(lower) ? (lower as MediaKind) : 'file'
+  return mediaKinds.find((kind) => kind === lower) ?? 'file'
 }
 
 /** What a webhook body turned out to be. */
@@ -91,7 +99,12 @@ export function adaptTrigger(trigger: Trigger): Adapted {
   }
 }
 
-// ---- Out: our requests -> zChat's inputs ------------------------------------------------------
+/** zChat's answer to a start: its interaction hash is the conversation's id. */
+export function fromStartResponse(reply: StartResponse): { interactionHash: string } {
+  return { interactionHash: reply.data.interaction_hash }
+}
+
+// ---- Out: our requests -> zChat's bodies ------------------------------------------------------
 
 export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
   department: number
@@ -113,7 +126,7 @@ export function toStartInput({
   extra,
   externalHistory,
   identity,
-}: StartRequest): StartInput {
+}: StartRequest): ZChatStartBody {
   const person = { ...visitor, ...definedOnly(identity) }
   const customer: Customer = {}
   if (person.name) customer.name = person.name
@@ -124,7 +137,9 @@ export function toStartInput({
   const cpf = person.cpf?.replace(/\D/g, '')
   if (cpf) customer.cpf = cpf
   return {
-    departmentId: department,
+    department_id: department,
+    // The only media type the document names for a web chat.
+    media_type: 'TEXT',
     ...(Object.keys(customer).length > 0 && { customer }),
     // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small. The
     // site's keys stay as they are; ours are namespaced with `widget_`, which sites may not use.
@@ -134,7 +149,7 @@ export function toStartInput({
       ...(page && { widget_page_url: page.url }),
       ...(page?.title && { widget_page_title: page.title }),
     },
-    ...(externalHistory && { externalHistory }),
+    ...(externalHistory && { external_history: externalHistory }),
   }
 }
 
@@ -157,11 +172,11 @@ function definedOnly(identity: VerifiedIdentity | undefined) {
 export function toCustomerUpdate(
   identity: VerifiedIdentity | undefined,
   departmentTags: readonly string[] = [],
-): UpdateInput | null {
+): ZChatUpdateBody | null {
   const tagIds = [...new Set([...departmentTags, ...(identity?.tagIds ?? [])])]
-  const update: UpdateInput = {
-    ...(identity?.customerKey && { customerKey: identity.customerKey }),
-    ...(tagIds.length > 0 && { tagIds }),
+  const update: ZChatUpdateBody = {
+    ...(identity?.customerKey && { customer_key: identity.customerKey }),
+    ...(tagIds.length > 0 && { tag_ids: tagIds }),
   }
   return Object.keys(update).length > 0 ? update : null
 }
@@ -174,13 +189,15 @@ export function toCustomerUpdate(
 export function toMessageInput(
   text: string,
   media?: Pick<Media, 'kind' | 'url' | 'name'>,
-): MessageInput {
-  if (!media) return { content: text }
+): ZChatMessageBody {
+  if (!media) return { content: text, type: 'text' }
   return { content: text || media.name || media.kind, type: media.kind, url: media.url }
 }
 
-export function toRatingInput({ mood, comment }: RatingBody): UpdateInput {
-  return { mood: mood === 'positive' ? 'POSITIVE' : 'NEGATIVE', ...(comment && { note: comment }) }
+const zchatMoods: { [M in Mood]: Uppercase<M> } = { positive: 'POSITIVE', negative: 'NEGATIVE' }
+
+export function toRatingInput({ mood, comment }: RatingBody): ZChatUpdateBody {
+  return { mood: zchatMoods[mood], ...(comment && { note: comment }) }
 }
 
 const historyFormats = new Map<string, Intl.DateTimeFormat>()

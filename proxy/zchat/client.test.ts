@@ -35,6 +35,11 @@ const json = (status: number, body: unknown) => (_req: IncomingMessage, res: Ser
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }
 
+const startBody = (department: number) => ({
+  department_id: department,
+  media_type: 'TEXT' as const,
+})
+
 async function failure(call: Promise<unknown>): Promise<unknown> {
   try {
     await call
@@ -45,14 +50,13 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
 }
 
 describe('zChat client', () => {
-  it('puts the token in the JSON body of every call and reads the hash', async () => {
-    answer = json(200, {
+  it('puts the token in the JSON body of every call and answers with what zChat said', async () => {
+    const created = {
       message: 'Interaction created successfully',
       data: { interaction_hash: '0000a-000b' },
-    })
-    expect(await client().start({ departmentId: 3, customer: { name: 'Ana' } })).toEqual({
-      interactionHash: '0000a-000b',
-    })
+    }
+    answer = json(200, created)
+    expect(await client().start({ ...startBody(3), customer: { name: 'Ana' } })).toEqual(created)
     expect(received.at(-1)).toEqual({
       method: 'POST',
       url: '/core/api/v1/interactions',
@@ -74,16 +78,16 @@ describe('zChat client', () => {
 
   it('classifies each kind of failure by type', async () => {
     answer = json(422, { message: 'Department inactive', status: 422 })
-    const http = await failure(client().start({ departmentId: 9 }))
+    const http = await failure(client().start(startBody(9)))
     expect(http).toBeInstanceOf(ZChatHttpError)
     expect(http).toMatchObject({ status: 422, upstreamMessage: 'Department inactive' })
     expect((http as Error).message).toContain('POST /interactions')
 
     answer = (_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
-    expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
+    expect(await failure(client().start(startBody(1)))).toBeInstanceOf(ZChatResponseError)
     answer = json(200, { data: {} })
-    expect(await failure(client().start({ departmentId: 1 }))).toBeInstanceOf(ZChatResponseError)
+    expect(await failure(client().start(startBody(1)))).toBeInstanceOf(ZChatResponseError)
     answer = (_req, res) => res.writeHead(502).end('Bad gateway')
     expect(await failure(client().finish('h'))).toMatchObject({ status: 502 })
 
@@ -100,7 +104,7 @@ describe('zChat client', () => {
 
   it('keeps at most 200 characters of the error text from zChat', async () => {
     answer = json(500, { message: `${'x'.repeat(300)}END`, status: 500 })
-    const http = (await failure(client().start({ departmentId: 1 }))) as ZChatHttpError
+    const http = (await failure(client().start(startBody(1)))) as ZChatHttpError
     expect(http.upstreamMessage).toBe(`${'x'.repeat(200)}…`)
     expect(http.message).not.toContain('END')
   })
@@ -115,11 +119,11 @@ describe('zChat client', () => {
         onCall: (call) => calls.push(call),
       })
     answer = json(201, { data: { interaction_hash: 'h' } })
-    await watched().start({ departmentId: 1 })
+    await watched().start(startBody(1))
     answer = (_req, res) => res.writeHead(200).end()
     await watched().typing('h')
     answer = json(404, { message: 'Interaction not found', status: 404 })
-    await failure(watched().sendMessage('h', { content: 'hi' }))
+    await failure(watched().sendMessage('h', { content: 'hi', type: 'text' }))
     answer = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html/>')
     await failure(watched().update('h', { mood: 'POSITIVE' }))
     answer = (_req, res) => setTimeout(() => res.writeHead(200).end(), 1000)

@@ -1,5 +1,6 @@
 /**
- * The zChat ClientApi V1 client: one function per call, the token injected into every body.
+ * The zChat ClientApi V1 client: one function per call, the token injected into every body. It
+ * sends and answers zChat's own shapes (schemas.ts): the adapter builds and reads them.
  *
  * Failures are classified by type, never by message text: `ZChatHttpError` (zChat answered an
  * error status), `ZChatTimeoutError`, `ZChatNetworkError` (no answer at all) and
@@ -9,13 +10,14 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { z } from 'zod'
 import {
-  type Customer,
   errorResponse,
-  type MessageType,
-  type Mood,
+  type StartResponse,
   sendMessageResponse,
   startResponse,
   statusResponse,
+  type ZChatMessageBody,
+  type ZChatStartBody,
+  type ZChatUpdateBody,
 } from './schemas.ts'
 
 export class ZChatError extends Error {
@@ -55,19 +57,10 @@ export class ZChatResponseError extends ZChatError {
   override name = 'ZChatResponseError'
 }
 
-export type StartInput = {
-  departmentId: number
-  customer?: Customer
-  extra?: Record<string, unknown>
-  externalHistory?: string
-}
-export type MessageInput = { content: string; type?: MessageType; url?: string }
-export type UpdateInput = { mood?: Mood; note?: string; tagIds?: string[]; customerKey?: string }
-
 export type ZChatClient = {
-  start(input: StartInput): Promise<{ interactionHash: string }>
-  update(hash: string, input: UpdateInput): Promise<void>
-  sendMessage(hash: string, input: MessageInput): Promise<void>
+  start(body: ZChatStartBody): Promise<StartResponse>
+  update(hash: string, body: ZChatUpdateBody): Promise<void>
+  sendMessage(hash: string, body: ZChatMessageBody): Promise<void>
   typing(hash: string): Promise<void>
   cleared(hash: string): Promise<void>
   finish(hash: string): Promise<void>
@@ -346,45 +339,12 @@ export function createZChatClient({
   const at = (hash: string, suffix = '') => `/interactions/${encodeURIComponent(hash)}${suffix}`
 
   return {
-    async start({ departmentId, customer, extra, externalHistory }) {
-      const reply = await call(
-        'start',
-        'POST',
-        '/interactions',
-        {
-          department_id: departmentId,
-          media_type: 'TEXT',
-          ...(customer && { customer }),
-          ...(extra && { extra }),
-          ...(externalHistory && { external_history: externalHistory }),
-        },
-        startResponse,
-      )
-      return { interactionHash: reply.data.interaction_hash }
+    start: (body) => call('start', 'POST', '/interactions', body, startResponse),
+    async update(hash, body) {
+      await call('update', 'PUT', at(hash), body, statusResponse, updateToken)
     },
-    async update(hash, { mood, note, tagIds, customerKey }) {
-      await call(
-        'update',
-        'PUT',
-        at(hash),
-        {
-          ...(mood && { mood }),
-          ...(note !== undefined && { note }),
-          ...(tagIds && { tag_ids: tagIds }),
-          ...(customerKey && { customer_key: customerKey }),
-        },
-        statusResponse,
-        updateToken,
-      )
-    },
-    async sendMessage(hash, { content, type = 'text', url }) {
-      await call(
-        'message',
-        'POST',
-        at(hash, '/messages'),
-        { content, type, ...(url && { url }) },
-        sendMessageResponse,
-      )
+    async sendMessage(hash, body) {
+      await call('message', 'POST', at(hash, '/messages'), body, sendMessageResponse)
     },
     async typing(hash) {
       await call('typing', 'PUT', at(hash, '/typing'), {}, statusResponse)

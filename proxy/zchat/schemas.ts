@@ -2,21 +2,23 @@
  * The zChat ClientApi V1 contract (docs/zchat/clientapi-v1.md) as zod schemas: the proxy's reading
  * of it (docs/zchat/README.md#how-this-project-reads-it).
  *
- * One module: the answers the proxy's client reads and the triggers its webhook reads (the
- * emulator keeps its own reading of the seed, emulator/schemas.ts).
+ * One module: the bodies the proxy's client sends, the answers it reads and the triggers its webhook
+ * reads (the emulator keeps its own reading, emulator/schemas.ts).
  * Parsing is tolerant where the document is vague: an interaction hash is an opaque string
  * (the documented example is not a canonical UUID), `url` may be absent or null, and unknown
  * extra fields are kept (`looseObject`) so a newer zChat does not break us.
  */
 import { z } from 'zod'
+import { type Mood, mediaKinds } from '../../protocol/wire.ts'
 
 /** Opaque id. Never parsed; bounded so a hostile sender cannot make us store megabytes of key. */
 export const interactionHash = z.string().min(1).max(200)
 
-export const messageType = z.enum(['text', 'image', 'video', 'audio', 'file'])
+/** A text, or a file of one of our media kinds, which are zChat's names (protocol/wire.ts). */
+export const messageType = z.enum(['text', ...mediaKinds] as const)
 export type MessageType = z.infer<typeof messageType>
-export const mood = z.enum(['POSITIVE', 'NEGATIVE'])
-export type Mood = z.infer<typeof mood>
+/** zChat's moods are ours in capitals (`POSITIVE`, `NEGATIVE`): the adapter maps one to the other. */
+export type ZChatMood = Uppercase<Mood>
 
 export const customer = z.looseObject({
   name: z.string().nullish(),
@@ -26,8 +28,25 @@ export const customer = z.looseObject({
 })
 export type Customer = z.infer<typeof customer>
 
-// Requests are built by client.ts (the adapter fills them) and checked by the emulator's own
-// reading of the seed (emulator/schemas.ts): no schema here would be used.
+// ---- Requests -------------------------------------------------------------------------------
+
+// Built by the adapter and sent by the client, which adds the token; checked by the emulator's own
+// reading of the contract (emulator/schemas.ts), so they are types: no schema here would be used.
+
+export type ZChatStartBody = {
+  department_id: number
+  media_type: 'TEXT'
+  customer?: Customer
+  extra?: Record<string, unknown>
+  external_history?: string
+}
+export type ZChatMessageBody = { content: string; type: MessageType; url?: string }
+export type ZChatUpdateBody = {
+  mood?: ZChatMood
+  note?: string
+  tag_ids?: string[]
+  customer_key?: string
+}
 
 // ---- Responses ------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  */
 import type { SignedIdentity, VisitorProfile } from '../../protocol/schemas.ts'
 import { warn } from '../warn.ts'
-import { readProfile } from './profile.ts'
+import { readProfile } from './site-profile.ts'
 
 /**
  * FNV-1a over the customer, 32 bits: enough to tell the few customers of one browser apart, without

@@ -5,10 +5,11 @@
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { SignedIdentity } from '../../protocol/schemas.ts'
-import type { ChatHandle, ChatHost } from '../contract.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
+import type { ChatHandle, ChatHost } from '../loader-chat-interface.ts'
+import { startLockName, tabChannelName } from '../storage-keys.ts'
 import { whileAway } from '../tabs/away.ts'
 import { exclusive } from '../tabs/exclusive.ts'
 import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
@@ -27,8 +28,8 @@ import { askIdentity, readIdentity } from './identity.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { mergeProfiles } from './profile.ts'
 import { readChatAttributes } from './site-options.ts'
+import { mergeProfiles } from './site-profile.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
 /**
@@ -112,7 +113,7 @@ export function mount(host: ChatHost): ChatHandle {
           : (init?.signal ?? teardown.signal),
     }),
   )
-  const channel = broadcastChannel(`zchat:${base}`)
+  const channel = broadcastChannel(tabChannelName(base))
   const transport: Transport = {
     ...createApi(base, clock.fetch),
     // One stream for all the browser's tabs (tabs/share-stream.ts); XHR when the page's fetch is a polyfill.
@@ -159,7 +160,7 @@ export function mount(host: ChatHost): ChatHandle {
       host.message(message)
       void away.agentMessage()
     },
-    exclusive: exclusive(`zchat:start:${base}`),
+    exclusive: exclusive(startLockName(base)),
     onPhase: host.state,
     isClosed: () => isClosedNow?.() ?? false,
     isOffline: () => !navigator.onLine,

@@ -1,11 +1,11 @@
 /**
- * The snippet attributes the loader hands over unparsed (contract.ts ChatAttributes): the pre-chat
- * fields, the privacy-policy consent and a signed identity. Bad values are reported (the caller warns
- * once) and left out, as the loader does with its own.
+ * The snippet attributes the loader hands over unparsed (ChatAttributes in
+ * loader-chat-interface.ts): the pre-chat fields, the privacy-policy consent and a signed identity.
+ * Bad values are reported (the caller warns once) and left out, as the loader does with its own.
  */
 import type { SignedIdentity } from '../../protocol/schemas.ts'
-import type { ChatAttributes } from '../contract.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
+import type { ChatAttributes } from '../loader-chat-interface.ts'
 
 export type ChatSettings = {
   prechat: PrechatSettings

@@ -212,6 +212,49 @@ describe('sending a file', () => {
     expect(revoked).toEqual(created)
   })
 
+  it("keeps showing the local preview until the message is sent: the proxy's URL answers nothing before", async () => {
+    const t = await chatting()
+    let accept = () => {}
+    t.fake.transport.send.mockImplementationOnce(
+      () => new Promise((resolve) => (accept = () => resolve({ messageId: 'm2', eventId: 7 }))),
+    )
+    const reply = uploadReply(photo())
+    t.fake.transport.upload.mockResolvedValueOnce(reply)
+    t.attachment.stage(photo())
+    t.attachment.send()
+    await settle()
+    expect(t.fake.transport.send).toHaveBeenCalledOnce()
+    // Uploaded, not sent: the bubble shows the file from the browser's memory, no progress bar.
+    expect(visitorEntries(t).at(-1)).toMatchObject({
+      delivery: 'sending',
+      media: { url: created[0] },
+    })
+    expect(t.attachment.progress.value).toEqual({})
+    expect(revoked).toEqual([])
+
+    accept()
+    await settle()
+    const { uploadId: _, ...media } = reply
+    expect(visitorEntries(t).at(-1)).toMatchObject({ delivery: 'sent', media })
+    expect(revoked).toEqual(created)
+  })
+
+  it('lets the preview go when a file refused after its upload is removed', async () => {
+    const t = await chatting()
+    t.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
+    t.attachment.stage(photo())
+    t.attachment.send()
+    await settle()
+    expect(visitorEntries(t).at(-1)).toMatchObject({
+      delivery: 'refused',
+      media: { url: created[0] },
+    })
+    expect(revoked).toEqual([])
+    t.model.remove('client-2')
+    expect(revoked).toEqual(created)
+    expect(visitorEntries(t).map((e) => e.clientId)).toEqual(['client-1'])
+  })
+
   it('sends a file without a caption as an empty text', async () => {
     const t = await chatting()
     t.attachment.stage(pdf())

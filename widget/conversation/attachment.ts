@@ -2,7 +2,8 @@
  * The visitor's files: the proxy's upload limits, the file waiting in the preview with its caption,
  * and the uploads under way. A file sent from the preview becomes a message like any other (the
  * outbox sends it in order, retries it, marks it failed); its upload runs first, from `upload()`,
- * and happens once even when the message's send is retried.
+ * and happens once even when the message's send is retried. The proxy serves an upload only once
+ * a message has carried it, so the bubble shows the browser's own copy until `sent()`.
  */
 import { batch, signal } from '@preact/signals'
 import type { MediaKind, WidgetConfig } from '../../protocol/wire.ts'
@@ -40,6 +41,8 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
 
   const files = new Map<string, StagedFile>()
   const uploadIds = new Map<string, string>()
+  /** Uploaded files whose message is not sent yet: what the proxy will serve once it is. */
+  const uploaded = new Map<string, Media>()
   let current: { clientId: string; controller: AbortController } | null = null
 
   function setProgress(clientId: string, fraction: number | null): void {
@@ -49,6 +52,14 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
 
   function release(file: StagedFile | null | undefined): void {
     if (file?.media.url) URL.revokeObjectURL(file.media.url)
+  }
+
+  /** Lets go of a message's file: its preview's URL and its upload. */
+  function forget(clientId: string): void {
+    release(files.get(clientId))
+    files.delete(clientId)
+    uploadIds.delete(clientId)
+    uploaded.delete(clientId)
   }
 
   function tooBig(file: File, allowed: UploadLimits): Refusal {
@@ -134,12 +145,28 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
     cancel(clientId: string): void {
       if (uploadIds.has(clientId)) return
       if (current?.clientId === clientId) current.controller.abort()
-      release(files.get(clientId))
-      files.delete(clientId)
+      forget(clientId)
       batch(() => {
         setProgress(clientId, null)
         dispatch({ type: 'discard', clientId })
       })
+    },
+
+    /** Forgets the file of a message refused for good, uploaded or not (the model takes it out). */
+    discard(clientId: string): void {
+      if (current?.clientId === clientId) current.controller.abort()
+      forget(clientId)
+      setProgress(clientId, null)
+    },
+
+    /** The message carrying the file was sent: its bubble shows the proxy's copy from now on. */
+    sent(clientId: string): void {
+      const media = uploaded.get(clientId)
+      if (!media) return
+      release(files.get(clientId))
+      files.delete(clientId)
+      uploaded.delete(clientId)
+      dispatch({ type: 'uploaded', clientId, media })
     },
 
     /**
@@ -164,12 +191,9 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
         // Cancelled while the reply was on its way: the message must not be sent after all.
         if (controller.signal.aborted) throw controller.signal.reason
         uploadIds.set(clientId, uploadId)
-        release(file)
-        files.delete(clientId)
-        batch(() => {
-          setProgress(clientId, null)
-          dispatch({ type: 'uploaded', clientId, media })
-        })
+        // The preview stays until the message is sent (sent()): the proxy's URL answers 404 till then.
+        uploaded.set(clientId, media)
+        setProgress(clientId, null)
         return uploadId
       } catch (error) {
         const allowed = limits.value
@@ -194,6 +218,7 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       for (const file of files.values()) release(file)
       files.clear()
       uploadIds.clear()
+      uploaded.clear()
       batch(() => {
         staged.value = null
         caption.value = ''

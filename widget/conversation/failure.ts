@@ -64,13 +64,18 @@ export function classify(error: unknown): FailureKind {
 /**
  * Why the proxy refused a message for good (a 4xx but 401/403/404/409/429), if it did: sending it
  * again would be refused again, so the visitor is told why and offered no Retry. `file-gone`: its
- * upload expired or was swept (a 422 on `upload`); they can attach the file again.
+ * upload expired or was swept (a 422 on `upload`); they can attach the file again. `declined`: zChat
+ * refused it (a 422 on `upstream`) while the conversation goes on.
  */
-export type SendRefusal = 'file-gone' | 'refused'
+export type SendRefusal = 'file-gone' | 'declined' | 'refused'
 
 export function refusalOf(error: unknown): SendRefusal | undefined {
   if (!(error instanceof HttpFailure) || classify(error) !== 'rejected') return undefined
-  return error.field === 'upload' ? 'file-gone' : 'refused'
+  return error.field === 'upload'
+    ? 'file-gone'
+    : error.field === 'upstream'
+      ? 'declined'
+      : 'refused'
 }
 
 /** How long a `busy` proxy asked us to wait, in milliseconds, if it said. */

@@ -7,8 +7,8 @@ import { batch, signal } from '@preact/signals'
 import type { MessageLeftBody } from '../../protocol/schemas.ts'
 import { limits } from '../../protocol/wire.ts'
 import { classify, HttpFailure } from './failure.ts'
-import { isEmail } from './profile.ts'
 import type { Entry } from './transcript.ts'
+import { isEmail } from './visitor-profile.ts'
 
 export type LeaveMessageStatus =
   /** The proxy does not take messages: the visitor is only told to come back later. */

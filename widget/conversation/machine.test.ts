@@ -14,7 +14,7 @@ const phases: Record<PhaseName, Phase> = {
   starting: { name: 'starting' },
   queued: { name: 'queued', position: 3 },
   chatting: { name: 'chatting', agentName: 'Ana', agentTyping: false },
-  finished: { name: 'finished', ratingFailed: false },
+  finished: { name: 'finished', rating: 'open' },
   rating: { name: 'rating', mood: 'positive' },
   rated: { name: 'rated', mood: 'positive' },
   unavailable: { name: 'unavailable', reason: 'no-agents' },
@@ -31,6 +31,7 @@ const events = {
   failGone: { type: 'fail', reason: 'gone' },
   rate: { type: 'rate', mood: 'negative' },
   ratingFailed: { type: 'rating-failed' },
+  ratingRefused: { type: 'rating-refused' },
   typingExpired: { type: 'typing-expired' },
   closed: { type: 'closed' },
   reset: { type: 'reset' },
@@ -58,6 +59,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: same,
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -79,6 +81,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: same,
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: 'unavailable',
     reset: 'prechat',
@@ -100,6 +103,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -121,6 +125,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -142,12 +147,13 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
-    unavailable: same,
+    unavailable: 'unavailable',
     typing: 'chatting',
     cleared: 'chatting',
     finished: 'finished',
@@ -163,12 +169,13 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: 'rating',
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
     queued: same,
     accepted: same,
-    unavailable: same,
+    unavailable: 'unavailable',
     typing: same,
     cleared: same,
     finished: same,
@@ -184,6 +191,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: 'finished',
+    ratingRefused: 'finished',
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -205,6 +213,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -226,6 +235,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -247,6 +257,7 @@ const table: Record<PhaseName, Record<EventName, PhaseName | typeof same>> = {
     failGone: 'failed',
     rate: same,
     ratingFailed: same,
+    ratingRefused: same,
     typingExpired: same,
     closed: same,
     reset: 'prechat',
@@ -346,7 +357,7 @@ describe('server events, in order and out of it', () => {
       { type: 'finished', by: 'agent', id: 2 },
       { type: 'typing', id: 3 },
     )
-    expect(state.phase).toEqual({ name: 'finished', ratingFailed: false })
+    expect(state.phase).toEqual({ name: 'finished', rating: 'open' })
   })
 
   it('still shows a late agent message after finished', () => {
@@ -458,7 +469,7 @@ describe('server events, in order and out of it', () => {
       { type: 'finished', by: 'visitor' },
       { type: 'finished', by: 'visitor', id: 2 },
     )
-    expect(state.phase).toEqual({ name: 'finished', ratingFailed: false })
+    expect(state.phase).toEqual({ name: 'finished', rating: 'open' })
     expect(state.lastEventId).toBe(2)
   })
 })
@@ -642,11 +653,42 @@ describe('failures, rating and starting over', () => {
       { type: 'rate', mood: 'positive' },
       { type: 'rating-failed' },
     )
-    expect(state.phase).toEqual({ name: 'finished', ratingFailed: true })
+    expect(state.phase).toEqual({ name: 'finished', rating: 'failed' })
     expect(transition(state, { type: 'rate', mood: 'negative' }).phase).toEqual({
       name: 'rating',
       mood: 'negative',
     })
+  })
+
+  it('stays finished, and offers no rating again, once the rating was refused for good', () => {
+    const state = run(
+      { type: 'resume' },
+      { type: 'finished', by: 'agent', id: 1 },
+      { type: 'rate', mood: 'positive' },
+      { type: 'rating-refused' },
+    )
+    expect(state.phase).toEqual({ name: 'finished', rating: 'refused' })
+    expect(transition(state, { type: 'rate', mood: 'negative' })).toBe(state)
+    // Another tab's rating got through meanwhile: that is what is true.
+    expect(transition(state, { type: 'rated', mood: 'negative', id: 2 }).phase.name).toBe('rated')
+  })
+
+  it('ends a chat an agent had taken on unavailable, over an end it had only assumed', () => {
+    const chatting = run({ type: 'resume' }, { type: 'accepted', id: 1 })
+    expect(transition(chatting, { type: 'unavailable', id: 2 }).phase).toEqual({
+      name: 'unavailable',
+      reason: 'no-agents',
+    })
+    // A message answered 409 made the widget assume `finished`; the log's end was `unavailable`.
+    const assumed = transition(chatting, { type: 'finished', by: 'agent' })
+    expect(transition(assumed, { type: 'unavailable', id: 2 }).phase.name).toBe('unavailable')
+    // Once rated, the end stays as it was.
+    const rated = run(
+      { type: 'resume' },
+      { type: 'finished', by: 'agent', id: 1 },
+      { type: 'rated', mood: 'positive', id: 2 },
+    )
+    expect(transition(rated, { type: 'unavailable', id: 3 }).phase).toBe(rated.phase)
   })
 
   it('takes the rating from the server event too', () => {

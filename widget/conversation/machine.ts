@@ -3,8 +3,7 @@
  * can arrive duplicated or out of order (a resumed stream, a local echo racing the proxy's), so every
  * branch ignores what does not fit the current phase instead of trusting the order.
  */
-import type { RatingBody } from '../../protocol/schemas.ts'
-import type { ConversationEvent } from '../../protocol/wire.ts'
+import type { ConversationEvent, Mood } from '../../protocol/wire.ts'
 import {
   addAgentMessage,
   addJoined,
@@ -18,8 +17,6 @@ import {
   setVisitorMedia,
 } from './transcript.ts'
 
-export type Mood = RatingBody['mood']
-
 /** Why a conversation could not go on, in the visitor's terms (see ui/FailureNotice.tsx). */
 export type FailureReason = 'offline' | 'busy' | 'rejected' | 'gone'
 
@@ -29,7 +26,11 @@ export type Phase =
   | { name: 'starting' }
   | { name: 'queued'; position: number | null }
   | { name: 'chatting'; agentName?: string; agentTyping: boolean }
-  | { name: 'finished'; ratingFailed: boolean }
+  /**
+   * `rating`: the form is open, a sending `failed` (try again), or it was `refused` for good (zChat
+   * refused it, or it failed too often): said, and not offered again.
+   */
+  | { name: 'finished'; rating: 'open' | 'failed' | 'refused' }
   | { name: 'rating'; mood: Mood }
   | { name: 'rated'; mood: Mood }
   /** No agent can chat: zChat said so (`no-agents`), or it is outside the site's hours (`closed`). */
@@ -59,6 +60,7 @@ export type LocalEvent =
   | { type: 'discard'; clientId: string }
   | { type: 'rate'; mood: Mood }
   | { type: 'rating-failed' }
+  | { type: 'rating-refused' }
   /** No fresh `typing` for a while: its `cleared` was lost or is late (see agent-typing.ts). */
   | { type: 'typing-expired' }
   /** Outside the site's opening hours (opening-hours.ts): offer to leave a message instead. */
@@ -139,12 +141,16 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
     case 'discard':
       return { ...state, transcript: removeVisitorDraft(state.transcript, event.clientId) }
     case 'rate':
-      return state.phase.name === 'finished'
+      return state.phase.name === 'finished' && state.phase.rating !== 'refused'
         ? withPhase(state, { name: 'rating', mood: event.mood })
         : state
     case 'rating-failed':
+    case 'rating-refused':
       return state.phase.name === 'rating'
-        ? withPhase(state, { name: 'finished', ratingFailed: true })
+        ? withPhase(state, {
+            name: 'finished',
+            rating: event.type === 'rating-failed' ? 'failed' : 'refused',
+          })
         : state
     case 'typing-expired':
       return state.phase.name === 'chatting' && state.phase.agentTyping
@@ -176,7 +182,10 @@ function applyServer(state: Conversation, event: ServerEvent): Conversation {
     case 'accepted':
       return phase.name === 'starting' || phase.name === 'queued' ? accept(state) : state
     case 'unavailable':
-      return phase.name === 'starting' || phase.name === 'queued'
+      // zChat's word, at any time, as the proxy's log takes it: no agent will read what is written
+      // now. It also wins over an end the widget assumed from a refused message (a local
+      // `finished`): the log holds one end only, and this is it.
+      return isLive(phase) || phase.name === 'finished'
         ? withPhase(state, { name: 'unavailable', reason: 'no-agents' })
         : state
     case 'typing':
@@ -185,7 +194,7 @@ function applyServer(state: Conversation, event: ServerEvent): Conversation {
         ? withPhase(state, { ...phase, agentTyping: event.type === 'typing' })
         : state
     case 'finished':
-      return isLive(phase) ? withPhase(state, { name: 'finished', ratingFailed: false }) : state
+      return isLive(phase) ? withPhase(state, { name: 'finished', rating: 'open' }) : state
     case 'rated':
       return phase.name === 'finished' || phase.name === 'rating'
         ? withPhase(state, { name: 'rated', mood: event.mood })

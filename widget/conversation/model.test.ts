@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { exclusive } from '../tabs/exclusive.ts'
 import {
   createFakeTransport,
+  fakeLocks,
   future,
+  laggingSessions,
   memorySessionStore,
   ongoingSession,
 } from '../testing/fakes.ts'
@@ -644,7 +647,7 @@ describe('ending and rating', () => {
     fake.transport.rate.mockRejectedValueOnce(new NetworkFailure('PUT', 'u', 'x'))
     model.chooseMood('negative')
     await model.sendRating()
-    expect(model.phase.value).toEqual({ name: 'finished', ratingFailed: true })
+    expect(model.phase.value).toEqual({ name: 'finished', rating: 'failed' })
     expect(fake.transport.rate.mock.calls[0]?.[1]).toEqual({ mood: 'negative' })
     await model.sendRating()
     expect(model.phase.value).toEqual({ name: 'rated', mood: 'negative' })
@@ -693,16 +696,6 @@ describe('ending and rating', () => {
 })
 
 describe('many tabs, one conversation', () => {
-  /** One lock for the browser's tabs, as Web Locks give: each run waits for the one before. */
-  function browserLock() {
-    let queue: Promise<unknown> = Promise.resolve()
-    return <T>(run: () => Promise<T>): Promise<T> => {
-      const turn = queue.then(run)
-      queue = turn.catch(() => {})
-      return turn
-    }
-  }
-
   it('a tab on the form joins the conversation another tab started, without starting one', async () => {
     const session = memorySessionStore()
     const one = setup({}, session)
@@ -727,9 +720,9 @@ describe('many tabs, one conversation', () => {
 
   it('two tabs whose visitors write at once start one conversation, and both messages go there', async () => {
     const session = memorySessionStore()
-    const exclusive = browserLock()
-    const one = setup({ exclusive }, session)
-    const two = setup({ exclusive }, session)
+    const locks = fakeLocks()
+    const one = setup({ exclusive: exclusive('zchat:start:test', locks) }, session)
+    const two = setup({ exclusive: exclusive('zchat:start:test', locks) }, session)
     for (const { model } of [one, two]) {
       model.restore()
       model.setDraft('Hi')
@@ -745,6 +738,72 @@ describe('many tabs, one conversation', () => {
       conversationId: 'c1',
       credential: 'k1',
     })
+  })
+
+  it('two tabs whose visitors write at once start one conversation, however late the first tab’s save reaches the second', async () => {
+    // Chromium: the second tab, granted the lock once the first let go, still reads no session.
+    const locks = fakeLocks()
+    const sessions = laggingSessions()
+    const [one, two] = [0, 1].map(() =>
+      setup({ exclusive: exclusive('zchat:start:test', locks) }, sessions.tab()),
+    ) as [ReturnType<typeof setup>, ReturnType<typeof setup>]
+    two.fake.transport.start.mockResolvedValue({
+      conversationId: 'c2',
+      credential: 'k2',
+      expiresAt: future,
+    })
+    one.model.restore()
+    two.model.restore()
+    one.model.setDraft('From one')
+    one.model.send()
+    two.model.setDraft('From two')
+    two.model.send()
+    await settle()
+    expect(one.fake.transport.start).toHaveBeenCalledOnce()
+    expect(two.fake.transport.start).not.toHaveBeenCalled()
+    expect(two.fake.transport.send).toHaveBeenCalledWith(
+      { conversationId: 'c1', credential: 'k1' },
+      { clientId: 'client-1', text: 'From two' },
+    )
+    // The save arrives at last: the second tab is in that conversation already.
+    sessions.propagate()
+    two.model.sessionChanged()
+    expect(two.fake.subscriptions.map((s) => [s.auth.conversationId, s.closed])).toEqual([
+      ['c1', false],
+    ])
+  })
+
+  it('hands over no conversation that ended, was lost or whose widget was destroyed: the next tab to write starts its own', async () => {
+    for (const end of ['finished', 'gone', 'destroyed'] as const) {
+      const locks = fakeLocks()
+      const sessions = laggingSessions()
+      const [one, two] = [0, 1].map(() =>
+        setup({ exclusive: exclusive('zchat:start:test', locks) }, sessions.tab()),
+      ) as [ReturnType<typeof setup>, ReturnType<typeof setup>]
+      two.fake.transport.start.mockResolvedValue({
+        conversationId: 'c2',
+        credential: 'k2',
+        expiresAt: future,
+      })
+      one.model.restore()
+      two.model.restore()
+      one.model.setDraft('Hello')
+      one.model.send()
+      await settle()
+      one.fake.accept()
+      if (end === 'finished') one.fake.emit({ type: 'finished', by: 'agent' })
+      else if (end === 'gone') one.fake.gone()
+      else one.model.dispose()
+      // Tab two's storage has shown none of it yet.
+      two.model.setDraft('Next')
+      two.model.send()
+      await settle()
+      expect(two.fake.transport.start, end).toHaveBeenCalledOnce()
+      expect(two.fake.transport.send.mock.calls[0]?.[0], end).toEqual({
+        conversationId: 'c2',
+        credential: 'k2',
+      })
+    }
   })
 
   it('keeps one unread count: what one tab shows is read in the other', async () => {

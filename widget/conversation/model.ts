@@ -5,7 +5,7 @@
  */
 import { batch, computed, signal } from '@preact/signals'
 import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
-import type { LoggedEvent } from '../../protocol/wire.ts'
+import type { LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
@@ -17,17 +17,23 @@ import {
   canCompose,
   initialConversation,
   type MachineEvent,
-  type Mood,
   type PhaseName,
   transition,
 } from './machine.ts'
 import { createOutbox } from './outbox.ts'
-import type { Credentials, SessionStore, StoredSession, StreamStatus, Transport } from './ports.ts'
+import type {
+  Credentials,
+  SessionStore,
+  StartLock,
+  StoredSession,
+  StreamStatus,
+  Transport,
+} from './ports.ts'
 import { createPrechat, defaultPrechat, type PrechatSettings } from './prechat.ts'
-import { cleanProfile } from './profile.ts'
 import { createRating } from './rating.ts'
 import type { Entry, Media, VisitorEntry } from './transcript.ts'
 import { createTypingNotifier } from './typing.ts'
+import { cleanProfile } from './visitor-profile.ts'
 
 export type { AgentMessage }
 
@@ -47,11 +53,8 @@ export type ConversationDeps = {
   isClosed?(): boolean
   /** The browser is offline (`!navigator.onLine`); never, by default. */
   isOffline?(): boolean
-  /**
-   * Runs `start` while no other tab of the browser runs its own (tabs/exclusive.ts), so that two
-   * tabs never start two conversations: the second finds the first's in the session and joins it.
-   */
-  exclusive?<T>(start: () => Promise<T>): Promise<T>
+  /** One start at a time across the browser's tabs; none without Web Locks: each starts its own. */
+  exclusive?: StartLock | undefined
   /**
    * Which signed customer the page speaks for now (a digest, chat/identity.ts), if it does: a
    * conversation is stored with it, and one stored for another customer is forgotten, not shown.
@@ -83,7 +86,7 @@ export type Alert = 'end-failed' | 'too-long'
 export type ConversationModel = ReturnType<typeof createConversationModel>
 
 export function createConversationModel(deps: ConversationDeps) {
-  const { transport, session } = deps
+  const { transport, session, exclusive: lock } = deps
   const state = signal<Conversation>(initialConversation)
   const connection = signal<StreamStatus | 'closed'>('closed')
   const profile = signal<VisitorProfile>({})
@@ -110,7 +113,10 @@ export function createConversationModel(deps: ConversationDeps) {
     state.value = transition(state.value, event)
     const after = state.value.phase
     if (after === before) return
-    if (after.name === 'finished' && auth) session.update({ finished: true })
+    if (after.name === 'finished' && auth) {
+      session.update({ finished: true })
+      lock?.clear()
+    }
     if (after.name !== 'chatting' && after.name !== 'queued') typing.stop()
     if (after.name !== 'chatting' || !after.agentTyping) agentTyping.stop()
     if (after.name === 'failed' && after.reason === 'gone') forget()
@@ -137,6 +143,7 @@ export function createConversationModel(deps: ConversationDeps) {
         batch(() => {
           sendProblem.value = null
           dispatch({ type: 'delivery', clientId, delivery: 'sent', messageId })
+          attachment.sent(clientId)
         }),
       failed: (clientId, error) =>
         batch(() => {
@@ -190,14 +197,19 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name === 'prechat' && deps.isClosed?.()) dispatch({ type: 'closed' })
   }
 
+  /** Started by a signed customer other than the one the page speaks for now. */
+  function another(stored: StoredSession | null | undefined): boolean {
+    const owner = deps.owner?.()
+    return !!stored?.owner && !!owner && stored.owner !== owner
+  }
+
   /**
    * The stored conversation, unless a signed customer started it and the page now speaks for
    * another one (the next person at a shared computer): then it is forgotten in every tab.
    */
   function ours(): StoredSession | null {
     const stored = session.load()
-    const owner = deps.owner?.()
-    if (!stored?.owner || !owner || stored.owner === owner) return stored
+    if (!another(stored)) return stored
     session.forgetEverywhere()
     wipe()
     return null
@@ -247,6 +259,7 @@ export function createConversationModel(deps: ConversationDeps) {
     auth = null
     connection.value = 'closed'
     session.clear()
+    lock?.clear()
   }
 
   async function start(): Promise<void> {
@@ -260,7 +273,12 @@ export function createConversationModel(deps: ConversationDeps) {
       const begin = async () => {
         // Another tab started one meanwhile: this tab's first message goes there.
         const started = session.load()
-        if (started && !started.finished) return started
+        if (started && !started.finished && !another(started)) return started
+        // Its save may not be in this tab's storage yet: the lock keeps it (tabs/exclusive.ts). A
+        // tab the site did not reset may still hold another customer's: that one is not joined.
+        const handed = await lock?.load()
+        if (handed && handed.conversationId !== started?.conversationId && !another(handed))
+          return handed
         const reply = await transport.start({
           ...context,
           ...(visitor && { visitor }),
@@ -269,10 +287,13 @@ export function createConversationModel(deps: ConversationDeps) {
         const owner = deps.owner?.()
         const stored = { ...reply, finished: false, readId: 0, seenId: 0, ...(owner && { owner }) }
         // Reset meanwhile (the site's logout): whoever comes next does not get it.
-        if (generation === at) session.save(stored)
+        if (generation === at) {
+          session.save(stored)
+          await lock?.save(stored)
+        }
         return stored
       }
-      const stored = await (deps.exclusive ? deps.exclusive(begin) : begin())
+      const stored = await (lock ? lock.run(begin) : begin())
       if (state.value.phase.name !== 'starting' || generation !== at) return
       previous = null
       attention.restore(stored)
@@ -446,8 +467,8 @@ export function createConversationModel(deps: ConversationDeps) {
 
     /** Takes a refused message out of the log: sending it again would be refused again. */
     remove(clientId: string): void {
-      attachment.cancel(clientId)
       batch(() => {
+        attachment.discard(clientId)
         if (sendProblem.value?.kind === 'refused') sendProblem.value = null
         attachment.refusal.value = null
         dispatch({ type: 'discard', clientId })
@@ -498,6 +519,7 @@ export function createConversationModel(deps: ConversationDeps) {
       typing.stop()
       agentTyping.stop()
       closeStream?.()
+      lock?.clear()
     },
   }
 }

@@ -87,3 +87,19 @@ export type SessionStore = {
   /** Forgets the conversation here and in every other tab of the browser (`zchat('reset')`). */
   forgetEverywhere(): void
 }
+
+/**
+ * One start at a time across the browser's tabs (tabs/exclusive.ts), so that two tabs never start
+ * two conversations: the second joins the first's. It cannot count on its session store to show
+ * that one yet (another tab's save reaches localStorage in this tab later, unordered with the
+ * lock), so the lock keeps the conversation a tab started too, for as long as it goes on.
+ */
+export type StartLock = {
+  /** Runs `start` while no other tab of the browser runs its own. */
+  run<T>(start: () => Promise<T>): Promise<T>
+  /** In `run`: the conversation going on that a tab started, as the lock keeps it. */
+  load(): Promise<StoredSession | undefined>
+  /** In `run`: keeps the conversation this tab started, until `clear()` or the tab closes. */
+  save(started: StoredSession): Promise<void>
+  clear(): void
+}

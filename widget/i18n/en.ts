@@ -26,6 +26,7 @@ export const en = {
   refused: {
     'file-gone': 'This file is no longer available. Please attach it again.',
     refused: "This message can't be sent as it is.",
+    declined: "The chat service didn't accept this message. You can write again.",
   },
   endFailed: "We couldn't end the chat. Please try again.",
   tooLong: (max: string) => `Your message is too long: ${max} characters at most.`,

@@ -16,6 +16,7 @@ const en = {
   comment: 'Comment (optional)',
   sendRating: 'Send rating',
   ratingFailed: "We couldn't send your rating. Please try again.",
+  ratingRefused: 'Your rating could not be recorded.',
   thanksRating: 'Thanks for your feedback',
 }
 
@@ -33,6 +34,7 @@ const tables: Record<Locale, EndingText> = {
     comment: 'Comentário (opcional)',
     sendRating: 'Enviar avaliação',
     ratingFailed: 'Não conseguimos enviar sua avaliação. Tente de novo.',
+    ratingRefused: 'Não foi possível registrar sua avaliação.',
     thanksRating: 'Obrigado pela sua avaliação',
   },
   es: {
@@ -45,6 +47,7 @@ const tables: Record<Locale, EndingText> = {
     comment: 'Comentario (opcional)',
     sendRating: 'Enviar valoración',
     ratingFailed: 'No pudimos enviar tu valoración. Inténtalo de nuevo.',
+    ratingRefused: 'No se pudo registrar tu valoración.',
     thanksRating: 'Gracias por tu opinión',
   },
 }

@@ -24,6 +24,7 @@ export const messages: Messages = {
   refused: {
     'file-gone': 'Este archivo ya no está disponible. Adjúntalo de nuevo.',
     refused: 'Este mensaje no se puede enviar así.',
+    declined: 'El servicio de chat no aceptó este mensaje. Puedes escribir de nuevo.',
   },
   endFailed: 'No pudimos terminar el chat. Inténtalo de nuevo.',
   tooLong: (max) => `Tu mensaje es demasiado largo: ${max} caracteres como máximo.`,

@@ -24,6 +24,7 @@ export const messages: Messages = {
   refused: {
     'file-gone': 'Este arquivo não está mais disponível. Anexe-o de novo.',
     refused: 'Esta mensagem não pode ser enviada assim.',
+    declined: 'O serviço de chat não aceitou esta mensagem. Você pode escrever de novo.',
   },
   endFailed: 'Não conseguimos encerrar a conversa. Tente de novo.',
   tooLong: (max) => `Sua mensagem é longa demais: no máximo ${max} caracteres.`,

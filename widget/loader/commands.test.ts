@@ -48,7 +48,7 @@ describe('zchat()', () => {
     expect(controls.open).toHaveBeenCalledOnce()
     expect(controls.close).toHaveBeenCalledOnce()
     expect(controls.toggle).toHaveBeenCalledOnce()
-    // Passed on as given: the chat reads it (chat/profile.ts).
+    // Passed on as given: the chat reads it (chat/site-profile.ts).
     expect(controls.identify.mock.calls[0]?.[0]).toEqual({
       name: ' Ada ',
       email: 'ada@example.com',

@@ -14,7 +14,7 @@ export type Controls = {
   open(): void
   close(): void
   toggle(): void
-  /** The page's `zchat('identify', value)`, unchecked: the chat reads it (chat/profile.ts). */
+  /** The page's `zchat('identify', value)`, unchecked: the chat reads it (chat/site-profile.ts). */
   identify(value: unknown): void
   /** Merges into the site's extra for the next conversation. */
   extra(value: unknown): void

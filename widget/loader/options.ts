@@ -3,8 +3,9 @@
  * WidgetOptions. A bad value is reported (the caller warns once, naming it as the page wrote it) and
  * replaced by its default: a typo in a snippet must not break the page.
  */
-import type { WidgetOptions } from '../contract.ts'
+
 import type { Locale } from '../i18n/locale.ts'
+import type { WidgetOptions } from '../loader-chat-interface.ts'
 
 /** `https://x.test/chat/widget.js?v=2` -> `https://x.test/chat`: the proxy may live under a path. */
 export function proxyBase(src: string): string | null {

@@ -5,6 +5,7 @@
  * remembering in localStorage which tab of the browser the visitor looked at last, the one tab that
  * plays the sound, so that it sounds once per browser and not once per tab.
  */
+import { frontTabKey } from '../storage-keys.ts'
 import { warn } from '../warn.ts'
 import type { PageAlert, Sound } from './page-alert.ts'
 
@@ -39,7 +40,7 @@ export function whileAway({
 }: AwayOptions) {
   const { sound, problem } = readSound(attribute)
   if (problem) warn(`ignoring ${problem}`)
-  const key = `zchat:front:${base}`
+  const key = frontTabKey(base)
   const tab = Math.random().toString(36).slice(2)
   const local = () => (storage === undefined ? globalThis.localStorage : storage)
   const lookedAt = () => {

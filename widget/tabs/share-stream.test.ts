@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { StreamHandlers, StreamStatus } from '../conversation/ports.ts'
-import { broadcastChannel, type OpenStream, shareStream } from './share-stream.ts'
+import { broadcastChannel, type StreamOpener, shareStream } from './share-stream.ts'
 
 const auth = { conversationId: 'c1', credential: 'k1' }
 const at = '2026-12-01T00:00:00.000Z'
@@ -52,7 +52,7 @@ function browserLocks() {
 /** The proxy's side of each opened stream: what it was asked, and a way to send down it. */
 function proxyStreams() {
   const opened: Array<{ after: number; handlers: StreamHandlers; closed: boolean }> = []
-  const open: OpenStream = (_auth, handlers, after) => {
+  const open: StreamOpener = (_auth, handlers, after) => {
     const stream = { after, handlers, closed: false }
     opened.push(stream)
     handlers.onStatus('connecting')
@@ -66,7 +66,7 @@ function proxyStreams() {
 
 const channels: Array<ReturnType<typeof broadcastChannel>> = []
 /** A tab: its own BroadcastChannel object on the shared name, and what its conversation receives. */
-function tab(open: OpenStream, locks: LockManager) {
+function tab(open: StreamOpener, locks: LockManager) {
   const channel = broadcastChannel('zchat:https://proxy.test')
   channels.push(channel)
   const events: number[] = []

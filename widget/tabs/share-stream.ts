@@ -12,9 +12,14 @@
  */
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import type { Credentials, StreamHandlers, StreamStatus } from '../conversation/ports.ts'
+import { streamLockName } from '../storage-keys.ts'
 
 /** Opens the stream after `after` (transport/events.ts); returns a function that closes it. */
-export type OpenStream = (auth: Credentials, handlers: StreamHandlers, after: number) => () => void
+export type StreamOpener = (
+  auth: Credentials,
+  handlers: StreamHandlers,
+  after: number,
+) => () => void
 
 /** What tabs say to each other, each about one conversation (`c`). */
 export type TabMessage = { c: string } & (
@@ -50,7 +55,7 @@ export function broadcastChannel(name: string): TabChannel | null {
 }
 
 export function shareStream(
-  open: OpenStream,
+  open: StreamOpener,
   channel: TabChannel | null,
   locks: LockManager | null | undefined = globalThis.navigator?.locks,
 ) {
@@ -98,7 +103,7 @@ export function shareStream(
 
     const abort = new AbortController()
     locks
-      .request(`zchat:stream:${c}`, { signal: abort.signal }, () => {
+      .request(streamLockName(c), { signal: abort.signal }, () => {
         synced = true
         closeStream = open(
           auth,

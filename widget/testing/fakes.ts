@@ -179,3 +179,79 @@ export function ongoingSession(overrides: Partial<StoredSession> = {}) {
   })
   return session
 }
+
+/**
+ * The session as each of the browser's tabs reads it from localStorage in Chromium: every tab
+ * (renderer process) reads its own copy, and what one tab saves or clears reaches the others'
+ * copies later, when the test calls `propagate()` (the browser sends it on, unordered with anything
+ * else the tabs do).
+ */
+export function laggingSessions() {
+  const copies: SessionStore[] = []
+  const pending: Array<() => void> = []
+  const toOthers = (own: SessionStore, change: (copy: SessionStore) => void) => {
+    for (const copy of copies) if (copy !== own) pending.push(() => change(copy))
+  }
+  return {
+    /** One more tab, opened before anything was saved. */
+    tab(): ReturnType<typeof memorySessionStore> {
+      const own = memorySessionStore()
+      copies.push(own)
+      const store: ReturnType<typeof memorySessionStore> = {
+        get forgottenEverywhere() {
+          return own.forgottenEverywhere
+        },
+        load: own.load,
+        save(session) {
+          own.save(session)
+          toOthers(own, (copy) => copy.save(session))
+        },
+        update(patch) {
+          const session = store.load()
+          if (session) store.save({ ...session, ...patch })
+        },
+        clear() {
+          own.clear()
+          toOthers(own, (copy) => copy.clear())
+        },
+        forgetEverywhere() {
+          own.forgetEverywhere()
+          toOthers(own, (copy) => copy.clear())
+        },
+      }
+      return store
+    },
+    /** Every change made so far reaches the other tabs. */
+    propagate() {
+      for (const change of pending.splice(0)) change()
+    },
+  }
+}
+
+/**
+ * `navigator.locks` as the browser grants Web Locks to a site's tabs: one holder of a name at a
+ * time, in the order asked, released when the callback's promise settles; `query()` lists what is
+ * held.
+ */
+export function fakeLocks() {
+  const held: string[] = []
+  const queues = new Map<string, Promise<unknown>>()
+  return {
+    request<T>(name: string, granted: () => Promise<T>): Promise<T> {
+      const turn = (queues.get(name) ?? Promise.resolve())
+        .then(() => {
+          held.push(name)
+          return granted()
+        })
+        .finally(() => held.splice(held.indexOf(name), 1))
+      queues.set(
+        name,
+        turn.catch(() => {}),
+      )
+      return turn
+    },
+    query: async (): Promise<LockManagerSnapshot> => ({
+      held: held.map((name) => ({ name, mode: 'exclusive' })),
+    }),
+  }
+}

@@ -148,6 +148,12 @@ describe('createApi', () => {
   it('throws a ReplyFailure when a 2xx reply breaks the protocol', async () => {
     reply(201, { conversationId: 1 })
     await expect(api().start({})).rejects.toBeInstanceOf(ReplyFailure)
+    answers = [{ status: 201, body: { conversationId: 'c', credential: 'k' } }]
+    await expect(api().start({})).rejects.toBeInstanceOf(ReplyFailure)
+    answers = [{ status: 201, body: { messageId: 'm1', eventId: '7' } }]
+    await expect(api().send(auth, { clientId: 'client-1', text: 'Hi' })).rejects.toBeInstanceOf(
+      ReplyFailure,
+    )
   })
 })
 

@@ -204,15 +204,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 function isStartReply(v: unknown): v is StartReply {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'conversationId' in v &&
-    typeof v.conversationId === 'string' &&
-    'credential' in v &&
-    typeof v.credential === 'string' &&
-    'expiresAt' in v &&
-    typeof v.expiresAt === 'string'
+  return ['conversationId', 'credential', 'expiresAt'].every(
+    (key) => typeof member(v, key) === 'string',
   )
 }
 
@@ -232,12 +225,5 @@ function isWidgetConfig(v: unknown): v is WidgetConfig {
 }
 
 function isMessageReply(v: unknown): v is MessageReply {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'messageId' in v &&
-    typeof v.messageId === 'string' &&
-    'eventId' in v &&
-    typeof v.eventId === 'number'
-  )
+  return typeof member(v, 'messageId') === 'string' && typeof member(v, 'eventId') === 'number'
 }

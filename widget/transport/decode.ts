@@ -2,11 +2,9 @@
  * Narrows the proxy's event JSON into a LoggedEvent by hand: the widget bundle carries no zod. Anything
  * malformed is dropped rather than crashing the stream; unknown fields are ignored.
  */
-import type { LoggedEvent, Media, MediaKind } from '../../protocol/wire.ts'
+import { type LoggedEvent, type Media, mediaKinds, moods } from '../../protocol/wire.ts'
 
 type Fields = Record<string, unknown>
-
-const mediaKinds: ReadonlySet<string> = new Set<MediaKind>(['image', 'video', 'audio', 'file'])
 
 export function decodeEvent(json: string): LoggedEvent | null {
   let value: unknown
@@ -33,10 +31,10 @@ export function decodeEvent(json: string): LoggedEvent | null {
       return value.by === 'agent' || value.by === 'visitor'
         ? { ...base, type: 'finished', by: value.by }
         : null
-    case 'rated':
-      return value.mood === 'positive' || value.mood === 'negative'
-        ? { ...base, type: 'rated', mood: value.mood }
-        : null
+    case 'rated': {
+      const mood = moods.find((known) => known === value.mood)
+      return mood ? { ...base, type: 'rated', mood } : null
+    }
     case 'message':
       return decodeMessage(value, base)
     default:
@@ -64,15 +62,10 @@ function decodeMessage(value: Fields, base: { id: number; at: string }): LoggedE
 
 /** A file as a message or an upload reply carries it: kind and URL, with name, type and size if given. */
 export function decodeMedia(value: unknown): Media | undefined {
-  if (
-    !isObject(value) ||
-    typeof value.url !== 'string' ||
-    typeof value.kind !== 'string' ||
-    !mediaKinds.has(value.kind)
-  ) {
-    return undefined
-  }
-  const media: Media = { kind: value.kind as MediaKind, url: value.url }
+  if (!isObject(value) || typeof value.url !== 'string') return undefined
+  const kind = mediaKinds.find((known) => known === value.kind)
+  if (!kind) return undefined
+  const media: Media = { kind, url: value.url }
   if (typeof value.name === 'string') media.name = value.name
   if (typeof value.type === 'string') media.type = value.type
   if (Number.isSafeInteger(value.size)) media.size = value.size as number

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
+import { sessionKey } from '../storage-keys.ts'
 import {
   createSessionStore,
   forgetConversation,
   hasOngoingSession,
-  sessionKey,
   watchSession,
 } from './session.ts'
 

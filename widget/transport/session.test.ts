@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { StoredSession } from '../conversation/ports.ts'
+import { sessionKey } from '../storage-keys.ts'
 import { memoryStorage } from '../testing/fakes.ts'
-import {
-  createSessionStore,
-  hasOngoingSession,
-  rememberOpen,
-  sessionKey,
-  wasOpen,
-} from './session.ts'
+import { createSessionStore, hasOngoingSession, rememberOpen, wasOpen } from './session.ts'
 
 const base = 'https://proxy.test'
 const session: StoredSession = {

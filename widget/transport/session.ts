@@ -4,10 +4,7 @@
  * can throw (Safari private mode, sandboxed iframes, quota): then the widget just forgets.
  */
 import type { SessionStore, StoredSession } from '../conversation/ports.ts'
-
-export function sessionKey(base: string): string {
-  return `zchat:session:${base}`
-}
+import { openKey, sessionKey } from '../storage-keys.ts'
 
 export function browserStorage(): Storage | null {
   try {
@@ -135,11 +132,11 @@ function attempt<T>(fn: () => T): T | undefined {
  */
 export function rememberOpen(base: string, open: boolean): void {
   attempt(() => {
-    if (open) globalThis.sessionStorage.setItem(`zchat:open:${base}`, '1')
-    else globalThis.sessionStorage.removeItem(`zchat:open:${base}`)
+    if (open) globalThis.sessionStorage.setItem(openKey(base), '1')
+    else globalThis.sessionStorage.removeItem(openKey(base))
   })
 }
 
 export function wasOpen(base: string): boolean {
-  return attempt(() => globalThis.sessionStorage.getItem(`zchat:open:${base}`)) === '1'
+  return attempt(() => globalThis.sessionStorage.getItem(openKey(base))) === '1'
 }

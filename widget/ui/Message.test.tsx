@@ -266,6 +266,32 @@ describe('VisitorMedia and FileCard: the visitor’s own file', () => {
     expect(screen.queryByRole('progressbar')).toBeNull()
   })
 
+  it('shows a picture from the browser until its message is sent, then as the proxy serves it', async () => {
+    const chat = await createChatting()
+    await chat.model.attachment.configure()
+    let accept: (() => void) | undefined
+    chat.fake.transport.send.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          accept = () => resolve({ messageId: 'm2', eventId: 7 })
+        }),
+    )
+    renderWindow(chat)
+    chat.model.attachment.stage(new File(['png'], 'cat.png', { type: 'image/png' }))
+    chat.model.attachment.send()
+    await waitFor(() => expect(accept).toBeDefined())
+    // Uploaded, not yet sent: the proxy would answer 404 for its URL.
+    const picture = within(log()).getByRole('img', { name: 'cat.png' })
+    expect(picture.getAttribute('src')).toMatch(/^blob:/)
+    expect(screen.queryByRole('progressbar')).toBeNull()
+    accept?.()
+    await waitFor(() =>
+      expect(within(log()).getByRole('img', { name: 'cat.png' }).getAttribute('src')).toMatch(
+        /^https:\/\/proxy\.test\/v1\/media\//,
+      ),
+    )
+  })
+
   it('takes a cancelled upload out of the log', async () => {
     const chat = await createChatting()
     await chat.model.attachment.configure()

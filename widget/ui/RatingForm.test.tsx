@@ -80,6 +80,26 @@ describe('ChatEnded and RatingForm', () => {
     expect(chat.fake.transport.rate).toHaveBeenCalledTimes(2)
   })
 
+  it('says once, and for good, that a rating zChat refused could not be recorded', async () => {
+    const chat = await ended()
+    chat.fake.transport.rate.mockRejectedValueOnce(
+      new HttpFailure('PUT', 'u', 422, 'UNPROCESSABLE', undefined, 'zChat refused', 'upstream'),
+    )
+    fireEvent.click(within(form()).getByRole('button', { name: 'Good' }))
+    const send = await within(form()).findByRole('button', { name: 'Send rating' })
+    send.focus()
+    fireEvent.click(send)
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Your rating could not be recorded.',
+    )
+    expect(screen.queryByRole('form', { name: 'Rate this chat' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Send rating' })).toBeNull()
+    // The focused Send rating went with the form: focus stays in the window, not on the page.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Start a new chat' })),
+    )
+  })
+
   it('starts a new chat from the ended one', async () => {
     await ended()
     fireEvent.click(screen.getByRole('button', { name: 'Start a new chat' }))

@@ -1,5 +1,5 @@
 /** "Rate this chat": Good or Bad, an optional comment, then "Send rating"; afterwards a thank-you. */
-import { limits } from '../../protocol/wire.ts'
+import { limits, type Mood, moods } from '../../protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { endingText } from '../i18n/ending.ts'
 
@@ -7,9 +7,16 @@ export function RatingForm({ model }: { model: ConversationModel }) {
   const words = endingText()
   const phase = model.phase.value
   if (phase.name === 'rated') return <p role="status">{words.thanksRating}</p>
+  // Final: sending it again would be refused again (docs/decisions/016-no-guess-ends-a-chat.md).
+  if (phase.name === 'finished' && phase.rating === 'refused')
+    return (
+      <p class="zc-failed" role="alert">
+        {words.ratingRefused}
+      </p>
+    )
   const sending = phase.name === 'rating'
   const { mood, comment } = model.rating
-  const choose = (value: 'positive' | 'negative') => () => model.chooseMood(value)
+  const label: Record<Mood, string> = { positive: words.good, negative: words.bad }
   return (
     <form
       class="zc-rating"
@@ -21,22 +28,17 @@ export function RatingForm({ model }: { model: ConversationModel }) {
     >
       <p id="zc-rate">{words.rate}</p>
       <div class="zc-row">
-        <button
-          type="button"
-          class="zc-secondary"
-          aria-pressed={mood.value === 'positive'}
-          onClick={choose('positive')}
-        >
-          {words.good}
-        </button>
-        <button
-          type="button"
-          class="zc-secondary"
-          aria-pressed={mood.value === 'negative'}
-          onClick={choose('negative')}
-        >
-          {words.bad}
-        </button>
+        {moods.map((each) => (
+          <button
+            key={each}
+            type="button"
+            class="zc-secondary"
+            aria-pressed={mood.value === each}
+            onClick={() => model.chooseMood(each)}
+          >
+            {label[each]}
+          </button>
+        ))}
       </div>
       {mood.value !== null && (
         <>
@@ -55,7 +57,7 @@ export function RatingForm({ model }: { model: ConversationModel }) {
           </div>
         </>
       )}
-      {phase.name === 'finished' && phase.ratingFailed && (
+      {phase.name === 'finished' && phase.rating === 'failed' && (
         <p class="zc-failed" role="alert">
           {words.ratingFailed}
         </p>

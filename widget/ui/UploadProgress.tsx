@@ -1,6 +1,6 @@
 /**
- * The visitor's file in their bubble until it is uploaded: its preview with a progress bar and
- * Cancel. The bar's range is a progressbar's default, 0 to 100. Progress is announced in quarters
+ * The visitor's file in their bubble until its message is sent: its preview, with a progress bar and
+ * Cancel while it uploads (`fraction`; undefined once uploaded). The bar's range is a progressbar's default, 0 to 100. Progress is announced in quarters
  * (the log is a polite live region), not at every step. Part of the file preview's lazy part
  * (chat/attachment-part.tsx), loaded by the time a file is sent.
  */
@@ -10,16 +10,21 @@ import { attachmentText } from '../i18n/attachment.ts'
 import { t } from '../i18n/text.ts'
 import { FileCard } from './FileCard.tsx'
 
-type Props = { entry: VisitorEntry; media: Media; attachment: Attachment; fraction: number }
+type Props = {
+  entry: VisitorEntry
+  media: Media
+  attachment: Attachment
+  fraction: number | undefined
+}
 
 export function UploadProgress({ entry, media, attachment, fraction }: Props) {
   const words = attachmentText()
-  const percent = Math.round(fraction * 100)
+  const percent = Math.round((fraction ?? 1) * 100)
   const name = media.name ?? ''
   return (
     <span class="zc-media">
       <FileCard media={media} />
-      {entry.delivery === 'sending' && (
+      {entry.delivery === 'sending' && fraction !== undefined && (
         <>
           <span
             class="zc-progress"

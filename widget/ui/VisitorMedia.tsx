@@ -1,6 +1,8 @@
 /**
  * The visitor's own file in their bubble: until it is uploaded, its preview with a progress bar and
- * Cancel (UploadProgress.tsx, in the file preview's part); then the file as the proxy serves it.
+ * Cancel (UploadProgress.tsx, in the file preview's part); until its message is sent, the preview
+ * still (the proxy serves a file only once a message has carried it); then the file as the proxy
+ * serves it. The model swaps the preview for the proxy's copy then: a web URL means it is served.
  */
 import { attachmentPart } from '../chat/parts.ts'
 import type { Attachment } from '../conversation/attachment.ts'
@@ -13,7 +15,8 @@ type Props = { entry: VisitorEntry; media: Media; attachment: Attachment }
 
 export function VisitorMedia({ entry, media, attachment }: Props) {
   const fraction = attachment.progress.value[entry.clientId]
-  if (fraction === undefined) return <MessageMedia media={media} by={t.you} />
+  if (fraction === undefined && /^https?:/i.test(media.url))
+    return <MessageMedia media={media} by={t.you} />
   return (
     <PartSlot part={attachmentPart}>
       {({ UploadProgress }) => (

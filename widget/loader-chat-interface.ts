@@ -45,7 +45,7 @@ export type WidgetOptions = {
 
 /** What the page said through `zchat(...)`, kept by the loader until `destroy` or `reset`. */
 export type SiteSaid = {
-  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/profile.ts). */
+  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/site-profile.ts). */
   profile: readonly unknown[]
   /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
   extra: Record<string, unknown>

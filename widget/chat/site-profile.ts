@@ -4,7 +4,7 @@
  */
 import { cpfLength } from '../../protocol/checks.ts'
 import { emailLength, nameLength, phoneLength } from '../../protocol/wire.ts'
-import type { SiteProfile } from '../contract.ts'
+import type { SiteProfile } from '../loader-chat-interface.ts'
 
 /**
  * Accepts only string name/email/phone/cpf, trimmed and bounded like the proxy's schema, and an

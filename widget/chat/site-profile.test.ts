@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeProfiles, readProfile } from './profile.ts'
+import { mergeProfiles, readProfile } from './site-profile.ts'
 
 describe('readProfile', () => {
   it('keeps bounded strings only', () => {
