@@ -918,8 +918,9 @@ describe('a shared computer: the next person gets nothing of the last one', () =
     expect(fake.transport.start.mock.calls[2]?.[0]).not.toHaveProperty('previous')
   })
 
-  it('keeps nothing of a start that answers after the reset', async () => {
-    const { model, fake, session } = setup()
+  it('keeps nothing of a start that answers after the reset, nor hands it to another tab', async () => {
+    const locks = fakeLocks()
+    const { model, fake, session } = setup({ exclusive: exclusive('zchat:start:test', locks) })
     let answer: (reply: { conversationId: string; credential: string; expiresAt: string }) => void =
       () => {}
     fake.transport.start.mockImplementationOnce(
@@ -936,8 +937,41 @@ describe('a shared computer: the next person gets nothing of the last one', () =
     answer({ conversationId: 'c1', credential: 'k1', expiresAt: future })
     await settle()
     expect(session.load()).toBeNull()
+    expect(await exclusive('zchat:start:test', locks)?.load()).toBeUndefined()
     expect(fake.transport.subscribe).not.toHaveBeenCalled()
     expect(model.phase.value.name).toBe('prechat')
+  })
+
+  it("never joins another signed customer's conversation that a tab the site did not reset still hands over", async () => {
+    // Ana's tab started c1 and holds it in its lock; Bia's tab has not yet read it from storage.
+    const locks = fakeLocks()
+    const sessions = laggingSessions()
+    const ana = setup(
+      { exclusive: exclusive('zchat:start:test', locks), owner: () => 'ana' },
+      sessions.tab(),
+    )
+    const bia = setup(
+      { exclusive: exclusive('zchat:start:test', locks), owner: () => 'bia' },
+      sessions.tab(),
+    )
+    bia.fake.transport.start.mockResolvedValue({
+      conversationId: 'c2',
+      credential: 'k2',
+      expiresAt: future,
+    })
+    ana.model.restore()
+    bia.model.restore()
+    ana.model.setDraft('I am Ana')
+    ana.model.send()
+    await settle()
+    bia.model.setDraft('I am Bia')
+    bia.model.send()
+    await settle()
+    expect(bia.fake.transport.start).toHaveBeenCalledOnce()
+    expect(bia.fake.transport.send).toHaveBeenCalledWith(
+      { conversationId: 'c2', credential: 'k2' },
+      { clientId: 'client-1', text: 'I am Bia' },
+    )
   })
 
   it('keeps the signed customer a conversation was started for with it', async () => {
