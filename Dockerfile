@@ -3,7 +3,8 @@
 #
 #   docker build -t zchat-proxy .
 #   docker run --rm -p 8787:8787 -e ZCHAT_TOKEN=... -e ZCHAT_WEBHOOK_SECRET=... -e SESSION_SECRET=... \
-#     -e PUBLIC_URL=https://chat.example.com -e ALLOWED_ORIGINS=https://www.example.com zchat-proxy
+#     -e PUBLIC_URL=https://chat.example.com -e ALLOWED_ORIGINS=https://www.example.com \
+#     -e ALLOWED_DEPARTMENTS=1 zchat-proxy
 
 # Node 20 as package.json's engines say (>= 20.19, see docs/decisions/004-node-20-pins.md). Pin a digest
 # (node:20.20-slim@sha256:...) for byte-for-byte rebuilds.

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { defaultDepartments } from '../emulator/server.ts'
 import { type Config, ConfigError, type Env, readSettings, toConfig } from '../proxy/env.ts'
 
 export type DemoConfig = {
@@ -53,6 +54,11 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
       publicUrl: `http://localhost:${settings.PORT}`,
       // Replaced by the demo website's own origin once it listens.
       allowedOrigins: [],
+      // The emulator's departments, unless told otherwise.
+      allowedDepartments:
+        settings.ALLOWED_DEPARTMENTS === undefined
+          ? [...defaultDepartments]
+          : settings.ALLOWED_DEPARTMENTS,
     }),
     demoPort: d.DEMO_PORT,
     emulatorPort: d.EMULATOR_PORT,

@@ -1,9 +1,10 @@
 /**
  * The demo website: serves index.html on its own origin, as a site owner's page would be, with the
- * snippet's proxy URL rewritten to wherever the proxy really listens. Every path shows the page,
- * and the query tries snippet options: `/?color=%237dd3fc&extra={"plan":"gold"}` adds
- * `data-color` and `data-extra` to the snippet, as a site owner would write them; `page-lang=es`
- * changes the page's own `<html lang>` instead, and `init={"lang":"pt-BR"}` configures it from script.
+ * snippet's proxy URL rewritten to wherever the proxy really listens. Every path shows the page, a
+ * Brazilian shop in Portuguese, and the query tries snippet options: `/?color=%237dd3fc&extra={"plan":"gold"}`
+ * adds `data-color` and `data-extra` to the snippet, as a site owner would write them; `page-lang=en`
+ * (or `es`) renders the page itself in English (or Spanish), its `<html lang>` with it, which the
+ * widget follows (the page's language links do just this); and `init={"lang":"pt-BR"}` configures it from script.
  * `/strict-csp` is the same shop under a strict Content-Security-Policy (strict-csp/): no inline
  * script or style, the stub and widget.js from the proxy.
  */
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname } from 'node:path'
 import { type createLeftMessagesInbox, leftMessagesPath } from './left-messages.ts'
+import { linkLanguages, shopLanguage, translateShop } from './page-language.ts'
 
 export type DemoSite = { url: string; close(): Promise<void> }
 
@@ -37,15 +39,16 @@ export function withOptions(html: string, query: URLSearchParams): string {
 const foreignGlobal = "<script>window.zchat=function(){return 'theirs'}</script>"
 
 /**
- * `page-lang=pt-BR` makes the page itself speak another language (`<html lang="pt-BR">`);
- * `foreign-global=1` gives it another script's `window.zchat` before the snippet.
+ * `page-lang=en` makes the page itself speak another language: its words (page-language.ts) and its
+ * `<html lang="en">`; any other tag (`und`) is only written in `<html lang>`. `foreign-global=1`
+ * gives it another script's `window.zchat` before the snippet.
  */
 export function withPage(html: string, query: URLSearchParams): string {
-  const lang = query.get('page-lang')
-  let page =
-    lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)
-      ? html.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      : html
+  const given = query.get('page-lang')
+  const lang = given && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(given) ? given : null
+  const language = shopLanguage(lang)
+  let page = linkLanguages(translateShop(html, language), language, query)
+  if (lang) page = page.replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
   if (query.get('foreign-global') === '1')
     page = page.replace('<script>', `${foreignGlobal}<script>`)
   const init = query.get('init')

@@ -5,7 +5,17 @@
  */
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
-import { anotherDay, expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
+import { samplePng } from '../proxy/testing/harness.ts'
+import {
+  anotherDay,
+  expect,
+  interactionWith,
+  recordedInteraction,
+  reply,
+  send,
+  startChat,
+  test,
+} from './fixtures.ts'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -97,6 +107,15 @@ test('the widget has no accessibility violation from the launcher to the rating'
   await expect(chat.getByRole('log')).toContainText('Let us check')
   await expectAccessible(visitor, 'chatting')
 
+  // A picture waiting to be sent: its preview above the one message box, which asks for its caption.
+  const chooser = visitor.waitForEvent('filechooser')
+  await chat.getByRole('button', { name: 'Attach a file' }).click()
+  await (await chooser).setFiles({ name: 'tent.png', mimeType: 'image/png', buffer: samplePng() })
+  await expect(chat.getByRole('textbox', { name: 'Add a caption' })).toBeFocused()
+  await expectAccessible(visitor, 'file staged')
+  await chat.getByRole('button', { name: 'Remove' }).click()
+  await expect(chat.getByRole('textbox', { name: 'Message' })).toBeFocused()
+
   await card.getByRole('button', { name: 'Start typing' }).click()
   await expect(chat.getByText('Agent is typing…')).toBeVisible()
   await expectAccessible(visitor, 'agent typing')
@@ -129,6 +148,43 @@ test('the widget has no accessibility violation from the launcher to the rating'
   await expectAccessible(visitor, 'rated')
 })
 
+test("the widget has no accessibility violation when an agent's long answer comes with zChat's accepted lost", async ({
+  visitor,
+  agent,
+  stack,
+}) => {
+  const faults = (body: object) =>
+    fetch(`${stack.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  // The contract allows a trigger to be lost: the agent's messages are then all the widget hears.
+  await faults({ lostTriggers: ['accepted'] })
+  const chat = await startChat(visitor, 'Which tent for two?')
+  await expect(chat.getByText(/number 1 in the queue/i)).toBeVisible()
+  await interactionWith(agent, 'Which tent for two?')
+    .getByRole('button', { name: 'Accept' })
+    .click()
+  const { hash } = await recordedInteraction(stack, 'Which tent for two?')
+  // More than the log can show at once: it scrolls, with nothing in it to focus.
+  for (let line = 1; line <= 14; line++) {
+    const sent = await fetch(`${stack.emulator.url}/control/interactions/${hash}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: `Point ${line} of the answer` }),
+    })
+    expect(sent.status).toBe(200)
+  }
+  const log = chat.getByRole('log')
+  await expect(log).toContainText('Point 14 of the answer')
+  // An agent writing has the chat: the widget no longer says the visitor waits in the queue.
+  await expect(chat.getByText(/in the queue/i)).toBeHidden()
+  expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true)
+  await expectAccessible(visitor, 'chatting, accepted lost, long answer')
+  await faults({ lostTriggers: [] })
+})
+
 test('the widget has no accessibility violation when no agent can chat', async ({ openSite }) => {
   const page = await openSite(`?hours=${encodeURIComponent(`${anotherDay()} 09:00-18:00`)}`)
   await page.getByRole('button', { name: 'Open chat' }).click()
@@ -155,6 +211,32 @@ test('the widget has no accessibility violation when no agent is free, and after
   await form.getByRole('button', { name: 'Send message' }).click()
   await expect(chat.getByText("Thanks — we'll reply by e-mail to ana@example.com")).toBeVisible()
   await expectAccessible(visitor, 'message left')
+})
+
+test('the choice of department and channel has no accessibility violation, with its problems, nor once answered on WhatsApp', async ({
+  openSite,
+}) => {
+  // Not the snippet's data-department (1), which would come chosen.
+  const departments = JSON.stringify([
+    { id: 2, label: 'Sales' },
+    { id: 3, label: 'Billing', hours: `${anotherDay()} 09:00-18:00` },
+  ])
+  const page = await openSite(`?${new URLSearchParams({ departments, channels: 'web,whatsapp' })}`)
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  const chat = page.getByRole('dialog', { name: 'Chat with us' })
+  await expect(chat.getByRole('radio', { name: /Billing \(closed now/ })).toBeDisabled()
+  await expectAccessible(page, 'choice')
+
+  await chat.getByRole('radio', { name: 'Continue on WhatsApp' }).check()
+  await send(chat, 'Where is my order?')
+  await expect(chat.getByRole('alert')).toHaveCount(2)
+  await expectAccessible(page, 'choice, with problems')
+
+  await chat.getByRole('radio', { name: 'Sales' }).check()
+  await chat.getByRole('textbox', { name: 'Your WhatsApp number' }).fill('11991417777')
+  await chat.getByRole('button', { name: 'Send' }).click()
+  await expect(chat.getByText("We'll answer on your WhatsApp +55 11 99141-7777.")).toBeVisible()
+  await expectAccessible(page, 'answered on WhatsApp')
 })
 
 test('on a phone the full-screen chat has no accessibility violation, and the page behind is inert until it closes', async ({

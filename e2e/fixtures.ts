@@ -40,7 +40,10 @@ type Stack = Demo & {
   webhookSecret: string
 }
 
-/** Opens the demo website in a browser of its own, with snippet options in the query (`?prechat=...`). */
+/**
+ * Opens the demo website in a browser of its own, with snippet options in the query (`?prechat=...`),
+ * in English unless the query names the page's language (see shopUrl).
+ */
 export type OpenSite = (query?: string) => Promise<Page>
 
 export const test = base.extend<
@@ -57,6 +60,8 @@ export const test = base.extend<
         LOG_LEVEL: 'silent',
         HEARTBEAT_MS: '2000',
         IDENTITY_SECRET: identitySecret,
+        // The stories of data-channels answer on WhatsApp and by SMS too; a site offers them itself.
+        ALLOWED_CHANNELS: 'web,whatsapp,sms',
       })
       const demo = await startDemo(config, { logger: false })
       await use({
@@ -71,7 +76,7 @@ export const test = base.extend<
     { scope: 'worker' },
   ],
   visitor: async ({ browser, stack }, use) => {
-    await usePageAt(browser, stack.demoUrl, use)
+    await usePageAt(browser, shopUrl(stack), use)
   },
   agent: async ({ browser, stack }, use) => {
     // Each story starts with an empty queue, so queue positions do not depend on earlier stories.
@@ -86,14 +91,14 @@ export const test = base.extend<
       const context = await browser.newContext()
       contexts.push(context)
       const page = await context.newPage()
-      await page.goto(`${stack.demoUrl}${query}`)
+      await page.goto(shopUrl(stack, query))
       return page
     })
     for (const context of contexts) await context.close()
   },
   /** The demo website on a phone: a browser of its own, 390 x 844 (an iPhone 12 to 14), touch. */
   phone: async ({ browser, stack }, use) => {
-    await usePageAt(browser, stack.demoUrl, use, {
+    await usePageAt(browser, shopUrl(stack), use, {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -105,6 +110,18 @@ export const test = base.extend<
 })
 
 export { expect }
+
+/**
+ * The demo shop at `address` (a path and query: `?prechat=name`, `checkout?extra=...#pay`), in English
+ * unless the query names the page's language (`page-lang`). The shop is Brazilian and speaks
+ * Portuguese by default, and the widget with it; most stories read the widget's English words.
+ */
+export function shopUrl(stack: { demoUrl: string }, address = ''): string {
+  const url = new URL(address, stack.demoUrl)
+  if (!url.searchParams.has('page-lang'))
+    url.search = `${url.search || '?'}${url.search ? '&' : ''}page-lang=en`
+  return url.href
+}
 
 /** A fixture's page: `url` in a browser of its own (a phone's, with `options`), closed after the story. */
 export async function usePageAt(

@@ -1,4 +1,4 @@
-import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
+import { expect, interactionWith, reply, shopUrl, startChat, test } from './fixtures.ts'
 
 /**
  * A page that replaced `fetch` with a polyfill over XMLHttpRequest, as whatwg-fetch does: its
@@ -46,7 +46,7 @@ test("on a page with another script's window.zchat and a fetch polyfill over XHR
   const context = await browser.newContext()
   await context.addInitScript(installXhrFetch)
   const visitor = await context.newPage()
-  await visitor.goto(`${stack.demoUrl}?foreign-global=1`)
+  await visitor.goto(shopUrl(stack, '?foreign-global=1'))
   const chat = await startChat(visitor, 'Hello from a crowded page')
 
   const card = interactionWith(agent, 'Hello from a crowded page')

@@ -1,12 +1,13 @@
-import { expect, interactionWith, reply, test } from './fixtures.ts'
+import { expect, interactionWith, reply, shopUrl, test } from './fixtures.ts'
 
 test('on a Brazilian page the visitor chats in Portuguese, from the launcher to the rating', async ({
   visitor,
   agent,
   stack,
 }) => {
-  // The site says nothing but its own <html lang>: the widget follows it.
-  await visitor.goto(`${stack.demoUrl}?page-lang=pt-BR`)
+  // The demo shop as it is, Brazilian: it says nothing but its own <html lang>, which the widget follows.
+  await visitor.goto(stack.demoUrl)
+  expect(await visitor.evaluate(() => document.documentElement.lang)).toBe('pt-BR')
   await visitor.getByRole('button', { name: 'Abrir chat' }).click()
   const chat = visitor.getByRole('dialog', { name: 'Fale conosco' })
   await expect(chat)
@@ -51,7 +52,7 @@ test('data-lang="es" wins over the page’s English, and the agent’s words kee
   agent,
   stack,
 }) => {
-  await visitor.goto(`${stack.demoUrl}?lang=es`)
+  await visitor.goto(shopUrl(stack, '?lang=es'))
   await visitor.getByRole('button', { name: 'Abrir chat' }).click()
   const chat = visitor.getByRole('dialog', { name: 'Chatea con nosotros' })
   await chat.getByRole('textbox', { name: 'Mensaje' }).fill('Hola, ¿envían a Madrid?')
@@ -73,7 +74,7 @@ test('data-lang="es" wins over the page’s English, and the agent’s words kee
 test('an English page keeps English whatever the browser prefers', async ({ browser, stack }) => {
   const context = await browser.newContext({ locale: 'pt-BR' })
   const visitor = await context.newPage()
-  await visitor.goto(stack.demoUrl)
+  await visitor.goto(shopUrl(stack))
   await expect(visitor.getByRole('button', { name: 'Open chat' })).toBeVisible()
   await context.close()
 })
@@ -83,5 +84,46 @@ test('a page that names no language follows the browser’s', async ({ browser, 
   const visitor = await context.newPage()
   await visitor.goto(`${stack.demoUrl}?page-lang=und`)
   await expect(visitor.getByRole('button', { name: 'Abrir chat' })).toBeVisible()
+  await context.close()
+})
+
+test('a site owner tries the demo on a Brazilian phone: the shop and the chat in Portuguese, then in English and Spanish from its language links', async ({
+  browser,
+  stack,
+}) => {
+  const context = await browser.newContext({
+    locale: 'pt-BR',
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  })
+  const page = await context.newPage()
+  await page.goto(stack.demoUrl)
+  await expect(page.getByRole('heading', { name: 'Casa da Trilha' })).toBeVisible()
+  await expect(page.getByText('R$ 1.449,90')).toBeVisible()
+  const languages = page.getByRole('navigation', { name: 'Idioma' })
+  await expect(languages.getByRole('link', { name: 'Português' })).toHaveAttribute(
+    'aria-current',
+    'true',
+  )
+  await page.getByRole('button', { name: 'Fale com a gente' }).click()
+  const chat = page.getByRole('dialog', { name: 'Fale conosco' })
+  await expect(chat.getByRole('textbox', { name: 'Mensagem' })).toBeVisible()
+  await chat.getByRole('button', { name: 'Minimizar' }).click()
+
+  await languages.getByRole('link', { name: 'English' }).click()
+  await expect(page.getByRole('button', { name: 'Talk to us' })).toBeVisible()
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
+  await expect(page.getByText('R$1,449.90')).toBeVisible()
+  await page.getByRole('button', { name: 'Talk to us' }).click()
+  await expect(page.getByRole('dialog', { name: 'Chat with us' })).toBeVisible()
+  await page.getByRole('button', { name: 'Minimize' }).click()
+
+  await page
+    .getByRole('navigation', { name: 'Language' })
+    .getByRole('link', { name: 'Español' })
+    .click()
+  await page.getByRole('button', { name: 'Habla con nosotros' }).click()
+  await expect(page.getByRole('dialog', { name: 'Chatea con nosotros' })).toBeVisible()
   await context.close()
 })

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test'
-import { expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
+import { expect, interactionWith, reply, send, shopUrl, startChat, test } from './fixtures.ts'
 
 /**
  * Headless Chromium shows every tab at once: the stories hide a tab the way a browser does when the
@@ -48,7 +48,7 @@ test('two tabs on the pre-chat form share one conversation, one event stream and
   })
   const openTab = async () => {
     const page = await context.newPage()
-    await page.goto(`${stack.demoUrl}?prechat=name&sound=true`)
+    await page.goto(shopUrl(stack, '?prechat=name&sound=true'))
     await page.getByRole('button', { name: 'Open chat' }).click()
     const chat = page.getByRole('dialog', { name: 'Chat with us' })
     await expect(chat.getByRole('textbox', { name: 'Name' })).toBeVisible()
@@ -75,13 +75,13 @@ test('two tabs on the pre-chat form share one conversation, one event stream and
   await reply(card, 'Are you still there?')
   for (const { chat, page } of [one, two]) {
     await expect(chat.getByRole('log')).toContainText('Are you still there?')
-    await expect(page).toHaveTitle('(1) Acme Outdoor Gear')
+    await expect(page).toHaveTitle('(1) Casa da Trilha')
   }
   expect((await chimes(one.page)) + (await chimes(two.page))).toBe(1)
   expect(await chimes(two.page)).toBe(1)
   await setHidden(one.page, false)
-  await expect(one.page).toHaveTitle('Acme Outdoor Gear')
-  await expect(two.page).toHaveTitle('(1) Acme Outdoor Gear')
+  await expect(one.page).toHaveTitle('Casa da Trilha')
+  await expect(two.page).toHaveTitle('(1) Casa da Trilha')
 
   // zChat holds one interaction; the browser held one stream. Either tab may have opened it: tab two
   // hears of the conversation as tab one saves it, and asks for the stream's lock as tab one does.
@@ -113,7 +113,7 @@ test('two tabs whose visitor writes at the same moment start one conversation; w
   const tabs = [await context.newPage(), await context.newPage()]
   const chats = []
   for (const page of tabs) {
-    await page.goto(`${stack.demoUrl}?prechat=`)
+    await page.goto(shopUrl(stack, '?prechat='))
     await page.getByRole('button', { name: 'Open chat' }).click()
     const chat = page.getByRole('dialog', { name: 'Chat with us' })
     chats.push(chat)
@@ -159,7 +159,7 @@ test('a tab that only shows the launcher takes up the conversation another tab s
 }) => {
   const context = await browser.newContext()
   const [writing, idle] = [await context.newPage(), await context.newPage()]
-  for (const page of [writing, idle]) await page.goto(`${stack.demoUrl}?prechat=`)
+  for (const page of [writing, idle]) await page.goto(shopUrl(stack, '?prechat='))
   // The idle tab's chat was never opened nor fetched: the page shows the launcher alone.
   const chatRequests: string[] = []
   idle.on('request', (request) => {

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test } from './fixtures.ts'
+import { expect, shopUrl, test } from './fixtures.ts'
 
 test('on a phone the chat is a full-screen modal: the page stays put behind it, focus stays in it', async ({
   phone: visitor,
@@ -91,7 +91,7 @@ test('a light brand colour still gives readable text: black on the launcher, dar
   visitor,
   stack,
 }) => {
-  await visitor.goto(`${stack.demoUrl}?color=%237dd3fc&z-index=5`)
+  await visitor.goto(shopUrl(stack, '?color=%237dd3fc&z-index=5'))
   const launcher = visitor.getByRole('button', { name: 'Open chat' })
   expect(
     await contrastOf(
@@ -126,7 +126,7 @@ test('in forced colours (Windows high contrast) every control keeps a border', a
 }) => {
   const context = await browser.newContext({ forcedColors: 'active' })
   const visitor = await context.newPage()
-  await visitor.goto(stack.demoUrl)
+  await visitor.goto(shopUrl(stack))
   const launcher = visitor.getByRole('button', { name: 'Open chat' })
   expect(await styleOf(launcher, 'border-top-width')).not.toBe('0px')
   await launcher.click()
@@ -146,7 +146,7 @@ test("a page whose window.zchat is another script's keeps it: the widget warns o
   visitor.on('console', (message) => {
     if (message.type() === 'warning') warnings.push(message.text())
   })
-  await visitor.goto(`${stack.demoUrl}?foreign-global=1&global=acmeChat`)
+  await visitor.goto(shopUrl(stack, '?foreign-global=1&global=acmeChat'))
   const launcher = visitor.getByRole('button', { name: 'Open chat' })
   await expect(launcher).toBeVisible()
   type Page = { zchat: () => string; acmeChat: (command: string) => void }
@@ -158,7 +158,7 @@ test("a page whose window.zchat is another script's keeps it: the widget warns o
   await visitor.evaluate(() => (window as unknown as Page).acmeChat('close'))
 
   // Without data-global: one warning that names the fallback, and theirs still untouched.
-  await visitor.goto(`${stack.demoUrl}?foreign-global=1`)
+  await visitor.goto(shopUrl(stack, '?foreign-global=1'))
   await expect(launcher).toBeVisible()
   expect(await visitor.evaluate(() => (window as unknown as Page).zchat())).toBe('theirs')
   expect(warnings.filter((text) => text.startsWith('[zchat]'))).toEqual([

@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test'
-import { expect, interactionWith, reply, test } from './fixtures.ts'
+import { expect, interactionWith, reply, shopUrl, test } from './fixtures.ts'
 
 /** The page's own script calling the widget. */
 const zchat = (args: unknown[]) =>
@@ -26,7 +26,7 @@ test('a site configures the widget from script in Portuguese, takes it off the p
   const options = { lang: 'pt-BR', department: 1 }
   // A typo among them: named in the one warning, and the rest still applies.
   const init = encodeURIComponent(JSON.stringify({ ...options, colour: 'red' }))
-  await page.goto(`${stack.demoUrl}?init=${init}`)
+  await page.goto(shopUrl(stack, `?init=${init}`))
   // No data-* on the tag: the page's zchat('init', ...) is all the configuration.
   await expect(page.locator('script[src$="/widget.js"]')).not.toHaveAttribute('data-department')
 

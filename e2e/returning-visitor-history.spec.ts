@@ -13,7 +13,14 @@ import { loadDemoConfig } from '../demo/config.ts'
 import { type Demo, startDemo } from '../demo/start.ts'
 import { redisKeys } from '../proxy/redis/keys.ts'
 import { startTestRedis, type TestRedis } from '../proxy/testing/redis-server.ts'
-import { interactionWith, recordedInteraction, reply, send, startChat } from './fixtures.ts'
+import {
+  interactionWith,
+  recordedInteraction,
+  reply,
+  send,
+  shopUrl,
+  startChat,
+} from './fixtures.ts'
 
 type Stack = Demo & { redis: TestRedis }
 
@@ -61,7 +68,7 @@ test('a visitor back after the proxy forgot their ended chat sees it, and a new 
   await agent.goto(stack.emulator.consoleUrl)
   const visitorBrowser = await browser.newContext()
   const tab = await visitorBrowser.newPage()
-  await tab.goto(`${stack.site.url}/`)
+  await tab.goto(shopUrl({ demoUrl: `${stack.site.url}/` }))
 
   const chat = await startChat(tab, 'My tent pole broke')
   const card = interactionWith(agent, 'My tent pole broke')
@@ -76,7 +83,7 @@ test('a visitor back after the proxy forgot their ended chat sees it, and a new 
 
   // Back on the site, in the same browser: the chat shows what was said, as an ended chat.
   const back = await visitorBrowser.newPage()
-  await back.goto(`${stack.site.url}/`)
+  await back.goto(shopUrl({ demoUrl: `${stack.site.url}/` }))
   await back.getByRole('button', { name: 'Open chat' }).click()
   const again = back.getByRole('dialog', { name: 'Chat with us' })
   const log = again.getByRole('log')

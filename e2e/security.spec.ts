@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { routes } from '../protocol/wire.ts'
-import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
+import { expect, interactionWith, reply, shopUrl, startChat, test } from './fixtures.ts'
 
 type Started = { conversationId: string; credential: string }
 
@@ -57,7 +57,7 @@ test("a second visitor can neither post into nor read the first one's conversati
 
   const context = await browser.newContext()
   const intruder = await context.newPage()
-  await intruder.goto(stack.demoUrl)
+  await intruder.goto(shopUrl(stack))
   const intruderStarted = captureStart(intruder)
   const intruderChat = await startChat(intruder, 'Second visitor here')
   const second = await intruderStarted

@@ -19,7 +19,7 @@ import { defaultLimits } from '../proxy/env.ts'
 import { type Running, startProxy } from '../proxy/server.ts'
 import { type ProxyProcess, startProxyProcessAlong, testConfig } from '../proxy/testing/harness.ts'
 import { startTestRedis, type TestRedis } from '../proxy/testing/redis-server.ts'
-import { interactionWith, reply, send, startChat, usePageAt } from './fixtures.ts'
+import { interactionWith, reply, send, shopUrl, startChat, usePageAt } from './fixtures.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const token = 'e2e-zchat-token'
@@ -110,7 +110,12 @@ const test = base.extend<{ stack: Stack; visitor: Page; agent: Page }>({
       host: '127.0.0.1',
     })
     const siteOrigins = [site.url, site.url.replace('127.0.0.1', 'localhost')]
-    const stack = { redis, emulator, b: null, siteUrl: `${site.url}/` } as unknown as Stack
+    const stack = {
+      redis,
+      emulator,
+      b: null,
+      siteUrl: shopUrl({ demoUrl: `${site.url}/` }),
+    } as unknown as Stack
     const balancer = await startBalancer(() => ({ a: stack.a.url, b: stack.b?.url ?? null }))
     balancerUrl = balancer.url
     const config = testConfig({

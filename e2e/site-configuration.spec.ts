@@ -26,6 +26,8 @@ test("the site's data-extra and zchat('extra') reach zChat with their keys intac
     botId: 'b-9',
     plan: 'gold',
     widget_channel: 'web',
+    // Nobody vouched for this visitor: what the agent reads of them is what they typed.
+    widget_identity_verified: false,
     widget_page_url: `${stack.demoUrl}checkout`,
     widget_page_title: expect.any(String),
   })

@@ -1,4 +1,4 @@
-import { expect, interactionWith, send, test } from './fixtures.ts'
+import { expect, interactionWith, send, shopUrl, test } from './fixtures.ts'
 
 type Watched = { violations: string[] }
 
@@ -23,7 +23,7 @@ test('on a page with a strict CSP the visitor chats and sees the agent’s pictu
   page.on('console', (message) => {
     if (/Content.Security.Policy|Refused to/i.test(message.text())) cspMessages.push(message.text())
   })
-  const response = await page.goto(`${stack.demoUrl}strict-csp`)
+  const response = await page.goto(shopUrl(stack, 'strict-csp'))
   const policy = response?.headers()['content-security-policy'] ?? ''
   expect(policy).toContain(`script-src 'self' ${stack.proxyUrl};`)
   expect(policy).toContain("style-src 'self';")

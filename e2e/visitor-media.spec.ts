@@ -1,6 +1,13 @@
 import type { Locator, Page } from '@playwright/test'
 import { samplePdf, samplePng } from '../proxy/testing/harness.ts'
-import { expect, interactionWith, recordedInteraction, startChat, test } from './fixtures.ts'
+import {
+  type EmulatedInteraction,
+  expect,
+  interactionWith,
+  recordedInteraction,
+  startChat,
+  test,
+} from './fixtures.ts'
 
 /** What zChat received as the visitor's file message with this content, and what its URL serves. */
 async function fileReachedZChat(
@@ -49,10 +56,10 @@ test('a visitor sends a picture with the picker, and zChat gets it as an image w
     mimeType: 'image/png',
     buffer: samplePng(),
   })
-  const preview = chat.getByRole('form', { name: 'File to send' })
+  const preview = chat.getByRole('group', { name: 'File to send' })
   await expect(preview.getByRole('img', { name: 'tent.png' })).toBeVisible()
-  await preview.getByRole('textbox', { name: 'Caption (optional)' }).fill('The torn corner')
-  await preview.getByRole('button', { name: 'Send file', exact: true }).click()
+  await chat.getByRole('textbox', { name: 'Add a caption' }).fill('The torn corner')
+  await chat.getByRole('button', { name: 'Send', exact: true }).click()
   const sent = chat.getByRole('log').getByRole('img', { name: 'tent.png' })
   await expect(sent).toBeVisible()
   // The picture itself, never a broken image: the browser's copy until the message is sent (the
@@ -73,6 +80,58 @@ test('a visitor sends a picture with the picker, and zChat gets it as an image w
   await expect(card.getByRole('img', { name: 'The torn corner' })).toBeVisible()
 })
 
+test('on a Brazilian shop a visitor sends a picture with its caption from the one message box, and zChat gets one image message', async ({
+  openSite,
+  stack,
+}) => {
+  const visitor = await openSite('?page-lang=pt-BR')
+  await visitor.getByRole('button', { name: 'Abrir chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Fale conosco' })
+  await chat.getByRole('textbox', { name: 'Mensagem' }).fill('Minha barraca chegou rasgada')
+  await chat.getByRole('button', { name: 'Enviar', exact: true }).click()
+  await expect(chat.getByText('Você é o número 1 na fila')).toBeVisible()
+
+  const chooser = visitor.waitForEvent('filechooser')
+  await chat.getByRole('button', { name: 'Anexar um arquivo' }).click()
+  await (await chooser).setFiles({
+    name: 'barraca.png',
+    mimeType: 'image/png',
+    buffer: samplePng(),
+  })
+  const preview = chat.getByRole('group', { name: 'Arquivo a enviar' })
+  await expect(preview.getByRole('img', { name: 'barraca.png' })).toBeVisible()
+  await expect(preview.getByRole('button', { name: 'Remover' })).toBeVisible()
+  // One box and one Send, as in WhatsApp: the box asks for the picture's caption, and has the focus.
+  const caption = chat.getByRole('textbox', { name: 'Adicione uma legenda' })
+  await expect(caption).toBeFocused()
+  await expect(caption).toHaveAttribute('placeholder', 'Adicione uma legenda…')
+  await expect(chat.getByRole('textbox')).toHaveCount(1)
+  await expect(chat.getByRole('button', { name: /^Enviar/ })).toHaveCount(1)
+  await visitor.keyboard.type('O canto rasgado')
+  await visitor.keyboard.press('Enter')
+
+  await expect(preview).toBeHidden()
+  const box = chat.getByRole('textbox', { name: 'Mensagem' })
+  await expect(box).toBeFocused()
+  await expect(box).toHaveValue('')
+  const log = chat.getByRole('log', { name: 'Mensagens' })
+  await expect(log.getByRole('img', { name: 'barraca.png' })).toBeVisible()
+  await expect(log).toContainText('O canto rasgado')
+
+  // zChat has one message for the picture and its caption, not a text and a file left behind.
+  const { hash } = await recordedInteraction(stack, 'Minha barraca chegou rasgada')
+  const messages = async () => {
+    const answer = await fetch(`${stack.emulator.url}/control/interactions/${hash}`)
+    return ((await answer.json()) as EmulatedInteraction).messages.filter(
+      (m) => m.direction === 'CLIENT',
+    )
+  }
+  await expect.poll(async () => (await messages()).length).toBe(2)
+  const [, picture] = await messages()
+  expect(picture).toMatchObject({ type: 'image', content: 'O canto rasgado' })
+  expect(picture?.url).toMatch(/^http/)
+})
+
 test('a visitor drops a PDF onto the chat, and zChat gets it as a file named for it', async ({
   visitor,
   stack,
@@ -87,7 +146,8 @@ test('a visitor drops a PDF onto the chat, and zChat gets it as a file named for
   await chat.dispatchEvent('dragenter', { dataTransfer: dropped })
   await expect(chat.getByText('Drop the file here to attach it')).toBeVisible()
   await chat.dispatchEvent('drop', { dataTransfer: dropped })
-  await chat.getByRole('button', { name: 'Send file', exact: true }).click()
+  await expect(chat.getByRole('group', { name: 'File to send' })).toContainText('invoice.pdf')
+  await chat.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(chat.getByRole('link', { name: /Open file: invoice\.pdf/ })).toBeVisible()
 
   const file = await fileReachedZChat(stack, 'Here is my invoice', 'invoice.pdf')
@@ -108,9 +168,9 @@ test('a visitor pastes a screenshot into the message box, and it goes as an imag
       new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
     )
   }, png)
-  const preview = chat.getByRole('form', { name: 'File to send' })
-  await preview.getByRole('textbox', { name: 'Caption (optional)' }).fill('The error page')
-  await preview.getByRole('button', { name: 'Send file', exact: true }).click()
+  await expect(chat.getByRole('group', { name: 'File to send' })).toBeVisible()
+  await chat.getByRole('textbox', { name: 'Add a caption' }).fill('The error page')
+  await chat.getByRole('textbox', { name: 'Add a caption' }).press('Enter')
   const file = await fileReachedZChat(stack, 'Look at this error', 'The error page')
   expect(file).toMatchObject({ type: 'image', contentType: 'image/png' })
   expect(file.bytes.equals(samplePng())).toBe(true)
@@ -127,7 +187,8 @@ test('an HTML page named .png is refused, and nothing reaches zChat', async ({
     mimeType: 'image/png',
     buffer: disguised,
   })
-  await chat.getByRole('button', { name: 'Send file', exact: true }).click()
+  await expect(chat.getByRole('group', { name: 'File to send' })).toBeVisible()
+  await chat.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(chat.getByText(/can't be sent here|not allowed|Not sent/i).first()).toBeVisible()
   const recorded = await recordedInteraction(stack, 'Sending a picture')
   expect(recorded.messages.filter((m) => m.type !== 'text')).toEqual([])

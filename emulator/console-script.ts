@@ -41,6 +41,14 @@ export const script = String.raw`
       default: return String(interaction.state)
     }
   }
+  // Where the agent's answers go: the start's media_type (null is saved as TEXT, the web chat).
+  // WhatsApp and SMS answer at the customer's phone, so it is named with them.
+  function channelText(interaction) {
+    const names = { TEXT: 'Web chat', WHATSAPP: 'WhatsApp', SMS: 'SMS' }
+    const name = names[interaction.mediaType] || String(interaction.mediaType)
+    const phone = interaction.customer && interaction.customer.phone
+    return 'Channel: ' + name + (interaction.mediaType !== 'TEXT' && phone ? ' at ' + phone : '')
+  }
   function time(at) {
     const date = new Date(at)
     return Number.isNaN(date.getTime()) ? String(at) : date.toLocaleTimeString()
@@ -228,7 +236,7 @@ export const script = String.raw`
     card.agentTyping.hidden = !interaction.agentTyping
     setText(card.meta, [
       'Department ' + interaction.departmentId,
-      interaction.mediaType,
+      channelText(interaction),
       interaction.agent ? 'Agent: ' + interaction.agent.name : 'No agent yet',
       'Started ' + time(interaction.createdAt),
       interaction.hash,

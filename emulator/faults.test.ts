@@ -105,6 +105,7 @@ describe('API faults', () => {
       queuedBeforeAnswer: false,
       oddTriggers: false,
       duplicateWebhooks: false,
+      lostTriggers: [],
       webhookDelayMs: 0,
       webhookRetries: 0,
       webhookRetryDelayMs: 200,
@@ -445,6 +446,16 @@ describe('webhook faults', () => {
       { interaction_hash: hash, state: 'QUEUED', position: '1', extra: [] },
       { interaction_hash: hash, state: 'ACCEPTED', extra: [] },
     ])
+  })
+
+  it("loses the triggers lostTriggers names: the agent's messages come with no accepted", async () => {
+    await fault({ lostTriggers: ['accepted'] })
+    const hash = await s.start()
+    await s.control('POST', `/interactions/${hash}/accept`)
+    await s.control('POST', `/interactions/${hash}/messages`, { content: 'Hello' })
+    expect((await settled(hash)).map(stateOf)).toEqual(['queued1', 'message'])
+    // Only the trigger is lost: zChat itself took the interaction.
+    expect((await view(hash)).state).toBe('accepted')
   })
 
   it('waits webhookDelayMs before each trigger', async () => {

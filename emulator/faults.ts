@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { errorBody } from './errors.ts'
-import { type MessageType, messageTypes } from './schemas.ts'
+import { type MessageType, messageTypes, type TriggerState, triggerStates } from './schemas.ts'
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -86,6 +86,11 @@ export const faultsPatch = z.strictObject({
   /** Triggers with odd but readable fields: `state` in capitals, `position` a string, `extra` []. */
   oddTriggers: z.boolean().optional(),
   duplicateWebhooks: z.boolean().optional(),
+  /**
+   * Triggers of these states are never sent, as if lost on the way (zChat's `accepted` lost, so
+   * the agent's messages come with no `accepted` before them): the seed promises no delivery.
+   */
+  lostTriggers: z.array(z.enum(triggerStates)).optional(),
   webhookDelayMs: z.int().min(0).max(60_000).optional(),
   /**
    * How many times a failed delivery (an answer outside 2xx, or none) is tried again, in order,
@@ -137,6 +142,7 @@ const none = (): Faults => ({
   queuedBeforeAnswer: false,
   oddTriggers: false,
   duplicateWebhooks: false,
+  lostTriggers: [] as TriggerState[],
   webhookDelayMs: 0,
   webhookRetries: 0,
   webhookRetryDelayMs: 200,

@@ -93,7 +93,7 @@ export type Interactions = ReturnType<typeof createInteractions>
 export type InteractionOptions = {
   send: SendTrigger
   /** Read at each trigger: `queuedPosition` and `queueMoves` answer what the seed leaves open. */
-  faults: () => Pick<Faults, 'queuedPosition' | 'queueMoves'>
+  faults: () => Pick<Faults, 'queuedPosition' | 'queueMoves' | 'lostTriggers'>
 }
 
 export function createInteractions({ send, faults }: InteractionOptions) {
@@ -121,6 +121,8 @@ export function createInteractions({ send, faults }: InteractionOptions) {
    * left out with the `queuedPosition` fault.
    */
   function sendState(interaction: Interaction, state: StateTrigger['state']): void {
+    // Seed silent: whether a trigger can be lost. The `lostTriggers` fault loses it.
+    if (faults().lostTriggers.includes(state)) return
     const { hash, position, extra } = interaction
     const counted = faults().queuedPosition
     const body: StateTrigger =

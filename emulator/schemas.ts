@@ -105,7 +105,7 @@ export const messageAnswer = z.strictObject({
   status: z.literal(200),
 })
 
-const triggerStates = [
+export const triggerStates = [
   'queued',
   'accepted',
   'unavailable',

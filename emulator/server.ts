@@ -25,7 +25,7 @@ export type EmulatorOptions = {
   port?: number
   /** Default '127.0.0.1'. */
   host?: string
-  /** Active department ids, default [1, 2, 3]. */
+  /** Active department ids, default `defaultDepartments`. */
   departments?: number[]
   /** Default false. */
   logger?: false | FastifyBaseLogger
@@ -34,6 +34,9 @@ export type EmulatorOptions = {
   /** How long a webhook POST may take. Default 5000. */
   webhookTimeoutMs?: number
 }
+
+/** The departments an emulator has unless told otherwise (the demo lets visitors use them all). */
+export const defaultDepartments: readonly number[] = [1, 2, 3]
 
 export type Emulator = {
   /** Origin, e.g. http://127.0.0.1:41234 */
@@ -72,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   registerApi(app, {
     token: options.token,
-    departments: new Set(options.departments ?? [1, 2, 3]),
+    departments: new Set(options.departments ?? defaultDepartments),
     interactions,
     faults,
     webhooks,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { brazilianPhone, cpfDigits, isCpf, isEmail } from './checks.ts'
+import { brazilianPhone, cpfDigits, isCpf, isEmail, withoutControls } from './checks.ts'
 
 describe('isCpf', () => {
   it('accepts a CPF whose check digits add up, written with or without punctuation', () => {
@@ -62,5 +62,40 @@ describe('brazilianPhone', () => {
       '',
     ])
       expect(brazilianPhone(phone), phone).toBeNull()
+  })
+})
+
+describe('withoutControls', () => {
+  it('takes out every control and format character, bidi overrides and isolates included', () => {
+    const bidi = [
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ]
+    const marks = ['\u200e', '\u200f', '\u061c']
+    const invisible = ['\u200b', '\u2060', '\ufeff', '\u00ad', '\u{e0041}', '\u{e007f}']
+    const controls = ['\u0000', '\u0007', '\u001b', '\u007f', '\u0090']
+    for (const character of [...bidi, ...marks, ...invisible, ...controls])
+      expect(withoutControls(`An${character}a`), character.codePointAt(0)!.toString(16)).toBe('Ana')
+    // Every Cc and Cf character but ZWNJ and ZWJ.
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue
+      const character = String.fromCodePoint(code)
+      if (!/[\p{Cc}\p{Cf}]/u.test(character) || code === 0x200c || code === 0x200d) continue
+      expect(withoutControls(character).replace(' ', ''), code.toString(16)).toBe('')
+    }
+  })
+
+  it('makes one line of several, and keeps what names are spelt with', () => {
+    expect(withoutControls('Ana\nSouza\r\n\tSilva\u2028Jr')).toBe('Ana Souza Silva Jr')
+    // ZWNJ in a Persian name, ZWJ in an emoji, accents, other scripts.
+    for (const name of ['مهدی\u200cپور', '👩\u200d💻 Ana', 'João Müller', '李小龙', 'שרה'])
+      expect(withoutControls(name)).toBe(name)
   })
 })

@@ -3,6 +3,24 @@
  * field), the proxy again (schemas.ts). Pure and dependency-free, so the chat chunk can carry it.
  */
 
+/**
+ * Control and format characters (Unicode Cc and Cf): bidi overrides and isolates, which show an
+ * agent a name in another order than it was typed, zero-width and invisible tag characters, which
+ * hide text, escapes a terminal or a log would act on. ZWNJ and ZWJ (U+200C, U+200D) are Cf too but
+ * stay: they are part of the spelling of Persian and Indic names and of emoji, and move nothing.
+ */
+const hidden = /(?![\u200c\u200d])[\p{Cc}\p{Cf}]/gu
+/** Line breaks, tabs and the line and paragraph separators: a name or a title is one line. */
+const breaks = /[\t\n\v\f\r\u0085\u2028\u2029]+/g
+
+/**
+ * What the visitor typed in a field the agent reads as a customer's detail (a name, a phone), as it
+ * may be shown: line breaks become spaces, other control and format characters are taken out.
+ */
+export function withoutControls(value: string): string {
+  return value.replace(breaks, ' ').replace(hidden, '')
+}
+
 /** "000.000.000-00": the longest way a CPF is written. */
 export const cpfLength = 14
 

@@ -3,14 +3,17 @@
  * the widget imports their types only (`import type`).
  */
 import { z } from 'zod'
-import { cpfLength, emailPattern, isCpf } from './checks.ts'
+import { brazilianPhone, cpfLength, emailPattern, isCpf, withoutControls } from './checks.ts'
 import { type ExtraValue, extraProblems } from './extra.ts'
-import { limits, moods } from './wire.ts'
+import { channels, limits, moods } from './wire.ts'
+
+/** A line the visitor typed that the agent reads as a detail: no control or format characters. */
+const typedLine = (max: number) => z.string().overwrite(withoutControls).trim().max(max)
 
 export const visitorProfile = z.strictObject({
-  name: z.string().trim().max(limits.nameLength).optional(),
+  name: typedLine(limits.nameLength).optional(),
   email: z.email({ pattern: emailPattern }).max(limits.emailLength).optional(),
-  phone: z.string().trim().max(limits.phoneLength).optional(),
+  phone: typedLine(limits.phoneLength).optional(),
   cpf: z
     .string()
     .trim()
@@ -34,12 +37,14 @@ export type SignedIdentity = z.infer<typeof signedIdentity>
 /** The page the visitor is on. */
 export const pageInfo = z.strictObject({
   url: z.string().max(2048),
-  title: z.string().max(300).optional(),
+  title: typedLine(300).optional(),
 })
 
 /** POST /v1/conversations */
-export const startBody = z.strictObject({
+const startFields = z.strictObject({
   department: z.int().positive().optional(),
+  /** Where the agent answers: here (`web`, the default), or on WhatsApp or by SMS at `visitor.phone`. */
+  channel: z.enum(channels).optional(),
   visitor: visitorProfile.optional(),
   /** A CAPTCHA token from the site's page (Turnstile, hCaptcha), when the proxy asks for one. */
   captcha: z.string().min(1).max(4096).optional(),
@@ -59,6 +64,15 @@ export const startBody = z.strictObject({
     .strictObject({ conversationId: z.string().max(200), credential: z.string().max(2048) })
     .optional(),
 })
+/** Answered on WhatsApp or by SMS, a phone is required: Brazilian, with its area code, as the form checks it. */
+export const startBody = startFields.superRefine((body, ctx) => {
+  if (body.channel && body.channel !== 'web' && !brazilianPhone(body.visitor?.phone ?? ''))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['visitor', 'phone'],
+      message: `A Brazilian phone with its area code is needed to answer by ${body.channel}`,
+    })
+})
 export type StartBody = z.infer<typeof startBody>
 
 export const startReply = z.object({
@@ -66,6 +80,8 @@ export const startReply = z.object({
   /** Bearer credential for every later call and the event stream. Never put it in a URL. */
   credential: z.string(),
   expiresAt: z.string(),
+  /** Set when the agent answers on the visitor's phone (`channel` whatsapp or sms): where. */
+  answeredOn: z.object({ channel: z.enum(['whatsapp', 'sms']), phone: z.string() }).optional(),
 })
 export type StartReply = z.infer<typeof startReply>
 
@@ -108,7 +124,7 @@ export type RatingBody = z.infer<typeof ratingBody>
  */
 export const messageLeftBody = z.strictObject({
   email: z.email().max(limits.emailLength),
-  name: z.string().trim().max(limits.nameLength).optional(),
+  name: typedLine(limits.nameLength).optional(),
   text: z.string().trim().min(1, 'Write a message').max(limits.textLength),
   department: z.int().positive().optional(),
   page: pageInfo.optional(),

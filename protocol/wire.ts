@@ -31,6 +31,17 @@ export type Mood = (typeof moods)[number]
 export const mediaKinds = ['image', 'video', 'audio', 'file'] as const
 export type MediaKind = (typeof mediaKinds)[number]
 
+/**
+ * Where the agent answers a conversation: here in the chat (`web`, the default), or on the visitor's
+ * phone, on WhatsApp or by SMS. They are zChat's media types TEXT, WHATSAPP and SMS (the adapter
+ * maps one to the other); a site enables them in `data-channels`, the proxy in ALLOWED_CHANNELS.
+ */
+export const channels = ['web', 'whatsapp', 'sms'] as const
+export type Channel = (typeof channels)[number]
+
+/** A conversation answered on the visitor's phone: the channel, and the phone as zChat got it (digits). */
+export type AnsweredOn = { channel: Exclude<Channel, 'web'>; phone: string }
+
 /** A file as a message carries it: where to GET it, and what it is. */
 export type Media = {
   kind: MediaKind

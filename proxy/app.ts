@@ -13,10 +13,12 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import type { Channel } from '../protocol/wire.ts'
 import type { Limits } from './env.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier, identityDefaults } from './identity.ts'
+import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
@@ -48,7 +50,7 @@ import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
 import { createMemoryUsedIdentities, type UsedIdentities } from './used-identities.ts'
-import { createVisitors, type Visitors } from './visitors.ts'
+import { createTickets, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
 export type AppDeps = {
@@ -63,9 +65,13 @@ export type AppDeps = {
   visitors: Visitors
   /** Visitors' uploads (MEDIA_DIR); GET /media serves them to zChat and agents. */
   media: MediaStore
-  webhookSecret: string
-  /** Signs the history tickets; distinct from the visitors' secret so one can never pass for the other. */
-  ticketSecret: string
+  /** ZCHAT_WEBHOOK_SECRET and, during a rotation, its previous value. */
+  webhookSecret: string | RotatingSecret
+  /**
+   * SESSION_SECRET and its previous value: the history tickets are signed with a key derived from
+   * it, not the visitors' key, so one can never pass for the other (visitors.ts).
+   */
+  sessionSecret: string | RotatingSecret
   /**
    * How long an external-history URL answers. zChat does not say when (or how often) it fetches it
    * (an agent may open the history days later), so as long as the transcript behind it is kept: the
@@ -78,8 +84,10 @@ export type AppDeps = {
   publicUrl: () => string
   allowedOrigins: '*' | string[]
   allowedDepartments: number[] | null
+  /** Where agents may answer (ALLOWED_CHANNELS); the chat only (`web`) by default. */
+  allowedChannels?: readonly Channel[]
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
-  identitySecret?: string | null
+  identitySecret?: string | RotatingSecret | null
   /** IDENTITY_MAX_AGE_SECONDS: the longest a signed identity may live (default 600). */
   identityMaxAgeSeconds?: number
   /** Ids of identities already used, for every instance (Redis); unset, this process keeps its own. */
@@ -293,8 +301,8 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
-  const tickets = createVisitors(
-    deps.ticketSecret,
+  const tickets = createTickets(
+    deps.sessionSecret,
     deps.historyTtlMs ?? transcriptDefaults.retentionMs,
   )
   await app.register(interactionRoutes, {
@@ -309,6 +317,7 @@ async function siteRoutes(
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
     departmentTags: deps.departmentTags ?? new Map(),
+    allowedChannels: deps.allowedChannels ?? ['web'],
   })
   await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
   await app.register(uploadRoutes, {

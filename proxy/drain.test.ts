@@ -74,6 +74,7 @@ describe('SIGTERM', () => {
       SESSION_SECRET: 's'.repeat(40),
       PUBLIC_URL: 'http://chat.example',
       ALLOWED_ORIGINS: origin,
+      ALLOWED_DEPARTMENTS: '1',
       PORT: '0',
       SHUTDOWN_TIMEOUT_MS: '8000',
     })

@@ -16,6 +16,7 @@ const real = {
   SESSION_SECRET: 'x'.repeat(32),
   PUBLIC_URL: 'https://chat.example.com/',
   ALLOWED_ORIGINS: 'https://www.example.com, https://shop.example.com',
+  ALLOWED_DEPARTMENTS: '1, 4',
 }
 
 function message(load: (env: Env) => unknown, env: Env): string {
@@ -37,6 +38,7 @@ describe('loadConfig (production)', () => {
       'SESSION_SECRET',
       'PUBLIC_URL',
       'ALLOWED_ORIGINS',
+      'ALLOWED_DEPARTMENTS',
     ]) {
       expect(text).toMatch(new RegExp(`^  ${name}: required`, 'm'))
     }
@@ -47,7 +49,7 @@ describe('loadConfig (production)', () => {
   })
 
   it('reads a real account configuration', () => {
-    const config = loadConfig({ ...real, ALLOWED_DEPARTMENTS: '1, 4' })
+    const config = loadConfig(real)
     expect(config).toMatchObject({
       publicUrl: 'https://chat.example.com',
       zchatApiUrl: 'https://zchat.zenvia.io/core/api/v1',
@@ -57,6 +59,19 @@ describe('loadConfig (production)', () => {
       limits: defaultLimits,
       metrics: { token: null, port: null, host: '127.0.0.1' },
     })
+  })
+
+  it('answers in the chat only unless told where else agents may answer', () => {
+    expect(loadConfig(real).allowedChannels).toEqual(['web'])
+    expect(
+      loadConfig({ ...real, ALLOWED_CHANNELS: 'web, whatsapp,whatsapp' }).allowedChannels,
+    ).toEqual(['web', 'whatsapp'])
+    expect(message(loadConfig, { ...real, ALLOWED_CHANNELS: 'web,telegram' })).toMatch(
+      /ALLOWED_CHANNELS/,
+    )
+    expect(message(loadConfig, { ...real, ALLOWED_CHANNELS: ' , ' })).toMatch(
+      /ALLOWED_CHANNELS: at least one of web, whatsapp, sms/,
+    )
   })
 
   it('reads every limit an operator tunes', () => {
@@ -306,6 +321,55 @@ describe('loadConfig (production)', () => {
     )
   })
 
+  it("takes each signing secret's previous value, for a rotation, and refuses one that is the current value", () => {
+    const old = 'o'.repeat(32)
+    expect(loadConfig(real)).toMatchObject({
+      sessionSecretPrevious: null,
+      webhookSecretPrevious: null,
+    })
+    expect(
+      loadConfig({ ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: 'old-webhook-secret' }),
+    ).toMatchObject({ webhookSecretPrevious: 'old-webhook-secret' })
+    expect(
+      message(loadConfig, { ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: 'old/secret/path' }),
+    ).toMatch(/^ {2}ZCHAT_WEBHOOK_SECRET_PREVIOUS: letters, digits/m)
+    expect(
+      message(loadConfig, { ...real, ZCHAT_WEBHOOK_SECRET_PREVIOUS: real.ZCHAT_WEBHOOK_SECRET }),
+    ).toMatch(/^ {2}ZCHAT_WEBHOOK_SECRET_PREVIOUS: the same as ZCHAT_WEBHOOK_SECRET/m)
+    const identity = { IDENTITY_SECRET: 'i'.repeat(32), IDENTITY_SECRET_PREVIOUS: old }
+    expect(loadConfig({ ...real, ...identity })).toMatchObject({
+      identitySecret: 'i'.repeat(32),
+      identitySecretPrevious: old,
+    })
+    expect(message(loadConfig, { ...real, IDENTITY_SECRET_PREVIOUS: old })).toMatch(
+      /^ {2}IDENTITY_SECRET_PREVIOUS: set only with IDENTITY_SECRET/m,
+    )
+    expect(loadConfig({ ...real, SESSION_SECRET_PREVIOUS: old })).toMatchObject({
+      sessionSecret: real.SESSION_SECRET,
+      sessionSecretPrevious: old,
+    })
+    expect(message(loadConfig, { ...real, SESSION_SECRET_PREVIOUS: 'short' })).toMatch(
+      /^ {2}SESSION_SECRET_PREVIOUS: at least 32 characters/m,
+    )
+    expect(message(loadConfig, { ...real, SESSION_SECRET_PREVIOUS: real.SESSION_SECRET })).toMatch(
+      /^ {2}SESSION_SECRET_PREVIOUS: the same as SESSION_SECRET/m,
+    )
+  })
+
+  it('lets visitors into the listed departments, or every one only when told so with *', () => {
+    const { ALLOWED_DEPARTMENTS: _, ...withoutDepartments } = real
+    // Unset used to mean every department of the account, its internal and VIP queues too.
+    expect(message(loadConfig, withoutDepartments)).toMatch(
+      /^ {2}ALLOWED_DEPARTMENTS: required: .*or `\*` for every department/m,
+    )
+    expect(loadConfig({ ...real, ALLOWED_DEPARTMENTS: '*' }).allowedDepartments).toBeNull()
+    expect(loadConfig({ ...real, ALLOWED_DEPARTMENTS: '3' }).allowedDepartments).toEqual([3])
+    for (const bad of [',', '0', '1,*', 'all'])
+      expect(message(loadConfig, { ...real, ALLOWED_DEPARTMENTS: bad }), bad).toMatch(
+        /^ {2}ALLOWED_DEPARTMENTS: ".*" is not a comma list of department ids/m,
+      )
+  })
+
   it('takes REDIS_URL (redis:// or rediss://) to share state between instances', () => {
     expect(loadConfig({ ...real, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe(
       'redis://127.0.0.1:6379',
@@ -320,6 +384,9 @@ describe('loadDemoConfig', () => {
     expect(config.proxy.port).toBe(8787)
     expect(config.proxy.host).toBe('127.0.0.1')
     expect(config.proxy.sessionSecret.length).toBeGreaterThanOrEqual(32)
+    // The emulator's departments, and no other.
+    expect(config.proxy.allowedDepartments).toEqual([1, 2, 3])
+    expect(loadDemoConfig({ ALLOWED_DEPARTMENTS: '2' }).proxy.allowedDepartments).toEqual([2])
     expect(config.warning).toBeNull()
     expect(loadDemoConfig({ HOST: '::1' }).warning).toBeNull()
     expect(loadDemoConfig({ HOST: 'localhost' }).warning).toBeNull()

@@ -13,6 +13,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { channels } from '../protocol/wire.ts'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
 import { captchaVerifyUrls } from './starts.ts'
 
@@ -106,6 +107,21 @@ const departmentTags = z.string().transform((value, ctx) => {
   }
   return tags
 })
+/** `1,4`: those department ids; `*`: every department of the account (null). */
+const departments = z.string().transform((value, ctx) => {
+  if (value.trim() === '*') return null
+  const ids = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  if (ids.length > 0 && ids.every((id) => /^\d{1,15}$/.test(id) && Number(id) > 0))
+    return ids.map(Number)
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not a comma list of department ids (whole numbers from 1), or *`,
+  })
+  return z.NEVER
+})
 /** A MIME type the proxy can recognise by content (media/types.ts); never one a browser runs. */
 const uploadType = z
   .string()
@@ -145,6 +161,10 @@ const duration = <const K extends string>(
 const port = z.coerce.number().int().min(0).max(65_535)
 const httpUrl = z.url({ protocol: /^https?$/ })
 const secret32 = z.string().min(32, 'at least 32 characters')
+const webhookSecret = z
+  .string()
+  .min(16, 'at least 16 characters')
+  .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
 
 /** What the production proxy cannot start without; the demo makes them up (demo/config.ts). */
 export const requiredSettings = {
@@ -153,10 +173,7 @@ export const requiredSettings = {
     'the zChat API token (zChat > Settings > Integrations > API)',
   ),
   ZCHAT_WEBHOOK_SECRET: setting(
-    z
-      .string()
-      .min(16, 'at least 16 characters')
-      .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    webhookSecret,
     'the secret path of the webhook URL (16+ letters, digits, _ or -)',
     { key: 'webhookSecret' },
   ),
@@ -165,6 +182,12 @@ export const requiredSettings = {
   ALLOWED_ORIGINS: setting(
     z.union([z.literal('*'), commaList(origin)]),
     'comma list of site origins allowed to use the chat, or *',
+  ),
+  // Required, `*` included: unset used to mean any department, and a visitor chooses it, so a page's
+  // script could open conversations in the account's internal or VIP queues.
+  ALLOWED_DEPARTMENTS: setting(
+    departments,
+    'comma list of the zChat department ids visitors may start a conversation in, or `*` for every department of the account, internal and VIP queues included ([security.md](security.md#what-a-site-owner-must-configure))',
   ),
 } satisfies Declarations
 
@@ -182,6 +205,15 @@ const serverSettings = {
     'the token of zChat\'s update call (the rating, customer key, tags), which the contract calls "your clientSdk token" while every other call says "your API token"',
     { whenUnset: '`ZCHAT_TOKEN`' },
   ),
+  ZCHAT_WEBHOOK_SECRET_PREVIOUS: setting(
+    webhookSecret,
+    "`ZCHAT_WEBHOOK_SECRET`'s value before its last rotation: the webhook answers on both paths until zChat has the new one ([Rotating secrets](security.md#rotating-secrets))",
+    { key: 'webhookSecretPrevious' },
+  ),
+  SESSION_SECRET_PREVIOUS: setting(
+    secret32,
+    "`SESSION_SECRET`'s value before its last rotation: the credentials and history links it signed stay valid until they expire, new ones are signed with `SESSION_SECRET` ([Rotating secrets](security.md#rotating-secrets))",
+  ),
   HISTORY_TIME_ZONE: setting(
     z.string().refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC'),
     'the zone of the times in the external-history document zChat fetches (its format has none)',
@@ -196,14 +228,20 @@ const serverSettings = {
     'how long a visitor credential is valid',
     { default: '24', accepts: 'more than 0, up to 720', key: 'sessionTtlMs' },
   ),
-  ALLOWED_DEPARTMENTS: setting(
-    commaList(z.coerce.number().int().positive()),
-    'comma list of department ids a visitor may start a conversation in',
-    { whenUnset: 'any' },
+  ALLOWED_CHANNELS: setting(
+    commaList(z.enum(channels))
+      .refine((list) => list.length > 0, 'at least one of web, whatsapp, sms')
+      .transform((list): readonly (typeof channels)[number][] => [...new Set(list)]),
+    "comma list of where agents may answer a visitor: `web` (in the chat), `whatsapp`, `sms` (zChat's media types WHATSAPP and SMS, at the phone the visitor gives); a start on another is refused (422). The site offers them with `data-channels` ([Departments and channels](embedding.md#departments-and-channels))",
+    { default: 'web', accepts: '`web`, `whatsapp`, `sms`' },
   ),
   IDENTITY_SECRET: setting(
     secret32,
     "shared with the site's server, which signs visitors' identity with it (32+ characters; [identity.md](identity.md)); unset: identities are refused (422)",
+  ),
+  IDENTITY_SECRET_PREVIOUS: setting(
+    secret32,
+    "`IDENTITY_SECRET`'s value before its last rotation: identities the site signed with it are still taken ([Rotating secrets](security.md#rotating-secrets))",
   ),
   IDENTITY_MAX_AGE_SECONDS: setting(
     wholeNumber(60, 3600),
@@ -524,7 +562,7 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   // envSchema is built from the declarations Settings is inferred from.
   const s = parsed.data as Settings
-  const lines = [...extraLines]
+  const lines = [...extraLines, ...rotationProblems(s)]
   if (s.LEAVE_MESSAGE_URL && !s.LEAVE_MESSAGE_SECRET) {
     lines.push(
       problem(
@@ -548,6 +586,30 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
   }
   if (lines.length > 0) fail(lines)
   return s
+}
+
+/** Each secret that rotates, and the variable that holds its value before the last rotation. */
+const rotatingSecrets = [
+  ['ZCHAT_WEBHOOK_SECRET', 'ZCHAT_WEBHOOK_SECRET_PREVIOUS'],
+  ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'],
+  ['IDENTITY_SECRET', 'IDENTITY_SECRET_PREVIOUS'],
+] as const
+
+/**
+ * A previous value equal to the current one: the rotation was not made, whatever the operator
+ * thinks. A previous value without a current one (IDENTITY_SECRET is optional) verifies nothing.
+ */
+function rotationProblems(s: Settings): string[] {
+  return rotatingSecrets.flatMap(([name, previous]) => {
+    if (s[previous] === undefined) return []
+    if (s[previous] === s[name])
+      return [
+        problem(previous, `the same as ${name}: give ${name} the new value, and this the old one`),
+      ]
+    if (s[name] === undefined && name === 'IDENTITY_SECRET')
+      return [problem(previous, `set only with ${name}, which signs now`)]
+    return []
+  })
 }
 
 /** The production configuration: every required variable set, every value valid. */

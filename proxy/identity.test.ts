@@ -2,12 +2,15 @@ import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './errors.ts'
 import { createIdentityVerifier, ownerOf, signIdentity } from './identity.ts'
+import type { RotatingSecret } from './keys.ts'
 
 const secret = 'site-identity-secret-0123456789abcdef'
 const publicUrl = 'https://chat.example.com'
 const now = 1_750_000_000_000
 const seconds = now / 1000
-const verifier = (options: { secret?: string | null; maxAgeSeconds?: number } = {}) =>
+const verifier = (
+  options: { secret?: string | RotatingSecret | null; maxAgeSeconds?: number } = {},
+) =>
   createIdentityVerifier({
     secret: options.secret === undefined ? secret : options.secret,
     maxAgeSeconds: options.maxAgeSeconds ?? 600,
@@ -168,6 +171,27 @@ describe('verifyIdentity', () => {
         code: 'AUTHENTICATION_ERROR',
         status: 401,
       })
+  })
+
+  it('takes what the site signed with either value during a rotation, and only those', () => {
+    const previous = 'the-identity-secret-before-rotation'
+    const rotated = verifier({ secret: { current: secret, previous } })
+    expect(rotated(signIdentity(previous, data))).toMatchObject({
+      verified: { customerKey: 'crm-42' },
+    })
+    expect(rotated(signIdentity(secret, data))).toMatchObject({
+      verified: { customerKey: 'crm-42' },
+    })
+    expect(
+      refusal(() => rotated(signIdentity('some-other-secret-0123456789abcdef', data))),
+    ).toMatchObject({
+      code: 'AUTHENTICATION_ERROR',
+      message: 'Identity signature does not match',
+    })
+    // Once the previous value is dropped, what it signed is refused.
+    expect(refusal(() => verify(signIdentity(previous, data)))).toMatchObject({
+      code: 'AUTHENTICATION_ERROR',
+    })
   })
 
   it('refuses any identity when no secret is configured', () => {

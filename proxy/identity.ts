@@ -13,6 +13,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { type SignedIdentity, visitorProfile } from '../protocol/schemas.ts'
 import { ApiError } from './errors.ts'
+import { type RotatingSecret, secretValues } from './keys.ts'
 
 export const identityDefaults = {
   /** IDENTITY_MAX_AGE_SECONDS when not told otherwise (tests and tools; env.ts has the setting's). */
@@ -53,8 +54,8 @@ export function signIdentity(secret: string, data: object): { payload: string; s
 }
 
 export type IdentityVerifierOptions = {
-  /** IDENTITY_SECRET; without it every identity is refused (422). */
-  secret: string | null
+  /** IDENTITY_SECRET (and IDENTITY_SECRET_PREVIOUS); without it every identity is refused (422). */
+  secret: string | RotatingSecret | null
   /** IDENTITY_MAX_AGE_SECONDS: the longest `exp - iat` taken. */
   maxAgeSeconds: number
   /** This proxy's PUBLIC_URL, which `aud` must name. */
@@ -65,10 +66,12 @@ export type IdentityVerifierOptions = {
 const withoutSlash = (url: string) => url.replace(/\/+$/, '')
 
 /**
+/**
  * Verifies a signed identity: 401 AUTHENTICATION_ERROR when it is unsigned, badly signed, expired,
  * for another proxy, too long-lived or unreadable, each saying which; 422 when this proxy has no
- * IDENTITY_SECRET to check it with. Whether its `jti` was used is the route's to ask (it is
- * taken only when the start is let through).
+ * IDENTITY_SECRET to check it with. During a rotation (IDENTITY_SECRET_PREVIOUS) what the site
+ * signed with either value is taken. Whether its `jti` was used is the route's to ask (it is taken
+ * only when the start is let through).
  */
 export function createIdentityVerifier({
   secret,
@@ -76,8 +79,9 @@ export function createIdentityVerifier({
   audience,
   now = Date.now,
 }: IdentityVerifierOptions) {
+  const secrets = secret === null ? [] : secretValues(secret)
   return function verifyIdentity(identity: SignedIdentity): CheckedIdentity {
-    if (secret === null)
+    if (secrets.length === 0)
       throw new ApiError(
         'UNPROCESSABLE',
         'Identity verification is not configured on this chat (IDENTITY_SECRET is not set)',
@@ -87,10 +91,12 @@ export function createIdentityVerifier({
     const signature = identity.signature?.replace(/=+$/, '')
     if (!signature) throw refuse('is not signed')
     if (!base64url.test(payload) || !base64url.test(signature)) throw refuse('is malformed')
-    const expected = createHmac('sha256', secret).update(payload).digest()
     const given = Buffer.from(signature, 'base64url')
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw refuse('signature does not match')
+    const signedWith = (key: string) => {
+      const expected = createHmac('sha256', key).update(payload).digest()
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    }
+    if (!secrets.some(signedWith)) throw refuse('signature does not match')
     let data: unknown
     try {
       data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))

@@ -9,6 +9,7 @@ import {
   testToken,
   webhookSecret,
 } from './testing/harness.ts'
+import { createTickets, createVisitors } from './visitors.ts'
 
 type Line = Record<string, unknown> & { msg?: string; reqId?: string; level: number }
 
@@ -184,6 +185,29 @@ describe('the log', () => {
     expect(
       describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
     ).toBe('/media/***/a.png')
+  })
+})
+
+describe('the last net', () => {
+  it('scrubs a visitor credential or history ticket from any line, in either format', () => {
+    const out: string[] = []
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => out.push(line) },
+    })
+    const secret = 'a-session-secret-of-32-characters!!'
+    const given = [
+      createVisitors(secret, 60_000).issue('conv-1').credential,
+      createTickets(secret, 60_000).issue('conv-1').credential,
+      // Issued before key ids, and still verified.
+      'v1.eyJjIjoiY29udi0xIiwiZSI6MX0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU',
+    ]
+    for (const credential of given) {
+      logger.warn({ note: `refused ${credential} here` }, `refused Bearer ${credential}`)
+    }
+    expect(out).toHaveLength(given.length)
+    for (const credential of given) expect(out.join('')).not.toContain(credential)
+    expect(out[0]).toContain('refused [redacted] here')
   })
 })
 

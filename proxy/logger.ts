@@ -28,9 +28,18 @@ const redactPaths = [
   'headers.authorization',
   'headers.cookie',
   'authorization',
-  ...['token', 'zchatToken', 'webhookSecret', 'sessionSecret', 'secret', 'credential'].flatMap(
-    (key) => [key, `*.${key}`],
-  ),
+  ...[
+    'token',
+    'zchatToken',
+    'webhookSecret',
+    'webhookSecretPrevious',
+    'sessionSecret',
+    'sessionSecretPrevious',
+    'identitySecret',
+    'identitySecretPrevious',
+    'secret',
+    'credential',
+  ].flatMap((key) => [key, `*.${key}`]),
 ]
 
 /**
@@ -45,8 +54,9 @@ export function describeRequest(request: { method: string; url: string }) {
   return { method: request.method, url: request.url.replace(secretPaths, '$1***') }
 }
 
-// A visitor credential or history ticket (visitors.ts): `v1.<payload>.<signature>`.
-const credentialShape = /\bv1\.[\w-]{8,}\.[\w-]{16,}/g
+// A visitor credential or history ticket (visitors.ts): `v2.<key id>.<payload>.<signature>`, or
+// `v1.<payload>.<signature>` as they were before key ids.
+const credentialShape = /\bv(?:1|2\.[\w-]{8})\.[\w-]{8,}\.[\w-]{16,}/g
 
 /** Replaces every occurrence of the secrets, as written in JSON and in a URL too. */
 function scrubber(secrets: readonly string[]): (line: string) => string {
@@ -64,7 +74,8 @@ function scrubber(secrets: readonly string[]): (line: string) => string {
   ]
   return (line) => {
     // Most lines hold no credential: skip the regular expression's scan of them.
-    let out = line.includes('v1.') ? line.replace(credentialShape, censor) : line
+    let out =
+      line.includes('v1.') || line.includes('v2.') ? line.replace(credentialShape, censor) : line
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(censor)
     return out
   }

@@ -59,10 +59,13 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
           secrets: [
             config.zchatToken,
             config.webhookSecret,
+            ...(config.webhookSecretPrevious ? [config.webhookSecretPrevious] : []),
             config.sessionSecret,
+            ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
+            ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
             ...(config.zchatUpdateToken ? [config.zchatUpdateToken] : []),
             ...(config.captcha ? [config.captcha.secret] : []),
             ...redisSecrets(config.redisUrl),
@@ -105,6 +108,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     onRemove: metrics.countMediaRemoved,
   })
   if (config.limits.uploadMaxBytes > 0) await prepareMedia(media, config.mediaDir, log)
+  const sessionSecret = { current: config.sessionSecret, previous: config.sessionSecretPrevious }
   const app = await buildApp({
     zchat: createZChatClient({
       apiUrl: config.zchatApiUrl,
@@ -117,15 +121,19 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     transcripts,
     streams,
     media,
-    visitors: createVisitors(config.sessionSecret, config.sessionTtlMs),
-    webhookSecret: config.webhookSecret,
-    ticketSecret: `${config.sessionSecret}:history`,
+    visitors: createVisitors(sessionSecret, config.sessionTtlMs),
+    webhookSecret: { current: config.webhookSecret, previous: config.webhookSecretPrevious },
+    sessionSecret,
     historyTtlMs: transcriptRetentionMs,
     historyTimeZone: config.historyTimeZone,
     publicUrl: () => publicUrl,
     allowedOrigins: config.allowedOrigins,
     allowedDepartments: config.allowedDepartments,
-    identitySecret: config.identitySecret,
+    allowedChannels: config.allowedChannels,
+    identitySecret: config.identitySecret && {
+      current: config.identitySecret,
+      previous: config.identitySecretPrevious,
+    },
     identityMaxAgeSeconds: config.identityMaxAgeSeconds,
     captcha: config.captcha,
     departmentTags: config.departmentTags,

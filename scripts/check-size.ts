@@ -18,10 +18,16 @@
  * The chat on open went from 27 to 27.25 KB for a fix: the conversation a tab starts is handed to
  * the other tabs in a Web Lock's name, since localStorage reaches them late (about 170 bytes). All
  * chat code went from 45 to 45.5 KB for that fix and for zChat's refusals told apart from the end of
- * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). Then the
- * chat on open went from 27.25 to 28 KB, and all chat code from 45.5 to 46 KB, for shared computers
- * (issue 20): `zchat('reset')` in every tab, the conversation's signed customer checked against the
- * page's, and the page's function that signs a fresh identity for each conversation (about 0.55 KB).
+ * a chat (a refused message, a refused rating, unavailable at any time: about 0.25 KB). All chat
+ * code went from 45.5 to 48.75 KB for the site's choice of department and channel (a part of its
+ * own, about 2.8 KB, fetched only on sites that offer one) and the departments' hours; the chat on
+ * open from 27.25 to 27.5 KB for what the model must know before any part is there: the start's
+ * department and channel, a conversation answered on the visitor's phone (no message box, after a
+ * reload too), one slot in the window (about 0.2 KB). Then the chat on open went from 27.5 to
+ * 28.25 KB, and all chat code from 48.75 to 49.25 KB, for shared computers (issue 20):
+ * `zchat('reset')` in every tab, the conversation's signed customer checked against the page's, and
+ * the page's function that signs a fresh identity for each conversation (about 0.5 KB; together
+ * they build to 27.98 and 49.00 KB, and 28 or 49 would have left 16 bytes or none).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -70,7 +76,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.25 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -94,7 +100,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 46 * 1024,
+    maxGzipBytes: 49.25 * 1024,
   },
 ]
 

@@ -166,6 +166,22 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true })
 })
 
+/** Every setting production needs, the image's environment under them. */
+const productionEnv = (): Record<string, string> => ({
+  ...runtimeEnv,
+  // Loopback and any free port on this machine (the image listens on 0.0.0.0:8787).
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  ZCHAT_API_URL: 'http://127.0.0.1:9/core/api/v1',
+  ZCHAT_TOKEN: randomBytes(16).toString('hex'),
+  ZCHAT_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  PUBLIC_URL: 'https://chat.example.com',
+  ALLOWED_ORIGINS: 'https://shop.example.com',
+  ALLOWED_DEPARTMENTS: '1,2',
+})
+
 describe('the Docker image', () => {
   it('is Node 20 (>= 20.19), runs as a user other than root and checks its health on /healthz', () => {
     for (const { image } of stages) {
@@ -250,19 +266,7 @@ describe('the Docker image', () => {
 
   it('serves health, readiness and the widget, and exits 0 on its stop signal', async () => {
     const cmd = runtime.cmd!
-    const env = {
-      ...runtimeEnv,
-      // Loopback and any free port on this machine (the image listens on 0.0.0.0:8787).
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ZCHAT_API_URL: 'http://127.0.0.1:9/core/api/v1',
-      ZCHAT_TOKEN: randomBytes(16).toString('hex'),
-      ZCHAT_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      PUBLIC_URL: 'https://chat.example.com',
-      ALLOWED_ORIGINS: 'https://shop.example.com',
-    }
+    const env = productionEnv()
     const server = start(cmd, runtime.dir, env)
     const [, url = ''] = await waitForOutput(
       server,
@@ -297,6 +301,22 @@ describe('the Docker image', () => {
     expect((await within(healthcheck(port), 10_000, 'health check')).code).not.toBe(0)
   }, 60_000)
 
+  it('refuses to start without ALLOWED_DEPARTMENTS, or visitors could open conversations in any department', async () => {
+    const { ALLOWED_DEPARTMENTS: _, ...env } = productionEnv()
+    const proc = start(runtime.cmd!, runtime.dir, env)
+    const { code } = await within(proc.closed, 10_000, 'exit without ALLOWED_DEPARTMENTS')
+    expect(code).toBe(1)
+    expect(proc.stderr).toMatch(
+      /^ {2}ALLOWED_DEPARTMENTS: required: .*or `\*` for every department/m,
+    )
+    expect(proc.stdout).not.toContain('Server listening')
+    // `*` says so on purpose.
+    const open = start(runtime.cmd!, runtime.dir, { ...env, ALLOWED_DEPARTMENTS: '*' })
+    await waitForOutput(open, /"msg":"Server listening at (http:[^"]+)"/, 15_000)
+    open.child.kill(runtime.stopSignal as NodeJS.Signals)
+    expect((await within(open.closed, 5000, `exit after ${runtime.stopSignal}`)).code).toBe(0)
+  }, 30_000)
+
   it('refuses to start without its settings, naming each one, and never starts the emulator', async () => {
     // A bare `docker run`, on loopback and a free port should it start anyway.
     const proc = start(runtime.cmd!, runtime.dir, { ...runtimeEnv, HOST: '127.0.0.1', PORT: '0' })
@@ -309,6 +329,7 @@ describe('the Docker image', () => {
       'SESSION_SECRET',
       'PUBLIC_URL',
       'ALLOWED_ORIGINS',
+      'ALLOWED_DEPARTMENTS',
     ])
       expect(proc.stderr).toContain(`${name}:`)
     expect(proc.stdout + proc.stderr).not.toMatch(/emulator/i)

@@ -6,10 +6,24 @@ import type { SignedIdentity, VisitorProfile } from '../protocol/schemas.ts'
 import type { AgentMessage } from './conversation/model.ts'
 import type { Locale } from './i18n/locale.ts'
 
-/** `data-*` the chat chunk reads itself (chat/site-options.ts), unparsed: the loader stays small. */
+/**
+ * `data-*` the chat chunk reads itself (chat/site-options.ts; `hours` and `timezone` in
+ * conversation/opening-hours.ts, `departments` and `channels` in conversation/choice.ts), unparsed:
+ * the loader stays small.
+ */
 export type ChatAttributes = Partial<
   Record<
-    'prechat' | 'privacyUrl' | 'consent' | 'identity' | 'identitySignature' | 'extra' | 'sound',
+    | 'prechat'
+    | 'privacyUrl'
+    | 'consent'
+    | 'identity'
+    | 'identitySignature'
+    | 'extra'
+    | 'sound'
+    | 'hours'
+    | 'timezone'
+    | 'departments'
+    | 'channels',
     string
   >
 >
@@ -38,9 +52,6 @@ export type WidgetOptions = {
   /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
   pageUrl: 'path' | 'full' | 'none'
   attributes: ChatAttributes
-  /** `data-hours` and `data-timezone` as written: the chat parses them (opening-hours.ts). */
-  hours?: string
-  timeZone?: string
 }
 
 /** What the page said through `zchat(...)`, kept by the loader until `destroy` or `reset`. */

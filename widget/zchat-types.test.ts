@@ -32,6 +32,7 @@ const site = `
 import type { Zchat, ZchatMessage } from ${JSON.stringify('./zchat')}
 
 zchat('init', { lang: 'pt-BR', department: 1, open: false, zIndex: 10, extra: { plan: 'gold' } })
+zchat('init', { departments: [{ id: 7, label: 'Vendas', hours: 'mon-fri 09:00-18:00' }], channels: 'web,whatsapp' })
 zchat('on', 'message', (message: ZchatMessage) => console.log(message.text, message.media?.url))
 zchat('on', 'state', (state) => state === 'chatting')
 zchat('identify', { name: 'Ana', identity: { payload: 'e30', signature: 's' } })
@@ -46,6 +47,8 @@ const named: Zchat = window.zchat
 zchat('init', { colour: 'red' })
 // @ts-expect-error: department is a number
 zchat('init', { department: '1' })
+// @ts-expect-error: a department's id is a number
+zchat('init', { departments: [{ id: '7', label: 'Vendas' }] })
 // @ts-expect-error: no such command
 zchat('explode')
 // @ts-expect-error: a state listener gets a state name

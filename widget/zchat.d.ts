@@ -35,10 +35,28 @@ export interface ZchatOptions {
   hours?: string
   /** The IANA zone `hours` is in; default America/Sao_Paulo. */
   timezone?: string
-  /** The site's own keys for zChat's `extra` (or their JSON). */
+  /**
+   * Departments the visitor chooses from before the first message (over `department`), labels in
+   * the page's language, each with its own `hours` if it has any (or their JSON).
+   */
+  departments?: ZchatDepartment[] | string
+  /** Where the agent may answer, in the order offered: `web,whatsapp,sms`; default `web`. */
+  channels?: string
+  /**
+   * The site's own keys for zChat's `extra` (or their JSON): what the page says, which a visitor can
+   * change; send what an agent acts on signed, as an identity.
+   */
   extra?: ZchatExtra | string
   /** What the agent sees of the page's address; default `path`. */
   pageUrl?: 'path' | 'full' | 'none'
+}
+
+export interface ZchatDepartment {
+  /** The zChat department id. */
+  id: number
+  label: string
+  /** Its opening hours, as `hours`; without them the site's `hours` apply. */
+  hours?: string
 }
 
 export type ZchatExtra = Record<string, string | number | boolean | null>

@@ -64,6 +64,9 @@ describe('the customer zChat sees', () => {
     expect(view.customer).toEqual({ name: 'Ana', email: 'ana@example.com', cpf: '52998224725' })
     // Department 2 has no tags and there is no identity: no update call, nothing set.
     expect(view).toMatchObject({ tagIds: [], customerKey: null })
+    // The agent is told that nobody vouched for these details.
+    expect(view.extra).toMatchObject({ widget_identity_verified: false })
+    expect(view.extra).not.toHaveProperty('widget_verified_fields')
   })
 
   it('refuses an invalid CPF with 400, naming the field, and creates no interaction', async () => {
@@ -103,6 +106,11 @@ describe("the site's signed identity", () => {
     expect(view.customerKey).toBe('crm-42')
     // The department's tags (DEPARTMENT_TAGS 1:10|11) and the signed ones, once each.
     expect(view.tagIds).toEqual(['10', '11', '99'])
+    // The agent is told the site vouched for the visitor, and for which details: the email was typed.
+    expect(view.extra).toMatchObject({
+      widget_identity_verified: true,
+      widget_verified_fields: 'name,cpf',
+    })
   })
 
   it("gives a department's tags to every new interaction there", async () => {

@@ -49,7 +49,7 @@ describe('start', () => {
       payload: {
         department: 2,
         visitor: { name: 'Ana', email: 'ana@example.com' },
-        page: { url: 'https://site.example/shoes', title: 'Shoes' },
+        page: { url: `${siteOrigin}/shoes`, title: 'Shoes' },
       },
       headers: { origin: siteOrigin },
     })
@@ -60,7 +60,8 @@ describe('start', () => {
     expect(view.customer).toMatchObject({ name: 'Ana', email: 'ana@example.com' })
     expect(view.extra).toEqual({
       widget_channel: 'web',
-      widget_page_url: 'https://site.example/shoes',
+      widget_identity_verified: false,
+      widget_page_url: `${siteOrigin}/shoes`,
       widget_page_title: 'Shoes',
     })
   })
@@ -69,7 +70,7 @@ describe('start', () => {
     const { conversationId } = await start({
       department: 1,
       extra: { clientId: 'c-1', botId: 'b-9', plan: 'gold', vip: true, score: 7, note: null },
-      page: { url: 'https://site.example/' },
+      page: { url: `${siteOrigin}/` },
     })
     expect((await interaction(h.emulator, conversationId)).extra).toEqual({
       clientId: 'c-1',
@@ -79,7 +80,54 @@ describe('start', () => {
       score: 7,
       note: null,
       widget_channel: 'web',
-      widget_page_url: 'https://site.example/',
+      widget_identity_verified: false,
+      widget_page_url: `${siteOrigin}/`,
+    })
+  })
+
+  it("passes the page's URL only when it is a web page of an allowed site, and starts all the same", async () => {
+    const extraFor = async (url: string) => {
+      const { conversationId } = await start({ department: 1, page: { url, title: 'Checkout' } })
+      return (await interaction(h.emulator, conversationId)).extra
+    }
+    for (const url of [
+      'javascript:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'https://site.example.evil.example/login',
+      // Another scheme of the allowed site is another origin.
+      'https://site.example/',
+      'file:///etc/passwd',
+      'not a url',
+    ]) {
+      const extra = await extraFor(url)
+      expect(extra, url).not.toHaveProperty('widget_page_url')
+      // The rest of what the page said goes on.
+      expect(extra, url).toMatchObject({ widget_page_title: 'Checkout' })
+    }
+    // A user name and password in the address never reach the agent.
+    expect(await extraFor('http://ana:hunter2@site.example/account')).toMatchObject({
+      widget_page_url: `${siteOrigin}/account`,
+    })
+  })
+
+  it("takes control and format characters out of the visitor's name, phone and the page's title", async () => {
+    // U+202E turns the rest of a line around, U+2066 and U+2069 isolate it, U+200B and the tag
+    // characters are invisible, BEL and a line break are controls.
+    const { conversationId } = await start({
+      department: 1,
+      visitor: {
+        name: 'Ana \u202eazuoS\u202c Maria\u0007\u200b\u{e0041}',
+        phone: '\u206611 99141-7777\u2069',
+      },
+      page: { url: `${siteOrigin}/`, title: 'Shoes\nSale\u200f' },
+    })
+    const view = await interaction(h.emulator, conversationId)
+    expect(view.customer).toEqual({ name: 'Ana azuoS Maria', phone: '11991417777' })
+    expect(view.extra).toMatchObject({ widget_page_title: 'Shoes Sale' })
+    // ZWNJ is part of how Persian names are spelt: it stays.
+    const persian = await start({ department: 1, visitor: { name: 'مهدی\u200cپور' } })
+    expect((await interaction(h.emulator, persian.conversationId)).customer).toEqual({
+      name: 'مهدی\u200cپور',
     })
   })
 

@@ -5,8 +5,15 @@
  * and every reconnect sees the same conversation.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { brazilianPhone } from '../../protocol/checks.ts'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
-import { type LoggedEvent, type Media, routes } from '../../protocol/wire.ts'
+import {
+  type AnsweredOn,
+  type Channel,
+  type LoggedEvent,
+  type Media,
+  routes,
+} from '../../protocol/wire.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -28,6 +35,7 @@ import { visitorConversation } from './conversation.ts'
 import { assertOpen, byId, parseBody } from './guard.ts'
 import { historyPath } from './history.ts'
 import { toMedia } from './media.ts'
+import { pageOnSite } from './page.ts'
 import { isRefusal, refusedByZChat, upstream } from './upstream.ts'
 
 /** An upload that expired, was swept, or is another conversation's: a 422 on `upload`. */
@@ -55,6 +63,8 @@ export type InteractionDeps = {
   /** What the previous conversation said, long after the log forgot it, and whom it belongs to. */
   transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
+  /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
+  allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
   /** Identities' ids already used: each starts one conversation. */
@@ -63,6 +73,8 @@ export type InteractionDeps = {
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
   departmentTags: ReadonlyMap<number, readonly string[]>
+  /** Where agents may answer (ALLOWED_CHANNELS): a start on another is refused. */
+  allowedChannels: readonly Channel[]
   limits: Pick<Limits, 'startsPerMinute' | 'typingPerMinute' | 'bodyLimitBytes' | 'zchatTimeoutMs'>
 }
 
@@ -76,12 +88,14 @@ export async function interactionRoutes(
     tickets,
     transcripts,
     publicUrl,
+    allowedOrigins,
     allowedDepartments,
     verifyIdentity,
     usedIdentities,
     startBudget,
     verifyCaptcha,
     departmentTags,
+    allowedChannels,
     limits,
   }: InteractionDeps,
 ) {
@@ -131,6 +145,15 @@ export async function interactionRoutes(
       if (allowedDepartments && !allowedDepartments.includes(department)) {
         throw new ApiError('UNPROCESSABLE', `Department ${department} is not available here`)
       }
+      const channel = body.channel ?? 'web'
+      if (!allowedChannels.includes(channel))
+        throw new ApiError('UNPROCESSABLE', `Answering by ${channel} is not enabled here`, [
+          { path: 'channel', message: 'Not one of this proxy’s channels (ALLOWED_CHANNELS)' },
+        ])
+      // The schema made sure a phone channel comes with a Brazilian phone: zChat gets its digits.
+      const phone = brazilianPhone(body.visitor?.phone ?? '')
+      const answeredOn: AnsweredOn | undefined =
+        channel !== 'web' && phone ? { channel, phone } : undefined
       const checked = body.identity && verifyIdentity(body.identity)
       const identity = checked ? checked.verified : undefined
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
@@ -147,9 +170,10 @@ export async function interactionRoutes(
       }
       const owner = ownerOf(identity)
       const externalHistory = await previousHistory(body.previous, owner, request)
+      const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
-          .start(toStartInput({ ...body, department, externalHistory, identity }))
+          .start(toStartInput({ ...body, page, department, externalHistory, identity, answeredOn }))
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
@@ -168,9 +192,12 @@ export async function interactionRoutes(
         )
       }
       const { credential, expiresAt } = visitors.issue(interactionHash)
-      return reply
-        .status(201)
-        .send({ conversationId: interactionHash, credential, expiresAt: expiresAt.toISOString() })
+      return reply.status(201).send({
+        conversationId: interactionHash,
+        credential,
+        expiresAt: expiresAt.toISOString(),
+        ...(answeredOn && { answeredOn }),
+      })
     },
   )
 

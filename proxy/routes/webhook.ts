@@ -17,13 +17,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { ApiError, answerError, tooManyRequests, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
+import { type RotatingSecret, secretValues } from '../keys.ts'
 import { requestId, requestLogger, writeRequestLine } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { readTrigger } from '../zchat/adapter.ts'
 
 export type WebhookDeps = {
   log: EventLog
-  secret: string
+  /** ZCHAT_WEBHOOK_SECRET; during a rotation its previous value opens the webhook too. */
+  secret: string | RotatingSecret
   bodyLimit: number
   /** Calls per minute per sender address, counted by this process. */
   perMinute: number
@@ -94,8 +96,19 @@ function isJson(type: string) {
 
 export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
   const { log, bodyLimit, metrics, isDraining, logger, parseJson } = deps
-  const expected = digest(deps.secret)
+  const expected = secretValues(deps.secret).map(digest)
   const limited = createLimiter(deps.perMinute)
+  // While zChat still calls the old path during a rotation, the operator hears of it once a minute:
+  // when the line stops, ZCHAT_WEBHOOK_SECRET_PREVIOUS can go.
+  let previousNotedAt = Number.NEGATIVE_INFINITY
+  const notePreviousSecret = (requestLog: FastifyBaseLogger) => {
+    const now = Date.now()
+    if (now - previousNotedAt < 60_000) return
+    previousNotedAt = now
+    requestLog.warn(
+      "zChat called the webhook with ZCHAT_WEBHOOK_SECRET_PREVIOUS: set zChat's Webhook URL to the new secret",
+    )
+  }
 
   async function accept(body: unknown, requestLog: FastifyBaseLogger) {
     const read = readTrigger(body)
@@ -165,10 +178,16 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
     }
     // Before a byte of the body is read: a forger cannot hold a socket open by sending a body
     // slowly, and gets the same 404 as any unknown path, with the connection closed.
-    if (!timingSafeEqual(digest(secret), expected)) {
+    const given = digest(secret)
+    // Every value compared, whichever matches: the time taken tells nothing.
+    let matched = -1
+    for (let index = 0; index < expected.length; index++)
+      if (timingSafeEqual(given, expected[index]!) && matched < 0) matched = index
+    if (matched < 0) {
       metrics.countTrigger('unknown', 'forbidden')
       return fail(new ApiError('NOT_FOUND', 'Not found'), true)
     }
+    if (matched > 0) notePreviousSecret(requestLog)
     const { headers } = req
     const type = headers['content-type']
     const length = headers['content-length']

@@ -29,6 +29,7 @@ import { createZChatClient } from '../zchat/client.ts'
 
 export const testToken = 'test-zchat-token'
 export const webhookSecret = 'test-webhook-secret-0123456789'
+const sessionSecret = 'test-session-secret-0123456789abcdef'
 export const siteOrigin = 'http://site.example'
 
 export type Harness = {
@@ -54,6 +55,8 @@ export async function startHarness(
     sessionTtlMs?: number
     identitySecret?: string
     departmentTags?: Config['departmentTags']
+    allowedDepartments?: number[]
+    allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
@@ -113,15 +116,13 @@ export async function startHarness(
       streams: createStreams(limits),
       media,
       metrics,
-      visitors: createVisitors(
-        'test-session-secret-0123456789abcdef',
-        options.sessionTtlMs ?? 60 * 60 * 1000,
-      ),
+      visitors: createVisitors(sessionSecret, options.sessionTtlMs ?? 60 * 60 * 1000),
       webhookSecret,
-      ticketSecret: 'test-ticket-secret-0123456789abcdef',
+      sessionSecret,
       publicUrl: () => url,
       allowedOrigins: [siteOrigin],
-      allowedDepartments: null,
+      allowedDepartments: options.allowedDepartments ?? null,
+      ...(options.allowedChannels && { allowedChannels: options.allowedChannels }),
       identitySecret: options.identitySecret ?? null,
       captcha: options.captcha ?? null,
       ...(options.departmentTags && { departmentTags: options.departmentTags }),
@@ -187,6 +188,8 @@ export async function agent(emulator: Emulator, hash: string, action: string, bo
 export type InteractionView = {
   hash: string
   state: string
+  departmentId: number
+  mediaType: string
   mood: string | null
   note: string | null
   customer: Record<string, unknown> | null
@@ -249,12 +252,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     zchatUpdateToken: null,
     historyTimeZone: 'UTC',
     webhookSecret,
-    sessionSecret: 'test-session-secret-0123456789abcdef',
+    webhookSecretPrevious: null,
+    sessionSecret,
+    sessionSecretPrevious: null,
     sessionTtlMs: 60 * 60 * 1000,
     allowedOrigins: [siteOrigin],
     allowedDepartments: null,
+    allowedChannels: ['web'],
     identitySecret: null,
     identityMaxAgeSeconds: 600,
+    identitySecretPrevious: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
@@ -590,6 +597,7 @@ export function startProxyProcessAlong(config: Config, env: Record<string, strin
     SESSION_SECRET: config.sessionSecret,
     PUBLIC_URL: config.publicUrl,
     ALLOWED_ORIGINS: config.allowedOrigins === '*' ? '*' : config.allowedOrigins.join(','),
+    ALLOWED_DEPARTMENTS: config.allowedDepartments?.join(',') ?? '*',
     REDIS_URL: config.redisUrl ?? '',
     ...env,
   })

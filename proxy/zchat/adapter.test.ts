@@ -142,7 +142,12 @@ describe('toStartInput', () => {
       department_id: 2,
       media_type: 'TEXT',
       customer: { name: 'Ana' },
-      extra: { plan: 'gold', widget_channel: 'web', widget_page_url: 'https://shop.example/p' },
+      extra: {
+        plan: 'gold',
+        widget_channel: 'web',
+        widget_identity_verified: false,
+        widget_page_url: 'https://shop.example/p',
+      },
       external_history: 'https://chat.example/history/x',
     })
   })
@@ -153,6 +158,21 @@ describe('toStartInput', () => {
       visitor: { name: 'Ana', phone: '+55 (11) 99141-7777', cpf: '529.982.247-25' },
     })
     expect(input.customer).toEqual({ name: 'Ana', phone: '11991417777', cpf: '52998224725' })
+  })
+
+  it('starts a conversation answered on the phone with its media type, at that phone', () => {
+    const whatsapp = toStartInput({
+      ...base,
+      visitor: { name: 'Ana', phone: '(21) 98888-7777' },
+      identity: { phone: '1133334444' },
+      answeredOn: { channel: 'whatsapp', phone: '21988887777' },
+    })
+    expect(whatsapp).toMatchObject({
+      media_type: 'WHATSAPP',
+      customer: { name: 'Ana', phone: '21988887777' },
+    })
+    const sms = toStartInput({ ...base, answeredOn: { channel: 'sms', phone: '11991417777' } })
+    expect(sms).toMatchObject({ media_type: 'SMS', customer: { phone: '11991417777' } })
   })
 
   it("lets the site's signed details win over what the visitor typed, field by field", () => {

@@ -12,6 +12,7 @@
 import type { ZodError } from 'zod'
 import type { RatingBody, StartBody } from '../../protocol/schemas.ts'
 import {
+  type AnsweredOn,
   type ConversationEvent,
   type LoggedEvent,
   type Media,
@@ -106,12 +107,21 @@ export function fromStartResponse(reply: StartResponse): { interactionHash: stri
 
 // ---- Out: our requests -> zChat's bodies ------------------------------------------------------
 
-export type StartRequest = Pick<StartBody, 'visitor' | 'page' | 'extra'> & {
+export type StartRequest = Pick<StartBody, 'visitor' | 'extra'> & {
+  /** The page the visitor is on; its URL only when it is a page of the site (routes/page.ts). */
+  page?: { url?: string | undefined; title?: string | undefined } | undefined
   department: number
   externalHistory: string | undefined
   /** What the site's server signed: its name, email, phone and CPF win over the visitor's. */
   identity?: VerifiedIdentity | undefined
+  /**
+   * Answered on the visitor's phone: zChat's media type, and that phone as the customer's, over a
+   * signed one (it is where the visitor asked to be answered, not who they are).
+   */
+  answeredOn?: AnsweredOn | undefined
 }
+
+const mediaTypes = { whatsapp: 'WHATSAPP', sms: 'SMS' } as const
 
 /** Digits only, as the document's example (`11991417777`); a Brazilian +55 prefix is dropped. */
 export function normalizePhone(phone: string): string {
@@ -126,27 +136,34 @@ export function toStartInput({
   extra,
   externalHistory,
   identity,
+  answeredOn,
 }: StartRequest): ZChatStartBody {
-  const person = { ...visitor, ...definedOnly(identity) }
+  const signed = definedOnly(identity)
+  const person = { ...visitor, ...signed }
   const customer: Customer = {}
   if (person.name) customer.name = person.name
   if (person.email) customer.email = person.email
-  const phone = person.phone && normalizePhone(person.phone)
+  const phone = answeredOn?.phone ?? (person.phone && normalizePhone(person.phone))
   if (phone) customer.phone = phone
   // Digits only, as the document's example (`12345678900`).
   const cpf = person.cpf?.replace(/\D/g, '')
   if (cpf) customer.cpf = cpf
   return {
     department_id: department,
-    // The only media type the document names for a web chat.
-    media_type: 'TEXT',
+    // TEXT is the only media type the document names for a web chat.
+    media_type: answeredOn ? mediaTypes[answeredOn.channel] : 'TEXT',
     ...(Object.keys(customer).length > 0 && { customer }),
     // Echoed on every trigger by zChat (docs/zchat/README.md#what-you-send): kept small. The
     // site's keys stay as they are; ours are namespaced with `widget_`, which sites may not use.
+    // The customer's details look the same to the agent whether the visitor typed them or the
+    // site's server signed them: widget_identity_verified says whether the site vouched for the
+    // visitor, and widget_verified_fields which details it signed (the others were typed).
     extra: {
       ...extra,
       widget_channel: 'web',
-      ...(page && { widget_page_url: page.url }),
+      widget_identity_verified: identity !== undefined,
+      ...(identity && { widget_verified_fields: Object.keys(signed).join(',') }),
+      ...(page?.url && { widget_page_url: page.url }),
       ...(page?.title && { widget_page_title: page.title }),
     },
     ...(externalHistory && { external_history: externalHistory }),

@@ -35,7 +35,7 @@ export type Customer = z.infer<typeof customer>
 
 export type ZChatStartBody = {
   department_id: number
-  media_type: 'TEXT'
+  media_type: 'TEXT' | 'WHATSAPP' | 'SMS'
   customer?: Customer
   extra?: Record<string, unknown>
   external_history?: string

@@ -127,6 +127,7 @@ export async function startProxy(
     PORT: String(port),
     PUBLIC_URL: url,
     ALLOWED_ORIGINS: benchSecrets.origin,
+    ALLOWED_DEPARTMENTS: '*',
     ZCHAT_API_URL: zchatUrl,
     ZCHAT_TOKEN: 'bench-token',
     ZCHAT_WEBHOOK_SECRET: benchSecrets.webhook,

@@ -85,7 +85,7 @@ describe('readSettings', () => {
       PORT: ['70000', 'eighty'],
       ZCHAT_TIMEOUT_MS: ['5', 'soon'],
       HISTORY_TIME_ZONE: ['Mars/Olympus_Mons'],
-      ALLOWED_DEPARTMENTS: ['sales', '0'],
+      ALLOWED_DEPARTMENTS: ['sales', '0', ','],
     }
     for (const [name, values] of Object.entries(bad)) {
       for (const value of values) {
@@ -108,6 +108,10 @@ describe('readSettings', () => {
     }
     expect(refusal(() => loadConfig({ ...good, ...proxyOnly }))).toBe('accepted')
     expect(refusal(() => readSettings(good, []))).toBe('accepted')
+    // Every department, on purpose.
+    const every = { ...good, ALLOWED_DEPARTMENTS: '*' }
+    expect(refusal(() => loadConfig({ ...every, ...proxyOnly }))).toBe('accepted')
+    expect(refusal(() => readSettings(every, []))).toBe('accepted')
   })
 
   it('shows the webhook URL with the secret masked', () => {

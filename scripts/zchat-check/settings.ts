@@ -82,10 +82,13 @@ const envSchema = z.object({
     .string()
     .refine(isTimeZone, 'an IANA time zone, such as America/Sao_Paulo or UTC')
     .default('America/Sao_Paulo'),
+  // `*`: every department, as the proxy takes it (null: no one department to default to).
   ALLOWED_DEPARTMENTS: z
     .string()
-    .transform(commaList)
-    .pipe(z.array(z.coerce.number<string>().int().positive()))
+    .transform((value) => (value.trim() === '*' ? null : commaList(value)))
+    .pipe(
+      z.array(z.coerce.number<string>().int().positive()).min(1, 'department ids, or *').nullable(),
+    )
     .optional(),
   ZCHAT_CHECK_DEPARTMENT: z.coerce.number().int().positive('a zChat department id').optional(),
   ZCHAT_CHECK_TAGS: z

@@ -11,4 +11,5 @@ export const css = `
 .zc-bar legend{float:left;padding:0;margin-right:auto}
 .zc-rating{display:grid;gap:8px}
 .zc-rating p{margin:0}
+.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 `

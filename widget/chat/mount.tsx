@@ -6,6 +6,7 @@ import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { SignedIdentity } from '../../protocol/schemas.ts'
 import { createConversationModel } from '../conversation/model.ts'
+import type { OpeningHours } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { loadLanguage, t } from '../i18n/text.ts'
 import type { ChatHandle, ChatHost } from '../loader-chat-interface.ts'
@@ -26,7 +27,7 @@ import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
 import { askIdentity, readIdentity } from './identity.ts'
 import { narrowQuery } from './narrow.ts'
-import { attachmentPart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
+import { attachmentPart, choicePart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
@@ -140,10 +141,10 @@ export function mount(host: ChatHost): ChatHandle {
       },
     }),
   })
-  // Opening hours are read by their own chunk, only on sites that set them.
-  let isClosedNow: (() => boolean) | null = null
-  // Worded when shown: the language's chunk may arrive after the hours'.
-  let openingHours: (() => string) | undefined
+  // Opening hours are read by their own chunk, only on sites that set them; on a site that offers a
+  // choice of department (or channel), the choice reads them, with each department's own.
+  let siteHours: OpeningHours | null = null
+  const hours = (): OpeningHours | null => model.prechat.choice.value ?? siteHours
   const away = whileAway({ base, sound: options.attributes.sound, signal: teardown.signal })
   const model = createConversationModel({
     transport,
@@ -162,23 +163,29 @@ export function mount(host: ChatHost): ChatHandle {
     },
     exclusive: exclusive(startLockName(base)),
     onPhase: host.state,
-    isClosed: () => isClosedNow?.() ?? false,
+    isClosed: () => hours()?.closed() ?? false,
     isOffline: () => !navigator.onLine,
     owner: () => owner,
   })
-  if (options.hours) {
+  if (options.attributes.hours && !site.prechat.choice) {
     void import('../conversation/opening-hours.ts').then(
-      ({ isOpen, readSchedule, zoneCity }) => {
-        const schedule = readSchedule(options.hours, options.timeZone, warn)
-        if (!schedule) return
+      ({ readSiteHours }) => {
         // On the proxy's clock once a reply has measured it (a visitor's may be off by hours).
-        isClosedNow = () => !isOpen(schedule.hours, schedule.timeZone, transport.serverNow())
-        openingHours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
+        siteHours = readSiteHours(options.attributes, transport.serverNow, warn)
         model.checkHours()
       },
       (error: unknown) => warn('could not load the opening hours', error),
     )
   }
+  // The site's choice of department and channel is a part of its own, fetched at once on a site
+  // that offers one (for a new conversation's form, or a chat here instead of on the phone), and
+  // offered as soon as it is there: after a failed fetch too, once the window's Try again fetched it.
+  const stopChoice = effect(() => {
+    const part = choicePart.state.value
+    if (part.name === 'ready' && site.prechat.choice)
+      part.part.offerChoice(model, options.attributes, options.department, transport.serverNow)
+  })
+  if (site.prechat.choice) void choicePart.prefetch()
   // The leave-a-message part, loaded the first time no agent can chat.
   const unavailable = signal<UnavailableView | null>(null)
   let loadingUnavailable = false
@@ -192,7 +199,8 @@ export function mount(host: ChatHost): ChatHandle {
           transport,
           context: where,
           conversationId: () => session.load()?.conversationId,
-          openingHours: openingHours?.(),
+          // Worded now: the language's chunk may have arrived after the hours'.
+          openingHours: hours()?.describeHours(),
         })
       },
       (error: unknown) => {
@@ -289,6 +297,7 @@ export function mount(host: ChatHost): ChatHandle {
       model.dispose()
       stopUnavailable()
       stopPrefetch()
+      stopChoice()
       stopUnread()
       removeEventListener('online', model.backOnline)
       narrow.removeEventListener('change', turned)

@@ -70,3 +70,5 @@ export const prechatPart = lazyPart(() => import('./prechat-part.tsx'))
 export const endingPart = lazyPart(() => import('./ending-part.tsx'))
 /** A picked, dropped or pasted file: its preview, the drop hint and the upload itself. */
 export const attachmentPart = lazyPart(() => import('./attachment-part.tsx'))
+/** The site's choice of department and channel, and where the answer goes when not here. */
+export const choicePart = lazyPart(() => import('./choice-part.tsx'))

@@ -25,6 +25,8 @@ export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
   const { prechat: spec, privacyUrl, consent, identity, identitySignature } = attributes
   const problems: string[] = []
   const prechat: PrechatSettings = { ...defaultPrechat }
+  // Read by the pre-chat part, which offers the choice (conversation/choice.ts).
+  if (attributes.departments || attributes.channels) prechat.choice = true
   if (spec !== undefined) {
     const read = readPrechatFields(spec)
     prechat.fields = read.fields

@@ -29,10 +29,15 @@ export function createUnavailablePart({
   conversationId,
   openingHours,
 }: UnavailablePartDeps): UnavailableView {
+  // With the site's choice (conversation/choice.ts), the department chosen.
+  const choice = model.prechat.choice.peek()
   const leave = createLeaveMessage({
     send: transport.leaveMessage,
     enabled: () => transport.config().then((config) => config.leaveMessage !== false),
-    context,
+    context: () => {
+      const department = choice?.chosenDepartment()
+      return { ...context(), ...(department && { department }) }
+    },
     ...(openingHours && { openingHours }),
   })
   // Each time no agent can chat, the form starts with what the visitor already told us.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { UploadReply } from '../../protocol/wire.ts'
+import { limits, type UploadReply } from '../../protocol/wire.ts'
 import {
   createFakeTransport,
   fileGoneFailure,
@@ -116,7 +116,7 @@ describe("the proxy's upload limits", () => {
 
 describe('choosing a file', () => {
   it('previews an image from an object URL, revoked when it is removed', async () => {
-    const { attachment } = setup()
+    const { model, attachment } = setup()
     await attachment.configure()
     attachment.stage(photo())
     expect(attachment.staged.value?.media).toEqual({
@@ -126,10 +126,11 @@ describe('choosing a file', () => {
       type: 'image/png',
       size: 2 * MB,
     })
-    attachment.setCaption('my cat')
+    model.setDraft('my cat')
     attachment.remove()
     expect(attachment.staged.value).toBeNull()
-    expect(attachment.caption.value).toBe('')
+    // Only the file goes: what the visitor wrote stays in the message box, to send as text.
+    expect(model.draft.value).toBe('my cat')
     expect(revoked).toEqual(created)
   })
 
@@ -180,10 +181,10 @@ describe('sending a file', () => {
     const t = await chatting()
     const held = holdUpload(t.fake)
     t.attachment.stage(photo())
-    t.attachment.setCaption('  my cat  ')
-    t.attachment.send()
+    t.model.setDraft('  my cat  ')
+    t.model.send()
     expect(t.attachment.staged.value).toBeNull()
-    expect(t.attachment.caption.value).toBe('')
+    expect(t.model.draft.value).toBe('')
     expect(visitorEntries(t).at(-1)).toMatchObject({
       clientId: 'client-2',
       text: 'my cat',
@@ -221,7 +222,7 @@ describe('sending a file', () => {
     const reply = uploadReply(photo())
     t.fake.transport.upload.mockResolvedValueOnce(reply)
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.fake.transport.send).toHaveBeenCalledOnce()
     // Uploaded, not sent: the bubble shows the file from the browser's memory, no progress bar.
@@ -243,7 +244,7 @@ describe('sending a file', () => {
     const t = await chatting()
     t.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(visitorEntries(t).at(-1)).toMatchObject({
       delivery: 'refused',
@@ -255,10 +256,45 @@ describe('sending a file', () => {
     expect(visitorEntries(t).map((e) => e.clientId)).toEqual(['client-1'])
   })
 
+  it("sends the file with the message box's words as its caption: one message, not two", async () => {
+    const t = await chatting()
+    t.model.setDraft('The torn corner')
+    t.attachment.stage(photo())
+    t.model.send()
+    await settle()
+    expect(t.fake.transport.send).toHaveBeenCalledOnce()
+    expect(t.fake.transport.send.mock.calls[0]?.[1]).toEqual({
+      clientId: 'client-2',
+      text: 'The torn corner',
+      upload: expect.stringMatching(/^upload-/),
+    })
+    expect(t.attachment.staged.value).toBeNull()
+    expect(t.model.draft.value).toBe('')
+    // The next Send is a text again.
+    t.model.setDraft('Can you see it?')
+    t.model.send()
+    await settle()
+    expect(t.fake.transport.send.mock.calls[1]?.[1]).toEqual({
+      clientId: 'client-3',
+      text: 'Can you see it?',
+    })
+  })
+
+  it('keeps the file and the words when the caption is too long, saying so', async () => {
+    const t = await chatting()
+    t.attachment.stage(photo())
+    t.model.setDraft('x'.repeat(limits.textLength + 1))
+    t.model.send()
+    expect(t.model.alert.value).toBe('too-long')
+    expect(t.attachment.staged.value).not.toBeNull()
+    expect(t.model.draft.value).toHaveLength(limits.textLength + 1)
+    expect(t.fake.transport.upload).not.toHaveBeenCalled()
+  })
+
   it('sends a file without a caption as an empty text', async () => {
     const t = await chatting()
     t.attachment.stage(pdf())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.fake.transport.send.mock.calls[0]?.[1]).toEqual({
       clientId: 'client-2',
@@ -272,7 +308,7 @@ describe('sending a file', () => {
     await attachment.configure()
     model.restore()
     attachment.stage(photo())
-    attachment.send()
+    model.send()
     expect(model.phase.value.name).toBe('starting')
     await settle()
     expect(fake.transport.upload).toHaveBeenCalledOnce()
@@ -285,7 +321,7 @@ describe('sending a file', () => {
     model.restore()
     model.setProfile({ email: 'not-an-email' })
     attachment.stage(photo())
-    attachment.send()
+    model.send()
     expect(model.prechat.problems.value).toMatchObject({ email: expect.any(String) })
     expect(attachment.staged.value).not.toBeNull()
     expect(attachment.progress.value).toEqual({})
@@ -296,7 +332,7 @@ describe('sending a file', () => {
     const t = await chatting()
     const held = holdUpload(t.fake)
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     t.model.setDraft('Did you get it?')
     t.model.send()
     await settle()
@@ -312,7 +348,7 @@ describe('cancelling an upload', () => {
     const t = await chatting()
     const held = holdUpload(t.fake)
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     t.model.setDraft('Never mind')
     t.model.send()
     await settle()
@@ -330,7 +366,7 @@ describe('cancelling an upload', () => {
     const t = await chatting()
     const held = holdUpload(t.fake)
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     held.finish(uploadReply(photo()))
     t.attachment.cancel('client-2')
     await settle()
@@ -347,7 +383,7 @@ describe('cancelling an upload', () => {
     t.model.setDraft('First')
     t.model.send()
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     t.attachment.cancel('client-3')
     release()
     await settle()
@@ -360,7 +396,7 @@ describe('failures', () => {
     const t = await chatting()
     t.fake.transport.upload.mockRejectedValueOnce(new NetworkFailure('POST', 'u', 'x'))
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(visitorEntries(t).at(-1)?.delivery).toBe('sending')
     await vi.advanceTimersByTimeAsync(1_000)
@@ -374,7 +410,7 @@ describe('failures', () => {
       new HttpFailure('POST', 'u', 502, 'UPSTREAM_ERROR', undefined),
     )
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(visitorEntries(t).at(-1)?.delivery).toBe('failed')
     expect(t.fake.transport.upload).toHaveBeenCalledOnce()
@@ -395,7 +431,7 @@ describe('failures', () => {
       new HttpFailure('POST', 'u', 415, 'UNSUPPORTED_MEDIA_TYPE', undefined),
     )
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.attachment.refusal.value).toEqual({ reason: 'type' })
     expect(visitorEntries(t).at(-1)).toMatchObject({
@@ -419,7 +455,7 @@ describe('failures', () => {
       new HttpFailure('POST', 'u', 413, 'PAYLOAD_TOO_LARGE', undefined),
     )
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.attachment.refusal.value).toEqual({
       reason: 'too-big',
@@ -433,8 +469,8 @@ describe('failures', () => {
     const t = await chatting()
     t.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
     t.attachment.stage(photo())
-    t.attachment.setCaption('the receipt')
-    t.attachment.send()
+    t.model.setDraft('the receipt')
+    t.model.send()
     await settle()
     expect(t.session.load()).toMatchObject({ conversationId: 'c1', finished: false })
     expect(t.model.phase.value).toMatchObject({ name: 'chatting' })
@@ -447,7 +483,7 @@ describe('failures', () => {
     expect(visitorEntries(t).map((e) => e.clientId)).toEqual(['client-1'])
     expect(t.model.sendProblem.value).toBeNull()
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.fake.transport.upload).toHaveBeenCalledTimes(2)
     expect(visitorEntries(t).at(-1)).toMatchObject({ clientId: 'client-3', delivery: 'sent' })
@@ -473,7 +509,7 @@ describe('failures', () => {
       new HttpFailure('POST', 'u', 409, 'CONFLICT', undefined),
     )
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     await settle()
     expect(t.model.phase.value.name).toBe('finished')
     expect(visitorEntries(t).at(-1)?.delivery).toBe('failed')
@@ -505,7 +541,7 @@ describe('after a reload and starting over', () => {
     const t = await chatting()
     const held = holdUpload(t.fake)
     t.attachment.stage(photo())
-    t.attachment.send()
+    t.model.send()
     t.attachment.stage(photo())
     t.model.startNew()
     expect(held.options?.signal.aborted).toBe(true)

@@ -1,9 +1,10 @@
 /**
- * The visitor's files: the proxy's upload limits, the file waiting in the preview with its caption,
- * and the uploads under way. A file sent from the preview becomes a message like any other (the
- * outbox sends it in order, retries it, marks it failed); its upload runs first, from `upload()`,
- * and happens once even when the message's send is retried. The proxy serves an upload only once
- * a message has carried it, so the bubble shows the browser's own copy until `sent()`.
+ * The visitor's files: the proxy's upload limits, the file waiting in the preview, and the uploads
+ * under way. The composer's Send sends the waiting file with the message box's words as its caption
+ * (model.ts): one message like any other (the outbox sends it in order, retries it, marks it
+ * failed); its upload runs first, from `upload()`, and happens once even when the message's send is
+ * retried. The proxy serves an upload only once a message has carried it, so the bubble shows the
+ * browser's own copy until `sent()`.
  */
 import { batch, signal } from '@preact/signals'
 import type { MediaKind, WidgetConfig } from '../../protocol/wire.ts'
@@ -34,7 +35,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
   /** null: uploads are off, or the proxy's config could not be read. */
   const limits = signal<UploadLimits | null>(null)
   const staged = signal<StagedFile | null>(null)
-  const caption = signal('')
   const refusal = signal<Refusal | null>(null)
   /** Files sent but not uploaded yet, by clientId: the share uploaded so far. */
   const progress = signal<Readonly<Record<string, number>>>({})
@@ -69,7 +69,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
   return {
     limits,
     staged,
-    caption,
     refusal,
     progress,
 
@@ -108,26 +107,22 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       })
     },
 
-    setCaption(text: string): void {
-      caption.value = text
-    },
-
-    /** Sends the previewed file with its caption. */
-    send(): void {
+    /** Sends the previewed file with `caption`; false if it was refused (the file stays). */
+    send(caption: string): boolean {
       const file = staged.value
-      if (!file) return
+      if (!file) return false
       const clientId = newClientId()
-      batch(() => {
+      return batch(() => {
         // Before compose: it may start the upload right away.
         files.set(clientId, file)
         setProgress(clientId, 0)
-        if (!compose(caption.value.trim(), clientId, file.media)) {
+        if (!compose(caption, clientId, file.media)) {
           files.delete(clientId)
           setProgress(clientId, null)
-          return
+          return false
         }
         staged.value = null
-        caption.value = ''
+        return true
       })
     },
 
@@ -136,7 +131,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       release(staged.value)
       batch(() => {
         staged.value = null
-        caption.value = ''
         refusal.value = null
       })
     },
@@ -221,7 +215,6 @@ export function createAttachment({ transport, dispatch, compose, newClientId }: 
       uploaded.clear()
       batch(() => {
         staged.value = null
-        caption.value = ''
         refusal.value = null
         progress.value = {}
       })

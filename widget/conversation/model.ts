@@ -5,7 +5,7 @@
  */
 import { batch, computed, signal } from '@preact/signals'
 import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
-import type { LoggedEvent, Mood } from '../../protocol/wire.ts'
+import type { AnsweredOn, LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
 import { createAttachment } from './attachment.ts'
@@ -96,6 +96,8 @@ export function createConversationModel(deps: ConversationDeps) {
   const offline = () => deps.isOffline?.() ?? false
   const phase = computed(() => state.value.phase)
   const prechat = createPrechat(deps.prechat ?? defaultPrechat, profile)
+  /** Where the agent answers, when not here: the visitor's WhatsApp or SMS. */
+  const answeredOn = signal<AnsweredOn | null>(null)
 
   let auth: Credentials | null = null
   /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
@@ -179,10 +181,11 @@ export function createConversationModel(deps: ConversationDeps) {
     })
   }
 
-  function listen(credentials: Credentials): void {
-    auth = credentials
+  function listen({ conversationId, credential, answeredOn: elsewhere }: StoredSession): void {
+    auth = { conversationId, credential }
+    answeredOn.value = elsewhere ?? null
     closeStream?.()
-    closeStream = transport.subscribe(credentials, {
+    closeStream = transport.subscribe(auth, {
       onEvent: receive,
       onStatus: (status) => {
         connection.value = status
@@ -250,13 +253,14 @@ export function createConversationModel(deps: ConversationDeps) {
   function resume(stored: StoredSession): void {
     attention.restore(stored)
     dispatch({ type: 'resume' })
-    listen({ conversationId: stored.conversationId, credential: stored.credential })
+    listen(stored)
   }
 
   function forget(): void {
     closeStream?.()
     closeStream = null
     auth = null
+    answeredOn.value = null
     connection.value = 'closed'
     session.clear()
     lock?.clear()
@@ -268,7 +272,7 @@ export function createConversationModel(deps: ConversationDeps) {
     const visitor = cleanProfile(profile.value)
     const at = generation
     try {
-      const context = await deps.startContext()
+      const context = { ...(await deps.startContext()), ...prechat.choice.value?.context() }
       if (state.value.phase.name !== 'starting') return
       const begin = async () => {
         // Another tab started one meanwhile: this tab's first message goes there.
@@ -297,7 +301,7 @@ export function createConversationModel(deps: ConversationDeps) {
       if (state.value.phase.name !== 'starting' || generation !== at) return
       previous = null
       attention.restore(stored)
-      listen({ conversationId: stored.conversationId, credential: stored.credential })
+      listen(stored)
       dispatch({ type: 'started' })
       outbox.flush()
     } catch (error) {
@@ -375,8 +379,9 @@ export function createConversationModel(deps: ConversationDeps) {
     rating: rating.signals,
     attachment,
     transcript: computed(() => state.value.transcript),
-    /** The visitor can write (and retry failed messages). */
-    composable: computed(() => canCompose(phase.value)),
+    answeredOn,
+    /** The visitor can write (and retry failed messages), unless the agent answers on their phone. */
+    composable: computed(() => canCompose(phase.value) && !answeredOn.value),
 
     /** Resume the stored conversation, if any, else get ready for a new one. Called once at mount. */
     restore(): void {
@@ -447,12 +452,17 @@ export function createConversationModel(deps: ConversationDeps) {
         typing.input(text)
     },
 
-    /** Send the draft. In prechat the first message starts the conversation. */
+    /**
+     * Send the draft, with the file waiting in the preview if there is one: the draft is its
+     * caption, one message. In prechat the first message starts the conversation.
+     */
     send(): void {
       const text = draft.value.trim()
-      if (text === '') return
       batch(() => {
-        if (compose(text, deps.newClientId())) draft.value = ''
+        const sent = attachment.staged.value
+          ? attachment.send(text)
+          : text !== '' && compose(text, deps.newClientId())
+        if (sent) draft.value = ''
       })
     },
 

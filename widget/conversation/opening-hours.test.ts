@@ -6,6 +6,7 @@ import {
   localTime,
   parseHours,
   readSchedule,
+  readSiteHours,
   zoneCity,
 } from './opening-hours.ts'
 
@@ -165,5 +166,31 @@ describe('readSchedule', () => {
   it('names a zone by its city', () => {
     expect(zoneCity('America/Sao_Paulo')).toBe('Sao Paulo')
     expect(zoneCity('UTC')).toBe('UTC')
+  })
+})
+
+describe('readSiteHours', () => {
+  // Wednesday 15 January 2025, 10:00 in São Paulo, 13:00 in Lisbon.
+  const now = () => Date.parse('2025-01-15T13:00:00Z')
+
+  it('is closed outside the hours, on the given clock, and says them in their zone', () => {
+    const warn = vi.fn()
+    const open = readSiteHours({ hours: 'mon-fri 09:00-12:00' }, now, warn)
+    expect(open.closed()).toBe(false)
+    const lisbon = readSiteHours(
+      { hours: 'mon-fri 09:00-12:00', timezone: 'Europe/Lisbon' },
+      now,
+      warn,
+    )
+    expect(lisbon.closed()).toBe(true)
+    expect(lisbon.describeHours()).toBe('Mon–Fri 09:00–12:00 (Lisbon time)')
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('is always open, with one warning, when the hours cannot be read', () => {
+    const warn = vi.fn()
+    const hours = readSiteHours({ hours: 'weekdays 9 to 5' }, now, warn)
+    expect([hours.closed(), hours.describeHours()]).toEqual([false, undefined])
+    expect(warn).toHaveBeenCalledOnce()
   })
 })

@@ -9,7 +9,8 @@
  * on Saturday). Days not named are closed.
  */
 
-import { lang } from '../i18n/text.ts'
+import { lang, t } from '../i18n/text.ts'
+import type { ChoiceHours, Department } from './choice.ts'
 
 /** Open on `day` (0 = Sunday, as Date#getDay) from minute `from` to `to` of that day; `to` may pass 1440. */
 export type Span = { day: number; from: number; to: number }
@@ -165,11 +166,70 @@ export function readSchedule(
     )
     return null
   }
+  return { hours, timeZone: readZone(zone, warn) }
+}
+
+/** `data-timezone`, or the default when it is not given (or not a zone, with a warning). */
+function readZone(zone: string | undefined, warn: (message: string) => void): string {
   const given = zone?.trim()
-  if (!given) return { hours, timeZone: defaultTimeZone }
-  if (isTimeZone(given)) return { hours, timeZone: given }
+  if (!given) return defaultTimeZone
+  if (isTimeZone(given)) return given
   warn(`ignoring data-timezone="${zone}" (expected an IANA zone such as ${defaultTimeZone})`)
-  return { hours, timeZone: defaultTimeZone }
+  return defaultTimeZone
+}
+
+/** Closed now, and the hours as the window words them: the site's, or its choice's (choice.ts). */
+export type OpeningHours = { closed(): boolean; describeHours(): string | undefined }
+
+/** `data-hours` and `data-timezone` when the site offers no choice of department. */
+export function readSiteHours(
+  site: { hours?: string | undefined; timezone?: string | undefined },
+  now: () => number,
+  warn: (message: string) => void,
+): OpeningHours {
+  const hours = choiceHours([], site, now, warn)
+  return {
+    closed: () => !hours.isOpen(),
+    describeHours() {
+      const label = hours.label()
+      return label && hours.inZone(label)
+    },
+  }
+}
+
+/**
+ * The hours of the departments the visitor chooses from (choice.ts), read once: each one's own
+ * `hours`, else the site's `data-hours`, all in `data-timezone`; with no departments, the site's.
+ * Unreadable hours get one warning each and mean always open, as the site's do.
+ */
+export function choiceHours(
+  departments: readonly Department[],
+  site: { hours?: string | undefined; timezone?: string | undefined },
+  now: () => number,
+  warn: (message: string) => void,
+): ChoiceHours {
+  const schedule = readSchedule(site.hours, site.timezone, warn)
+  const zone = schedule?.timeZone ?? readZone(site.timezone, warn)
+  const own = new Map<number, Hours | null>()
+  for (const department of departments) {
+    const text = department.hours
+    const hours = text === undefined ? (schedule?.hours ?? null) : parseHours(text)
+    if (text !== undefined && !hours)
+      warn(
+        `ignoring the hours "${text}" of data-departments' ${department.id} (expected e.g. "mon-fri 09:00-18:00"); it is always open`,
+      )
+    own.set(department.id, hours)
+  }
+  const of = (department?: Department) =>
+    (department ? own.get(department.id) : schedule?.hours) ?? null
+  return {
+    isOpen(department) {
+      const hours = of(department)
+      return !hours || isOpen(hours, zone, now())
+    },
+    label: (department) => of(department)?.label,
+    inZone: (text) => t.hoursIn(text, zoneCity(zone)),
+  }
 }
 
 /** `America/Sao_Paulo` -> `Sao Paulo`: how the widget names the zone of the hours it shows. */

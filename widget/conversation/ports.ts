@@ -11,7 +11,7 @@ import type {
   StartBody,
   StartReply,
 } from '../../protocol/schemas.ts'
-import type { LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
+import type { AnsweredOn, LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
 
 export type Credentials = { conversationId: string; credential: string }
 
@@ -74,6 +74,8 @@ export type StoredSession = {
    * signed for another customer does not get to see it.
    */
   owner?: string
+  /** Answered on the visitor's phone (the start's reply): the chat shows it, and no longer writes to it. */
+  answeredOn?: AnsweredOn | undefined
 }
 
 /** The conversation remembered across reloads and pages. Never throws: storage may be unusable. */

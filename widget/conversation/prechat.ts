@@ -6,6 +6,7 @@
  */
 import { computed, type ReadonlySignal, signal } from '@preact/signals'
 import type { VisitorProfile } from '../../protocol/schemas.ts'
+import type { Choice } from './choice.ts'
 import { type FieldProblem, fieldProblem, type PrechatField, prechatFields } from './validate.ts'
 
 export type FieldSpec = { field: PrechatField; required: boolean }
@@ -16,6 +17,11 @@ export type PrechatSettings = {
   privacyUrl?: string
   /** The visitor must tick "I agree to the privacy policy" before starting. */
   consentRequired: boolean
+  /**
+   * The site offers a choice of department or channel (`data-departments`, `data-channels`): no
+   * chat starts before it is there (its part, loaded with the form) and made.
+   */
+  choice?: boolean
 }
 
 /** What the form asked before sites could configure it: name and email, both optional. */
@@ -53,6 +59,8 @@ export function createPrechat(settings: PrechatSettings, profile: ReadonlySignal
   const consent = signal(false)
   /** Tries to start; problems show from the first one on, and update as the visitor fixes them. */
   const attempts = signal(0)
+  /** The site's choice of department and channel (choice.ts), once its part is loaded. */
+  const choice = signal<Choice | null>(null)
 
   /** The site gave every required field (every field, when none is required): nothing to ask. */
   const skipFields = computed(() => {
@@ -81,10 +89,14 @@ export function createPrechat(settings: PrechatSettings, profile: ReadonlySignal
     attempts,
     skipFields,
     problems,
+    choice,
     /** Whether the conversation may start; otherwise the problems show by their fields. */
     check(): boolean {
       attempts.value++
-      return Object.keys(problems.value).length === 0
+      return (
+        Object.keys(problems.value).length === 0 &&
+        (choice.value ? choice.value.ok() : !settings.choice)
+      )
     },
     setConsent(agreed: boolean): void {
       consent.value = agreed

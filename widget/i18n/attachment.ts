@@ -7,9 +7,10 @@ import { lang } from './text.ts'
 
 const en = {
   fileToSend: 'File to send',
-  caption: 'Caption (optional)',
-  captionPlaceholder: 'Add a caption…',
-  sendFile: 'Send file',
+  attached: (name: string) => `Attached: ${name}`,
+  /** The message box's label and placeholder while it is the caption of a file waiting to be sent. */
+  message: 'Add a caption',
+  placeholder: 'Add a caption…',
   remove: 'Remove',
   typeRefused: "This type of file can't be sent here.",
   tooBig: (size: string, max: string) => `This file is too big (${size}). The limit is ${max}.`,
@@ -24,9 +25,9 @@ const tables: Record<Locale, AttachmentText> = {
   en,
   'pt-BR': {
     fileToSend: 'Arquivo a enviar',
-    caption: 'Legenda (opcional)',
-    captionPlaceholder: 'Adicione uma legenda…',
-    sendFile: 'Enviar arquivo',
+    attached: (name) => `Anexado: ${name}`,
+    message: 'Adicione uma legenda',
+    placeholder: 'Adicione uma legenda…',
     remove: 'Remover',
     typeRefused: 'Este tipo de arquivo não pode ser enviado aqui.',
     tooBig: (size, max) => `Este arquivo é grande demais (${size}). O limite é ${max}.`,
@@ -36,9 +37,9 @@ const tables: Record<Locale, AttachmentText> = {
   },
   es: {
     fileToSend: 'Archivo para enviar',
-    caption: 'Pie de foto (opcional)',
-    captionPlaceholder: 'Añade un pie de foto…',
-    sendFile: 'Enviar archivo',
+    attached: (name) => `Adjunto: ${name}`,
+    message: 'Añade un pie de foto',
+    placeholder: 'Añade un pie de foto…',
     remove: 'Quitar',
     typeRefused: 'Este tipo de archivo no se puede enviar aquí.',
     tooBig: (size, max) => `Este archivo es demasiado grande (${size}). El límite es ${max}.`,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { attachmentText } from './attachment.ts'
+import { choiceText } from './choice.ts'
 import { en } from './en.ts'
 import { endingText } from './ending.ts'
 import { messages as es } from './es.ts'
@@ -44,7 +45,7 @@ describe('the languages', () => {
   })
 
   it('say the sentences of each lazily loaded part in every language too', async () => {
-    const parts = { prechatText, endingText, attachmentText }
+    const parts = { prechatText, choiceText, endingText, attachmentText }
     for (const [name, text] of Object.entries(parts)) {
       await loadLanguage('en')
       const english = new Map(sentences(text()))

@@ -103,13 +103,15 @@ describe('readOptions', () => {
     expect(read(data).options.attributes).toMatchObject(data)
   })
 
-  it('passes opening hours and their zone on as written, for the chat to read', () => {
-    const data = { hours: 'mon-fri 09:00-18:00; nonsense', timezone: 'Europe/Lisbon' }
-    const { options, problems } = read(data)
-    expect(options).toMatchObject({
+  it('passes opening hours, departments and channels on as written, for the chat to read', () => {
+    const data = {
       hours: 'mon-fri 09:00-18:00; nonsense',
-      timeZone: 'Europe/Lisbon',
-    })
+      timezone: 'Europe/Lisbon',
+      departments: '[{"id":7,"label":"Vendas"}',
+      channels: 'web,whatsapp,fax',
+    }
+    const { options, problems } = read(data)
+    expect(options.attributes).toMatchObject(data)
     expect(problems).toEqual([])
   })
 
@@ -149,6 +151,8 @@ describe("zchat('init', options)", () => {
         identitySignature: 'sig',
         greeting: 'Olá!',
         extra: { plan: 'gold' },
+        departments: [{ id: 7, label: 'Vendas' }],
+        channels: 'web,whatsapp',
       },
     )
     expect(problems).toEqual([])
@@ -161,9 +165,11 @@ describe("zchat('init', options)", () => {
       open: true,
       pageUrl: 'none',
       greeting: 'Olá!',
-      hours: 'daily 08:00-20:00',
-      timeZone: 'Europe/Lisbon',
       attributes: {
+        hours: 'daily 08:00-20:00',
+        timezone: 'Europe/Lisbon',
+        departments: '[{"id":7,"label":"Vendas"}]',
+        channels: 'web,whatsapp',
         lang: 'pt-BR',
         prechat: 'name*',
         privacyUrl: 'https://site.test/privacy',

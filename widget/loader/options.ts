@@ -54,7 +54,10 @@ const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = 
 export const initNames = [
   ...Object.keys(checks),
   // Read by the chat (chat/site-options.ts), or by the loader without a check.
-  ...'lang prechat privacyUrl consent identity identitySignature hours timezone extra'.split(' '),
+  ...(
+    'lang prechat privacyUrl consent identity identitySignature ' +
+    'hours timezone extra departments channels'
+  ).split(' '),
 ]
 
 /**
@@ -75,10 +78,8 @@ export function readOptions(
     position: 'right',
     open: false,
     pageUrl: 'path',
+    // Passed on as written: the chat chunk reads what it alone uses, so the loader stays small.
     attributes: data,
-    // Passed on as written: the chat chunk reads them, so the loader stays small.
-    hours: data.hours,
-    timeZone: data.timezone,
   }
   for (const [name, [pattern, expected, read = String]] of Object.entries(checks)) {
     const value = data[name]?.trim()

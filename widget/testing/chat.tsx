@@ -7,7 +7,7 @@ import { signal } from '@preact/signals'
 import { cleanup, render } from '@testing-library/preact'
 import type { ComponentType } from 'preact'
 import { afterEach, expect, vi } from 'vitest'
-import { attachmentPart, endingPart, prechatPart } from '../chat/parts.ts'
+import { attachmentPart, choicePart, endingPart, prechatPart } from '../chat/parts.ts'
 import { type ConversationDeps, createConversationModel } from '../conversation/model.ts'
 import { loadLanguage } from '../i18n/text.ts'
 import type { WidgetOptions } from '../loader-chat-interface.ts'
@@ -16,7 +16,7 @@ import { createFakeTransport, memorySessionStore } from './fakes.ts'
 
 // The lazily loaded parts (chat/parts.ts) are there before any test renders, as mount.tsx prefetches
 // them before a visitor can reach them; chat/parts.test.tsx covers a part still loading or failed.
-await Promise.all([prechatPart.load(), endingPart.load(), attachmentPart.load()])
+await Promise.all([prechatPart.load(), endingPart.load(), attachmentPart.load(), choicePart.load()])
 
 // Vitest has no globals here, so testing-library cannot register its own cleanup.
 afterEach(async () => {

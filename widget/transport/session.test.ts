@@ -49,6 +49,18 @@ describe('createSessionStore', () => {
     expect(store.load()).toEqual({ ...session, conversationId: 'c' })
   })
 
+  it('keeps where a conversation is answered, and drops what is not a channel and phone', () => {
+    const storage = memoryStorage()
+    const store = createSessionStore(base, storage, now)
+    const answeredOn = { channel: 'whatsapp', phone: '11991417777' } as const
+    store.save({ ...session, answeredOn })
+    expect(store.load()).toEqual({ ...session, answeredOn })
+    for (const odd of [{ channel: 'web', phone: '1' }, { channel: 'sms' }, 'sms', null]) {
+      storage.setItem(sessionKey(base), JSON.stringify({ ...session, answeredOn: odd }))
+      expect(store.load()).toEqual(session)
+    }
+  })
+
   it('survives storage that throws or is missing', () => {
     const throwing = memoryStorage()
     throwing.getItem = () => {

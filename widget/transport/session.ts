@@ -3,6 +3,7 @@
  * Keyed by the proxy's base URL, so two widgets of different proxies on one site never mix. Storage
  * can throw (Safari private mode, sandboxed iframes, quota): then the widget just forgets.
  */
+import type { AnsweredOn } from '../../protocol/wire.ts'
 import type { SessionStore, StoredSession } from '../conversation/ports.ts'
 import { openKey, sessionKey } from '../storage-keys.ts'
 
@@ -107,6 +108,7 @@ function parse(text: string | null): StoredSession | null {
   ) {
     return null
   }
+  const on = v.answeredOn as Partial<AnsweredOn> | undefined
   return {
     conversationId: v.conversationId,
     credential: v.credential,
@@ -115,6 +117,8 @@ function parse(text: string | null): StoredSession | null {
     readId: typeof v.readId === 'number' ? v.readId : 0,
     seenId: typeof v.seenId === 'number' ? v.seenId : 0,
     ...(typeof v.owner === 'string' && { owner: v.owner }),
+    ...(typeof on?.phone === 'string' &&
+      (on.channel === 'whatsapp' || on.channel === 'sms') && { answeredOn: on as AnsweredOn }),
   }
 }
 

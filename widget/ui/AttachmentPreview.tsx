@@ -1,9 +1,9 @@
 /**
- * The file about to be sent: its preview, an optional caption, "Send file" and "Remove". Enter in the
- * caption sends, Escape removes. Above it, why a file was refused, when one was.
+ * The file about to be sent, above the message box: its preview and "Remove" (Escape too). The
+ * composer's Send sends it, with the box's words as its caption (ui/Composer.tsx). Above it, why a
+ * file was refused, when one was; beside it, a line that tells a screen reader a file is attached.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks'
-import { limits } from '../../protocol/wire.ts'
+import { useLayoutEffect } from 'preact/hooks'
 import type { Attachment, Refusal } from '../conversation/attachment.ts'
 import { attachmentText } from '../i18n/attachment.ts'
 import { FileCard } from './FileCard.tsx'
@@ -18,23 +18,22 @@ function explain(refusal: Refusal): string {
 
 export function AttachmentPreview({
   attachment,
-  onDone,
+  focusBox,
 }: {
   attachment: Attachment
-  /** The preview is gone: focus goes back to the message box. */
-  onDone: () => void
+  /** Takes the visitor to the message box: a new file's caption, or the file gone. */
+  focusBox: () => void
 }) {
   const words = attachmentText()
   const refusal = attachment.refusal.value
   const staged = attachment.staged.value
-  const caption = useRef<HTMLInputElement>(null)
-  // Each new file (picked, dropped or pasted) takes the visitor to its caption.
+  // Each new file (picked, dropped or pasted) takes the visitor to the box, its caption.
   useLayoutEffect(() => {
-    if (staged) caption.current?.focus()
+    if (staged) focusBox()
   }, [staged])
   const remove = () => {
     attachment.remove()
-    onDone()
+    focusBox()
   }
   return (
     <>
@@ -43,15 +42,14 @@ export function AttachmentPreview({
           {explain(refusal)}
         </p>
       )}
+      {/* Mounted before any file, so that a file's arrival in it is announced. */}
+      <p class="zc-sr" role="status">
+        {staged && words.attached(staged.media.name ?? '')}
+      </p>
       {staged && (
-        <form
+        <fieldset
           class="zc-preview"
           aria-label={words.fileToSend}
-          onSubmit={(e) => {
-            e.preventDefault()
-            attachment.send()
-            if (!attachment.staged.value) onDone()
-          }}
           onKeyDown={(e) => {
             if (e.key !== 'Escape') return
             e.stopPropagation()
@@ -59,24 +57,10 @@ export function AttachmentPreview({
           }}
         >
           <FileCard media={staged.media} />
-          <label class="zc-sr" for="zc-caption">
-            {words.caption}
-          </label>
-          <input
-            id="zc-caption"
-            ref={caption}
-            maxLength={limits.textLength}
-            placeholder={words.captionPlaceholder}
-            value={attachment.caption.value}
-            onInput={(e) => attachment.setCaption(e.currentTarget.value)}
-          />
-          <button type="submit" class="zc-primary">
-            {words.sendFile}
-          </button>
           <button type="button" class="zc-secondary" onClick={remove}>
             {words.remove}
           </button>
-        </form>
+        </fieldset>
       )}
     </>
   )

@@ -147,7 +147,9 @@ describe('DropHint: dropping a file on the window', () => {
     const file = new File(['%PDF'], 'receipt.pdf', { type: 'application/pdf' })
     fireEvent.drop(dialog, files(file))
     await waitFor(() => expect(screen.queryByText('Drop the file here to attach it')).toBeNull())
-    expect(screen.getByRole('form', { name: 'File to send' }).textContent).toContain('receipt.pdf')
+    expect((await screen.findByRole('group', { name: 'File to send' })).textContent).toContain(
+      'receipt.pdf',
+    )
   })
 
   it('ignores dragged text, and files while the proxy takes none', async () => {

@@ -7,7 +7,7 @@
 import type { ReadonlySignal } from '@preact/signals'
 import type { ComponentType } from 'preact'
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
-import { attachmentPart, endingPart, prechatPart } from '../chat/parts.ts'
+import { attachmentPart, choicePart, endingPart, prechatPart } from '../chat/parts.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
 import type { WidgetOptions } from '../loader-chat-interface.ts'
@@ -90,6 +90,9 @@ export function ChatWindow({ model, unavailable, options, modal, focusRequest, o
       <MessageList model={model} greeting={options.greeting} />
       <StatusLine model={model} />
       <AlertLine model={model} />
+      {(phase.name === 'prechat' ? model.prechat.settings.choice : model.answeredOn.value) && (
+        <PartSlot part={choicePart}>{({ ChoicePanel }) => <ChoicePanel model={model} />}</PartSlot>
+      )}
       {phase.name === 'prechat' && (
         <PartSlot part={prechatPart}>{({ PrechatForm }) => <PrechatForm model={model} />}</PartSlot>
       )}

@@ -104,7 +104,7 @@ describe('Composer: files', () => {
     expect(screen.queryByRole('button', { name: 'Attach a file' })).toBeNull()
   })
 
-  it('previews a picked file with its caption focused; Enter in the caption sends it', async () => {
+  it('previews a picked file above the message box, which becomes its caption; Enter sends both as one message', async () => {
     const chat = await chatWithUploads()
     const button = screen.getByRole('button', { name: 'Attach a file' })
     const picker = button.parentElement?.querySelector<HTMLInputElement>('input[type=file]')
@@ -117,33 +117,75 @@ describe('Composer: files', () => {
       writable: true,
       configurable: true,
     })
+    button.focus()
     fireEvent.change(picker as HTMLInputElement)
 
     // Emptied, so picking the same file again is a change too.
     expect(picker?.value).toBe('')
-    const preview = screen.getByRole('form', { name: 'File to send' })
+    const preview = await screen.findByRole('group', { name: 'File to send' })
     expect(preview.textContent).toContain('invoice.pdf')
     expect(preview.textContent).toContain('8 bytes')
-    const caption = within(preview).getByRole('textbox', { name: 'Caption (optional)' })
+    expect(within(preview).getByRole('button', { name: 'Remove' })).toBeTruthy()
+    // One box and one Send: the preview has neither.
+    expect(within(preview).queryByRole('textbox')).toBeNull()
+    expect(screen.getAllByRole('textbox')).toHaveLength(1)
+    expect(screen.getAllByRole('button', { name: /^Send/ })).toHaveLength(1)
+    // Said to a screen reader; the visitor is taken to the box, which asks for a caption.
+    expect(screen.getByText('Attached: invoice.pdf').getAttribute('role')).toBe('status')
+    const caption = screen.getByRole('textbox', { name: 'Add a caption' })
     await waitFor(() => expect(document.activeElement).toBe(caption))
+    expect(caption.getAttribute('placeholder')).toBe('Add a caption…')
+
     fireEvent.input(caption, { target: { value: 'Last month' } })
-    fireEvent.submit(preview)
-    expect(screen.queryByRole('form', { name: 'File to send' })).toBeNull()
+    expect(fireEvent.keyDown(caption, { key: 'Enter' })).toBe(false)
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
     expect(document.activeElement).toBe(messageBox())
+    expect(messageBox()).toHaveProperty('value', '')
     expect(log().textContent).toContain('Last month')
     await waitFor(() => expect(chat.fake.transport.upload).toHaveBeenCalledTimes(1))
+    await waitFor(() => expect(chat.fake.transport.send).toHaveBeenCalledTimes(2))
+    expect(chat.fake.transport.send).toHaveBeenLastCalledWith(expect.anything(), {
+      clientId: 'client-2',
+      text: 'Last month',
+      upload: expect.any(String),
+    })
   })
 
-  it('removes the file with Escape and gives the message box its focus back; the window stays open', async () => {
+  it('sends a file with no caption by the Send button', async () => {
+    const chat = await chatWithUploads()
+    chat.model.attachment.stage(new File(['x'], 'notes.pdf', { type: 'application/pdf' }))
+    await screen.findByRole('group', { name: 'File to send' })
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
+    await waitFor(() => expect(chat.fake.transport.send).toHaveBeenCalledTimes(2))
+    expect(chat.fake.transport.send.mock.lastCall?.[1]).toMatchObject({ text: '' })
+  })
+
+  it('removes the file with Escape or Remove, keeping the words and the focus in the box; the window stays open', async () => {
     const chat = await chatWithUploads()
     const view = screen.getByRole('dialog')
     chat.model.attachment.stage(new File(['x'], 'notes.pdf', { type: 'application/pdf' }))
-    const caption = await screen.findByRole('textbox', { name: 'Caption (optional)' })
+    const caption = await screen.findByRole('textbox', { name: 'Add a caption' })
     await waitFor(() => expect(document.activeElement).toBe(caption))
+    fireEvent.input(caption, { target: { value: 'My notes' } })
     fireEvent.keyDown(caption, { key: 'Escape' })
-    expect(screen.queryByRole('form', { name: 'File to send' })).toBeNull()
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
     expect(document.activeElement).toBe(messageBox())
+    expect(messageBox()).toHaveProperty('value', 'My notes')
     expect(view.isConnected).toBe(true)
+
+    chat.model.attachment.stage(new File(['x'], 'notes.pdf', { type: 'application/pdf' }))
+    const remove = await screen.findByRole('button', { name: 'Remove' })
+    remove.focus()
+    fireEvent.keyDown(remove, { key: 'Escape' })
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
+    expect(document.activeElement).toBe(messageBox())
+
+    chat.model.attachment.stage(new File(['x'], 'notes.pdf', { type: 'application/pdf' }))
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove' }))
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
+    expect(document.activeElement).toBe(messageBox())
+    expect(chat.fake.transport.upload).not.toHaveBeenCalled()
   })
 
   it('pastes a picture as a file, but pasted text with a picture of itself stays text', async () => {
@@ -152,9 +194,9 @@ describe('Composer: files', () => {
     const paste = (types: string[]) =>
       fireEvent.paste(messageBox(), { clipboardData: { files: [image], types } })
     expect(paste(['text/plain', 'Files'])).toBe(true)
-    expect(screen.queryByRole('form', { name: 'File to send' })).toBeNull()
+    expect(screen.queryByRole('group', { name: 'File to send' })).toBeNull()
     expect(paste(['Files'])).toBe(false)
-    expect(screen.getByRole('form', { name: 'File to send' })).toBeTruthy()
+    expect(await screen.findByRole('group', { name: 'File to send' })).toBeTruthy()
     expect(screen.getByRole('img', { name: 'shot.png' })).toBeTruthy()
     expect(chat.model.attachment.staged.value?.file).toBe(image)
   })

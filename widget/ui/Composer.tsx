@@ -2,7 +2,8 @@
  * Where the visitor writes: a textarea labelled "Message" and a "Send" button. Enter sends,
  * Shift+Enter adds a line; Enter while an IME is composing belongs to the IME. When the proxy takes
  * uploads, "Attach a file" and pasting an image put a file in the preview above (a part loaded at the
- * first file, chat/parts.ts).
+ * first file, chat/parts.ts); the box is then its caption ("Add a caption"), and Send sends both as
+ * one message, as in WhatsApp: one box and one Send, never two.
  */
 import type { RefObject } from 'preact'
 import { limits } from '../../protocol/wire.ts'
@@ -22,12 +23,16 @@ export function Composer({
   const draft = model.draft.value
   const left = limits.textLength - draft.length
   const { attachment } = model
+  const staged = attachment.staged.value
+  const part = attachmentPart.state.value
+  // While a file waits, the box is its caption: its words come with the preview's part.
+  const box = (staged && part.name === 'ready' && part.part.attachmentText()) || t
   return (
     <>
-      {(attachment.staged.value || attachment.refusal.value) && (
+      {(staged || attachment.refusal.value || part.name === 'ready') && (
         <PartSlot part={attachmentPart}>
           {({ AttachmentPreview }) => (
-            <AttachmentPreview attachment={attachment} onDone={() => inputRef.current?.focus()} />
+            <AttachmentPreview attachment={attachment} focusBox={() => inputRef.current?.focus()} />
           )}
         </PartSlot>
       )}
@@ -45,14 +50,14 @@ export function Composer({
       >
         <AttachButton attachment={attachment} />
         <label class="zc-sr" for="zc-message">
-          {t.message}
+          {box.message}
         </label>
         <textarea
           id="zc-message"
           ref={inputRef}
           rows={1}
           value={draft}
-          placeholder={t.placeholder}
+          placeholder={box.placeholder}
           aria-invalid={left < 0}
           aria-describedby={left < 200 ? 'zc-count' : undefined}
           onInput={(e) => model.setDraft(e.currentTarget.value)}

@@ -117,7 +117,7 @@ describe('the chat in the page’s language', () => {
     )
     renderWindow(chat)
     chat.model.attachment.stage(new File(['%PDF-1.7'], 'nota.pdf', { type: 'application/pdf' }))
-    chat.model.attachment.send()
+    chat.model.send()
     expect((await screen.findByRole('alert')).textContent).toBe(
       'Este arquivo não está mais disponível. Anexe-o de novo.',
     )
@@ -158,8 +158,11 @@ describe('the chat in the page’s language', () => {
     )
     const small = new File(['x'.repeat(1536)], 'nota.pdf', { type: 'application/pdf' })
     chat.model.attachment.stage(small)
-    const preview = await screen.findByRole('form', { name: 'Arquivo a enviar' })
+    const preview = await screen.findByRole('group', { name: 'Arquivo a enviar' })
     expect(within(preview).getByText('1,5 kB')).toBeTruthy()
+    // The message box is the file's caption, in Portuguese too.
+    const caption = screen.getByRole('textbox', { name: 'Adicione uma legenda' })
+    expect(caption.getAttribute('placeholder')).toBe('Adicione uma legenda…')
   })
 
   it('asks for a rating in Spanish', async () => {

@@ -68,8 +68,8 @@ describe('MessageList and Message', () => {
     chat.fake.transport.send.mockRejectedValueOnce(fileGoneFailure())
     renderWindow(chat)
     chat.model.attachment.stage(new File(['%PDF-1.7'], 'receipt.pdf', { type: 'application/pdf' }))
-    chat.model.attachment.setCaption('My receipt')
-    chat.model.attachment.send()
+    chat.model.setDraft('My receipt')
+    chat.model.send()
     expect((await screen.findByRole('alert')).textContent).toBe(
       'This file is no longer available. Please attach it again.',
     )
@@ -128,7 +128,7 @@ describe('MessageList and Message', () => {
     )
     renderWindow(chat)
     chat.model.attachment.stage(new File(['<html>'], 'fake.pdf', { type: 'application/pdf' }))
-    chat.model.attachment.send()
+    chat.model.send()
     await waitFor(() => expect(log().textContent).toContain('Not sent'))
     expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual([
       "This type of file can't be sent here.",
@@ -254,7 +254,7 @@ describe('VisitorMedia and FileCard: the visitor’s own file', () => {
     chat.model.attachment.stage(
       new File(['%PDF-1.7 plan'], 'plan.pdf', { type: 'application/pdf' }),
     )
-    chat.model.attachment.send()
+    chat.model.send()
     const bar = await screen.findByRole('progressbar', { name: 'Uploading plan.pdf' })
     progress?.(0.6)
     await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('60'))
@@ -278,7 +278,7 @@ describe('VisitorMedia and FileCard: the visitor’s own file', () => {
     )
     renderWindow(chat)
     chat.model.attachment.stage(new File(['png'], 'cat.png', { type: 'image/png' }))
-    chat.model.attachment.send()
+    chat.model.send()
     await waitFor(() => expect(accept).toBeDefined())
     // Uploaded, not yet sent: the proxy would answer 404 for its URL.
     const picture = within(log()).getByRole('img', { name: 'cat.png' })
@@ -303,7 +303,7 @@ describe('VisitorMedia and FileCard: the visitor’s own file', () => {
     )
     renderWindow(chat)
     chat.model.attachment.stage(new File(['x'], 'big.pdf', { type: 'application/pdf' }))
-    chat.model.attachment.send()
+    chat.model.send()
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel uploading big.pdf' }))
     await waitFor(() => expect(log().textContent).not.toContain('big.pdf'))
   })

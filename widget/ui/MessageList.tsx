@@ -1,6 +1,7 @@
 /**
  * The conversation log (role="log": screen readers announce what is added). Keeps the newest message
- * in view unless the visitor has scrolled up to read.
+ * in view unless the visitor has scrolled up to read. It takes focus, so a keyboard can scroll it
+ * when none of its messages has a link or button to Tab to (WCAG 2.1.1).
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { ConversationModel } from '../conversation/model.ts'
@@ -38,6 +39,8 @@ export function MessageList({
       role="log"
       aria-live="polite"
       aria-label={t.messages}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard (axe: scrollable-region-focusable)
+      tabIndex={0}
       onScroll={onScroll}
     >
       {greeting && (

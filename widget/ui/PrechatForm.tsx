@@ -1,7 +1,8 @@
 /**
  * The fields the site asks for before the first message (`data-prechat`), and its privacy-policy
  * consent (`data-privacy-url`, `data-consent`). Writing a message starts the chat once nothing is
- * missing; each problem shows under its field (role=alert) and focus moves to the first one.
+ * missing; each problem shows under its field (role=alert) and focus moves to the first one, the
+ * site's choice above the form included (ChoiceFields.tsx).
  */
 import { Fragment } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
@@ -27,7 +28,8 @@ export function PrechatForm({ model }: { model: Model }) {
   const attempts = model.prechat.attempts.value
   // A refused start: take the visitor to the first thing to fix.
   useEffect(() => {
-    if (attempts > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+    const scope = form.current?.closest('[role="dialog"]') ?? form.current
+    if (attempts > 0) scope?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }, [attempts])
   return (
     <div ref={form}>
@@ -41,7 +43,11 @@ export function PrechatFields({ model }: { model: Model }) {
   const { settings, skipFields } = model.prechat
   const problems = model.prechat.problems.value
   const profile = model.profile.value
-  const fields = skipFields.value ? [] : settings.fields
+  const choice = model.prechat.choice.value
+  // Answered on the phone, its phone is asked there (ChannelChoice), required: not twice.
+  const fields = (skipFields.value ? [] : settings.fields).filter(
+    (spec) => spec.field !== 'phone' || !choice || choice.channel.value === 'web',
+  )
   const consent = settings.privacyUrl && (
     <Consent model={model} url={settings.privacyUrl} problem={problems.consent} />
   )

@@ -52,9 +52,9 @@ export const chatCss = `
 .zc-primary{font-weight:600;border:0;padding:9px 14px;background:var(--zc-accent);color:var(--zc-on-accent)}
 .zc-primary[aria-disabled=true]{opacity:.6;cursor:progress}
 .zc-secondary{border:1px solid #c9cdd2;padding:8px 14px;background:#fff;color:inherit}
-.zc-secondary[aria-pressed=true]{border-color:var(--zc-accent-text);box-shadow:inset 0 0 0 1px var(--zc-accent-text);font-weight:600}
 .zc-window :focus-visible{outline:2px solid var(--zc-accent-text);outline-offset:2px}
 .zc-header :focus-visible,.zc-bubble :focus-visible{outline-color:currentColor}
+.zc-log:focus-visible{outline-offset:-2px}
 .zc-panel-body{padding:14px 16px;display:flex;flex-direction:column;gap:10px;border-top:1px solid #e3e5e8}
 .zc-panel-body p{margin:0}
 .zc-row{display:flex;gap:8px;flex-wrap:wrap}
