@@ -10,6 +10,7 @@ import {
   recordedInteraction,
   reply,
   send,
+  shopUrl,
   signedIdentity,
   test,
 } from './fixtures.ts'
@@ -20,7 +21,10 @@ type Stack = Parameters<typeof signedIdentity>[0] & { demoUrl: string }
 async function signedInPage(page: Page, stack: Stack, customerKey: string) {
   const { payload, signature } = signedIdentity(stack, { customerKey })
   await page.goto(
-    `${stack.demoUrl}?identity=${encodeURIComponent(payload)}&identity-signature=${encodeURIComponent(signature)}`,
+    shopUrl(
+      stack,
+      `?identity=${encodeURIComponent(payload)}&identity-signature=${encodeURIComponent(signature)}`,
+    ),
   )
 }
 
@@ -156,7 +160,7 @@ test("a site that hands the widget its identity by function: Bia's page never ev
     }
     site.zchat('identify', { identity: () => site.signForChat() })
   })
-  const byFunction = (page: Page) => page.goto(stack.demoUrl)
+  const byFunction = (page: Page) => page.goto(shopUrl(stack))
   const tab = await computer.newPage()
   await byFunction(tab)
   const chat = await openChat(tab)
