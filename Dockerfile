@@ -25,10 +25,12 @@ COPY package.json package-lock.json ./
 # Only what the server imports; no install scripts run (none of the dependencies needs one).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The files stay root's: the server only reads them. It writes one folder, MEDIA_DIR (default .media,
-# so /app/.media): visitors' uploads. Mount a volume there, one that every instance shares.
-RUN mkdir -p /app/.media && chown node:node /app/.media
-VOLUME /app/.media
+# The files stay root's: the server only reads them. It writes two folders: MEDIA_DIR (default .media,
+# so /app/.media), visitors' uploads, and LEAVE_MESSAGE_DEAD_LETTER_DIR (default .dead-letters), left
+# messages the site never took, when there is no REDIS_URL. Mount a volume on each, one that every
+# instance shares.
+RUN mkdir -p /app/.media /app/.dead-letters && chown node:node /app/.media /app/.dead-letters
+VOLUME /app/.media /app/.dead-letters
 USER node
 # Inside a container the proxy must listen on every interface (its default is loopback).
 ENV HOST=0.0.0.0 PORT=8787

@@ -130,9 +130,33 @@ export const messageLeftBody = z.strictObject({
   page: pageInfo.optional(),
   /** The conversation zChat found no agent for, if any, as the widget states it (not verified). */
   conversationId: z.string().max(200).optional(),
+  /** A CAPTCHA token from the site's page, when the proxy asks for one; never passed to the site. */
+  captcha: z.string().min(1).max(4096).optional(),
 })
 export type MessageLeftBody = z.infer<typeof messageLeftBody>
 
 /** 202: accepted for delivery; `id` is the delivery's id, as the site receives it. */
 export const messageLeftReply = z.object({ id: z.string() })
 export type MessageLeftReply = z.infer<typeof messageLeftReply>
+
+/**
+ * POST /v1/conversations/:id/transcript-requests: the visitor of an ended chat asks for its
+ * transcript by e-mail. The proxy delivers the transcript it keeps to the site, which sends it;
+ * `language` and `timeZone` are the widget's, for the site to write it as the window did.
+ */
+export const transcriptRequestBody = z.strictObject({
+  email: z.email({ pattern: emailPattern }).max(limits.emailLength),
+  /** A BCP 47 tag: pt-BR, en, es. */
+  language: z
+    .string()
+    .max(35)
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/)
+    .optional(),
+  /** An IANA zone: America/Sao_Paulo. */
+  timeZone: z
+    .string()
+    .max(64)
+    .regex(/^[\w+-]+(\/[\w+-]+)*$/)
+    .optional(),
+})
+export type TranscriptRequestBody = z.infer<typeof transcriptRequestBody>

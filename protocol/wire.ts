@@ -62,10 +62,18 @@ export type WidgetConfig = {
   uploads: { maxBytes: number; types: string[] } | null
   /** Whether visitors may leave a message (POST /v1/messages-left): LEAVE_MESSAGE_URL is set. */
   leaveMessage: boolean
+  /** Whether an ended chat's visitor may ask for its transcript by e-mail (TRANSCRIPT_BY_EMAIL). */
+  transcriptByEmail?: boolean
 }
 
 /** POST /v1/conversations/:id/uploads (multipart/form-data, one part named `file`): 201. */
 export type UploadReply = Media & { uploadId: string; name: string; type: string; size: number }
+
+/**
+ * DELETE /v1/conversations/:id (and the operators' DELETE /admin/conversations/:id): 200, what was
+ * erased. `conversations`: this one and those it followed (the earlier chats its visitor carried).
+ */
+export type ErasedReply = { conversations: number; events: number; messages: number; files: number }
 
 /** What happens in a conversation, in order. Each is logged once and relayed over SSE. */
 export type ConversationEvent =
@@ -125,6 +133,8 @@ export const streamEvents = { expired: 'expired', reset: 'reset' } as const
 /** The routes, so the widget and the proxy cannot drift apart. */
 export const routes = {
   start: '/v1/conversations',
+  /** DELETE: erases an ended conversation, what the proxy keeps of it (routes/erasure.ts). */
+  conversation: (id: string) => `/v1/conversations/${encodeURIComponent(id)}`,
   messages: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/messages`,
   typing: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/typing`,
   cleared: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/cleared`,
@@ -132,6 +142,8 @@ export const routes = {
   rating: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/rating`,
   events: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/events`,
   uploads: (id: string) => `/v1/conversations/${encodeURIComponent(id)}/uploads`,
+  transcriptRequests: (id: string) =>
+    `/v1/conversations/${encodeURIComponent(id)}/transcript-requests`,
   config: '/v1/config',
   messagesLeft: '/v1/messages-left',
 } as const

@@ -3,7 +3,6 @@
  * it in-process against the emulator and production builds it against zChat.
  */
 
-import type { Server } from 'node:http'
 import cors from '@fastify/cors'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import Fastify, {
@@ -14,22 +13,30 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import type { Channel } from '../protocol/wire.ts'
+import type { Budget } from './budgets.ts'
+import { type CaptchaSettings, createCaptchaVerifier, hostsOf } from './captcha.ts'
+import { type ClientKey, clientKeyWith } from './client-address.ts'
+import { capConnections } from './connections.ts'
 import type { Limits } from './env.ts'
+import { createEraser, type Erase } from './erasure.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
 import { createIdentityVerifier, identityDefaults } from './identity.ts'
 import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
+import { createLeftMessageBudgets } from './messages-left/budgets.ts'
 import type { Deliveries } from './messages-left/delivery.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { configRoutes } from './routes/config.ts'
+import { adminRoutes, visitorErasureRoutes } from './routes/erasure.ts'
 import { eventRoutes } from './routes/events.ts'
 import { defaultHistoryTimeZone, historyRoutes } from './routes/history.ts'
 import { interactionRoutes } from './routes/interactions.ts'
 import { mediaRoutes } from './routes/media.ts'
 import { messagesLeftRoutes } from './routes/messages-left.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { transcriptRequestRoutes } from './routes/transcript-requests.ts'
 import { uploadRoutes } from './routes/uploads.ts'
 import {
   answerWebhooksFirst,
@@ -39,12 +46,7 @@ import {
 } from './routes/webhook.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import { securityHeaders } from './security-headers.ts'
-import {
-  type CaptchaSettings,
-  createCaptchaVerifier,
-  createStartBudget,
-  type StartBudget,
-} from './starts.ts'
+import { createStartBudget, type StartBudget } from './starts.ts'
 import type { Streams } from './streams.ts'
 import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
@@ -101,6 +103,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Opens GET /metrics on this app's port to `Authorization: Bearer <token>`; without it, 404. */
   metricsToken?: string | null
+  /** Opens the operators' calls (routes/erasure.ts) to `Authorization: Bearer <token>`; without it, 404. */
+  adminToken?: string | null
   /** Whom to believe about the client address: a hop count, or the load balancers' addresses/CIDRs. */
   trustProxy?: false | number | string[]
   limits: Limits
@@ -108,12 +112,16 @@ export type AppDeps = {
   rateLimitStore?: FastifyRateLimitStoreCtor
   /** New conversations per minute for every instance (Redis); unset, this process counts its own. */
   startBudget?: StartBudget
-  /** A CAPTCHA check before each new conversation (starts.ts); none by default. */
+  /** A CAPTCHA check before each new conversation and left message (captcha.ts); none by default. */
   captcha?: CaptchaSettings | null
   /** True once SIGTERM started the drain: /readyz answers 503 so load balancers move on. */
   isDraining?: () => boolean
   /** Delivers left messages to LEAVE_MESSAGE_URL; none (the default): visitors cannot leave one. */
   messagesLeft?: Deliveries | null
+  /** Messages left per minute and per hour for every instance (Redis); unset, this process counts its own. */
+  leftMessageBudgets?: readonly Budget[]
+  /** Visitors may ask for an ended chat's transcript by e-mail, delivered with `messagesLeft`. */
+  transcriptByEmail?: boolean
 }
 
 /** A hop count becomes Fastify's function form: trust that many proxies in front of us. */
@@ -123,30 +131,10 @@ function trustProxyOption(value: AppDeps['trustProxy']) {
     : (value ?? false)
 }
 
-/**
- * One address may hold at most `max` connections; past it a new one is closed at once, before a
- * byte of it is read. Slow senders thus cannot hold the server's sockets.
- */
-function capConnections(server: Server, max: number) {
-  const open = new Map<string, number>()
-  server.on('connection', (socket) => {
-    const address = socket.remoteAddress ?? ''
-    const count = (open.get(address) ?? 0) + 1
-    if (count > max) {
-      socket.destroy()
-      return
-    }
-    open.set(address, count)
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1
-      if (left > 0) open.set(address, left)
-      else open.delete(address)
-    })
-  })
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { limits } = deps
+  // Every per-client limit counts under this key: an IPv6 client by its prefix (client-address.ts).
+  const clientKey = clientKeyWith(limits.ipv6PrefixLength)
   const metrics = deps.metrics ?? createMetrics()
   metrics.observe({ streams: deps.streams, log: deps.log })
   const app = Fastify({
@@ -197,7 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Behind a load balancer every connection comes from it: the cap would cap the whole service.
   // There, the per-visitor limits (on X-Forwarded-For) do the work.
   if (limits.maxConnectionsPerIp > 0 && !deps.trustProxy)
-    capConnections(app.server, limits.maxConnectionsPerIp)
+    capConnections(app.server, limits.maxConnectionsPerIp, clientKey)
   // JSON only: a text/plain body is a 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain')
   // While draining, an answered call closes its connection: the client's next call opens a new
@@ -212,6 +200,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.rateLimitStore && { store: deps.rateLimitStore }),
     max: limits.rateLimitPerMinute,
     timeWindow: '1 minute',
+    // The routes' own limits (starts, uploads, typing, left messages) inherit it.
+    keyGenerator: (request: FastifyRequest) => clientKey(request.ip),
     onExceeded: (request: FastifyRequest) =>
       metrics.countRateLimited(request.routeOptions.url ?? 'unknown'),
     errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) =>
@@ -226,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.webhookSecret,
     bodyLimit: limits.webhookBodyLimitBytes,
     perMinute: limits.webhookPerMinute,
+    clientKey,
     isDraining,
     logger: app.log,
     parseJson: jsonParser(app),
@@ -239,8 +230,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // metrics) gets neither: no browser reads those answers, and on the webhook, the proxy's
   // busiest route, they cost about a fifth of its throughput (docs/benchmarks.md). The webhook
   // itself is answered before the router (above); its route here serves what that claim leaves.
+  const erase = createEraser({ log, transcripts, media: deps.media })
   await app.register(async (site) => {
-    await siteRoutes(site, { ...deps, log, transcripts }, { metrics, rateLimitOptions })
+    await siteRoutes(
+      site,
+      { ...deps, log, transcripts },
+      { metrics, rateLimitOptions, clientKey, erase },
+    )
   })
   await app.register(async (server) => {
     await server.register(rateLimit, rateLimitOptions)
@@ -255,6 +251,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await server.register(webhookRoutes, { receive: receiveWebhook })
     if (deps.metricsToken)
       await server.register(metricsRoutes, { metrics, token: deps.metricsToken })
+    if (deps.adminToken)
+      await server.register(adminRoutes, { erase, metrics, token: deps.adminToken })
   })
   return app
 }
@@ -262,13 +260,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 type SiteOptions = {
   metrics: Metrics
   rateLimitOptions: Parameters<typeof rateLimit>[1]
+  clientKey: ClientKey
+  erase: Erase
 }
 
 /** Everything a browser calls, behind helmet, CORS and the Origin check. */
 async function siteRoutes(
   app: FastifyInstance,
   deps: AppDeps & { transcripts: TranscriptStore },
-  { metrics, rateLimitOptions }: SiteOptions,
+  { metrics, rateLimitOptions, clientKey, erase }: SiteOptions,
 ) {
   const { limits } = deps
   app.setNotFoundHandler((_request, reply) =>
@@ -285,7 +285,7 @@ async function siteRoutes(
   })
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin === undefined ? false : isAllowed(origin)),
-    methods: ['GET', 'POST', 'PUT'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
     // `date` lets the widget measure its clock against ours (event `at` times are ours).
     // One string, not a list the plugin would join anew for every answer (and every open stream keeps).
@@ -301,6 +301,7 @@ async function siteRoutes(
     } else done()
   })
   await app.register(rateLimit, rateLimitOptions)
+  const captchaHosts = hostsOf(deps.allowedOrigins)
   const tickets = createTickets(
     deps.sessionSecret,
     deps.historyTtlMs ?? transcriptDefaults.retentionMs,
@@ -315,17 +316,36 @@ async function siteRoutes(
     }),
     usedIdentities: deps.usedIdentities ?? createMemoryUsedIdentities(),
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
-    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null),
+    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null, 'start', captchaHosts),
     departmentTags: deps.departmentTags ?? new Map(),
     allowedChannels: deps.allowedChannels ?? ['web'],
   })
-  await app.register(configRoutes, { limits, leaveMessage: Boolean(deps.messagesLeft) })
+  await app.register(visitorErasureRoutes, {
+    erase,
+    log: deps.log,
+    visitors: deps.visitors,
+    metrics,
+  })
+  const transcriptDeliveries = (deps.transcriptByEmail && deps.messagesLeft) || null
+  await app.register(transcriptRequestRoutes, {
+    deliveries: transcriptDeliveries,
+    log: deps.log,
+    transcripts: deps.transcripts,
+    visitors: deps.visitors,
+    limits,
+  })
+  await app.register(configRoutes, {
+    limits,
+    leaveMessage: Boolean(deps.messagesLeft),
+    transcriptByEmail: Boolean(transcriptDeliveries),
+  })
   await app.register(uploadRoutes, {
     media: deps.media,
     log: deps.log,
     visitors: deps.visitors,
     metrics,
     publicUrl: deps.publicUrl,
+    clientKey,
     limits,
   })
   await app.register(mediaRoutes, { media: deps.media, idleTimeoutMs: limits.mediaIdleTimeoutMs })
@@ -345,7 +365,14 @@ async function siteRoutes(
   await app.register(messagesLeftRoutes, {
     deliveries: deps.messagesLeft ?? null,
     allowedDepartments: deps.allowedDepartments,
+    verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null, 'leave-message', captchaHosts),
     limits,
+    budgets:
+      deps.leftMessageBudgets ??
+      createLeftMessageBudgets(
+        limits.leaveMessagePerMinuteGlobal,
+        limits.leaveMessagePerHourGlobal,
+      ),
   })
   await app.register(widgetRoutes, { widgetDir: deps.widgetDir })
 }

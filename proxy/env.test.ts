@@ -194,7 +194,29 @@ describe('loadConfig (production)', () => {
       provider: 'turnstile',
       secret: 'k',
       verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+      actions: ['start', 'leave-message'],
     })
+    expect(
+      loadConfig({
+        ...real,
+        CAPTCHA_PROVIDER: 'recaptcha',
+        CAPTCHA_SECRET: 'k',
+        CAPTCHA_ACTIONS: 'leave-message',
+      }).captcha,
+    ).toEqual({
+      provider: 'recaptcha',
+      secret: 'k',
+      verifyUrl: 'https://www.google.com/recaptcha/api/siteverify',
+      actions: ['leave-message'],
+    })
+    expect(
+      message(loadConfig, {
+        ...real,
+        CAPTCHA_PROVIDER: 'turnstile',
+        CAPTCHA_SECRET: 'k',
+        CAPTCHA_ACTIONS: 'rate',
+      }),
+    ).toMatch(/CAPTCHA_ACTIONS/)
     expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'hcaptcha' })).toMatch(
       /CAPTCHA_SECRET: required when CAPTCHA_PROVIDER is set/,
     )
@@ -202,7 +224,7 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, CAPTCHA_SECRET: 'k' })).toMatch(
       /CAPTCHA_PROVIDER: required with CAPTCHA_SECRET/,
     )
-    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'recaptcha' })).toMatch(
+    expect(message(loadConfig, { ...real, CAPTCHA_PROVIDER: 'friendlycaptcha' })).toMatch(
       /CAPTCHA_PROVIDER/,
     )
     expect(
@@ -303,6 +325,24 @@ describe('loadConfig (production)', () => {
       loadConfig({ ...real, LEAVE_MESSAGE_PER_MINUTE: '2', LEAVE_MESSAGE_MAX_PENDING: '10' })
         .limits,
     ).toMatchObject({ leaveMessagePerMinute: 2, leaveMessageMaxPending: 10 })
+  })
+
+  it('takes transcripts by e-mail only with somewhere to deliver them, and an admin token only long', () => {
+    const site = { LEAVE_MESSAGE_URL: 'https://www.example.com/hooks/chat' }
+    const delivered = { ...real, ...site, LEAVE_MESSAGE_SECRET: 's'.repeat(32) }
+    expect(loadConfig({ ...real }).transcriptByEmail).toBe(false)
+    expect(loadConfig({ ...delivered, TRANSCRIPT_BY_EMAIL: 'true' }).transcriptByEmail).toBe(true)
+    expect(message(loadConfig, { ...real, TRANSCRIPT_BY_EMAIL: 'true' })).toMatch(
+      /LEAVE_MESSAGE_URL: required when TRANSCRIPT_BY_EMAIL is true/,
+    )
+    expect(message(loadConfig, { ...delivered, TRANSCRIPT_BY_EMAIL: 'yes' })).toMatch(
+      /TRANSCRIPT_BY_EMAIL/,
+    )
+    expect(loadConfig({ ...real }).adminToken).toBeNull()
+    expect(loadConfig({ ...real, ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32))
+    expect(message(loadConfig, { ...real, ADMIN_TOKEN: 'short' })).toMatch(
+      /ADMIN_TOKEN: at least 32 characters/,
+    )
   })
 
   it('names the variable and what was expected', () => {

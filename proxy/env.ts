@@ -14,8 +14,8 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { channels } from '../protocol/wire.ts'
+import { captchaActions, captchaVerifyUrls } from './captcha.ts'
 import { defaultUploadTypes, isKnownType, normalizeType } from './media/types.ts'
-import { captchaVerifyUrls } from './starts.ts'
 
 /** One environment variable. */
 export type Setting = {
@@ -81,7 +81,7 @@ function isTrustProxy(value: string): boolean {
   })
 }
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone })
     return true
@@ -248,6 +248,10 @@ const serverSettings = {
     'how long a signed identity may live: its `exp` at most this many seconds after its `iat`, and its `jti` is refused a second time until then ([identity.md](identity.md))',
     { default: '600', bounds: [60, 3600] },
   ),
+  ADMIN_TOKEN: setting(
+    secret32,
+    "opens the operators' calls (`DELETE /admin/conversations/:id`, erasing a conversation on a visitor's request by e-mail) to `Authorization: Bearer {ADMIN_TOKEN}` (32+ characters; [security.md](security.md#erasing-a-visitors-data)); unset, there are none",
+  ),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
     '`redis://` or `rediss://` URL: several instances share conversations, rate limits and counts there ([Several instances](#several-instances)); unset, one process keeps them in memory',
@@ -256,6 +260,11 @@ const serverSettings = {
     z.string().min(1),
     "where visitors' uploads are stored; must be writable, and shared by every instance behind one `PUBLIC_URL` ([Media](#media))",
     { default: '.media' },
+  ),
+  LEAVE_MESSAGE_DEAD_LETTER_DIR: setting(
+    z.string().min(1),
+    'where left messages the site never took are kept for the operator, one file each, without `REDIS_URL` (with it, Redis keeps them); must be writable, and on a volume that outlives the container ([Dead letters](#dead-letters))',
+    { default: '.dead-letters', key: 'deadLetterDir' },
   ),
   LOG_LEVEL: setting(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -271,13 +280,23 @@ const composedSettings = {
     "zChat tag ids each department's new interactions get: `1:10|11,2:20` (department 1: tags 10 and 11), set with zChat's update call right after the start",
   ),
   CAPTCHA_PROVIDER: setting(
-    z.enum(['turnstile', 'hcaptcha']),
-    'a CAPTCHA check before each new conversation: every start needs a token the provider accepts ([security.md](security.md))',
+    z.enum(['turnstile', 'hcaptcha', 'recaptcha']),
+    "a CAPTCHA check before each new conversation and left message (`CAPTCHA_ACTIONS`): each needs a token the provider accepts, solved on one of `ALLOWED_ORIGINS`' hosts ([security.md](security.md#captcha))",
   ),
   CAPTCHA_SECRET: setting(z.string().min(1), "the provider's secret key (required with it)"),
-  CAPTCHA_VERIFY_URL: setting(httpUrl, "where the provider's token is checked", {
-    whenUnset: "the provider's siteverify",
-  }),
+  CAPTCHA_VERIFY_URL: setting(
+    httpUrl,
+    "where the provider's token is checked: any siteverify that takes `secret`, `response` and `remoteip` and answers `success` and `hostname`",
+    { whenUnset: "the provider's siteverify" },
+  ),
+  CAPTCHA_ACTIONS: setting(
+    commaList(z.enum(captchaActions)).refine(
+      (actions) => actions.length > 0,
+      'start, leave-message or both (unset CAPTCHA_PROVIDER for none)',
+    ),
+    'comma list of what needs a CAPTCHA token when `CAPTCHA_PROVIDER` is set: `start` (a new conversation), `leave-message`',
+    { default: captchaActions.join(','), accepts: '`start`, `leave-message`' },
+  ),
   LEAVE_MESSAGE_URL: setting(
     httpUrl,
     'where left messages are POSTed, signed ([Left messages](http-api.md#left-messages)); unset, visitors cannot leave one',
@@ -285,6 +304,11 @@ const composedSettings = {
   LEAVE_MESSAGE_SECRET: setting(
     secret32,
     'signs each delivery to `LEAVE_MESSAGE_URL`, HMAC-SHA256 (32+ characters; required with it)',
+  ),
+  TRANSCRIPT_BY_EMAIL: setting(
+    z.enum(['true', 'false']).transform((value) => value === 'true'),
+    'lets a visitor ask, after the chat, for its transcript by e-mail: the proxy delivers it to `LEAVE_MESSAGE_URL` as a `transcript-requested`, and the site sends the e-mail ([Transcripts by e-mail](http-api.md#transcripts-by-e-mail); requires `LEAVE_MESSAGE_URL`)',
+    { default: 'false' },
   ),
   TRUST_PROXY: setting(
     z
@@ -313,6 +337,10 @@ const composedSettings = {
 
 /** What an operator tunes: the config's `limits`, by name. */
 const limitSettings = {
+  IPV6_PREFIX_LENGTH: whole(
+    [24, 128, 64],
+    'an IPv6 client counts by this many leading bits of its address in every per-address limit: an ISP hands each customer a prefix (a /64 at least, often a /56 or /48) and any address in it is theirs. IPv4-mapped addresses count as IPv4 ([security.md](security.md#client-addresses))',
+  ),
   RATE_LIMIT_PER_MINUTE: whole(
     [1, 1_000_000, 300],
     'visitor calls per minute per client address, over all visitor routes',
@@ -458,6 +486,20 @@ const limitSettings = {
     [1, 10_000, 5],
     "messages left per minute per client address (each one reaches the site's inbox)",
   ),
+  LEAVE_MESSAGE_PER_MINUTE_GLOBAL: whole(
+    [1, 100_000, 30],
+    "messages left per minute for the whole deployment (every instance on `REDIS_URL`), whatever the addresses: a crowd of them must not fill the site's inbox",
+  ),
+  LEAVE_MESSAGE_PER_HOUR_GLOBAL: whole(
+    [1, 1_000_000, 300],
+    'messages left per hour for the whole deployment, likewise',
+  ),
+  LEAVE_MESSAGE_DEAD_LETTER_HOURS: duration(
+    hour,
+    [1, 365 * 24, 30 * 24],
+    'deadLetterRetentionMs',
+    'how long a left message the site never took is kept (for a retry) before it is erased: it is personal data ([Dead letters](#dead-letters))',
+  ),
   LEAVE_MESSAGE_MAX_PENDING: whole(
     [1, 1_000_000, 1000],
     'left messages waiting for delivery at most; past it visitors get `503` and are asked to try again later',
@@ -571,11 +613,19 @@ export function readSettings(env: Env, extraLines: string[] = []): Settings {
       ),
     )
   }
+  if (s.TRANSCRIPT_BY_EMAIL && !s.LEAVE_MESSAGE_URL) {
+    lines.push(
+      problem(
+        'LEAVE_MESSAGE_URL',
+        'required when TRANSCRIPT_BY_EMAIL is true: transcripts are delivered to the site there',
+      ),
+    )
+  }
   if (!s.CAPTCHA_PROVIDER && (s.CAPTCHA_SECRET || s.CAPTCHA_VERIFY_URL)) {
     lines.push(
       problem(
         'CAPTCHA_PROVIDER',
-        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile or hcaptcha',
+        'required with CAPTCHA_SECRET or CAPTCHA_VERIFY_URL: turnstile, hcaptcha or recaptcha',
       ),
     )
   }
@@ -642,6 +692,7 @@ export function toConfig(s: Settings, secrets: Secrets) {
             provider: s.CAPTCHA_PROVIDER,
             secret: s.CAPTCHA_SECRET,
             verifyUrl: s.CAPTCHA_VERIFY_URL ?? captchaVerifyUrls[s.CAPTCHA_PROVIDER],
+            actions: s.CAPTCHA_ACTIONS,
           }
         : null,
     /** Where left messages go, and the secret they are signed with; null: the feature is off. */
@@ -649,6 +700,8 @@ export function toConfig(s: Settings, secrets: Secrets) {
       s.LEAVE_MESSAGE_URL && s.LEAVE_MESSAGE_SECRET
         ? { url: s.LEAVE_MESSAGE_URL, secret: s.LEAVE_MESSAGE_SECRET }
         : null,
+    /** Whether visitors may ask for their transcript by e-mail (delivered with left messages). */
+    transcriptByEmail: s.TRANSCRIPT_BY_EMAIL,
     /** Whom to believe about the client's address (X-Forwarded-For), for rate limits. */
     trustProxy: parseTrustProxy(s.TRUST_PROXY),
     metrics: { token: s.METRICS_TOKEN ?? null, port: s.METRICS_PORT ?? null, host: s.METRICS_HOST },

@@ -172,7 +172,7 @@ describe('the log', () => {
       '/webhooks/zchat/***',
     )
     expect(describeRequest({ method: 'GET', url: '/v1/history/v1.abc.def?x=1' }).url).toBe(
-      '/v1/history/***?x=1',
+      '/v1/history/***?***',
     )
     // The absolute form of a request line, and a doubled slash, hide nothing either.
     for (const url of [
@@ -182,9 +182,28 @@ describe('the log', () => {
     ]) {
       expect(describeRequest({ method: 'POST', url }).url).not.toContain(webhookSecret)
     }
+  })
+
+  it('keeps no visitor’s words from a URL: a media path whole, any query', () => {
+    // A file's name is the visitor's own words, a document's often their name and ID number.
+    for (const url of [
+      '/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf?download=1',
+      '//media//AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/MEDIA/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      'http://chat.example.com/media/AbCdEfGhIjKlMnOpQrStUvWx/RG_Maria_123.456.789-00.pdf',
+      '/media%2FAbCdEfGhIjKlMnOpQrStUvWx%2FRG_Maria_123.456.789-00.pdf',
+    ]) {
+      const { url: shown } = describeRequest({ method: 'GET', url })
+      expect(shown, url).not.toMatch(/Maria|789|AbCdEf/)
+      expect(shown, url).toMatch(/\/media(\/|%2F)\*\*\*$/i)
+    }
     expect(
-      describeRequest({ method: 'GET', url: '/media/AbCdEfGhIjKlMnOpQrStUvWx/a.png' }).url,
-    ).toBe('/media/***/a.png')
+      describeRequest({ method: 'GET', url: '/v1/config?email=ana@example.com&name=Ana' }).url,
+    ).toBe('/v1/config?***')
+    expect(describeRequest({ method: 'POST', url: '/v1/conversations' }).url).toBe(
+      '/v1/conversations',
+    )
   })
 })
 
@@ -222,7 +241,7 @@ describe('a request line written by hand', () => {
     const request = {
       id: 'req-"quoted"-1',
       method: 'POST',
-      url: `/v1/conversations/é\u2028x?q=${webhookSecret}`,
+      url: `/v1/conversations/é\u2028x/${webhookSecret}`,
       ip: '::ffff:127.0.0.1',
     }
     writeRequestLine(requestLogger(logger, { reqId: request.id }, {}), request, {

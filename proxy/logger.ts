@@ -2,8 +2,10 @@
  * The proxy's log: pino, one JSON object per line, to stdout by default.
  *
  * A secret must never reach it, whoever logs what: known fields are redacted by path, request URLs
- * lose the secret segment of the webhook, history and media paths, and as a last net every line is
- * scrubbed of the configured secrets' values and of anything shaped like a visitor credential.
+ * lose the secret segment of the webhook and history paths, the whole of media paths (a visitor's
+ * file name) and any query, and as a last net every line is scrubbed of the configured secrets'
+ * values and of anything shaped like a visitor credential. What it keeps about visitors is in
+ * docs/security.md#logs.
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -43,15 +45,22 @@ const redactPaths = [
 ]
 
 /**
- * Paths whose last segment is a secret (the webhook's) or a capability (a history ticket or a
- * visitor's file), wherever they stand: an absolute-form request line (`POST http://host/webhooks/...`)
- * or a doubled slash must not slip past.
+ * What a request line must not show of its URL, wherever it stands (an absolute-form request line,
+ * `POST http://host/webhooks/...`, or a doubled slash must not slip past):
+ * - the segment after the webhook's or a history ticket's path: a secret, or a capability;
+ * - everything after `/media/`: the file's id is its only key, and its name is the visitor's own
+ *   words (`RG_Maria_123.456.789-00.pdf`), personal data the log would keep for as long as logs are;
+ * - any query: no route takes one, so one is whatever the caller put there.
+ * One pattern, one pass; each branch ends in its only unbounded run, so it is linear in the URL.
  */
-const secretPaths = /(\/webhooks\/zchat\/|\/v1\/history\/|\/media\/)[^/?#\s]+/gi
+const hiddenInUrl = /(\/webhooks\/zchat\/|\/v1\/history\/)[^/?#\s]+|(\/media(?:\/|%2f))\S*|\?\S*/gi
 
-/** What a request log line shows of the request: never a secret from the path, never a header. */
+const hide = (_match: string, secretPath?: string, mediaPath?: string) =>
+  `${secretPath ?? mediaPath ?? '?'}***`
+
+/** What a request log line shows of the request: never a secret nor a visitor's words from the URL, never a header. */
 export function describeRequest(request: { method: string; url: string }) {
-  return { method: request.method, url: request.url.replace(secretPaths, '$1***') }
+  return { method: request.method, url: request.url.replace(hiddenInUrl, hide) }
 }
 
 // A visitor credential or history ticket (visitors.ts): `v2.<key id>.<payload>.<signature>`, or

@@ -41,6 +41,8 @@ export type Metrics = {
   countLeftMessage(outcome: DeliveryOutcome): void
   countUpload(outcome: UploadOutcome): void
   countMediaRemoved(reason: RemovalReason, count: number): void
+  /** A conversation erased (erasure.ts), at its visitor's request or an operator's. */
+  countErasure(by: 'visitor' | 'operator'): void
   /** The exposition text, and the content type to send it with. */
   render(): Promise<{ contentType: string; body: string }>
 }
@@ -152,6 +154,13 @@ export function createMetrics(): Metrics {
     registers,
   })
 
+  const erasures = new Counter({
+    name: `${prefix}erasures_total`,
+    help: 'Conversations erased with what the proxy kept of them (the earlier chats each carried included), by who asked: its visitor, or an operator (ADMIN_TOKEN)',
+    labelNames: ['by'] as const,
+    registers,
+  })
+
   return {
     observe(next) {
       sources = next
@@ -168,6 +177,7 @@ export function createMetrics(): Metrics {
     countLeftMessage: (outcome) => leftMessages.inc({ outcome }),
     countUpload: (outcome) => uploads.inc({ outcome }),
     countMediaRemoved: (reason, count) => mediaRemoved.inc({ reason }, count),
+    countErasure: (by) => erasures.inc({ by }),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() }
     },

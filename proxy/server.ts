@@ -12,6 +12,7 @@ import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
 import { processAllowance, uploadCaps } from './media/allowance.ts'
 import { createMediaStore, type MediaStore } from './media/store.ts'
+import { createFolderDeadLetters, type DeadLetters } from './messages-left/dead-letters.ts'
 import { createDeliveries } from './messages-left/delivery.ts'
 import {
   createMetrics,
@@ -63,6 +64,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
             config.sessionSecret,
             ...(config.sessionSecretPrevious ? [config.sessionSecretPrevious] : []),
             ...(config.metrics.token ? [config.metrics.token] : []),
+            ...(config.adminToken ? [config.adminToken] : []),
             ...(config.leaveMessage ? [config.leaveMessage.secret] : []),
             ...(config.identitySecret ? [config.identitySecret] : []),
             ...(config.identitySecretPrevious ? [config.identitySecretPrevious] : []),
@@ -80,6 +82,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
   })
   opened = streams
+  const deadLetters = config.leaveMessage ? await openDeadLetters(config, shared, log) : null
   // A returning visitor finds their ended conversation for as long as their credential lives, and
   // zChat the history behind a ticket for as long as the ticket does: whichever is longer.
   const transcriptRetentionMs = Math.max(config.limits.historyRetentionMs, config.sessionTtlMs)
@@ -91,6 +94,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         ...config.leaveMessage,
         maxPending: config.limits.leaveMessageMaxPending,
         onOutcome: metrics.countLeftMessage,
+        deadLetters: deadLetters?.store ?? null,
         ...(logger && { log: logger.child({ component: 'messages-left' }) }),
       })
     : null
@@ -141,15 +145,21 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     logger,
     metrics,
     metricsToken: config.metrics.token,
+    adminToken: config.adminToken,
     trustProxy: config.trustProxy,
     limits: config.limits,
     ...(shared && {
       rateLimitStore: sharedRateLimitStore(shared.countHit),
       startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
       usedIdentities: shared.usedIdentities,
+      leftMessageBudgets: shared.limits.leftMessageBudgets(
+        config.limits.leaveMessagePerMinuteGlobal,
+        config.limits.leaveMessagePerHourGlobal,
+      ),
     }),
     isDraining: () => draining,
     messagesLeft,
+    transcriptByEmail: config.transcriptByEmail,
   })
   let metricsListener: MetricsListener | null = null
   try {
@@ -161,7 +171,8 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       })
     }
   } catch (error) {
-    messagesLeft?.close()
+    await messagesLeft?.close()
+    deadLetters?.close()
     await app.close()
     await transcripts.close()
     await log.close()
@@ -179,7 +190,9 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
   const close = () => {
     closing ??= (async () => {
       await Promise.all([app.close(), metricsListener?.close(), lastTries])
-      messagesLeft?.close()
+      // Whatever is still pending becomes a dead letter, in Redis too: before the log closes.
+      await messagesLeft?.close()
+      deadLetters?.close()
       await transcripts.close()
       await log.close()
       media.close()
@@ -264,6 +277,37 @@ function openLog(
     leaseMs: 3 * config.limits.heartbeatMs,
   })
   return { log, shared: log }
+}
+
+/** Dead letters are swept this often (and at start), so none outlives its retention by much. */
+const deadLetterSweepMs = 60 * 60 * 1000
+
+/**
+ * Where left messages the site never took are kept: Redis with REDIS_URL, else the folder, which
+ * must be writable (or the start stops, as a bad setting does).
+ */
+async function openDeadLetters(config: Config, shared: RedisLog | null, log: EventLog) {
+  const retentionMs = config.limits.deadLetterRetentionMs
+  let store: DeadLetters
+  if (shared) store = shared.deadLetters(retentionMs)
+  else {
+    const folder = createFolderDeadLetters({ dir: config.deadLetterDir, retentionMs })
+    try {
+      await folder.prepare()
+    } catch (error) {
+      await log.close()
+      const why = error instanceof Error && 'code' in error ? String(error.code) : String(error)
+      throw new ConfigError(
+        `Invalid configuration:\n  LEAVE_MESSAGE_DEAD_LETTER_DIR: ${config.deadLetterDir} cannot be created or written to (${why}); left messages the site never takes are kept there`,
+      )
+    }
+    store = folder
+  }
+  const sweep = () => void store.sweep().catch(() => {})
+  sweep()
+  const timer = setInterval(sweep, deadLetterSweepMs)
+  timer.unref()
+  return { store, close: () => clearInterval(timer) }
 }
 
 /** A MEDIA_DIR the process cannot write stops it at start, as a bad setting does. */

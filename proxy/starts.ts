@@ -3,20 +3,13 @@
  * interaction an agent must handle, so a crowd of addresses must not flood the queue:
  * - a budget for the whole process per minute (STARTS_PER_MINUTE_GLOBAL), or for every instance
  *   together when they share a Redis;
- * - an optional CAPTCHA check (Cloudflare Turnstile or hCaptcha): the site's page gets a token from
- *   the provider's widget, the chat passes it at start, and the proxy asks the provider before
- *   calling zChat. Without a good token nothing reaches zChat.
+ * - an optional CAPTCHA check (captcha.ts), asked before zChat is called.
  */
+import { type Budget, createBudget } from './budgets.ts'
 import { ApiError } from './errors.ts'
 
-/** This process's budget (below), or every instance's on Redis (redis/quotas.ts). */
-export type StartBudget = {
-  /** 429 when none is left, without taking one (before asking a CAPTCHA provider). */
-  check(): void | Promise<void>
-  take(): void | Promise<void>
-  /** Gives one back: the start failed before zChat made an interaction. */
-  giveBack(): void | Promise<void>
-}
+/** This process's budget (createStartBudget), or every instance's on Redis (redis/quotas.ts). */
+export type StartBudget = Budget
 
 /** The 429 of a spent budget, with the seconds until the window ends. */
 export function startsRefused(retryAfter: number): ApiError {
@@ -31,70 +24,5 @@ export function startsRefused(retryAfter: number): ApiError {
 
 /** A fixed window per minute: past `perMinute` starts, 429 with the seconds until the next one. */
 export function createStartBudget(perMinute: number, now: () => number = Date.now): StartBudget {
-  let windowStart = now()
-  let used = 0
-  function refuseWhenSpent() {
-    const t = now()
-    if (t - windowStart >= 60_000) {
-      windowStart = t
-      used = 0
-    }
-    if (used >= perMinute) throw startsRefused(Math.ceil((windowStart + 60_000 - t) / 1000))
-  }
-  return {
-    check: refuseWhenSpent,
-    take() {
-      refuseWhenSpent()
-      used++
-    },
-    giveBack() {
-      used = Math.max(0, used - 1)
-    },
-  }
-}
-
-export type CaptchaProvider = 'turnstile' | 'hcaptcha'
-
-export const captchaVerifyUrls: Record<CaptchaProvider, string> = {
-  turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
-  hcaptcha: 'https://api.hcaptcha.com/siteverify',
-}
-
-export type CaptchaSettings = { provider: CaptchaProvider; secret: string; verifyUrl: string }
-
-export type VerifyCaptcha = (token: string | undefined, remoteIp: string) => Promise<void>
-
-/**
- * Both providers take the same form (`secret`, `response`, `remoteip`) and answer
- * `{"success": true|false, ...}`. A missing or refused token is a 403; a provider that cannot be
- * asked is a 502 (the start fails closed: no check, no interaction).
- */
-export function createCaptchaVerifier(
-  settings: CaptchaSettings | null,
-  timeoutMs = 5000,
-): VerifyCaptcha {
-  if (!settings) return async () => {}
-  return async (token, remoteIp) => {
-    if (!token) throw new ApiError('FORBIDDEN', 'Please complete the verification to start a chat')
-    let answer: unknown
-    try {
-      const response = await fetch(settings.verifyUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          secret: settings.secret,
-          response: token,
-          remoteip: remoteIp,
-        }),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      answer = response.ok ? await response.json() : null
-    } catch {
-      answer = null
-    }
-    if (typeof answer !== 'object' || answer === null)
-      throw new ApiError('UPSTREAM_ERROR', 'The verification service could not be asked; try again')
-    if (Reflect.get(answer, 'success') !== true)
-      throw new ApiError('FORBIDDEN', 'The verification failed; please try again')
-  }
+  return createBudget(perMinute, 60_000, startsRefused, now)
 }

@@ -1,8 +1,10 @@
 /**
  * The open event streams of this process: counted against their caps, and told to reconnect
  * elsewhere when the process drains. With `holds` (several instances on Redis), the cap per client
- * address counts that address's streams on every instance; MAX_STREAMS stays per process.
+ * address counts that address's streams on every instance; MAX_STREAMS stays per process. A client
+ * is its address's key (client-address.ts): an IPv6 prefix, not each address in it.
  */
+import { clientKey } from './client-address.ts'
 
 /** Closes a stream; with `retryMs` it first tells the browser when to reconnect. */
 export type CloseStream = (retryMs?: number) => void
@@ -41,6 +43,8 @@ export type StreamsOptions = {
   maxStreamsPerConversation: number
   /** One address must not take every stream: a cap per client address (as TRUST_PROXY sees it). */
   maxStreamsPerIp: number
+  /** How much of an IPv6 address is one client (IPV6_PREFIX_LENGTH); 64 by default. */
+  ipv6PrefixLength?: number
   /** Reconnect delays are spread over this window so a drained process's visitors do not all come back at once. */
   drainRetryMs?: { min: number; max: number }
   random?: () => number
@@ -52,10 +56,12 @@ export function createStreams({
   maxStreams,
   maxStreamsPerConversation,
   maxStreamsPerIp,
+  ipv6PrefixLength = 64,
   drainRetryMs = { min: 500, max: 5000 },
   random = Math.random,
   holds,
 }: StreamsOptions): Streams {
+  const keyOf = (address: string) => clientKey(address, ipv6PrefixLength)
   /** Open streams by conversation, oldest first. */
   const open = new Map<string, Set<TrackedStream>>()
   const perAddress = new Map<string, number>()
@@ -77,7 +83,8 @@ export function createStreams({
   }
 
   return {
-    add(conversationId, address, stream) {
+    add(conversationId, from, stream) {
+      const address = keyOf(from)
       let siblings = open.get(conversationId)
       if (!siblings) {
         siblings = new Set()
@@ -103,7 +110,8 @@ export function createStreams({
         if (group.size === 0 && open.get(conversationId) === group) open.delete(conversationId)
       }
     },
-    async hasRoom(address) {
+    async hasRoom(from) {
+      const address = keyOf(from)
       if (!hasLocalRoom(address)) return false
       reserved.set(address, (reserved.get(address) ?? 0) + 1)
       reservedTotal++

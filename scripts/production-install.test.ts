@@ -21,6 +21,7 @@ import { delimiter, dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { optionalSettings } from '../proxy/env.ts'
 import { copyContext, type Image, local, type Runner, replay } from './docker-replay.ts'
 import { parseDockerfile, readDockerignore } from './dockerfile.ts'
 
@@ -161,10 +162,12 @@ beforeAll(async () => {
   runtimeEnv = { PATH: machineEnv.PATH, HOME: scratch, ...runtime.env }
 }, 240_000)
 
+// Removing the scratch install (a whole production node_modules) outlasts the default 10 s hook
+// timeout on a loaded machine; it is bounded like the install itself.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   if (scratch) rmSync(scratch, { recursive: true, force: true })
-})
+}, 120_000)
 
 /** Every setting production needs, the image's environment under them. */
 const productionEnv = (): Record<string, string> => ({
@@ -209,6 +212,20 @@ describe('the Docker image', () => {
     expect(ignored('.media')).toBe(true)
   })
 
+  it('gives the runtime user a volume for dead letters, where LEAVE_MESSAGE_DEAD_LETTER_DIR points by default', () => {
+    const deadLetterDir = posix.resolve(
+      runtime.workdir,
+      runtime.env.LEAVE_MESSAGE_DEAD_LETTER_DIR ??
+        optionalSettings.LEAVE_MESSAGE_DEAD_LETTER_DIR.default,
+    )
+    expect(runtime.volumes).toContain(deadLetterDir)
+    expect(existsSync(local(runtime, deadLetterDir))).toBe(true)
+    const [owner] = (runtime.owners[deadLetterDir] ?? '').split(':')
+    expect(owner).toBe(runtime.user)
+    // Visitors' messages kept on this machine never reach an image.
+    expect(ignored('.dead-letters')).toBe(true)
+  })
+
   it('leaves secrets and this machine’s installs out of the build context', () => {
     for (const path of ['.env', '.env.production', 'node_modules', 'dist', '.git'])
       expect(ignored(path), path).toBe(true)
@@ -241,24 +258,26 @@ describe('the Docker image', () => {
     const shipped = readdirSync(join(runtime.dir, 'dist'), { recursive: true, encoding: 'utf8' })
       .filter((path) => path.endsWith('.js') && !path.startsWith('widget'))
       .sort()
-    expect(shipped).toContain(join('proxy', 'main.js'))
+    // The entries run when imported (the proxy, the operator's dead-letters tool): skipped below.
+    const entries = [join('proxy', 'main.js'), join('proxy', 'dead-letters.js')]
+    for (const entry of entries) expect(shipped).toContain(entry)
     // Test suites and test helpers (testing/ folders) never reach the build.
     expect(shipped.filter((path) => /\.test\.js$|(^|\/)testing\//.test(path))).toEqual([])
     // Each file on its own, in a process of the image's: a devDependency one of them imports is not
-    // installed there, and its import fails. main.js starts the server, so it is only resolved.
+    // installed there, and its import fails.
     const script = [
-      'const files = JSON.parse(process.argv[1])',
+      'const [files, entries] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])]',
       'const failed = []',
       'for (const file of files) {',
       "  const url = new URL(file, 'file://' + process.cwd() + '/dist/')",
-      "  if (file.endsWith('main.js')) continue",
+      '  if (entries.includes(file)) continue',
       '  await import(url.href).catch((error) => failed.push(file + ": " + error.message))',
       '}',
       'console.log(JSON.stringify(failed))',
     ].join('\n')
     const { stdout } = await exec(
       process.execPath,
-      ['--input-type=module', '-e', script, JSON.stringify(shipped)],
+      ['--input-type=module', '-e', script, JSON.stringify(shipped), JSON.stringify(entries)],
       { cwd: runtime.dir, env: runtimeEnv },
     )
     expect(JSON.parse(stdout)).toEqual([])

@@ -9,7 +9,9 @@ import type { Locale } from './i18n/locale.ts'
 /**
  * `data-*` the chat chunk reads itself (chat/site-options.ts; `hours` and `timezone` in
  * conversation/opening-hours.ts, `departments` and `channels` in conversation/choice.ts), unparsed:
- * the loader stays small.
+ * the loader stays small. `theme` too: the launcher looks the same in both (the accent); the loader only
+ * puts it on the root as written, for the greeting beside the launcher, and the chat checks it. The window's
+ * `title`, the start's `department` and `pageUrl` too: only the chat uses them.
  */
 export type ChatAttributes = Partial<
   Record<
@@ -23,7 +25,11 @@ export type ChatAttributes = Partial<
     | 'hours'
     | 'timezone'
     | 'departments'
-    | 'channels',
+    | 'channels'
+    | 'theme'
+    | 'title'
+    | 'department'
+    | 'pageUrl',
     string
   >
 >
@@ -38,19 +44,16 @@ export type SiteProfile = VisitorProfile & { identity?: SignedIdentity | (() => 
 export type WidgetOptions = {
   /** Proxy base URL: the script's src without `/widget.js` and query. */
   proxy: string
-  department?: number
-  /** `data-title`; the chat's language has its own default. */
-  title?: string
   /** From data-lang, `<html lang>` or the browser's languages (i18n/locale.ts). */
   lang: Locale
   color?: string
   position: 'right' | 'left'
   greeting?: string
+  /** `data-greeting-delay`: seconds before the greeting shows beside the launcher (loader.ts); without it, only inside the chat. */
+  greetingDelay?: number
   /** `data-z-index`: the stacking order of the launcher and window (default 2147483000). */
   zIndex?: number
   open: boolean
-  /** How much of the page's address the agent sees: origin and path (default), all of it, or none. */
-  pageUrl: 'path' | 'full' | 'none'
   attributes: ChatAttributes
 }
 

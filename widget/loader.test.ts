@@ -5,7 +5,7 @@
  * `destroy` and `init` again. The chat chunk is not served here, so opening only tries to load it.
  */
 import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
-import { sessionKey } from './storage-keys.ts'
+import { greetedKey, sessionKey } from './storage-keys.ts'
 import { createSessionStore } from './transport/session.ts'
 
 type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
@@ -166,4 +166,65 @@ it("reset (the site's logout) forgets the conversation: another tab hears it, th
   await Promise.resolve()
   // Never busy fetching the chat.
   expect(launcher()?.hasAttribute('aria-busy')).toBe(false)
+})
+
+const greeting = () =>
+  document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('[role=status]')?.textContent ??
+  null
+
+it('greets beside the launcher only with data-greeting-delay, and not a visitor in a conversation', async () => {
+  vi.useFakeTimers()
+  try {
+    document.title = 'Shop'
+    await loadWidget({ greeting: 'Olá!' })
+    await vi.runAllTimersAsync()
+    // data-greeting alone stays inside the chat, as before.
+    expect(greeting()).toBe('')
+
+    page.zchat?.('destroy')
+    localStorage.setItem(
+      sessionKey('https://chat.test'),
+      JSON.stringify({ expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+    )
+    page.zchat?.('init', { greeting: 'Olá!', greetingDelay: 0 })
+    await vi.runAllTimersAsync()
+    expect(greeting()).toBe('')
+    expect(document.title).toBe('Shop')
+  } finally {
+    vi.useRealTimers()
+  }
+})
+
+it("keeps a title the page set meanwhile, gives the page's title back on destroy, and remembers nothing unasked", async () => {
+  vi.useFakeTimers()
+  try {
+    document.title = 'Shop'
+    await loadWidget({ greeting: 'Olá!', greetingDelay: '2' })
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(greeting()).toContain('Olá!')
+    expect(document.title).toBe('(1) Shop')
+    page.zchat?.('destroy')
+    expect(document.title).toBe('Shop')
+    // Destroyed by the page, not closed by the visitor: the next page load greets again.
+    expect(sessionStorage.getItem(greetedKey('https://chat.test'))).toBeNull()
+
+    page.zchat?.('init')
+    page.zchat?.('greet', 'Hello', { delay: 1 })
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(document.title).toBe('(1) Shop')
+    document.title = 'Checkout'
+    const close = document
+      .querySelector('[data-zchat]')
+      ?.shadowRoot?.querySelector<HTMLButtonElement>('[aria-label="Close greeting"]')
+    close?.click()
+    expect(greeting()).toBe('')
+    expect(document.title).toBe('Checkout')
+    expect(sessionStorage.getItem(greetedKey('https://chat.test'))).toBe('1')
+    // Once per browser session.
+    page.zchat?.('greet', 'Hello again')
+    await vi.runAllTimersAsync()
+    expect(greeting()).toBe('')
+  } finally {
+    vi.useRealTimers()
+  }
 })

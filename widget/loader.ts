@@ -10,7 +10,7 @@ import { chooseLocale } from './i18n/locale.ts'
 import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
 import { isStub, type Stub } from './loader/global.ts'
-import { createLauncher } from './loader/launcher.ts'
+import { createGreeting, createLauncher } from './loader/launcher.ts'
 import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
 import type {
@@ -22,6 +22,7 @@ import type {
 } from './loader-chat-interface.ts'
 import {
   forgetConversation,
+  greeted,
   hasOngoingSession,
   rememberOpen,
   wasOpen,
@@ -78,6 +79,10 @@ function boot(): void {
       if (options.open || wasOpen(base!)) started.setOpen(true, false)
       else if (hasOngoingSession(base!)) started.preload()
     })
+    // Now, so that the page's own zchat('greet') calls, queued or later, come after it and win; an
+    // open above takes it away.
+    if (options.greeting && options.greetingDelay !== undefined)
+      started.greet(options.greeting, options.greetingDelay)
   }
 
   const commands = createCommands({
@@ -107,6 +112,7 @@ function boot(): void {
     captcha: (get) => {
       site.captcha = get
     },
+    greet: (text, delay) => widget?.greet(text, delay),
   })
   const real: Stub = commands.zchat
   real.loaded = true
@@ -135,6 +141,8 @@ function render(
   root.className = 'zc'
   root.lang = options.lang
   root.dataset.side = options.position
+  // The chat reads data-theme (and warns); the greeting beside the launcher may show before it.
+  root.dataset.theme = options.attributes.theme?.trim() || 'light'
   root.style.zIndex = `${options.zIndex ?? ''}`
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
@@ -150,7 +158,8 @@ function render(
   panel.id = 'zc-panel'
   panel.hidden = true
   const launcher = createLauncher(panel.id, options.lang)
-  root.append(panel, launcher.button)
+  const greeting = createGreeting(options.lang)
+  root.append(panel, greeting.box, launcher.button)
 
   let open = false
   let focusOnMount = false
@@ -198,8 +207,39 @@ function render(
     return mounting
   }
 
+  // The greeting beside the launcher: shown after its delay with an unread badge and the title flag,
+  // all without loading the chat; remembered for the browser session once the visitor acts on it.
+  let greetTimer: ReturnType<typeof setTimeout> | undefined
+  let pageTitle: string | null = null
+  function greet(text: string, delay: number): void {
+    if (greeted(options.proxy) || hasOngoingSession(options.proxy)) return
+    clearTimeout(greetTimer)
+    greetTimer = setTimeout(() => {
+      if (open || chat) return
+      // Opened from the greeting, the chat shows it inside as its first words.
+      options.greeting = text
+      greeting.show(text)
+      launcher.setUnread(1)
+      pageTitle ??= document.title
+      document.title = `(1) ${pageTitle}`
+    }, delay * 1000)
+  }
+  /** `acted`: the visitor closed the greeting or opened the chat while it showed. */
+  function endGreeting(acted: boolean): void {
+    clearTimeout(greetTimer)
+    if (pageTitle === null) return
+    if (acted) greeted(options.proxy, true)
+    if (greeting.box.contains(shadow.activeElement)) launcher.button.focus()
+    greeting.hide()
+    launcher.setUnread(0)
+    // Unless the page has set a title of its own meanwhile.
+    if (document.title === `(1) ${pageTitle}`) document.title = pageTitle
+    pageTitle = null
+  }
+
   function setOpen(next: boolean, focus: boolean): void {
     if (next === open) return
+    endGreeting(false)
     const focusInside = shadow.activeElement !== null && shadow.activeElement !== launcher.button
     open = next
     panel.hidden = !open
@@ -220,7 +260,15 @@ function render(
   addEventListener('storage', adopt)
 
   const toggle = () => setOpen(!open, true)
-  launcher.button.addEventListener('click', toggle)
+  // The visitor acts on the greeting: the launcher, the greeting's text (opens), its close button, Escape.
+  const act = (opening?: boolean) => {
+    endGreeting(true)
+    if (opening !== undefined) setOpen(opening || !open, true)
+  }
+  launcher.button.addEventListener('click', () => act(false))
+  greeting.text.addEventListener('click', () => act(true))
+  greeting.close.addEventListener('click', () => act())
+  root.addEventListener('keydown', (event) => event.key === 'Escape' && act())
   const prefetch = () => void load().catch(() => {})
   launcher.button.addEventListener('pointerenter', prefetch, { once: true })
   launcher.button.addEventListener('focus', prefetch, { once: true })
@@ -235,9 +283,11 @@ function render(
       chat?.reset()
     },
     preload: () => void mount(),
+    greet,
     /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */
     destroy() {
       gone = true
+      endGreeting(false)
       removeEventListener('storage', adopt)
       host.remove()
       chat?.destroy()

@@ -12,6 +12,9 @@ export const sessionKey = (base: string) => `zchat:session:${base}`
 /** sessionStorage: whether the window was open in this tab (transport/session.ts). */
 export const openKey = (base: string) => `zchat:open:${base}`
 
+/** sessionStorage: the visitor closed or opened the proactive greeting, in this tab's session (loader.ts). */
+export const greetedKey = (base: string) => `zchat:greeted:${base}`
+
 /** localStorage: the tab the visitor looked at last, the one that plays the sound (tabs/away.ts). */
 export const frontTabKey = (base: string) => `zchat:front:${base}`
 

@@ -40,6 +40,9 @@ zchat('identify', { identity: () => fetch('/chat/identity').then((r) => r.json()
 zchat('identify', { identity: () => ({ payload: 'e30', signature: 's' }) })
 zchat('reset')
 zchat('captcha', async () => 'token')
+zchat('init', { greeting: 'Olá!', greetingDelay: 5 })
+zchat('greet', 'Olá! Posso ajudar com seu pedido?', { delay: 5 })
+zchat('greet', 'Olá!')
 zchat('destroy')
 const named: Zchat = window.zchat
 
@@ -49,6 +52,8 @@ zchat('init', { colour: 'red' })
 zchat('init', { department: '1' })
 // @ts-expect-error: a department's id is a number
 zchat('init', { departments: [{ id: '7', label: 'Vendas' }] })
+// @ts-expect-error: the delay is in an object
+zchat('greet', 'Olá!', 5)
 // @ts-expect-error: no such command
 zchat('explode')
 // @ts-expect-error: a state listener gets a state name

@@ -15,11 +15,21 @@ export interface ZchatOptions {
   lang?: string
   /** Accent colour, any CSS colour. */
   color?: string
+  /**
+   * The chat window's colours: `light` (default), `dark`, or `auto` to follow the visitor's system
+   * (prefers-color-scheme). The launcher wears the accent in both.
+   */
+  theme?: 'auto' | 'light' | 'dark'
   /** Stacking order of the launcher and window; default 2147483000. */
   zIndex?: number
   position?: 'right' | 'left'
-  /** A first line shown before the visitor writes. */
+  /** A first line shown before the visitor writes (at most 500 characters). */
   greeting?: string
+  /**
+   * Seconds (a whole number, 0 to 9999) after which `greeting` also shows beside the launcher, with an
+   * unread badge and the page title flagged, once per browser session; without it, only inside the chat.
+   */
+  greetingDelay?: number
   /** Open the chat when the widget starts. */
   open?: boolean
   /** Pre-chat fields in display order from name, email, phone, cpf; `*` marks a required one. */
@@ -134,6 +144,12 @@ export interface Zchat {
   (command: 'extra', data: ZchatExtra): void
   /** Asked for a CAPTCHA token when a conversation starts. */
   (command: 'captcha', getToken: () => string | Promise<string>): void
+  /**
+   * Greets the visitor beside the launcher after `delay` seconds (default 0): the text (1 to 500
+   * characters) with an unread badge and the title flag, without loading the chat. Clicking it opens the
+   * chat with the text as its first line; closed or opened, it is not shown again in the browser session.
+   */
+  (command: 'greet', text: string, options?: { delay?: number }): void
   <E extends keyof ZchatEvents>(command: 'on' | 'off', event: E, listener: ZchatEvents[E]): void
 }
 

@@ -37,6 +37,11 @@ export type EventLog = {
    */
   claim(conversationId: string, key: string, ttlMs: number): Promise<boolean>
   release(conversationId: string, key: string): Promise<void>
+  /**
+   * Forgets the conversation now: its events and de-duplication keys (a visitor's or an operator's
+   * erasure, routes/erasure.ts). Resolves with how many events it held; 0 when it held none.
+   */
+  erase(conversationId: string): Promise<number>
   subscribe(conversationId: string, listener: Listener): () => void
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>

@@ -225,6 +225,11 @@ export function createMemoryLog({
     async droppedThrough(id) {
       return find(id)?.trimmedId ?? 0
     },
+    async erase(id) {
+      const e = find(id)
+      if (e) forget(e)
+      return e?.events.length ?? 0
+    },
     subscribe(id, listener) {
       const e = entry(id)
       e.listeners.add(listener)

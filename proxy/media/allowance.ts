@@ -41,7 +41,10 @@ export function uploadCaps(
   }
 }
 
-/** Who uploads: the conversation, and the client address as TRUST_PROXY lets Fastify read it. */
+/**
+ * Who uploads: the conversation, and the client as every per-client limit counts it
+ * (client-address.ts): the address TRUST_PROXY lets Fastify read, an IPv6 one by its prefix.
+ */
 export type Uploader = { conversationId: string; address: string }
 
 /** The cap an upload would pass. */

@@ -43,6 +43,21 @@ const refusal = (promise: Promise<unknown>) =>
   )
 
 describe('the media store', () => {
+  it("erases every file of one conversation, sent or not, and no other's", async () => {
+    const png = samplePng()
+    const sent = await store.save('conv-1', { stream: chunks(png), filename: 'a.png' })
+    await store.markSent(sent)
+    const unsent = await store.save('conv-1', { stream: chunks(png), filename: 'b.png' })
+    const other = await store.save('conv-2', { stream: chunks(png), filename: 'c.png' })
+    expect(await store.eraseConversation('conv-1')).toBe(2)
+    expect(await store.find(sent.id)).toBeNull()
+    expect(await store.find(unsent.id)).toBeNull()
+    expect(readdirSync(dir).sort()).toEqual([other.id, `${other.id}.json`].sort())
+    expect(await store.eraseConversation('conv-1')).toBe(0)
+    // Nothing is counted as swept: an erasure is counted where it was asked for.
+    expect(removed).toEqual([])
+  })
+
   it('streams a file to disk under a fresh unguessable id, with its metadata beside it', async () => {
     const png = samplePng()
     const a = await store.save('conv-1', { stream: chunks(png), filename: 'a.png' })

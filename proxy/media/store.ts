@@ -118,6 +118,11 @@ export type MediaStore = {
   remainingMs(media: StoredMedia): number
   /** Deletes a file this store saved (an upload that failed after it was stored). */
   remove(media: StoredMedia): Promise<void>
+  /**
+   * Deletes every file of a conversation, sent or not (a visitor's or an operator's erasure):
+   * its URL answers 404 from then on. Resolves with how many there were.
+   */
+  eraseConversation(conversationId: string): Promise<number>
   /** Deletes expired files, uploads nobody sent and leftovers; counts them. */
   sweep(): Promise<Record<RemovalReason, number>>
   close(): void
@@ -262,6 +267,25 @@ export function createMediaStore({
     }
   }
 
+  /** Files are kept by id alone: a conversation's are found by reading every file's metadata. */
+  async function eraseConversation(conversationId: string): Promise<number> {
+    let names: string[]
+    try {
+      names = await readdir(dir)
+    } catch (error) {
+      if (isMissing(error)) return 0
+      throw error
+    }
+    let erased = 0
+    for (const name of names) {
+      const id = name.replace(/\.json$/, '')
+      if (!name.endsWith('.json') || !isMediaId(id)) continue
+      const media = await readMeta(id)
+      if (media?.conversationId === conversationId && (await remove(id, media))) erased++
+    }
+    return erased
+  }
+
   async function sweep(): Promise<Record<RemovalReason, number>> {
     const removed: Record<RemovalReason, number> = { expired: 0, unsent: 0, orphan: 0 }
     let names: string[]
@@ -339,6 +363,7 @@ export function createMediaStore({
     async remove(media) {
       await remove(media.id, media)
     },
+    eraseConversation,
     sweep,
     close() {
       clearInterval(timer)

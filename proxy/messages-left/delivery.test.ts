@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Receiver, startReceiver } from '../testing/site-inbox.ts'
+import { createFolderDeadLetters, type DeadLetters } from './dead-letters.ts'
 import {
   createDeliveries,
   type DeliveryOptions,
@@ -8,6 +12,7 @@ import {
   defaultFirstRetryMs,
   type LeftMessage,
   retryDelay,
+  type TranscriptRequested,
   verdictOf,
 } from './delivery.ts'
 
@@ -57,10 +62,19 @@ function watch() {
 }
 
 let receiver: Receiver | null = null
+let dir: string | null = null
 afterEach(async () => {
   await receiver?.close()
   receiver = null
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  dir = null
 })
+
+/** A dead-letter folder of the test's own. */
+function folder(): DeadLetters {
+  dir = mkdtempSync(join(tmpdir(), 'zchat-dead-letters-'))
+  return createFolderDeadLetters({ dir, retentionMs: 60_000 })
+}
 
 function queue(url: string, w: ReturnType<typeof watch>, options: Partial<DeliveryOptions> = {}) {
   // Retries a few milliseconds apart: the schedule itself is checked in "retryDelay" below.
@@ -73,6 +87,11 @@ function queue(url: string, w: ReturnType<typeof watch>, options: Partial<Delive
     ...options,
   })
 }
+
+/** What the log says of the message's content: nothing, ever (its id only). */
+const personal = [message.email, message.name!, message.text, message.page!.url]
+const mentionsVisitor = (logged: unknown) =>
+  personal.some((value) => JSON.stringify(logged).includes(value))
 
 describe('delivering a left message to the site', () => {
   it('POSTs it signed, retries after 500s and stops at the first 2xx', async () => {
@@ -94,32 +113,97 @@ describe('delivering a left message to the site', () => {
     expect(w.logged.filter((l) => l.level === 'error')).toEqual([])
   })
 
-  it('gives up at once on a 4xx other than 408 or 429, and logs the message whole', async () => {
+  it('gives up at once on a 4xx other than 408 or 429: kept as a dead letter, logged by id only', async () => {
     receiver = await startReceiver({ secret, statuses: [422] })
     const w = watch()
-    const deliveries = queue(receiver.url, w)
+    const deadLetters = folder()
+    const deliveries = queue(receiver.url, w, { deadLetters })
     deliveries.accept(message)
     expect(await w.until('rejected')).toEqual(['rejected'])
+    await deliveries.drain(1000)
     expect(receiver.received).toHaveLength(1)
     expect(w.logged).toEqual([
       {
         level: 'error',
-        details: expect.objectContaining({ deliveryId: 'd-1', status: 422, message }),
+        details: { deliveryId: 'd-1', outcome: 'rejected', tries: 1, status: 422 },
+      },
+    ])
+    expect(mentionsVisitor(w.logged)).toBe(false)
+    expect(await deadLetters.list()).toEqual([
+      {
+        message,
+        outcome: 'rejected',
+        failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        tries: 1,
+        last: { status: 422 },
       },
     ])
     expect(deliveries.pending()).toBe(0)
   })
 
-  it('gives up after the last attempt, and logs the message whole', async () => {
+  it('gives up after the last attempt: kept as a dead letter, logged by id only', async () => {
     receiver = await startReceiver({ secret, statuses: [503, 429, 408] })
     const w = watch()
-    queue(receiver.url, w, { attempts: 3 }).accept(message)
+    const deadLetters = folder()
+    const deliveries = queue(receiver.url, w, { attempts: 3, deadLetters })
+    deliveries.accept(message)
     expect(await w.until('gave_up')).toEqual(['retried', 'retried', 'gave_up'])
+    await deliveries.drain(1000)
     expect(receiver.received).toHaveLength(3)
     expect(w.logged.at(-1)).toEqual({
       level: 'error',
-      details: expect.objectContaining({ outcome: 'gave_up', tries: 3, message }),
+      details: { deliveryId: 'd-1', outcome: 'gave_up', tries: 3, status: 408 },
     })
+    expect(mentionsVisitor(w.logged)).toBe(false)
+    expect(await deadLetters.list()).toMatchObject([{ message, outcome: 'gave_up', tries: 3 }])
+  })
+
+  it('says a message is lost, by id, when there is nowhere to keep it', async () => {
+    receiver = await startReceiver({ secret, statuses: [422] })
+    const w = watch()
+    const deliveries = queue(receiver.url, w, {
+      deadLetters: { put: () => Promise.reject(new Error('disk full')) },
+    })
+    deliveries.accept(message)
+    await w.until('rejected')
+    await deliveries.drain(1000)
+    expect(w.logged).toEqual([
+      {
+        level: 'error',
+        details: expect.objectContaining({ deliveryId: 'd-1', err: expect.any(Error) }),
+      },
+    ])
+    expect(mentionsVisitor(w.logged)).toBe(false)
+  })
+
+  it('delivers a transcript request with its own type, and logs one given up on without the transcript or the address', async () => {
+    receiver = await startReceiver({ secret, statuses: [422] })
+    const w = watch()
+    const request: TranscriptRequested = {
+      type: 'transcript-requested',
+      id: 'd-2',
+      receivedAt: '2025-03-01T12:00:00.000Z',
+      conversationId: 'conv-1',
+      email: 'ana@example.com',
+      transcript: {
+        messages: [{ at: '2025-03-01T11:59:00.000Z', author: 'visitor', text: 'My CPF is 1' }],
+        dropped: 0,
+        endedAt: '2025-03-01T11:59:30.000Z',
+        rating: null,
+      },
+    }
+    queue(receiver.url, w).accept(request)
+    await w.until('rejected')
+    expect(JSON.parse(receiver.received[0]!.body)).toEqual(request)
+    expect(w.logged).toEqual([
+      {
+        level: 'error',
+        details: expect.objectContaining({
+          deliveryId: 'd-2',
+          request: { type: 'transcript-requested', id: 'd-2', conversationId: 'conv-1' },
+        }),
+      },
+    ])
   })
 
   it('retries when the site cannot be reached', async () => {
@@ -163,10 +247,11 @@ describe('draining on shutdown', () => {
     expect(deliveries.accept({ ...message, id: 'd-2' })).toBe(false)
   })
 
-  it('drops (and logs) what is still unanswered when the time is up', async () => {
+  it('drops what is still unanswered when the time is up, into the dead letters', async () => {
     receiver = await startReceiver({ secret, hold: true })
     const w = watch()
-    const deliveries = queue(receiver.url, w)
+    const deadLetters = folder()
+    const deliveries = queue(receiver.url, w, { deadLetters })
     deliveries.accept(message)
     await receiver.waitFor(1)
     await deliveries.drain(50)
@@ -174,20 +259,25 @@ describe('draining on shutdown', () => {
     expect(w.logged).toEqual([
       {
         level: 'error',
-        details: expect.objectContaining({ outcome: 'dropped', failure: 'shutdown', message }),
+        details: { deliveryId: 'd-1', outcome: 'dropped', tries: 1, failure: 'shutdown' },
       },
+    ])
+    expect(await deadLetters.list()).toMatchObject([
+      { message, outcome: 'dropped', last: { failure: 'shutdown' } },
     ])
   })
 
-  it('close drops what is pending', async () => {
+  it('close drops what is pending into the dead letters, and waits until they are kept', async () => {
     receiver = await startReceiver({ secret, statuses: [500] })
     const w = watch()
-    const deliveries = queue(receiver.url, w, { firstRetryMs: 60_000 })
+    const deadLetters = folder()
+    const deliveries = queue(receiver.url, w, { firstRetryMs: 60_000, deadLetters })
     deliveries.accept(message)
     await w.until('retried')
-    deliveries.close()
+    await deliveries.close()
     expect(w.outcomes).toEqual(['retried', 'dropped'])
     expect(deliveries.pending()).toBe(0)
+    expect(await deadLetters.list()).toMatchObject([{ message, outcome: 'dropped', tries: 1 }])
   })
 })
 

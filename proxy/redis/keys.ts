@@ -2,6 +2,9 @@
  * Where the proxy keeps things on Redis, under the deployment's prefix. A conversation's keys share
  * one hash slot (`{id}`), so a script can touch them together.
  */
+/** Every key's prefix unless told otherwise: the proxy and its tools (dead-letters.ts) agree on it. */
+export const defaultRedisPrefix = 'zchat-widget:'
+
 export function redisKeys(prefix: string) {
   const of = (id: string, what: string) => `${prefix}c:{${id}}:${what}`
   return {

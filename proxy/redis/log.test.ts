@@ -18,6 +18,28 @@ describeEventLog('redis', async ({ sameStore: _, ...options }) => {
   return log
 })
 
+describe('erasing a conversation', () => {
+  it('deletes its entries from the shared relay too, page after page, and no other', async () => {
+    const prefix = `erase${test}:`
+    const log = createRedisLog({ url: redis.url, prefix })
+    await log.relayReady()
+    // More than one page of the relay (a thousand entries), the erased conversation's spread over them.
+    for (let i = 0; i < 1500; i++) {
+      const id = i % 3 === 0 ? 'gone' : 'kept'
+      await log.append(id, { type: 'message', author: 'agent', messageId: `m${i}`, text: `t${i}` })
+    }
+    expect(await log.erase('gone')).toBe(500)
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    const relay = (await admin.xRange(`${prefix}relay`, '-', '+')) ?? []
+    expect(relay.filter((entry) => entry.message.c === 'gone')).toEqual([])
+    expect(relay.filter((entry) => entry.message.c === 'kept')).toHaveLength(1000)
+    expect(await admin.keys(`${prefix}c:{gone}:*`)).toEqual([])
+    await admin.close()
+    await log.close()
+  })
+})
+
 describe('the relay after a long outage', () => {
   it('says so when it was trimmed past where this instance stopped reading', async () => {
     let gaps = 0

@@ -18,13 +18,16 @@ import { createClient, ErrorReply } from 'redis'
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
 import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
+import type { DeadLetters } from '../messages-left/dead-letters.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
 import type { UsedIdentities } from '../used-identities.ts'
+import { createRedisDeadLetters } from './dead-letters.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
+import { eraseFromRedis } from './erase.ts'
 import { startKeepAlive } from './keepalive.ts'
-import { redisKeys } from './keys.ts'
+import { defaultRedisPrefix, redisKeys } from './keys.ts'
 import { createSharedLimits, type SharedLimits } from './quotas.ts'
 import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
@@ -71,6 +74,8 @@ export type RedisLog = EventLog & {
   limits: SharedLimits
   /** Renews the TTLs of the watched conversations now (the timer does it otherwise). */
   keepAlive(): Promise<void>
+  /** Left messages the site never took, kept for every instance (redis/dead-letters.ts). */
+  deadLetters(retentionMs: number): DeadLetters
   /** Conversations' transcripts, on this connection (transcripts.ts). */
   transcripts(bounds: TranscriptBounds): TranscriptStore
   /** Signed identities' ids once used, over every instance (used-identities.ts). */
@@ -91,7 +96,7 @@ const unavailable = (cause: unknown) =>
 
 export function createRedisLog({
   url,
-  prefix = 'zchat-widget:',
+  prefix = defaultRedisPrefix,
   endedRetentionMs = logDefaults.endedRetentionMs,
   idleRetentionMs = logDefaults.idleRetentionMs,
   unopenedMs = logDefaults.unopenedMs,
@@ -181,6 +186,7 @@ export function createRedisLog({
   return {
     relayReady: () => relay.ready,
     limits,
+    deadLetters: (retentionMs) => createRedisDeadLetters({ send, prefix, retentionMs }),
     keepAlive: keepAlive.renew,
     transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
     usedIdentities: createRedisUsedIdentities({ send, keys, now }),
@@ -256,6 +262,7 @@ export function createRedisLog({
     async release(id, key) {
       await send(['DEL', keys.claim(id, key)])
     },
+    erase: (id) => eraseFromRedis({ send, run }, keysOf(id), relayKey, id),
     async droppedThrough(id) {
       const [, stateKey] = keysOf(id)
       const dropped = await send(['HGET', stateKey!, 'dropped'])

@@ -1,7 +1,8 @@
 /**
  * What several instances keep right together on a real redis-server: streams per address through
- * a Redis that lost its data and an instance that closed, the media quota through the retention
- * sweep, and watched conversations kept past their idle retention.
+ * a Redis that lost its data and an instance that closed, the left messages' budgets and dead
+ * letters, the media quota through the retention sweep, and watched conversations kept past their
+ * idle retention.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,8 +10,10 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient } from 'redis'
 import { describe, expect, it, vi } from 'vitest'
+import { takeEach } from '../budgets.ts'
 import { createMediaStore } from '../media/store.ts'
 import { useTestRedis } from '../testing/redis-vitest.ts'
+import { createRedisDeadLetters } from './dead-letters.ts'
 import { createRedisLog } from './log.ts'
 
 const redis = useTestRedis()
@@ -55,6 +58,59 @@ describe('streams per address on Redis', () => {
     await a!.close()
     expect(await onB.take('192.0.2.1')).toBe(true)
     await b!.close()
+  })
+})
+
+describe('the left messages budgets on Redis', () => {
+  it('count every instance’s messages in one minute and one hour', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const onA = a!.limits.leftMessageBudgets(3, 4)
+    const onB = b!.limits.leftMessageBudgets(3, 4)
+    await takeEach(onA)
+    await takeEach(onB)
+    await takeEach(onA)
+    await expect(takeEach(onB)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfter: 60 })
+    await expect(onA[0]!.check()).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+    // A message given back (its queue was full) frees its place in both.
+    await Promise.all(onB.map((budget) => budget.giveBack()))
+    await takeEach(onA)
+    // The minute's refusal took nothing from the hour: one place is left there.
+    await Promise.all(onA.map((budget) => budget.giveBack()))
+    await takeEach(onB)
+    await Promise.all([a!.close(), b!.close()])
+  })
+})
+
+describe('dead letters on Redis', () => {
+  it('are kept for every instance: one gives up on a message, another lists, erases or sweeps it', async () => {
+    const [a, b] = twoInstances()
+    await Promise.all([a!.relayReady(), b!.relayReady()])
+    const t = Date.parse('2025-03-02T12:00:00.000Z')
+    const letter = (id: string, failedAt: string) => ({
+      message: { id, receivedAt: failedAt, email: 'ana@example.com', text: 'Hi' },
+      outcome: 'rejected' as const,
+      failedAt,
+      tries: 1,
+      last: { status: 422 },
+    })
+    await a!.deadLetters(60 * 60_000).put(letter('d-1', '2025-03-02T11:30:00.000Z'))
+    await a!.deadLetters(60 * 60_000).put(letter('d-2', '2025-03-02T10:00:00.000Z'))
+    // The operator's tool, on a connection of its own (dead-letters.ts), at a time of the test's choosing.
+    const admin = createClient({ url: redis.url, RESP: 2 })
+    await admin.connect()
+    const tool = createRedisDeadLetters({
+      send: (args) => admin.sendCommand(args),
+      prefix: `limits${test}:`,
+      retentionMs: 60 * 60_000,
+      now: () => t,
+    })
+    // d-2 failed an hour and a half ago: past the retention, swept as the list is read.
+    expect((await tool.list()).map((l) => l.message.id)).toEqual(['d-1'])
+    expect(await tool.erase('d-1')).toBe(true)
+    expect(await b!.deadLetters(60 * 60_000).list()).toEqual([])
+    await admin.close()
+    await Promise.all([a!.close(), b!.close()])
   })
 })
 

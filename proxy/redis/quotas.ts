@@ -1,7 +1,8 @@
 /**
  * Limits that hold for the whole deployment when instances share a Redis (REDIS_URL), where one
  * process would count only its own share: open streams per client address (MAX_STREAMS_PER_IP),
- * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), the bytes of uploads kept
+ * new conversations per minute (STARTS_PER_MINUTE_GLOBAL), messages left per minute and hour
+ * (LEAVE_MESSAGE_PER_MINUTE_GLOBAL, LEAVE_MESSAGE_PER_HOUR_GLOBAL), the bytes of uploads kept
  * (MEDIA_QUOTA_BYTES), and what a conversation and an address may upload (media/allowance.ts).
  *
  * What an instance holds is written under its own id with a lease it renews every `leaseMs / 3`
@@ -11,8 +12,10 @@
  * here, never a call per stream; a take renews the lease too.
  */
 import { randomBytes } from 'node:crypto'
+import type { Budget, Refusal } from '../budgets.ts'
 import type { UploadAllowance, UploadCaps, Uploader } from '../media/allowance.ts'
 import type { MediaQuota } from '../media/quota.ts'
+import { leftMessagesRefused } from '../messages-left/budgets.ts'
 import { type StartBudget, startsRefused } from '../starts.ts'
 import type { StreamHolds } from '../streams.ts'
 import { redisKeys } from './keys.ts'
@@ -46,6 +49,8 @@ export type SharedLimits = {
   streamHolds(maxPerAddress: number): StreamHolds
   /** New conversations per minute, over every instance. */
   startBudget(perMinute: number): StartBudget
+  /** Messages left per minute and per hour, over every instance. */
+  leftMessageBudgets(perMinute: number, perHour: number): Budget[]
   /** Bytes of uploads kept, over every instance sharing MEDIA_DIR. */
   mediaQuota(quotaBytes: number): MediaQuota
   /** What a conversation and an address may upload, over every instance. */
@@ -102,6 +107,26 @@ export function createSharedLimits({
   timer.unref()
   const first = connected.then(beat).catch(report)
 
+  /** `limit` per fixed window of `windowMs` over every instance, counted under `name`. */
+  function windowBudget(name: string, limit: number, windowMs: number, refusal: Refusal): Budget {
+    const key = `${prefix}${name}`
+    const refused = (ttlMs: number) => refusal(Math.max(1, Math.ceil(ttlMs / 1000)))
+    return {
+      async check() {
+        const [used, ttl] = await Promise.all([send(['GET', key]), send(['PTTL', key])])
+        if (Number(used ?? 0) >= limit && Number(ttl) > 0) throw refused(Number(ttl))
+      },
+      async take() {
+        const reply = await run(takeInWindowScript, [key], [String(limit), String(windowMs)])
+        const [taken, ttl] = Array.isArray(reply) ? reply.map(Number) : []
+        if (taken !== 1) throw refused(ttl ?? windowMs)
+      },
+      async giveBack() {
+        await run(giveBackScript, [key], []).catch(() => {})
+      },
+    }
+  }
+
   /** Takes `amount` of `cap` under `key`; the amount counts here first so a beat cannot undo it. */
   async function take(key: string, amount: number, cap: number, stored?: string) {
     hold(key, amount)
@@ -132,24 +157,11 @@ export function createSharedLimits({
         },
       }
     },
-    startBudget(perMinute) {
-      const key = `${prefix}starts`
-      const refused = (ttlMs: number) => startsRefused(Math.max(1, Math.ceil(ttlMs / 1000)))
-      return {
-        async check() {
-          const [used, ttl] = await Promise.all([send(['GET', key]), send(['PTTL', key])])
-          if (Number(used ?? 0) >= perMinute && Number(ttl) > 0) throw refused(Number(ttl))
-        },
-        async take() {
-          const reply = await run(takeInWindowScript, [key], [String(perMinute), '60000'])
-          const [taken, ttl] = Array.isArray(reply) ? reply.map(Number) : []
-          if (taken !== 1) throw refused(ttl ?? 60_000)
-        },
-        async giveBack() {
-          await run(giveBackScript, [key], []).catch(() => {})
-        },
-      }
-    },
+    startBudget: (perMinute) => windowBudget('starts', perMinute, 60_000, startsRefused),
+    leftMessageBudgets: (perMinute, perHour) => [
+      windowBudget('left:minute', perMinute, 60_000, leftMessagesRefused),
+      windowBudget('left:hour', perHour, 60 * 60_000, leftMessagesRefused),
+    ],
     mediaQuota(quotaBytes) {
       const reservedKey = `${prefix}media:reserved`
       const storedKey = `${prefix}media:stored`

@@ -1,6 +1,7 @@
 /**
  * Transcripts on Redis (REDIS_URL), on the event log's connection: a list of the kept messages
- * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON, `owner`),
+ * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON,
+ * `owner`, `previous`),
  * in the conversation's hash slot (keys.ts), both expiring `retentionMs` after the last write. Each
  * write is one script, so the caps hold whichever instances record at once.
  */
@@ -19,12 +20,14 @@ import type { Send } from './send.ts'
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
 
 /**
- * KEYS: list, state. ARGV: retention (ms), '1' when an owner is given, the owner ('' for none). The
- * state hash marks the transcript as begun; its first owner stays.
+ * KEYS: list, state. ARGV: retention (ms), '1' when an owner is given, the owner ('' for none), the
+ * conversation it follows ('' for none). The state hash marks the transcript as begun; its first
+ * owner stays.
  */
 const beginScript = `
 redis.call('HSETNX', KEYS[2], 'bytes', '0')
 if ARGV[2] == '1' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], 'previous', ARGV[4]) end
 for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1
 `
@@ -79,11 +82,12 @@ export function createRedisTranscripts({
 }: RedisTranscriptsOptions): TranscriptStore {
   const ttl = String(retentionMs)
   return {
-    async begin(id, owner) {
+    async begin(id, { owner, previous } = {}) {
       await run(beginScript, keys.transcript(id), [
         ttl,
         owner === undefined ? '0' : '1',
         owner ?? '',
+        previous ?? '',
       ])
     },
     async record(id, event) {
@@ -113,12 +117,14 @@ export function createRedisTranscripts({
       const messages = (Array.isArray(list) ? list : [])
         .flatMap((json) => parse<KeptMessage>(json) ?? [])
         .sort((a, b) => a.id - b.id)
+      const previous = state.get('previous')
       return {
         messages,
         dropped: Number(state.get('dropped') ?? 0),
         ended: parse<KeptEnd>(state.get('ended')),
         rated: parse<KeptRating>(state.get('rated')),
         owner: typeof state.get('owner') === 'string' ? String(state.get('owner')) : null,
+        ...(typeof previous === 'string' && { previous }),
       }
     },
     async erase(id) {

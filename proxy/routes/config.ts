@@ -8,12 +8,17 @@ import type { Limits } from '../env.ts'
 
 export async function configRoutes(
   app: FastifyInstance,
-  { limits, leaveMessage }: { limits: Limits; leaveMessage: boolean },
+  {
+    limits,
+    leaveMessage,
+    transcriptByEmail,
+  }: { limits: Limits; leaveMessage: boolean; transcriptByEmail: boolean },
 ) {
   const maxBytes = limits.uploadMaxBytes
   const config: WidgetConfig = {
     uploads: maxBytes > 0 ? { maxBytes, types: [...limits.uploadTypes] } : null,
     leaveMessage,
+    transcriptByEmail,
   }
   app.get(routes.config, async (_request, reply) =>
     reply.header('cache-control', 'max-age=300').send(config),

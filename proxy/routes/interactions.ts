@@ -14,12 +14,13 @@ import {
   type Media,
   routes,
 } from '../../protocol/wire.ts'
+import type { VerifyCaptcha } from '../captcha.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { ownerOf, type VerifyIdentity } from '../identity.ts'
 import type { MediaStore, StoredMedia } from '../media/store.ts'
-import type { StartBudget, VerifyCaptcha } from '../starts.ts'
+import type { StartBudget } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
 import type { UsedIdentities } from '../used-identities.ts'
 import type { Visitors } from '../visitors.ts'
@@ -60,7 +61,10 @@ export type InteractionDeps = {
   media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
-  /** What the previous conversation said, long after the log forgot it, and whom it belongs to. */
+  /**
+   * What the previous conversation said, long after the log forgot it, and whom it belongs to; and
+   * which one a new conversation follows.
+   */
   transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
   /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
@@ -104,31 +108,31 @@ export async function interactionRoutes(
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
   /**
-   * The URL of the visitor's previous conversation, when they prove it was theirs, it said something
-   * and it belongs to the same owner as the new one (identity.ts ownerOf): the browser's next user
-   * (a shared computer) gets none of the last one's history, whatever the widget sends.
+   * The visitor's previous conversation, when they prove it was theirs (its credential) and it
+   * belongs to the same owner as the new one (identity.ts ownerOf): the browser's next user (a shared
+   * computer) gets none of the last one's history, and their conversation does not carry it (erasing
+   * theirs would take it), whatever the widget sends.
    */
-  async function previousHistory(
-    previous: { conversationId: string; credential: string } | undefined,
+  async function ownPrevious(
+    sent: { conversationId: string; credential: string } | undefined,
     owner: string,
     request: FastifyRequest,
   ) {
-    if (!previous) return undefined
+    if (!sent) return undefined
     try {
-      visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
+      visitors.verify(`Bearer ${sent.credential}`, sent.conversationId)
     } catch {
       return undefined
     }
-    const kept = await transcripts.read(previous.conversationId)
-    if (!kept?.messages.length) return undefined
-    if (kept.owner !== owner) {
+    const kept = await transcripts.read(sent.conversationId)
+    if (kept?.owner !== owner) {
       request.log.info(
-        { previous: previous.conversationId },
-        'previous conversation belongs to another identity: its history is left out',
+        { previous: sent.conversationId },
+        'previous conversation belongs to another identity (or nobody): its history is left out',
       )
       return undefined
     }
-    return `${publicUrl()}${historyPath(tickets.issue(previous.conversationId).credential)}`
+    return { id: sent.conversationId, said: kept.messages.length > 0 }
   }
 
   app.post(
@@ -169,7 +173,10 @@ export async function interactionRoutes(
         )
       }
       const owner = ownerOf(identity)
-      const externalHistory = await previousHistory(body.previous, owner, request)
+      const previous = await ownPrevious(body.previous, owner, request)
+      const externalHistory = previous?.said
+        ? `${publicUrl()}${historyPath(tickets.issue(previous.id).credential)}`
+        : undefined
       const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
@@ -182,7 +189,12 @@ export async function interactionRoutes(
         throw error
       })
       await log.open(interactionHash)
-      await transcripts.begin(interactionHash, owner)
+      // Its owner; and which conversation it follows: the visitor's erasure takes both
+      // (routes/erasure.ts).
+      await transcripts.begin(interactionHash, {
+        owner,
+        ...(previous && { previous: previous.id }),
+      })
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.
       const update = toCustomerUpdate(identity, departmentTags.get(department))

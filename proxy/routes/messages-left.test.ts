@@ -34,12 +34,18 @@ afterEach(async () => {
   h = p = receiver = null
 })
 
-function post(app: Harness['app'], payload: unknown, headers: Record<string, string> = {}) {
+function post(
+  app: Harness['app'],
+  payload: unknown,
+  headers: Record<string, string> = {},
+  from = '127.0.0.1',
+) {
   return app.inject({
     method: 'POST',
     url: routes.messagesLeft,
     payload: payload as object,
     headers: { origin: siteOrigin, ...headers },
+    remoteAddress: from,
   })
 }
 
@@ -138,6 +144,39 @@ describe('POST /v1/messages-left', () => {
     expect(receiver.received).toHaveLength(2)
   })
 
+  it('holds the whole process to LEAVE_MESSAGE_PER_MINUTE_GLOBAL, whatever the addresses', async () => {
+    receiver = await startReceiver({ secret })
+    const q = quickDeliveries(receiver.url)
+    h = await startHarness({
+      messagesLeft: q.deliveries,
+      limits: { leaveMessagePerMinute: 100, leaveMessagePerMinuteGlobal: 3 },
+    })
+    const answers = []
+    for (let i = 1; i <= 5; i++) answers.push(await post(h.app, left, {}, `127.0.5.${i}`))
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202, 429, 429])
+    expect(answers[3]!.json()).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/messages are being left/),
+    })
+    const wait = Number(answers[3]!.headers['retry-after'])
+    expect(wait).toBeGreaterThan(0)
+    expect(wait).toBeLessThanOrEqual(60)
+    await receiver.waitFor(3)
+    expect(receiver.received).toHaveLength(3)
+  })
+
+  it('holds it to LEAVE_MESSAGE_PER_HOUR_GLOBAL too, with the hour’s Retry-After', async () => {
+    receiver = await startReceiver({ secret })
+    h = await startHarness({
+      messagesLeft: quickDeliveries(receiver.url).deliveries,
+      limits: { leaveMessagePerMinute: 100, leaveMessagePerHourGlobal: 2 },
+    })
+    const answers = []
+    for (let i = 1; i <= 3; i++) answers.push(await post(h.app, left, {}, `127.0.6.${i}`))
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 429])
+    expect(Number(answers[2]!.headers['retry-after'])).toBeGreaterThan(60)
+  })
+
   it('answers 503 with Retry-After while the delivery queue is full', async () => {
     receiver = await startReceiver({ secret, hold: true })
     const q = quickDeliveries(receiver.url, 1)
@@ -148,6 +187,21 @@ describe('POST /v1/messages-left', () => {
     expect(full.statusCode).toBe(503)
     expect(full.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
     expect(full.headers['retry-after']).toBe('60')
+    receiver.release()
+    await q.until('delivered')
+    expect((await post(h.app, left)).statusCode).toBe(202)
+  })
+
+  it('gives back the global budget a message refused for a full queue took', async () => {
+    receiver = await startReceiver({ secret, hold: true })
+    const q = quickDeliveries(receiver.url, 1)
+    h = await startHarness({
+      messagesLeft: q.deliveries,
+      limits: { leaveMessagePerMinute: 100, leaveMessagePerMinuteGlobal: 2 },
+    })
+    expect((await post(h.app, left)).statusCode).toBe(202)
+    await receiver.waitFor(1)
+    expect((await post(h.app, left)).statusCode).toBe(503)
     receiver.release()
     await q.until('delivered')
     expect((await post(h.app, left)).statusCode).toBe(202)

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { messageLeftBody } from '../../protocol/schemas.ts'
 import { routes } from '../../protocol/wire.ts'
+import { type Budget, takeEach } from '../budgets.ts'
+import type { VerifyCaptcha } from '../captcha.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
@@ -18,6 +20,10 @@ export type MessagesLeftDeps = {
   deliveries: Deliveries | null
   allowedDepartments: number[] | null
   limits: Pick<Limits, 'leaveMessagePerMinute' | 'bodyLimitBytes'>
+  /** The deployment's budgets (messages-left/budgets.ts): each message takes one of every one. */
+  budgets: readonly Budget[]
+  /** The CAPTCHA check (captcha.ts), a no-op unless CAPTCHA_ACTIONS has `leave-message`. */
+  verifyCaptcha: VerifyCaptcha
 }
 
 /** How long a visitor is asked to wait when the delivery queue is full. */
@@ -25,7 +31,7 @@ const fullRetryAfterSeconds = 60
 
 export async function messagesLeftRoutes(
   app: FastifyInstance,
-  { deliveries, allowedDepartments, limits }: MessagesLeftDeps,
+  { deliveries, allowedDepartments, limits, budgets, verifyCaptcha }: MessagesLeftDeps,
 ) {
   app.post(
     routes.messagesLeft,
@@ -38,7 +44,7 @@ export async function messagesLeftRoutes(
       if (!deliveries) {
         throw new ApiError('NOT_FOUND', 'Leaving a message is not enabled on this chat server')
       }
-      const body = parseBody(messageLeftBody, request.body, 'message')
+      const { captcha, ...body } = parseBody(messageLeftBody, request.body, 'message')
       if (
         body.department !== undefined &&
         allowedDepartments &&
@@ -46,8 +52,13 @@ export async function messagesLeftRoutes(
       ) {
         throw new ApiError('UNPROCESSABLE', `Department ${body.department} is not available here`)
       }
+      // A spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
+      for (const budget of budgets) await budget.check()
+      await verifyCaptcha(captcha, request.ip)
+      await takeEach(budgets)
       const message = { id: randomUUID(), receivedAt: new Date().toISOString(), ...body }
       if (!deliveries.accept(message)) {
+        await Promise.all(budgets.map((budget) => budget.giveBack()))
         reply.header('retry-after', String(fullRetryAfterSeconds))
         throw new ApiError(
           'SERVICE_UNAVAILABLE',

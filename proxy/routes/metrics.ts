@@ -4,19 +4,15 @@
  * when a token is set; otherwise /metrics is a 404 like any unknown path. The scraper is exempt
  * from the rate limit; anyone guessing the token is not.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors.ts'
 import type { Metrics } from '../metrics.ts'
+import { bearerCheck } from './bearer.ts'
 
 export type MetricsDeps = { metrics: Metrics; token: string }
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
-
 export async function metricsRoutes(app: FastifyInstance, { metrics, token }: MetricsDeps) {
-  const expected = digest(`Bearer ${token}`)
-  const isScraper = (request: FastifyRequest) =>
-    timingSafeEqual(digest(request.headers.authorization ?? ''), expected)
+  const isScraper = bearerCheck(token)
 
   app.get(
     '/metrics',

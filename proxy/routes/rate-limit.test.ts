@@ -8,6 +8,7 @@ import {
   siteOrigin,
   startConversation,
   startHarness,
+  webhookSecret,
 } from '../testing/harness.ts'
 
 let h: Harness
@@ -58,6 +59,48 @@ describe('rate limits', () => {
       const limited = await upload()
       expect(limited.statusCode).toBe(429)
       expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' })
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+describe('an IPv6 client', () => {
+  it('is held to STARTS_PER_MINUTE by its IPV6_PREFIX_LENGTH prefix, whichever /64 it starts from', async () => {
+    const own = await startHarness({ limits: { startsPerMinute: 2, ipv6PrefixLength: 48 } })
+    try {
+      const start = (from: string) =>
+        own.app.inject({
+          method: 'POST',
+          url: routes.start,
+          payload: { department: 1 },
+          headers: { origin: siteOrigin },
+          remoteAddress: from,
+        })
+      const statuses = []
+      for (const from of ['2001:db8:5:1::1', '2001:db8:5:2::1', '2001:db8:5:3::1'])
+        statuses.push((await start(from)).statusCode)
+      expect(statuses).toEqual([201, 201, 429])
+      expect((await start('2001:db8:6:1::1')).statusCode).toBe(201)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('is held to WEBHOOK_PER_MINUTE by its prefix, whichever address of it calls', async () => {
+    const own = await startHarness({ limits: { webhookPerMinute: 3 } })
+    try {
+      const call = (from: string) =>
+        own.app.inject({
+          method: 'POST',
+          url: `/webhooks/zchat/${webhookSecret}`,
+          payload: { interaction_hash: 'nobody', state: 'typing' },
+          remoteAddress: from,
+        })
+      const statuses = []
+      for (let i = 1; i <= 5; i++) statuses.push((await call(`2001:db8:9:1::${i}`)).statusCode)
+      expect(statuses).toEqual([200, 200, 200, 429, 429])
+      expect((await call('2001:db8:9:2::1')).statusCode).toBe(200)
     } finally {
       await own.close()
     }

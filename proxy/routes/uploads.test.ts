@@ -76,6 +76,7 @@ describe('GET /v1/config', () => {
     expect(response.json()).toEqual({
       uploads: { maxBytes, types: [...defaultUploadTypes] },
       leaveMessage: false,
+      transcriptByEmail: false,
     } satisfies WidgetConfig)
     expect(defaultUploadTypes).not.toContain('image/svg+xml')
     expect(defaultUploadTypes).not.toContain('text/html')
@@ -85,7 +86,11 @@ describe('GET /v1/config', () => {
     const off = await startHarness({ limits: { uploadMaxBytes: 0 } })
     try {
       const config = await off.app.inject({ method: 'GET', url: routes.config })
-      expect(config.json()).toEqual({ uploads: null, leaveMessage: false })
+      expect(config.json()).toEqual({
+        uploads: null,
+        leaveMessage: false,
+        transcriptByEmail: false,
+      })
       const visitor = await startConversation(off.url)
       const { payload, headers } = await formBody(fileForm(samplePng(), 'a.png'))
       const response = await off.app.inject({
@@ -479,6 +484,37 @@ describe('bounds on what visitors may store', () => {
         message: expect.stringMatching(/^This network has sent 400 KiB of files/),
       })
       expect((await upload(fromSameAddress, file, '192.0.2.2')).statusCode).toBe(201)
+    } finally {
+      await bounded.close()
+    }
+  })
+
+  it('holds an IPv6 client to MEDIA_QUOTA_PER_IP_BYTES by its /64, whichever address of it uploads', async () => {
+    const bounded = await startHarness({
+      limits: { uploadMaxBytes: 200 * 1024, mediaQuotaPerIpBytes: 250 * 1024 },
+    })
+    try {
+      const file = Buffer.concat([samplePdf(), Buffer.alloc(100 * 1024, 32)])
+      const upload = async (from: string) => {
+        const visitor = await startConversation(bounded.url)
+        const form = await formBody(fileForm(file, 'a.pdf'))
+        return bounded.app.inject({
+          method: 'POST',
+          url: routes.uploads(visitor.conversationId),
+          payload: form.payload,
+          headers: { ...visitor.headers, ...form.headers },
+          remoteAddress: from,
+        })
+      }
+      expect((await upload('2001:db8:4:1::1')).statusCode).toBe(201)
+      expect((await upload('2001:db8:4:1::2')).statusCode).toBe(201)
+      // A third address of the same /64, in a new conversation: the prefix has no room left.
+      const refused = await upload('2001:db8:4:1:abcd::3')
+      expect(refused.statusCode).toBe(429)
+      expect(refused.json()).toMatchObject({
+        message: expect.stringMatching(/^This network has sent 250 KiB of files/),
+      })
+      expect((await upload('2001:db8:4:2::1')).statusCode).toBe(201)
     } finally {
       await bounded.close()
     }

@@ -7,6 +7,7 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import { routes, type UploadReply } from '../../protocol/wire.ts'
+import type { ClientKey } from '../client-address.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
@@ -25,6 +26,8 @@ export type UploadDeps = {
   visitors: Visitors
   metrics: Pick<Metrics, 'countUpload'>
   publicUrl: () => string
+  /** What an uploader's address counts as (client-address.ts): an IPv6 client by its prefix. */
+  clientKey: ClientKey
   limits: Pick<
     Limits,
     | 'uploadMaxBytes'
@@ -96,7 +99,7 @@ const outcomeOf: Partial<Record<ApiError['code'], UploadOutcome>> = {
 
 export async function uploadRoutes(
   app: FastifyInstance,
-  { media, log, visitors, metrics, publicUrl, limits }: UploadDeps,
+  { media, log, visitors, metrics, publicUrl, clientKey, limits }: UploadDeps,
 ) {
   const maxBytes = limits.uploadMaxBytes
   if (maxBytes === 0) return
@@ -125,7 +128,7 @@ export async function uploadRoutes(
       }
       // The body bounds the file: no more is taken than it announces, nor than the largest file.
       const taken = announced > 0 ? Math.min(announced, maxBytes) : maxBytes
-      const who = { conversationId: auth.conversationId, address: request.ip }
+      const who = { conversationId: auth.conversationId, address: clientKey(request.ip) }
       const shortfall = await media.allowance.take(who, taken)
       if (shortfall) throw refusal(shortfall, limits)
       let stored: StoredMedia | null = null

@@ -15,6 +15,7 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { ClientKey } from '../client-address.ts'
 import { ApiError, answerError, tooManyRequests, validationError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
 import { type RotatingSecret, secretValues } from '../keys.ts'
@@ -29,6 +30,8 @@ export type WebhookDeps = {
   bodyLimit: number
   /** Calls per minute per sender address, counted by this process. */
   perMinute: number
+  /** What a sender counts as (client-address.ts): an IPv6 sender by its prefix. */
+  clientKey: ClientKey
   metrics: Pick<Metrics, 'countTrigger' | 'countRateLimited'>
   isDraining: () => boolean
   /** The app's logger: each call's line, and what it warns of. */
@@ -98,6 +101,7 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
   const { log, bodyLimit, metrics, isDraining, logger, parseJson } = deps
   const expected = secretValues(deps.secret).map(digest)
   const limited = createLimiter(deps.perMinute)
+  const { clientKey } = deps
   // While zChat still calls the old path during a rotation, the operator hears of it once a minute:
   // when the line stops, ZCHAT_WEBHOOK_SECRET_PREVIOUS can go.
   let previousNotedAt = Number.NEGATIVE_INFINITY
@@ -171,7 +175,7 @@ export function createWebhookReceiver(deps: WebhookDeps): ReceiveWebhook {
       accept(body, requestLog).then(() => send(200, received, false), fail)
     }
 
-    const wait = limited(ip)
+    const wait = limited(clientKey(ip))
     if (wait > 0) {
       metrics.countRateLimited(route)
       return fail(tooManyRequests(wait))

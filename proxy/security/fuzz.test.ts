@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../../protocol/wire.ts'
+import { createDeliveries } from '../messages-left/delivery.ts'
 import {
   type Harness,
   siteOrigin,
@@ -19,7 +20,16 @@ let h: Harness
 let visitor: Awaited<ReturnType<typeof startConversation>>
 beforeAll(async () => {
   // Limits out of the way: the properties are about what any input gets, not about 429s.
-  h = await startHarness({ limits: { uploadsPerMinute: 100_000, typingPerMinute: 100_000 } })
+  h = await startHarness({
+    limits: { uploadsPerMinute: 100_000, typingPerMinute: 100_000, leaveMessagePerMinute: 10_000 },
+    // Transcript requests on, so their bodies are read (nothing is delivered: the chat never ends).
+    messagesLeft: createDeliveries({
+      url: 'http://127.0.0.1:9/',
+      secret: 's'.repeat(32),
+      maxPending: 1,
+    }),
+    transcriptByEmail: true,
+  })
   visitor = await startConversation(h.url)
 })
 afterAll(() => h.close())
@@ -60,6 +70,8 @@ const visitorRoutes = () => [
   { method: 'PUT' as const, url: routes.typing(visitor.conversationId) },
   { method: 'PUT' as const, url: routes.cleared(visitor.conversationId) },
   { method: 'PUT' as const, url: routes.rating(visitor.conversationId) },
+  { method: 'POST' as const, url: routes.transcriptRequests(visitor.conversationId) },
+  { method: 'DELETE' as const, url: routes.conversation(visitor.conversationId) },
   { method: 'POST' as const, url: `/webhooks/zchat/${webhookSecret}` },
 ]
 

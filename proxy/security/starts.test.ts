@@ -54,9 +54,14 @@ describe('CAPTCHA_PROVIDER', () => {
       const form = new URLSearchParams(body)
       asked.push(form)
       if (!verifierUp) return response.writeHead(503).end()
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ success: form.get('response') === 'good-token' }))
+      // A good token was solved on the site's page; a farmed one on another site's.
+      const token = form.get('response')
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          success: token === 'good-token' || token === 'farmed-token',
+          hostname: token === 'farmed-token' ? 'evil.example' : 'site.example',
+        }),
+      )
     })
     verifier.listen(0, '127.0.0.1')
     await once(verifier, 'listening')
@@ -90,6 +95,16 @@ describe('CAPTCHA_PROVIDER', () => {
   it('starts the conversation with a token the provider accepts', async () => {
     const good = await startFrom(h, '127.0.2.3', { department: 1, captcha: 'good-token' })
     expect(good.statusCode).toBe(201)
+    expect(await interactions(h)).toBe(1)
+  })
+
+  it('refuses a token solved on another site’s page, which the provider itself accepts', async () => {
+    const farmed = await startFrom(h, '127.0.2.5', { department: 1, captcha: 'farmed-token' })
+    expect(farmed.statusCode).toBe(403)
+    expect(farmed.json()).toMatchObject({
+      code: 'FORBIDDEN',
+      details: [{ path: 'captcha' }],
+    })
     expect(await interactions(h)).toBe(1)
   })
 

@@ -64,6 +64,23 @@ export function describeEventLog(name: string, make: LogFactory) {
       await log.close()
     })
 
+    it('erases a conversation whole, events and keys, and no other', async () => {
+      const log = await make({})
+      await log.open('a')
+      const hello = { type: 'message', author: 'visitor', messageId: 'v', text: 'my CPF' } as const
+      await log.append('a', hello, 'visitor-message:c1')
+      await log.append('a', { type: 'finished', by: 'agent' }, 'finished')
+      await log.append('b', { type: 'accepted' })
+      expect(await log.erase('a')).toBe(2)
+      expect(await log.status('a')).toBeNull()
+      expect(await log.readAfter('a', 0)).toEqual([])
+      // Its keys went too: the same message would be a new one.
+      expect(await log.append('a', hello, 'visitor-message:c1')).not.toBeNull()
+      expect((await log.readAfter('b', 0)).map(text)).toEqual(['accepted'])
+      expect(await log.erase('never')).toBe(0)
+      await log.close()
+    })
+
     it('stores a keyed event once and ignores what no longer matters after the end', async () => {
       const log = await make({})
       const seen: LoggedEvent[] = []

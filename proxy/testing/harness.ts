@@ -14,6 +14,7 @@ import { type Emulator, startEmulator } from '../../emulator/server.ts'
 import { createSseParser } from '../../protocol/sse.ts'
 import { type LoggedEvent, routes } from '../../protocol/wire.ts'
 import { buildApp } from '../app.ts'
+import type { CaptchaSettings } from '../captcha.ts'
 import { type Config, defaultLimits, type Limits } from '../env.ts'
 import { createMemoryLog, type MemoryLog } from '../events/memory.ts'
 import { processAllowance, uploadCaps } from '../media/allowance.ts'
@@ -21,7 +22,6 @@ import { createMediaStore, type MediaStore } from '../media/store.ts'
 import type { Deliveries } from '../messages-left/delivery.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { type Running, startProxy } from '../server.ts'
-import type { CaptchaSettings } from '../starts.ts'
 import { createStreams } from '../streams.ts'
 import { createMemoryTranscripts, type MemoryTranscripts } from '../transcripts/memory.ts'
 import { createVisitors } from '../visitors.ts'
@@ -58,6 +58,8 @@ export async function startHarness(
     allowedDepartments?: number[]
     allowedChannels?: Config['allowedChannels']
     messagesLeft?: Deliveries
+    /** Ended chats' transcripts by e-mail, delivered with `messagesLeft`. */
+    transcriptByEmail?: boolean
     captcha?: CaptchaSettings
     /** The media store's clock, to expire files without waiting. */
     now?: () => number
@@ -129,6 +131,7 @@ export async function startHarness(
       widgetDir: options.widgetDir ?? '/nonexistent',
       limits,
       messagesLeft: options.messagesLeft ?? null,
+      transcriptByEmail: options.transcriptByEmail ?? false,
     })
   }
   const app = await build()
@@ -262,11 +265,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     identitySecret: null,
     identityMaxAgeSeconds: 600,
     identitySecretPrevious: null,
+    adminToken: null,
     captcha: null,
     departmentTags: new Map(),
     leaveMessage: null,
+    transcriptByEmail: false,
     // Never the working directory's .media: production starts create the folder.
     mediaDir: join(tmpdir(), 'zchat-proxy-test-media'),
+    // A test that looks at dead letters gives a folder of its own.
+    deadLetterDir: join(tmpdir(), 'zchat-proxy-test-dead-letters'),
     redisUrl: null,
     logLevel: 'silent',
     trustProxy: false,
@@ -288,6 +295,8 @@ export async function startProduction(
     limits?: Partial<Limits>
     logDestination?: DestinationStream
     leaveMessage?: Config['leaveMessage']
+    /** A folder of the test's own, when it looks at the dead letters. */
+    deadLetterDir?: string
   } = {},
 ): Promise<ProductionHarness> {
   const emulator = await startEmulator({ token: testToken })
@@ -296,6 +305,7 @@ export async function startProduction(
     logLevel: 'info',
     metrics: { token: null, port: null, host: '127.0.0.1', ...options.metrics },
     leaveMessage: options.leaveMessage ?? null,
+    ...(options.deadLetterDir && { deadLetterDir: options.deadLetterDir }),
     limits: {
       ...defaultLimits,
       zchatTimeoutMs: 2000,

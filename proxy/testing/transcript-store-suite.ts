@@ -111,10 +111,10 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
     it('keeps whom the conversation belongs to, as its start said, and only the first', async () => {
       const store = await make({})
       const other = await make({ sameStore: true })
-      await store.begin('signed', 'owner-digest')
-      await store.begin('anonymous', '')
+      await store.begin('signed', { owner: 'owner-digest' })
+      await store.begin('anonymous', { owner: '' })
       await store.begin('unsaid')
-      await other.begin('signed', 'another-digest')
+      await other.begin('signed', { owner: 'another-digest' })
       await other.begin('signed')
       expect((await other.read('signed'))?.owner).toBe('owner-digest')
       expect((await other.read('anonymous'))?.owner).toBe('')
@@ -157,6 +157,19 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
       expect(kept?.messages[0]?.text).toHaveLength(limits.textLength)
       expect(kept?.messages[1]).not.toHaveProperty('media')
       expect(kept?.messages[2]?.media).toEqual(image)
+      await store.close()
+    })
+
+    it('remembers the conversation a new one follows (its visitor proved it theirs), begun with it or after', async () => {
+      const store = await make({})
+      await store.begin('first')
+      await store.begin('second', { previous: 'first' })
+      await store.record('second', visitorSays('me again'))
+      await store.begin('second')
+      expect(await store.read('second')).toMatchObject({ previous: 'first', messages: [{}] })
+      expect((await store.read('first'))?.previous).toBeUndefined()
+      await store.begin('first', { previous: 'zero' })
+      expect((await store.read('first'))?.previous).toBe('zero')
       await store.close()
     })
 

@@ -71,6 +71,7 @@ export function logWithTranscripts(
     },
     claim: (id, key, ttlMs) => log.claim(id, key, ttlMs),
     release: (id, key) => log.release(id, key),
+    erase: (id) => log.erase(id),
     subscribe: (id, listener) => log.subscribe(id, listener),
     healthy: () => log.healthy(),
     stats: () => log.stats(),

@@ -81,7 +81,7 @@ export function createMemoryTranscripts({
 
   return {
     sweep,
-    async begin(id, owner) {
+    async begin(id, { owner, previous } = {}) {
       let e = live(id)
       if (!e) {
         e = {
@@ -96,6 +96,7 @@ export function createMemoryTranscripts({
         total += cost(e)
       }
       if (owner !== undefined) e.owner ??= owner
+      if (previous) e.previous = previous
       touch(id, e)
     },
     async record(id, event) {
@@ -129,6 +130,7 @@ export function createMemoryTranscripts({
         ended: e.ended,
         rated: e.rated,
         owner: e.owner,
+        ...(e.previous && { previous: e.previous }),
       }
     },
     async erase(id) {

@@ -10,7 +10,7 @@
  *   oldest go, and `dropped` counts them. A message's text is cut at the visitor's own limit, a
  *   media URL longer than a browser takes is not kept.
  * - Kept `retentionMs` after its last write, then forgotten; `erase` forgets it at once (a
- *   visitor's request under the LGPD).
+ *   visitor's request under the LGPD, routes/erasure.ts, which follows `previous` too).
  *
  * In memory (transcripts/memory.ts) for one process, on Redis (redis/transcripts.ts) for several;
  * both run one contract suite (testing/transcript-store-suite.ts).
@@ -36,14 +36,27 @@ export type Transcript = {
    * begun before owners were kept): then it is nobody's, and no new conversation carries it.
    */
   owner: string | null
+  /**
+   * The conversation this one followed, which its visitor proved theirs when starting this one (its
+   * credential): its history was shown to this one's agent, and it is erased with this one.
+   */
+  previous?: string
+}
+
+/** What a start says about the conversation it begins (both optional: the log begins it bare). */
+export type Beginning = {
+  /** Its owner (Transcript.owner); the first one given stays. */
+  owner?: string
+  /** The conversation it follows (Transcript.previous). */
+  previous?: string
 }
 
 export type TranscriptStore = {
   /**
-   * Starts keeping a conversation (a start through this proxy), with its owner when the start says
-   * it; keeps what it has (its first owner too) if begun before.
+   * Starts keeping a conversation (a start through this proxy), with its owner and the conversation
+   * it follows when the start says them; keeps what it has (its first owner too) if begun before.
    */
-  begin(conversationId: string, owner?: string): Promise<void>
+  begin(conversationId: string, beginning?: Beginning): Promise<void>
   /** Adds what the log stored, if a transcript keeps it and the conversation was begun; else nothing. */
   record(conversationId: string, event: LoggedEvent): Promise<void>
   read(conversationId: string): Promise<Transcript | null>

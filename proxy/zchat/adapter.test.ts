@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   adaptTrigger,
+  agentNameLength,
+  agentTextLength,
   formatHistoryTime,
   isWebUrl,
   toCustomerUpdate,
@@ -38,6 +40,28 @@ describe('adaptTrigger', () => {
       event: { type: 'unavailable' },
       dedupeKey: 'unavailable',
     })
+  })
+
+  it('cuts an agent’s text and name to their bounds, never through an emoji, rather than drop the message', () => {
+    const message = (content: string, name: string) =>
+      adapt({
+        interaction_hash: 'h',
+        message: { hash: 'long', content, type: 'text', url: null },
+        agent: { id: 1, name },
+        extra: {},
+      }).event as { text: string; agentName?: string }
+    const long = message('x'.repeat(60_000), 'N'.repeat(5000))
+    expect(long.text).toHaveLength(agentTextLength)
+    expect(long.text.endsWith('x…')).toBe(true)
+    expect(long.agentName).toBe('N'.repeat(agentNameLength))
+    // At the bounds exactly: as sent.
+    const exact = message('y'.repeat(agentTextLength), 'M'.repeat(agentNameLength))
+    expect(exact.text).toBe('y'.repeat(agentTextLength))
+    expect(exact.agentName).toBe('M'.repeat(agentNameLength))
+    // An emoji across the cut goes whole.
+    const emoji = message(`${'z'.repeat(agentTextLength - 2)}😀😀`, `${'a'.repeat(99)}😀`)
+    expect(emoji.text).toBe(`${'z'.repeat(agentTextLength - 2)}…`)
+    expect(emoji.agentName).toBe('a'.repeat(99))
   })
 
   it('turns the documented agent message into a message keyed by its hash', () => {

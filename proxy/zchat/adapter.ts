@@ -47,6 +47,25 @@ export function isWebUrl(value: string | null | undefined): value is string {
   }
 }
 
+/**
+ * Bounds on what an agent's message may make a visitor's page render. zChat documents none
+ * (docs/zchat/README.md#no-documented-limits), and the text and name reach the widget as they come:
+ * a message of megabytes, or a name that fills the window, costs every visitor who replays it.
+ * Cut, never refused: a message lost is worse than one cut short (docs/security.md).
+ */
+export const agentTextLength = 10_000
+export const agentNameLength = 100
+
+/** `text` cut to `max` UTF-16 units, never through a surrogate pair, with `marker` when cut. */
+export function truncate(text: string, max: number, marker = ''): string {
+  if (text.length <= max) return text
+  let end = max - marker.length
+  // Not half an emoji: a lone surrogate would render as a replacement character.
+  const last = text.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return text.slice(0, end) + marker
+}
+
 /** A documented media type, or 'file' for one zChat invented since; null for text. */
 function mediaKind(type: string | null | undefined): MediaKind | null {
   const lower = type?.toLowerCase()
@@ -82,9 +101,9 @@ export function adaptTrigger(trigger: Trigger): Adapted {
       type: 'message',
       author: 'agent',
       messageId: message.hash,
-      text: message.content ?? '',
+      text: truncate(message.content ?? '', agentTextLength, '…'),
       ...(kind && isWebUrl(message.url) && { media: { kind, url: message.url } }),
-      ...(agent?.name && { agentName: agent.name }),
+      ...(agent?.name && { agentName: truncate(agent.name, agentNameLength) }),
     }
     return { conversationId, event, dedupeKey: `agent-message:${message.hash}` }
   }

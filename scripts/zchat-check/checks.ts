@@ -60,21 +60,10 @@ const isUnavailable = (read: ReadCall) => read.ours && read.state === 'unavailab
 const unavailable = (department: number) =>
   `zChat said unavailable (no agent available in department ${department}), and the proxy sends nothing after that: put an agent online there, or pick another department with --department, and run again.`
 /** The rows of calls the proxy makes only on a live interaction. */
-const afterUnavailable: RowId[] = [
-  'message-text',
-  'message-image',
-  'message-video',
-  'message-audio',
-  'message-file',
-  'typing',
-  'cleared',
-  'update',
-  'finish',
-  'trigger-finished',
-  'message-after-finish',
-  'cleared-after-finish',
-  'update-after-finish',
-]
+const afterUnavailable: RowId[] = rowIds.slice(
+  rowIds.indexOf('message-text'),
+  rowIds.indexOf('update-after-finish') + 1,
+)
 
 const isPrivateHost = (url: string) =>
   /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|\[f[cd])/i.test(

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { isTimeZone } from '../../proxy/env.ts'
 
 export type CheckSettings = {
   apiUrl: string
@@ -48,15 +49,6 @@ with the proxy's settings, while the proxy is stopped: it answers at PUBLIC_URL 
 Reads ZCHAT_API_URL, ZCHAT_TOKEN, ZCHAT_UPDATE_TOKEN, ZCHAT_WEBHOOK_SECRET, PUBLIC_URL, HOST, PORT,
 ZCHAT_TIMEOUT_MS and HISTORY_TIME_ZONE as the proxy does. Exit status: 0 when every row matches,
 1 when one does not, 2 for a bad setting or when HOST:PORT cannot be listened on.`
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const httpUrl = z.url({ protocol: /^https?$/ })
 const commaList = (value: string) =>

@@ -17,5 +17,5 @@ export const css = `
 .zc-progress{display:block;align-self:stretch;min-width:96px;height:4px;border-radius:2px;background:rgba(127,127,127,.4);overflow:hidden}
 .zc-progress span{display:block;height:100%;background:currentColor}
 .zc-preview{display:flex;flex-wrap:wrap;gap:8px;align-items:center;min-width:0;margin:0;border:0;padding:10px 12px 0}
-.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:rgba(255,255,255,.92);border:2px dashed var(--zc-accent-text);border-radius:inherit;pointer-events:none}
+.zc-drop{position:absolute;inset:0;display:grid;place-items:center;padding:24px;text-align:center;font-weight:600;background:var(--zc-veil);border:2px dashed var(--zc-accent-text);border-radius:inherit;pointer-events:none}
 `

@@ -29,7 +29,7 @@ import { askIdentity, readIdentity } from './identity.ts'
 import { narrowQuery } from './narrow.ts'
 import { attachmentPart, choicePart, endingPart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { readChatAttributes } from './site-options.ts'
+import { type PageUrl, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -37,7 +37,7 @@ import type { UnavailableView } from './unavailable-part.tsx'
  * What the agent (and zChat, which echoes it on every trigger) sees of the page's address. By
  * default no query or fragment: they carry password-reset, checkout and session tokens.
  */
-function pageAddress(mode: 'path' | 'full'): string {
+function pageAddress(mode: Exclude<PageUrl, 'none'>): string {
   return mode === 'full' ? location.href : location.origin + location.pathname
 }
 
@@ -74,6 +74,9 @@ export function mount(host: ChatHost): ChatHandle {
   setPartsRoot(host.shadow)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
+  // On the widget's root (.zc), where ui/styles.ts switches its colours: the window and what opens with it.
+  const root = host.container.parentElement
+  if (root) root.dataset.theme = site.theme
   // data-identity, until `zchat('reset')` says its customer logged out.
   let signedInPage = site.identity
   /** The customer the page speaks for (a digest), as its identity last said. */
@@ -133,10 +136,10 @@ export function mount(host: ChatHost): ChatHandle {
   }
   const session = createSessionStore(base)
   const where = () => ({
-    ...(options.department !== undefined && { department: options.department }),
-    ...(options.pageUrl !== 'none' && {
+    ...(site.department !== undefined && { department: site.department }),
+    ...(site.pageUrl !== 'none' && {
       page: {
-        url: pageAddress(options.pageUrl).slice(0, 2048),
+        url: pageAddress(site.pageUrl).slice(0, 2048),
         ...(document.title.trim() && { title: document.title.trim().slice(0, 300) }),
       },
     }),
@@ -183,7 +186,7 @@ export function mount(host: ChatHost): ChatHandle {
   const stopChoice = effect(() => {
     const part = choicePart.state.value
     if (part.name === 'ready' && site.prechat.choice)
-      part.part.offerChoice(model, options.attributes, options.department, transport.serverNow)
+      part.part.offerChoice(model, options.attributes, site.department, transport.serverNow)
   })
   if (site.prechat.choice) void choicePart.prefetch()
   // The leave-a-message part, loaded the first time no agent can chat.
@@ -197,7 +200,7 @@ export function mount(host: ChatHost): ChatHandle {
         unavailable.value = createUnavailablePart({
           model,
           transport,
-          context: where,
+          context: async () => ({ ...where(), ...(await captchaToken(host.site().captcha)) }),
           conversationId: () => session.load()?.conversationId,
           // Worded now: the language's chunk may have arrived after the hours'.
           openingHours: hours()?.describeHours(),
@@ -259,11 +262,11 @@ export function mount(host: ChatHost): ChatHandle {
     // Destroyed while the language loaded.
     if (teardown.signal.aborted) return
     render(
-      <CrashGuard title={options.title ?? t.title}>
+      <CrashGuard title={site.title ?? t.title}>
         <ChatWindow
           model={model}
           unavailable={unavailable}
-          options={options}
+          options={{ title: site.title, greeting: options.greeting }}
           modal={modal}
           focusRequest={focusRequest}
           onClose={host.close}

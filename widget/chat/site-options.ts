@@ -1,17 +1,38 @@
 /**
  * The snippet attributes the loader hands over unparsed (ChatAttributes in
- * loader-chat-interface.ts): the pre-chat fields, the privacy-policy consent and a signed identity.
+ * loader-chat-interface.ts): the pre-chat fields, the privacy-policy consent, a signed identity, the
+ * theme, and the window's title, the start's department and how much of the page's address it sends.
  * Bad values are reported (the caller warns once) and left out, as the loader does with its own.
  */
 import type { SignedIdentity } from '../../protocol/schemas.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
 import type { ChatAttributes } from '../loader-chat-interface.ts'
 
+/** `data-theme`: light by default, so a site that embeds the widget today sees no change. */
+export type Theme = 'light' | 'dark' | 'auto'
+
+/** `data-page-url`: how much of the page's address the agent sees: origin and path (default), all of it, or none. */
+export type PageUrl = 'path' | 'full' | 'none'
+
 export type ChatSettings = {
   prechat: PrechatSettings
+  theme: Theme
+  pageUrl: PageUrl
+  /** `data-title`; the chat's language has its own default. */
+  title?: string
+  department?: number
   identity?: SignedIdentity
   problems: string[]
 }
+
+/** The one-value options: what each must look like, and what the warning says it expects. */
+const checks = {
+  theme: [/^(light|dark|auto)$/, '"auto", "light" or "dark"'],
+  title: [/^.{1,100}$/s, 'at most 100 characters'],
+  // 15 digits at most: always a safe integer.
+  department: [/^[1-9]\d{0,14}$/, 'a positive whole number'],
+  pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
+} satisfies Partial<Record<keyof ChatAttributes, [RegExp, string]>>
 
 function isWebUrl(value: string): boolean {
   try {
@@ -41,7 +62,16 @@ export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
     else if (!prechat.privacyUrl) problems.push('data-consent="required" needs data-privacy-url')
     else prechat.consentRequired = true
   }
-  const settings: ChatSettings = { prechat, problems }
+  const settings: ChatSettings = { prechat, theme: 'light', pageUrl: 'path', problems }
+  for (const [name, [pattern, expected]] of Object.entries(checks)) {
+    const value = attributes[name as keyof typeof checks]?.trim()
+    if (!value) continue
+    if (!pattern.test(value))
+      problems.push(
+        `data-${name.replace('U', '-u')}="${attributes[name as keyof typeof checks]}" (expected ${expected})`,
+      )
+    else Object.assign(settings, { [name]: name === 'department' ? Number(value) : value })
+  }
   if (identity !== undefined)
     settings.identity = {
       payload: identity.trim(),

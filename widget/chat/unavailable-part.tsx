@@ -5,8 +5,11 @@
  */
 import { effect, untracked } from '@preact/signals'
 import type { ComponentType } from 'preact'
-import type { MessageLeftBody } from '../../protocol/schemas.ts'
-import { createLeaveMessage, visitorWords } from '../conversation/leave-message.ts'
+import {
+  createLeaveMessage,
+  type LeaveMessageDeps,
+  visitorWords,
+} from '../conversation/leave-message.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import type { Transport } from '../conversation/ports.ts'
 import { Unavailable } from '../ui/Unavailable.tsx'
@@ -14,7 +17,7 @@ import { Unavailable } from '../ui/Unavailable.tsx'
 export type UnavailablePartDeps = {
   model: ConversationModel
   transport: Pick<Transport, 'leaveMessage' | 'config'>
-  context: () => Pick<MessageLeftBody, 'department' | 'page'>
+  context: LeaveMessageDeps['context']
   conversationId: () => string | undefined
   /** The site's hours, as shown to the visitor, once they are read. */
   openingHours: string | undefined

@@ -133,6 +133,34 @@ describe('the leave-a-message form', () => {
     expect(leave.text.value).toBe('Hi')
   })
 
+  it('sends the page’s CAPTCHA token, asked anew for each try, and lets a refused one be tried again', async () => {
+    const tokens = ['first-token', 'second-token']
+    const captchaRefused = new HttpFailure(
+      'POST',
+      url,
+      403,
+      'FORBIDDEN',
+      undefined,
+      'The verification failed; please try again',
+      'captcha',
+    )
+    const send = vi
+      .fn<(body: MessageLeftBody) => Promise<void>>()
+      .mockRejectedValueOnce(captchaRefused)
+      .mockResolvedValueOnce()
+    const { leave } = setup({
+      send,
+      context: async () => ({ department: 2, captcha: tokens.shift() ?? '' }),
+    })
+    await leave.prepare({ email: 'ana@example.com', text: 'Hi' })
+    await leave.submit()
+    // Not "leaving a message is off": the visitor may solve the check again.
+    expect(leave.status.value).toEqual({ name: 'failed', reason: 'rejected' })
+    await leave.submit()
+    expect(leave.status.value).toEqual({ name: 'sent', email: 'ana@example.com' })
+    expect(send.mock.calls.map(([body]) => body.captcha)).toEqual(['first-token', 'second-token'])
+  })
+
   it('shows only the notice when the proxy does not take messages', async () => {
     const { leave, send } = setup({ enabled: async () => false })
     // The form shows while the proxy is asked (it almost always takes messages)...

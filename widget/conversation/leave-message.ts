@@ -25,12 +25,17 @@ export type LeaveMessageProblem =
   | 'text-missing'
   | 'text-too-long'
 
+export type LeaveMessageContext = Pick<MessageLeftBody, 'department' | 'page' | 'captcha'>
+
 export type LeaveMessageDeps = {
   send(body: MessageLeftBody): Promise<void>
   /** Whether the proxy takes messages. A failure to tell counts as yes: sending will say. */
   enabled(): Promise<boolean>
-  /** The department and page a conversation's start would send. */
-  context(): Pick<MessageLeftBody, 'department' | 'page'>
+  /**
+   * The department and page a conversation's start would send, and the page's CAPTCHA token when it
+   * gives one (asked at each send: a token is good once).
+   */
+  context(): LeaveMessageContext | Promise<LeaveMessageContext>
   /** The site's opening hours as the visitor reads them, when it has any. */
   openingHours?: string
 }
@@ -68,6 +73,8 @@ export function visitorWords(transcript: Entry[]): string {
 function failureReason(error: unknown): 'offline' | 'busy' | 'rejected' | 'off' {
   // 503: the proxy's delivery queue is full, which is busy, not the visitor's connection.
   if (error instanceof HttpFailure && error.status === 503) return 'busy'
+  // A 403 on the CAPTCHA: the page's check was not passed, which another try may.
+  if (error instanceof HttpFailure && error.field === 'captcha') return 'rejected'
   switch (classify(error)) {
     // 404: the proxy has the feature off after all; 403: this site may not use it.
     case 'gone':
@@ -141,7 +148,7 @@ export function createLeaveMessage(deps: LeaveMessageDeps) {
       status.value = { name: 'sending' }
       try {
         await deps.send({
-          ...deps.context(),
+          ...(await deps.context()),
           email: address,
           text: text.value.trim(),
           ...(visitorName && { name: visitorName }),

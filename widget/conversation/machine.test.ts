@@ -293,6 +293,17 @@ function run(...list: MachineEvent[]): Conversation {
   return list.reduce(transition, initialConversation)
 }
 
+describe("the visitor's data erased", () => {
+  it('keeps the ended phase and nothing of what was said', () => {
+    const ended: Conversation = {
+      phase: phases.rated,
+      transcript: [{ kind: 'agent', messageId: 'm1', text: 'Your CPF?', at }, { kind: 'gap' }],
+      lastEventId: 7,
+    }
+    expect(transition(ended, { type: 'erased' })).toEqual({ ...ended, transcript: [] })
+  })
+})
+
 describe('outside opening hours', () => {
   it('offers to leave a message instead of a chat, but never cuts one short', () => {
     const closed = run({ type: 'open' }, { type: 'closed' })

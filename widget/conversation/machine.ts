@@ -66,6 +66,8 @@ export type LocalEvent =
   /** Outside the site's opening hours (opening-hours.ts): offer to leave a message instead. */
   | { type: 'closed' }
   | { type: 'reset' }
+  /** The visitor had the conversation erased (LGPD): the window keeps none of what was said. */
+  | { type: 'erased' }
   /**
    * The proxy no longer keeps some events this page has not seen (the conversation outgrew its
    * cap); every event it still keeps follows. What the visitor sees stays, with a note at the gap.
@@ -163,6 +165,8 @@ export function transition(state: Conversation, event: MachineEvent): Conversati
         : state
     case 'reset':
       return { phase: { name: 'prechat' }, transcript: [], lastEventId: 0 }
+    case 'erased':
+      return { ...state, transcript: [] }
     case 'gap':
       return state.transcript.at(-1)?.kind === 'gap'
         ? state

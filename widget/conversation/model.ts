@@ -4,7 +4,7 @@
  * injected transport and session store (ports.ts), so tests drive it all with fakes.
  */
 import { batch, computed, signal } from '@preact/signals'
-import type { StartBody, VisitorProfile } from '../../protocol/schemas.ts'
+import type { StartBody, TranscriptRequestBody, VisitorProfile } from '../../protocol/schemas.ts'
 import type { AnsweredOn, LoggedEvent, Mood } from '../../protocol/wire.ts'
 import { limits } from '../../protocol/wire.ts'
 import { createTypingExpiry } from './agent-typing.ts'
@@ -510,6 +510,30 @@ export function createConversationModel(deps: ConversationDeps) {
     chooseMood: (mood: Mood) => rating.choose(mood),
     setComment: (text: string) => rating.setComment(text),
     sendRating: () => rating.submit(),
+
+    /** What the proxy lets visitors do: after the chat, whether a transcript goes by e-mail. */
+    config: () => transport.config(),
+
+    /** Asks the site to e-mail the ended conversation's transcript. */
+    async requestTranscript(body: TranscriptRequestBody): Promise<void> {
+      if (!auth) throw new Error('no conversation')
+      await transport.requestTranscript(auth, body)
+    },
+
+    /**
+     * Erases the ended conversation where it is kept, the proxy and this browser (the stored
+     * session, the window's messages); nothing of it is carried into a new chat.
+     */
+    async erase(): Promise<void> {
+      if (auth) await transport.erase(auth)
+      attachment.reset()
+      previous = null
+      forget()
+      batch(() => {
+        dispatch({ type: 'erased' })
+        attention.reset()
+      })
+    },
 
     startNew(): void {
       if (auth) previous = auth

@@ -10,6 +10,7 @@ import type {
   RatingBody,
   StartBody,
   StartReply,
+  TranscriptRequestBody,
 } from '../../protocol/schemas.ts'
 import type { AnsweredOn, LoggedEvent, UploadReply, WidgetConfig } from '../../protocol/wire.ts'
 
@@ -27,6 +28,10 @@ export type Api = {
   leaveMessage(body: MessageLeftBody): Promise<void>
   /** What this proxy lets visitors do (upload limits). */
   config(): Promise<WidgetConfig>
+  /** Erases what the proxy keeps of the ended conversation and the earlier ones it carried. */
+  erase(auth: Credentials): Promise<void>
+  /** Asks the site to e-mail the ended conversation's transcript, as the proxy keeps it. */
+  requestTranscript(auth: Credentials, body: TranscriptRequestBody): Promise<void>
 }
 
 export type UploadOptions = {

@@ -12,6 +12,7 @@ function setup() {
     identify: vi.fn(),
     extra: vi.fn(),
     captcha: vi.fn(),
+    greet: vi.fn(),
   }
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
   return { controls, warn, ...createCommands(controls) }
@@ -55,6 +56,25 @@ describe('zchat()', () => {
       phone: 42,
       admin: true,
     })
+  })
+
+  it('passes a greeting on, trimmed, with its delay in seconds (none: at once), and warns about a bad one', () => {
+    const { zchat, controls, warn } = setup()
+    zchat('greet', ' Olá! Posso ajudar? ', { delay: 5 })
+    zchat('greet', 'Hi')
+    zchat('greet', '   ')
+    zchat('greet', 'x'.repeat(501))
+    zchat('greet', 'Hi', { delay: -1 })
+    zchat('greet', 'Hi', { delay: '5' })
+    expect(controls.greet.mock.calls).toEqual([
+      ['Olá! Posso ajudar?', 5],
+      ['Hi', 0],
+    ])
+    // The same mistake is told once.
+    expect(warn).toHaveBeenCalledOnce()
+    expect(warn.mock.calls[0]?.[0]).toMatch(
+      /zchat\('greet', text, \{ delay \}\) expects text and seconds/,
+    )
   })
 
   it("passes the site's extra on, and warns about one that is not an object", () => {

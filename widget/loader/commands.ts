@@ -20,6 +20,8 @@ export type Controls = {
   extra(value: unknown): void
   /** The page's way to get a CAPTCHA token, asked when a conversation starts. */
   captcha(get: () => unknown): void
+  /** `zchat('greet', text, { delay })`, checked: the greeting beside the launcher after `delay` seconds. */
+  greet(text: string, delay: number): void
 }
 
 const eventNames: ReadonlySet<string> = new Set<WidgetEvent>(['open', 'close', 'message', 'state'])
@@ -53,6 +55,13 @@ export function createCommands(controls: Controls) {
       captcha: (get: unknown) => {
         if (typeof get === 'function') controls.captcha(get as () => unknown)
         else once("zchat('captcha', fn) expects a function")
+      },
+      greet: (text: unknown, options: unknown) => {
+        const delay = (options as { delay?: unknown } | undefined)?.delay ?? 0
+        const words = typeof text === 'string' ? text.trim() : ''
+        if (/^.{1,500}$/s.test(words) && typeof delay === 'number' && delay >= 0 && delay < 1e4)
+          controls.greet(words, delay)
+        else once("zchat('greet', text, { delay }) expects text and seconds")
       },
       extra: (data: unknown) => {
         if (typeof data === 'object' && data !== null && !Array.isArray(data)) controls.extra(data)

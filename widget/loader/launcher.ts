@@ -10,13 +10,14 @@ const closeIcon =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2"/></svg>'
 
 /**
- * The launcher's few words per language (the chat's own load with the chat): open, close, unread.
+ * The launcher's few words per language (the chat's own load with the chat): open, close, unread,
+ * and the greeting's close button.
  * "Unread messages: 3" needs no plural rules, which keeps them out of every page view.
  */
-const words: Record<Locale, [string, string, string]> = {
-  en: ['Open chat', 'Close chat', 'Unread messages'],
-  'pt-BR': ['Abrir chat', 'Fechar chat', 'Mensagens não lidas'],
-  es: ['Abrir chat', 'Cerrar chat', 'Mensajes sin leer'],
+const words: Record<Locale, [string, string, string, string]> = {
+  en: ['Open chat', 'Close chat', 'Unread messages', 'Close greeting'],
+  'pt-BR': ['Abrir chat', 'Fechar chat', 'Mensagens não lidas', 'Fechar saudação'],
+  es: ['Abrir chat', 'Cerrar chat', 'Mensajes sin leer', 'Cerrar saludo'],
 }
 
 export type Launcher = {
@@ -63,4 +64,33 @@ export function createLauncher(panelId: string, lang: Locale): Launcher {
   launcher.setOpen(false)
   launcher.setUnread(0)
   return launcher
+}
+
+/**
+ * The site's greeting beside the launcher (data-greeting-delay, `zchat('greet')`): a polite live
+ * region, in the page from the start so that its text is announced; the text is a button that
+ * opens the chat, beside a close button.
+ */
+export function createGreeting(lang: Locale) {
+  const box = document.createElement('div')
+  box.className = 'zc-greet'
+  box.setAttribute('role', 'status')
+  const text = document.createElement('button')
+  const close = document.createElement('button')
+  text.type = close.type = 'button'
+  // The site's own words, in any script: as the chat shows them.
+  text.dir = 'auto'
+  close.className = 'zc-greet-x'
+  close.setAttribute('aria-label', words[lang][3])
+  close.innerHTML = closeIcon
+  return {
+    box,
+    text,
+    close,
+    show(greeting: string) {
+      text.textContent = greeting
+      box.append(text, close)
+    },
+    hide: () => box.replaceChildren(),
+  }
 }

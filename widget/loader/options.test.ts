@@ -34,7 +34,6 @@ describe('readOptions', () => {
         lang: 'en',
         position: 'right',
         open: false,
-        pageUrl: 'path',
         attributes: {},
       },
       problems: [],
@@ -43,25 +42,19 @@ describe('readOptions', () => {
 
   it('reads every option', () => {
     const data = {
-      department: '12',
-      title: ' Help ',
       color: 'teal',
       position: 'left',
       greeting: 'Hi there!',
       open: 'true',
-      pageUrl: 'full',
     }
     expect(read(data)).toEqual({
       options: {
         proxy: base,
         lang: 'en',
-        department: 12,
-        title: 'Help',
         color: 'teal',
         position: 'left',
         greeting: 'Hi there!',
         open: true,
-        pageUrl: 'full',
         attributes: data,
       },
       problems: [],
@@ -70,13 +63,10 @@ describe('readOptions', () => {
 
   it('reports each bad value and keeps its default', () => {
     const data = {
-      department: '1.5',
-      title: 'x'.repeat(101),
       color: 'url(x)',
       position: 'top',
       greeting: 'x'.repeat(501),
       open: 'yes',
-      pageUrl: 'everything',
     }
     const { options, problems } = read(data)
     expect(options).toEqual({
@@ -84,16 +74,14 @@ describe('readOptions', () => {
       lang: 'en',
       position: 'right',
       open: false,
-      pageUrl: 'path',
       attributes: data,
     })
-    expect(problems).toHaveLength(7)
-    expect(problems).toContain('data-page-url="everything" (expected "path", "full" or "none")')
-    expect(problems).toContain('data-department="1.5" (expected a positive whole number)')
+    expect(problems).toHaveLength(4)
+    expect(problems).toContain('data-position="top" (expected "right" or "left")')
   })
 
   it('takes an empty value as not given', () => {
-    const { options, problems } = read({ title: '  ', department: '' })
+    const { options, problems } = read({ position: '  ', greeting: '' })
     expect(problems).toEqual([])
     expect({ ...options, attributes: {} }).toEqual(read({}).options)
   })
@@ -103,8 +91,11 @@ describe('readOptions', () => {
     expect(read(data).options.attributes).toMatchObject(data)
   })
 
-  it('passes opening hours, departments and channels on as written, for the chat to read', () => {
+  it('passes opening hours, departments, channels, title and page address on as written, for the chat to read', () => {
     const data = {
+      title: ' Help ',
+      department: '1.5',
+      pageUrl: 'everything',
       hours: 'mon-fri 09:00-18:00; nonsense',
       timezone: 'Europe/Lisbon',
       departments: '[{"id":7,"label":"Vendas"}',
@@ -115,18 +106,20 @@ describe('readOptions', () => {
     expect(problems).toEqual([])
   })
 
+  it('takes the greeting delay in whole seconds, and refuses anything else', () => {
+    expect(read({ greetingDelay: '5' }).options.greetingDelay).toBe(5)
+    expect(read({ greetingDelay: '0' }).options.greetingDelay).toBe(0)
+    const { options, problems } = read({ greetingDelay: '1.5' })
+    expect(options.greetingDelay).toBeUndefined()
+    expect(problems).toEqual(['data-greeting-delay="1.5" (expected a whole number)'])
+  })
+
   it('takes a whole-number z-index, and refuses anything else', () => {
     expect(read({ zIndex: '1000' }).options.zIndex).toBe(1000)
     expect(read({ zIndex: '-1' }).options.zIndex).toBe(-1)
     const { options, problems } = read({ zIndex: 'top' })
     expect(options.zIndex).toBeUndefined()
     expect(problems).toEqual(['data-z-index="top" (expected a whole number)'])
-  })
-
-  it('refuses department 0 and negative or huge numbers', () => {
-    for (const department of ['0', '-1', '99999999999999999999', 'abc']) {
-      expect(read({ department }).options.department).toBeUndefined()
-    }
   })
 })
 
@@ -157,15 +150,15 @@ describe("zchat('init', options)", () => {
     )
     expect(problems).toEqual([])
     expect(options).toMatchObject({
-      department: 7,
-      title: 'From the script',
       color: 'red',
       zIndex: 10,
       position: 'left',
       open: true,
-      pageUrl: 'none',
       greeting: 'Olá!',
       attributes: {
+        department: '7',
+        title: 'From the script',
+        pageUrl: 'none',
         hours: 'daily 08:00-20:00',
         timezone: 'Europe/Lisbon',
         departments: '[{"id":7,"label":"Vendas"}]',

@@ -36,13 +36,10 @@ export function readInit(given: unknown, problems: string[]): Record<string, str
  * is read (as written, by default).
  */
 const checks: Record<string, [RegExp, string, ((value: string) => unknown)?]> = {
-  // 15 digits at most: always a safe integer.
-  department: [/^[1-9]\d{0,14}$/, 'a positive whole number', Number],
-  title: [/^.{1,100}$/s, 'text of 1 to 100 characters'],
   position: [/^(right|left)$/, '"right" or "left"'],
   greeting: [/^.{1,500}$/s, 'at most 500 characters'],
+  greetingDelay: [/^\d{1,4}$/, 'a whole number', Number],
   open: [/^(true|false)$/, '"true" or "false"', (value) => value === 'true'],
-  pageUrl: [/^(path|full|none)$/, '"path", "full" or "none"'],
   zIndex: [/^-?\d{1,10}$/, 'a whole number', Number],
   color: [/./, 'a CSS colour'],
 }
@@ -55,8 +52,8 @@ export const initNames = [
   ...Object.keys(checks),
   // Read by the chat (chat/site-options.ts), or by the loader without a check.
   ...(
-    'lang prechat privacyUrl consent identity identitySignature ' +
-    'hours timezone extra departments channels'
+    'lang prechat privacyUrl consent identity identitySignature title department pageUrl ' +
+    'hours timezone extra departments channels theme'
   ).split(' '),
 ]
 
@@ -77,7 +74,6 @@ export function readOptions(
     lang,
     position: 'right',
     open: false,
-    pageUrl: 'path',
     // Passed on as written: the chat chunk reads what it alone uses, so the loader stays small.
     attributes: data,
   }

@@ -10,7 +10,6 @@ import { afterEach, expect, vi } from 'vitest'
 import { attachmentPart, choicePart, endingPart, prechatPart } from '../chat/parts.ts'
 import { type ConversationDeps, createConversationModel } from '../conversation/model.ts'
 import { loadLanguage } from '../i18n/text.ts'
-import type { WidgetOptions } from '../loader-chat-interface.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { createFakeTransport, memorySessionStore } from './fakes.ts'
 
@@ -56,7 +55,7 @@ type Chat = ReturnType<typeof createChat>
 /** The whole window, as mount.tsx renders it. */
 export function renderWindow(
   { model }: Pick<Chat, 'model'>,
-  options: Partial<WidgetOptions> = {},
+  options: { title?: string; greeting?: string } = {},
   unavailable: ComponentType<{ reason: 'no-agents' | 'closed' }> | null = null,
 ) {
   const focusRequest = signal(1)
@@ -65,15 +64,7 @@ export function renderWindow(
     <ChatWindow
       model={model}
       unavailable={signal(unavailable)}
-      options={{
-        proxy: 'https://proxy.test',
-        lang: 'en',
-        position: 'right',
-        open: false,
-        pageUrl: 'path',
-        attributes: {},
-        ...options,
-      }}
+      options={options}
       modal={signal(false)}
       focusRequest={focusRequest}
       onClose={onClose}

@@ -61,7 +61,13 @@ export function createFakeTransport() {
     finish: vi.fn<Transport['finish']>(async () => {}),
     rate: vi.fn<Transport['rate']>(async () => {}),
     leaveMessage: vi.fn<Transport['leaveMessage']>(async () => {}),
-    config: vi.fn<Transport['config']>(async () => ({ uploads: uploadLimits, leaveMessage: true })),
+    config: vi.fn<Transport['config']>(async () => ({
+      uploads: uploadLimits,
+      leaveMessage: true,
+      transcriptByEmail: true,
+    })),
+    erase: vi.fn<Transport['erase']>(async () => {}),
+    requestTranscript: vi.fn<Transport['requestTranscript']>(async () => {}),
     /** Answers at once as the proxy would; tests that need progress or a slow upload replace it. */
     upload: vi.fn<Transport['upload']>(async (_auth, file) => uploadReply(file)),
     subscribe: vi.fn<Transport['subscribe']>((auth, h) => {

@@ -130,6 +130,24 @@ describe('createApi', () => {
     expect(seen[3]?.body).toBe('{"mood":"positive","comment":"great"}')
   })
 
+  it('erases with DELETE, retried as it may go twice; asks for the transcript once, with its body', async () => {
+    reply(503, { code: 'SERVICE_UNAVAILABLE', message: 'busy' })
+    reply(200, { conversations: 1, events: 3, messages: 2, files: 0 })
+    await api().erase(auth)
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.headers.authorization}`)).toEqual([
+      'DELETE /chat/v1/conversations/c%2F1 Bearer secret',
+      'DELETE /chat/v1/conversations/c%2F1 Bearer secret',
+    ])
+    seen.length = 0
+    answers = []
+    reply(503, { code: 'SERVICE_UNAVAILABLE', message: 'busy' })
+    const asked = await failure(api().requestTranscript(auth, { email: 'ana@example.com' }))
+    expect(asked).toBeInstanceOf(HttpFailure)
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.body}`)).toEqual([
+      'POST /chat/v1/conversations/c%2F1/transcript-requests {"email":"ana@example.com"}',
+    ])
+  })
+
   it("reads the proxy's config, and refuses one that is not", async () => {
     const config = { uploads: { maxBytes: 10, types: ['image/png'] }, leaveMessage: false }
     reply(200, config)

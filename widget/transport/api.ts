@@ -48,8 +48,8 @@ export const retryPolicy: RetryPolicy = {
 
 /**
  * Only these go twice: reading the config, the PUTs (typing, cleared, finish, rating: the same state
- * again) and a message (the proxy keeps one per `clientId`). Starting a conversation and leaving a
- * message never do: each would reach zChat or the site twice.
+ * again), a message (the proxy keeps one per `clientId`) and an erasure. Starting a conversation,
+ * leaving a message and asking for the transcript never do: each would reach zChat or the site twice.
  */
 type Idempotent = boolean
 
@@ -65,7 +65,7 @@ function loadKy(): Promise<KyChunk> {
 
 /** 5xx and 429; only a 429's or a 503's Retry-After is waited out (the proxy sends it on both). */
 const retryOn = {
-  methods: ['get', 'put', 'post'],
+  methods: ['get', 'put', 'post', 'delete'],
   statusCodes: [429, 500, 502, 503, 504],
   afterStatusCodes: [429, 503],
 } satisfies RetryOptions
@@ -77,7 +77,7 @@ export function createApi(
   policy: RetryPolicy = retryPolicy,
 ): Api {
   async function call(
-    method: 'get' | 'post' | 'put',
+    method: 'get' | 'post' | 'put' | 'delete',
     path: string,
     retries: Idempotent,
     auth?: Credentials,
@@ -163,6 +163,12 @@ export function createApi(
       await call('post', routes.messagesLeft, false, undefined, body)
     },
     config: () => json('get', routes.config, isWidgetConfig, true),
+    erase: async (auth) => {
+      await call('delete', routes.conversation(auth.conversationId), true, auth)
+    },
+    requestTranscript: async (auth, body) => {
+      await call('post', routes.transcriptRequests(auth.conversationId), false, auth, body)
+    },
   }
 }
 

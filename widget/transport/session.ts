@@ -5,7 +5,7 @@
  */
 import type { AnsweredOn } from '../../protocol/wire.ts'
 import type { SessionStore, StoredSession } from '../conversation/ports.ts'
-import { openKey, sessionKey } from '../storage-keys.ts'
+import { greetedKey, openKey, sessionKey } from '../storage-keys.ts'
 
 export function browserStorage(): Storage | null {
   try {
@@ -143,4 +143,16 @@ export function rememberOpen(base: string, open: boolean): void {
 
 export function wasOpen(base: string): boolean {
   return attempt(() => globalThis.sessionStorage.getItem(openKey(base))) === '1'
+}
+
+/**
+ * The proactive greeting (loader.ts), once per browser session: remembered only once the visitor
+ * closed it or opened the chat from it, so until then each page load greets again.
+ */
+export function greeted(base: string, remember?: boolean): boolean {
+  return !!attempt(() =>
+    remember
+      ? globalThis.sessionStorage.setItem(greetedKey(base), '1')
+      : globalThis.sessionStorage.getItem(greetedKey(base)),
+  )
 }

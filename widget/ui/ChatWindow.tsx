@@ -10,7 +10,6 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { attachmentPart, choicePart, endingPart, prechatPart } from '../chat/parts.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
-import type { WidgetOptions } from '../loader-chat-interface.ts'
 import { AlertLine } from './AlertLine.tsx'
 import { ChatHeader } from './ChatHeader.tsx'
 import { Composer } from './Composer.tsx'
@@ -24,7 +23,8 @@ type Props = {
   model: ConversationModel
   /** What shows when no agent can chat, once its chunk is loaded (chat/unavailable-part.tsx). */
   unavailable: ReadonlySignal<ComponentType<{ reason: 'no-agents' | 'closed' }> | null>
-  options: WidgetOptions
+  /** `data-title` and `data-greeting`, read by the chat (chat/site-options.ts) and the loader. */
+  options: { title?: string | undefined; greeting?: string | undefined }
   /** Full screen on a phone: a modal that keeps focus inside (chat/phone-modal.ts). */
   modal: ReadonlySignal<boolean>
   /** Bumped each time the visitor opens the window and focus should move into it. */
