@@ -195,9 +195,10 @@ for (const theme of ['light', 'dark'] as const) {
       await inTheme(visitor, theme)
       const chat = await startChat(visitor, 'Which tent for two?')
       await expect(chat.getByText(/number 1 in the queue/i)).toBeVisible()
-      await interactionWith(agent, 'Which tent for two?')
-        .getByRole('button', { name: 'Accept' })
-        .click()
+      const card = interactionWith(agent, 'Which tent for two?')
+      await card.getByRole('button', { name: 'Accept' }).click()
+      // The click returns before the console's call is answered: the agent sees it accepted first.
+      await expect(card).toContainText('Accepted')
       const { hash } = await recordedInteraction(stack, 'Which tent for two?')
       // More than the log can show at once: it scrolls, with nothing in it to focus.
       for (let line = 1; line <= 14; line++) {

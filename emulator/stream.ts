@@ -15,6 +15,9 @@ export function registerStream(app: FastifyInstance, interactions: Interactions)
   const frame = () => `data: ${JSON.stringify(interactions.list())}\n\n`
 
   const unsubscribe = interactions.subscribe(() => {
+    // The whole list, every interaction and message: not written out for nobody (a soak's
+    // thousands of interactions made every change cost milliseconds, and zChat calls time out).
+    if (clients.size === 0) return
     const data = frame()
     for (const client of clients) client.write(data)
   })

@@ -416,6 +416,25 @@ const limitSettings = {
     [10, 100_000, 2000],
     'events kept per conversation; past it the oldest go',
   ),
+  // About 100 times a typical conversation's events (9 KB), a few hundred long agent messages.
+  MAX_BYTES_PER_CONVERSATION: whole(
+    [64 * 1024, 1024 ** 3, 1024 ** 2],
+    'bytes of events kept per conversation (each counted once, as stored); past it the oldest go, as past `MAX_EVENTS_PER_CONVERSATION`; the newest is kept whatever its size (the body limits bound it)',
+  ),
+  // Sized for a 512 MB container: a process of about 150 MB, transcripts (64 MiB), streams,
+  // and this, with room for the garbage a flood leaves until V8 collects it (docs/operations.md).
+  EVENT_LOG_MAX_BYTES: whole(
+    [1024 ** 2, 1024 ** 4, 96 * 1024 ** 2],
+    "bytes the in-memory event log holds in all (events as stored, their keys and bookkeeping; `zchat_proxy_event_log_bytes`); past it conversations never opened here go first, then the least recently active ended ones (their transcripts answer for them); open ones keep their events, so keep it above what live conversations hold. With `REDIS_URL`, Redis's `maxmemory` bounds the log instead ([Memory](#memory))",
+  ),
+  UNOPENED_MAX_CONVERSATIONS: whole(
+    [1, 1_000_000, 2000],
+    "interactions never opened here held at once (zChat's webhook sends every channel's; each is kept 2 minutes in case its `queued` outruns the start's answer); past it the least recently active go, in memory and on Redis",
+  ),
+  UNOPENED_MAX_BYTES: whole(
+    [64 * 1024, 1024 ** 3, 8 * 1024 ** 2],
+    'bytes those interactions hold together; past it the least recently active go, in memory and on Redis',
+  ),
   UPLOAD_MAX_BYTES: whole(
     [0, 100 * 1024 * 1024, 10 * 1024 * 1024],
     'largest file a visitor may upload; `0` turns uploads off',

@@ -10,8 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { ApiError } from './errors.ts'
-import type { EventLog } from './events/log.ts'
-import type { EvictionReason } from './events/memory.ts'
+import type { EventLog, EvictionReason } from './events/log.ts'
 import type { RemovalReason } from './media/store.ts'
 import type { DeliveryOutcome } from './messages-left/delivery.ts'
 import type { Streams } from './streams.ts'
@@ -93,6 +92,14 @@ export function createMetrics(): Metrics {
       if (sources) this.set(sources.log.stats().events)
     },
   })
+  new Gauge({
+    name: `${prefix}event_log_bytes`,
+    help: 'Bytes the in-memory event log holds, as counted against EVENT_LOG_MAX_BYTES (0 on Redis)',
+    registers,
+    collect() {
+      if (sources) this.set(sources.log.stats().bytes)
+    },
+  })
   const frames = new Counter({
     name: `${prefix}frames_relayed_total`,
     help: 'Conversation events written to the event streams of visitors',
@@ -130,7 +137,7 @@ export function createMetrics(): Metrics {
   })
   const evictions = new Counter({
     name: `${prefix}evictions_total`,
-    help: 'Conversations forgotten by the event log, by reason (event-cap counts events)',
+    help: 'Conversations forgotten by the event log, by reason (retention: ended, idle, unopened; caps: cap, unopened-cap, budget); event-cap counts events dropped from one conversation',
     labelNames: ['reason'] as const,
     registers,
   })

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError } from './env.ts'
+import { createEvictionReport, type EvictionReport } from './events/evictions.ts'
 import type { EventLog } from './events/log.ts'
 import { createMemoryLog } from './events/memory.ts'
 import { createLogger } from './logger.ts'
@@ -76,7 +77,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
         })
   // The log's relay closes the streams after a gap; the streams count their addresses in the log's Redis.
   let opened: Streams | null = null
-  const { log, shared } = openLog(config, metrics, () => opened, logger || null)
+  const { log, shared, evictions } = openLog(config, metrics, () => opened, logger || null)
   const streams = createStreams({
     ...config.limits,
     ...(shared && { holds: shared.limits.streamHolds(config.limits.maxStreamsPerIp) }),
@@ -176,6 +177,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     await app.close()
     await transcripts.close()
     await log.close()
+    evictions.stop()
     media.close()
     throw error
   }
@@ -195,6 +197,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       deadLetters?.close()
       await transcripts.close()
       await log.close()
+      evictions.stop()
       media.close()
     })()
     return closing
@@ -246,22 +249,36 @@ function openLog(
   metrics: Metrics,
   streams: () => Streams | null,
   logger: Pick<FastifyBaseLogger, 'warn'> | null,
-): { log: EventLog; shared: RedisLog | null } {
-  const retention = {
-    endedRetentionMs: config.limits.endedRetentionMs,
-    idleRetentionMs: config.limits.idleRetentionMs,
-    maxEventsPerConversation: config.limits.maxEventsPerConversation,
+): { log: EventLog; shared: RedisLog | null; evictions: EvictionReport } {
+  const { limits } = config
+  const bounds = {
+    endedRetentionMs: limits.endedRetentionMs,
+    idleRetentionMs: limits.idleRetentionMs,
+    maxEventsPerConversation: limits.maxEventsPerConversation,
+    maxBytesPerConversation: limits.maxBytesPerConversation,
+    unopenedMaxConversations: limits.unopenedMaxConversations,
+    unopenedMaxBytes: limits.unopenedMaxBytes,
   }
+  const evictions = createEvictionReport({
+    count: metrics.countEviction,
+    warn: (evicted) =>
+      logger?.warn(
+        { evicted },
+        'the event log forgot conversations or events to stay within its caps (zchat_proxy_evictions_total; EVENT_LOG_MAX_BYTES, UNOPENED_MAX_*, MAX_CONVERSATIONS, MAX_*_PER_CONVERSATION)',
+      ),
+  })
   if (!config.redisUrl) {
     const log = createMemoryLog({
-      ...retention,
-      onEvict: metrics.countEviction,
-      maxConversations: config.limits.maxConversations,
+      ...bounds,
+      onEvict: evictions.onEvict,
+      maxConversations: limits.maxConversations,
+      maxBytes: limits.eventLogMaxBytes,
     })
-    return { log, shared: null }
+    return { log, shared: null, evictions }
   }
   const log = createRedisLog({
-    ...retention,
+    ...bounds,
+    onEvict: evictions.onEvict,
     url: config.redisUrl,
     onError: (error) => logger?.warn({ err: error }, 'redis is not answering'),
     // Live events were missed: the widgets reconnect (spread over a few seconds) and replay them.
@@ -276,7 +293,7 @@ function openLog(
     // have noticed and reconnected elsewhere.
     leaseMs: 3 * config.limits.heartbeatMs,
   })
-  return { log, shared: log }
+  return { log, shared: log, evictions }
 }
 
 /** Dead letters are swept this often (and at start), so none outlives its retention by much. */

@@ -162,8 +162,8 @@ beforeAll(async () => {
   runtimeEnv = { PATH: machineEnv.PATH, HOME: scratch, ...runtime.env }
 }, 240_000)
 
-// Removing the scratch install (a whole production node_modules) outlasts the default 10 s hook
-// timeout on a loaded machine; it is bounded like the install itself.
+// Deleting the installs (tens of thousands of files) takes over the default 10 s on a loaded
+// machine: bounded like the install above, by the work, not by a guess at the machine's speed.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   if (scratch) rmSync(scratch, { recursive: true, force: true })

@@ -42,11 +42,15 @@ export type EventLog = {
    * erasure, routes/erasure.ts). Resolves with how many events it held; 0 when it held none.
    */
   erase(conversationId: string): Promise<number>
+  /**
+   * Live appends to a conversation once it is opened here or has ended: the Redis log relays no
+   * other (the routes open a conversation before serving its stream, which reads the log first).
+   */
   subscribe(conversationId: string, listener: Listener): () => void
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>
-  /** What is held now (for /metrics). */
-  stats(): { conversations: number; events: number }
+  /** What is held now (for /metrics); `bytes` as counted against the memory budget (0 on Redis). */
+  stats(): { conversations: number; events: number; bytes: number }
   close(): Promise<void>
 }
 
@@ -60,6 +64,31 @@ export function mattersAfterEnd(event: ConversationEvent): boolean {
   return event.type === 'message' || event.type === 'rated'
 }
 
+/**
+ * Why a conversation (or an event) was forgotten: a label of the evictions metric. Retention:
+ * `ended`, `idle`, `unopened`. Caps: `cap` (MAX_CONVERSATIONS), `unopened-cap` (UNOPENED_MAX_*),
+ * `budget` (EVENT_LOG_MAX_BYTES); `event-cap` counts events dropped from one conversation
+ * (MAX_EVENTS_PER_CONVERSATION, MAX_BYTES_PER_CONVERSATION).
+ */
+export type EvictionReason =
+  | 'ended'
+  | 'idle'
+  | 'unopened'
+  | 'cap'
+  | 'event-cap'
+  | 'unopened-cap'
+  | 'budget'
+
+/** Evictions that say memory is short, not that time passed: the ones worth a warning. */
+export const pressureReasons: ReadonlySet<EvictionReason> = new Set([
+  'cap',
+  'event-cap',
+  'unopened-cap',
+  'budget',
+])
+
+const mib = 1024 * 1024
+
 /** What both logs keep when not told otherwise (the settings' defaults, for tests and tools). */
 export const logDefaults = {
   endedRetentionMs: 60 * 60 * 1000,
@@ -67,4 +96,10 @@ export const logDefaults = {
   /** Triggers for interactions never opened here: zChat may send `queued` before start answers. */
   unopenedMs: 2 * 60 * 1000,
   maxEventsPerConversation: 2000,
+  maxBytesPerConversation: 1 * mib,
+  /** Interactions never opened here, held at once (the webhook serves the whole zChat account). */
+  unopenedMaxConversations: 2000,
+  unopenedMaxBytes: 8 * mib,
+  /** The in-memory log in all (Redis is bounded by its maxmemory). */
+  maxBytes: 96 * mib,
 } as const

@@ -1,5 +1,6 @@
 /**
- * In-memory event log for a single proxy process. Bounded, and every eviction is reported:
+ * In-memory event log for a single proxy process. Bounded in count and in bytes, and every eviction
+ * is reported:
  * - an ended conversation is kept `endedRetentionMs` after its last activity, then forgotten;
  * - one with no activity and no open stream is forgotten after `idleRetentionMs`;
  * - triggers for interactions never opened here (the webhook serves the whole zChat account, so
@@ -7,14 +8,33 @@
  *   because zChat may send `queued` before its start call has answered us;
  * - past `maxConversations`, the least recently active go first: ended ones, then unopened ones,
  *   then open ones nobody is watching;
- * - past `maxEventsPerConversation`, a conversation's oldest events go, and the de-duplication keys
- *   of the messages among them with them (the once-only keys, `rated`, `finished`, stay).
+ * - past `maxEventsPerConversation` events or `maxBytesPerConversation` bytes, a conversation's
+ *   oldest events go (its newest stays, however large: the body limits bound it), and the
+ *   de-duplication keys of the messages among them with them (the once-only keys, `rated`,
+ *   `finished`, stay);
+ * - interactions never opened here hold at most `unopenedMaxConversations` conversations and
+ *   `unopenedMaxBytes` bytes together: a flood of triggers for other interactions (issue 18: 20,000
+ *   of 30 KB held 600 MB) keeps the newest of them, and the least recently active go;
+ * - past `maxBytes` in all, those never opened here go first, then the least recently active ended
+ *   ones (their transcripts answer for them); open ones keep their events, so the budget must sit
+ *   above what the live conversations hold (`bytes` in stats(), a gauge in /metrics).
+ * Bytes are what an entry holds as counted at append: each event's size as JSON (its strings as V8
+ * stores them: one byte a character, two once one needs them), its de-duplication key and fixed
+ * overheads for the objects around them. An estimate of the heap (within about a tenth, measured
+ * in docs/operations.md "Memory"), not a measure of it.
  * A forgotten conversation still resumes: an ended one from its transcript, kept apart and much
  * longer (transcripts/), any other taken up again by its credential (routes/conversation.ts).
  */
 
 import type { LoggedEvent } from '../../protocol/wire.ts'
-import { type EventLog, endingEvents, type Listener, logDefaults, mattersAfterEnd } from './log.ts'
+import {
+  type EventLog,
+  type EvictionReason,
+  endingEvents,
+  type Listener,
+  logDefaults,
+  mattersAfterEnd,
+} from './log.ts'
 
 /**
  * Ids are the log time in ms, bumped by one when two events share a millisecond: monotonic within a
@@ -37,8 +57,30 @@ function firstAfter(events: readonly LoggedEvent[], afterId: number): number {
   return low
 }
 
-/** Why a conversation (or an event) was forgotten: a label of the evictions metric. */
-export type EvictionReason = 'ended' | 'idle' | 'unopened' | 'cap' | 'event-cap'
+/** What an entry holds besides its events and keys: the record, its arrays, sets and map slot. */
+const entryOverhead = 512
+/** What an event holds besides its JSON: the object, its array slots, its size. */
+const eventOverhead = 96
+/** What a de-duplication key holds besides its characters: the string's header, its set slot. */
+const keyOverhead = 40
+
+/** Bytes V8 holds for `text`: one a character, or two for all once any needs more than Latin-1. */
+const heldBytes = (text: string) => (/[\u0100-\uffff]/.test(text) ? 2 : 1) * text.length
+
+/**
+ * About `value`'s JSON size, strings counted as V8 holds them (heldBytes) and numbers and the like
+ * by a fixed 16. Walked, not serialized: JSON.stringify of a 30 KB text takes about 200 µs, ten
+ * times all the rest of an append, where the walk reads each string's length.
+ */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return heldBytes(value) + 2
+  if (typeof value !== 'object' || value === null) return 16
+  let size = 2
+  for (const key of Object.keys(value)) {
+    size += key.length + 2 + sizeOf((value as Record<string, unknown>)[key])
+  }
+  return size
+}
 
 type Kind = 'unopened' | 'open' | 'ended'
 
@@ -48,6 +90,12 @@ type Entry = {
   events: LoggedEvent[]
   lastId: number
   trimmedId: number
+  /** Each event's counted size, in step with `events`. */
+  sizes: number[]
+  /** The sum of `sizes`. */
+  eventBytes: number
+  /** All the entry holds as counted: events, keys, overhead. */
+  bytes: number
   keys: Set<string>
   /** The keys of the messages still held, oldest first: each goes when its event is trimmed. */
   messageKeys: Array<{ id: number; key: string }>
@@ -61,6 +109,10 @@ export type MemoryLogOptions = {
   unopenedMs?: number
   maxConversations?: number
   maxEventsPerConversation?: number
+  maxBytesPerConversation?: number
+  unopenedMaxConversations?: number
+  unopenedMaxBytes?: number
+  maxBytes?: number
   sweepEveryMs?: number
   now?: () => number
   onEvict?: (reason: EvictionReason, count: number) => void
@@ -74,6 +126,10 @@ export function createMemoryLog({
   unopenedMs = logDefaults.unopenedMs,
   maxConversations = 20_000,
   maxEventsPerConversation = logDefaults.maxEventsPerConversation,
+  maxBytesPerConversation = logDefaults.maxBytesPerConversation,
+  unopenedMaxConversations = logDefaults.unopenedMaxConversations,
+  unopenedMaxBytes = logDefaults.unopenedMaxBytes,
+  maxBytes = logDefaults.maxBytes,
   sweepEveryMs = 30_000,
   now = Date.now,
   onEvict = () => {},
@@ -95,6 +151,9 @@ export function createMemoryLog({
     ended: 'ended',
   }
   let eventCount = 0
+  /** Bytes counted per kind: what each kind's entries hold. */
+  const bytesOf: Record<Kind, number> = { unopened: 0, open: 0, ended: 0 }
+  const totalBytes = () => bytesOf.unopened + bytesOf.open + bytesOf.ended
   /** `<conversation>\n<key>` -> when the claim lapses. Few and short-lived: pruned as they are met. */
   const claims = new Map<string, number>()
 
@@ -104,6 +163,8 @@ export function createMemoryLog({
 
   function place(e: Entry, kind: Kind) {
     byKind[e.kind].delete(e.id)
+    bytesOf[e.kind] -= e.bytes
+    bytesOf[kind] += e.bytes
     e.kind = kind
     e.touchedAt = now()
     byKind[kind].set(e.id, e)
@@ -111,7 +172,63 @@ export function createMemoryLog({
 
   function forget(e: Entry) {
     byKind[e.kind].delete(e.id)
+    bytesOf[e.kind] -= e.bytes
     eventCount -= e.events.length
+  }
+
+  function grow(e: Entry, bytes: number) {
+    e.bytes += bytes
+    bytesOf[e.kind] += bytes
+  }
+
+  /** Past its caps of events and bytes, the entry's oldest events go; its newest stays. */
+  function trim(e: Entry) {
+    let over = Math.max(0, e.events.length - maxEventsPerConversation)
+    let kept = e.eventBytes
+    for (let i = 0; i < over; i++) kept -= e.sizes[i]!
+    while (kept > maxBytesPerConversation && over < e.events.length - 1) kept -= e.sizes[over++]!
+    if (over === 0) return
+    e.trimmedId = e.events[over - 1]!.id
+    e.events.splice(0, over)
+    e.sizes.splice(0, over)
+    grow(e, kept - e.eventBytes)
+    e.eventBytes = kept
+    eventCount -= over
+    // A repeat of a message no longer held would be stored again: as rare as it is harmless.
+    let keyBytes = 0
+    while (e.messageKeys[0] && e.messageKeys[0].id <= e.trimmedId) {
+      const { key } = e.messageKeys.shift()!
+      if (e.keys.delete(key)) keyBytes += heldBytes(key) + keyOverhead
+    }
+    grow(e, -keyBytes)
+    onEvict('event-cap', over)
+  }
+
+  /** Forgets the least recently active of `kind` while `over()`, but never `keep` or a watched one. */
+  function evictWhile(kind: Kind, reason: EvictionReason, over: () => boolean, keep: Entry) {
+    let evicted = 0
+    for (const e of byKind[kind].values()) {
+      if (!over()) break
+      if (e === keep || e.listeners.size > 0) continue
+      forget(e)
+      evicted++
+    }
+    if (evicted > 0) onEvict(reason, evicted)
+  }
+
+  const unopenedOver = () =>
+    byKind.unopened.size > unopenedMaxConversations || bytesOf.unopened > unopenedMaxBytes
+  const budgetOver = () => totalBytes() > maxBytes
+
+  /**
+   * After `current` grew: unopened ones past their own caps, then past the budget unopened ones
+   * again and ended ones, least recently active first. Open ones are never forgotten for bytes.
+   */
+  function keepWithinBytes(current: Entry) {
+    evictWhile('unopened', 'unopened-cap', unopenedOver, current)
+    if (!budgetOver()) return
+    evictWhile('unopened', 'budget', budgetOver, current)
+    evictWhile('ended', 'budget', budgetOver, current)
   }
 
   /** Makes room for one more conversation: least recently active first, watched ones never. */
@@ -139,12 +256,16 @@ export function createMemoryLog({
       events: [],
       lastId: 0,
       trimmedId: 0,
+      sizes: [],
+      eventBytes: 0,
+      bytes: entryOverhead,
       keys: new Set(),
       messageKeys: [],
       listeners: new Set(),
       touchedAt: now(),
     }
     byKind.unopened.set(id, created)
+    bytesOf.unopened += entryOverhead
     return created
   }
 
@@ -180,7 +301,10 @@ export function createMemoryLog({
       const e = entry(id)
       if (dedupeKey && e.keys.has(dedupeKey)) return null
       if (e.kind === 'ended' && !mattersAfterEnd(event)) return null
-      if (dedupeKey) e.keys.add(dedupeKey)
+      if (dedupeKey) {
+        e.keys.add(dedupeKey)
+        grow(e, heldBytes(dedupeKey) + keyOverhead)
+      }
       if (endingEvents.has(event.type)) place(e, 'ended')
       const t = now()
       // id and at first: V8 copies `{ ...event, id, at }` several times slower (docs/benchmarks.md).
@@ -193,17 +317,14 @@ export function createMemoryLog({
       e.events.push(logged)
       if (dedupeKey && event.type === 'message')
         e.messageKeys.push({ id: logged.id, key: dedupeKey })
+      // Counted once, here: what the event holds for as long as it is kept.
+      const size = sizeOf(logged) + eventOverhead
+      e.sizes.push(size)
+      e.eventBytes += size
+      grow(e, size)
       eventCount++
-      if (e.events.length > maxEventsPerConversation) {
-        const over = e.events.length - maxEventsPerConversation
-        e.trimmedId = e.events[over - 1]!.id
-        e.events.splice(0, over)
-        eventCount -= over
-        // A repeat of a message no longer held would be stored again: as rare as it is harmless.
-        while (e.messageKeys[0] && e.messageKeys[0].id <= e.trimmedId)
-          e.keys.delete(e.messageKeys.shift()!.key)
-        onEvict('event-cap', over)
-      }
+      trim(e)
+      keepWithinBytes(e)
       for (const listener of e.listeners) listener(logged)
       return logged
     },
@@ -242,13 +363,14 @@ export function createMemoryLog({
       return true
     },
     stats() {
-      return { conversations: size(), events: eventCount }
+      return { conversations: size(), events: eventCount, bytes: totalBytes() }
     },
     async close() {
       clearInterval(timer)
       for (const map of Object.values(byKind)) map.clear()
       claims.clear()
       eventCount = 0
+      bytesOf.unopened = bytesOf.open = bytesOf.ended = 0
     },
   }
 }

@@ -25,5 +25,11 @@ export function redisKeys(prefix: string) {
     usedIdentity: (digest: string) => `${prefix}used-identity:${digest}`,
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
+    /**
+     * Interactions never opened here, for their caps (scripts.ts): a sorted set of ids by last
+     * append, a hash of each one's bytes, and their total. The append script deletes the keys of
+     * one past the caps by the names `conversation` gives them.
+     */
+    unopened: [`${prefix}unopened`, `${prefix}unopened:bytes`, `${prefix}unopened:total`],
   }
 }

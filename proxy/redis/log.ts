@@ -1,10 +1,12 @@
 /**
  * The event log on Redis, for several proxy instances behind any load balancer (REDIS_URL).
  *
- * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` (in
- *   batches, so it may hold a tenth more) and expiring with the retention of its kind, beside a
- *   state hash and a set of de-duplication keys, a message's trimmed with it (scripts.ts). Appends are one Lua script, so de-duplication and the
- *   ended/rated rules hold across instances.
+ * - One Redis Stream per conversation is its log, trimmed to `maxEventsPerConversation` events
+ *   and `maxBytesPerConversation` bytes (in batches, so it may hold a tenth more) and expiring with
+ *   the retention of its kind, beside a state hash and a set of de-duplication keys, a message's
+ *   trimmed with it (scripts.ts). Appends are one Lua script, so de-duplication, the ended/rated
+ *   rules and the caps on interactions never opened here (`unopenedMaxConversations`,
+ *   `unopenedMaxBytes`: past them the least recently active are deleted) hold across instances.
  * - Every append also goes to ONE shared relay stream. Each instance reads it with a single
  *   blocking XREAD loop on its own connection and hands entries to its local subscribers by
  *   conversation id (relay.ts): never a connection or a blocking read per visitor (Mercure's Redis transport
@@ -17,7 +19,13 @@
 import { createClient, ErrorReply } from 'redis'
 import type { LoggedEvent } from '../../protocol/wire.ts'
 import { ApiError } from '../errors.ts'
-import { type EventLog, endingEvents, logDefaults, mattersAfterEnd } from '../events/log.ts'
+import {
+  type EventLog,
+  type EvictionReason,
+  endingEvents,
+  logDefaults,
+  mattersAfterEnd,
+} from '../events/log.ts'
 import type { DeadLetters } from '../messages-left/dead-letters.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
@@ -43,6 +51,9 @@ export type RedisLogOptions = {
   idleRetentionMs?: number
   unopenedMs?: number
   maxEventsPerConversation?: number
+  maxBytesPerConversation?: number
+  unopenedMaxConversations?: number
+  unopenedMaxBytes?: number
   /** The relay stream is trimmed to about this many entries: a few minutes of every conversation. */
   relayLength?: number
   /** How long one XREAD of the relay blocks before it asks again. */
@@ -63,6 +74,8 @@ export type RedisLogOptions = {
    * were missed. The caller closes its streams so their widgets reconnect and replay from the log.
    */
   onRelayGap?: () => void
+  /** Events trimmed from a conversation, unopened ones deleted for their caps, by this instance. */
+  onEvict?: (reason: EvictionReason, count: number) => void
 }
 
 export type RedisLog = EventLog & {
@@ -82,9 +95,13 @@ export type RedisLog = EventLog & {
   usedIdentities: UsedIdentities
 }
 
-/** Redis answered with an error (a bug of ours) stays itself; no answer at all is a retryable 503. */
+/**
+ * Redis answered with an error (a bug of ours) stays itself; no answer at all, or a Redis full to
+ * its `maxmemory` under `noeviction` (OOM: it takes no writes until TTLs free room), is a retryable
+ * 503.
+ */
 const unavailable = (cause: unknown) =>
-  cause instanceof ErrorReply
+  cause instanceof ErrorReply && !cause.message.startsWith('OOM')
     ? cause
     : Object.assign(
         new ApiError(
@@ -101,6 +118,9 @@ export function createRedisLog({
   idleRetentionMs = logDefaults.idleRetentionMs,
   unopenedMs = logDefaults.unopenedMs,
   maxEventsPerConversation = logDefaults.maxEventsPerConversation,
+  maxBytesPerConversation = logDefaults.maxBytesPerConversation,
+  unopenedMaxConversations = logDefaults.unopenedMaxConversations,
+  unopenedMaxBytes = logDefaults.unopenedMaxBytes,
   relayLength = 10_000,
   relayBlockMs = 5000,
   retryMs = 250,
@@ -113,6 +133,7 @@ export function createRedisLog({
   now = Date.now,
   onError = () => {},
   onRelayGap = () => {},
+  onEvict = () => {},
 }: RedisLogOptions): RedisLog {
   let outage = false
   let closed = false
@@ -196,7 +217,7 @@ export function createRedisLog({
       return { current: current ?? 0, ttl: ttl ?? windowMs }
     },
     async open(id) {
-      await run(openScript, keysOf(id), [String(idleRetentionMs)])
+      await run(openScript, [...keysOf(id), ...keys.unopened], [String(idleRetentionMs), id])
     },
     async status(id) {
       const [, stateKey, keysKey] = keysOf(id)
@@ -217,9 +238,9 @@ export function createRedisLog({
     },
     async append(id, event, dedupeKey) {
       const t = now()
-      const entry = await run(
+      const reply = await run(
         appendScript,
-        [...keysOf(id), relayKey],
+        [...keysOf(id), relayKey, ...keys.unopened],
         [
           JSON.stringify(event),
           dedupeKey ?? '',
@@ -232,11 +253,18 @@ export function createRedisLog({
           String(endedRetentionMs),
           String(relayLength),
           id,
+          String(maxBytesPerConversation),
+          String(unopenedMaxConversations),
+          String(unopenedMaxBytes),
+          prefix,
           // A message's key goes when its entry is trimmed; the once-only ones stay.
           dedupeKey && event.type === 'message' ? '1' : '0',
         ],
       )
-      if (typeof entry !== 'string') return null
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return null
+      const [entry, trimmed, evicted] = reply as [string, number, number]
+      if (trimmed > 0) onEvict('event-cap', trimmed)
+      if (evicted > 0) onEvict('unopened-cap', evicted)
       return { id: toId(entry), at: new Date(t).toISOString(), ...event } as LoggedEvent
     },
     async readAfter(id, afterId, limit) {
@@ -279,7 +307,7 @@ export function createRedisLog({
     },
     stats() {
       // What Redis holds is Redis's to report (INFO); here, the conversations watched on this instance.
-      return { conversations: relay.watched(), events: 0 }
+      return { conversations: relay.watched(), events: 0, bytes: 0 }
     },
     async close() {
       if (closed) return

@@ -87,36 +87,34 @@ export function startRelay({
     await connected
     let lastId = await relayEnd()
     caughtUp()
-    let recovering = false
+    /** Where reading stopped when Redis failed the loop, until a read after it was checked. */
+    let unchecked: string | null = null
     while (!isClosed()) {
       try {
-        if (recovering) {
-          recovering = false
-          if (await missedSince(lastId)) onGap()
-        }
-        const reply = await read([
-          'XREAD',
-          'COUNT',
-          '500',
-          'BLOCK',
-          String(blockMs),
-          'STREAMS',
-          key,
-          lastId,
-        ])
+        const since = unchecked
+        // After a failure, a read that does not block: the check below should not wait on it.
+        const block = since === null ? ['BLOCK', String(blockMs)] : []
+        const reply = await read(['XREAD', 'COUNT', '500', ...block, 'STREAMS', key, lastId])
         // [[key, [entry, ...]]], or null when the block timed out.
         const entries: unknown = Array.isArray(reply) && Array.isArray(reply[0]) ? reply[0][1] : []
-        if (!Array.isArray(entries)) continue
-        for (const raw of entries) {
-          const entry = readEntry(raw)
-          if (!entry) continue
-          lastId = entry.id
-          deliver(entry)
+        if (Array.isArray(entries)) {
+          for (const raw of entries) {
+            const entry = readEntry(raw)
+            if (!entry) continue
+            lastId = entry.id
+            deliver(entry)
+          }
+        }
+        // Checked after the read, not before it: a trim between a check and the read would drop
+        // entries unseen. After it, a trim that came first shows, one that came later is a false alarm.
+        if (since !== null) {
+          if (await missedSince(since)) onGap()
+          unchecked = null
         }
       } catch (error) {
         if (isClosed()) return
         if (error instanceof Error) report(error)
-        recovering = true
+        unchecked ??= lastId
         await pause()
       }
     }

@@ -31,6 +31,8 @@ beforeAll(async () => {
     limits: {
       streamBufferBytes: bufferCap,
       maxEventsPerConversation: backlog + 1000,
+      // The backlog whole (about 24 MB): the default byte cap (1 MiB) would trim all but the newest.
+      maxBytesPerConversation: 64 * 1024 ** 2,
       // A reader that takes nothing for two heartbeats is cut.
       heartbeatMs: 1000,
     },

@@ -4,16 +4,32 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import type { LoggedEvent } from '../../protocol/wire.ts'
-import type { EventLog } from '../events/log.ts'
+import type { EventLog, EvictionReason } from '../events/log.ts'
 
 export type LogFactory = (options: {
   now?: () => number
   maxEventsPerConversation?: number
+  maxBytesPerConversation?: number
+  unopenedMaxConversations?: number
+  unopenedMaxBytes?: number
+  onEvict?: (reason: EvictionReason, count: number) => void
   /** A second instance on the same store (a second process, or the same one restarted). */
   sameStore?: boolean
 }) => Promise<EventLog>
 
 const text = (e: LoggedEvent) => (e.type === 'message' ? e.text : e.type)
+
+const agentSays = (text: string) =>
+  ({ type: 'message', author: 'agent', messageId: text.slice(0, 20), text }) as const
+
+/** Evictions as reported, summed by reason. */
+function evictionCounter() {
+  const counted: Partial<Record<EvictionReason, number>> = {}
+  const onEvict = (reason: EvictionReason, count: number) => {
+    counted[reason] = (counted[reason] ?? 0) + count
+  }
+  return { counted, onEvict }
+}
 
 export function describeEventLog(name: string, make: LogFactory) {
   describe(`${name} event log (the contract)`, () => {
@@ -120,6 +136,8 @@ export function describeEventLog(name: string, make: LogFactory) {
       const seenHere: string[] = []
       const seenThere: string[] = []
       const seenElsewhere: string[] = []
+      await log.open('a')
+      await log.open('b')
       log.subscribe('a', (e) => seenHere.push(text(e)))
       const unsubscribe = other.subscribe('a', (e) => seenThere.push(text(e)))
       other.subscribe('b', (e) => seenElsewhere.push(text(e)))
@@ -168,6 +186,85 @@ export function describeEventLog(name: string, make: LogFactory) {
       await log.close()
     })
 
+    it('past its cap of bytes forgets the oldest events, keeping the newest', async () => {
+      const { counted, onEvict } = evictionCounter()
+      const log = await make({ maxBytesPerConversation: 20_000, onEvict })
+      const ids: number[] = []
+      for (let i = 0; i < 60; i++) {
+        // About 1 KB each: the cap holds about 18 of them.
+        const e = await log.append(
+          'a',
+          agentSays(`${String(i).padStart(4, '0')} ${'x'.repeat(1000)}`),
+        )
+        ids.push(e!.id)
+      }
+      const kept = await log.readAfter('a', 0)
+      const bytes = kept.reduce((sum, e) => sum + JSON.stringify(e).length, 0)
+      // Memory counts what it holds around each event too; Redis trims in batches (a tenth more).
+      expect(kept.length).toBeGreaterThanOrEqual(12)
+      expect(bytes).toBeLessThanOrEqual(22_000 + 1100)
+      expect(kept.map((e) => e.id)).toEqual(ids.slice(-kept.length))
+      expect(await log.droppedThrough('a')).toBe(ids[ids.length - kept.length - 1])
+      expect(counted['event-cap']).toBe(60 - kept.length)
+      await log.close()
+    })
+
+    it('keeps at most its cap of unopened conversations: the least recently active go, opened ones stay', async () => {
+      const { counted, onEvict } = evictionCounter()
+      // A clock that moves on with each call: "least recently" is never a tie.
+      let t = Date.now()
+      const log = await make({ unopenedMaxConversations: 3, onEvict, now: () => t++ })
+      await log.open('mine')
+      const held = async (ids: string[]) => {
+        const found = []
+        for (const id of ids) if (await log.status(id)) found.push(id)
+        return found
+      }
+      for (const id of ['u1', 'u2', 'u3']) await log.append(id, { type: 'queued', position: 1 })
+      // u1 is active again: u2, then u3, are the least recently active, and go.
+      await log.append('u1', { type: 'accepted' })
+      for (const id of ['u4', 'u5']) {
+        await log.append(id, { type: 'queued', position: 1 })
+        await log.append('mine', agentSays(`to mine after ${id}`))
+      }
+      expect(await held(['u1', 'u2', 'u3', 'u4', 'u5'])).toEqual(['u1', 'u4', 'u5'])
+      expect((await log.readAfter('u1', 0)).map(text)).toEqual(['queued', 'accepted'])
+      expect(await log.readAfter('u2', 0)).toEqual([])
+      expect(counted['unopened-cap']).toBe(2)
+      // Opened, a conversation leaves the unopened ones: it no longer counts against their cap.
+      await log.open('u4')
+      await log.append('u6', { type: 'queued', position: 1 })
+      expect(await log.status('u4')).toMatchObject({ opened: true })
+      expect(await held(['u1', 'u4', 'u5', 'u6'])).toEqual(['u1', 'u4', 'u5', 'u6'])
+      expect(counted['unopened-cap']).toBe(2)
+      expect((await log.readAfter('mine', 0)).map(text)).toEqual([
+        'to mine after u4',
+        'to mine after u5',
+      ])
+      await log.close()
+    })
+
+    it('keeps at most its cap of bytes over unopened conversations, the newest always', async () => {
+      const { counted, onEvict } = evictionCounter()
+      let t = Date.now()
+      const log = await make({ unopenedMaxBytes: 100_000, onEvict, now: () => t++ })
+      await log.open('mine')
+      for (let i = 0; i < 40; i++) {
+        // 10 KB each: about 9 fit.
+        await log.append(`u${i}`, agentSays(`${i} ${'y'.repeat(10_000)}`))
+        await log.append('mine', agentSays(`to mine ${i} ${'z'.repeat(10_000)}`))
+      }
+      const held: number[] = []
+      for (let i = 0; i < 40; i++) if (await log.status(`u${i}`)) held.push(i)
+      expect(held.length).toBeGreaterThanOrEqual(5)
+      expect(held.length).toBeLessThanOrEqual(10)
+      // The newest ones, in a row.
+      expect(held).toEqual(Array.from({ length: held.length }, (_, k) => 40 - held.length + k))
+      expect(counted['unopened-cap']).toBe(40 - held.length)
+      expect((await log.readAfter('mine', 0)).length).toBe(40)
+      await log.close()
+    })
+
     it("past its cap forgets the de-duplication keys of the messages it no longer holds, never the rating's", async () => {
       const log = await make({ maxEventsPerConversation: 100 })
       const rated = { type: 'rated', mood: 'positive' } as const
@@ -181,6 +278,26 @@ export function describeEventLog(name: string, make: LogFactory) {
       // What it still holds is still stored once; the rating, long trimmed, too.
       expect(await log.append('a', message(400), 'agent-message:400')).toBeNull()
       expect(await log.append('a', rated, 'rated')).toBeNull()
+      await log.close()
+    })
+
+    it('past its cap of bytes forgets the de-duplication keys of the messages it trimmed', async () => {
+      const log = await make({ maxBytesPerConversation: 20_000 })
+      const message = (i: number) =>
+        ({
+          type: 'message',
+          author: 'agent',
+          messageId: `${i}`,
+          text: `${i} ${'x'.repeat(1000)}`,
+        }) as const
+      for (let i = 1; i <= 60; i++) await log.append('a', message(i), `agent-message:${i}`)
+      const kept = (await log.readAfter('a', 0)).map((e) =>
+        e.type === 'message' ? e.messageId : '',
+      )
+      const keys = (await log.status('a'))!.keys
+      expect(kept.length).toBeLessThan(60)
+      expect([...keys].sort()).toEqual(kept.map((i) => `agent-message:${i}`).sort())
+      expect(await log.append('a', message(60), 'agent-message:60')).toBeNull()
       await log.close()
     })
 

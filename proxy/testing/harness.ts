@@ -101,6 +101,11 @@ export async function startHarness(
     log = createMemoryLog({
       maxConversations: limits.maxConversations,
       maxEventsPerConversation: limits.maxEventsPerConversation,
+      maxBytesPerConversation: limits.maxBytesPerConversation,
+      unopenedMaxConversations: limits.unopenedMaxConversations,
+      unopenedMaxBytes: limits.unopenedMaxBytes,
+      maxBytes: limits.eventLogMaxBytes,
+      onEvict: metrics.countEviction,
       endedRetentionMs: limits.endedRetentionMs,
       idleRetentionMs: limits.idleRetentionMs,
       ...clock,

@@ -32,9 +32,14 @@ export function freePort(): Promise<number> {
   })
 }
 
-function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
+function launch(
+  port: number,
+  dir: string | undefined,
+  fsync: Fsync,
+  startTimeoutMs: number,
+): Promise<ChildProcess> {
   const persistence = dir
-    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', '']
     : ['--save', '', '--appendonly', 'no']
   const child = spawn(
     process.env.REDIS_SERVER_PATH ?? 'redis-server',
@@ -46,7 +51,7 @@ function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`redis-server did not start on port ${port}:\n${output}`))
-    }, 10_000)
+    }, startTimeoutMs)
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       if (output.includes('Ready to accept connections')) {
@@ -65,10 +70,25 @@ function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
   })
 }
 
-/** `dir`: keep an append-only file there, so a restart keeps the data (as production should). */
-export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<TestRedis> {
+/** How often the append-only file is flushed to disk: `everysec` is what docs/operations.md advises. */
+type Fsync = 'always' | 'everysec'
+
+/**
+ * `dir`: keep an append-only file there, so a restart keeps the data (as production should), each
+ * write flushed (`always`, the default) or once a second (`everysec`). `startTimeoutMs`: how long
+ * a start may take (a long append-only file loads for a while on a busy machine).
+ */
+export async function startTestRedis({
+  dir,
+  fsync = 'always',
+  startTimeoutMs = 10_000,
+}: {
+  dir?: string
+  fsync?: Fsync
+  startTimeoutMs?: number
+} = {}): Promise<TestRedis> {
   const port = await freePort()
-  let child: ChildProcess | null = await launch(port, dir)
+  let child: ChildProcess | null = await launch(port, dir, fsync, startTimeoutMs)
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -81,7 +101,7 @@ export async function startTestRedis({ dir }: { dir?: string } = {}): Promise<Te
       await exited
     },
     async start() {
-      if (!child) child = await launch(port, dir)
+      if (!child) child = await launch(port, dir, fsync, startTimeoutMs)
     },
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),

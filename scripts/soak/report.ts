@@ -1,0 +1,139 @@
+/** The soak's figures: percentiles, the RSS trend by least squares, and the table. */
+import { percentile, sortNumbers } from '../bench/http.ts'
+import type { Tally } from './tally.ts'
+
+/** One reading of a process's memory: minutes since the soak began, bytes. */
+export type Reading = { minute: number; bytes: number }
+
+/** A process from its start to its end (an instance killed and started again has two lives). */
+export type Life = { name: string; startedMinute: number; readings: Reading[] }
+
+/** The slope of the least-squares line through the readings, in MB per minute (null: < 3 readings). */
+export function slope(readings: Reading[]): number | null {
+  if (readings.length < 3) return null
+  const n = readings.length
+  const mx = readings.reduce((sum, r) => sum + r.minute, 0) / n
+  const my = readings.reduce((sum, r) => sum + r.bytes, 0) / n
+  let covariance = 0
+  let variance = 0
+  for (const r of readings) {
+    covariance += (r.minute - mx) * (r.bytes - my)
+    variance += (r.minute - mx) ** 2
+  }
+  return variance === 0 ? null : covariance / variance / 1e6
+}
+
+const mb = (bytes: number | undefined) =>
+  bytes === undefined ? '—' : `${(bytes / 1e6).toFixed(1)} MB`
+const ms = (value: number) =>
+  Number.isNaN(value) ? '—' : `${value.toFixed(value < 10 ? 2 : 0)} ms`
+const signed = (value: number | null) =>
+  value === null ? 'n/a (too few readings)' : `${value >= 0 ? '+' : ''}${value.toFixed(2)} MB/min`
+
+export function spread(values: number[]) {
+  const sorted = sortNumbers([...values])
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  }
+}
+
+const met = (ok: boolean) => (ok ? 'met' : '**missed**')
+const examples = (list: string[]) => (list.length ? ` (e.g. ${list.slice(0, 3).join(', ')})` : '')
+
+export type Run = {
+  startedAt: Date
+  minutes: number
+  visitors: number
+  warmupMinutes: number
+  tally: Tally
+  calls: Map<string, number[]>
+  agentToFrame: number[]
+  failures: Map<number, number>
+  emulator: number[]
+  lives: Life[]
+  redis: Reading[]
+  redisRss: Reading[]
+  events: string[]
+  load: { start: number[]; end: number[] }
+  versions: string
+  unfinished: number
+  /** CPU seconds used over the run, by process. */
+  cpu: Map<string, number>
+}
+
+/** Each life's readings after its warm-up, and their slope. */
+export function trend(life: Life, warmupMinutes: number) {
+  const after = life.readings.filter((r) => r.minute >= life.startedMinute + warmupMinutes)
+  return { after, slope: slope(after) }
+}
+
+export function table(run: Run): string {
+  const { tally } = run
+  const all = spread([...run.calls.values()].flat())
+  const kinds = [...run.calls.keys()].sort()
+  const perKind = kinds
+    .map((kind) => {
+      const s = spread(run.calls.get(kind)!)
+      return `${kind} ${ms(s.p50)} / ${ms(s.p99)} (${s.n})`
+    })
+    .join('; ')
+  const frames = spread(run.agentToFrame)
+  const failures = [...run.failures.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status === 0 ? 'no answer' : status}: ${n}`)
+    .join(', ')
+  const rows: string[] = [
+    '| figure | goal | result |',
+    '| --- | --- | --- |',
+    `| visitor -> zChat: messages the proxy took (202) / in zChat (the emulator's record) | every one once | ${tally.visitor.taken} / ${tally.visitor.inZChat} |`,
+    `| visitor -> zChat: lost / doubled | 0 / 0 | ${tally.visitor.lost.length} / ${tally.visitor.doubled.length} (${met(tally.visitor.lost.length === 0 && tally.visitor.doubled.length === 0)})${examples([...tally.visitor.lost, ...tally.visitor.doubled])} |`,
+    `| visitor messages given up after a minute of retries (the widget would show them failed) / refused with a 4xx | — / 0 | ${tally.visitor.givenUp} (of which in zChat all the same: ${tally.givenUpButArrived}) / ${tally.visitor.refused.length}${examples(tally.visitor.refused)} |`,
+    `| agent -> visitor: messages zChat sent / received on the visitors' streams | every one once | ${tally.agent.sent} / ${tally.agent.received} |`,
+    `| agent -> visitor: lost / doubled | 0 / 0 | ${tally.agent.lost.length} / ${tally.agent.doubled.length} (${met(tally.agent.lost.length === 0 && tally.agent.doubled.length === 0)})${examples([...tally.agent.lost, ...tally.agent.doubled])} |`,
+    `| frames received twice across reconnects / \`reset\` frames / stream reconnects | — | ${tally.repeatedFrames} / ${tally.resets} / ${tally.reconnects} |`,
+    `| conversations started / zChat interactions no visitor heard of / rated (zChat has the rating) | — | ${tally.conversations} / ${tally.orphans} / ${tally.rated.sent} (${tally.rated.inZChat}) |`,
+    `| visitor calls through nginx, p50 / p99 (max) | — | ${ms(all.p50)} / ${ms(all.p99)} (${ms(all.max)}), ${all.n} calls |`,
+    `| by kind, p50 / p99 (calls) | — | ${perKind} |`,
+    `| answers to retry (status: count; a start is retried on 429 and 503 only, as the widget would) | — | ${failures || 'none'} |`,
+    `| agent message -> frame at the visitor (emulator's control call, its webhook through nginx, an instance, Redis, the relay, the stream), p50 / p99 (max) | — | ${ms(frames.p50)} / ${ms(frames.p99)} (${ms(frames.max)}), ${frames.n} messages |`,
+  ]
+  const emulator = spread(run.emulator)
+  rows.push(
+    `| the emulator's own answers to the agent's calls (is the stand-in for zChat keeping up?), p50 / p99 (max) | — | ${ms(emulator.p50)} / ${ms(emulator.p99)} (${ms(emulator.max)}), ${emulator.n} calls |`,
+  )
+  for (const life of run.lives) {
+    const { after, slope: value } = trend(life, run.warmupMinutes)
+    const first = life.readings[0]?.bytes
+    const last = life.readings.at(-1)?.bytes
+    const okay = value !== null && value < 1
+    rows.push(
+      `| RSS of instance ${life.name} (from minute ${life.startedMinute.toFixed(1)}): first / last reading; slope after ${run.warmupMinutes} min of warm-up (${after.length} readings) | < 1 MB/min | ${mb(first)} / ${mb(last)}; ${signed(value)} (${value === null ? 'n/a' : met(okay)}) |`,
+    )
+  }
+  const redisSlope = slope(run.redis.filter((r) => r.minute >= run.warmupMinutes))
+  rows.push(
+    `| Redis used_memory (INFO memory): first / last; slope after warm-up | — | ${mb(run.redis[0]?.bytes)} / ${mb(run.redis.at(-1)?.bytes)}; ${signed(redisSlope)}; used_memory_rss last ${mb(run.redisRss.at(-1)?.bytes)} |`,
+  )
+  const seconds = [...run.cpu.entries()]
+    .map(([name, value]) => `${name} ${value.toFixed(0)} s`)
+    .join(', ')
+  rows.push(
+    `| CPU time used over the run (of ${(run.minutes * 60 * 2).toFixed(0)} core-seconds the 2 cores had, shared with the rest of the machine) | — | ${seconds} |`,
+  )
+  const loads = (values: number[]) => values.map((v) => v.toFixed(1)).join(' / ')
+  return [
+    ...rows,
+    '',
+    `Started ${run.startedAt.toISOString()}, ${run.minutes} min, ${run.visitors} visitors; load average (1 / 5 / 15 min) ${loads(run.load.start)} at the start, ${loads(run.load.end)} at the end.`,
+    `What happened: ${run.events.join('; ')}.`,
+    run.unfinished
+      ? `${run.unfinished} visitors had not finished when the soak stopped waiting.`
+      : '',
+    run.versions,
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
