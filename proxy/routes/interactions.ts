@@ -135,6 +135,13 @@ export async function interactionRoutes(
     return { id: sent.conversationId, said: kept.messages.length > 0 }
   }
 
+  /** The URL zChat fetches the visitor's own previous conversation from, when it said something. */
+  function previousHistory(previous: { id: string; said: boolean } | undefined) {
+    return previous?.said
+      ? `${publicUrl()}${historyPath(tickets.issue(previous.id).credential)}`
+      : undefined
+  }
+
   app.post(
     routes.start,
     { bodyLimit, config: { rateLimit: { max: limits.startsPerMinute, timeWindow: '1 minute' } } },
@@ -174,9 +181,7 @@ export async function interactionRoutes(
       }
       const owner = ownerOf(identity)
       const previous = await ownPrevious(body.previous, owner, request)
-      const externalHistory = previous?.said
-        ? `${publicUrl()}${historyPath(tickets.issue(previous.id).credential)}`
-        : undefined
+      const externalHistory = previousHistory(previous)
       const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
