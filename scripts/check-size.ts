@@ -35,7 +35,13 @@
  * CSS with a dark palette for data-theme, the badge and title flag, the once-per-session key and the
  * command's checks (about 0.77 KB). Room was made first: data-title, data-department and
  * data-page-url are read by the chat, the only one that uses them (68 bytes); it was not enough.
- * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB.
+ * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB. Shared
+ * computers (issue 20): `zchat('reset')` in every tab, the conversation's signed customer checked
+ * against the page's, and the page's function that signs a fresh identity for each conversation
+ * (about 0.52 KB on open; the loader's forgetting of the stored conversation was paid by room made
+ * in it) moved the chat on open from 28.25 to 28.75 KB, a new conversation's first open from 35 to
+ * 35.5 KB and all chat code from 52.25 to 52.75 KB, the smallest quarters that hold them (29,370,
+ * 36,296 and 53,794 bytes once merged with the dark theme, the visitor's record and the greeting).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -86,7 +92,7 @@ const largestLanguage = lazyParts
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 4.75 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.25 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 28.75 * 1024 },
   // What a visitor's first open of a new conversation fetches in all: the pre-chat form is drawn
   // with the window, and ky comes with the first call (the proxy's config) beside the first render.
   {
@@ -97,7 +103,7 @@ const budgets = [
         ...['prechat-part', 'ky'].flatMap((name) => partNamed(name)?.files ?? []),
       ]),
     ],
-    maxGzipBytes: 35 * 1024,
+    maxGzipBytes: 35.5 * 1024,
   },
   ...lazyParts,
   {
@@ -110,7 +116,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 52.25 * 1024,
+    maxGzipBytes: 52.75 * 1024,
   },
 ]
 
