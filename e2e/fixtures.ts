@@ -3,6 +3,8 @@
  * the emulator's console, both talking to a real proxy over real HTTP. One stack per worker, started
  * through the same `startDemo` as `npm start`.
  */
+
+import { randomUUID } from 'node:crypto'
 import {
   type Browser,
   type BrowserContext,
@@ -14,9 +16,22 @@ import {
 } from '@playwright/test'
 import { loadDemoConfig } from '../demo/config.ts'
 import { type Demo, startDemo } from '../demo/start.ts'
+import { signIdentity } from '../proxy/identity.ts'
 
 /** Shared with the "site's server" of the identity stories, which signs visitors with it. */
 export const identitySecret = 'e2e-identity-secret-0123456789abcdef'
+
+/** What the site's server signs for its logged-in customer (docs/identity.md): fresh, for this proxy, once. */
+export function signedIdentity(stack: { proxyUrl: string }, customer: object) {
+  const iat = Math.floor(Date.now() / 1000)
+  return signIdentity(identitySecret, {
+    ...customer,
+    iat,
+    exp: iat + 300,
+    aud: stack.proxyUrl,
+    jti: randomUUID(),
+  })
+}
 
 type Stack = Demo & {
   demoUrl: string

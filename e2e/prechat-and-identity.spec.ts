@@ -1,5 +1,4 @@
-import { signIdentity } from '../proxy/identity.ts'
-import { expect, identitySecret, recordedInteraction, send, test } from './fixtures.ts'
+import { expect, recordedInteraction, send, signedIdentity, test } from './fixtures.ts'
 
 test("the site's pre-chat fields reach zChat as the customer; an invalid CPF is refused before anything starts", async ({
   openSite,
@@ -32,11 +31,10 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
 }) => {
   const visitor = await openSite()
   // What the site's server would render into the page for its logged-in customer.
-  const signed = signIdentity(identitySecret, {
+  const signed = signedIdentity(stack, {
     customerKey: 'crm-42',
     tagIds: ['10'],
     name: 'Ana Souza',
-    exp: Math.floor(Date.now() / 1000) + 600,
   })
   await visitor.evaluate((identity) => {
     ;(window as unknown as { zchat: (...args: unknown[]) => void }).zchat('identify', { identity })
@@ -66,4 +64,42 @@ test("a signed identity's customer key and tags reach zChat; an unsigned one is 
     messages: Array<{ content: string }>
   }>
   expect(all.some((i) => i.messages.some((m) => m.content === 'I am crm-42 too'))).toBe(false)
+})
+
+test("a signed-in customer's second chat on one page: the site's function signs a fresh identity for each", async ({
+  openSite,
+  stack,
+  agent,
+}) => {
+  const visitor = await openSite()
+  // The site's server, reached by the page's own fetch in a real site: one identity per call.
+  let signed = 0
+  await visitor.exposeFunction('signForChat', () => {
+    signed++
+    return signedIdentity(stack, { customerKey: 'crm-7', name: 'Ana Souza' })
+  })
+  await visitor.evaluate(() => {
+    const page = window as unknown as {
+      zchat: (...args: unknown[]) => void
+      signForChat: () => Promise<unknown>
+    }
+    page.zchat('identify', { identity: () => page.signForChat() })
+  })
+  await visitor.getByRole('button', { name: 'Open chat' }).click()
+  const chat = visitor.getByRole('dialog', { name: 'Chat with us' })
+  // The identity's details fill the form.
+  await expect(chat.getByRole('textbox', { name: 'Name' })).toHaveValue('Ana Souza')
+  await send(chat, 'First question')
+  const card = agent.getByRole('article').filter({ hasText: 'First question' })
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await card.getByRole('button', { name: 'Finish' }).click()
+  await chat.getByRole('button', { name: 'Start a new chat' }).click()
+  await send(chat, 'Second question')
+  await expect(chat.getByRole('log')).toContainText('Second question')
+  for (const text of ['First question', 'Second question'])
+    await expect
+      .poll(async () => (await recordedInteraction(stack, text)).customerKey)
+      .toBe('crm-7')
+  // Asked when the chat opened, then before each of the two conversations.
+  expect(signed).toBe(3)
 })

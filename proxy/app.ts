@@ -21,7 +21,7 @@ import type { Limits } from './env.ts'
 import { createEraser, type Erase } from './erasure.ts'
 import { ApiError, handleError, tooManyRequests } from './errors.ts'
 import type { EventLog } from './events/log.ts'
-import { createIdentityVerifier } from './identity.ts'
+import { createIdentityVerifier, identityDefaults } from './identity.ts'
 import type { RotatingSecret } from './keys.ts'
 import { logRequest, logRequests, requestId, requestLogger } from './logger.ts'
 import type { MediaStore } from './media/store.ts'
@@ -51,6 +51,7 @@ import type { Streams } from './streams.ts'
 import { logWithTranscripts } from './transcripts/log-with-transcripts.ts'
 import { createMemoryTranscripts } from './transcripts/memory.ts'
 import { type TranscriptStore, transcriptDefaults } from './transcripts/store.ts'
+import { createMemoryUsedIdentities, type UsedIdentities } from './used-identities.ts'
 import { createTickets, type Visitors } from './visitors.ts'
 import type { ZChatClient } from './zchat/client.ts'
 
@@ -89,6 +90,10 @@ export type AppDeps = {
   allowedChannels?: readonly Channel[]
   /** Checks signed identities (identity.ts); without it, an identity is refused. */
   identitySecret?: string | RotatingSecret | null
+  /** IDENTITY_MAX_AGE_SECONDS: the longest a signed identity may live (default 600). */
+  identityMaxAgeSeconds?: number
+  /** Ids of identities already used, for every instance (Redis); unset, this process keeps its own. */
+  usedIdentities?: UsedIdentities
   /** Department id -> zChat tag ids its new interactions get. */
   departmentTags?: ReadonlyMap<number, readonly string[]>
   widgetDir: string
@@ -304,7 +309,12 @@ async function siteRoutes(
   await app.register(interactionRoutes, {
     ...deps,
     tickets,
-    verifyIdentity: createIdentityVerifier(deps.identitySecret ?? null),
+    verifyIdentity: createIdentityVerifier({
+      secret: deps.identitySecret ?? null,
+      maxAgeSeconds: deps.identityMaxAgeSeconds ?? identityDefaults.maxAgeSeconds,
+      audience: deps.publicUrl,
+    }),
+    usedIdentities: deps.usedIdentities ?? createMemoryUsedIdentities(),
     startBudget: deps.startBudget ?? createStartBudget(limits.startsPerMinuteGlobal),
     verifyCaptcha: createCaptchaVerifier(deps.captcha ?? null, 'start', captchaHosts),
     departmentTags: deps.departmentTags ?? new Map(),

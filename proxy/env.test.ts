@@ -287,6 +287,13 @@ describe('loadConfig (production)', () => {
     expect(message(loadConfig, { ...real, IDENTITY_SECRET: 'short' })).toMatch(
       /IDENTITY_SECRET: at least 32 characters/,
     )
+    // A signed identity lives minutes: ten by default, an hour at most.
+    expect(loadConfig(real).identityMaxAgeSeconds).toBe(600)
+    expect(loadConfig({ ...real, IDENTITY_MAX_AGE_SECONDS: '120' }).identityMaxAgeSeconds).toBe(120)
+    for (const bad of ['86400', '30', '1.5'])
+      expect(message(loadConfig, { ...real, IDENTITY_MAX_AGE_SECONDS: bad }), bad).toMatch(
+        /IDENTITY_MAX_AGE_SECONDS: /,
+      )
     for (const bad of ['1', '1:', 'one:10', '0:10', '1:10,,2', '1:10 11'])
       expect(message(loadConfig, { ...real, DEPARTMENT_TAGS: bad }), bad).toMatch(
         /DEPARTMENT_TAGS: .*department:tag\|tag/,

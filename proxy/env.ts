@@ -243,6 +243,11 @@ const serverSettings = {
     secret32,
     "`IDENTITY_SECRET`'s value before its last rotation: identities the site signed with it are still taken ([Rotating secrets](security.md#rotating-secrets))",
   ),
+  IDENTITY_MAX_AGE_SECONDS: setting(
+    wholeNumber(60, 3600),
+    'how long a signed identity may live: its `exp` at most this many seconds after its `iat`, and its `jti` is refused a second time until then ([identity.md](identity.md))',
+    { default: '600', bounds: [60, 3600] },
+  ),
   ADMIN_TOKEN: setting(
     secret32,
     "opens the operators' calls (`DELETE /admin/conversations/:id`, erasing a conversation on a visitor's request by e-mail) to `Authorization: Bearer {ADMIN_TOKEN}` (32+ characters; [security.md](security.md#erasing-a-visitors-data)); unset, there are none",

@@ -139,6 +139,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
       current: config.identitySecret,
       previous: config.identitySecretPrevious,
     },
+    identityMaxAgeSeconds: config.identityMaxAgeSeconds,
     captcha: config.captcha,
     departmentTags: config.departmentTags,
     widgetDir: options.widgetDir,
@@ -151,6 +152,7 @@ export async function startProxy(config: Config, options: ServerOptions): Promis
     ...(shared && {
       rateLimitStore: sharedRateLimitStore(shared.countHit),
       startBudget: shared.limits.startBudget(config.limits.startsPerMinuteGlobal),
+      usedIdentities: shared.usedIdentities,
       leftMessageBudgets: shared.limits.leftMessageBudgets(
         config.limits.leaveMessagePerMinuteGlobal,
         config.limits.leaveMessagePerHourGlobal,

@@ -35,7 +35,13 @@
  * CSS with a dark palette for data-theme, the badge and title flag, the once-per-session key and the
  * command's checks (about 0.77 KB). Room was made first: data-title, data-department and
  * data-page-url are read by the chat, the only one that uses them (68 bytes); it was not enough.
- * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB.
+ * Their checks cost the chat about 0.17 KB, so all chat code went from 52 to 52.25 KB. Shared
+ * computers (issue 20): `zchat('reset')` in every tab, the conversation's signed customer checked
+ * against the page's, and the page's function that signs a fresh identity for each conversation
+ * (about 0.52 KB on open; the loader's forgetting of the stored conversation was paid by room made
+ * in it) moved the chat on open from 28.25 to 28.75 KB, a new conversation's first open from 35 to
+ * 35.5 KB and all chat code from 52.25 to 52.75 KB, the smallest quarters that hold them (29,370,
+ * 36,296 and 53,794 bytes once merged with the dark theme, the visitor's record and the greeting).
  *
  * Issue 19 (the first open in one round trip) moved the chat on open down from 27.25 to 25 KB: Vite's
  * preload helper gone, the plural chunk folded in, the stream's part out; it added the budgets of a
@@ -51,6 +57,12 @@
  * and the chat's import() calls lost Vite's preload wrapper (0.2 KB): chat on open 24.75 KB (24.57),
  * first open of a new conversation 37.75 (37.48; the issue's goal is 32), of one going on 39 (38.70),
  * all chat code 51.25 (51.00).
+ *
+ * Merged with main's shared computers (issue 20: `zchat('reset')` in every tab, the conversation's
+ * signed customer, the page's identity function; about 0.52 KB on open, as main measured it): chat on
+ * open 25.25 KB (25,686 bytes), first open of a new conversation 38.25 (38,907), of one going on 39.5
+ * (40,157; 39.25 would leave 35 bytes), all chat code 51.75 (52,762). The loader is unchanged at
+ * 4.96 KB (5,081 bytes of 5 KB): main paid for the reset with room it made in the loader.
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -100,18 +112,18 @@ const firstOpenFiles = (then: string[]) => [
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 5 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 24.75 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25.25 * 1024 },
   // Issue 19: everything a visitor's first open fetches, in one round trip. A new conversation opens
   // on the pre-chat form; a conversation going on (a reload, another page) needs the stream at once.
   {
     name: 'first open of a new conversation: the loader, the chat, ky, the largest language and the pre-chat form',
     files: firstOpenFiles(open.prechat),
-    maxGzipBytes: 37.75 * 1024,
+    maxGzipBytes: 38.25 * 1024,
   },
   {
     name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 39 * 1024,
+    maxGzipBytes: 39.5 * 1024,
   },
   ...lazyParts,
   {
@@ -124,7 +136,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 51.25 * 1024,
+    maxGzipBytes: 51.75 * 1024,
   },
 ]
 

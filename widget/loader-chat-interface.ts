@@ -34,8 +34,11 @@ export type ChatAttributes = Partial<
   >
 >
 
-/** What `zchat('identify', ...)` says about the visitor: details, and a signed identity. */
-export type SiteProfile = VisitorProfile & { identity?: SignedIdentity }
+/**
+ * What `zchat('identify', ...)` says about the visitor: details, and a signed identity, or the page's
+ * function that gets a fresh one from the site's server (chat/identity.ts).
+ */
+export type SiteProfile = VisitorProfile & { identity?: SignedIdentity | (() => unknown) }
 
 /** The embed's `data-*` options, parsed and defaulted by loader/options.ts. */
 export type WidgetOptions = {
@@ -54,6 +57,16 @@ export type WidgetOptions = {
   attributes: ChatAttributes
 }
 
+/** What the page said through `zchat(...)`, kept by the loader until `destroy` or `reset`. */
+export type SiteSaid = {
+  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/site-profile.ts). */
+  profile: readonly unknown[]
+  /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
+  extra: Record<string, unknown>
+  /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
+  captcha: (() => unknown) | null
+}
+
 export type ChatHost = {
   options: WidgetOptions
   shadow: ShadowRoot
@@ -62,12 +75,8 @@ export type ChatHost = {
    * is editable and focused, so what the visitor types meanwhile waits there for the message box.
    */
   container: HTMLElement
-  /** Each `zchat('identify', value)`, in order and unchecked: the chat reads them (chat/site-profile.ts). */
-  profile: readonly unknown[]
-  /** The site's data for zChat's `extra` from `zchat('extra', {...})` (data-extra is in attributes), not yet checked. */
-  extra: Record<string, unknown>
-  /** `zchat('captcha', fn)`: asked for a token (or a promise of one) when a conversation starts. */
-  captcha: (() => unknown) | null
+  /** What the page has said so far (a new object after `reset`: read it each time). */
+  site(): SiteSaid
   /** Minimize or Escape: the loader closes the window and gives focus back to the launcher. */
   close(): void
   unread(count: number): void
@@ -80,6 +89,12 @@ export type ChatHandle = {
   setOpen(open: boolean, focus: boolean): void
   /** The page called `zchat('identify', ...)` again: read `profile` anew. */
   identify(): void
+  /**
+   * `zchat('reset')` (the site's logout): the loader has forgotten the stored conversation (and told
+   * the other tabs), the page's `identify` calls and the identity in the options; the chat forgets
+   * the conversation it shows and starts afresh, as a new visitor.
+   */
+  reset(): void
   /**
    * `zchat('destroy')`: unmount, close the event stream, abort calls in flight, stop timers and take
    * back every window and document listener. The conversation itself goes on (a new mount resumes it).

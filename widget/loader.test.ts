@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest'
 import { greetedKey, sessionKey } from './storage-keys.ts'
+import { createSessionStore } from './transport/session.ts'
 
 type Zchat = ((...args: unknown[]) => void) & { q?: unknown[][] }
 const page = window as unknown as { zchat?: Zchat }
@@ -198,6 +199,44 @@ it('keeps what the visitor types in the window until the chat draws its message 
   const panel = document.querySelector('[data-zchat]')?.shadowRoot?.querySelector('.zc-panel')
   expect(panel?.getAttribute('contenteditable')).toBe('true')
   expect(document.querySelector('[data-zchat]')?.shadowRoot?.activeElement).toBe(panel)
+})
+
+it("reset (the site's logout) forgets the conversation: another tab hears it, the next page starts afresh", async () => {
+  const key = sessionKey('https://chat.test')
+  localStorage.setItem(
+    key,
+    JSON.stringify({
+      conversationId: 'c-1',
+      credential: 'v1.x.y',
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      finished: false,
+      readId: 0,
+      seenId: 0,
+    }),
+  )
+  await loadWidget()
+  // A conversation going on: the chat is fetched at once (and fails to load here).
+  await vi.waitFor(() =>
+    expect(warn.mock.calls.map(([message]) => message)).toContain(
+      '[zchat] could not load the chat',
+    ),
+  )
+  page.zchat?.('identify', { name: 'Ana' })
+  page.zchat?.('reset')
+  expect(createSessionStore('https://chat.test').load()).toBeNull()
+  // What every other tab's `storage` event carries: a reset, not a conversation.
+  expect(localStorage.getItem(key)).toBe('reset')
+  expect(localStorage.getItem(key)).not.toContain('v1.x.y')
+
+  // The next page of the site: nothing to take up, so the chat is not fetched.
+  page.zchat?.('destroy')
+  for (const node of document.querySelectorAll('[data-zchat]')) node.remove()
+  delete page.zchat
+  vi.resetModules()
+  await loadWidget()
+  await Promise.resolve()
+  // Never busy fetching the chat.
+  expect(launcher()?.hasAttribute('aria-busy')).toBe(false)
 })
 
 const greeting = () =>

@@ -3,9 +3,9 @@
  * open shadow root, replays the `zchat.q` queue and replaces `window.zchat` with the real function.
  * The chat itself (Preact and all) is imported only when opened, or right away when a conversation
  * is going on so a reload picks it up. `zchat('init', options)` starts it from the page's script
- * (or again, with other options); `zchat('destroy')` takes every trace of it off the page.
+ * (or again, with other options); `zchat('destroy')` takes every trace of it off the page;
+ * `zchat('reset')` (the site's logout) forgets the conversation in every tab.
  */
-
 import { chooseLocale } from './i18n/locale.ts'
 import { createCommands, type WidgetEvent } from './loader/commands.ts'
 import { textOn } from './loader/contrast.ts'
@@ -13,16 +13,28 @@ import { isStub, type Stub } from './loader/global.ts'
 import { createGreeting, createLauncher } from './loader/launcher.ts'
 import { proxyBase, readInit, readOptions } from './loader/options.ts'
 import { launcherCss } from './loader/styles.ts'
-import type { ChatHandle, ChatHost, ChatModule, WidgetOptions } from './loader-chat-interface.ts'
-import { greeted, hasOngoingSession, rememberOpen, wasOpen } from './transport/session.ts'
+import type {
+  ChatHandle,
+  ChatHost,
+  ChatModule,
+  SiteSaid,
+  WidgetOptions,
+} from './loader-chat-interface.ts'
+import {
+  forgetConversation,
+  greeted,
+  hasOngoingSession,
+  rememberOpen,
+  wasOpen,
+} from './transport/session.ts'
 import { adoptStyles } from './ui/adopt-styles.ts'
 import { warn } from './warn.ts'
 
 type ZchatWindow = Window & Record<string, unknown>
 
-/** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy`. */
-type Site = { profile: unknown[]; extra: Record<string, unknown>; captcha: (() => unknown) | null }
-const newSite = (): Site => ({ profile: [], extra: {}, captcha: null })
+/** What the page told the widget through `zchat(...)`, kept across `init`s until `destroy` or `reset`. */
+type Site = SiteSaid & { profile: unknown[] }
+const newSite = (captcha: Site['captcha'] = null): Site => ({ profile: [], extra: {}, captcha })
 
 type Widget = ReturnType<typeof render>
 
@@ -80,6 +92,12 @@ function boot(): void {
       widget = null
       site = newSite()
     },
+    reset: () => {
+      forgetConversation(base)
+      // What the page said of the visitor who logged out; its CAPTCHA stays the page's.
+      site = newSite(site.captcha)
+      widget?.reset()
+    },
     open: () => widget?.setOpen(true, true),
     close: () => widget?.setOpen(false, false),
     toggle: () => widget?.toggle(),
@@ -125,7 +143,7 @@ function render(
   root.dataset.side = options.position
   // The chat reads data-theme (and warns); the greeting beside the launcher may show before it.
   root.dataset.theme = options.attributes.theme?.trim() || 'light'
-  if (options.zIndex !== undefined) root.style.zIndex = String(options.zIndex)
+  root.style.zIndex = `${options.zIndex ?? ''}`
   shadow.append(root)
   // After <body>, not in it: a transform or filter on body would otherwise pin our fixed UI to it.
   document.documentElement.append(host)
@@ -187,15 +205,7 @@ function render(
     options,
     shadow,
     container: panel,
-    get profile() {
-      return site().profile
-    },
-    get extra() {
-      return site().extra
-    },
-    get captcha() {
-      return site().captcha
-    },
+    site,
     close: () => setOpen(false, true),
     unread: (count) => launcher.setUnread(open ? 0 : count),
     message: (message) => emit('message', message),
@@ -301,6 +311,11 @@ function render(
     setOpen,
     toggle,
     identify: () => chat?.identify(),
+    reset() {
+      // Signed for the customer who just logged out: no one's now (a later init reads data-* again).
+      delete options.attributes.identity
+      chat?.reset()
+    },
     preload: () => void mount(),
     greet,
     /** The launcher's listeners go with its nodes; the chat stops its stream, calls, timers and listeners. */

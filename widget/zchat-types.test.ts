@@ -36,6 +36,9 @@ zchat('init', { departments: [{ id: 7, label: 'Vendas', hours: 'mon-fri 09:00-18
 zchat('on', 'message', (message: ZchatMessage) => console.log(message.text, message.media?.url))
 zchat('on', 'state', (state) => state === 'chatting')
 zchat('identify', { name: 'Ana', identity: { payload: 'e30', signature: 's' } })
+zchat('identify', { identity: () => fetch('/chat/identity').then((r) => r.json()) })
+zchat('identify', { identity: () => ({ payload: 'e30', signature: 's' }) })
+zchat('reset')
 zchat('captcha', async () => 'token')
 zchat('init', { greeting: 'Olá!', greetingDelay: 5 })
 zchat('greet', 'Olá! Posso ajudar com seu pedido?', { delay: 5 })
@@ -55,6 +58,8 @@ zchat('greet', 'Olá!', 5)
 zchat('explode')
 // @ts-expect-error: a state listener gets a state name
 zchat('on', 'state', (state: number) => state)
+// @ts-expect-error: an identity is signed
+zchat('identify', { identity: { payload: 'e30' } })
 // @ts-expect-error: no such event
 zchat('on', 'typing', () => {})
 void named

@@ -71,14 +71,23 @@ export interface ZchatDepartment {
 
 export type ZchatExtra = Record<string, string | number | boolean | null>
 
+/** A signed identity from the site's server (docs/identity.md). */
+export interface ZchatIdentity {
+  payload: string
+  signature: string
+}
+
 /** `zchat('identify', visitor)`: details sent with a new conversation, and skipped in the pre-chat form. */
 export interface ZchatVisitor {
   name?: string
   email?: string
   phone?: string
   cpf?: string
-  /** A signed identity, which wins over the `identity` option. */
-  identity?: { payload: string; signature: string }
+  /**
+   * A signed identity, which wins over the `identity` option; or a function that gets a fresh one
+   * from the site's server, asked before each new conversation and when the chat opens.
+   */
+  identity?: ZchatIdentity | (() => ZchatIdentity | Promise<ZchatIdentity>)
 }
 
 /** A file in a message: where to get it, and what it is. */
@@ -125,8 +134,12 @@ export interface ZchatEvents {
 export interface Zchat {
   /** Starts the widget with these options over the `data-*` ones (again, if it runs: a restart). */
   (command: 'init', options?: ZchatOptions): void
-  /** `destroy` takes the widget off the page: nodes, listeners, timers, the event stream. */
-  (command: 'destroy' | 'open' | 'close' | 'toggle'): void
+  /**
+   * `destroy` takes the widget off the page: nodes, listeners, timers, the event stream. `reset`,
+   * at the site's logout: the conversation is forgotten in every tab of the browser, with what the
+   * page said of the visitor (`identify`, `extra`), and the window shows a new visitor's chat.
+   */
+  (command: 'destroy' | 'reset' | 'open' | 'close' | 'toggle'): void
   (command: 'identify', visitor: ZchatVisitor): void
   (command: 'extra', data: ZchatExtra): void
   /** Asked for a CAPTCHA token when a conversation starts. */

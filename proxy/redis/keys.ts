@@ -21,6 +21,8 @@ export function redisKeys(prefix: string) {
     uploads: (id: string) => of(id, 'uploads'),
     /** How many bytes it has uploaded (MEDIA_QUOTA_PER_CONVERSATION_BYTES). */
     uploadBytes: (id: string) => of(id, 'upload-bytes'),
+    /** A signed identity's id, once it started a conversation (used-identities.ts), by its digest. */
+    usedIdentity: (digest: string) => `${prefix}used-identity:${digest}`,
     /** The one stream every instance reads (relay.ts). */
     relay: `${prefix}relay`,
     /**

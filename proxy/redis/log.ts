@@ -29,6 +29,7 @@ import {
 import type { DeadLetters } from '../messages-left/dead-letters.ts'
 import type { CountHit } from '../rate-limit-store.ts'
 import type { TranscriptBounds, TranscriptStore } from '../transcripts/store.ts'
+import type { UsedIdentities } from '../used-identities.ts'
 import { createRedisDeadLetters } from './dead-letters.ts'
 import { createDeadlines } from './deadlines.ts'
 import { readEntry, toId, toLogged } from './entries.ts'
@@ -40,6 +41,7 @@ import { startRelay } from './relay.ts'
 import { appendScript, countScript, openScript } from './scripts.ts'
 import { createScriptRunner, type Send } from './send.ts'
 import { createRedisTranscripts } from './transcripts.ts'
+import { createRedisUsedIdentities } from './used-identities.ts'
 
 export type RedisLogOptions = {
   url: string
@@ -89,6 +91,8 @@ export type RedisLog = EventLog & {
   deadLetters(retentionMs: number): DeadLetters
   /** Conversations' transcripts, on this connection (transcripts.ts). */
   transcripts(bounds: TranscriptBounds): TranscriptStore
+  /** Signed identities' ids once used, over every instance (used-identities.ts). */
+  usedIdentities: UsedIdentities
 }
 
 /**
@@ -206,6 +210,7 @@ export function createRedisLog({
     deadLetters: (retentionMs) => createRedisDeadLetters({ send, prefix, retentionMs }),
     keepAlive: keepAlive.renew,
     transcripts: (bounds) => createRedisTranscripts({ ...bounds, run, send, keys }),
+    usedIdentities: createRedisUsedIdentities({ send, keys, now }),
     async countHit(key, windowMs) {
       const reply = await run(countScript, [`${prefix}${key}`], [String(windowMs)])
       const [current, ttl] = Array.isArray(reply) ? reply.map(Number) : []

@@ -1,7 +1,7 @@
 /**
  * Transcripts on Redis (REDIS_URL), on the event log's connection: a list of the kept messages
  * (JSON, oldest first) and a hash beside it (`bytes` held, `dropped`, `ended` and `rated` as JSON,
- * `previous`),
+ * `owner`, `previous`),
  * in the conversation's hash slot (keys.ts), both expiring `retentionMs` after the last write. Each
  * write is one script, so the caps hold whichever instances record at once.
  */
@@ -20,12 +20,14 @@ import type { Send } from './send.ts'
 type RunScript = (script: string, keys: string[], args: string[]) => Promise<unknown>
 
 /**
- * KEYS: list, state. ARGV: retention (ms), the conversation it follows ('' for none). The state
- * hash marks the transcript as begun.
+ * KEYS: list, state. ARGV: retention (ms), '1' when an owner is given, the owner ('' for none), the
+ * conversation it follows ('' for none). The state hash marks the transcript as begun; its first
+ * owner stays.
  */
 const beginScript = `
 redis.call('HSETNX', KEYS[2], 'bytes', '0')
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], 'previous', ARGV[2]) end
+if ARGV[2] == '1' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], 'previous', ARGV[4]) end
 for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1
 `
@@ -80,8 +82,13 @@ export function createRedisTranscripts({
 }: RedisTranscriptsOptions): TranscriptStore {
   const ttl = String(retentionMs)
   return {
-    async begin(id, previous) {
-      await run(beginScript, keys.transcript(id), [ttl, previous ?? ''])
+    async begin(id, { owner, previous } = {}) {
+      await run(beginScript, keys.transcript(id), [
+        ttl,
+        owner === undefined ? '0' : '1',
+        owner ?? '',
+        previous ?? '',
+      ])
     },
     async record(id, event) {
       const kept = toKept(event)
@@ -116,6 +123,7 @@ export function createRedisTranscripts({
         dropped: Number(state.get('dropped') ?? 0),
         ended: parse<KeptEnd>(state.get('ended')),
         rated: parse<KeptRating>(state.get('rated')),
+        owner: typeof state.get('owner') === 'string' ? String(state.get('owner')) : null,
         ...(typeof previous === 'string' && { previous }),
       }
     },

@@ -3,12 +3,18 @@
  * still checks against ALLOWED_DEPARTMENTS, and where the agent answers (ALLOWED_CHANNELS): here in
  * the chat, or on the visitor's WhatsApp or by SMS, as zChat's media type with the phone.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../../protocol/wire.ts'
 import { signIdentity } from '../identity.ts'
 import { type Harness, interaction, siteOrigin, startHarness } from '../testing/harness.ts'
 
 const identitySecret = 'site-identity-secret-0123456789abcdef'
+/** What makes a signed identity good here, once: for this proxy, minutes long, with its own id. */
+const claims = () => {
+  const iat = Math.floor(Date.now() / 1000)
+  return { iat, exp: iat + 300, aud: h.url, jti: randomUUID() }
+}
 
 let h: Harness
 beforeAll(async () => {
@@ -79,7 +85,7 @@ describe('answering on WhatsApp or by SMS', () => {
       customerKey: 'crm-7',
       name: 'Ana Souza',
       phone: '11 3333-4444',
-      exp: Math.floor(Date.now() / 1000) + 600,
+      ...claims(),
     })
     const response = await start({
       department: 1,

@@ -3,13 +3,25 @@
  * the site's signed identity (customer key, tags) and the department's tags in the update right
  * after, and the rating's comment as the note.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../../protocol/wire.ts'
 import { signIdentity } from '../identity.ts'
 import { type Harness, interaction, siteOrigin, startHarness } from '../testing/harness.ts'
 
 const identitySecret = 'site-identity-secret-0123456789abcdef'
-const inAnHour = () => Math.floor(Date.now() / 1000) + 3600
+
+/** What the site's server signs for one page view: fresh claims for this proxy, and `data`. */
+function signed(data: object, on: Harness = h) {
+  const iat = Math.floor(Date.now() / 1000)
+  return signIdentity(identitySecret, {
+    iat,
+    exp: iat + 300,
+    aud: on.url,
+    jti: randomUUID(),
+    ...data,
+  })
+}
 
 let h: Harness
 let unconfigured: Harness
@@ -73,12 +85,11 @@ describe('the customer zChat sees', () => {
 
 describe("the site's signed identity", () => {
   it("sets the customer key and tags through the update, and its details win over the visitor's", async () => {
-    const identity = signIdentity(identitySecret, {
+    const identity = signed({
       customerKey: 'crm-42',
       tagIds: ['11', '99'],
       name: 'Ana Souza',
       cpf: '529.982.247-25',
-      exp: inAnHour(),
     })
     const response = await start({
       department: 1,
@@ -111,16 +122,15 @@ describe("the site's signed identity", () => {
 
   it('refuses an unsigned, forged or expired identity with 401 and creates no interaction', async () => {
     const before = await interactionCount()
-    const { payload } = signIdentity(identitySecret, { customerKey: 'crm-1', exp: inAnHour() })
+    const { payload } = signed({ customerKey: 'crm-1' })
     const forged = signIdentity('guessed-secret-0123456789abcdefghijk', {
-      customerKey: 'crm-1',
-      exp: inAnHour(),
+      ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
     })
-    const expired = signIdentity(identitySecret, {
-      customerKey: 'crm-1',
-      exp: Math.floor(Date.now() / 1000) - 60,
-    })
-    for (const identity of [{ payload }, forged, expired]) {
+    const past = Math.floor(Date.now() / 1000) - 600
+    const expired = signed({ customerKey: 'crm-1', iat: past, exp: past + 300 })
+    const tooLong = signed({ customerKey: 'crm-1', exp: Math.floor(Date.now() / 1000) + 3600 })
+    const elsewhere = signed({ customerKey: 'crm-1', aud: 'https://chat.other.example' })
+    for (const identity of [{ payload }, forged, expired, tooLong, elsewhere]) {
       const response = await start({ department: 1, identity })
       expect(response.statusCode).toBe(401)
       expect(response.json()).toMatchObject({
@@ -131,8 +141,54 @@ describe("the site's signed identity", () => {
     expect(await interactionCount()).toBe(before)
   })
 
+  it('starts one conversation: a copy of it, sent again, is refused with 401', async () => {
+    const identity = signed({ customerKey: 'crm-7' })
+    const first = await start({ department: 2, identity })
+    expect(first.statusCode, first.body).toBe(201)
+    const before = await interactionCount()
+    const copy = await start({ department: 2, identity })
+    expect(copy.statusCode).toBe(401)
+    expect(copy.json()).toEqual({
+      code: 'AUTHENTICATION_ERROR',
+      message:
+        'Identity was used before (its jti started a conversation): sign a new one for each conversation; see docs/identity.md',
+    })
+    expect(await interactionCount()).toBe(before)
+    // The same customer, signed anew: a new id, a new conversation.
+    const again = await start({ department: 2, identity: signed({ customerKey: 'crm-7' }) })
+    expect(again.statusCode).toBe(201)
+  })
+
+  it('is still good for a retry when zChat did not make the interaction', async () => {
+    const identity = signed({ customerKey: 'crm-8' })
+    await fetch(`${h.emulator.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ failNext: { status: 500, count: 1 } }),
+    })
+    const failed = await start({ department: 2, identity })
+    expect(failed.statusCode).toBe(502)
+    const retried = await start({ department: 2, identity })
+    expect(retried.statusCode, retried.body).toBe(201)
+    expect((await interaction(h.emulator, retried.json().conversationId)).customerKey).toBe('crm-8')
+  })
+
+  it('tells a site that still signs the first format (exp alone) what to add', async () => {
+    const old = signIdentity(identitySecret, {
+      customerKey: 'crm-1',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    })
+    const response = await start({ department: 1, identity: old })
+    expect(response.statusCode).toBe(401)
+    expect(response.json().message).toMatch(
+      new RegExp(
+        `^Identity payload lacks iat, aud, jti: .*aud \\("${h.url}", this chat's PUBLIC_URL\\).*see docs/identity.md$`,
+      ),
+    )
+  })
+
   it('is refused with 422 where no IDENTITY_SECRET is configured', async () => {
-    const identity = signIdentity(identitySecret, { customerKey: 'crm-1', exp: inAnHour() })
+    const identity = signed({ customerKey: 'crm-1' }, unconfigured)
     const response = await start({ department: 1, identity }, unconfigured)
     expect(response.statusCode).toBe(422)
     expect(response.json()).toMatchObject({

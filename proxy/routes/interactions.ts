@@ -4,7 +4,7 @@
  * Each is forwarded to zChat with the token added server-side; the outcome is logged so every tab
  * and every reconnect sees the same conversation.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { brazilianPhone } from '../../protocol/checks.ts'
 import { messageBody, ratingBody, startBody } from '../../protocol/schemas.ts'
 import {
@@ -18,10 +18,11 @@ import type { VerifyCaptcha } from '../captcha.ts'
 import type { Limits } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import type { EventLog } from '../events/log.ts'
-import type { VerifyIdentity } from '../identity.ts'
+import { ownerOf, type VerifyIdentity } from '../identity.ts'
 import type { MediaStore, StoredMedia } from '../media/store.ts'
 import type { StartBudget } from '../starts.ts'
 import type { TranscriptStore } from '../transcripts/store.ts'
+import type { UsedIdentities } from '../used-identities.ts'
 import type { Visitors } from '../visitors.ts'
 import {
   fromStartResponse,
@@ -60,13 +61,18 @@ export type InteractionDeps = {
   media: Pick<MediaStore, 'find' | 'markSent' | 'markUnsent'>
   /** Read-only tickets for the external-history URL zChat fetches. */
   tickets: Visitors
-  /** What the previous conversation said, long after the log forgot it; and which one it was. */
+  /**
+   * What the previous conversation said, long after the log forgot it, and whom it belongs to; and
+   * which one a new conversation follows.
+   */
   transcripts: Pick<TranscriptStore, 'read' | 'begin'>
   publicUrl: () => string
   /** The sites allowed to embed the chat: the only pages whose URL reaches the agent. */
   allowedOrigins: '*' | readonly string[]
   allowedDepartments: number[] | null
   verifyIdentity: VerifyIdentity
+  /** Identities' ids already used: each starts one conversation. */
+  usedIdentities: UsedIdentities
   /** The whole process's budget of new conversations per minute. */
   startBudget: StartBudget
   verifyCaptcha: VerifyCaptcha
@@ -89,6 +95,7 @@ export async function interactionRoutes(
     allowedOrigins,
     allowedDepartments,
     verifyIdentity,
+    usedIdentities,
     startBudget,
     verifyCaptcha,
     departmentTags,
@@ -100,22 +107,39 @@ export async function interactionRoutes(
   // Two concurrent retries of one message must reach zChat once.
   const inFlight = new Map<string, Promise<LoggedEvent | undefined>>()
 
-  /** The visitor's previous conversation, when they prove it was theirs (its credential). */
-  function provenPrevious(previous: { conversationId: string; credential: string } | undefined) {
-    if (!previous) return undefined
+  /**
+   * The visitor's previous conversation, when they prove it was theirs (its credential) and it
+   * belongs to the same owner as the new one (identity.ts ownerOf): the browser's next user (a shared
+   * computer) gets none of the last one's history, and their conversation does not carry it (erasing
+   * theirs would take it), whatever the widget sends.
+   */
+  async function ownPrevious(
+    sent: { conversationId: string; credential: string } | undefined,
+    owner: string,
+    request: FastifyRequest,
+  ) {
+    if (!sent) return undefined
     try {
-      return visitors.verify(`Bearer ${previous.credential}`, previous.conversationId)
-        .conversationId
+      visitors.verify(`Bearer ${sent.credential}`, sent.conversationId)
     } catch {
       return undefined
     }
+    const kept = await transcripts.read(sent.conversationId)
+    if (kept?.owner !== owner) {
+      request.log.info(
+        { previous: sent.conversationId },
+        'previous conversation belongs to another identity (or nobody): its history is left out',
+      )
+      return undefined
+    }
+    return { id: sent.conversationId, said: kept.messages.length > 0 }
   }
 
-  /** The URL of the visitor's previous conversation, when it said something. */
-  async function previousHistory(previous: string | undefined) {
-    if (!previous) return undefined
-    const said = (await transcripts.read(previous))?.messages.length
-    return said ? `${publicUrl()}${historyPath(tickets.issue(previous).credential)}` : undefined
+  /** The URL zChat fetches the visitor's own previous conversation from, when it said something. */
+  function previousHistory(previous: { id: string; said: boolean } | undefined) {
+    return previous?.said
+      ? `${publicUrl()}${historyPath(tickets.issue(previous.id).credential)}`
+      : undefined
   }
 
   app.post(
@@ -141,13 +165,23 @@ export async function interactionRoutes(
       const phone = brazilianPhone(body.visitor?.phone ?? '')
       const answeredOn: AnsweredOn | undefined =
         channel !== 'web' && phone ? { channel, phone } : undefined
-      const identity = body.identity && verifyIdentity(body.identity)
+      const checked = body.identity && verifyIdentity(body.identity)
+      const identity = checked ? checked.verified : undefined
       // Spent budget refuses before the CAPTCHA provider is asked: no solved token is wasted.
       await startBudget.check()
       await verifyCaptcha(body.captcha, request.ip)
       await startBudget.take()
-      const previous = provenPrevious(body.previous)
-      const externalHistory = await previousHistory(previous)
+      // Taken last, once nothing else refuses: a start refused for another reason leaves it usable.
+      if (checked && !(await usedIdentities.take(checked.jti, checked.expiresAt))) {
+        void startBudget.giveBack()
+        throw new ApiError(
+          'AUTHENTICATION_ERROR',
+          'Identity was used before (its jti started a conversation): sign a new one for each conversation; see docs/identity.md',
+        )
+      }
+      const owner = ownerOf(identity)
+      const previous = await ownPrevious(body.previous, owner, request)
+      const externalHistory = previousHistory(previous)
       const page = body.page && pageOnSite(body.page, allowedOrigins)
       const { interactionHash } = await upstream(() =>
         zchat
@@ -155,11 +189,17 @@ export async function interactionRoutes(
           .then(fromStartResponse),
       ).catch((error: unknown) => {
         void startBudget.giveBack()
+        // No interaction was made: the site's identity may start one when the visitor retries.
+        if (checked) void usedIdentities.giveBack(checked.jti).catch(() => {})
         throw error
       })
       await log.open(interactionHash)
-      // Which conversation this one follows: the visitor's erasure takes both (routes/erasure.ts).
-      if (previous) await transcripts.begin(interactionHash, previous)
+      // Its owner; and which conversation it follows: the visitor's erasure takes both
+      // (routes/erasure.ts).
+      await transcripts.begin(interactionHash, {
+        owner,
+        ...(previous && { previous: previous.id }),
+      })
       // zChat takes the customer key and tags only in an update. Should it fail, the conversation
       // still goes on (the visitor is already queued), and the log says what the agent will miss.
       const update = toCustomerUpdate(identity, departmentTags.get(department))

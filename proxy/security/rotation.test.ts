@@ -3,6 +3,7 @@
  * old one as `*_PREVIOUS` takes what the old instance signed (credentials, history links), signs
  * anew with the new value, and once the previous value is dropped, what it signed is refused.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/server.ts'
 import { routes } from '../../protocol/wire.ts'
@@ -122,15 +123,19 @@ describe('rotating IDENTITY_SECRET', () => {
     })
 
   it("takes identities the site's server signed with the previous value until it is dropped", async () => {
-    const exp = Math.floor(Date.now() / 1000) + 600
-    const signedBefore = signIdentity(before, { customerKey: 'crm-7', exp })
     const rotated = await instance({ identitySecret: after, identitySecretPrevious: before })
+    const iat = Math.floor(Date.now() / 1000)
+    // The proxy's PUBLIC_URL, learnt from the address it listens on.
+    const aud = `http://localhost:${new URL(rotated.url).port}`
+    const claims = () => ({ iat, exp: iat + 300, aud, jti: randomUUID() })
+    const signedBefore = signIdentity(before, { customerKey: 'crm-7', ...claims() })
     const started = await startAs(rotated.url, signedBefore)
     expect(started.status).toBe(201)
     const { conversationId } = (await started.json()) as { conversationId: string }
     expect((await interaction(emulator, conversationId)).customerKey).toBe('crm-7')
     expect(
-      (await startAs(rotated.url, signIdentity(after, { customerKey: 'crm-8', exp }))).status,
+      (await startAs(rotated.url, signIdentity(after, { customerKey: 'crm-8', ...claims() })))
+        .status,
     ).toBe(201)
     const dropped = await instance({ identitySecret: after })
     expect((await startAs(dropped.url, signedBefore)).status).toBe(401)

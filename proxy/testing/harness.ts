@@ -268,6 +268,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedDepartments: null,
     allowedChannels: ['web'],
     identitySecret: null,
+    identityMaxAgeSeconds: 600,
     identitySecretPrevious: null,
     adminToken: null,
     captcha: null,

@@ -70,7 +70,13 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
       const kept = await store.read('a')
       // The widget's clientId only matters to the tab that wrote it.
       const { clientId: _, ...helloKept } = hello
-      expect(kept).toEqual({ messages: [helloKept, answer], dropped: 0, ended: end, rated: mood })
+      expect(kept).toEqual({
+        messages: [helloKept, answer],
+        dropped: 0,
+        ended: end,
+        rated: mood,
+        owner: null,
+      })
       expect(await store.read('b')).toBeNull()
       await store.close()
     })
@@ -100,6 +106,22 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
         rated: mood,
       })
       await store.close()
+    })
+
+    it('keeps whom the conversation belongs to, as its start said, and only the first', async () => {
+      const store = await make({})
+      const other = await make({ sameStore: true })
+      await store.begin('signed', { owner: 'owner-digest' })
+      await store.begin('anonymous', { owner: '' })
+      await store.begin('unsaid')
+      await other.begin('signed', { owner: 'another-digest' })
+      await other.begin('signed')
+      expect((await other.read('signed'))?.owner).toBe('owner-digest')
+      expect((await other.read('anonymous'))?.owner).toBe('')
+      // Begun without one (taken up again after the log forgot it): nobody's.
+      expect((await other.read('unsaid'))?.owner).toBeNull()
+      await store.close()
+      if (other !== store) await other.close()
     })
 
     it('keeps the newest messages within its caps, and counts those it let go', async () => {
@@ -141,12 +163,12 @@ export function describeTranscriptStore(name: string, make: TranscriptStoreFacto
     it('remembers the conversation a new one follows (its visitor proved it theirs), begun with it or after', async () => {
       const store = await make({})
       await store.begin('first')
-      await store.begin('second', 'first')
+      await store.begin('second', { previous: 'first' })
       await store.record('second', visitorSays('me again'))
       await store.begin('second')
       expect(await store.read('second')).toMatchObject({ previous: 'first', messages: [{}] })
       expect((await store.read('first'))?.previous).toBeUndefined()
-      await store.begin('first', 'zero')
+      await store.begin('first', { previous: 'zero' })
       expect((await store.read('first'))?.previous).toBe('zero')
       await store.close()
     })

@@ -81,12 +81,21 @@ export function createMemoryTranscripts({
 
   return {
     sweep,
-    async begin(id, previous) {
+    async begin(id, { owner, previous } = {}) {
       let e = live(id)
       if (!e) {
-        e = { messages: [], dropped: 0, ended: null, rated: null, bytes: 0, expiresAt: 0 }
+        e = {
+          messages: [],
+          dropped: 0,
+          ended: null,
+          rated: null,
+          owner: null,
+          bytes: 0,
+          expiresAt: 0,
+        }
         total += cost(e)
       }
+      if (owner !== undefined) e.owner ??= owner
       if (previous) e.previous = previous
       touch(id, e)
     },
@@ -120,6 +129,7 @@ export function createMemoryTranscripts({
         dropped: e.dropped,
         ended: e.ended,
         rated: e.rated,
+        owner: e.owner,
         ...(e.previous && { previous: e.previous }),
       }
     },

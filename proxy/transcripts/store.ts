@@ -31,18 +31,32 @@ export type Transcript = {
   ended: KeptEnd | null
   rated: KeptRating | null
   /**
+   * Whom the conversation belongs to (identity.ts ownerOf: the signed customer, '' for none), as its
+   * start said; null when it was begun without one (taken up again after the log forgot it, or
+   * begun before owners were kept): then it is nobody's, and no new conversation carries it.
+   */
+  owner: string | null
+  /**
    * The conversation this one followed, which its visitor proved theirs when starting this one (its
    * credential): its history was shown to this one's agent, and it is erased with this one.
    */
   previous?: string
 }
 
+/** What a start says about the conversation it begins (both optional: the log begins it bare). */
+export type Beginning = {
+  /** Its owner (Transcript.owner); the first one given stays. */
+  owner?: string
+  /** The conversation it follows (Transcript.previous). */
+  previous?: string
+}
+
 export type TranscriptStore = {
   /**
-   * Starts keeping a conversation (a start through this proxy); keeps what it has if begun before.
-   * `previous`: the conversation it follows (Transcript.previous).
+   * Starts keeping a conversation (a start through this proxy), with its owner and the conversation
+   * it follows when the start says them; keeps what it has (its first owner too) if begun before.
    */
-  begin(conversationId: string, previous?: string): Promise<void>
+  begin(conversationId: string, beginning?: Beginning): Promise<void>
   /** Adds what the log stored, if a transcript keeps it and the conversation was begun; else nothing. */
   record(conversationId: string, event: LoggedEvent): Promise<void>
   read(conversationId: string): Promise<Transcript | null>

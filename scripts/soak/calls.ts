@@ -1,10 +1,30 @@
 /**
  * The soak's two kinds of calls: a visitor's, through nginx, retried as the widget retries them
- * (and timed, every try), and the agent's, on the emulator's control API (zChat's agent console).
+ * (and timed, every try), and the agent's, on the emulator's control API (zChat's agent console);
+ * and the soak's record of each conversation, which the stream (stream.ts) fills too.
  */
 import { setTimeout as pause } from 'node:timers/promises'
 import type { Answer, Client } from '../testing/tls-client.ts'
-import type { Conversation } from './stream.ts'
+
+/** What one conversation's two sides did and saw. */
+export type Conversation = {
+  id: string
+  /** Texts of the visitor's messages the proxy took (2xx), in order. */
+  acknowledged: string[]
+  /** Texts the visitor gave up on (never taken within a minute of retries). */
+  givenUp: string[]
+  /** Texts the proxy refused with a 4xx (a mistake of the soak's, or the proxy's). */
+  refused: string[]
+  /** Texts of the agent's messages the emulator took, with when the agent sent each (ms). */
+  agentSent: Map<string, number>
+  /** Agent messages received on the stream, by text: how many times. */
+  agentReceived: Map<string, number>
+  /** Frame ids received more than once across reconnects. */
+  repeatedFrames: number
+  resets: number
+  reconnects: number
+  rated: boolean
+}
 
 export type Samples = {
   /** Round trip of every visitor call, by kind (start, message, typing, upload, finish, rating). */

@@ -19,10 +19,9 @@ import { parseArgs } from 'node:util'
 import { createClient } from 'redis'
 import { buildProxy } from '../bench/processes.ts'
 import { tlsClient } from '../testing/tls-client.ts'
-import type { Samples, World } from './calls.ts'
+import type { Conversation, Samples, World } from './calls.ts'
 import { type Life, type Reading, type Run, table } from './report.ts'
-import { cpuSeconds, redisMemory, startStack } from './stack.ts'
-import type { Conversation } from './stream.ts'
+import { cpuSeconds, readCollected, redisMemory, startStack } from './stack.ts'
 import { closeLedger } from './tally.ts'
 import { visit } from './visitor.ts'
 
@@ -91,6 +90,7 @@ try {
     name: instance.name,
     startedMinute: 0,
     readings: [],
+    memoryFile: instance.memoryFile,
   }))
   const current = [lives[0]!, lives[1]!]
   /** CPU seconds used, by process: each instance's life, the emulator. */
@@ -129,7 +129,12 @@ try {
   const killedAt = performance.now()
   const restarting = stack.killAndRestart(1)
   await restarting
-  current[1] = { name: "B'", startedMinute: minuteNow(), readings: [] }
+  current[1] = {
+    name: "B'",
+    startedMinute: minuteNow(),
+    readings: [],
+    memoryFile: stack.instances[1]!.memoryFile,
+  }
   lives.push(current[1])
   note(
     `instance B started again, listening ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
@@ -151,6 +156,16 @@ try {
     note('stopped waiting for the visitors')
   else note('every visitor is done')
   clearInterval(sampler)
+  // What each life wrote after its full collections, up to the end of the visits.
+  const endedAt = Date.now()
+  for (const life of lives) {
+    const lines = readCollected(life.memoryFile).filter((line) => line.at <= endedAt)
+    const minute = (at: number) => (at - startedAt.getTime()) / 60_000
+    life.collected = {
+      rss: lines.map((line) => ({ minute: minute(line.at), bytes: line.rss })),
+      heap: lines.map((line) => ({ minute: minute(line.at), bytes: line.heap })),
+    }
+  }
   const loadEnd = loadavg()
 
   // zChat's last deliveries (retries included), then the ledger.

@@ -6,7 +6,16 @@ import type { Tally } from './tally.ts'
 export type Reading = { minute: number; bytes: number }
 
 /** A process from its start to its end (an instance killed and started again has two lives). */
-export type Life = { name: string; startedMinute: number; readings: Reading[] }
+export type Life = {
+  name: string
+  startedMinute: number
+  /** The kernel's RSS every 10 s, as it comes (the collector's sawtooth included). */
+  readings: Reading[]
+  /** Where the process wrote its memory after each full collection. */
+  memoryFile: string
+  /** RSS and heap used right after a full collection, every 10 s: what the process holds. */
+  collected?: { rss: Reading[]; heap: Reading[] }
+}
 
 /** The slope of the least-squares line through the readings, in MB per minute (null: < 3 readings). */
 export function slope(readings: Reading[]): number | null {
@@ -40,6 +49,11 @@ export function spread(values: number[]) {
   }
 }
 
+const lowHigh = (readings: Reading[]) =>
+  readings.length
+    ? `${mb(Math.min(...readings.map((r) => r.bytes)))} / ${mb(Math.max(...readings.map((r) => r.bytes)))}`
+    : '—'
+
 const met = (ok: boolean) => (ok ? 'met' : '**missed**')
 const examples = (list: string[]) => (list.length ? ` (e.g. ${list.slice(0, 3).join(', ')})` : '')
 
@@ -64,9 +78,24 @@ export type Run = {
   cpu: Map<string, number>
 }
 
-/** Each life's readings after its warm-up, and their slope. */
-export function trend(life: Life, warmupMinutes: number) {
-  const after = life.readings.filter((r) => r.minute >= life.startedMinute + warmupMinutes)
+/** A life's readings minute by minute, as `minute: lowest-highest MB`, to see the curve the slope sums up. */
+export function byMinute(life: Life): string {
+  const minutes = new Map<number, number[]>()
+  for (const r of life.readings) {
+    const key = Math.floor(r.minute)
+    minutes.set(key, [...(minutes.get(key) ?? []), r.bytes / 1e6])
+  }
+  return [...minutes.entries()]
+    .map(
+      ([minute, values]) =>
+        `${minute}: ${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`,
+    )
+    .join(', ')
+}
+
+/** A life's readings after its warm-up, and their slope. */
+export function trend(life: Life, readings: Reading[], warmupMinutes: number) {
+  const after = readings.filter((r) => r.minute >= life.startedMinute + warmupMinutes)
   return { after, slope: slope(after) }
 }
 
@@ -105,12 +134,16 @@ export function table(run: Run): string {
     `| the emulator's own answers to the agent's calls (is the stand-in for zChat keeping up?), p50 / p99 (max) | — | ${ms(emulator.p50)} / ${ms(emulator.p99)} (${ms(emulator.max)}), ${emulator.n} calls |`,
   )
   for (const life of run.lives) {
-    const { after, slope: value } = trend(life, run.warmupMinutes)
-    const first = life.readings[0]?.bytes
-    const last = life.readings.at(-1)?.bytes
-    const okay = value !== null && value < 1
+    const { after, slope: value } = trend(life, life.readings, run.warmupMinutes)
     rows.push(
-      `| RSS of instance ${life.name} (from minute ${life.startedMinute.toFixed(1)}): first / last reading; slope after ${run.warmupMinutes} min of warm-up (${after.length} readings) | < 1 MB/min | ${mb(first)} / ${mb(last)}; ${signed(value)} (${value === null ? 'n/a' : met(okay)}) |`,
+      `| RSS of instance ${life.name} (from minute ${life.startedMinute.toFixed(1)}) as it comes, the collector's sawtooth included: lowest / highest; first / last reading; slope after ${run.warmupMinutes} min of warm-up (${after.length} readings) | — | ${lowHigh(life.readings)}; ${mb(life.readings[0]?.bytes)} / ${mb(life.readings.at(-1)?.bytes)}; ${signed(value)} |`,
+    )
+    const collected = life.collected ?? { rss: [], heap: [] }
+    const held = trend(life, collected.rss, run.warmupMinutes)
+    const heap = trend(life, collected.heap, run.warmupMinutes)
+    const okay = held.slope !== null && held.slope < 1
+    rows.push(
+      `| RSS of instance ${life.name} right after a full collection, every 10 s: first / last; slope after warm-up (${held.after.length} readings) | < 1 MB/min | ${mb(collected.rss[0]?.bytes)} / ${mb(collected.rss.at(-1)?.bytes)}; ${signed(held.slope)} (${held.slope === null ? 'n/a' : met(okay)}); heap used ${mb(collected.heap[0]?.bytes)} / ${mb(collected.heap.at(-1)?.bytes)}, ${signed(heap.slope)} |`,
     )
   }
   const redisSlope = slope(run.redis.filter((r) => r.minute >= run.warmupMinutes))
@@ -127,6 +160,7 @@ export function table(run: Run): string {
   return [
     ...rows,
     '',
+    ...run.lives.map((life) => `RSS of ${life.name}, each minute's readings: ${byMinute(life)}.`),
     `Started ${run.startedAt.toISOString()}, ${run.minutes} min, ${run.visitors} visitors; load average (1 / 5 / 15 min) ${loads(run.load.start)} at the start, ${loads(run.load.end)} at the end.`,
     `What happened: ${run.events.join('; ')}.`,
     run.unfinished

@@ -67,6 +67,8 @@ export type Instance = {
   startedAt: number
   /** Its resident set size now, in bytes, as the kernel counts it (no forced GC): 0 once gone. */
   rss(): number
+  /** Where it writes its memory right after a full collection, every 10 s (`afterCollection`). */
+  memoryFile: string
   /** CPU seconds it has used so far. */
   cpu(): number
 }
@@ -91,6 +93,35 @@ function readRss(pid: number | undefined): number {
   } catch {
     return 0
   }
+}
+
+/**
+ * Loaded into each instance (`--expose-gc --import` this): every 10 s a full collection, then the
+ * process's RSS and used heap, a line to SOAK_MEMORY_FILE. The kernel's RSS alone follows the
+ * collector's sawtooth (tens of MB over minutes); what a collection leaves is what is held.
+ */
+const afterCollection = `data:text/javascript,${encodeURIComponent(`
+import { appendFileSync } from 'node:fs'
+setInterval(() => {
+  globalThis.gc()
+  const { rss, heapUsed } = process.memoryUsage()
+  appendFileSync(process.env.SOAK_MEMORY_FILE, Date.now() + ' ' + rss + ' ' + heapUsed + '\\n')
+}, 10000).unref()
+`)}`
+
+/** What an instance's `memoryFile` holds: when (ms since the epoch), RSS and heap used, in bytes. */
+export function readCollected(file: string): { at: number; rss: number; heap: number }[] {
+  let text = ''
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {}
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [at, rss, heap] = line.split(' ').map(Number)
+      return { at: at!, rss: rss!, heap: heap! }
+    })
 }
 
 export type Stack = {
@@ -150,10 +181,11 @@ export async function startStack(dir: string): Promise<Stack> {
     const port = ports[index]!
     const name = index === 0 ? 'A' : 'B'
     const startedAt = performance.now()
+    const memoryFile = join(dir, `memory-${name}-${Date.now()}.txt`)
     const child = await launch(
       process.execPath,
-      ['dist/proxy/main.js'],
-      env(port),
+      ['--expose-gc', '--import', afterCollection, 'dist/proxy/main.js'],
+      { ...env(port), SOAK_MEMORY_FILE: memoryFile },
       join(dir, `instance-${name}.log`),
       /Server listening at/,
     )
@@ -163,6 +195,7 @@ export async function startStack(dir: string): Promise<Stack> {
       child,
       startedAt,
       rss: () => readRss(child.pid),
+      memoryFile,
       cpu: () => cpuSeconds(child.pid),
     }
   }

@@ -5,27 +5,7 @@
 import { setTimeout as pause } from 'node:timers/promises'
 import { routes } from '../../protocol/wire.ts'
 import { type EventStream, StatusError } from '../testing/tls-client.ts'
-import { between, count, type World } from './calls.ts'
-
-/** What one conversation's two sides did and saw. */
-export type Conversation = {
-  id: string
-  /** Texts of the visitor's messages the proxy took (2xx), in order. */
-  acknowledged: string[]
-  /** Texts the visitor gave up on (never taken within a minute of retries). */
-  givenUp: string[]
-  /** Texts the proxy refused with a 4xx (a mistake of the soak's, or the proxy's). */
-  refused: string[]
-  /** Texts of the agent's messages the emulator took, with when the agent sent each (ms). */
-  agentSent: Map<string, number>
-  /** Agent messages received on the stream, by text: how many times. */
-  agentReceived: Map<string, number>
-  /** Frame ids received more than once across reconnects. */
-  repeatedFrames: number
-  resets: number
-  reconnects: number
-  rated: boolean
-}
+import { between, type Conversation, count, type World } from './calls.ts'
 
 type StreamData = { type: string; author?: string; text?: string }
 

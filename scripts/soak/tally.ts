@@ -3,7 +3,7 @@
  * must be in zChat once (as the emulator recorded it), and every agent message zChat sent must
  * have reached its visitor's stream once, across however many reconnects.
  */
-import type { Conversation } from './stream.ts'
+import type { Conversation } from './calls.ts'
 
 type Seen = {
   hash: string

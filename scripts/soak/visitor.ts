@@ -9,9 +9,18 @@
 import { setTimeout as pause } from 'node:timers/promises'
 import { routes } from '../../protocol/wire.ts'
 import { samplePdf, samplePng } from '../../proxy/testing/harness.ts'
-import { agent, between, call, chance, retryable, startRetryable, type World } from './calls.ts'
+import {
+  agent,
+  between,
+  type Conversation,
+  call,
+  chance,
+  retryable,
+  startRetryable,
+  type World,
+} from './calls.ts'
 import { soakSecrets } from './stack.ts'
-import { Changes, type Conversation, follow } from './stream.ts'
+import { Changes, follow } from './stream.ts'
 
 let uploadCount = 0
 

@@ -4,6 +4,7 @@
  */
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
+import type { SignedIdentity } from '../../protocol/schemas.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { OpeningHours } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
@@ -21,11 +22,12 @@ import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
+import { askIdentity, readIdentity } from './identity.ts'
 import type { Live } from './live-part.ts'
 import { narrowQuery } from './narrow.ts'
 import { choicePart, endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
-import { identityDetails, type PageUrl, readChatAttributes } from './site-options.ts'
+import { type PageUrl, readChatAttributes } from './site-options.ts'
 import { mergeProfiles } from './site-profile.ts'
 import { subscribeWhenLive } from './subscribe-when-live.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
@@ -75,11 +77,31 @@ export function mount(host: ChatHost): ChatHandle {
   // On the widget's root (.zc), where ui/styles.ts switches its colours: the window and what opens with it.
   const root = host.container.parentElement
   if (root) root.dataset.theme = site.theme
-  // `zchat('identify', {identity})` wins over data-identity: it can be the fresher of the two.
-  const identity = () => mergeProfiles(host.profile).identity ?? site.identity
+  // data-identity, until `zchat('reset')` says its customer logged out.
+  let signedInPage = site.identity
+  /** The customer the page speaks for (a digest), as its identity last said. */
+  let owner: string | undefined
+  /**
+   * What the page says of the visitor: `zchat('identify', {identity})` wins over data-identity (it
+   * can be the fresher of the two). A function the page gave is asked (a promise, then).
+   */
   const identify = () => {
-    const { identity: given, ...details } = mergeProfiles(host.profile)
-    model.identify({ ...details, ...identityDetails(given ?? site.identity) })
+    const { identity: given = signedInPage, ...details } = mergeProfiles(host.site().profile)
+    const apply = (identity?: SignedIdentity) => {
+      const read = readIdentity(identity)
+      owner = read.owner
+      model.identify({ ...details, ...read.details })
+    }
+    if (typeof given !== 'function') return apply(given)
+    return askIdentity(given).then(apply, () => model.identify(details))
+  }
+  /** The identity a new conversation starts with: a fresh one from the page's function, if it gave one. */
+  const identity = async () => {
+    const given = mergeProfiles(host.site().profile).identity ?? signedInPage
+    if (typeof given !== 'function') return given
+    const fresh = await askIdentity(given)
+    owner = readIdentity(fresh).owner
+    return fresh
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.
@@ -137,9 +159,9 @@ export function mount(host: ChatHost): ChatHandle {
     session,
     startContext: async () => ({
       ...where(),
-      ...(await siteExtra(options.attributes.extra, host.extra)),
-      ...(identity() && { identity: identity() }),
-      ...(await captchaToken(host.captcha)),
+      ...(await siteExtra(options.attributes.extra, host.site().extra)),
+      ...(await identity().then((signed) => signed && { identity: signed })),
+      ...(await captchaToken(host.site().captcha)),
     }),
     newClientId,
     prechat: site.prechat,
@@ -151,6 +173,7 @@ export function mount(host: ChatHost): ChatHandle {
     onPhase: host.state,
     isClosed: () => hours()?.closed() ?? false,
     isOffline: () => !navigator.onLine,
+    owner: () => owner,
   })
   if (options.attributes.hours && !site.prechat.choice) {
     void import('../conversation/opening-hours.ts').then(
@@ -182,7 +205,7 @@ export function mount(host: ChatHost): ChatHandle {
         unavailable.value = createUnavailablePart({
           model,
           transport,
-          context: async () => ({ ...where(), ...(await captchaToken(host.captcha)) }),
+          context: async () => ({ ...where(), ...(await captchaToken(host.site().captcha)) }),
           conversationId: () => session.load()?.conversationId,
           // Worded now: the language's chunk may have arrived after the hours'.
           openingHours: hours()?.describeHours(),
@@ -211,11 +234,14 @@ export function mount(host: ChatHost): ChatHandle {
   const stopLivePrefetch = effect(() => {
     if (model.draft.value !== '' || !beforeStart.has(phaseName.value)) void livePart.prefetch()
   })
-  identify()
+  const asked = identify()
   addEventListener('online', model.backOnline)
   const stopUnread = effect(() => host.unread(model.unread.value))
-  model.restore()
-  watchSession(base, model.sessionChanged, teardown.signal)
+  // A conversation a signed customer started waits for the page's function to say who is here now.
+  if (asked && session.load()?.owner)
+    void asked.then(() => teardown.signal.aborted || model.restore())
+  else model.restore()
+  watchSession(base, { changed: model.sessionChanged, reset: model.reset }, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
   const showing = () => model.setVisible(open && !document.hidden)
   document.addEventListener('visibilitychange', showing, { signal: teardown.signal })
@@ -287,6 +313,10 @@ export function mount(host: ChatHost): ChatHandle {
       if (next && focus) focusRequest.value++
     },
     identify,
+    reset() {
+      signedInPage = owner = undefined
+      model.reset()
+    },
     destroy() {
       teardown.abort()
       render(null, host.container)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultPrechat } from '../conversation/prechat.ts'
-import { identityDetails, readChatAttributes } from './site-options.ts'
+import { readChatAttributes } from './site-options.ts'
 
 describe('readChatAttributes', () => {
   it("keeps today's form when nothing is set", () => {
@@ -105,19 +105,5 @@ describe('readChatAttributes', () => {
     expect(readChatAttributes({ identity: 'eyJleHAiOjF9' }).identity).toEqual({
       payload: 'eyJleHAiOjF9',
     })
-  })
-})
-
-describe('identityDetails', () => {
-  it("reads the signed details to fill and skip the form, never the site's keys", () => {
-    const payload = Buffer.from(
-      JSON.stringify({ name: 'Ana Lúcia', cpf: '52998224725', customerKey: 'crm-1', exp: 1 }),
-    ).toString('base64url')
-    expect(identityDetails({ payload, signature: 'x' })).toEqual({
-      name: 'Ana Lúcia',
-      cpf: '52998224725',
-    })
-    expect(identityDetails({ payload: 'not json' })).toEqual({})
-    expect(identityDetails(undefined)).toEqual({})
   })
 })

@@ -4,7 +4,7 @@
  * theme, and the window's title, the start's department and how much of the page's address it sends.
  * Bad values are reported (the caller warns once) and left out, as the loader does with its own.
  */
-import type { SignedIdentity, VisitorProfile } from '../../protocol/schemas.ts'
+import type { SignedIdentity } from '../../protocol/schemas.ts'
 import { defaultPrechat, type PrechatSettings, readPrechatFields } from '../conversation/prechat.ts'
 import type { ChatAttributes } from '../loader-chat-interface.ts'
 
@@ -78,22 +78,4 @@ export function readChatAttributes(attributes: ChatAttributes): ChatSettings {
       ...(identitySignature !== undefined && { signature: identitySignature.trim() }),
     }
   return settings
-}
-
-/**
- * The details a signed identity carries, read without checking the signature (the proxy does): they
- * only fill and skip the form. Nothing when the payload is not base64url JSON.
- */
-export function identityDetails(identity: SignedIdentity | undefined): VisitorProfile {
-  const details: VisitorProfile = {}
-  try {
-    const base64 = identity?.payload.replace(/-/g, '+').replace(/_/g, '/') ?? ''
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-    const data: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    for (const key of ['name', 'email', 'phone', 'cpf'] as const) {
-      const value = typeof data === 'object' && data !== null ? Reflect.get(data, key) : undefined
-      if (typeof value === 'string' && value.trim()) details[key] = value.trim()
-    }
-  } catch {}
-  return details
 }

@@ -20,6 +20,11 @@ describe('readProfile', () => {
     })
     expect(readProfile({ identity: 'eyJleHAiOjF9.c2ln' })).toEqual({})
   })
+
+  it("keeps a function as the identity: the page's way to get a fresh one, asked when needed", () => {
+    const get = () => ({ payload: 'e30', signature: 's' })
+    expect(readProfile({ name: 'Ana', identity: get })).toEqual({ name: 'Ana', identity: get })
+  })
 })
 
 describe('mergeProfiles', () => {

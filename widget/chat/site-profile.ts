@@ -8,7 +8,8 @@ import type { SiteProfile } from '../loader-chat-interface.ts'
 
 /**
  * Accepts only string name/email/phone/cpf, trimmed and bounded like the proxy's schema, and an
- * `identity` of string `payload` and `signature` (the proxy checks the rest).
+ * `identity` of string `payload` and `signature` (the proxy checks the rest), or a function that
+ * gets one (asked in chat/identity.ts).
  */
 export function readProfile(value: unknown): SiteProfile {
   const profile: SiteProfile = {}
@@ -22,8 +23,13 @@ export function readProfile(value: unknown): SiteProfile {
   pick('email', emailLength)
   pick('phone', phoneLength)
   pick('cpf', cpfLength)
+  const identity = fields.identity
+  if (typeof identity === 'function') {
+    profile.identity = identity as () => unknown
+    return profile
+  }
   // Unsigned goes on too: the proxy refuses it with a reason the site can read.
-  const { payload, signature } = (fields.identity ?? {}) as Record<string, unknown>
+  const { payload, signature } = (identity ?? {}) as Record<string, unknown>
   if (typeof payload === 'string')
     profile.identity = typeof signature === 'string' ? { payload, signature } : { payload }
   return profile

@@ -112,4 +112,26 @@ describe('the choice before the first message', () => {
     expect(model.answeredOn.value).toBeNull()
     expect(model.composable.value).toBe(true)
   })
+  it("forgets a conversation answered on the visitor's phone at the site's zchat('reset')", () => {
+    const session = memorySessionStore()
+    session.save({
+      conversationId: 'c9',
+      credential: 'k9',
+      expiresAt: future,
+      finished: false,
+      readId: 0,
+      seenId: 0,
+      owner: 'ana',
+      answeredOn: { channel: 'whatsapp', phone: '11991417777' },
+    })
+    const { model } = setup(session)
+    model.restore()
+    expect(model.answeredOn.value).toEqual({ channel: 'whatsapp', phone: '11991417777' })
+    model.reset()
+    // The next person at the computer sees no "we'll answer on WhatsApp", and a reload finds none.
+    expect(model.answeredOn.value).toBeNull()
+    expect(model.composable.value).toBe(true)
+    expect(session.load()).toBeNull()
+    expect(model.phase.value.name).not.toBe('chatting')
+  })
 })

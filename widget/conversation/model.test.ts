@@ -880,3 +880,150 @@ describe('many tabs, one conversation', () => {
     expect(busy.fake.transport.send.mock.calls[0]?.[1]).toMatchObject({ text: 'Mine' })
   })
 })
+
+describe('a shared computer: the next person gets nothing of the last one', () => {
+  it('zchat(reset) closes the stream and forgets the conversation, the visitor and what they typed', async () => {
+    const { model, fake, session } = await chatting()
+    model.identify({ name: 'Ana', email: 'ana@example.com' })
+    model.prechat.setConsent(true)
+    fake.emit({ type: 'message', author: 'agent', messageId: 'a1', text: 'Your order ships today' })
+    model.setDraft('Thanks, and my address is')
+    model.reset()
+    expect(fake.subscriptions[0]?.closed).toBe(true)
+    expect(session.load()).toBeNull()
+    expect(model.phase.value.name).toBe('prechat')
+    expect(model.transcript.value).toEqual([])
+    expect(model.draft.value).toBe('')
+    expect(model.unread.value).toBe(0)
+    expect(model.profile.value).toEqual({})
+    expect(model.prechat.known.value).toEqual({})
+    expect(model.prechat.consent.value).toBe(false)
+  })
+
+  it('the next conversation names no previous one: zChat gets none of its history', async () => {
+    const { model, fake } = await chatting()
+    fake.emit({ type: 'finished', by: 'agent' })
+    // Reset on the ended chat's window, and on the form after Start a new chat.
+    model.reset()
+    model.setDraft('Hello, I am someone else')
+    model.send()
+    await settle()
+    expect(fake.transport.start.mock.calls[1]?.[0]).not.toHaveProperty('previous')
+    fake.emit({ type: 'finished', by: 'agent' })
+    model.startNew()
+    model.reset()
+    model.setDraft('And again')
+    model.send()
+    await settle()
+    expect(fake.transport.start.mock.calls[2]?.[0]).not.toHaveProperty('previous')
+  })
+
+  it('keeps nothing of a start that answers after the reset, nor hands it to another tab', async () => {
+    const locks = fakeLocks()
+    const { model, fake, session } = setup({ exclusive: exclusive('zchat:start:test', locks) })
+    let answer: (reply: { conversationId: string; credential: string; expiresAt: string }) => void =
+      () => {}
+    fake.transport.start.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          answer = resolve
+        }),
+    )
+    model.restore()
+    model.setDraft('Hello')
+    model.send()
+    await settle()
+    model.reset()
+    answer({ conversationId: 'c1', credential: 'k1', expiresAt: future })
+    await settle()
+    expect(session.load()).toBeNull()
+    expect(await exclusive('zchat:start:test', locks)?.load()).toBeUndefined()
+    expect(fake.transport.subscribe).not.toHaveBeenCalled()
+    expect(model.phase.value.name).toBe('prechat')
+  })
+
+  it("never joins another signed customer's conversation that a tab the site did not reset still hands over", async () => {
+    // Ana's tab started c1 and holds it in its lock; Bia's tab has not yet read it from storage.
+    const locks = fakeLocks()
+    const sessions = laggingSessions()
+    const ana = setup(
+      { exclusive: exclusive('zchat:start:test', locks), owner: () => 'ana' },
+      sessions.tab(),
+    )
+    const bia = setup(
+      { exclusive: exclusive('zchat:start:test', locks), owner: () => 'bia' },
+      sessions.tab(),
+    )
+    bia.fake.transport.start.mockResolvedValue({
+      conversationId: 'c2',
+      credential: 'k2',
+      expiresAt: future,
+    })
+    ana.model.restore()
+    bia.model.restore()
+    ana.model.setDraft('I am Ana')
+    ana.model.send()
+    await settle()
+    bia.model.setDraft('I am Bia')
+    bia.model.send()
+    await settle()
+    expect(bia.fake.transport.start).toHaveBeenCalledOnce()
+    expect(bia.fake.transport.send).toHaveBeenCalledWith(
+      { conversationId: 'c2', credential: 'k2' },
+      { clientId: 'client-1', text: 'I am Bia' },
+    )
+  })
+
+  it('keeps the signed customer a conversation was started for with it', async () => {
+    const { model, session } = setup({ owner: () => 'ana' })
+    model.restore()
+    model.setDraft('Hello')
+    model.send()
+    await settle()
+    expect(session.load()?.owner).toBe('ana')
+    const anonymous = setup({ owner: () => undefined })
+    anonymous.model.restore()
+    anonymous.model.setDraft('Hello')
+    anonymous.model.send()
+    await settle()
+    expect(anonymous.session.load()).not.toHaveProperty('owner')
+  })
+
+  it('forgets, in every tab, a conversation another signed customer started, instead of showing it', () => {
+    const session = ongoingSession({ owner: 'ana' })
+    const { model, fake } = setup({ owner: () => 'bia' }, session)
+    model.restore()
+    expect(model.phase.value.name).toBe('prechat')
+    expect(fake.transport.subscribe).not.toHaveBeenCalled()
+    expect(session.load()).toBeNull()
+    expect(session.forgottenEverywhere).toBe(1)
+  })
+
+  it("resumes the same customer's conversation, and a page that names no one's", () => {
+    for (const owner of ['ana', undefined]) {
+      const session = ongoingSession({ owner: 'ana' })
+      const { model, fake } = setup({ owner: () => owner }, session)
+      model.restore()
+      expect(model.phase.value.name, String(owner)).toBe('starting')
+      expect(fake.transport.subscribe).toHaveBeenCalledOnce()
+      expect(session.forgottenEverywhere).toBe(0)
+    }
+  })
+
+  it('resets when the page signs another customer in while the conversation is shown', () => {
+    let owner = 'ana'
+    const session = ongoingSession({ owner: 'ana' })
+    const { model, fake } = setup({ owner: () => owner }, session)
+    model.restore()
+    model.identify({ name: 'Ana' })
+    expect(fake.subscriptions[0]?.closed).toBe(false)
+    owner = 'bia'
+    model.identify({ name: 'Bia' })
+    expect(fake.subscriptions[0]?.closed).toBe(true)
+    expect(session.forgottenEverywhere).toBe(1)
+    expect(model.phase.value.name).toBe('prechat')
+    expect(model.transcript.value).toEqual([])
+    // Bia's own details stay: they are the page's, said after the reset.
+    expect(model.profile.value).toEqual({ name: 'Bia' })
+  })
+})

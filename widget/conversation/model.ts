@@ -55,6 +55,11 @@ export type ConversationDeps = {
   isOffline?(): boolean
   /** One start at a time across the browser's tabs; none without Web Locks: each starts its own. */
   exclusive?: StartLock | undefined
+  /**
+   * Which signed customer the page speaks for now (a digest, chat/identity.ts), if it does: a
+   * conversation is stored with it, and one stored for another customer is forgotten, not shown.
+   */
+  owner?(): string | undefined
 }
 
 /**
@@ -98,6 +103,8 @@ export function createConversationModel(deps: ConversationDeps) {
   /** The conversation a new one follows, so the proxy can show its agent the earlier history. */
   let previous: Credentials | null = null
   let closeStream: (() => void) | null = null
+  /** Moves on with each reset: a start still in flight from before keeps nothing. */
+  let generation = 0
   const attention = createAttention(session, deps.onAgentMessage)
   const agentTyping = createTypingExpiry(() => dispatch({ type: 'typing-expired' }), {
     now: () => transport.serverNow(),
@@ -193,6 +200,55 @@ export function createConversationModel(deps: ConversationDeps) {
     if (state.value.phase.name === 'prechat' && deps.isClosed?.()) dispatch({ type: 'closed' })
   }
 
+  /** Started by a signed customer other than the one the page speaks for now. */
+  function another(stored: StoredSession | null | undefined): boolean {
+    const owner = deps.owner?.()
+    return !!stored?.owner && !!owner && stored.owner !== owner
+  }
+
+  /**
+   * The stored conversation, unless a signed customer started it and the page now speaks for
+   * another one (the next person at a shared computer): then it is forgotten in every tab.
+   */
+  function ours(): StoredSession | null {
+    const stored = session.load()
+    if (!another(stored)) return stored
+    session.forgetEverywhere()
+    wipe()
+    return null
+  }
+
+  /** Back to a new visitor's window: nothing of the conversation, nor of the visitor, stays. */
+  function wipe(): void {
+    generation++
+    previous = null
+    startAfresh()
+    batch(() => {
+      profile.value = {}
+      prechat.known.value = {}
+      prechat.consent.value = false
+    })
+  }
+
+  /** Leaves the conversation for the form of a new one. */
+  function startAfresh(): void {
+    outbox.stop()
+    attachment.reset()
+    forget()
+    batch(() => {
+      dispatch({ type: 'reset' })
+      draft.value = ''
+      alert.value = null
+      sendProblem.value = null
+      ending.cancel()
+      prechat.reset()
+      attention.reset()
+      rating.reset()
+    })
+    outbox = newOutbox()
+    checkHours()
+  }
+
   /** Resume the stored conversation: after a reload, or the one another tab started. */
   function resume(stored: StoredSession): void {
     attention.restore(stored)
@@ -214,28 +270,35 @@ export function createConversationModel(deps: ConversationDeps) {
     dispatch({ type: 'start' })
     if (state.value.phase.name !== 'starting') return
     const visitor = cleanProfile(profile.value)
+    const at = generation
     try {
       const context = { ...(await deps.startContext()), ...prechat.choice.value?.context() }
       if (state.value.phase.name !== 'starting') return
       const begin = async () => {
         // Another tab started one meanwhile: this tab's first message goes there.
         const started = session.load()
-        if (started && !started.finished) return started
-        // Its save may not be in this tab's storage yet: the lock keeps it (tabs/exclusive.ts).
+        if (started && !started.finished && !another(started)) return started
+        // Its save may not be in this tab's storage yet: the lock keeps it (tabs/exclusive.ts). A
+        // tab the site did not reset may still hold another customer's: that one is not joined.
         const handed = await lock?.load()
-        if (handed && handed.conversationId !== started?.conversationId) return handed
+        if (handed && handed.conversationId !== started?.conversationId && !another(handed))
+          return handed
         const reply = await transport.start({
           ...context,
           ...(visitor && { visitor }),
           ...(previous && { previous }),
         })
-        const stored = { ...reply, finished: false, readId: 0, seenId: 0 }
-        session.save(stored)
-        await lock?.save(stored)
+        const owner = deps.owner?.()
+        const stored = { ...reply, finished: false, readId: 0, seenId: 0, ...(owner && { owner }) }
+        // Reset meanwhile (the site's logout): whoever comes next does not get it.
+        if (generation === at) {
+          session.save(stored)
+          await lock?.save(stored)
+        }
         return stored
       }
       const stored = await (lock ? lock.run(begin) : begin())
-      if (state.value.phase.name !== 'starting') return
+      if (state.value.phase.name !== 'starting' || generation !== at) return
       previous = null
       attention.restore(stored)
       listen(stored)
@@ -322,7 +385,7 @@ export function createConversationModel(deps: ConversationDeps) {
 
     /** Resume the stored conversation, if any, else get ready for a new one. Called once at mount. */
     restore(): void {
-      const stored = session.load()
+      const stored = ours()
       if (!stored) {
         dispatch({ type: 'open' })
         checkHours()
@@ -370,8 +433,12 @@ export function createConversationModel(deps: ConversationDeps) {
       profile.value = { ...profile.value, ...patch }
     },
 
-    /** What the site knows of the visitor: fills the form, and may make it unnecessary. */
+    /**
+     * What the site knows of the visitor: fills the form, and may make it unnecessary. Another
+     * signed customer than the stored conversation's: that one is forgotten first.
+     */
     identify(known: VisitorProfile): void {
+      ours()
       batch(() => {
         profile.value = { ...profile.value, ...known }
         prechat.known.value = { ...prechat.known.value, ...known }
@@ -469,23 +536,16 @@ export function createConversationModel(deps: ConversationDeps) {
     },
 
     startNew(): void {
-      outbox.stop()
-      attachment.reset()
       if (auth) previous = auth
-      forget()
-      batch(() => {
-        dispatch({ type: 'reset' })
-        draft.value = ''
-        alert.value = null
-        sendProblem.value = null
-        ending.cancel()
-        prechat.reset()
-        attention.reset()
-        rating.reset()
-      })
-      outbox = newOutbox()
-      checkHours()
+      startAfresh()
     },
+
+    /**
+     * `zchat('reset')`, here or in another tab: the conversation is closed and forgotten (the page
+     * has already cleared the stored one), and the window shows what a new visitor sees. The
+     * next conversation carries nothing of it.
+     */
+    reset: wipe,
 
     dispose(): void {
       outbox.stop()

@@ -74,6 +74,11 @@ export type StoredSession = {
   readId: number
   /** Highest event id already handled: replays at or below it fire no `message` to the host page. */
   seenId: number
+  /**
+   * Which signed customer started it (chat/identity.ts ownerOf: a digest), if one did: a page
+   * signed for another customer does not get to see it.
+   */
+  owner?: string
   /** Answered on the visitor's phone (the start's reply): the chat shows it, and no longer writes to it. */
   answeredOn?: AnsweredOn | undefined
 }
@@ -86,6 +91,8 @@ export type SessionStore = {
   /** Patches the stored conversation, if there is one. */
   update(patch: Partial<StoredSession>): void
   clear(): void
+  /** Forgets the conversation here and in every other tab of the browser (`zchat('reset')`). */
+  forgetEverywhere(): void
 }
 
 /**

@@ -5,6 +5,7 @@ function setup() {
   const controls = {
     init: vi.fn(),
     destroy: vi.fn(),
+    reset: vi.fn(),
     open: vi.fn(),
     close: vi.fn(),
     toggle: vi.fn(),
@@ -30,6 +31,13 @@ describe('zchat()', () => {
       undefined,
     ])
     expect(controls.destroy).toHaveBeenCalledOnce()
+  })
+
+  it("runs reset, the site's logout", () => {
+    const { zchat, controls, warn } = setup()
+    zchat('reset')
+    expect(controls.reset).toHaveBeenCalledOnce()
+    expect(warn).not.toHaveBeenCalled()
   })
 
   it('runs open, close, toggle and identify', () => {

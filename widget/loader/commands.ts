@@ -9,6 +9,8 @@ export type Controls = {
   /** `zchat('init', options)`, unchecked: the loader reads them (options.ts readInit). */
   init(options: unknown): void
   destroy(): void
+  /** The site's logout: the conversation, and what the page said of the visitor, are forgotten. */
+  reset(): void
   open(): void
   close(): void
   toggle(): void
@@ -68,8 +70,7 @@ export function createCommands(controls: Controls) {
     }),
   )
 
-  function zchat(...args: unknown[]): void {
-    const [command, a, b] = args
+  function zchat(command?: unknown, a?: unknown, b?: unknown): void {
     try {
       const run = commands.get(command)
       if (run) run(a, b)

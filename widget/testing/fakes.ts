@@ -128,9 +128,13 @@ export function createFakeTransport() {
  * The conversation's session store in memory, keeping the port's promises: what is saved is copied,
  * and an expired conversation loads as none (and is forgotten), as in the browser's.
  */
-export function memorySessionStore(now: () => number = Date.now): SessionStore {
+export function memorySessionStore(
+  now: () => number = Date.now,
+): SessionStore & { forgottenEverywhere: number } {
   let stored: StoredSession | null = null
-  const store: SessionStore = {
+  const store: SessionStore & { forgottenEverywhere: number } = {
+    /** How many times every tab was told to forget the conversation. */
+    forgottenEverywhere: 0,
     load() {
       if (stored && !(Date.parse(stored.expiresAt) > now())) stored = null
       return stored && { ...stored }
@@ -144,6 +148,10 @@ export function memorySessionStore(now: () => number = Date.now): SessionStore {
     },
     clear() {
       stored = null
+    },
+    forgetEverywhere() {
+      stored = null
+      store.forgottenEverywhere++
     },
   }
   return store
@@ -164,7 +172,7 @@ export function memoryStorage(): Storage {
 }
 
 /** A store holding a conversation going on (`c1`), as a reload finds it; `overrides` change it. */
-export function ongoingSession(overrides: Partial<StoredSession> = {}): SessionStore {
+export function ongoingSession(overrides: Partial<StoredSession> = {}) {
   const session = memorySessionStore()
   session.save({
     conversationId: 'c1',
@@ -192,10 +200,13 @@ export function laggingSessions() {
   }
   return {
     /** One more tab, opened before anything was saved. */
-    tab(): SessionStore {
+    tab(): ReturnType<typeof memorySessionStore> {
       const own = memorySessionStore()
       copies.push(own)
-      const store: SessionStore = {
+      const store: ReturnType<typeof memorySessionStore> = {
+        get forgottenEverywhere() {
+          return own.forgottenEverywhere
+        },
         load: own.load,
         save(session) {
           own.save(session)
@@ -207,6 +218,10 @@ export function laggingSessions() {
         },
         clear() {
           own.clear()
+          toOthers(own, (copy) => copy.clear())
+        },
+        forgetEverywhere() {
+          own.forgetEverywhere()
           toOthers(own, (copy) => copy.clear())
         },
       }

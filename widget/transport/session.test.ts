@@ -81,6 +81,26 @@ describe('createSessionStore', () => {
     store.update({ finished: true })
     expect(hasOngoingSession(base, storage)).toBe(false)
   })
+
+  it('tells the loader nothing is going on when what is stored is not a conversation', () => {
+    const storage = memoryStorage()
+    const soon = new Date(Date.now() + 60_000).toISOString()
+    for (const text of [
+      'not json',
+      '42',
+      '"x"',
+      'null',
+      '[]',
+      '{}',
+      `{"expiresAt":"never"}`,
+      `["${soon}"]`,
+    ]) {
+      storage.setItem(sessionKey(base), text)
+      expect(hasOngoingSession(base, storage), text).toBe(false)
+    }
+    storage.setItem(sessionKey(base), JSON.stringify({ expiresAt: soon }))
+    expect(hasOngoingSession(base, storage)).toBe(true)
+  })
 })
 
 describe('rememberOpen', () => {

@@ -41,26 +41,51 @@ export function createSessionStore(
     clear() {
       attempt(() => storage?.removeItem(key))
     },
+    forgetEverywhere: () => forgetConversation(base, storage),
   }
   return store
 }
 
 /** For the loader: is there a live conversation worth loading the chat for right away? */
 export function hasOngoingSession(base: string, storage = browserStorage()): boolean {
-  // A lighter read than load(): this runs in the loader on every page, and forgets nothing. At worst
-  // it loads the chat for nothing, whose load() reads the session in full.
-  const value: unknown = attempt(() => JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'))
-  if (typeof value !== 'object' || value === null) return false
-  const session = value as Partial<Record<keyof StoredSession, unknown>>
-  return Date.parse(String(session.expiresAt)) > Date.now() && session.finished !== true
+  // A lighter read than load(): this runs in the loader on every page, and forgets nothing. What has
+  // no `expiresAt` parses as no date (NaN), never ahead of now; a value we never wrote that passes
+  // (a number read as a year) only loads the chat, whose load() finds no conversation in it.
+  const session: Partial<Record<keyof StoredSession, unknown>> | undefined = attempt(() =>
+    JSON.parse(storage?.getItem(sessionKey(base)) ?? 'null'),
+  )
+  return Date.parse(session?.expiresAt as string) > Date.now() && session?.finished !== true
 }
 
-/** Another tab saved, changed or cleared the conversation (the `storage` event fires in the others). */
-export function watchSession(base: string, onChange: () => void, signal?: AbortSignal): void {
+/**
+ * What the stored conversation becomes on `zchat('reset')`: not a conversation (load() reads none),
+ * and a change every other tab hears (the `storage` event) and tells from a plain clear.
+ */
+export const resetValue = 'reset'
+
+/**
+ * `zchat('reset')`, or another signed customer: the conversation is forgotten in this browser, and
+ * every other tab of the site is told to forget it too (each one's chat resets, its stream and
+ * journal with it).
+ */
+export function forgetConversation(base: string, storage = browserStorage()): void {
+  attempt(() => storage?.setItem(sessionKey(base), resetValue))
+}
+
+/**
+ * Another tab saved, changed or cleared the conversation (the `storage` event fires in the others),
+ * or reset it.
+ */
+export function watchSession(
+  base: string,
+  handlers: { changed(): void; reset(): void },
+  signal?: AbortSignal,
+): void {
   addEventListener(
     'storage',
     (event) => {
-      if (event.key === sessionKey(base)) onChange()
+      if (event.key === sessionKey(base))
+        (event.newValue === resetValue ? handlers.reset : handlers.changed)()
     },
     signal && { signal },
   )
@@ -91,6 +116,7 @@ function parse(text: string | null): StoredSession | null {
     finished: v.finished === true,
     readId: typeof v.readId === 'number' ? v.readId : 0,
     seenId: typeof v.seenId === 'number' ? v.seenId : 0,
+    ...(typeof v.owner === 'string' && { owner: v.owner }),
     ...(typeof on?.phone === 'string' &&
       (on.channel === 'whatsapp' || on.channel === 'sms') && { answeredOn: on as AnsweredOn }),
   }
