@@ -69,7 +69,11 @@ export type SiteSaid = {
 
 export type ChatHost = {
   options: WidgetOptions
-  shadow: ShadowRoot
+  /**
+   * Adds CSS to the widget's shadow root, the chat's and each part's as it comes: the loader's own
+   * `adoptStyles` (ui/adopt-styles.ts), so the chat carries no copy of it.
+   */
+  adopt(css: string): void
   /**
    * Where the chat renders; the loader shows and hides it. Opened before the chat drew into it, it
    * is editable and focused, so what the visitor types meanwhile waits there for the message box.

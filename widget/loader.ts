@@ -203,7 +203,7 @@ function render(
   }
   const chatHost: ChatHost = {
     options,
-    shadow,
+    adopt: (css) => adoptStyles(shadow, css),
     container: panel,
     site,
     close: () => setOpen(false, true),

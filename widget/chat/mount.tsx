@@ -15,7 +15,6 @@ import { exclusive } from '../tabs/exclusive.ts'
 import { createApi } from '../transport/api.ts'
 import { createServerClock } from '../transport/server-clock.ts'
 import { createSessionStore, watchSession } from '../transport/session.ts'
-import { adoptStyles } from '../ui/adopt-styles.ts'
 import { ChatWindow } from '../ui/ChatWindow.tsx'
 import { CrashGuard } from '../ui/CrashGuard.tsx'
 import { PartFailed } from '../ui/PartSlot.tsx'
@@ -70,8 +69,8 @@ const beforeStart = new Set<string>(['idle', 'prechat'])
 export function mount(host: ChatHost): ChatHandle {
   const { options } = host
   const base = options.proxy
-  adoptStyles(host.shadow, chatCss)
-  setPartsRoot(host.shadow)
+  host.adopt(chatCss)
+  setPartsRoot(host.adopt)
   const site = readChatAttributes(options.attributes)
   if (site.problems.length > 0) warn(`ignoring ${site.problems.join(', ')}; using defaults`)
   // On the widget's root (.zc), where ui/styles.ts switches its colours: the window and what opens with it.

@@ -3,6 +3,7 @@
 import { effect, signal } from '@preact/signals'
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
+import { adoptStyles } from '../ui/adopt-styles.ts'
 import { PartSlot } from '../ui/PartSlot.tsx'
 import { lazyPart, setPartsRoot } from './parts.ts'
 
@@ -25,7 +26,7 @@ describe('a lazily loaded part of the chat', () => {
   it('shows the placeholder while it loads, then the part, with its CSS in the shadow root', async () => {
     const host = document.createElement('div')
     const shadow = host.attachShadow({ mode: 'open' })
-    setPartsRoot(shadow)
+    setPartsRoot((css) => adoptStyles(shadow, css))
     const { part, line } = flakyPart()
     line.online = true
     render(
@@ -80,14 +81,14 @@ describe('a lazily loaded part of the chat', () => {
 
   it('brings its CSS to a chat mounted again after it loaded (init after destroy)', async () => {
     const first = document.createElement('div').attachShadow({ mode: 'open' })
-    setPartsRoot(first)
+    setPartsRoot((css) => adoptStyles(first, css))
     const { part, line } = flakyPart()
     line.online = true
     const before = first.adoptedStyleSheets.length
     await part.load()
     expect(first.adoptedStyleSheets.length).toBe(before + 1)
     const again = document.createElement('div').attachShadow({ mode: 'open' })
-    setPartsRoot(again)
+    setPartsRoot((css) => adoptStyles(again, css))
     await part.load()
     // Every part's CSS loaded so far, this one's included, and nothing fetched again.
     expect(again.adoptedStyleSheets.length).toBe(first.adoptedStyleSheets.length)

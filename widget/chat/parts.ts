@@ -6,7 +6,6 @@
  * remembered so the window can say so and offer Retry: import() is retried by a new call.
  */
 import { type ReadonlySignal, signal } from '@preact/signals'
-import { adoptStyles } from '../ui/adopt-styles.ts'
 
 export type PartState<T> =
   | { name: 'idle' }
@@ -22,13 +21,16 @@ export type LazyPart<T> = {
   prefetch(): Promise<void>
 }
 
-/** Where the parts' CSS goes: the chat's shadow root, set by mount before the first render. */
-let root: ShadowRoot | null = null
+/**
+ * Where the parts' CSS goes: the chat's shadow root, through the loader's `adopt` (one copy of
+ * adoptStyles for both), set by mount before the first render.
+ */
+let adopt: ((css: string) => void) | null = null
 /** The CSS of the parts loaded so far: a chat mounted again (init after destroy) gets it too. */
 const loadedCss: string[] = []
-export function setPartsRoot(shadow: ShadowRoot): void {
-  root = shadow
-  for (const css of loadedCss) adoptStyles(shadow, css)
+export function setPartsRoot(adoptHere: (css: string) => void): void {
+  adopt = adoptHere
+  for (const css of loadedCss) adoptHere(css)
 }
 
 export function lazyPart<T extends object>(fetch: () => Promise<T>): LazyPart<T> {
@@ -43,7 +45,7 @@ export function lazyPart<T extends object>(fetch: () => Promise<T>): LazyPart<T>
           const { css } = part as { css?: unknown }
           if (typeof css === 'string') {
             loadedCss.push(css)
-            if (root) adoptStyles(root, css)
+            adopt?.(css)
           }
           state.value = { name: 'ready', part }
           return part
