@@ -63,6 +63,9 @@
  * open 25.25 KB (25,686 bytes), first open of a new conversation 38.25 (38,907), of one going on 39.5
  * (40,157; 39.25 would leave 35 bytes), all chat code 51.75 (52,762). The loader is unchanged at
  * 4.96 KB (5,081 bytes of 5 KB): main paid for the reset with room it made in the loader.
+ * Then the chat adds its CSS through the loader's adoptStyles (host.adopt) instead of a copy of its
+ * own: chat on open 25,606 bytes (25.25 KB), first open of a new conversation 38,830 (38 KB), of one
+ * going on 40,078 (39.25), all chat code 52,669 (51.5), the loader 5,085 (5).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -118,12 +121,12 @@ const budgets = [
   {
     name: 'first open of a new conversation: the loader, the chat, ky, the largest language and the pre-chat form',
     files: firstOpenFiles(open.prechat),
-    maxGzipBytes: 38.25 * 1024,
+    maxGzipBytes: 38 * 1024,
   },
   {
     name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 39.5 * 1024,
+    maxGzipBytes: 39.25 * 1024,
   },
   ...lazyParts,
   {
@@ -136,7 +139,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 51.75 * 1024,
+    maxGzipBytes: 51.5 * 1024,
   },
 ]
 
