@@ -164,6 +164,7 @@ try {
     life.collected = {
       rss: lines.map((line) => ({ minute: minute(line.at), bytes: line.rss })),
       heap: lines.map((line) => ({ minute: minute(line.at), bytes: line.heap })),
+      heapTotal: lines.map((line) => ({ minute: minute(line.at), bytes: line.heapTotal })),
     }
   }
   const loadEnd = loadavg()

@@ -65,7 +65,7 @@ export type Instance = {
   child: ChildProcess
   /** When this process started (ms, performance.now()), for its RSS series. */
   startedAt: number
-  /** Its resident set size now, in bytes, as the kernel counts it (no forced GC): 0 once gone. */
+  /** Its resident set size now, in bytes, as the kernel counts it (between the collections of `afterCollection`): 0 once gone. */
   rss(): number
   /** Where it writes its memory right after a full collection, every 10 s (`afterCollection`). */
   memoryFile: string
@@ -104,13 +104,24 @@ const afterCollection = `data:text/javascript,${encodeURIComponent(`
 import { appendFileSync } from 'node:fs'
 setInterval(() => {
   globalThis.gc()
-  const { rss, heapUsed } = process.memoryUsage()
-  appendFileSync(process.env.SOAK_MEMORY_FILE, Date.now() + ' ' + rss + ' ' + heapUsed + '\\n')
+  const m = process.memoryUsage()
+  const line = [Date.now(), m.rss, m.heapUsed, m.heapTotal, m.external, m.arrayBuffers]
+  appendFileSync(process.env.SOAK_MEMORY_FILE, line.join(' ') + '\\n')
 }, 10000).unref()
 `)}`
 
-/** What an instance's `memoryFile` holds: when (ms since the epoch), RSS and heap used, in bytes. */
-export function readCollected(file: string): { at: number; rss: number; heap: number }[] {
+/** One line of an instance's `memoryFile`: when (ms since the epoch), then bytes. */
+export type Collected = {
+  at: number
+  rss: number
+  heap: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+}
+
+/** What an instance's `memoryFile` holds. */
+export function readCollected(file: string): Collected[] {
   let text = ''
   try {
     text = readFileSync(file, 'utf8')
@@ -119,8 +130,15 @@ export function readCollected(file: string): { at: number; rss: number; heap: nu
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [at, rss, heap] = line.split(' ').map(Number)
-      return { at: at!, rss: rss!, heap: heap! }
+      const [at, rss, heap, heapTotal, external, arrayBuffers] = line.split(' ').map(Number)
+      return {
+        at: at!,
+        rss: rss!,
+        heap: heap!,
+        heapTotal: heapTotal ?? 0,
+        external: external ?? 0,
+        arrayBuffers: arrayBuffers ?? 0,
+      }
     })
 }
 
