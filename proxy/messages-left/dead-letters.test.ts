@@ -2,7 +2,7 @@
  * Dead letters in a folder, and the operator's commands on them (list, retry, erase), against a
  * real site inbox on loopback; the built entry once, as an operator runs it.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -57,6 +57,41 @@ describe('dead letters in a folder', () => {
     expect(await letters.erase('a')).toBe(false)
     expect(await letters.erase('../etc/passwd')).toBe(false)
     expect((await letters.list()).map((l) => l.message.id)).toEqual(['b'])
+  })
+
+  it('lets proxies sharing the folder start at once (the e2e workers share the demo’s default)', async () => {
+    store()
+    // Processes of their own, as two Playwright workers starting the demo: each starts again and
+    // again for half a second while the others do, its probe written and removed among theirs.
+    const module = fileURLToPath(new URL('./dead-letters.ts', import.meta.url))
+    const script = `
+      const { createFolderDeadLetters } = await import(${JSON.stringify(module)})
+      const letters = createFolderDeadLetters({ dir: process.argv[1], retentionMs: 1000 })
+      const [from, until] = [Number(process.argv[2]), Number(process.argv[2]) + 500]
+      await new Promise((resolve) => setTimeout(resolve, from - Date.now()))
+      while (Date.now() < until) await letters.prepare()
+    `
+    // Started together, however long each takes to load.
+    const from = String(Date.now() + 3000)
+    const runs = Array.from(
+      { length: 3 },
+      () =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', '--input-type=module', '-e', script, dir, from],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          )
+          let stderr = ''
+          child.stderr.on('data', (chunk) => {
+            stderr += chunk
+          })
+          child.on('exit', (code) => resolve({ code, stderr }))
+        }),
+    )
+    const ended = await Promise.all(runs)
+    expect(ended.filter((run) => run.code !== 0).map((run) => run.stderr.slice(0, 300))).toEqual([])
+    expect(readdirSync(dir)).toEqual([])
   })
 
   it('erases those past LEAVE_MESSAGE_DEAD_LETTER_HOURS', async () => {

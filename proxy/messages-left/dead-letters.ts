@@ -8,6 +8,7 @@
  * One JSON file per message in LEAVE_MESSAGE_DEAD_LETTER_DIR (this module), or one Redis hash for
  * every instance with REDIS_URL (redis/dead-letters.ts).
  */
+import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -123,8 +124,9 @@ export function createFolderDeadLetters({
   return {
     async prepare() {
       await mkdir(dir, { recursive: true, mode: 0o700 })
-      // Written and read back once now: an unwritable folder stops the start, not a message later.
-      const probe = join(dir, '.probe')
+      // Written and removed once now: an unwritable folder stops the start, not a message later.
+      // A name of its own: proxies sharing the folder may start at once, each removing its probe.
+      const probe = join(dir, `.probe-${process.pid}-${randomBytes(6).toString('hex')}`)
       await writeFile(probe, '', { mode: 0o600 })
       await rm(probe)
     },
