@@ -69,8 +69,13 @@ test('two tabs on the pre-chat form share one conversation, one event stream and
   await expect(one.chat.getByRole('log')).toContainText('And from tab two')
   await expect(card.getByRole('list', { name: 'Messages' })).toContainText('And from tab two')
 
-  // The visitor goes to another site: both tabs hidden, tab two (opened last) looked at last.
+  // The visitor looks at tab one, then at tab two, then goes to another site: both tabs hidden,
+  // tab two looked at last. (Both pages are drawn at once here, so which one mounted its chat last
+  // says nothing: the story switches between them as a visitor's one window would.)
+  await setHidden(two.page, true)
+  await setHidden(one.page, false)
   await setHidden(one.page, true)
+  await setHidden(two.page, false)
   await setHidden(two.page, true)
   await reply(card, 'Are you still there?')
   for (const { chat, page } of [one, two]) {

@@ -236,11 +236,17 @@ export function mount(host: ChatHost): ChatHandle {
   const asked = identify()
   addEventListener('online', model.backOnline)
   const stopUnread = effect(() => host.unread(model.unread.value))
-  // A conversation a signed customer started waits for the page's function to say who is here now.
+  // A conversation a signed customer started waits for the page's function to say who is here now:
+  // restored then, and not joined from another tab's (or the last page's) writes meanwhile.
+  let asking = asked !== undefined
+  if (asked) void asked.finally(() => (asking = false)).catch(() => {})
   if (asked && session.load()?.owner)
     void asked.then(() => teardown.signal.aborted || model.restore())
   else model.restore()
-  watchSession(base, { changed: model.sessionChanged, reset: model.reset }, teardown.signal)
+  const changed = () => {
+    if (!(asking && session.load()?.owner)) model.sessionChanged()
+  }
+  watchSession(base, { changed, reset: model.reset }, teardown.signal)
   // Read means shown: the window open on a page the visitor is looking at.
   const showing = () => model.setVisible(open && !document.hidden)
   document.addEventListener('visibilitychange', showing, { signal: teardown.signal })

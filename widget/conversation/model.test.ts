@@ -974,6 +974,29 @@ describe('a shared computer: the next person gets nothing of the last one', () =
     )
   })
 
+  it("does not join the conversation another signed customer's tab saves (the last page's, as it unloads)", () => {
+    const session = memorySessionStore()
+    const { model, fake } = setup({ owner: () => 'bia' }, session)
+    model.restore()
+    // Ana's page, which the site did not reset, writes her conversation as it goes.
+    session.save({
+      conversationId: 'c1',
+      credential: 'k1',
+      expiresAt: future,
+      finished: false,
+      readId: 3,
+      seenId: 3,
+      owner: 'ana',
+    })
+    model.sessionChanged()
+    expect(fake.transport.subscribe).not.toHaveBeenCalled()
+    expect(model.phase.value.name).toBe('prechat')
+    // The same customer's other tab: joined, as before.
+    session.save({ ...session.load()!, owner: 'bia' })
+    model.sessionChanged()
+    expect(fake.transport.subscribe).toHaveBeenCalledOnce()
+  })
+
   it('keeps the signed customer a conversation was started for with it', async () => {
     const { model, session } = setup({ owner: () => 'ana' })
     model.restore()

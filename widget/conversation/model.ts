@@ -396,11 +396,12 @@ export function createConversationModel(deps: ConversationDeps) {
 
     /**
      * Another tab changed the stored session: it read messages, or started a conversation, which
-     * this tab joins unless it has one going on itself.
+     * this tab joins unless it has one going on itself, or another signed customer's it is (a page
+     * the site did not reset, still open or unloading: never shown to the one signed in here).
      */
     sessionChanged(): void {
       const stored = session.load()
-      if (!stored) return
+      if (!stored || another(stored)) return
       if (stored.conversationId === auth?.conversationId) attention.readElsewhere(stored.readId)
       // From the form or an ended chat only: never over a conversation going on, a first message
       // that failed to start one, a rating being sent or a message being left.
