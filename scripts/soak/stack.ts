@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, startTestRedis, type TestRedis } from '../../proxy/testing/redis-server.ts'
+import { parseCommand, parseDockerfile, parseEnv } from '../dockerfile.ts'
 import { type Front, startNginx } from '../testing/reverse-proxies.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -142,6 +143,26 @@ export function readCollected(file: string): Collected[] {
     })
 }
 
+/**
+ * How the image runs the proxy (the Dockerfile's last stage): its NODE_OPTIONS, and the flags its
+ * CMD gives node before the entry. The instances run so, V8 sized as in production.
+ */
+function asTheImageRuns(): { nodeOptions: string | undefined; nodeFlags: string[] } {
+  const dockerfile = readFileSync(
+    fileURLToPath(new URL('../../Dockerfile', import.meta.url)),
+    'utf8',
+  )
+  const runtime = parseDockerfile(dockerfile).at(-1)!
+  const env: Record<string, string> = Object.assign(
+    {},
+    ...runtime.instructions.filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args)),
+  )
+  const cmd = parseCommand(runtime.instructions.findLast((i) => i.keyword === 'CMD')!.args)
+  const entry = cmd.indexOf('dist/proxy/main.js')
+  if (cmd[0] !== 'node' || entry < 0) throw new Error(`the image's CMD is not node …: ${cmd}`)
+  return { nodeOptions: env.NODE_OPTIONS, nodeFlags: cmd.slice(1, entry) }
+}
+
 export type Stack = {
   dir: string
   redis: TestRedis
@@ -177,8 +198,11 @@ export async function startStack(dir: string): Promise<Stack> {
     /Webhook URL/,
   )
 
+  // V8 sized as the image sizes it, then this stack's own settings.
+  const image = asTheImageRuns()
   const env = (port: number): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH ?? '',
+    ...(image.nodeOptions ? { NODE_OPTIONS: image.nodeOptions } : {}),
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -202,7 +226,7 @@ export async function startStack(dir: string): Promise<Stack> {
     const memoryFile = join(dir, `memory-${name}-${Date.now()}.txt`)
     const child = await launch(
       process.execPath,
-      ['--expose-gc', '--import', afterCollection, 'dist/proxy/main.js'],
+      [...image.nodeFlags, '--expose-gc', '--import', afterCollection, 'dist/proxy/main.js'],
       { ...env(port), SOAK_MEMORY_FILE: memoryFile },
       join(dir, `instance-${name}.log`),
       /Server listening at/,
