@@ -13,6 +13,7 @@ import {
   recordedInteraction,
   reply,
   send,
+  setFaults,
   startChat,
   test,
 } from './fixtures.ts'
@@ -150,22 +151,14 @@ for (const theme of ['light', 'dark'] as const) {
       await expectAccessible(visitor, 'agent typing')
 
       // zChat answers every message with a 502 for a while: the message is not sent, with Retry.
-      await fetch(`${stack.emulator.url}/control/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ failNext: { status: 502, count: 50 } }),
-      })
+      await setFaults(stack, { failNext: { status: 502, count: 50 } })
       await send(chat, 'While zChat is down')
       await expect(chat.getByRole('alert')).toHaveText('Could not send. Retry.', {
         timeout: 20_000,
       })
       await expect(chat.getByRole('button', { name: 'Retry' })).toBeVisible()
       await expectAccessible(visitor, 'failed message')
-      await fetch(`${stack.emulator.url}/control/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ failNext: null }),
-      })
+      await setFaults(stack, { failNext: null })
 
       await card.getByRole('button', { name: 'Finish' }).click()
       await expect(chat.getByText('The chat has ended')).toBeVisible()
@@ -184,14 +177,8 @@ for (const theme of ['light', 'dark'] as const) {
       agent,
       stack,
     }) => {
-      const faults = (body: object) =>
-        fetch(`${stack.emulator.url}/control/faults`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
       // The contract allows a trigger to be lost: the agent's messages are then all the widget hears.
-      await faults({ lostTriggers: ['accepted'] })
+      await setFaults(stack, { lostTriggers: ['accepted'] })
       await inTheme(visitor, theme)
       const chat = await startChat(visitor, 'Which tent for two?')
       await expect(chat.getByText(/number 1 in the queue/i)).toBeVisible()
@@ -215,7 +202,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(chat.getByText(/in the queue/i)).toBeHidden()
       expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true)
       await expectAccessible(visitor, 'chatting, accepted lost, long answer')
-      await faults({ lostTriggers: [] })
+      await setFaults(stack, { lostTriggers: [] })
     })
 
     test('the widget has no accessibility violation when no agent can chat', async ({

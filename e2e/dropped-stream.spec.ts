@@ -1,4 +1,4 @@
-import { expect, interactionWith, reply, startChat, test } from './fixtures.ts'
+import { expect, interactionWith, reply, setFaults, startChat, test } from './fixtures.ts'
 
 test('a dropped event stream loses and duplicates nothing', async ({ visitor, agent, stack }) => {
   const chat = await startChat(visitor, 'My connection is flaky')
@@ -27,11 +27,7 @@ test('a dropped event stream loses and duplicates nothing', async ({ visitor, ag
 })
 
 test('triggers that zChat delivers twice show once', async ({ visitor, agent, stack }) => {
-  await fetch(`${stack.emulator.url}/control/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ duplicateWebhooks: true }),
-  })
+  await setFaults(stack, { duplicateWebhooks: true })
   const chat = await startChat(visitor, 'Say it only once')
   const card = interactionWith(agent, 'Say it only once')
   await card.getByRole('button', { name: 'Accept' }).click()

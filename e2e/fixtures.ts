@@ -192,6 +192,16 @@ export type EmulatedInteraction = {
   messages: Array<{ direction: string; content: string; type: string; url: string | null }>
 }
 
+/** Sets the emulator's faults (`/control/faults`): what the document leaves open, answered one way. */
+export async function setFaults(stack: { emulator: { url: string } }, body: object) {
+  const response = await fetch(`${stack.emulator.url}/control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  expect(response.status).toBe(200)
+}
+
 /** What zChat (the emulator) recorded for the conversation in which the visitor wrote `text`. */
 export async function recordedInteraction(
   stack: { emulator: { url: string } },

@@ -1,4 +1,4 @@
-import { expect, interactionWith, reply, send, startChat, test } from './fixtures.ts'
+import { expect, interactionWith, reply, send, setFaults, startChat, test } from './fixtures.ts'
 
 test('the page opens the chat through the JS API and hears agent messages', async ({
   visitor,
@@ -45,18 +45,12 @@ test('when zChat is down the visitor is told, and trying again loses nothing', a
   agent,
   stack,
 }) => {
-  const faults = (body: object) =>
-    fetch(`${stack.emulator.url}/control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-  await faults({ failNext: { status: 503, count: 50 } })
+  await setFaults(stack, { failNext: { status: 503, count: 50 } })
   const chat = await startChat(visitor, 'Hello while zChat is down')
   await expect(chat.getByRole('alert')).toBeVisible()
   await expect(interactionWith(agent, 'Hello while zChat is down')).toHaveCount(0)
 
-  await faults({ failNext: null })
+  await setFaults(stack, { failNext: null })
   await chat.getByRole('button', { name: 'Try again' }).click()
   const card = interactionWith(agent, 'Hello while zChat is down')
   await expect(card).toBeVisible()

@@ -9,23 +9,14 @@ import {
   recordedInteraction,
   reply,
   send,
+  setFaults,
   startChat,
   test,
 } from './fixtures.ts'
 
-/** Sets the emulator's faults (`/control/faults`): what the document leaves open, answered one way. */
-async function fault(stack: { emulator: { url: string } }, body: object) {
-  const response = await fetch(`${stack.emulator.url}/control/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(response.status).toBe(200)
-}
-
 // The stack (and its emulator) is the worker's: the next story starts with zChat as documented.
 test.afterEach(async ({ stack }) => {
-  await fault(stack, { refuseMessageTypes: [], updatesAfterFinish: 'accept' })
+  await setFaults(stack, { refuseMessageTypes: [], updatesAfterFinish: 'accept' })
 })
 
 /** zChat's own state for the interaction in which the visitor wrote `text`. */
@@ -44,7 +35,7 @@ test('zChat refuses a picture while the chat goes on: the visitor sees it refuse
   const card = interactionWith(agent, 'My tent arrived torn')
   await card.getByRole('button', { name: 'Accept' }).click()
   await expect(chat.getByText(/joined the chat/)).toBeVisible()
-  await fault(stack, { refuseMessageTypes: ['image'] })
+  await setFaults(stack, { refuseMessageTypes: ['image'] })
 
   const chooser = visitor.waitForEvent('filechooser')
   await chat.getByRole('button', { name: 'Attach a file' }).click()
@@ -128,7 +119,7 @@ test('zChat refuses the rating after the agent finished: the visitor is told onc
   const chat = await startChat(visitor, 'Thanks for the help earlier')
   const card = interactionWith(agent, 'Thanks for the help earlier')
   await card.getByRole('button', { name: 'Accept' }).click()
-  await fault(stack, { updatesAfterFinish: 'refuse' })
+  await setFaults(stack, { updatesAfterFinish: 'refuse' })
   await card.getByRole('button', { name: 'Finish' }).click()
   await expect(chat.getByText('The chat has ended')).toBeVisible()
 

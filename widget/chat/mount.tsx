@@ -239,7 +239,9 @@ export function mount(host: ChatHost): ChatHandle {
   // A conversation a signed customer started waits for the page's function to say who is here now:
   // restored then, and not joined from another tab's (or the last page's) writes meanwhile.
   let asking = asked !== undefined
-  if (asked) void asked.finally(() => (asking = false)).catch(() => {})
+  void asked?.finally(() => {
+    asking = false
+  })
   if (asked && session.load()?.owner)
     void asked.then(() => teardown.signal.aborted || model.restore())
   else model.restore()
