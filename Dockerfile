@@ -23,7 +23,11 @@ ENV NODE_ENV=production
 # V8's old space capped for the 512 MB container the defaults fit (docs/operations.md, Sizing), so
 # garbage does not build up to a limit set from the host's memory. A bigger container: raise both
 # EVENT_LOG_MAX_BYTES and this (docker run -e NODE_OPTIONS=--max-old-space-size=...).
-ENV NODE_OPTIONS="--max-old-space-size=384"
+# glibc's allocator held to two arenas: by default each thread that allocates (V8's compiler and
+# collector threads, libuv's pool for files and crypto) gets one, up to 8 per core, and memory freed in
+# one is not reused by the others: RSS kept creeping up about 1 MB a minute under the soak, with the
+# JavaScript heap flat; with two, about half that (docs/benchmarks.md, Soak).
+ENV NODE_OPTIONS="--max-old-space-size=384" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Only what the server imports; no install scripts run (none of the dependencies needs one).

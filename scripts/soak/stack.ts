@@ -144,10 +144,11 @@ export function readCollected(file: string): Collected[] {
 }
 
 /**
- * How the image runs the proxy (the Dockerfile's last stage): its NODE_OPTIONS, and the flags its
- * CMD gives node before the entry. The instances run so, V8 sized as in production.
+ * How the image runs the proxy (the Dockerfile's last stage): its ENV (NODE_ENV, NODE_OPTIONS, the
+ * allocator's settings; HOST and PORT are this stack's own), and the flags its CMD gives node before
+ * the entry. The instances run so, V8 sized as in production.
  */
-function asTheImageRuns(): { nodeOptions: string | undefined; nodeFlags: string[] } {
+function asTheImageRuns(): { env: Record<string, string>; nodeFlags: string[] } {
   const dockerfile = readFileSync(
     fileURLToPath(new URL('../../Dockerfile', import.meta.url)),
     'utf8',
@@ -160,7 +161,7 @@ function asTheImageRuns(): { nodeOptions: string | undefined; nodeFlags: string[
   const cmd = parseCommand(runtime.instructions.findLast((i) => i.keyword === 'CMD')!.args)
   const entry = cmd.indexOf('dist/proxy/main.js')
   if (cmd[0] !== 'node' || entry < 0) throw new Error(`the image's CMD is not node …: ${cmd}`)
-  return { nodeOptions: env.NODE_OPTIONS, nodeFlags: cmd.slice(1, entry) }
+  return { env, nodeFlags: cmd.slice(1, entry) }
 }
 
 export type Stack = {
@@ -202,8 +203,7 @@ export async function startStack(dir: string): Promise<Stack> {
   const image = asTheImageRuns()
   const env = (port: number): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH ?? '',
-    ...(image.nodeOptions ? { NODE_OPTIONS: image.nodeOptions } : {}),
-    NODE_ENV: 'production',
+    ...image.env,
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: `https://127.0.0.1:${front.port}`,
