@@ -174,6 +174,9 @@ describe('a flood of triggers for interactions never opened here', () => {
         messageId: `s${i}`,
         text: `${i} ${text}`,
       })
+      // Half of them ended as well: an ending trigger is no way around the caps, nor onto the relay.
+      if (i % 2 === 0)
+        await log.append(`stranger-${i}`, { type: 'finished', by: 'agent' }, 'finished')
       if (i % 10 === 0) {
         said.push(`live ${i}`)
         await log.append('live', {
@@ -210,6 +213,10 @@ describe('a flood of triggers for interactions never opened here', () => {
     expect(Number(await admin.get(total!))).toBe(held - its)
     expect(await admin.zScore(set!, opened)).toBeNull()
     expect((await log.readAfter(opened, 0)).length).toBe(1)
+    const ended = listed.findLast((id) => Number(id.split('-')[1]) % 2 === 0)!
+    await log.open(ended)
+    expect((await log.readAfter(ended, 0)).map((e) => e.type)).toEqual(['message', 'finished'])
+    expect(await log.status(ended)).toMatchObject({ opened: true, ended: true })
     await admin.close()
     await log.close()
   })

@@ -217,7 +217,11 @@ export function createRedisLog({
       return { current: current ?? 0, ttl: ttl ?? windowMs }
     },
     async open(id) {
-      await run(openScript, [...keysOf(id), ...keys.unopened], [String(idleRetentionMs), id])
+      await run(
+        openScript,
+        [...keysOf(id), ...keys.unopened],
+        [String(idleRetentionMs), id, String(endedRetentionMs)],
+      )
     },
     async status(id) {
       const [, stateKey, keysKey] = keysOf(id)
@@ -232,7 +236,8 @@ export function createRedisLog({
       const kind = state.get('kind')
       return {
         opened: kind !== undefined,
-        ended: kind === 'ended',
+        // An interaction that ended before it was opened here is `ended` but no `kind` yet.
+        ended: kind === 'ended' || state.get('ended') === '1',
         keys: new Set(Array.isArray(members) ? members.map(String) : []),
       }
     },

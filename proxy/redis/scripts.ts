@@ -59,13 +59,20 @@ end
 export const appendScript = `${oldestPast}
 local key = ARGV[2]
 if key ~= '' and redis.call('SISMEMBER', KEYS[3], key) == 1 then return false end
-local kind = redis.call('HGET', KEYS[2], 'kind')
+local state = redis.call('HMGET', KEYS[2], 'kind', 'ended')
+local kind = state[1]
 local unopened = not kind
-if kind == 'ended' and ARGV[4] ~= '1' then return false end
+if (kind == 'ended' or state[2] == '1') and ARGV[4] ~= '1' then return false end
 if key ~= '' then redis.call('SADD', KEYS[3], key) end
 if ARGV[3] == '1' then
-  kind = 'ended'
-  redis.call('HSET', KEYS[2], 'kind', 'ended')
+  -- Never opened here: it stays among the unopened (their caps, their TTL, off the relay), or ending
+  -- triggers would get round the caps; opened later, it is ended (openScript).
+  if unopened then
+    redis.call('HSET', KEYS[2], 'ended', '1')
+  else
+    kind = 'ended'
+    redis.call('HSET', KEYS[2], 'kind', 'ended')
+  end
 end
 local now = tonumber(ARGV[5])
 local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
@@ -118,22 +125,18 @@ if unopened then
   for _, stale in ipairs(redis.call('ZRANGEBYSCORE', set, '-inf', now - tonumber(ARGV[7]))) do
     unlist(stale)
   end
-  if kind == 'ended' then
-    unlist(id)
-  else
-    redis.call('ZADD', set, now, id)
-    local held = redis.call('INCRBY', total, bytes - tonumber(redis.call('HGET', sizes, id) or '0'))
-    redis.call('HSET', sizes, id, bytes)
-    local maxCount, maxHeld = tonumber(ARGV[13]), tonumber(ARGV[14])
-    while redis.call('ZCARD', set) > maxCount or held > maxHeld do
-      local oldest = redis.call('ZRANGE', set, 0, 0)[1]
-      if oldest == id then break end
-      held = unlist(oldest)
-      -- The names keys.ts gives a conversation's keys.
-      local of = ARGV[15] .. 'c:{' .. oldest .. '}:'
-      redis.call('DEL', of .. 'events', of .. 'state', of .. 'keys')
-      evicted = evicted + 1
-    end
+  redis.call('ZADD', set, now, id)
+  local held = redis.call('INCRBY', total, bytes - tonumber(redis.call('HGET', sizes, id) or '0'))
+  redis.call('HSET', sizes, id, bytes)
+  local maxCount, maxHeld = tonumber(ARGV[13]), tonumber(ARGV[14])
+  while redis.call('ZCARD', set) > maxCount or held > maxHeld do
+    local oldest = redis.call('ZRANGE', set, 0, 0)[1]
+    if oldest == id then break end
+    held = unlist(oldest)
+    -- The names keys.ts gives a conversation's keys.
+    local of = ARGV[15] .. 'c:{' .. oldest .. '}:'
+    redis.call('DEL', of .. 'events', of .. 'state', of .. 'keys')
+    evicted = evicted + 1
   end
 end
 return {entry, trimmed, evicted}
@@ -141,20 +144,26 @@ return {entry, trimmed, evicted}
 
 /**
  * KEYS: stream, state, keys, then the unopened set, sizes and total. ARGV: open TTL (ms),
- * conversation id. Unopened becomes open (and leaves the unopened list); ended stays ended.
+ * conversation id, ended TTL (ms). Unopened becomes open, or ended if an ending trigger came first,
+ * and leaves the unopened list; ended stays ended.
  */
 export const openScript = `
-local kind = redis.call('HGET', KEYS[2], 'kind')
+local state = redis.call('HMGET', KEYS[2], 'kind', 'ended')
+local kind = state[1]
+local ttl = nil
 if not kind then
-  redis.call('HSET', KEYS[2], 'kind', 'open')
-  kind = 'open'
+  kind = state[2] == '1' and 'ended' or 'open'
+  redis.call('HSET', KEYS[2], 'kind', kind)
+  ttl = kind == 'ended' and ARGV[3] or ARGV[1]
   local size = tonumber(redis.call('HGET', KEYS[5], ARGV[2]) or '0')
   redis.call('ZREM', KEYS[4], ARGV[2])
   redis.call('HDEL', KEYS[5], ARGV[2])
   redis.call('DECRBY', KEYS[6], size)
+elseif kind == 'open' then
+  ttl = ARGV[1]
 end
-if kind == 'open' then
-  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+if ttl then
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return kind
 `

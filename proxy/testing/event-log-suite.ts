@@ -99,6 +99,8 @@ export function describeEventLog(name: string, make: LogFactory) {
 
     it('stores a keyed event once and ignores what no longer matters after the end', async () => {
       const log = await make({})
+      // A stream watches an opened conversation only (the routes open it first).
+      await log.open('a')
       const seen: LoggedEvent[] = []
       log.subscribe('a', (e) => seen.push(e))
       expect(await log.append('a', { type: 'finished', by: 'agent' }, 'finished')).not.toBeNull()
@@ -241,6 +243,34 @@ export function describeEventLog(name: string, make: LogFactory) {
         'to mine after u4',
         'to mine after u5',
       ])
+      await log.close()
+    })
+
+    it('counts an interaction that ended before it was opened here among the unopened: within their cap, ended once opened', async () => {
+      const { counted, onEvict } = evictionCounter()
+      let t = Date.now()
+      const log = await make({ unopenedMaxConversations: 3, onEvict, now: () => t++ })
+      await log.open('mine')
+      // Ending triggers for interactions of others: no way around the unopened ones' cap.
+      for (let i = 0; i < 10; i++) {
+        await log.append(`u${i}`, agentSays(`hi ${i}`))
+        await log.append(`u${i}`, { type: 'finished', by: 'agent' }, 'finished')
+      }
+      const held: string[] = []
+      for (let i = 0; i < 10; i++) if (await log.status(`u${i}`)) held.push(`u${i}`)
+      expect(held).toEqual(['u7', 'u8', 'u9'])
+      expect(counted['unopened-cap']).toBe(7)
+      expect(await log.status('u9')).toMatchObject({ opened: false, ended: true })
+      expect(await log.append('u9', { type: 'typing' })).toBeNull()
+      // The start's answer came after zChat's end: opened, it is ended, with what came before.
+      await log.open('u9')
+      expect(await log.status('u9')).toMatchObject({ opened: true, ended: true })
+      expect((await log.readAfter('u9', 0)).map(text)).toEqual(['hi 9', 'finished'])
+      expect(await log.append('u9', { type: 'typing' })).toBeNull()
+      // Opened, it no longer counts against the unopened ones' cap.
+      await log.append('u10', { type: 'queued', position: 1 })
+      expect(await log.status('u7')).not.toBeNull()
+      expect(counted['unopened-cap']).toBe(7)
       await log.close()
     })
 
