@@ -165,6 +165,8 @@ try {
       rss: lines.map((line) => ({ minute: minute(line.at), bytes: line.rss })),
       heap: lines.map((line) => ({ minute: minute(line.at), bytes: line.heap })),
       heapTotal: lines.map((line) => ({ minute: minute(line.at), bytes: line.heapTotal })),
+      native: lines.map((line) => ({ minute: minute(line.at), bytes: line.rss - line.heapTotal })),
+      external: lines.map((line) => ({ minute: minute(line.at), bytes: line.external })),
     }
   }
   const loadEnd = loadavg()

@@ -9,7 +9,13 @@ const life = (heapTotal: number[], startedMinute = 0): Life => ({
   startedMinute,
   readings: [],
   memoryFile: '',
-  collected: { rss: [], heap: [], heapTotal: series(heapTotal, startedMinute) },
+  collected: {
+    rss: [],
+    heap: [],
+    heapTotal: series(heapTotal, startedMinute),
+    native: [],
+    external: [],
+  },
 })
 
 describe("the soak's memory figures", () => {

@@ -17,7 +17,15 @@ export type Life = {
    * Right after a full collection, every 10 s: RSS, heap used (what the process holds) and the heap
    * V8 has committed (its young generation grows in steps under load, up to its maximum).
    */
-  collected?: { rss: Reading[]; heap: Reading[]; heapTotal: Reading[] }
+  collected?: {
+    rss: Reading[]
+    heap: Reading[]
+    heapTotal: Reading[]
+    /** Memory outside V8's heap: RSS less the heap it commits (the allocator, buffers, code). */
+    native: Reading[]
+    /** Buffers and other memory V8 counts outside its heap (`external`), ArrayBuffers included. */
+    external: Reading[]
+  }
 }
 
 /** The slope of the least-squares line through the readings, in MB per minute (null: < 3 readings). */
@@ -160,7 +168,13 @@ export function table(run: Run): string {
     rows.push(
       `| RSS of instance ${life.name} (from minute ${life.startedMinute.toFixed(1)}) as it comes, the collector's sawtooth included: lowest / highest; first / last reading; slope after ${run.warmupMinutes} min of warm-up (${after.length} readings) | — | ${lowHigh(life.readings)}; ${mb(life.readings[0]?.bytes)} / ${mb(life.readings.at(-1)?.bytes)}; ${signed(value)} |`,
     )
-    const collected = life.collected ?? { rss: [], heap: [], heapTotal: [] }
+    const collected = life.collected ?? {
+      rss: [],
+      heap: [],
+      heapTotal: [],
+      native: [],
+      external: [],
+    }
     const heap = trend(life, collected.heap, run.warmupMinutes)
     rows.push(
       `| heap used by instance ${life.name} right after a full collection, every 10 s: first / last; slope after ${run.warmupMinutes} min of warm-up (${heap.after.length} readings) | < 1 MB/min | ${mb(collected.heap[0]?.bytes)} / ${mb(collected.heap.at(-1)?.bytes)}; ${signed(heap.slope)} (${verdict(heap.slope)}) |`,
@@ -169,6 +183,11 @@ export function table(run: Run): string {
     const held = trend(life, collected.rss, grown - life.startedMinute)
     rows.push(
       `| RSS of instance ${life.name} right after a full collection: first / last; V8's committed heap ${mb(collected.heapTotal[0]?.bytes)} -> ${mb(collected.heapTotal.at(-1)?.bytes)}, last grown at minute ${grown.toFixed(1)}; slope from then (${held.after.length} readings) | < 1 MB/min | ${mb(collected.rss[0]?.bytes)} / ${mb(collected.rss.at(-1)?.bytes)}; ${signed(held.slope)} (${verdict(held.slope)}) |`,
+    )
+    // Where RSS grows when the heap does not: outside it. `external` is the part Node counts.
+    const native = trend(life, collected.native, grown - life.startedMinute)
+    rows.push(
+      `| outside V8's heap, instance ${life.name}, right after a full collection: RSS less the committed heap, first / last, slope from minute ${grown.toFixed(1)}; of it \`external\` (buffers), lowest / highest | — | ${mb(collected.native[0]?.bytes)} / ${mb(collected.native.at(-1)?.bytes)}, ${signed(native.slope)}; ${lowHigh(collected.external)} |`,
     )
   }
   const redisSlope = slope(run.redis.filter((r) => r.minute >= run.warmupMinutes))
