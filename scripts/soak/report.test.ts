@@ -36,5 +36,8 @@ describe("the soak's memory figures", () => {
     expect(
       heapGrown(life([40, 40.5, 41, 41.5, 42, 42.5, 43, 43.5, 44, 44.5, 45, 45.5, 46]), 0),
     ).toBe(0)
+    // Down and up again below the highest so far is not growth: only a new high counts.
+    const wobble = [63.8, 60.7, 62.3, 62.8, 63.6, 65.2, 64.1, 63.3, 63.8, 63.8, 64.9]
+    expect(heapGrown(life(wobble), 0)).toBeCloseTo(5 / 6)
   })
 })

@@ -108,17 +108,22 @@ export function byMinute(life: Life): string {
 }
 
 /**
- * When V8 last grew the heap it commits (by more than 1 MB from one reading to the next, after a
- * full collection), in minutes; at least `warmupMinutes` into the life. Until then RSS climbs in
- * the steps of the young generation doubling (tens of MB, over five minutes or so), whatever is
- * held; after it, RSS that still grows is memory held. The heap used is judged apart, from the
- * fixed warm-up: a leak of JavaScript objects there would show however V8 sizes its heap.
+ * When V8 last grew the heap it commits to a new high (more than 1 MB above the highest reading
+ * before it, after a full collection), in minutes; at least `warmupMinutes` into the life. Until
+ * then RSS climbs in the steps of the young generation doubling (tens of MB, over five minutes or
+ * so), whatever is held; after it, RSS that still grows is memory held. The committed heap also
+ * goes down and up again by a megabyte or so as pages are released and taken: that is not growth
+ * (a rule on consecutive readings once put a life's whole window after its last reading). The
+ * heap used is judged apart, from the fixed warm-up: a leak of JavaScript objects there would show
+ * however V8 sizes its heap.
  */
 export function heapGrown(life: Life, warmupMinutes: number): number {
   const totals = life.collected?.heapTotal ?? []
   let last = life.startedMinute + warmupMinutes
-  for (let i = 1; i < totals.length; i++) {
-    if (totals[i]!.bytes - totals[i - 1]!.bytes > 1e6) last = Math.max(last, totals[i]!.minute)
+  let highest = totals[0]?.bytes ?? 0
+  for (const reading of totals.slice(1)) {
+    if (reading.bytes - highest > 1e6) last = Math.max(last, reading.minute)
+    highest = Math.max(highest, reading.bytes)
   }
   return last
 }

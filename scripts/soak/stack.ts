@@ -102,11 +102,18 @@ function readRss(pid: number | undefined): number {
  * collector's sawtooth (tens of MB over minutes); what a collection leaves is what is held.
  */
 const afterCollection = `data:text/javascript,${encodeURIComponent(`
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
+// The kernel's split of RSS: anonymous memory (what the process allocated) and file pages (node's
+// own binary and ICU data, read in as code paths first run: shared, and dropped under pressure).
+const kB = (status, name) => {
+  const at = status.indexOf(name + ':')
+  return at < 0 ? 0 : Number.parseInt(status.slice(at + name.length + 1).trim(), 10) * 1024
+}
 setInterval(() => {
   globalThis.gc()
   const m = process.memoryUsage()
-  const line = [Date.now(), m.rss, m.heapUsed, m.heapTotal, m.external, m.arrayBuffers]
+  const status = readFileSync('/proc/self/status', 'utf8')
+  const line = [Date.now(), m.rss, m.heapUsed, m.heapTotal, m.external, m.arrayBuffers, kB(status, 'RssAnon'), kB(status, 'RssFile')]
   appendFileSync(process.env.SOAK_MEMORY_FILE, line.join(' ') + '\\n')
 }, 10000).unref()
 `)}`
