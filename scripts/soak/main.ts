@@ -167,6 +167,7 @@ try {
       heapTotal: lines.map((line) => ({ minute: minute(line.at), bytes: line.heapTotal })),
       native: lines.map((line) => ({ minute: minute(line.at), bytes: line.rss - line.heapTotal })),
       external: lines.map((line) => ({ minute: minute(line.at), bytes: line.external })),
+      files: lines.map((line) => ({ minute: minute(line.at), bytes: line.rssFile })),
     }
   }
   const loadEnd = loadavg()

@@ -15,6 +15,7 @@ const life = (heapTotal: number[], startedMinute = 0): Life => ({
     heapTotal: series(heapTotal, startedMinute),
     native: [],
     external: [],
+    files: [],
   },
 })
 
@@ -32,7 +33,7 @@ describe("the soak's memory figures", () => {
     expect(heapGrown(life(Array(60).fill(40)), 2)).toBe(2)
     // A restarted instance's own clock: from its start.
     expect(heapGrown(life(Array(30).fill(40), 5), 2)).toBe(7)
-    // Less than a megabyte from one reading to the next is not a step.
+    // Growing half a megabyte at a time is not a step: no reading is a megabyte above all before it.
     expect(
       heapGrown(life([40, 40.5, 41, 41.5, 42, 42.5, 43, 43.5, 44, 44.5, 45, 45.5, 46]), 0),
     ).toBe(0)

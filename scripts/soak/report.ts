@@ -25,6 +25,8 @@ export type Life = {
     native: Reading[]
     /** Buffers and other memory V8 counts outside its heap (`external`), ArrayBuffers included. */
     external: Reading[]
+    /** RSS in file pages (node's binary, ICU data): code read in as it first runs, not held. */
+    files: Reading[]
   }
 }
 
@@ -179,6 +181,7 @@ export function table(run: Run): string {
       heapTotal: [],
       native: [],
       external: [],
+      files: [],
     }
     const heap = trend(life, collected.heap, run.warmupMinutes)
     rows.push(
@@ -192,7 +195,7 @@ export function table(run: Run): string {
     // Where RSS grows when the heap does not: outside it. `external` is the part Node counts.
     const native = trend(life, collected.native, grown - life.startedMinute)
     rows.push(
-      `| outside V8's heap, instance ${life.name}, right after a full collection: RSS less the committed heap, first / last, slope from minute ${grown.toFixed(1)}; of it \`external\` (buffers), lowest / highest | — | ${mb(collected.native[0]?.bytes)} / ${mb(collected.native.at(-1)?.bytes)}, ${signed(native.slope)}; ${lowHigh(collected.external)} |`,
+      `| outside V8's heap, instance ${life.name}, right after a full collection: RSS less the committed heap, first / last, slope from minute ${grown.toFixed(1)}; of it \`external\` (buffers), lowest / highest; RSS in file pages (\`RssFile\`), lowest / highest | — | ${mb(collected.native[0]?.bytes)} / ${mb(collected.native.at(-1)?.bytes)}, ${signed(native.slope)}; ${lowHigh(collected.external)}; ${lowHigh(collected.files)} |`,
     )
   }
   const redisSlope = slope(run.redis.filter((r) => r.minute >= run.warmupMinutes))

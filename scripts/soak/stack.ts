@@ -126,6 +126,9 @@ export type Collected = {
   heapTotal: number
   external: number
   arrayBuffers: number
+  /** The kernel's split of RSS (0 in files written before it was added). */
+  rssAnon: number
+  rssFile: number
 }
 
 /** What an instance's `memoryFile` holds. */
@@ -138,7 +141,9 @@ export function readCollected(file: string): Collected[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [at, rss, heap, heapTotal, external, arrayBuffers] = line.split(' ').map(Number)
+      const [at, rss, heap, heapTotal, external, arrayBuffers, rssAnon, rssFile] = line
+        .split(' ')
+        .map(Number)
       return {
         at: at!,
         rss: rss!,
@@ -146,6 +151,8 @@ export function readCollected(file: string): Collected[] {
         heapTotal: heapTotal ?? 0,
         external: external ?? 0,
         arrayBuffers: arrayBuffers ?? 0,
+        rssAnon: rssAnon ?? 0,
+        rssFile: rssFile ?? 0,
       }
     })
 }
