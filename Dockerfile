@@ -25,8 +25,9 @@ ENV NODE_ENV=production
 # EVENT_LOG_MAX_BYTES and this (docker run -e NODE_OPTIONS=--max-old-space-size=...).
 # glibc's allocator held to two arenas: by default each thread that allocates (V8's compiler and
 # collector threads, libuv's pool for files and crypto) gets one, up to 8 per core, and memory freed in
-# one is not reused by the others. Under the soak, two arenas keep RSS 3-5 MB lower and its slope
-# after warm-up from about 0.9 to 0.3-0.7 MB a minute, the JavaScript heap flat (docs/benchmarks.md, Soak).
+# one is not reused by the others. Under the soak, two arenas keep RSS 3-5 MB lower and, on the
+# instances that live the whole run, its slope after warm-up from about 0.9 to 0.3-0.7 MB a minute
+# (an instance restarted under load warms up for longer: docs/benchmarks.md, Soak).
 ENV NODE_OPTIONS="--max-old-space-size=384" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
