@@ -41,14 +41,8 @@ async function composerReady(page: Page) {
 }
 
 const file = (url: string) => new URL(url).pathname.split('/').pop() ?? url
-/** What a new conversation's first open on a pt-BR page needs: the chat, its language, the pre-chat form, ky and the config. */
-const firstOpenNeeds = [
-  /^chat-.*\.js$/,
-  /^pt-br-.*\.js$/,
-  /^prechat-part-.*\.js$/,
-  /^ky-.*\.js$/,
-  /^config$/,
-]
+/** What a new conversation's first open on a pt-BR page needs: the chat, its language, the pre-chat form and the config. */
+const firstOpenNeeds = [/^chat-.*\.js$/, /^pt-br-.*\.js$/, /^prechat-part-.*\.js$/, /^config$/]
 
 test('on a phone network, the chat opens in one round trip, and nothing is fetched before the visitor acts', async ({
   browser,

@@ -66,6 +66,16 @@
  * Then the chat adds its CSS through the loader's adoptStyles (host.adopt) instead of a copy of its
  * own: chat on open 25,606 bytes (25.25 KB), first open of a new conversation 38,830 (38 KB), of one
  * going on 40,078 (39.25), all chat code 52,669 (51.5), the loader 5,085 (5).
+ *
+ * Issue 19's 32 KB met (docs/benchmarks.md, "The first open within 32 KB"): ky replaced by the
+ * widget's own calls over fetch (transport/api.ts, decision 021; about 4.3 KB with its part and the
+ * loader's list), Preact kept in the chat's chunk and the chat's JSX written as h() calls
+ * (vite.config.ts, 0.2 KB), the pre-chat form's sentences in the language's chunk (0.5 KB), a file
+ * in the log and the agent typing with the stream's part, what reads the page's word on the visitor
+ * a part of its own, fetched only where it says anything (0.3 KB), six-character file hashes: the
+ * chat on open 24.45 KB (24,783 bytes), a new conversation's first open 32 (32,608), the same on a
+ * page that says who the visitor is 32.75 (33,341), a conversation going on 34.75 (35,384), all chat
+ * code 47 (47,812), the loader 5 (5,099).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -83,11 +93,9 @@ const sizeOf = (files: string[]) => files.reduce((sum, file) => sum + gzipped(fi
 
 const open = firstOpen(manifest)
 const onOpen = new Set(open.onOpen)
-// ky (transport/ky.ts), the HTTP client, is a part of its own too, asked for with the chat by the
-// loader for the first call (the proxy's config): it alone is past 4 KB. The end of a chat (the
-// rating and the visitor's record, in three languages) is fetched in the background once the
-// visitor is queued.
-const partBudgets: Record<string, number> = { ky: 6, 'ending-part': 5 }
+// The end of a chat (the rating and the visitor's record, in three languages) is fetched in the
+// background once the visitor is queued.
+const partBudgets: Record<string, number> = { 'ending-part': 5 }
 const partBudget = (name: string | undefined) => (partBudgets[name ?? ''] ?? 4) * 1024
 const lazyParts = Object.keys(manifest)
   .filter((key) => manifest[key]?.isDynamicEntry)
@@ -115,18 +123,25 @@ const firstOpenFiles = (then: string[]) => [
 
 const budgets = [
   { name: 'loader (widget.js)', files: ['dist/widget/widget.js'], maxGzipBytes: 5 * 1024 },
-  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 25.25 * 1024 },
+  { name: 'chat on open', files: [...onOpen], maxGzipBytes: 24.45 * 1024 },
   // Issue 19: everything a visitor's first open fetches, in one round trip. A new conversation opens
-  // on the pre-chat form; a conversation going on (a reload, another page) needs the stream at once.
+  // on the pre-chat form (the issue's goal: 32 KB, uploads and one language with it); a conversation
+  // going on (a reload, another page) needs the stream at once; a page that says who the visitor is
+  // adds what reads it.
   {
-    name: 'first open of a new conversation: the loader, the chat, ky, the largest language and the pre-chat form',
+    name: 'first open of a new conversation: the loader, the chat, the largest language and the pre-chat form',
     files: firstOpenFiles(open.prechat),
-    maxGzipBytes: 38 * 1024,
+    maxGzipBytes: 32 * 1024,
   },
   {
-    name: "first open of a conversation going on: the loader, the chat, ky, the largest language and the stream's part",
+    name: 'the same on a page that says who the visitor is',
+    files: firstOpenFiles([...open.prechat, ...open.identity]),
+    maxGzipBytes: 32.75 * 1024,
+  },
+  {
+    name: "first open of a conversation going on: the loader, the chat, the largest language and the stream's part",
     files: firstOpenFiles(open.live),
-    maxGzipBytes: 39.25 * 1024,
+    maxGzipBytes: 34.75 * 1024,
   },
   ...lazyParts,
   {
@@ -139,7 +154,7 @@ const budgets = [
         ),
       ]),
     ],
-    maxGzipBytes: 51.5 * 1024,
+    maxGzipBytes: 47 * 1024,
   },
 ]
 
@@ -149,7 +164,7 @@ for (const { name, files, maxGzipBytes } of budgets) {
   const ok = gzip <= maxGzipBytes
   failed ||= !ok
   console.log(
-    `${ok ? 'ok  ' : 'OVER'} ${name}: ${(gzip / 1024).toFixed(2)} KB gzipped (budget ${maxGzipBytes / 1024} KB)`,
+    `${ok ? 'ok  ' : 'OVER'} ${name}: ${(gzip / 1024).toFixed(2)} KB gzipped, ${gzip} bytes (budget ${maxGzipBytes / 1024} KB)`,
   )
 }
 if (failed) {

@@ -7,7 +7,6 @@ const manifest: Manifest = {
   'widget/chat/mount.tsx': { file: 'chat-1.js', isEntry: true, imports: ['_shared-1.js'] },
   '_shared-1.js': { file: 'shared-1.js' },
   '_decode-1.js': { file: 'decode-1.js', imports: ['widget/chat/mount.tsx'] },
-  'widget/transport/ky.ts': { file: 'ky-1.js', isDynamicEntry: true },
   'widget/chat/prechat-part.tsx': {
     file: 'prechat-part-1.js',
     isDynamicEntry: true,
@@ -17,6 +16,11 @@ const manifest: Manifest = {
     file: 'live-part-1.js',
     isDynamicEntry: true,
     imports: ['widget/chat/mount.tsx', '_decode-1.js'],
+  },
+  'widget/chat/identity-part.ts': {
+    file: 'identity-part-1.js',
+    isDynamicEntry: true,
+    imports: ['widget/chat/mount.tsx'],
   },
   'widget/i18n/en.ts': { file: 'en-1.js', isDynamicEntry: true },
   'widget/i18n/pt-br.ts': { file: 'pt-br-1.js', isDynamicEntry: true },
@@ -28,9 +32,10 @@ describe('firstOpen', () => {
     expect(firstOpen(manifest)).toEqual({
       entry: 'chat-1.js',
       onOpen: ['chat-1.js', 'shared-1.js'],
-      all: ['shared-1.js', 'ky-1.js'],
+      all: ['shared-1.js'],
       prechat: ['prechat-part-1.js'],
       live: ['live-part-1.js', 'decode-1.js'],
+      identity: ['identity-part-1.js'],
       en: ['en-1.js'],
       'pt-BR': ['pt-br-1.js'],
       es: ['es-1.js'],

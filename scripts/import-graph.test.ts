@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
@@ -13,7 +12,7 @@ import {
 } from './import-graph.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const { graph, unresolved } = readImportGraph(root, rooms)
+const { graph, loaded, unresolved } = readImportGraph(root, rooms)
 
 describe('the import graph of every room', () => {
   it('reads the whole tree', () => {
@@ -33,7 +32,7 @@ describe('the import graph of every room', () => {
     expect(findViolations(graph, boundaryRules).map(formatViolation)).toEqual([])
   })
 
-  it('keeps ky, the chat’s HTTP client, out of the loader that every page view pays for', () => {
+  it('keeps the chat’s HTTP client out of the loader that every page view pays for', () => {
     const reached = new Set<string>()
     const visit = (file: string) => {
       if (reached.has(file)) return
@@ -42,18 +41,11 @@ describe('the import graph of every room', () => {
     }
     visit('widget/loader.ts')
     expect(reached.size).toBeGreaterThan(3)
-    const packages = [...reached].flatMap((file) =>
-      extractSpecifiers(readFileSync(`${root}/${file}`, 'utf8'))
-        .filter((specifier) => !specifier.startsWith('.'))
-        .map((specifier) => `${file} -> ${specifier}`),
-    )
-    expect(packages.filter((edge) => edge.endsWith('-> ky'))).toEqual([])
-    const http = ['widget/transport/api.ts', 'widget/transport/ky.ts']
-    expect([...reached].filter((file) => http.includes(file))).toEqual([])
+    expect(reached.has('widget/transport/api.ts')).toBe(false)
   })
 
-  it('has no import cycles', () => {
-    expect(findCycles(graph).map((cycle) => cycle.join(' -> '))).toEqual([])
+  it('has no import cycles among the static imports (a part may import the chat that imports() it)', () => {
+    expect(findCycles(loaded).map((cycle) => cycle.join(' -> '))).toEqual([])
   })
 })
 
@@ -92,6 +84,8 @@ describe('the import checker', () => {
         './i.ts',
       ].sort(),
     )
+    // Without the import(): what evaluating the module evaluates first.
+    expect(extractSpecifiers(source, false)).not.toContain('./i.ts')
   })
 
   it('reports a violation of every rule, and cycles', () => {

@@ -100,10 +100,14 @@ const reExport =
   /^\s*export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[\w$,\s]*\})\s*from\s*['"]([^'"]+)['"]/gm
 const dynamicImport = /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g
 
-/** Every module specifier in `source`: static imports, re-exports and dynamic `import('...')`. */
-export function extractSpecifiers(source: string): string[] {
+/**
+ * Every module specifier in `source`: static imports, re-exports and, unless `dynamic` is false,
+ * dynamic `import('...')`.
+ */
+export function extractSpecifiers(source: string, dynamic = true): string[] {
   const found: string[] = []
-  for (const pattern of [staticImport, sideEffectImport, reExport, dynamicImport]) {
+  const patterns = [staticImport, sideEffectImport, reExport, ...(dynamic ? [dynamicImport] : [])]
+  for (const pattern of patterns) {
     for (const match of source.matchAll(pattern)) if (match[1]) found.push(match[1])
   }
   return found
@@ -130,26 +134,37 @@ function listSources(root: string, dir: string): string[] {
 }
 
 /**
- * Reads every .ts/.tsx file under `dirs` of `root`. Imports that name no file on disk are returned
- * apart, so a typo or a stale path cannot hide an edge from the rules.
+ * Reads every .ts/.tsx file under `dirs` of `root`: `graph` with every import, `loaded` with the
+ * static ones only (what evaluating a module evaluates first: where a cycle can find a binding not
+ * yet initialised; an `import()` runs later, once its importer has run). Imports that name no file on
+ * disk are returned apart, so a typo or a stale path cannot hide an edge from the rules.
  */
 export function readImportGraph(
   root: string,
   dirs: string[],
-): { graph: ImportGraph; unresolved: Violation[] } {
+): { graph: ImportGraph; loaded: ImportGraph; unresolved: Violation[] } {
   const graph: ImportGraph = new Map()
+  const loaded: ImportGraph = new Map()
   const unresolved: Violation[] = []
   for (const file of dirs.flatMap((dir) => listSources(root, dir)).sort()) {
-    const targets: string[] = []
-    for (const specifier of extractSpecifiers(readFileSync(posix.join(root, file), 'utf8'))) {
-      const target = resolveSpecifier(file, specifier)
-      if (target === null) continue
-      if (existsSync(posix.join(root, target))) targets.push(target)
-      else unresolved.push({ from: file, to: target, rule: 'no such file' })
+    const source = readFileSync(posix.join(root, file), 'utf8')
+    const resolve = (specifiers: string[]) => {
+      const targets: string[] = []
+      for (const specifier of specifiers) {
+        const target = resolveSpecifier(file, specifier)
+        if (target !== null && existsSync(posix.join(root, target))) targets.push(target)
+      }
+      return [...new Set(targets)]
     }
-    graph.set(file, [...new Set(targets)])
+    for (const specifier of extractSpecifiers(source)) {
+      const target = resolveSpecifier(file, specifier)
+      if (target !== null && !existsSync(posix.join(root, target)))
+        unresolved.push({ from: file, to: target, rule: 'no such file' })
+    }
+    graph.set(file, resolve(extractSpecifiers(source)))
+    loaded.set(file, resolve(extractSpecifiers(source, false)))
   }
-  return { graph, unresolved }
+  return { graph, loaded, unresolved }
 }
 
 export function findViolations(graph: ImportGraph, rules: Rule[]): Violation[] {

@@ -16,12 +16,13 @@ let warn: MockInstance<typeof console.warn>
 Object.assign(globalThis, {
   __ZCHAT_CHAT_FILE__: 'chat-test.js',
   __ZCHAT_FIRST_OPEN__: {
-    all: ['ky-test.js', '../v1/config'],
+    all: ['static-test.js', '../v1/config'],
     en: ['en-test.js'],
     'pt-BR': ['pt-br-test.js'],
     es: ['es-test.js'],
     prechat: ['prechat-part-test.js'],
     live: ['live-part-test.js'],
+    identity: ['identity-part-test.js'],
   },
 })
 
@@ -146,12 +147,13 @@ const preloaded = () =>
     link.getAttribute('href'),
   ])
 
-it('asks for nothing before intent, then for all the first open needs at once: the language, ky, the config, the form', async () => {
+it('asks for nothing before intent, then for all the first open needs at once: the language, the config, the form', async () => {
+  // A page that says nothing of the visitor: nothing to read it with.
   await loadWidget({ lang: 'pt-BR' })
   expect(preloaded()).toEqual([])
   launcher()?.dispatchEvent(new Event('pointerenter'))
   expect(preloaded()).toEqual([
-    ['modulepreload', 'https://chat.test/widget/ky-test.js'],
+    ['modulepreload', 'https://chat.test/widget/static-test.js'],
     ['preload', 'https://chat.test/widget/../v1/config'],
     ['modulepreload', 'https://chat.test/widget/pt-br-test.js'],
     ['modulepreload', 'https://chat.test/widget/prechat-part-test.js'],
@@ -159,6 +161,23 @@ it('asks for nothing before intent, then for all the first open needs at once: t
   // The config is fetched as the chat's call will ask for it (CORS), which takes the answer over.
   const config = document.querySelector<HTMLLinkElement>('[data-zchat] > link[rel=preload]')
   expect([config?.as, config?.hasAttribute('crossorigin')]).toEqual(['fetch', true])
+})
+
+it('asks for what reads the visitor with it on a page that says who the visitor is, and only there', async () => {
+  page.zchat?.('identify', { name: 'Ana' })
+  await loadWidget()
+  launcher()?.dispatchEvent(new Event('pointerenter'))
+  expect(preloaded().map(([, href]) => href)).toContain(
+    'https://chat.test/widget/identity-part-test.js',
+  )
+})
+
+it('asks for what reads the visitor with it on a page whose tag carries a signed identity', async () => {
+  await loadWidget({ identity: 'eyJjdXN0b21lcktleSI6ImEifQ', identitySignature: 'sig' })
+  launcher()?.dispatchEvent(new Event('pointerenter'))
+  expect(preloaded().map(([, href]) => href)).toContain(
+    'https://chat.test/widget/identity-part-test.js',
+  )
 })
 
 it('takes the pointer on the greeting beside the launcher, which opens the chat too, as intent', async () => {
@@ -186,7 +205,7 @@ it('asks for the stream instead of the pre-chat form when a conversation is goin
   await loadWidget()
   await vi.waitFor(() => expect(preloaded().length).toBeGreaterThan(0))
   expect(preloaded().map(([, href]) => href)).toEqual([
-    'https://chat.test/widget/ky-test.js',
+    'https://chat.test/widget/static-test.js',
     'https://chat.test/widget/../v1/config',
     'https://chat.test/widget/en-test.js',
     'https://chat.test/widget/live-part-test.js',

@@ -169,9 +169,9 @@ function render(
   let mounting: Promise<void> | null = null
 
   // What the first open needs beside the chat, asked for with it: one round trip, not a chain
-  // (vite.config.ts lists the files from the build): ky, the page's language, a new conversation's
-  // pre-chat form or an ongoing one's stream, and the proxy's config, which the chat's first call
-  // takes from this preload.
+  // (vite.config.ts lists the files from the build): the page's language, a new conversation's
+  // pre-chat form or an ongoing one's stream, what reads the page's word on the visitor if it gave
+  // any, and the proxy's config, which the chat's first call takes from this preload.
   // In the host element, so destroy takes them too.
   const load = () => {
     if (!loading) {
@@ -189,6 +189,9 @@ function render(
         ...files.all,
         ...files[options.lang],
         ...(hasOngoingSession(options.proxy) ? files.live : files.prechat),
+        ...(options.attributes.identity !== undefined || site().profile.length > 0
+          ? files.identity
+          : []),
       ])
         host.append(
           Object.assign(

@@ -14,6 +14,10 @@ import { broadcastChannel, shareStream } from '../tabs/share-stream.ts'
 import { nativeFetch, openEventStream } from '../transport/events.ts'
 
 export { createUploader } from '../transport/upload.ts'
+// A file in the log: an agent's comes by the stream, and the visitor's is uploaded by this part.
+export { MessageMedia } from '../ui/MessageMedia.tsx'
+export { TypingIndicator } from '../ui/TypingIndicator.tsx'
+export { VisitorMedia } from '../ui/VisitorMedia.tsx'
 
 export type LiveOptions = {
   base: string

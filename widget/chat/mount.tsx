@@ -21,13 +21,11 @@ import { PartFailed } from '../ui/PartSlot.tsx'
 import { chatCss } from '../ui/styles.ts'
 import { warn } from '../warn.ts'
 import { newClientId } from './client-id.ts'
-import { askIdentity, readIdentity } from './identity.ts'
 import type { Live } from './live-part.ts'
 import { narrowQuery } from './narrow.ts'
 import { choicePart, endingPart, livePart, prechatPart, setPartsRoot } from './parts.ts'
 import type { PhoneModal } from './phone-modal.ts'
 import { type PageUrl, readChatAttributes } from './site-options.ts'
-import { mergeProfiles } from './site-profile.ts'
 import { subscribeWhenLive } from './subscribe-when-live.ts'
 import type { UnavailableView } from './unavailable-part.tsx'
 
@@ -80,22 +78,41 @@ export function mount(host: ChatHost): ChatHandle {
   let signedInPage = site.identity
   /** The customer the page speaks for (a digest), as its identity last said. */
   let owner: string | undefined
+  /** Whether the page has said anything of the visitor: else there is nothing to read, nor its part. */
+  const saysAnything = () => signedInPage !== undefined || host.site().profile.length > 0
+  let reader: Promise<typeof import('./identity-part.ts')> | null = null
+  /** The part that reads it (identity-part.ts), fetched once; asked for again after a failure. */
+  const pageSays = () =>
+    (reader ??= import('./identity-part.ts').catch((error: unknown) => {
+      reader = null
+      throw error
+    }))
   /**
    * What the page says of the visitor: `zchat('identify', {identity})` wins over data-identity (it
-   * can be the fresher of the two). A function the page gave is asked (a promise, then).
+   * can be the fresher of the two). A function the page gave is asked. Nothing said, nothing to do;
+   * else a promise, settled once the page's customer is known (or could not be: then anonymous, as
+   * when the page's function fails).
    */
   const identify = () => {
-    const { identity: given = signedInPage, ...details } = mergeProfiles(host.site().profile)
-    const apply = (identity?: SignedIdentity) => {
-      const read = readIdentity(identity)
-      owner = read.owner
-      model.identify({ ...details, ...read.details })
-    }
-    if (typeof given !== 'function') return apply(given)
-    return askIdentity(given).then(apply, () => model.identify(details))
+    if (!saysAnything()) return undefined
+    return pageSays().then(
+      ({ mergeProfiles, readIdentity, askIdentity }) => {
+        const { identity: given = signedInPage, ...details } = mergeProfiles(host.site().profile)
+        const apply = (identity?: SignedIdentity) => {
+          const read = readIdentity(identity)
+          owner = read.owner
+          model.identify({ ...details, ...read.details })
+        }
+        if (typeof given !== 'function') return apply(given)
+        return askIdentity(given).then(apply, () => model.identify(details))
+      },
+      (error: unknown) => warn('could not read what the page says of the visitor', error),
+    )
   }
   /** The identity a new conversation starts with: a fresh one from the page's function, if it gave one. */
   const identity = async () => {
+    if (!saysAnything()) return undefined
+    const { mergeProfiles, askIdentity, readIdentity } = await pageSays()
     const given = mergeProfiles(host.site().profile).identity ?? signedInPage
     if (typeof given !== 'function') return given
     const fresh = await askIdentity(given)
@@ -310,7 +327,9 @@ export function mount(host: ChatHost): ChatHandle {
     return english(0)
   })
   const prechat = model.phase.value.name === 'prechat' ? prechatPart.prefetch() : null
-  Promise.all([language, prechat]).then(draw)
+  // What the page said of the visitor fills the form before it is drawn (a function's answer, later).
+  const read = saysAnything() ? pageSays().catch(() => {}) : null
+  Promise.all([language, prechat, read]).then(draw)
 
   return {
     setOpen(next, focus) {

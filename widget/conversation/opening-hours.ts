@@ -9,7 +9,7 @@
  * on Saturday). Days not named are closed.
  */
 
-import { lang, t } from '../i18n/text.ts'
+import { lang } from '../i18n/text.ts'
 import type { ChoiceHours, Department } from './choice.ts'
 
 /** Open on `day` (0 = Sunday, as Date#getDay) from minute `from` to `to` of that day; `to` may pass 1440. */
@@ -228,8 +228,21 @@ export function choiceHours(
       return !hours || isOpen(hours, zone, now())
     },
     label: (department) => of(department)?.label,
-    inZone: (text) => t.hoursIn(text, zoneCity(zone)),
+    inZone: (text) => hoursIn(text, zone),
   }
+}
+
+/**
+ * The hours with their zone, in the chat's language: "seg.–sex. 09:00–18:00 (horário de Sao Paulo)".
+ * Its words travel with the hours (this chunk, fetched only on sites that set them).
+ */
+export function hoursIn(hours: string, timeZone: string): string {
+  const city = zoneCity(timeZone)
+  return lang === 'pt-BR'
+    ? `${hours} (horário de ${city})`
+    : lang === 'es'
+      ? `${hours} (hora de ${city})`
+      : `${hours} (${city} time)`
 }
 
 /** `America/Sao_Paulo` -> `Sao Paulo`: how the widget names the zone of the hours it shows. */

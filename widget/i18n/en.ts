@@ -53,16 +53,39 @@ export const en = {
   agentJoined: 'An agent joined the chat',
   earlierLost: 'Some earlier messages could not be recovered.',
   kinds: { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' },
-  sentBy: (kind: string, by: string) => `${kind} sent by ${by}`,
-  openMedia: (kind: string, name: string) => `Open ${kind.toLowerCase()}: ${name}`,
   connecting: 'Connecting…',
   reconnecting: 'Connection lost. Reconnecting…',
   waiting: 'Waiting for an agent…',
   queue: (n: number) =>
     `You are number ${n} in the queue${n > 1 ? ` (${one(n - 1, { one: 'person', other: 'people' })} ahead of you)` : ''}`,
-  agentTyping: 'Agent is typing…',
   fields: { name: 'Name', email: 'Email', phone: 'Phone', cpf: 'CPF' },
-  hoursIn: (hours: string, city: string) => `${hours} (${city} time)`,
+  /** The pre-chat form's (chat/prechat-part.tsx): every new conversation opens on it. */
+  prechat: {
+    prechatRequired: 'Tell us who you are, then write your message below.',
+    prechatOptional: 'Tell us who you are (optional), then write your message below.',
+    requiredHint: 'Fields marked * are required.',
+    orLeaveEmpty: ' Or leave it empty.',
+    problems: {
+      name: { missing: 'Please enter your name.', invalid: 'Please enter your name.' },
+      email: {
+        missing: 'Please enter your email address.',
+        invalid: 'Please enter a valid email address, like name@example.com.',
+      },
+      phone: {
+        missing: 'Please enter your phone number.',
+        invalid: 'Please enter a Brazilian phone number with its area code, like (11) 91234-5678.',
+      },
+      cpf: {
+        missing: 'Please enter your CPF.',
+        invalid: 'This CPF is not valid. Please check its 11 digits.',
+      },
+    },
+    privacyPolicy: 'privacy policy',
+    /** Around the privacy-policy link: [before, after]. */
+    consentNotice: ['By chatting with us, you agree to our ', '.'],
+    consentLabel: ['I agree to the ', ''],
+    consentMissing: 'Please agree to the privacy policy to start the chat.',
+  },
 }
 
 export type Messages = typeof en

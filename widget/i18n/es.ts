@@ -55,15 +55,36 @@ export function messages(plural: (n: number, forms: Forms) => string): Messages 
     agentJoined: 'Un agente se unió al chat',
     earlierLost: 'No se pudieron recuperar algunos mensajes anteriores.',
     kinds: { image: 'Imagen', video: 'Vídeo', audio: 'Audio', file: 'Archivo' },
-    sentBy: (kind, by) => `${kind} enviado por ${by}`,
-    openMedia: (kind, name) => `Abrir ${kind.toLowerCase()}: ${name}`,
     connecting: 'Conectando…',
     reconnecting: 'Conexión perdida. Reconectando…',
     waiting: 'Esperando a un agente…',
     queue: (n) =>
       `Eres el número ${n} en la cola${n > 1 ? ` (${one(n - 1, { one: 'persona', other: 'personas' })} antes que tú)` : ''}`,
-    agentTyping: 'El agente está escribiendo…',
     fields: { name: 'Nombre', email: 'Correo electrónico', phone: 'Teléfono', cpf: 'CPF' },
-    hoursIn: (hours, city) => `${hours} (hora de ${city})`,
+    prechat: {
+      prechatRequired: 'Dinos quién eres y escribe tu mensaje abajo.',
+      prechatOptional: 'Dinos quién eres (opcional) y escribe tu mensaje abajo.',
+      requiredHint: 'Los campos marcados con * son obligatorios.',
+      orLeaveEmpty: ' O déjalo vacío.',
+      problems: {
+        name: { missing: 'Escribe tu nombre.', invalid: 'Escribe tu nombre.' },
+        email: {
+          missing: 'Escribe tu correo electrónico.',
+          invalid: 'Escribe un correo válido, como nombre@ejemplo.com.',
+        },
+        phone: {
+          missing: 'Escribe tu teléfono.',
+          invalid: 'Escribe un teléfono brasileño con su código de área, como (11) 91234-5678.',
+        },
+        cpf: {
+          missing: 'Escribe tu CPF.',
+          invalid: 'Este CPF no es válido. Revisa sus 11 dígitos.',
+        },
+      },
+      privacyPolicy: 'política de privacidad',
+      consentNotice: ['Al chatear con nosotros, aceptas nuestra ', '.'],
+      consentLabel: ['Acepto la ', ''],
+      consentMissing: 'Acepta la política de privacidad para empezar el chat.',
+    },
   }
 }

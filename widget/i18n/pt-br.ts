@@ -55,15 +55,36 @@ export function messages(plural: (n: number, forms: Forms) => string): Messages 
     agentJoined: 'Um atendente entrou na conversa',
     earlierLost: 'Não foi possível recuperar algumas mensagens anteriores.',
     kinds: { image: 'Imagem', video: 'Vídeo', audio: 'Áudio', file: 'Arquivo' },
-    sentBy: (kind, by) => `${kind} enviado por ${by}`,
-    openMedia: (kind, name) => `Abrir ${kind.toLowerCase()}: ${name}`,
     connecting: 'Conectando…',
     reconnecting: 'Conexão perdida. Reconectando…',
     waiting: 'Aguardando um atendente…',
     queue: (n) =>
       `Você é o número ${n} na fila${n > 1 ? ` (${plural(n - 1, { one: '1 pessoa', other: `${n - 1} pessoas` })} antes de você)` : ''}`,
-    agentTyping: 'O atendente está digitando…',
     fields: { name: 'Nome', email: 'E-mail', phone: 'Telefone', cpf: 'CPF' },
-    hoursIn: (hours, city) => `${hours} (horário de ${city})`,
+    prechat: {
+      prechatRequired: 'Diga quem você é e escreva sua mensagem abaixo.',
+      prechatOptional: 'Diga quem você é (opcional) e escreva sua mensagem abaixo.',
+      requiredHint: 'Campos marcados com * são obrigatórios.',
+      orLeaveEmpty: ' Ou deixe em branco.',
+      problems: {
+        name: { missing: 'Informe seu nome.', invalid: 'Informe seu nome.' },
+        email: {
+          missing: 'Informe seu e-mail.',
+          invalid: 'Informe um e-mail válido, como nome@exemplo.com.br.',
+        },
+        phone: {
+          missing: 'Informe seu telefone.',
+          invalid: 'Informe um telefone brasileiro com DDD, como (11) 91234-5678.',
+        },
+        cpf: {
+          missing: 'Informe seu CPF.',
+          invalid: 'Este CPF não é válido. Confira os 11 dígitos.',
+        },
+      },
+      privacyPolicy: 'política de privacidade',
+      consentNotice: ['Ao conversar conosco, você concorda com a nossa ', '.'],
+      consentLabel: ['Concordo com a ', ''],
+      consentMissing: 'Aceite a política de privacidade para iniciar a conversa.',
+    },
   }
 }

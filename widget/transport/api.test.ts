@@ -181,7 +181,8 @@ describe('when the proxy is busy (429 with Retry-After)', () => {
     reply(204)
     await api().typing(auth)
     expect(seen).toHaveLength(2)
-    // ky would retry a 429 after 10 ms (the policy's delay): the proxy's second is what it waited.
+    // Without Retry-After a 429 goes again after 10 ms (the policy's delay): the proxy's second is
+    // what it waited.
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950)
   })
 

@@ -1,6 +1,7 @@
 /**
- * The visitor's calls to the proxy, one function each: the conversation's `Api` port, over ky
- * (timeouts, retries that honour Retry-After). Failures are thrown as the conversation's failure
+ * The visitor's calls to the proxy, one function each: the conversation's `Api` port, over fetch
+ * (a timeout per try, retries that honour Retry-After: what ky did, in a tenth of its bytes,
+ * decision 021). Failures are thrown as the conversation's failure
  * classes, one per kind, so it classifies them by type, never by message text:
  *   - NetworkFailure: no answer at all (offline, connection refused); the visitor is told they are
  *     offline, and what failed goes again when the browser is back online.
@@ -11,7 +12,6 @@
  *   - ReplyFailure: a 2xx whose body breaks the protocol.
  * What can safely go twice is retried first (see `retryPolicy`), so a short hiccup never shows.
  */
-import type { RetryOptions } from 'ky'
 import type { MessageReply, StartReply } from '../../protocol/schemas.ts'
 import { type ErrorBody, routes, type WidgetConfig } from '../../protocol/wire.ts'
 import {
@@ -53,22 +53,11 @@ export const retryPolicy: RetryPolicy = {
  */
 type Idempotent = boolean
 
-type KyChunk = typeof import('./ky.ts')
-let kyChunk: Promise<KyChunk> | null = null
-function loadKy(): Promise<KyChunk> {
-  kyChunk ??= import('./ky.ts').catch((error: unknown) => {
-    kyChunk = null
-    throw error
-  })
-  return kyChunk
-}
+/** 5xx and 429 are tried again; only a 429's or a 503's Retry-After is waited out (the proxy sends it on both). */
+const retryStatuses = [429, 500, 502, 503, 504]
+const waitsRetryAfter = [429, 503]
 
-/** 5xx and 429; only a 429's or a 503's Retry-After is waited out (the proxy sends it on both). */
-const retryOn = {
-  methods: ['get', 'put', 'post', 'delete'],
-  statusCodes: [429, 500, 502, 503, 504],
-  afterStatusCodes: [429, 503],
-} satisfies RetryOptions
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function createApi(
   base: string,
@@ -76,6 +65,11 @@ export function createApi(
   timeoutMs = 10_000,
   policy: RetryPolicy = retryPolicy,
 ): Api {
+  /**
+   * One call: each try has `timeoutMs` to get an answer (a timeout is not tried again: the visitor is
+   * told at once); what can safely go twice is tried again on no answer at all or a 429/5xx, unless
+   * the browser is offline or the proxy asks for a wait longer than the policy's longest.
+   */
   async function call(
     method: 'get' | 'post' | 'put' | 'delete',
     path: string,
@@ -85,55 +79,62 @@ export function createApi(
   ): Promise<Response> {
     const url = base + path
     const label = method.toUpperCase()
-    let http: KyChunk | undefined
-    try {
-      http = await loadKy()
-      const { HTTPError } = http
-      return await http.ky(url, {
-        method,
-        fetch: fetchFn,
-        timeout: timeoutMs,
-        // The config is read as the loader preloaded it (<link rel=preload as=fetch crossorigin>),
-        // which the browser hands over only to a request like it: its credentials mode, the cache's.
-        // Nothing else is ever cached, and no call carries the site's cookies to another origin.
-        ...(path === routes.config
-          ? { credentials: 'same-origin' }
-          : { credentials: 'omit', cache: 'no-store' }),
-        retry: {
-          ...retryOn,
-          limit: retries ? policy.limit : 0,
-          delay: policy.delayMs,
-          // Past the longest wait, or offline: fail now, so the visitor reads why.
-          shouldRetry: ({ error }) => {
-            const hopeless =
-              error instanceof HTTPError
-                ? (parseRetryAfter(error.response.headers.get('Retry-After')) ?? 0) >
-                  policy.maxRetryAfterMs
-                : policy.offline()
-            return hopeless ? false : undefined
-          },
-        },
-        ...(auth && { headers: { Authorization: `Bearer ${auth.credential}` } }),
-        ...(body !== undefined && { json: body }),
-      })
-    } catch (error) {
-      if (http && error instanceof http.HTTPError) {
-        const { response } = error
-        const reply = await readError(response)
-        throw new HttpFailure(
-          label,
-          url,
-          response.status,
-          reply.code,
-          parseRetryAfter(response.headers.get('Retry-After')),
-          reply.message,
-          reply.field,
-        )
+    const headers: Record<string, string> = {}
+    if (auth) headers.Authorization = `Bearer ${auth.credential}`
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const init: RequestInit = {
+      method: label,
+      headers,
+      // The config is read as the loader preloaded it (<link rel=preload as=fetch crossorigin>),
+      // which the browser hands over only to a request like it: its credentials mode, the cache's.
+      // Nothing else is ever cached, and no call carries the site's cookies to another origin.
+      ...(path === routes.config
+        ? { credentials: 'same-origin' }
+        : { credentials: 'omit', cache: 'no-store' }),
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    }
+    for (let retry = 1; ; retry++) {
+      const again = retries && retry <= policy.limit
+      const abort = new AbortController()
+      const timer = setTimeout(() => abort.abort(), timeoutMs)
+      let response: Response
+      try {
+        response = await fetchFn(url, { ...init, signal: abort.signal })
+      } catch {
+        if (abort.signal.aborted)
+          throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
+        // No answer at all: offline, a refused connection. Offline, retrying is pointless.
+        if (again && !policy.offline()) {
+          await sleep(policy.delayMs(retry))
+          continue
+        }
+        throw new NetworkFailure(label, url, 'network error')
+      } finally {
+        clearTimeout(timer)
       }
-      if (http && error instanceof http.TimeoutError)
-        throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
-      // No answer at all, or ky's own chunk could not be fetched: offline either way.
-      throw new NetworkFailure(label, url, 'network error')
+      if (response.ok) return response
+      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
+      const wait = waitsRetryAfter.includes(response.status) ? retryAfter : undefined
+      // Past the longest wait, fail now, so the visitor reads why.
+      if (
+        again &&
+        retryStatuses.includes(response.status) &&
+        !((wait ?? 0) > policy.maxRetryAfterMs)
+      ) {
+        await response.body?.cancel().catch(() => undefined)
+        await sleep(wait ?? policy.delayMs(retry))
+        continue
+      }
+      const reply = await readError(response)
+      throw new HttpFailure(
+        label,
+        url,
+        response.status,
+        reply.code,
+        retryAfter,
+        reply.message,
+        reply.field,
+      )
     }
   }
 

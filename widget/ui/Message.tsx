@@ -1,10 +1,10 @@
 /** One message in the log. Text is only ever text (links included): never HTML from anyone. */
+import { livePart } from '../chat/parts.ts'
 import type { Attachment } from '../conversation/attachment.ts'
 import type { AgentEntry, VisitorEntry } from '../conversation/transcript.ts'
 import { t } from '../i18n/text.ts'
 import { formatTime, linkify } from './format.ts'
-import { MessageMedia } from './MessageMedia.tsx'
-import { VisitorMedia } from './VisitorMedia.tsx'
+import { PartSlot } from './PartSlot.tsx'
 
 type Props =
   | { entry: AgentEntry; onRetry?: never; onRemove?: never; attachment?: never }
@@ -20,18 +20,25 @@ export function Message({ entry, onRetry, onRemove, attachment }: Props) {
   const time = formatTime(entry.at)
   const visitor = entry.kind === 'visitor'
   const refused = visitor && entry.delivery === 'refused'
+  const { media } = entry
   return (
     <div class={`zc-msg zc-msg--${entry.kind}`}>
       {!visitor && entry.agentName && <span class="zc-author">{entry.agentName}</span>}
       <div class="zc-bubble">
         <span class="zc-sr">{visitor ? t.youSaid : entry.agentName ? '' : t.agentSaid}</span>
         <MessageText text={entry.text} />
-        {entry.media &&
-          (visitor && attachment ? (
-            <VisitorMedia entry={entry} media={entry.media} attachment={attachment} />
-          ) : (
-            <MessageMedia media={entry.media} by={(!visitor && entry.agentName) || t.theAgent} />
-          ))}
+        {/* With the stream's part: an agent's file comes by the stream, the visitor's is uploaded by it. */}
+        {media && (
+          <PartSlot part={livePart}>
+            {({ MessageMedia, VisitorMedia }) =>
+              visitor && attachment ? (
+                <VisitorMedia entry={entry} media={media} attachment={attachment} />
+              ) : (
+                <MessageMedia media={media} by={(!visitor && entry.agentName) || t.theAgent} />
+              )
+            }
+          </PartSlot>
+        )}
       </div>
       <span class="zc-meta">
         {time && <time dateTime={entry.at}>{time}</time>}

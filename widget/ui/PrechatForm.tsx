@@ -10,7 +10,6 @@ import { cpfLength } from '../../protocol/checks.ts'
 import { limits } from '../../protocol/wire.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import type { FieldProblem } from '../conversation/validate.ts'
-import { prechatText } from '../i18n/prechat.ts'
 import { t } from '../i18n/text.ts'
 
 type Model = Pick<ConversationModel, 'prechat' | 'profile' | 'setProfile'>
@@ -53,7 +52,7 @@ export function PrechatFields({ model }: { model: Model }) {
   )
   if (fields.length === 0) return consent ? <div class="zc-form">{consent}</div> : null
   const anyRequired = fields.some((spec) => spec.required)
-  const p = prechatText()
+  const p = t.prechat
   return (
     <fieldset class="zc-form">
       <legend>{anyRequired ? p.prechatRequired : p.prechatOptional}</legend>
@@ -105,7 +104,7 @@ function Consent({
   url: string
   problem: FieldProblem | undefined
 }) {
-  const p = prechatText()
+  const p = t.prechat
   const link = (
     <a href={url} target="_blank" rel="noopener noreferrer">
       {p.privacyPolicy}

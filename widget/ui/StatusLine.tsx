@@ -3,11 +3,12 @@
  * connecting, the queue, the agent typing, a dropped connection.
  */
 
+import { livePart } from '../chat/parts.ts'
 import { isLive } from '../conversation/machine.ts'
 import type { ConversationModel } from '../conversation/model.ts'
 import { t } from '../i18n/text.ts'
+import { PartSlot } from './PartSlot.tsx'
 import { QueueStatus } from './QueueStatus.tsx'
-import { TypingIndicator } from './TypingIndicator.tsx'
 
 export function StatusLine({ model }: { model: ConversationModel }) {
   const phase = model.phase.value
@@ -21,7 +22,7 @@ export function StatusLine({ model }: { model: ConversationModel }) {
       ) : phase.name === 'queued' ? (
         <QueueStatus position={phase.position} />
       ) : phase.name === 'chatting' && phase.agentTyping ? (
-        <TypingIndicator />
+        <PartSlot part={livePart}>{({ TypingIndicator }) => <TypingIndicator />}</PartSlot>
       ) : null}
     </div>
   )

@@ -1,6 +1,9 @@
-import { t } from '../i18n/text.ts'
+import { liveText } from '../i18n/live.ts'
 
-/** Shown while the agent types (zChat's typing/cleared events), inside the window's status line. */
+/**
+ * Shown while the agent types (zChat's typing/cleared events), inside the window's status line: with
+ * the stream's part, which brings those events.
+ */
 export function TypingIndicator() {
-  return <span class="zc-typing">{t.agentTyping}</span>
+  return <span class="zc-typing">{liveText().agentTyping}</span>
 }

@@ -3,8 +3,8 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/pr
 import { describe, expect, it } from 'vitest'
 import { createUnavailablePart } from '../chat/unavailable-part.tsx'
 import { NetworkFailure } from '../conversation/failure.ts'
-import { readSchedule, zoneCity } from '../conversation/opening-hours.ts'
-import { loadLanguage, t } from '../i18n/text.ts'
+import { hoursIn, readSchedule } from '../conversation/opening-hours.ts'
+import { loadLanguage } from '../i18n/text.ts'
 import { createChat, renderWindow } from '../testing/chat.tsx'
 
 function withPart(chat: ReturnType<typeof createChat>, openingHours?: string) {
@@ -52,7 +52,7 @@ describe('Unavailable', () => {
   it('says the hours with the day names of the page’s language (Intl), in Portuguese and Spanish', async () => {
     const schedule = readSchedule('mon-fri 09:00-18:00; sat 09:00-13:00', undefined, () => {})
     if (!schedule) throw new Error('unreadable hours')
-    const hours = () => t.hoursIn(schedule.hours.label, zoneCity(schedule.timeZone))
+    const hours = () => hoursIn(schedule.hours.label, schedule.timeZone)
     await loadLanguage('pt-BR')
     withPart(createChat({ isClosed: () => true }), hours())
     expect((await screen.findByRole('alert')).textContent).toBe(

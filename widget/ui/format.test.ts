@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadLanguage } from '../i18n/text.ts'
-import { deriveFileName, formatSize, formatTime, linkify, safeUrl } from './format.ts'
+import { formatSize, formatTime, linkify, safeUrl } from './format.ts'
 
 describe('safeUrl', () => {
   it('accepts http and https only', () => {
@@ -46,24 +46,6 @@ describe('formatTime', () => {
   it('shows a time, or nothing for a missing one', () => {
     expect(formatTime('2025-01-01T10:00:00.000Z')).toMatch(/\d/)
     expect(formatTime('')).toBe('')
-  })
-})
-
-describe('deriveFileName', () => {
-  it('names a file by the last segment of its URL, decoded', () => {
-    expect(deriveFileName('https://cdn.test/docs/my%20report.pdf')).toBe('my report.pdf')
-    expect(deriveFileName('https://cdn.test/docs/rel%C3%B3gio.png?v=2')).toBe('relógio.png')
-    expect(deriveFileName('https://cdn.test/')).toBe('cdn.test')
-  })
-
-  it('keeps the name as written when its percent-encoding is broken, instead of throwing', () => {
-    expect(deriveFileName('https://x/a%E0%A4%A')).toBe('a%E0%A4%A')
-    expect(deriveFileName('https://cdn.test/files/report%.pdf')).toBe('report%.pdf')
-    expect(deriveFileName(safeUrl('https://cdn.test/%zz/100%') ?? '')).toBe('100%')
-  })
-
-  it('falls back to the text it was given for something that is not a URL', () => {
-    expect(deriveFileName('not a url')).toBe('not a url')
   })
 })
 
