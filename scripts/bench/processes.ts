@@ -38,12 +38,12 @@ export async function settledMemory(
   return last
 }
 
-function launch(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+function launch(entry: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   // BENCH_PROFILE=dir: a CPU profile of each measured process, written there when it exits.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : []
-  const flags = ['--expose-gc', ...profile, '--import', probe]
+  const flags = ['--expose-gc', ...profile, ...nodeFlags, '--import', probe]
   return spawn(process.execPath, [...flags, entry], {
     cwd: root,
     env,
@@ -119,31 +119,39 @@ export async function startProxy(
 ): Promise<Measured> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  // BENCH_PROXY_ENTRY: another build of the proxy, to compare one change's before and after.
-  const child = launch(process.env.BENCH_PROXY_ENTRY ?? 'dist/proxy/main.js', {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: url,
-    ALLOWED_ORIGINS: benchSecrets.origin,
-    ALLOWED_DEPARTMENTS: '*',
-    ZCHAT_API_URL: zchatUrl,
-    ZCHAT_TOKEN: 'bench-token',
-    ZCHAT_WEBHOOK_SECRET: benchSecrets.webhook,
-    SESSION_SECRET: benchSecrets.session,
-    MEDIA_DIR: `/tmp/zchat-bench-media-${process.pid}`,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    WEBHOOK_PER_MINUTE: '10000000',
-    STARTS_PER_MINUTE: '100000',
-    STARTS_PER_MINUTE_GLOBAL: '1000000',
-    MAX_STREAMS: '1000000',
-    MAX_STREAMS_PER_IP: '100000',
-    MAX_CONNECTIONS_PER_IP: '1000000',
-    MAX_CONVERSATIONS: '1000000',
-    ...extra,
-  })
+  // BENCH_PROXY_ENTRY: another build of the proxy, to compare one change's before and after;
+  // BENCH_PROXY_FLAGS: node's flags for it (say the image's CMD has one), the baseline's unchanged;
+  // MALLOC_ARENA_MAX, as the image sets it, passed on to it alone.
+  const nodeFlags = process.env.BENCH_PROXY_FLAGS?.split(' ').filter(Boolean) ?? []
+  const child = launch(
+    process.env.BENCH_PROXY_ENTRY ?? 'dist/proxy/main.js',
+    {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      ALLOWED_ORIGINS: benchSecrets.origin,
+      ALLOWED_DEPARTMENTS: '*',
+      ZCHAT_API_URL: zchatUrl,
+      ZCHAT_TOKEN: 'bench-token',
+      ZCHAT_WEBHOOK_SECRET: benchSecrets.webhook,
+      SESSION_SECRET: benchSecrets.session,
+      MEDIA_DIR: `/tmp/zchat-bench-media-${process.pid}`,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      WEBHOOK_PER_MINUTE: '10000000',
+      STARTS_PER_MINUTE: '100000',
+      STARTS_PER_MINUTE_GLOBAL: '1000000',
+      MAX_STREAMS: '1000000',
+      MAX_STREAMS_PER_IP: '100000',
+      MAX_CONNECTIONS_PER_IP: '1000000',
+      MAX_CONVERSATIONS: '1000000',
+      ...(process.env.MALLOC_ARENA_MAX && { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX }),
+      ...extra,
+    },
+    nodeFlags,
+  )
   // On Redis, ready means Redis answers too (the proxy starts before it and connects in the back).
   await waitUntilUp(`${url}/${extra.REDIS_URL ? 'readyz' : 'healthz'}`, child)
   return measured(child, url)
