@@ -134,6 +134,41 @@ test('the site forgets to reset: the widget sees another signed customer and for
   await computer.close()
 })
 
+test("what reads who is signed in cannot be fetched at first: Bia's page shows nothing of Ana's chat, then forgets it", async ({
+  browser,
+  stack,
+  agent,
+}) => {
+  const computer = await browser.newContext()
+  const tab = await computer.newPage()
+  await signedInPage(tab, stack, 'crm-ana')
+  const chat = await openChat(tab)
+  await send(chat, 'My card ends in 4242')
+  const card = interactionWith(agent, 'My card ends in 4242')
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, 'Thanks Ana, checking')
+  await expect(chat.getByText('Thanks Ana, checking')).toBeVisible()
+
+  // Ana's chat goes on as Bia signs in, the site forgetting to reset; the part of the chat that reads
+  // the page's identity does not come the first two times it is asked for.
+  let refused = 0
+  await tab.route('**/identity-part-*.js', (route) =>
+    refused++ < 2 ? route.abort() : route.continue(),
+  )
+  await signedInPage(tab, stack, 'crm-bia')
+  const bias = await openChat(tab)
+  await expect(bias.getByRole('textbox', { name: 'Message' })).toBeEnabled()
+  await expect(bias.getByText('My card ends in 4242')).toHaveCount(0)
+  await expect(bias.getByText('Thanks Ana, checking')).toHaveCount(0)
+  // Asked for again until it came.
+  expect(refused).toBeGreaterThan(2)
+  await send(bias, 'Bia asking about her order')
+  await expect
+    .poll(async () => (await zchatRecordOf(stack, 'Bia asking about her order')).customerKey)
+    .toBe('crm-bia')
+  await computer.close()
+})
+
 test("a site that hands the widget its identity by function: Bia's page never even opens Ana's conversation", async ({
   browser,
   stack,

@@ -5,6 +5,7 @@
 import { computed, effect, signal } from '@preact/signals'
 import { render } from 'preact'
 import type { SignedIdentity } from '../../protocol/schemas.ts'
+import { NetworkFailure } from '../conversation/failure.ts'
 import { createConversationModel } from '../conversation/model.ts'
 import type { OpeningHours } from '../conversation/opening-hours.ts'
 import type { Transport } from '../conversation/ports.ts'
@@ -61,6 +62,10 @@ async function captchaToken(get: (() => unknown) | null) {
   }
 }
 
+/** The wait before asking again for a chunk that could not be fetched: 1 s, doubling to 30 s. */
+const later = (tries: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** tries)))
+
 const endingSoon = new Set<string>(['queued', 'chatting', 'finished', 'rating', 'rated'])
 const beforeStart = new Set<string>(['idle', 'prechat'])
 
@@ -81,19 +86,23 @@ export function mount(host: ChatHost): ChatHandle {
   /** Whether the page has said anything of the visitor: else there is nothing to read, nor its part. */
   const saysAnything = () => signedInPage !== undefined || host.site().profile.length > 0
   let reader: Promise<typeof import('./identity-part.ts')> | null = null
-  /** The part that reads it (identity-part.ts), fetched once; asked for again after a failure. */
+  /**
+   * The part that reads it (identity-part.ts), fetched once, asked for again after a failure: the
+   * network's, as a call's would be (a start says so, with Try again).
+   */
   const pageSays = () =>
     (reader ??= import('./identity-part.ts').catch((error: unknown) => {
       reader = null
-      throw error
+      throw new NetworkFailure('GET', 'identity-part.ts', String(error))
     }))
   /**
    * What the page says of the visitor: `zchat('identify', {identity})` wins over data-identity (it
    * can be the fresher of the two). A function the page gave is asked. Nothing said, nothing to do;
-   * else a promise, settled once the page's customer is known (or could not be: then anonymous, as
-   * when the page's function fails).
+   * else a promise, settled once the page's customer is known (or could not be, when the page's
+   * function fails: then anonymous). Until the part that reads it has come, it is not known: asked
+   * for again, sooner at first, and a conversation a signed customer started waits (below).
    */
-  const identify = () => {
+  const identify = (tries = 0): Promise<void> | undefined => {
     if (!saysAnything()) return undefined
     return pageSays().then(
       ({ mergeProfiles, readIdentity, askIdentity }) => {
@@ -106,7 +115,10 @@ export function mount(host: ChatHost): ChatHandle {
         if (typeof given !== 'function') return apply(given)
         return askIdentity(given).then(apply, () => model.identify(details))
       },
-      (error: unknown) => warn('could not read what the page says of the visitor', error),
+      (error: unknown) => {
+        warn('could not read what the page says of the visitor', error)
+        return later(tries).then(() => (teardown.signal.aborted ? undefined : identify(tries + 1)))
+      },
     )
   }
   /** The identity a new conversation starts with: a fresh one from the page's function, if it gave one. */
@@ -114,7 +126,10 @@ export function mount(host: ChatHost): ChatHandle {
     if (!saysAnything()) return undefined
     const { mergeProfiles, askIdentity, readIdentity } = await pageSays()
     const given = mergeProfiles(host.site().profile).identity ?? signedInPage
-    if (typeof given !== 'function') return given
+    if (typeof given !== 'function') {
+      owner = readIdentity(given).owner
+      return given
+    }
     const fresh = await askIdentity(given)
     owner = readIdentity(fresh).owner
     return fresh
@@ -149,7 +164,7 @@ export function mount(host: ChatHost): ChatHandle {
       return made
     })
   const transport: Transport = {
-    ...createApi(base, clock.fetch),
+    ...createApi(base, clock.fetch, undefined, undefined, teardown.signal),
     subscribe: (auth, handlers) => subscribeWhenLive(loadLive, auth, handlers, teardown.signal),
     serverNow: clock.now,
     // The upload travels with the stream's part: a file is uploaded once the conversation has started.
@@ -317,9 +332,7 @@ export function mount(host: ChatHost): ChatHandle {
   // English is a chunk too (i18n/text.ts): asked for again until it comes, sooner at first.
   const english = (tries: number): Promise<void> =>
     loadLanguage('en').catch(() =>
-      new Promise<void>((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** tries))).then(
-        () => (teardown.signal.aborted ? undefined : english(tries + 1)),
-      ),
+      later(tries).then(() => (teardown.signal.aborted ? undefined : english(tries + 1))),
     )
   // A new conversation opens on the pre-chat form: it is drawn with the window, never after it.
   const language = loadLanguage(options.lang).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   classify,
   HttpFailure,
@@ -225,6 +225,13 @@ describe('when the proxy or zChat fails (5xx)', () => {
     expect(classify(error)).toBe('retryable')
   })
 
+  it('does not try again a failure that asks for a wait past the longest, whatever its status', async () => {
+    reply(500, { code: 'INTERNAL_ERROR', message: 'down' }, { 'Retry-After': '10' })
+    const error = await failure(api().typing(auth))
+    expect(seen).toHaveLength(1)
+    expect(error).toMatchObject({ status: 500, retryAfterMs: 10_000 })
+  })
+
   it('never starts a conversation twice, nor leaves a message twice', async () => {
     reply(503, { code: 'SERVICE_UNAVAILABLE', message: 'full' }, { 'Retry-After': '1' })
     expect(await failure(api().start({}))).toMatchObject({ status: 503, retryAfterMs: 1000 })
@@ -300,6 +307,19 @@ describe('when no answer comes', () => {
       `PUT ${base}/v1/conversations/c%2F1/finish: no reply within 100 ms`,
     )
     expect(classify(error)).toBe('retryable')
+  })
+
+  it("ends a call at the chat's destroy(), and asks nothing again, nor anything after", async () => {
+    answers = ['hang']
+    const destroyed = new AbortController()
+    const chat = createApi(base, fetch, 10_000, quick, destroyed.signal)
+    const call = failure(chat.typing(auth))
+    await vi.waitFor(() => expect(seen).toHaveLength(1))
+    destroyed.abort()
+    const error = await call
+    expect(error).toBeInstanceOf(NetworkFailure)
+    expect(await failure(chat.cleared(auth))).toBeInstanceOf(NetworkFailure)
+    expect(seen).toHaveLength(1)
   })
 
   it('throws a NetworkFailure when the connection is refused, without retrying while offline', async () => {

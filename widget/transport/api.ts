@@ -64,6 +64,8 @@ export function createApi(
   fetchFn: Fetch = fetch,
   timeoutMs = 10_000,
   policy: RetryPolicy = retryPolicy,
+  /** Ends every call (the chat's destroy()): each try's own abort hears it, on every browser. */
+  signal?: AbortSignal,
 ): Api {
   /**
    * One call: each try has `timeoutMs` to get an answer (a timeout is not tried again: the visitor is
@@ -96,11 +98,16 @@ export function createApi(
     for (let retry = 1; ; retry++) {
       const again = retries && retry <= policy.limit
       const abort = new AbortController()
-      const timer = setTimeout(() => abort.abort(), timeoutMs)
+      const stop = () => abort.abort()
+      const timer = setTimeout(stop, timeoutMs)
+      signal?.addEventListener('abort', stop)
       let response: Response
       try {
+        if (signal?.aborted) throw signal.reason
         response = await fetchFn(url, { ...init, signal: abort.signal })
       } catch {
+        // Ended by the chat's destroy(): nothing is asked again.
+        if (signal?.aborted) throw new NetworkFailure(label, url, 'aborted')
         if (abort.signal.aborted)
           throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
         // No answer at all: offline, a refused connection. Offline, retrying is pointless.
@@ -111,15 +118,16 @@ export function createApi(
         throw new NetworkFailure(label, url, 'network error')
       } finally {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', stop)
       }
       if (response.ok) return response
       const retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
       const wait = waitsRetryAfter.includes(response.status) ? retryAfter : undefined
-      // Past the longest wait, fail now, so the visitor reads why.
+      // Past the longest wait asked for, fail now, so the visitor reads why.
       if (
         again &&
         retryStatuses.includes(response.status) &&
-        !((wait ?? 0) > policy.maxRetryAfterMs)
+        !((retryAfter ?? 0) > policy.maxRetryAfterMs)
       ) {
         await response.body?.cancel().catch(() => undefined)
         await sleep(wait ?? policy.delayMs(retry))
