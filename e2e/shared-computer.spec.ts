@@ -3,7 +3,7 @@
  * browser. Bia must see nothing of Ana's conversation, nor carry it into her own: whether the site
  * calls `zchat('reset')` at Ana's logout or forgets to.
  */
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import {
   expect,
   interactionWith,
@@ -35,6 +35,26 @@ async function openChat(page: Page) {
   return page.getByRole('dialog', { name: 'Chat with us' })
 }
 
+/** Ana, signed in on a browser of her own, in a chat that an agent has taken and answered. */
+async function anaChatting(
+  browser: Browser,
+  stack: Stack,
+  agent: Page,
+  text: string,
+  answer: string,
+) {
+  const computer = await browser.newContext()
+  const tab = await computer.newPage()
+  await signedInPage(tab, stack, 'crm-ana')
+  const chat = await openChat(tab)
+  await send(chat, text)
+  const card = interactionWith(agent, text)
+  await card.getByRole('button', { name: 'Accept' }).click()
+  await reply(card, answer)
+  await expect(chat.getByRole('log')).toContainText(answer)
+  return { computer, tab, chat, card }
+}
+
 /** What zChat was told about the conversation in which `text` was written: its customer and history. */
 async function zchatRecordOf(stack: { emulator: { url: string } }, text: string) {
   const { hash, customerKey } = await recordedInteraction(stack, text)
@@ -50,15 +70,13 @@ test("the site resets the chat at Ana's logout: Bia, signed in next on that brow
   stack,
   agent,
 }) => {
-  const computer = await browser.newContext()
-  const tab = await computer.newPage()
-  await signedInPage(tab, stack, 'crm-ana')
-  const chat = await openChat(tab)
-  await send(chat, 'My card ends in 4242, where is my refund?')
-  const card = interactionWith(agent, 'My card ends in 4242')
-  await card.getByRole('button', { name: 'Accept' }).click()
-  await reply(card, 'Your refund leaves today, Ana')
-  await expect(chat.getByRole('log')).toContainText('Your refund leaves today, Ana')
+  const { computer, tab, chat } = await anaChatting(
+    browser,
+    stack,
+    agent,
+    'My card ends in 4242, where is my refund?',
+    'Your refund leaves today, Ana',
+  )
   // A second tab of the site shows the same conversation.
   const other = await computer.newPage()
   await signedInPage(other, stack, 'crm-ana')
@@ -102,14 +120,13 @@ test('the site forgets to reset: the widget sees another signed customer and for
   stack,
   agent,
 }) => {
-  const computer = await browser.newContext()
-  const tab = await computer.newPage()
-  await signedInPage(tab, stack, 'crm-ana')
-  const chat = await openChat(tab)
-  await send(chat, 'Please call me on my private number')
-  const card = interactionWith(agent, 'Please call me on my private number')
-  await card.getByRole('button', { name: 'Accept' }).click()
-  await reply(card, 'Sure Ana, we will call you')
+  const { computer, tab, chat, card } = await anaChatting(
+    browser,
+    stack,
+    agent,
+    'Please call me on my private number',
+    'Sure Ana, we will call you',
+  )
   await card.getByRole('button', { name: 'Finish' }).click()
   await expect(chat.getByText('The chat has ended')).toBeVisible()
 
@@ -139,15 +156,13 @@ test("what reads who is signed in cannot be fetched at first: Bia's page shows n
   stack,
   agent,
 }) => {
-  const computer = await browser.newContext()
-  const tab = await computer.newPage()
-  await signedInPage(tab, stack, 'crm-ana')
-  const chat = await openChat(tab)
-  await send(chat, 'My card ends in 4242')
-  const card = interactionWith(agent, 'My card ends in 4242')
-  await card.getByRole('button', { name: 'Accept' }).click()
-  await reply(card, 'Thanks Ana, checking')
-  await expect(chat.getByText('Thanks Ana, checking')).toBeVisible()
+  const { computer, tab } = await anaChatting(
+    browser,
+    stack,
+    agent,
+    'My card ends in 4242',
+    'Thanks Ana, checking',
+  )
 
   // Ana's chat goes on as Bia signs in, the site forgetting to reset; the part of the chat that reads
   // the page's identity does not come the first two times it is asked for.
