@@ -23,12 +23,13 @@ ENV NODE_ENV=production
 # V8's old space capped for the 512 MB container the defaults fit (docs/operations.md, Sizing), so
 # garbage does not build up to a limit set from the host's memory. A bigger container: raise both
 # EVENT_LOG_MAX_BYTES and this (docker run -e NODE_OPTIONS=--max-old-space-size=...).
-# glibc's allocator held to two arenas: by default each thread that allocates (V8's compiler and
+# glibc's allocator held to one arena: by default each thread that allocates (V8's compiler and
 # collector threads, libuv's pool for files and crypto) gets one, up to 8 per core, and memory freed in
-# one is not reused by the others. Under the soak, two arenas keep RSS 3-5 MB lower and, on the
-# instances that live the whole run, its slope after warm-up from about 0.9 to 0.3-0.7 MB a minute
-# (an instance restarted under load warms up for longer: docs/benchmarks.md, Soak).
-ENV NODE_OPTIONS="--max-old-space-size=384" MALLOC_ARENA_MAX=2
+# one is not reused by the others; the optimizing compiler's working memory, taken and freed on its
+# own threads for minutes as functions get hot, then kept RSS climbing for about six minutes on an
+# instance restarted under load. With one arena every instance is at its level within a minute or
+# two and grows under 1 MB a minute after it, the throughput bench unchanged (docs/benchmarks.md, Soak).
+ENV NODE_OPTIONS="--max-old-space-size=384" MALLOC_ARENA_MAX=1
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Only what the server imports; no install scripts run (none of the dependencies needs one).
