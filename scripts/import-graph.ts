@@ -148,21 +148,16 @@ export function readImportGraph(
   const unresolved: Violation[] = []
   for (const file of dirs.flatMap((dir) => listSources(root, dir)).sort()) {
     const source = readFileSync(posix.join(root, file), 'utf8')
-    const resolve = (specifiers: string[]) => {
-      const targets: string[] = []
-      for (const specifier of specifiers) {
-        const target = resolveSpecifier(file, specifier)
-        if (target !== null && existsSync(posix.join(root, target))) targets.push(target)
-      }
-      return [...new Set(targets)]
-    }
+    const targets: string[] = []
     for (const specifier of extractSpecifiers(source)) {
       const target = resolveSpecifier(file, specifier)
-      if (target !== null && !existsSync(posix.join(root, target)))
-        unresolved.push({ from: file, to: target, rule: 'no such file' })
+      if (target === null) continue
+      if (existsSync(posix.join(root, target))) targets.push(target)
+      else unresolved.push({ from: file, to: target, rule: 'no such file' })
     }
-    graph.set(file, resolve(extractSpecifiers(source)))
-    loaded.set(file, resolve(extractSpecifiers(source, false)))
+    const statics = new Set(extractSpecifiers(source, false).map((s) => resolveSpecifier(file, s)))
+    graph.set(file, [...new Set(targets)])
+    loaded.set(file, [...new Set(targets.filter((target) => statics.has(target)))])
   }
   return { graph, loaded, unresolved }
 }

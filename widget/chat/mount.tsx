@@ -126,13 +126,9 @@ export function mount(host: ChatHost): ChatHandle {
     if (!saysAnything()) return undefined
     const { mergeProfiles, askIdentity, readIdentity } = await pageSays()
     const given = mergeProfiles(host.site().profile).identity ?? signedInPage
-    if (typeof given !== 'function') {
-      owner = readIdentity(given).owner
-      return given
-    }
-    const fresh = await askIdentity(given)
-    owner = readIdentity(fresh).owner
-    return fresh
+    const signed = typeof given === 'function' ? await askIdentity(given) : given
+    owner = readIdentity(signed).owner
+    return signed
   }
 
   // Every proxy response, the event stream's first, updates the estimate of the proxy's clock.

@@ -96,6 +96,8 @@ export function createApi(
       ...(body !== undefined && { body: JSON.stringify(body) }),
     }
     for (let retry = 1; ; retry++) {
+      // Ended by the chat's destroy(): nothing is asked again.
+      if (signal?.aborted) throw new NetworkFailure(label, url, 'aborted')
       const again = retries && retry <= policy.limit
       const abort = new AbortController()
       const stop = () => abort.abort()
@@ -103,10 +105,8 @@ export function createApi(
       signal?.addEventListener('abort', stop)
       let response: Response
       try {
-        if (signal?.aborted) throw signal.reason
         response = await fetchFn(url, { ...init, signal: abort.signal })
       } catch {
-        // Ended by the chat's destroy(): nothing is asked again.
         if (signal?.aborted) throw new NetworkFailure(label, url, 'aborted')
         if (abort.signal.aborted)
           throw new TimeoutFailure(label, url, `no reply within ${timeoutMs} ms`)
