@@ -73,9 +73,9 @@
  * (vite.config.ts, 0.2 KB), the pre-chat form's sentences in the language's chunk (0.5 KB), a file
  * in the log and the agent typing with the stream's part, what reads the page's word on the visitor
  * a part of its own, fetched only where it says anything (0.3 KB), six-character file hashes: the
- * chat on open 24.45 KB (24,883 bytes), a new conversation's first open 32 (32,706), the same on a
- * page that says who the visitor is 32.75 (33,440), a conversation going on 34.75 (35,478), all chat
- * code 47 (47,900), the loader 5 (5,096).
+ * chat on open 24.45 KB (24,874 bytes), a new conversation's first open 32 (32,698), the same on a
+ * page that says who the visitor is 32.75 (33,432), a conversation going on 34.75 (35,469), all chat
+ * code 47 (47,906), the loader 5 (5,095).
  */
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
